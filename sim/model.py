@@ -1,0 +1,546 @@
+"""The shopper model: one Mesa model per run, one step per day.
+
+Shopper state is a set of column arrays (:mod:`sim.shoppers`); each stage of the
+day is a vectorised rule from :mod:`sim.rules`. ``step()`` runs the day's stages in
+the design's order; Mesa supplies the model shell, stepping and data collection.
+
+Examples
+--------
+>>> model = ShopperModel({"population": {"size": 2000}}, rng=42)
+>>> model.run(30)
+>>> frame = model.daily_metrics()
+>>> len(frame), int(frame["day"].iloc[-1])
+(30, 29)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+
+from sim.errors import ParameterError
+from sim.levers import Levers, at
+from sim.metrics import daily_metrics, metric_names, run_summary
+from sim.network import NeighbourExposure, build_network
+from sim.outcome import DayOutcome
+from sim.params import ModelParams
+from sim.rules import (
+    accounting,
+    acquisition,
+    choice,
+    experience,
+    group_buy,
+    loyalty,
+    purchase,
+    satisfaction,
+    word_of_mouth,
+)
+from sim.schema import describe_validation_error
+from sim.shoppers import (
+    ACTIVE,
+    ADS,
+    CHURNED,
+    GROUP_BUY,
+    NEVER,
+    PROSPECT,
+    REFERRAL,
+    WON_BACK,
+    create_shoppers,
+)
+
+#: Independent random streams, one per purpose, all spawned from the run's seed, so
+#: that a strategy changing one stage does not shift the draws of the others
+#: (common random numbers across strategies).
+STREAMS = (
+    "population",
+    "network",
+    "acquisition",
+    "group_buy",
+    "purchase",
+    "choice",
+    "experience",
+    "churn",
+    "winback",
+)
+
+
+def validate_params(params: ModelParams | dict[str, Any] | None) -> ModelParams:
+    """Turn a dict (or None for the defaults) into validated parameters.
+
+    Parameters
+    ----------
+    params : ModelParams, dict or None
+
+    Returns
+    -------
+    ModelParams
+        A deep copy (the model may not change the caller's object).
+
+    Raises
+    ------
+    ParameterError
+        Naming every invalid field and what is allowed.
+
+    Examples
+    --------
+    >>> validate_params({"population": {"size": 10}}).population.size
+    10
+    """
+    if params is None:
+        return ModelParams()
+    if isinstance(params, ModelParams):
+        return params.model_copy(deep=True)
+    try:
+        return ModelParams.model_validate(params)
+    except ValidationError as err:
+        raise ParameterError(describe_validation_error(err)) from None
+
+
+def seed_sequence(rng: int | np.random.SeedSequence | None) -> np.random.SeedSequence:
+    """The run's root seed sequence from an integer seed or a SeedSequence.
+
+    Examples
+    --------
+    >>> seed_sequence(7).entropy
+    7
+    """
+    if isinstance(rng, np.random.SeedSequence):
+        return rng
+    if rng is not None and not isinstance(rng, int | np.integer):
+        raise ParameterError(
+            f"rng must be an int seed or a numpy.random.SeedSequence, got {type(rng).__name__}"
+        )
+    return np.random.SeedSequence(rng)
+
+
+class ShopperModel(mesa.Model):
+    """Shoppers of a social e-commerce market and a focal platform's retention strategies.
+
+    Parameters
+    ----------
+    params : ModelParams, dict or None
+        Model parameters (validated; None: the defaults).
+    rng : int or numpy.random.SeedSequence or None
+        The run's seed. Every random draw of the run comes from generators spawned
+        from it: Mesa's ``model.rng`` and one stream per purpose (``STREAMS``).
+
+    Attributes
+    ----------
+    shoppers : Shoppers
+        Column arrays of shopper state.
+    network : SocialNetwork
+        The social graph.
+    datacollector : mesa.DataCollector
+        One row of daily metrics per step.
+
+    Examples
+    --------
+    >>> m = ShopperModel({"population": {"size": 500}}, rng=1)
+    >>> m.step()
+    >>> int(m.steps)
+    1
+    """
+
+    def __init__(
+        self,
+        params: ModelParams | dict[str, Any] | None = None,
+        rng: int | np.random.SeedSequence | None = None,
+    ) -> None:
+        root = seed_sequence(rng)
+        children = root.spawn(1 + len(STREAMS))
+        super().__init__(rng=np.random.Generator(np.random.PCG64(children[0])))
+        self.params = validate_params(params)
+        self.streams = {
+            name: np.random.Generator(np.random.PCG64(child))
+            for name, child in zip(STREAMS, children[1:], strict=True)
+        }
+        self.segment_names = [s.name for s in self.params.population.segments]
+        for strategy in self.params.strategies:  # fail early on unknown segment names
+            strategy.target.mask(
+                np.empty(0, np.int8), np.empty(0, np.int8), np.empty(0), self.segment_names
+            )
+        self.shoppers = create_shoppers(self.params, self.streams["population"])
+        self.network = build_network(self.params, self.shoppers.segment, self.streams["network"])
+        self.exposure = NeighbourExposure(self.network, width=2)
+        self.groups = group_buy.GroupBook.empty()
+        self.discount_factor = accounting.daily_discount_factor(
+            self.params.accounting.annual_discount_rate
+        )
+        focal, *rivals = self.params.platforms
+        self.focal = focal
+        self.cheapest_rival = min(p.price_index for p in rivals)
+        self.counters = {"cheaper_rival_occasions": 0, "switched_to_cheaper": 0}
+        self.cohort_rows: list[np.ndarray] = []
+        self.today: dict[str, float] = {}
+        self.datacollector = mesa.DataCollector(
+            model_reporters={
+                name: (lambda model, key=name: model.today[key])
+                for name in metric_names(self.segment_names)
+            }
+        )
+        self._publish_signals(Levers.neutral(self.shoppers.size))
+
+    # ------------------------------------------------------------------ running
+    def run(self, days: int) -> None:
+        """Advance the model by ``days`` days.
+
+        Examples
+        --------
+        >>> m = ShopperModel({"population": {"size": 300}}, rng=0)
+        >>> m.run(3)
+        >>> m.daily_metrics()["day"].tolist()
+        [0, 1, 2]
+        """
+        for _ in range(days):
+            self.step()
+
+    def step(self) -> None:
+        """One day: strategies pull levers, the eight stages run, strategies settle."""
+        day = self.steps - 1
+        outcome = DayOutcome.empty(day)
+        levers, masks = self._pull_levers(day)
+        joiners = self._acquire(day, levers, outcome)
+        orderers, forced = self._purchase(levers, joiners)
+        focal_orders = self._choose_platform(orderers, forced, levers)
+        performance = self._experience(focal_orders, levers, outcome)
+        self._update_satisfaction(focal_orders, performance)
+        self._run_groups(day, focal_orders, levers, outcome)
+        self._loyalty_churn_winback(day, levers, outcome)
+        self._publish_signals(levers)
+        strategy_cost = sum(
+            s.settle(outcome, self.shoppers, m)
+            for s, m in zip(self.params.strategies, masks, strict=True)
+        )
+        self._account(day, outcome, strategy_cost)
+        self.datacollector.collect(self)
+
+    # ------------------------------------------------------------------ stages
+    def _pull_levers(self, day: int) -> tuple[Levers, list[np.ndarray | None]]:
+        sh = self.shoppers
+        levers = Levers.neutral(sh.size)
+        risk = None
+        if any(s.target.needs_risk for s in self.params.strategies):
+            risk = np.zeros(sh.size)
+            active = np.flatnonzero(sh.active_mask())
+            risk[active] = loyalty.churn_risk(self._hazard(active, Levers.neutral(sh.size)))
+        masks = []
+        for strategy in self.params.strategies:
+            mask = strategy.target.mask(sh.segment, sh.tier, risk, self.segment_names)
+            strategy.pull(levers, sh, day, mask)
+            masks.append(mask)
+        discount = np.asarray(levers.price_discount)
+        if discount.size and discount.max() >= 1.0:
+            raise ParameterError(
+                "the strategies' price discounts add up to 100% or more for some shoppers; "
+                "lower the discounts of the combined strategies"
+            )
+        return levers, masks
+
+    def _acquire(self, day: int, levers: Levers, outcome: DayOutcome) -> np.ndarray:
+        """Stage 1: Bass adoption through ads and referrals, and group-buy joins."""
+        sh, p = self.shoppers, self.params.acquisition
+        prospects = np.flatnonzero(sh.state == PROSPECT)
+        u = self.streams["acquisition"].random(prospects.size)
+        heard = self.exposure.share(prospects)
+        ad_rate = p.ad_rate * levers.ad_rate_mult
+        prob = acquisition.adoption_probability(
+            ad_rate, p.referral_rate, heard[:, 0], heard[:, 1], p.negative_wom_weight
+        )
+        hazard = -np.log1p(-prob)
+        ad_share = np.divide(ad_rate, hazard, out=np.ones_like(hazard), where=hazard > 0)
+        outcome.new_ads, outcome.new_referral = acquisition.split_adopters(
+            prospects, u, prob, ad_share
+        )
+        self._adopt(outcome.new_ads, day, ADS)
+        self._adopt(outcome.new_referral, day, REFERRAL)
+        joiners = self._group_joins(levers)
+        self._adopt(joiners, day, GROUP_BUY)
+        outcome.new_group = joiners
+        return joiners
+
+    def _adopt(self, who: np.ndarray, day: int, channel: int) -> None:
+        sh = self.shoppers
+        sh.state[who] = ACTIVE
+        sh.channel[who] = channel
+        sh.acquired_day[who] = day
+        sh.satisfaction[who] = self.params.satisfaction.initial
+
+    def _group_joins(self, levers: Levers) -> np.ndarray:
+        gb, book = self.params.group_buy, self.groups
+        if not gb.enabled or book.size == 0:
+            return np.empty(0, dtype=np.int64)
+        rng = self.streams["group_buy"]
+        if self.network.fully_mixed:
+            invites = max(int(round(self.params.network.mean_degree)), 1)
+            owner = np.repeat(np.arange(book.size), invites)
+            friend = rng.integers(0, self.shoppers.size, size=owner.size)
+        else:
+            owner, friend = self.network.ties_of(book.initiator)
+        prospect = self.shoppers.state[friend] == PROSPECT
+        owner, friend = owner[prospect], friend[prospect]
+        accept = rng.random(friend.size) < min(gb.accept_prob * levers.group_accept_mult, 1.0)
+        group_size = max(2, gb.group_size + levers.group_size_delta)
+        index, joiners = group_buy.first_invitation(
+            owner[accept], friend[accept], group_size - book.members
+        )
+        book.join(index, joiners)
+        return joiners
+
+    def _purchase(self, levers: Levers, joiners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Stage 2: active shoppers order at their daily rate; group joiners order."""
+        sh = self.shoppers
+        active = np.flatnonzero(sh.active_mask())
+        u = self.streams["purchase"].random(active.size)
+        prob = purchase.order_probability(
+            sh.purchase_rate[active], at(levers.purchase_rate_mult, active)
+        )
+        orderers = np.union1d(active[u < prob], joiners)
+        return orderers, np.isin(orderers, joiners)
+
+    def _choose_platform(
+        self, orderers: np.ndarray, forced: np.ndarray, levers: Levers
+    ) -> np.ndarray:
+        """Stage 3: multinomial logit over platforms; group joiners buy on the focal one."""
+        sh, f = self.shoppers, self.focal
+        discount = np.broadcast_to(at(levers.price_discount, orderers), orderers.shape)
+        service = choice.service_level(
+            f.late_rate * at(levers.late_mult, orderers),
+            np.minimum(f.resolution_rate + at(levers.resolution_add, orderers), 1.0),
+        )
+        v = choice.utilities(
+            sh.price_sensitivity[orderers],
+            sh.loyalty[orderers],
+            self._switching_cost(orderers, levers),
+            discount,
+            f.quality + at(levers.quality_bonus, orderers),
+            service,
+            self.params.platforms,
+            self.params.choice,
+        )
+        u = self.streams["choice"].random(orderers.size)
+        chosen = choice.choose(choice.choice_probabilities(v), u)
+        chosen[forced] = 0
+        sh.platform[orderers] = chosen
+        cheaper_rival = f.price_index * (1.0 - discount) > self.cheapest_rival
+        prices = np.array([p.price_index for p in self.params.platforms])
+        self.counters["cheaper_rival_occasions"] += int(cheaper_rival.sum())
+        went_cheaper = (
+            cheaper_rival & (chosen > 0) & (prices[chosen] < f.price_index * (1.0 - discount))
+        )
+        self.counters["switched_to_cheaper"] += int(went_cheaper.sum())
+        sh.orders_elsewhere[orderers[chosen > 0]] += 1
+        return orderers[chosen == 0]
+
+    def _switching_cost(self, who: np.ndarray, levers: Levers) -> np.ndarray:
+        return np.maximum(np.broadcast_to(at(levers.switching_cost_add, who), who.shape), 0.0)
+
+    def _experience(self, focal: np.ndarray, levers: Levers, outcome: DayOutcome) -> np.ndarray:
+        """Stage 4: defects, late deliveries, complaints, resolution; perceived performance."""
+        f, e = self.focal, self.params.experience
+        rng = self.streams["experience"]
+        u = rng.random((focal.size, 4))
+        noise = rng.standard_normal(focal.size)
+        incidents = experience.draw_incidents(
+            u,
+            f.defect_rate * at(levers.defect_mult, focal),
+            f.late_rate * at(levers.late_mult, focal),
+            e.complaint_if_defect,
+            e.complaint_if_late,
+            f.resolution_rate + at(levers.resolution_add, focal),
+        )
+        self.shoppers.defects[focal[incidents.defect]] += 1
+        outcome.focal_shoppers = focal
+        outcome.focal_values = self.shoppers.order_value[focal]
+        outcome.focal_discounts = np.broadcast_to(
+            at(levers.price_discount, focal), focal.shape
+        ).astype(float)
+        outcome.complaints = focal[incidents.complaint]
+        outcome.resolved = focal[incidents.resolved]
+        return experience.perceived_performance(
+            f.quality + at(levers.quality_bonus, focal),
+            incidents,
+            noise,
+            e,
+            at(levers.recovery_mult, focal),
+        )
+
+    def _update_satisfaction(self, focal: np.ndarray, performance: np.ndarray) -> None:
+        """Stage 5: expectation-disconfirmation for focal orders; negative word of mouth."""
+        sh, s = self.shoppers, self.params.satisfaction
+        sh.satisfaction[focal], sh.quality_expectation[focal] = satisfaction.update_satisfaction(
+            sh.satisfaction[focal],
+            sh.quality_expectation[focal],
+            performance,
+            s.disconfirmation_weight,
+            s.learning_rate,
+            s.expectation_adaptation,
+        )
+        if s.negative_wom_effect > 0:
+            active = np.flatnonzero(sh.active_mask())
+            sh.satisfaction[active] = satisfaction.negative_word_of_mouth(
+                sh.satisfaction[active], self.exposure.share(active)[:, 1], s.negative_wom_effect
+            )
+
+    def _run_groups(self, day: int, focal: np.ndarray, levers: Levers, outcome: DayOutcome) -> None:
+        """Group buys: filled groups form (discount and deal bonus), stale ones lapse, new open."""
+        gb, book = self.params.group_buy, self.groups
+        if not gb.enabled:
+            return
+        group_size = max(2, gb.group_size + levers.group_size_delta)
+        formed = book.members >= group_size
+        members = book.close(formed)
+        lapsed = book.opened + gb.window_days <= day
+        book.close(lapsed)
+        outcome.group_members = members
+        if members.size:
+            sh = self.shoppers
+            bonus = self.params.satisfaction.learning_rate * gb.formed_value_bonus
+            np.add.at(sh.satisfaction, members, bonus)
+            np.minimum(sh.satisfaction, 1.0, out=sh.satisfaction)
+        opens = self.streams["group_buy"].random(focal.size) < gb.start_prob
+        book.open(focal[opens], day)
+
+    def _hazard(self, who: np.ndarray, levers: Levers) -> np.ndarray:
+        sh, lp = self.shoppers, self.params.loyalty
+        focal_price = self.focal.price_index * (1.0 - at(levers.price_discount, who))
+        return loyalty.churn_hazard(
+            sh.loyalty[who],
+            self._switching_cost(who, levers),
+            sh.price_sensitivity[who],
+            loyalty.price_gap(focal_price, self.cheapest_rival),
+            lp.base_churn_hazard,
+            lp.loyalty_effect,
+            lp.switching_cost_effect,
+            lp.price_gap_effect,
+            at(levers.churn_mult, who),
+        )
+
+    def _loyalty_churn_winback(self, day: int, levers: Levers, outcome: DayOutcome) -> None:
+        """Stage 6: loyalty follows satisfaction; active shoppers may churn, churned come back."""
+        sh, lp = self.shoppers, self.params.loyalty
+        active = np.flatnonzero(sh.active_mask())
+        target = loyalty.target_loyalty(
+            sh.satisfaction[active], lp.curve_midpoint, lp.curve_steepness
+        )
+        sh.loyalty[active] = loyalty.update_loyalty(
+            sh.loyalty[active],
+            target,
+            lp.growth_rate,
+            lp.decay_rate,
+            at(levers.loyalty_decay_mult, active),
+        )
+        churned = np.empty(0, dtype=np.int64)
+        if self.params.churn_enabled:
+            u = self.streams["churn"].random(active.size)
+            churned = active[u < loyalty.event_probability(self._hazard(active, levers))]
+        lapsed = np.flatnonzero(sh.state == CHURNED)
+        u = self.streams["winback"].random(lapsed.size)
+        back = lapsed[u < np.minimum(lp.winback_rate + at(levers.winback_add, lapsed), 1.0)]
+        sh.state[churned] = CHURNED
+        sh.loyalty[churned] = 0.0
+        first = churned[sh.churned_day[churned] == NEVER]
+        sh.churned_day[first] = day
+        sh.state[back] = WON_BACK
+        sh.satisfaction[back] = lp.winback_satisfaction
+        outcome.churned, outcome.won_back = churned, back
+
+    def _publish_signals(self, levers: Levers) -> None:
+        """Stage 7: what each shopper now tells friends (referrals, negative word of mouth)."""
+        sh, a = self.shoppers, self.params.accounting
+        self.ltr = word_of_mouth.likelihood_to_recommend(sh.satisfaction)
+        self.exposure.update(
+            word_of_mouth.word_of_mouth_signals(
+                sh.active_mask(),
+                self.ltr,
+                a.promoter_threshold,
+                a.detractor_threshold,
+                self.params.acquisition.promoter_referral_boost,
+                levers.referral_mult,
+            )
+        )
+
+    def _account(self, day: int, outcome: DayOutcome, strategy_cost: float) -> None:
+        """Stage 8: revenue, margin, costs, profit; lifetime value; tiers; metrics."""
+        sh, acc = self.shoppers, self.params.accounting
+        focal, values = outcome.focal_shoppers, outcome.focal_values
+        rebate = self.focal.group_discount * sh.order_value[outcome.group_members]
+        age = day - sh.acquired_day
+        np.add.at(
+            sh.clv,
+            focal,
+            accounting.discounted(acc.margin_rate * values, age[focal], self.discount_factor),
+        )
+        np.add.at(
+            sh.clv,
+            outcome.group_members,
+            -accounting.discounted(
+                acc.margin_rate * rebate, age[outcome.group_members], self.discount_factor
+            ),
+        )
+        repeat = focal[sh.last_order_day[focal] != NEVER]
+        sh.inter_purchase_days[repeat] += day - sh.last_order_day[repeat]
+        sh.first_order_day[focal[sh.first_order_day[focal] == NEVER]] = day
+        sh.last_order_day[focal] = day
+        sh.orders[focal] += 1
+        sh.spend[focal] += values
+        accounting.decay_recent_spend(sh.recent_spend)
+        sh.recent_spend[focal] += values
+        if day % 7 == 0:
+            sh.tier = accounting.value_tier(sh.recent_spend, acc.tier_thresholds)
+        revenue = float(values.sum() - rebate.sum())
+        margin = acc.margin_rate * revenue
+        acquisition_cost = self.params.acquisition.cost_per_acquisition * outcome.new_ads.size
+        self.today = daily_metrics(
+            day=day,
+            shoppers=sh,
+            outcome=outcome,
+            ltr=self.ltr,
+            revenue=revenue,
+            margin=margin,
+            acquisition_cost=acquisition_cost,
+            strategy_cost=strategy_cost,
+            accounting_params=acc,
+            segment_names=self.segment_names,
+        )
+        acquired = sh.acquired_day >= 0
+        cohort = sh.acquired_day[acquired] // 30
+        n_cohorts = day // 30 + 1
+        sizes = np.bincount(cohort, minlength=n_cohorts)
+        active_now = np.bincount(cohort[sh.active_mask()[acquired]], minlength=n_cohorts)
+        self.cohort_rows.append(np.stack([sizes, active_now]))
+
+    # ------------------------------------------------------------------ results
+    def daily_metrics(self) -> pd.DataFrame:
+        """One row per simulated day (see :func:`sim.metrics.metric_names`)."""
+        frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        frame["day"] = frame["day"].astype(int)
+        return frame
+
+    def cohort_retention(self) -> pd.DataFrame:
+        """Retention of each monthly (30-day) acquisition cohort, day by day.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``day``, ``cohort`` (month of acquisition, 0-based), ``size``
+            (customers acquired in it so far), ``active`` and ``retention``
+            (active / size).
+        """
+        rows = []
+        for day, (sizes, active) in enumerate(self.cohort_rows):
+            for cohort in np.flatnonzero(sizes):
+                rows.append((day, int(cohort), int(sizes[cohort]), int(active[cohort])))
+        frame = pd.DataFrame(rows, columns=["day", "cohort", "size", "active"])
+        frame["retention"] = frame["active"] / frame["size"]
+        return frame
+
+    def summary(self) -> dict[str, float]:
+        """One row for the run: retention, customers, CLV, money, loyalty indicators.
+
+        See :func:`sim.metrics.run_summary` for the fields.
+        """
+        return run_summary(self)

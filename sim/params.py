@@ -1,0 +1,573 @@
+"""Validated parameters of the shopper model.
+
+Every parameter is a pydantic field with a range, a unit and a source: a paper, the
+source material digested in ``SOURCE-NOTES.md`` ("source material"), or "to be
+calibrated" (a plausible value that :mod:`experiments` calibration fits to a survey).
+The ``description`` of each field is the text of the parameter table in
+``docs/model.md``; ``json_schema_extra`` carries the unit and the source, so the
+table is generated from this module and cannot drift from the code.
+
+Examples
+--------
+>>> params = ModelParams(population={"size": 1000})
+>>> params.population.size
+1000
+>>> [s.name for s in params.population.segments][:2]
+['rural', 'young']
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from sim.schema import Strict, param
+from sim.strategies.catalogue import StrategySpec
+
+
+class Moments(Strict):
+    """Mean and standard deviation of a shopper attribute within a segment.
+
+    The distribution family is fixed per attribute (Beta for shares in [0, 1], Gamma
+    for positive quantities) and matched to these two moments.
+    """
+
+    mean: float = Field(..., gt=0, description="Mean of the attribute in the segment.")
+    sd: float = Field(..., ge=0, description="Standard deviation in the segment (0: constant).")
+
+
+class Segment(Strict):
+    """One shopper segment of the source material: a set of attribute distributions."""
+
+    name: str = Field(..., min_length=1, description="Segment name.")
+    share: float = Field(..., gt=0, le=1, description="Share of the population.")
+    price_sensitivity: Moments = Field(
+        ..., description="Weight on price in platform choice and churn, in [0, 1] (Beta)."
+    )
+    purchase_rate: Moments = Field(
+        ..., description="Orders per day of an active shopper (Gamma), 1/day."
+    )
+    order_value: Moments = Field(..., description="Basket value per order (Gamma), CNY.")
+    quality_expectation: Moments = Field(
+        ..., description="Initial expected product/service performance, in [0, 1] (Beta)."
+    )
+    connectedness: float = Field(
+        ..., gt=0, description="Relative number of social ties (1 = population mean degree)."
+    )
+
+
+def _segment(
+    name: str,
+    share: float,
+    price: float,
+    rate: float,
+    value: float,
+    expectation: float,
+    ties: float,
+) -> Segment:
+    return Segment(
+        name=name,
+        share=share,
+        price_sensitivity=Moments(mean=price, sd=0.1),
+        purchase_rate=Moments(mean=rate, sd=rate / 2),
+        order_value=Moments(mean=value, sd=value / 2),
+        quality_expectation=Moments(mean=expectation, sd=0.08),
+        connectedness=ties,
+    )
+
+
+def default_segments() -> list[Segment]:
+    """The six potential-customer groups of the source material.
+
+    Directions come from the source material (rural and low-income shoppers most
+    interested in discounts, young users most social, niche buyers care about quality
+    as well as price); the magnitudes are to be calibrated.
+
+    Returns
+    -------
+    list of Segment
+
+    Examples
+    --------
+    >>> round(sum(s.share for s in default_segments()), 6)
+    1.0
+    """
+    return [
+        #        name          share price  rate   CNY  expect ties
+        _segment("rural", 0.20, 0.80, 0.060, 35.0, 0.62, 1.0),
+        _segment("young", 0.20, 0.45, 0.100, 60.0, 0.72, 1.6),
+        _segment("low_income", 0.15, 0.85, 0.060, 30.0, 0.62, 0.9),
+        _segment("homemakers", 0.15, 0.65, 0.090, 50.0, 0.68, 1.1),
+        _segment("lower_tier", 0.20, 0.75, 0.080, 45.0, 0.65, 1.2),
+        _segment("niche", 0.10, 0.50, 0.050, 80.0, 0.76, 0.8),
+    ]
+
+
+class Population(Strict):
+    """Who the shoppers are."""
+
+    size: int = param(10_000, "Number of shoppers (prospects included).", "shoppers", "-", ge=1)
+    segments: list[Segment] = Field(
+        default_factory=default_segments,
+        description="Segments and their attribute distributions (source material).",
+        min_length=1,
+    )
+    initial_active_share: float = param(
+        0.0,
+        "Share of shoppers who are focal customers on day 0.",
+        "share",
+        "to be calibrated",
+        ge=0,
+        le=1,
+    )
+
+    @model_validator(mode="after")
+    def _shares_sum_to_one(self) -> Population:
+        total = sum(s.share for s in self.segments)
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"segment shares must sum to 1, they sum to {total:.6g}")
+        names = [s.name for s in self.segments]
+        if len(set(names)) != len(names):
+            raise ValueError(f"segment names must be unique, got {names}")
+        return self
+
+
+class Network(Strict):
+    """The social graph over which referrals, group buys and word of mouth travel."""
+
+    kind: Literal["small_world", "random", "fully_mixed"] = param(
+        "small_world",
+        "Graph family: Watts-Strogatz small world, Erdos-Renyi random, or fully mixed "
+        "(no graph: everyone hears everyone, the Bass mean field).",
+        "-",
+        "Watts & Strogatz 1998",
+    )
+    mean_degree: float = param(
+        10.0,
+        "Mean number of social ties per shopper.",
+        "ties",
+        "source material: a satisfied customer tells about 9 others",
+        ge=0,
+    )
+    rewire_prob: float = param(
+        0.1,
+        "Small world: probability that a ring-lattice tie is rewired to a random shopper.",
+        "-",
+        "Watts & Strogatz 1998",
+        ge=0,
+        le=1,
+    )
+
+
+class Platform(Strict):
+    """One platform of the market (the focal platform is the first)."""
+
+    name: str = Field(..., min_length=1, description="Platform name.")
+    price_index: float = Field(..., gt=0, description="Price level relative to 1 = market.")
+    quality: float = Field(..., ge=0, le=1, description="Mean product performance, [0, 1].")
+    defect_rate: float = Field(..., ge=0, le=1, description="Share of orders with a defect.")
+    late_rate: float = Field(..., ge=0, le=1, description="Share of orders delivered late.")
+    resolution_rate: float = Field(
+        ..., ge=0, le=1, description="Share of complaints resolved by after-sales service."
+    )
+    assortment: float = Field(..., ge=0, le=1, description="Assortment breadth, [0, 1].")
+    group_discount: float = Field(
+        0.0, ge=0, lt=1, description="Price cut on an order placed in a formed group."
+    )
+
+
+def default_platforms() -> list[Platform]:
+    """The focal platform and its two rivals of the source material.
+
+    Directions from the source material (the focal platform is cheapest with group
+    buying; a Taobao-like rival leads on assortment; a JD-like rival on quality,
+    logistics and service); magnitudes to be calibrated.
+
+    Returns
+    -------
+    list of Platform
+
+    Examples
+    --------
+    >>> [p.name for p in default_platforms()]
+    ['focal', 'assortment_leader', 'quality_leader']
+    """
+    return [
+        Platform(
+            name="focal",
+            price_index=0.85,
+            quality=0.72,
+            defect_rate=0.06,
+            late_rate=0.12,
+            resolution_rate=0.50,
+            assortment=0.60,
+            group_discount=0.10,
+        ),
+        Platform(
+            name="assortment_leader",
+            price_index=1.00,
+            quality=0.76,
+            defect_rate=0.04,
+            late_rate=0.08,
+            resolution_rate=0.65,
+            assortment=0.90,
+        ),
+        Platform(
+            name="quality_leader",
+            price_index=1.15,
+            quality=0.84,
+            defect_rate=0.02,
+            late_rate=0.03,
+            resolution_rate=0.85,
+            assortment=0.70,
+        ),
+    ]
+
+
+class Acquisition(Strict):
+    """Stage 1: how prospects become focal customers."""
+
+    ad_rate: float = param(
+        0.002,
+        "Bass innovation coefficient p: daily adoption hazard from paid ads.",
+        "1/day",
+        "Bass 1969; to be calibrated",
+        ge=0,
+    )
+    referral_rate: float = param(
+        0.03,
+        "Bass imitation coefficient q: daily adoption hazard per unit share of "
+        "referring neighbours.",
+        "1/day",
+        "Bass 1969; to be calibrated",
+        ge=0,
+    )
+    promoter_referral_boost: float = param(
+        1.0,
+        "Extra referral weight of a promoter over an ordinary active neighbour.",
+        "-",
+        "source material: satisfied customers recommend to about 9 people",
+        ge=0,
+    )
+    negative_wom_weight: float = param(
+        2.0,
+        "How strongly the share of detractor neighbours suppresses a prospect's adoption.",
+        "-",
+        "Hennig-Thurau et al. 2004; to be calibrated",
+        ge=0,
+    )
+    cost_per_acquisition: float = param(
+        20.0,
+        "Paid-ads cost per shopper acquired through ads.",
+        "CNY",
+        "source material: retention costs 10-20% of acquisition; to be calibrated",
+        ge=0,
+    )
+
+
+class GroupBuy(Strict):
+    """Stage 1 (group-buy invitations) and the group discount."""
+
+    enabled: bool = param(True, "Whether group buying runs at all.", "-", "source material")
+    start_prob: float = param(
+        0.05,
+        "Probability that a focal order opens a group buy.",
+        "share",
+        "to be calibrated",
+        ge=0,
+        le=1,
+    )
+    group_size: int = param(
+        3,
+        "Members (initiator included) a group needs before the discount applies.",
+        "shoppers",
+        "source material: group buying (pin tuan)",
+        ge=2,
+    )
+    window_days: int = param(
+        2,
+        "Days a group stays open for members to join.",
+        "days",
+        "source material; to be calibrated",
+        ge=1,
+    )
+    accept_prob: float = param(
+        0.08,
+        "Daily probability that an invited prospect friend joins an open group.",
+        "1/day",
+        "to be calibrated",
+        ge=0,
+        le=1,
+    )
+    formed_value_bonus: float = param(
+        0.05,
+        "Perceived-performance bonus of an order in a formed group (the deal).",
+        "-",
+        "to be calibrated",
+        ge=0,
+        le=1,
+    )
+
+
+class Choice(Strict):
+    """Stage 3: multinomial logit choice among platforms for each order."""
+
+    price_weight: float = param(
+        6.0,
+        "Utility per unit of log price, multiplied by the shopper's price sensitivity.",
+        "-",
+        "McFadden 1974 (logit); to be calibrated",
+        ge=0,
+    )
+    quality_weight: float = param(
+        3.0, "Utility per unit of platform quality.", "-", "to be calibrated", ge=0
+    )
+    service_weight: float = param(
+        2.0,
+        "Utility per unit of service (on-time share and complaint resolution).",
+        "-",
+        "to be calibrated",
+        ge=0,
+    )
+    assortment_weight: float = param(
+        1.0, "Utility per unit of assortment breadth.", "-", "to be calibrated", ge=0
+    )
+    loyalty_weight: float = param(
+        3.0,
+        "Utility bonus of the focal platform per unit of the shopper's loyalty.",
+        "-",
+        "to be calibrated",
+        ge=0,
+    )
+    switching_cost_weight: float = param(
+        2.0,
+        "Utility bonus of the focal platform per unit of switching cost (points, tier).",
+        "-",
+        "Burnham et al. 2003; to be calibrated",
+        ge=0,
+    )
+
+
+class Experience(Strict):
+    """Stage 4: what happens to a focal order."""
+
+    complaint_if_defect: float = param(
+        0.7, "Probability of a complaint after a defect.", "share", "to be calibrated", ge=0, le=1
+    )
+    complaint_if_late: float = param(
+        0.3,
+        "Probability of a complaint after a late delivery.",
+        "share",
+        "to be calibrated",
+        ge=0,
+        le=1,
+    )
+    defect_penalty: float = param(
+        0.35, "Performance lost to a defect.", "-", "to be calibrated", ge=0, le=1
+    )
+    late_penalty: float = param(
+        0.15, "Performance lost to a late delivery.", "-", "to be calibrated", ge=0, le=1
+    )
+    unresolved_penalty: float = param(
+        0.2,
+        "Further performance lost when a complaint is not resolved.",
+        "-",
+        "to be calibrated",
+        ge=0,
+        le=1,
+    )
+    recovery_bonus: float = param(
+        0.4,
+        "Performance regained when a complaint is resolved (service recovery; a value "
+        "above the penalty gives the recovery paradox).",
+        "-",
+        "Smith & Bolton 1998; to be calibrated",
+        ge=0,
+        le=1,
+    )
+    performance_noise: float = param(
+        0.1, "SD of order-to-order performance noise.", "-", "to be calibrated", ge=0
+    )
+
+
+class Satisfaction(Strict):
+    """Stage 5: expectation-disconfirmation (Oliver 1980)."""
+
+    disconfirmation_weight: float = param(
+        0.8,
+        "Weight of disconfirmation (performance minus expectation) in an order's "
+        "satisfaction, beside performance itself.",
+        "-",
+        "Oliver 1980; Churchill & Surprenant 1982",
+        ge=0,
+    )
+    learning_rate: float = param(
+        0.3,
+        "Weight of the latest order in cumulative satisfaction.",
+        "-",
+        "Johnson, Anderson & Fornell 1995; to be calibrated",
+        gt=0,
+        le=1,
+    )
+    expectation_adaptation: float = param(
+        0.1,
+        "Weight of the latest performance in the updated expectation.",
+        "-",
+        "adaptive expectations; to be calibrated",
+        ge=0,
+        le=1,
+    )
+    initial: float = param(
+        0.7,
+        "Satisfaction of a new customer before the first order.",
+        "-",
+        "to be calibrated",
+        ge=0,
+        le=1,
+    )
+    negative_wom_effect: float = param(
+        0.002,
+        "Daily satisfaction lost per unit share of detractor neighbours.",
+        "1/day",
+        "Hennig-Thurau et al. 2004; to be calibrated",
+        ge=0,
+    )
+
+
+class Loyalty(Strict):
+    """Stage 6: loyalty from satisfaction, churn and win-back."""
+
+    curve_midpoint: float = param(
+        0.75,
+        "Satisfaction at which target loyalty is one half (high: only the highly "
+        "satisfied are truly loyal).",
+        "-",
+        "Jones & Sasser 1995",
+        ge=0,
+        le=1,
+    )
+    curve_steepness: float = param(
+        12.0, "Steepness of the logistic loyalty curve.", "-", "Jones & Sasser 1995", gt=0
+    )
+    growth_rate: float = param(
+        0.05,
+        "Daily share of the gap closed when target loyalty is above loyalty.",
+        "1/day",
+        "to be calibrated",
+        ge=0,
+        le=1,
+    )
+    decay_rate: float = param(
+        0.05,
+        "Daily share of the gap closed when target loyalty is below loyalty.",
+        "1/day",
+        "to be calibrated",
+        ge=0,
+        le=1,
+    )
+    base_churn_hazard: float = param(
+        0.01,
+        "Daily churn hazard of a shopper with zero loyalty, no switching cost and no price gap.",
+        "1/day",
+        "to be calibrated",
+        ge=0,
+    )
+    loyalty_effect: float = param(
+        3.0, "Log-hazard reduction per unit of loyalty.", "-", "to be calibrated", ge=0
+    )
+    switching_cost_effect: float = param(
+        1.5,
+        "Log-hazard reduction per unit of switching cost.",
+        "-",
+        "Burnham et al. 2003; to be calibrated",
+        ge=0,
+    )
+    price_gap_effect: float = param(
+        8.0,
+        "Log-hazard increase per unit relative price gap to the cheapest rival, times "
+        "price sensitivity.",
+        "-",
+        "source material: shoppers come for price; to be calibrated",
+        ge=0,
+    )
+    winback_rate: float = param(
+        0.001,
+        "Daily probability that a churned shopper comes back unprompted.",
+        "1/day",
+        "to be calibrated",
+        ge=0,
+        le=1,
+    )
+    winback_satisfaction: float = param(
+        0.5, "Satisfaction of a shopper who comes back.", "-", "to be calibrated", ge=0, le=1
+    )
+
+
+class Accounting(Strict):
+    """Stage 8: money."""
+
+    margin_rate: float = param(
+        0.12,
+        "Focal platform's contribution margin per CNY of order value.",
+        "share",
+        "to be calibrated",
+        ge=0,
+        le=1,
+    )
+    annual_discount_rate: float = param(
+        0.10,
+        "Discount rate for customer lifetime value (converted to a daily rate).",
+        "1/year",
+        "Gupta & Lehmann 2003",
+        ge=0,
+    )
+    tier_thresholds: list[float] = param(
+        [300.0, 1000.0],
+        "Spend over the last ~90 days (exponentially weighted) that puts a shopper in "
+        "tier 1, 2, ...",
+        "CNY",
+        "to be calibrated",
+    )
+    promoter_threshold: int = param(
+        9,
+        "Likelihood-to-recommend (0-10) at or above which a shopper is a promoter.",
+        "points",
+        "Reichheld 2003 (NPS)",
+        ge=0,
+        le=10,
+    )
+    detractor_threshold: int = param(
+        6,
+        "Likelihood-to-recommend (0-10) at or below which a shopper is a detractor.",
+        "points",
+        "Reichheld 2003 (NPS)",
+        ge=0,
+        le=10,
+    )
+
+
+class ModelParams(Strict):
+    """Everything a run of :class:`sim.ShopperModel` needs besides its seed."""
+
+    population: Population = Field(default_factory=Population)
+    network: Network = Field(default_factory=Network)
+    platforms: list[Platform] = Field(default_factory=default_platforms, min_length=2)
+    acquisition: Acquisition = Field(default_factory=Acquisition)
+    group_buy: GroupBuy = Field(default_factory=GroupBuy)
+    choice: Choice = Field(default_factory=Choice)
+    experience: Experience = Field(default_factory=Experience)
+    satisfaction: Satisfaction = Field(default_factory=Satisfaction)
+    loyalty: Loyalty = Field(default_factory=Loyalty)
+    accounting: Accounting = Field(default_factory=Accounting)
+    strategies: list[StrategySpec] = Field(
+        default_factory=list, description="Retention strategies switched on (see sim.strategies)."
+    )
+    churn_enabled: bool = param(True, "Whether active shoppers can churn.", "-", "-")
+
+    @model_validator(mode="after")
+    def _names_unique(self) -> ModelParams:
+        names = [p.name for p in self.platforms]
+        if len(set(names)) != len(names):
+            raise ValueError(f"platform names must be unique, got {names}")
+        return self

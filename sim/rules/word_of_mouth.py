@@ -1,0 +1,93 @@
+"""Stage 7: promoters refer friends, detractors spread negative word of mouth; NPS.
+
+Examples
+--------
+>>> import numpy as np
+>>> ltr = likelihood_to_recommend(np.array([0.95, 0.7, 0.3]))
+>>> ltr.tolist(), net_promoter_score(ltr, 9, 6)
+([10, 7, 3], 0.0)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def likelihood_to_recommend(satisfaction: np.ndarray) -> np.ndarray:
+    """Answer to "how likely are you to recommend us?" on 0-10: round(10·S).
+
+    Examples
+    --------
+    >>> likelihood_to_recommend(np.array([0.0, 0.84, 0.85, 1.0])).tolist()
+    [0, 8, 9, 10]
+    """
+    return np.rint(10.0 * np.asarray(satisfaction) + 1e-9).astype(np.int8)
+
+
+def net_promoter_score(ltr: np.ndarray, promoter_threshold: int, detractor_threshold: int) -> float:
+    """NPS: percent promoters minus percent detractors (NaN with nobody to ask).
+
+    Parameters
+    ----------
+    ltr : numpy.ndarray
+        Likelihood-to-recommend answers, 0-10.
+    promoter_threshold, detractor_threshold : int
+        Promoters answer at least the first, detractors at most the second
+        (9 and 6 in Reichheld 2003).
+
+    Returns
+    -------
+    float
+        In [−100, 100].
+
+    References
+    ----------
+    Reichheld, F. F. (2003). The one number you need to grow. HBR 81(12), 46-54.
+    """
+    if ltr.size == 0:
+        return float("nan")
+    promoters = np.count_nonzero(ltr >= promoter_threshold)
+    detractors = np.count_nonzero(ltr <= detractor_threshold)
+    return 100.0 * (promoters - detractors) / ltr.size
+
+
+def word_of_mouth_signals(
+    active: np.ndarray,
+    ltr: np.ndarray,
+    promoter_threshold: int,
+    detractor_threshold: int,
+    promoter_boost: float,
+    referral_mult: np.ndarray | float,
+) -> np.ndarray:
+    """What each shopper says to friends, shape (N, 2): referral weight, detractor flag.
+
+    Parameters
+    ----------
+    active : numpy.ndarray
+        Boolean: current focal customer.
+    ltr : numpy.ndarray
+        Likelihood to recommend, 0-10.
+    promoter_threshold, detractor_threshold : int
+        NPS thresholds.
+    promoter_boost : float
+        Extra referral weight of a promoter.
+    referral_mult : array or float
+        Strategy multiplier on referrals (referral rewards).
+
+    Returns
+    -------
+    numpy.ndarray
+        Column 0: active·(1 + boost·promoter)·mult (what a prospect's referral
+        exposure sums); column 1: 1 for an active detractor, else 0.
+
+    Examples
+    --------
+    >>> word_of_mouth_signals(np.array([True, True, False]), np.array([10, 3, 10]),
+    ...                       9, 6, 1.0, 1.0).tolist()
+    [[2.0, 0.0], [1.0, 1.0], [0.0, 0.0]]
+    """
+    signals = np.zeros((active.shape[0], 2), dtype=np.float32)
+    promoter = ltr >= promoter_threshold
+    signals[:, 0] = active * (1.0 + promoter_boost * promoter) * np.asarray(referral_mult)
+    signals[:, 1] = active & (ltr <= detractor_threshold)
+    return signals

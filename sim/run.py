@@ -1,0 +1,65 @@
+"""Run the model for a horizon and collect its results in one object.
+
+Examples
+--------
+>>> result = simulate({"population": {"size": 500}}, seed=3, days=5)
+>>> len(result.daily), result.summary["days"]
+(5, 5)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.model import ShopperModel
+from sim.params import ModelParams
+
+
+@dataclass
+class RunResult:
+    """The results of one run.
+
+    Attributes
+    ----------
+    daily : pandas.DataFrame
+        One row per day (:func:`sim.metrics.metric_names`).
+    summary : dict
+        One row for the run (:func:`sim.metrics.run_summary`).
+    cohorts : pandas.DataFrame
+        Monthly acquisition-cohort retention by day.
+    """
+
+    daily: pd.DataFrame
+    summary: dict[str, float]
+    cohorts: pd.DataFrame
+
+
+def simulate(
+    params: ModelParams | dict[str, Any] | None,
+    seed: int | np.random.SeedSequence | None,
+    days: int,
+) -> RunResult:
+    """Build a :class:`~sim.model.ShopperModel`, run it ``days`` days, return its results.
+
+    Parameters
+    ----------
+    params : ModelParams, dict or None
+        Model parameters.
+    seed : int or numpy.random.SeedSequence
+        The run's seed.
+    days : int
+        Horizon in days.
+
+    Returns
+    -------
+    RunResult
+    """
+    model = ShopperModel(params, rng=seed)
+    model.run(days)
+    return RunResult(
+        daily=model.daily_metrics(), summary=model.summary(), cohorts=model.cohort_retention()
+    )

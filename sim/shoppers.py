@@ -1,0 +1,284 @@
+"""Shopper state as column arrays (structure of arrays).
+
+One NumPy array per attribute, each of length N. Behaviour rules in
+:mod:`sim.rules` are functions over these arrays; no Python object per shopper
+exists, which is what lets one run hold a million shoppers.
+
+Examples
+--------
+>>> import numpy as np
+>>> from sim.params import ModelParams
+>>> shoppers = create_shoppers(ModelParams(population={"size": 100}), np.random.default_rng(1))
+>>> shoppers.size, int(shoppers.active_mask().sum())
+(100, 0)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from sim.params import ModelParams, Moments
+
+# Lifecycle states (``Shoppers.state``).
+PROSPECT, ACTIVE, CHURNED, WON_BACK = 0, 1, 2, 3
+STATE_NAMES = ("prospect", "active", "churned", "won_back")
+
+# Acquisition channels (``Shoppers.channel``).
+NO_CHANNEL, INITIAL, ADS, REFERRAL, GROUP_BUY = 0, 1, 2, 3, 4
+CHANNEL_NAMES = ("none", "initial", "ads", "referral", "group_buy")
+
+NEVER = -1  # day value of an event that has not happened
+
+
+@dataclass
+class Shoppers:
+    """Column arrays of shopper state; index i is shopper i throughout the run.
+
+    Attributes
+    ----------
+    segment : int8 array
+        Index into ``params.population.segments``.
+    price_sensitivity, quality_expectation, satisfaction, loyalty : float arrays
+        In [0, 1].
+    purchase_rate : float array
+        Orders per day while active.
+    order_value : float array
+        Basket value per order, CNY.
+    state : int8 array
+        Lifecycle state: PROSPECT, ACTIVE, CHURNED or WON_BACK.
+    platform : int8 array
+        Platform of the shopper's latest order (-1 before any).
+    channel : int8 array
+        Acquisition channel of the first adoption.
+    acquired_day, churned_day, first_order_day, last_order_day : int32 arrays
+        Day of the event, ``NEVER`` (-1) if it has not happened (churned_day keeps
+        the first churn).
+    orders, orders_elsewhere, defects, inter_purchase_days : int32 arrays
+        Focal orders, orders placed with rivals while active, defects met, and the
+        sum of days between consecutive focal orders.
+    spend, recent_spend, clv, points : float arrays
+        Focal spend (CNY), exponentially weighted recent spend (about 90 days),
+        discounted margin earned from the shopper since acquisition, points balance.
+    tier : int8 array
+        Value tier from recent spend (0 = basic).
+    """
+
+    segment: np.ndarray
+    price_sensitivity: np.ndarray
+    quality_expectation: np.ndarray
+    satisfaction: np.ndarray
+    loyalty: np.ndarray
+    purchase_rate: np.ndarray
+    order_value: np.ndarray
+    state: np.ndarray
+    platform: np.ndarray
+    channel: np.ndarray
+    acquired_day: np.ndarray
+    churned_day: np.ndarray
+    first_order_day: np.ndarray
+    last_order_day: np.ndarray
+    orders: np.ndarray
+    orders_elsewhere: np.ndarray
+    defects: np.ndarray
+    inter_purchase_days: np.ndarray
+    spend: np.ndarray
+    recent_spend: np.ndarray
+    clv: np.ndarray
+    points: np.ndarray
+    tier: np.ndarray
+
+    @property
+    def size(self) -> int:
+        """Number of shoppers."""
+        return int(self.segment.shape[0])
+
+    def active_mask(self) -> np.ndarray:
+        """Boolean mask of current focal customers (active or won back)."""
+        return (self.state == ACTIVE) | (self.state == WON_BACK)
+
+    def nbytes(self) -> int:
+        """Memory held by the state arrays, in bytes."""
+        return sum(getattr(self, f.name).nbytes for f in fields(self))
+
+
+def beta_from_moments(m: Moments, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Draw from the Beta distribution on [0, 1] with the given mean and SD.
+
+    Parameters
+    ----------
+    m : Moments
+        Mean in (0, 1) and standard deviation (0 gives a constant).
+    n : int
+        Number of draws.
+    rng : numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n`` draws.
+
+    Notes
+    -----
+    With mean μ and variance σ², the concentration is κ = μ(1-μ)/σ² − 1, and
+    α = μκ, β = (1-μ)κ. A variance at or above μ(1-μ) has no Beta distribution
+    and is refused.
+
+    Examples
+    --------
+    >>> x = beta_from_moments(Moments(mean=0.3, sd=0.1), 100_000, np.random.default_rng(0))
+    >>> round(float(x.mean()), 2), round(float(x.std()), 2)
+    (0.3, 0.1)
+    """
+    if m.sd == 0:
+        return np.full(n, m.mean)
+    if not m.mean < 1:
+        raise ValueError(f"a share in [0, 1] needs a mean below 1, got {m.mean}")
+    var = m.sd**2
+    if var >= m.mean * (1 - m.mean):
+        raise ValueError(
+            f"sd {m.sd} is too large for a share with mean {m.mean}: "
+            f"it must be below {np.sqrt(m.mean * (1 - m.mean)):.4g}"
+        )
+    kappa = m.mean * (1 - m.mean) / var - 1
+    return rng.beta(m.mean * kappa, (1 - m.mean) * kappa, size=n)
+
+
+def gamma_from_moments(m: Moments, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Draw from the Gamma distribution with the given mean and SD.
+
+    Parameters
+    ----------
+    m : Moments
+        Mean and standard deviation (0 gives a constant).
+    n : int
+        Number of draws.
+    rng : numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n`` positive draws.
+
+    Notes
+    -----
+    Shape k = μ²/σ², scale θ = σ²/μ.
+
+    Examples
+    --------
+    >>> x = gamma_from_moments(Moments(mean=50, sd=25), 100_000, np.random.default_rng(0))
+    >>> round(float(x.mean())), round(float(x.std()))
+    (50, 25)
+    """
+    if m.sd == 0:
+        return np.full(n, m.mean)
+    return rng.gamma(m.mean**2 / m.sd**2, m.sd**2 / m.mean, size=n)
+
+
+def assign_segments(params: ModelParams, rng: np.random.Generator) -> np.ndarray:
+    """Give each shopper a segment, in exact proportion to the segment shares.
+
+    Parameters
+    ----------
+    params : ModelParams
+        Population size and segment shares.
+    rng : numpy.random.Generator
+        Source of randomness (the order of shoppers is shuffled).
+
+    Returns
+    -------
+    numpy.ndarray
+        int8 segment index per shopper; counts are the shares times N, rounded by
+        largest remainder.
+
+    Examples
+    --------
+    >>> p = ModelParams(population={"size": 10})
+    >>> np.bincount(assign_segments(p, np.random.default_rng(0))).tolist()
+    [2, 2, 2, 1, 2, 1]
+    """
+    n = params.population.size
+    shares = np.array([s.share for s in params.population.segments])
+    exact = shares * n
+    counts = np.floor(exact).astype(np.int64)
+    remainder_order = np.argsort(-(exact - counts), kind="stable")
+    counts[remainder_order[: n - counts.sum()]] += 1
+    segment = np.repeat(np.arange(len(shares), dtype=np.int8), counts)
+    rng.shuffle(segment)
+    return segment
+
+
+def create_shoppers(params: ModelParams, rng: np.random.Generator) -> Shoppers:
+    """Create the population: segments, attributes drawn per segment, initial state.
+
+    Parameters
+    ----------
+    params : ModelParams
+        Model parameters.
+    rng : numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    Shoppers
+        Everyone a prospect, except a random ``initial_active_share`` who start as
+        focal customers (channel INITIAL, acquired on day 0).
+
+    Examples
+    --------
+    >>> p = ModelParams(population={"size": 1000, "initial_active_share": 0.1})
+    >>> int(create_shoppers(p, np.random.default_rng(0)).active_mask().sum())
+    100
+    """
+    n = params.population.size
+    segment = assign_segments(params, rng)
+    attrs = {name: np.empty(n) for name in ("ps", "rate", "value", "expect")}
+    for k, seg in enumerate(params.population.segments):
+        members = np.flatnonzero(segment == k)
+        attrs["ps"][members] = beta_from_moments(seg.price_sensitivity, members.size, rng)
+        attrs["rate"][members] = gamma_from_moments(seg.purchase_rate, members.size, rng)
+        attrs["value"][members] = gamma_from_moments(seg.order_value, members.size, rng)
+        attrs["expect"][members] = beta_from_moments(seg.quality_expectation, members.size, rng)
+
+    def days() -> np.ndarray:
+        return np.full(n, NEVER, dtype=np.int32)
+
+    def counts() -> np.ndarray:
+        return np.zeros(n, dtype=np.int32)
+
+    shoppers = Shoppers(
+        segment=segment,
+        price_sensitivity=attrs["ps"],
+        quality_expectation=attrs["expect"],
+        satisfaction=np.zeros(n),
+        loyalty=np.zeros(n),
+        purchase_rate=attrs["rate"],
+        order_value=attrs["value"],
+        state=np.zeros(n, dtype=np.int8),
+        platform=np.full(n, -1, dtype=np.int8),
+        channel=np.zeros(n, dtype=np.int8),
+        acquired_day=days(),
+        churned_day=days(),
+        first_order_day=days(),
+        last_order_day=days(),
+        orders=counts(),
+        orders_elsewhere=counts(),
+        defects=counts(),
+        inter_purchase_days=counts(),
+        spend=np.zeros(n),
+        recent_spend=np.zeros(n),
+        clv=np.zeros(n),
+        points=np.zeros(n),
+        tier=np.zeros(n, dtype=np.int8),
+    )
+    n_initial = round(params.population.initial_active_share * n)
+    if n_initial:
+        initial = rng.choice(n, size=n_initial, replace=False)
+        shoppers.state[initial] = ACTIVE
+        shoppers.channel[initial] = INITIAL
+        shoppers.acquired_day[initial] = 0
+        shoppers.satisfaction[initial] = params.satisfaction.initial
+    return shoppers

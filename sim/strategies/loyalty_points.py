@@ -1,0 +1,123 @@
+"""Loyalty points: shoppers earn points on focal spend and redeem them as discounts.
+
+The source material lists "rewards for loyal customers (membership, points,
+exclusive discounts, gifts)" among what platforms do to keep customers. Points work
+through two channels: an unredeemed balance is a switching cost (leaving forfeits
+it: Burnham, Frels & Mahajan 2003), and redemption is a price cut on the next order.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+import numpy as np
+from pydantic import Field
+
+from sim.strategies.base import Strategy, reached
+
+if TYPE_CHECKING:
+    from sim.levers import Levers
+    from sim.outcome import DayOutcome
+    from sim.shoppers import Shoppers
+
+
+class LoyaltyPoints(Strategy):
+    """Points earned per CNY of focal spend, redeemed as a discount on a later order.
+
+    Parameters
+    ----------
+    earn_rate : float
+        Points per CNY of focal spend (after discounts). Default 1, the usual rate of
+        Chinese platform points schemes (source material: points for loyal customers).
+    point_value : float
+        CNY value of one point when redeemed. Default 0.01 (100 points = 1 CNY).
+    redeem_threshold : float
+        Balance (points) from which the shopper redeems on the next focal order.
+        Default 500 (5 CNY); to be calibrated.
+    max_redeem_share : float
+        Largest share of an order's value points may pay. Default 0.3.
+    switching_cost_scale : float
+        Switching cost per unit of (balance value / the shopper's order value),
+        capped at 1. Default 1.
+
+    Notes
+    -----
+    Cost: the CNY value of points redeemed on focal orders, booked on the day of
+    redemption (cash accounting; the liability of unredeemed points is reported by
+    the model as ``points_liability``). Points of a shopper who churns are forfeited.
+
+    Examples
+    --------
+    >>> LoyaltyPoints(earn_rate=2).point_value
+    0.01
+    """
+
+    kind: Literal["loyalty_points"] = "loyalty_points"
+    summary: ClassVar[str] = (
+        "Points on focal spend, redeemed as discounts; an unredeemed balance is a switching cost."
+    )
+    earn_rate: float = Field(1.0, ge=0, description="Points per CNY spent (points/CNY).")
+    point_value: float = Field(0.01, ge=0, description="Value of a point (CNY/point).")
+    redeem_threshold: float = Field(
+        500.0, gt=0, description="Balance that triggers redemption (points)."
+    )
+    max_redeem_share: float = Field(
+        0.3, ge=0, lt=1, description="Largest share of an order paid with points (share)."
+    )
+    switching_cost_scale: float = Field(
+        1.0, ge=0, description="Switching cost per order-value of balance (-)."
+    )
+
+    def redemption_share(self, shoppers: Shoppers, index: np.ndarray | slice) -> np.ndarray:
+        """Share of the next order's value the balance pays, for shoppers ``index``.
+
+        Parameters
+        ----------
+        shoppers : Shoppers
+            Shopper state.
+        index : numpy.ndarray or slice
+            Which shoppers.
+
+        Returns
+        -------
+        numpy.ndarray
+            0 below the threshold, else min(balance value / order value, max share).
+        """
+        points = shoppers.points[index]
+        value = points * self.point_value
+        share = np.minimum(value / shoppers.order_value[index], self.max_redeem_share)
+        return np.where(points >= self.redeem_threshold, share, 0.0)
+
+    def pull(self, levers: Levers, shoppers: Shoppers, day: int, mask: np.ndarray | None) -> None:
+        """Redemption as a price cut, and the balance as a switching cost."""
+        if self.point_value == 0:
+            return
+        holders = np.flatnonzero(shoppers.points > 0)
+        holders = reached(holders, mask)
+        if holders.size == 0:
+            return
+        holder_mask = np.zeros(shoppers.size, dtype=bool)
+        holder_mask[holders] = True
+        discount = np.zeros(shoppers.size)
+        discount[holders] = self.redemption_share(shoppers, holders)
+        levers.add("price_discount", discount, holder_mask)
+        balance = shoppers.points[holders] * self.point_value / shoppers.order_value[holders]
+        cost = np.zeros(shoppers.size)
+        cost[holders] = self.switching_cost_scale * np.minimum(balance, 1.0)
+        levers.add("switching_cost_add", cost, holder_mask)
+
+    def settle(self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None) -> float:
+        """Redeem, earn, forfeit; return the CNY value redeemed today."""
+        keep = mask is None or mask[outcome.focal_shoppers]
+        who = outcome.focal_shoppers[keep] if mask is not None else outcome.focal_shoppers
+        values = outcome.focal_values[keep] if mask is not None else outcome.focal_values
+        redeemed_cny = np.zeros(who.size)
+        if self.point_value > 0 and who.size:
+            redeemed_cny = self.redemption_share(shoppers, who) * values
+            shoppers.points[who] -= redeemed_cny / self.point_value
+        paid = values * (
+            1 - outcome.focal_discounts[keep] if mask is not None else 1 - outcome.focal_discounts
+        )
+        shoppers.points[who] += self.earn_rate * paid
+        shoppers.points[outcome.churned] = 0.0
+        return float(redeemed_cny.sum())
