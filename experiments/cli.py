@@ -23,6 +23,7 @@ from importlib.metadata import PackageNotFoundError, version
 #: Modules that add sub-commands, in the order they appear in ``shoplab --help``.
 COMMAND_MODULES: tuple[str, ...] = (
     "experiments.commands",
+    "sim.strategies.cli",
     "survey.cli",
     "experiments.calibration_cli",
 )
