@@ -1,0 +1,348 @@
+"""Run the whole survey analysis: read, clean, compute every statistic, write outputs.
+
+:func:`analyze_survey` is what ``shoplab survey analyze`` runs; :func:`run_analysis`
+does the same without touching the disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from survey.cleaning import CleanedSurvey, clean_survey
+from survey.codebook import Codebook, load_codebook
+from survey.correlation import correlations
+from survey.curve import fit_logistic_curve, loyalty_by_satisfaction
+from survey.descriptives import item_descriptives
+from survey.export import write_csv, write_workbook
+from survey.io import SurveyTable, read_survey
+from survey.mediation import mediation
+from survey.nps import net_promoter_score
+from survey.pls import PLSResult, pls_sem
+from survey.regression import driver_regression
+from survey.reliability import composite_loadings, item_rest_correlation, reliability_table
+from survey.report import write_report
+from survey.segments import compare_segments, posthoc_segments
+from survey.targets import calibration_targets, write_targets
+from survey.validity import fornell_larcker, htmt
+
+#: Conventions stated in the report, as the published programs differ on them.
+CONVENTIONS: tuple[str, ...] = (
+    "Cronbach's alpha is given raw (covariance matrix, pingouin) and standardised "
+    "(correlation matrix, as seminr and SmartPLS report it).",
+    "Composite reliability (rho_c) and AVE use composite loadings: correlations of the "
+    "items with the first principal component of their correlation matrix.",
+    "McDonald's omega total uses a one-factor model fitted by iterated principal-axis "
+    "factoring on the item correlations.",
+    "Reliability statistics use respondents who answered every item of the construct; "
+    "construct scores are the mean of valid answers.",
+    "PLS-SEM: Mode A outer weights, path weighting inner scheme, items standardised "
+    "with divisor n - 1 (scale-free results equal SmartPLS and seminr), tolerance 1e-10.",
+    "NPS: answers at or above promoters_min are promoters, at or below detractors_max "
+    "detractors (9-10 and 0-6 on 0-10; on a 1-10 scale detractors are 1-6).",
+)
+
+
+@dataclass
+class SurveyAnalysis:
+    """Everything computed from one survey.
+
+    Attributes
+    ----------
+    source : str
+        The survey file.
+    codebook : Codebook
+        The codebook used.
+    cleaned : CleanedSurvey
+        Cleaned items, construct scores, segments and the cleaning log.
+    tables : dict
+        Table name → tidy DataFrame, in report order.
+    pls : PLSResult or None
+        The PLS path model, if the codebook declares one.
+    targets : dict
+        Calibration targets (see :mod:`survey.targets`).
+    notes : list of str
+        Conventions and analyses skipped, with the reason.
+    """
+
+    source: str
+    codebook: Codebook
+    cleaned: CleanedSurvey
+    tables: dict[str, pd.DataFrame]
+    pls: PLSResult | None
+    targets: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+
+def _per_construct(codebook: Codebook, names: list[str], statistic: Any) -> pd.DataFrame:
+    return pd.concat(
+        [statistic(name, codebook.items_of(name)).assign(construct=name) for name in names],
+        ignore_index=True,
+    ).pipe(lambda t: t[["construct", *[c for c in t.columns if c != "construct"]]])
+
+
+def _segment_tables(
+    cleaned: CleanedSurvey, notes: list[str]
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    omnibus, posthoc = [], []
+    for column in cleaned.segments.columns:
+        segment = cleaned.segments[column]
+        counts = segment.value_counts()
+        small = list(counts[counts < 2].index)
+        if small:
+            notes.append(
+                f"Segment column {column!r}: level(s) {small} have fewer than 2 "
+                "respondents and are left out of the comparisons."
+            )
+        kept = segment.where(~segment.isin(small))
+        if kept.nunique() < 2:
+            notes.append(
+                f"Segment column {column!r} has fewer than 2 usable levels; no comparison."
+            )
+            continue
+        frame = cleaned.scores.assign(**{column: kept})
+        for construct in cleaned.scores.columns:
+            for method in ("welch", "kruskal"):
+                omnibus.append(compare_segments(frame, construct, column, method=method))
+            posthoc.append(posthoc_segments(frame, construct, column).assign(between=column))
+    if not omnibus:
+        return None, None
+    return pd.concat(omnibus, ignore_index=True), pd.concat(posthoc, ignore_index=True)
+
+
+def _segment_means(cleaned: CleanedSurvey) -> pd.DataFrame | None:
+    rows = []
+    for column in cleaned.segments.columns:
+        grouped = cleaned.scores.groupby(cleaned.segments[column])
+        for statistic in ("count", "mean", "std"):
+            table = grouped.agg(statistic).reset_index(names="level")
+            rows.append(
+                table.melt(id_vars="level", var_name="construct", value_name=statistic).assign(
+                    between=column
+                )
+            )
+    if not rows:
+        return None
+    wide = pd.concat(rows).pivot_table(
+        index=["between", "level", "construct"], values=["count", "mean", "std"]
+    )
+    return wide.reset_index().rename(columns={"count": "n", "std": "sd"})
+
+
+def run_analysis(
+    table: SurveyTable, codebook: Codebook, n_boot: int = 1000, seed: int = 42
+) -> SurveyAnalysis:
+    """Clean a survey and compute every statistic the codebook allows.
+
+    Parameters
+    ----------
+    table : SurveyTable
+        Raw answers from :func:`survey.io.read_survey`.
+    codebook : Codebook
+        The validated codebook.
+    n_boot : int, default 1000
+        Bootstrap resamples of the mediation analysis; 0 skips mediation.
+    seed : int, default 42
+        Seed of the bootstrap.
+
+    Returns
+    -------
+    SurveyAnalysis
+        Tables, PLS model, calibration targets and notes.
+
+    Examples
+    --------
+    >>> from survey.datasets import load_example
+    >>> analysis = run_analysis(*load_example("ecsi"), n_boot=0)
+    >>> analysis.targets["n_respondents"]
+    250
+    """
+    cleaned = clean_survey(table, codebook)
+    items, scores = cleaned.items, cleaned.scores
+    names = list(codebook.constructs)
+    notes = list(CONVENTIONS)
+    tables: dict[str, pd.DataFrame] = {"cleaning_summary": cleaned.summary()}
+
+    def describe(name: str, block: list[str]) -> pd.DataFrame:
+        return item_descriptives(items, block, codebook.scale_of(name).max)
+
+    tables["descriptives"] = _per_construct(codebook, names, describe)
+    tables["construct_scores"] = item_descriptives(scores, names, codebook.scale.max).rename(
+        columns={"item": "construct"}
+    )
+    multi = [name for name in names if codebook.wants_reliability(name)]
+    if multi:
+        tables["reliability"] = reliability_table(
+            items, {name: codebook.items_of(name) for name in multi}
+        )
+        item_stats = _per_construct(codebook, multi, lambda _, b: item_rest_correlation(items, b))
+        loadings = _per_construct(codebook, multi, lambda _, b: composite_loadings(items, b))
+        tables["item_analysis"] = item_stats.merge(loadings, on=["construct", "item"])
+    blocks = {name: codebook.items_of(name) for name in names}
+    if len(names) >= 2:
+        tables["validity"] = htmt(items, blocks).merge(
+            fornell_larcker(items, blocks, scores), on=["construct_a", "construct_b"]
+        )
+        tables["correlations"] = correlations(scores, names)
+    roles = codebook.roles
+    sat, loyalty = roles.satisfaction, roles.loyalty
+    sat_corr = sat_regression = curve = curve_fit = None
+    if sat and loyalty:
+        drivers = [d for d in roles.drivers if d not in (sat, loyalty)]
+        tables["regression"] = driver_regression(scores, loyalty, [sat, *drivers])
+        sat_corr = correlations(scores, [sat, loyalty])
+        sat_regression = driver_regression(scores, loyalty, [sat])
+        curve = loyalty_by_satisfaction(scores, sat, loyalty)
+        curve_fit = fit_logistic_curve(scores, sat, loyalty)
+        tables["curve"], tables["curve_fit"] = curve, curve_fit
+        if roles.quality and n_boot > 0:
+            tables["mediation"] = mediation(
+                scores, roles.quality, sat, loyalty, n_boot=n_boot, seed=seed
+            )
+        elif roles.quality:
+            notes.append("Mediation skipped: bootstrap turned off (n_boot = 0).")
+    else:
+        notes.append(
+            "Regression, mediation and the satisfaction-loyalty curve need "
+            "roles.satisfaction and roles.loyalty in the codebook."
+        )
+    segment_omnibus, segment_posthoc = _segment_tables(cleaned, notes)
+    if segment_omnibus is not None:
+        tables["segment_means"] = _segment_means(cleaned)
+        tables["segment_tests"], tables["segment_posthoc"] = segment_omnibus, segment_posthoc
+    nps = None
+    if codebook.nps:
+        nps = net_promoter_score(
+            items, codebook.nps.item, codebook.nps.promoters_min, codebook.nps.detractors_max
+        )
+        tables["nps"] = nps
+    pls = None
+    if codebook.pls:
+        used = dict.fromkeys(
+            [*codebook.pls.paths, *[s for group in codebook.pls.paths.values() for s in group]]
+        )
+        pls = pls_sem(
+            items, {name: blocks[name] for name in names if name in used}, codebook.pls.paths
+        )
+        tables.update(
+            pls_paths=pls.paths, pls_outer=pls.outer, pls_r2=pls.r2, pls_effects=pls.effects
+        )
+    targets = calibration_targets(
+        scores,
+        cleaned.segments,
+        source=Path(table.source).name,
+        scale=(codebook.scale.min, codebook.scale.max),
+        correlation=sat_corr,
+        regression=sat_regression,
+        nps=nps,
+        curve=curve,
+        curve_fit=curve_fit,
+    )
+    return SurveyAnalysis(
+        source=table.source,
+        codebook=codebook,
+        cleaned=cleaned,
+        tables=tables,
+        pls=pls,
+        targets=targets,
+        notes=notes,
+    )
+
+
+def write_outputs(analysis: SurveyAnalysis, out_dir: str | Path, plots: bool = True) -> Path:
+    """Write all output files of an analysis into ``out_dir``.
+
+    Parameters
+    ----------
+    analysis : SurveyAnalysis
+        From :func:`run_analysis`.
+    out_dir : str or Path
+        Output folder (created if needed).
+    plots : bool, default True
+        Draw the plots (``plots/*.png``, embedded in the report).
+
+    Returns
+    -------
+    Path
+        The output folder, holding ``report.html``, ``reliability.csv``,
+        ``validity.csv``, ``statistics.xlsx``, ``cleaning_log.csv``, ``targets.json``
+        and ``plots/``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from survey.datasets import load_example
+    >>> analysis = run_analysis(*load_example("ecsi"), n_boot=0)
+    >>> sorted(p.name for p in write_outputs(analysis, tempfile.mkdtemp()).iterdir())[:3]
+    ['cleaning_log.csv', 'plots', 'reliability.csv']
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    empty = pd.DataFrame()
+    write_csv(analysis.tables.get("reliability", empty), out / "reliability.csv")
+    write_csv(analysis.tables.get("validity", empty), out / "validity.csv")
+    write_csv(analysis.cleaned.log, out / "cleaning_log.csv")
+    write_workbook(
+        {**analysis.tables, "cleaning_log": analysis.cleaned.log}, out / "statistics.xlsx"
+    )
+    write_targets(analysis.targets, out / "targets.json")
+    write_report(analysis, out, plots=plots)
+    return out
+
+
+def analyze_survey(
+    data: str | Path,
+    codebook: str | Path | Codebook,
+    out_dir: str | Path,
+    *,
+    sheet: str | int | None = None,
+    n_boot: int = 1000,
+    seed: int = 42,
+    plots: bool = True,
+) -> SurveyAnalysis:
+    """Analyse a survey file with a codebook and write every output.
+
+    Parameters
+    ----------
+    data : str or Path
+        Survey file (CSV, XLSX or SPSS .sav; raw survey-platform exports allowed).
+    codebook : str, Path or Codebook
+        YAML codebook, or an already validated one.
+    out_dir : str or Path
+        Output folder.
+    sheet : str or int, optional
+        XLSX sheet (default: the first).
+    n_boot : int, default 1000
+        Bootstrap resamples for mediation; 0 skips it.
+    seed : int, default 42
+        Bootstrap seed.
+    plots : bool, default True
+        Draw the plots.
+
+    Returns
+    -------
+    SurveyAnalysis
+        The analysis (its files are under ``out_dir``).
+
+    Raises
+    ------
+    DataError, CodebookError
+        For any problem with the file or the codebook, naming file, column or row.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from survey.datasets import example_paths
+    >>> paths = example_paths("ecsi")
+    >>> analysis = analyze_survey(paths.data, paths.codebook, tempfile.mkdtemp(), n_boot=0)
+    >>> float(analysis.pls.r2.set_index("construct").loc["Satisfaction", "r2"].round(4))
+    0.6811
+    """
+    book = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+    table = read_survey(data, sheet=sheet, header_rows=book.header_rows)
+    analysis = run_analysis(table, book, n_boot=n_boot, seed=seed)
+    write_outputs(analysis, out_dir, plots=plots)
+    return analysis

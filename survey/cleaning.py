@@ -1,0 +1,338 @@
+"""Clean raw answers according to the codebook, recording every step.
+
+Each change is one row of the cleaning log with columns ``row`` (spreadsheet row,
+empty for column-wide steps), ``column``, ``value`` (the original answer, never from
+an identifying column), ``what`` (the rule) and ``why``. Rules, in order:
+
+``identifying column removed``, ``missing code``, ``unmapped label``,
+``out of range`` (answers set missing); ``failed attention check``,
+``duplicate respondent id``, ``speeder``, ``straight-lining``,
+``no valid answers`` (rows dropped); ``too few valid answers`` (construct score set
+missing); ``reverse coded`` (column recoded).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+import pandas as pd
+from pandas.api.types import is_numeric_dtype
+
+from survey.codebook import Codebook
+from survey.errors import DataError
+from survey.io import SurveyTable
+from survey.scoring import construct_scores, reverse_code
+
+LOG_COLUMNS: Final = ["row", "column", "value", "what", "why"]
+
+
+@dataclass
+class CleanedSurvey:
+    """Answers ready for analysis.
+
+    Attributes
+    ----------
+    items : DataFrame
+        Numeric, reverse-coded item answers (missing as NaN), rows kept.
+    scores : DataFrame
+        Construct scores (mean of valid items), same rows.
+    segments : DataFrame
+        Segment / grouping columns, same rows.
+    log : DataFrame
+        The cleaning log (columns ``row, column, value, what, why``).
+    n_read : int
+        Number of data rows in the file.
+    """
+
+    items: pd.DataFrame
+    scores: pd.DataFrame
+    segments: pd.DataFrame
+    log: pd.DataFrame
+    n_read: int
+
+    def summary(self) -> pd.DataFrame:
+        """Count of log entries and affected rows per cleaning rule.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``what``, ``entries``, ``rows``.
+        """
+        if self.log.empty:
+            return pd.DataFrame(columns=["what", "entries", "rows"])
+        grouped = self.log.groupby("what", sort=False)
+        return pd.DataFrame(
+            {"entries": grouped.size(), "rows": grouped["row"].nunique()}
+        ).reset_index()
+
+
+class _Log:
+    def __init__(self) -> None:
+        self.parts: list[pd.DataFrame] = []
+
+    def cells(self, rows: pd.Index, column: str, values: object, what: str, why: str) -> None:
+        if len(rows):
+            self.parts.append(
+                pd.DataFrame(
+                    {"row": rows, "column": column, "value": values, "what": what, "why": why}
+                )
+            )
+
+    def column(self, column: str, what: str, why: str) -> None:
+        self.cells(pd.Index([pd.NA]), column, [pd.NA], what, why)
+
+    def frame(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame(columns=LOG_COLUMNS)
+        log = pd.concat([part.astype({"value": object}) for part in self.parts])
+        return log.astype({"row": "Int64"}).reset_index(drop=True)[LOG_COLUMNS]
+
+
+def _find_column(table: SurveyTable, name: str, pattern: str | None, field: str) -> str:
+    columns = [str(column) for column in table.data.columns]
+    if pattern is None:
+        if name in columns:
+            return name
+        raise DataError(
+            f"{table.source}: column {name!r} from codebook {field} is not in the file; "
+            f"columns are: {columns[:40]}"
+        )
+    regex = re.compile(pattern)
+    matches = [
+        column
+        for column in columns
+        if regex.search(column) or regex.search(table.questions.get(column, ""))
+    ]
+    if len(matches) != 1:
+        found = "no column" if not matches else f"{len(matches)} columns {matches}"
+        raise DataError(
+            f"{table.source}: header pattern {pattern!r} of item {name!r} matches {found}; "
+            f"it must match exactly one of: {columns[:40]}"
+        )
+    return matches[0]
+
+
+def _item_columns(table: SurveyTable, codebook: Codebook) -> dict[str, str]:
+    found = {}
+    for cname, construct in codebook.constructs.items():
+        for item in construct.items:
+            name, pattern = (item, None) if isinstance(item, str) else (item.name, item.header)
+            found[name] = _find_column(table, name, pattern, f"constructs.{cname}")
+    return found
+
+
+def _to_codes(
+    raw: pd.Series, item: str, codebook: Codebook, missing: list[float], log: _Log, source: str
+) -> pd.Series:
+    text_missing = {str(code) for code in codebook.missing_codes}
+    if is_numeric_dtype(raw):
+        values = raw.astype(float)
+    else:
+        text = raw.astype("string").str.strip()
+        text = text.mask(text == "")
+        is_missing_code = text.isin(text_missing)
+        log.cells(
+            raw.index[is_missing_code.fillna(False)],
+            item,
+            raw[is_missing_code.fillna(False)],
+            "missing code",
+            "declared missing code in codebook missing_codes",
+        )
+        text = text.mask(is_missing_code.fillna(False))
+        labelled = text.map(codebook.labels).astype(float)
+        numeric = pd.to_numeric(text, errors="coerce").astype(float)
+        values = labelled.fillna(numeric)
+        unmapped = values.isna() & text.notna()
+        if unmapped.any():
+            row = unmapped.idxmax()
+            if not codebook.labels:
+                raise DataError(
+                    f"{source}: column {item!r} row {row}: text {text[row]!r} in a numeric item; "
+                    f"allowed: numbers {codebook.scale.min:g}–{codebook.scale.max:g} "
+                    "(or declare labels: in the codebook)"
+                )
+            log.cells(
+                raw.index[unmapped],
+                item,
+                raw[unmapped],
+                "unmapped label",
+                f"not a number nor a codebook label; allowed: {list(codebook.labels)}",
+            )
+    numeric_missing = [
+        float(code) for code in codebook.missing_codes if isinstance(code, int | float)
+    ] + list(missing)
+    coded_missing = values.isin(numeric_missing)
+    log.cells(
+        raw.index[coded_missing],
+        item,
+        raw[coded_missing],
+        "missing code",
+        "declared missing code (codebook missing_codes or SPSS user-missing)",
+    )
+    return values.mask(coded_missing)
+
+
+def _drop(
+    data: pd.DataFrame, rows: pd.Series, log: _Log, column: str, what: str, why: str
+) -> pd.DataFrame:
+    log.cells(data.index[rows], column, [pd.NA] * int(rows.sum()), what, why)
+    return data.loc[~rows]
+
+
+def clean_survey(table: SurveyTable, codebook: Codebook) -> CleanedSurvey:
+    """Apply the codebook's cleaning rules to raw answers.
+
+    Parameters
+    ----------
+    table : SurveyTable
+        Raw answers from :func:`survey.io.read_survey`.
+    codebook : Codebook
+        The validated codebook.
+
+    Returns
+    -------
+    CleanedSurvey
+        Numeric, reverse-coded items, construct scores, segments and the log.
+
+    Raises
+    ------
+    DataError
+        If a codebook column is absent, an item holds text the codebook cannot map,
+        or a construct has no valid answer at all.
+
+    Examples
+    --------
+    >>> from survey.datasets import load_example
+    >>> from survey.io import read_survey
+    >>> table, codebook = load_example("ecsi")
+    >>> clean_survey(table, codebook).items.shape
+    (250, 24)
+    """
+    log = _Log()
+    source = table.source
+    data = table.data
+    item_columns = _item_columns(table, codebook)
+    for column in codebook.identifying:
+        _find_column(table, column, None, "identifying")
+        log.column(column, "identifying column removed", "declared identifying in the codebook")
+    extra = {
+        "segments": codebook.segments,
+        "id_column": [codebook.id_column] if codebook.id_column else [],
+        "speeders": [codebook.speeders.column] if codebook.speeders else [],
+        "attention_checks": [check.column for check in codebook.attention_checks],
+    }
+    for field, columns in extra.items():
+        for column in columns:
+            _find_column(table, column, None, field)
+
+    items = pd.DataFrame(index=data.index)
+    for item, column in item_columns.items():
+        items[item] = _to_codes(
+            data[column], item, codebook, table.user_missing.get(column, []), log, source
+        )
+    for cname in codebook.constructs:
+        scale = codebook.scale_of(cname)
+        for item in codebook.items_of(cname):
+            values = items[item]
+            outside = values.notna() & ((values < scale.min) | (values > scale.max))
+            log.cells(
+                items.index[outside],
+                item,
+                values[outside],
+                "out of range",
+                f"allowed: {scale.min:g}–{scale.max:g}",
+            )
+            items[item] = values.mask(outside)
+
+    keep = pd.Series(True, index=data.index)
+    for check in codebook.attention_checks:
+        answer = data[check.column]
+        expected = check.expected
+        ok = (answer.astype(str).str.strip() == str(expected)) | (
+            pd.to_numeric(answer, errors="coerce") == pd.to_numeric(expected, errors="coerce")
+        )
+        failed = keep & ~ok
+        log.cells(
+            data.index[failed],
+            check.column,
+            [pd.NA] * int(failed.sum()),
+            "failed attention check",
+            f"expected answer {expected!r}",
+        )
+        keep &= ok
+    if codebook.id_column:
+        duplicated = keep & data[codebook.id_column].where(keep).duplicated(keep="first")
+        duplicated &= data[codebook.id_column].notna()
+        log.cells(
+            data.index[duplicated],
+            codebook.id_column,
+            [pd.NA] * int(duplicated.sum()),
+            "duplicate respondent id",
+            "an earlier row has the same id; first kept",
+        )
+        keep &= ~duplicated
+    if codebook.speeders:
+        column = codebook.speeders.column
+        seconds = pd.to_numeric(data[column], errors="coerce")
+        if seconds.isna().all():
+            raise DataError(f"{source}: speeders column {column!r} holds no numbers (seconds)")
+        fast = keep & (seconds < codebook.speeders.min_seconds)
+        log.cells(
+            data.index[fast],
+            column,
+            seconds[fast],
+            "speeder",
+            f"duration below {codebook.speeders.min_seconds:g} s",
+        )
+        keep &= ~fast
+    if codebook.straightlining:
+        answered = items.notna().sum(axis=1)
+        flat = keep & (answered >= codebook.straightlining.min_items) & (items.nunique(axis=1) == 1)
+        log.cells(
+            data.index[flat],
+            "",
+            [pd.NA] * int(flat.sum()),
+            "straight-lining",
+            f"one same answer to all {codebook.straightlining.min_items}+ answered items",
+        )
+        keep &= ~flat
+    empty = keep & items.isna().all(axis=1)
+    log.cells(
+        data.index[empty],
+        "",
+        [pd.NA] * int(empty.sum()),
+        "no valid answers",
+        "no item answered validly",
+    )
+    keep &= ~empty
+    items = items.loc[keep]
+
+    constructs = {name: codebook.items_of(name) for name in codebook.constructs}
+    for cname, names in constructs.items():
+        if items[names].isna().all().all():
+            raise DataError(
+                f"{source}: construct {cname!r} has no valid answers in column(s) {names}"
+            )
+        too_few = items[names].notna().sum(axis=1) < codebook.min_valid_of(cname)
+        log.cells(
+            items.index[too_few],
+            cname,
+            [pd.NA] * int(too_few.sum()),
+            "too few valid answers",
+            f"fewer than {codebook.min_valid_of(cname)} valid answers; score set missing",
+        )
+        reverse = codebook.constructs[cname].reverse
+        if reverse:
+            scale = codebook.scale_of(cname)
+            items = reverse_code(items, reverse, scale.min, scale.max)
+            for item in reverse:
+                log.column(item, "reverse coded", f"x -> {scale.min:g} + {scale.max:g} - x")
+    scores = construct_scores(
+        items, constructs, {name: codebook.min_valid_of(name) for name in constructs}
+    )
+    segments = data.loc[keep, codebook.segments].astype("string")
+    return CleanedSurvey(
+        items=items, scores=scores, segments=segments, log=log.frame(), n_read=len(data)
+    )

@@ -1,0 +1,108 @@
+"""``shoplab survey analyze``: the survey analysis from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from survey.analyze import analyze_survey
+from survey.datasets import EXAMPLES, example_paths
+from survey.errors import DataError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``survey`` command with its ``analyze`` sub-command.
+
+    Parameters
+    ----------
+    subparsers : argparse subparsers
+        From ``parser.add_subparsers()`` of the ``shoplab`` parser.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser(prog="shoplab")
+    >>> register(parser.add_subparsers())
+    >>> parser.parse_args(["survey", "analyze", "--example", "ecsi", "--out", "o"]).example
+    'ecsi'
+    """
+    survey = subparsers.add_parser("survey", help="analyse satisfaction-loyalty surveys")
+    commands = survey.add_subparsers(dest="survey_command", metavar="SUBCOMMAND", required=True)
+    analyze = commands.add_parser(
+        "analyze",
+        help="statistics, report and calibration targets from a survey file",
+        description="Read a survey file (CSV, XLSX, SPSS .sav, survey-platform exports) "
+        "with a YAML codebook and write report.html, reliability.csv, validity.csv, "
+        "statistics.xlsx, cleaning_log.csv, targets.json and plots/ into --out.",
+    )
+    analyze.add_argument("data", nargs="?", type=Path, help="survey file")
+    analyze.add_argument("--codebook", type=Path, help="YAML codebook")
+    analyze.add_argument(
+        "--example",
+        choices=sorted(EXAMPLES),
+        help="analyse a shipped example survey instead of DATA",
+    )
+    analyze.add_argument("--out", type=Path, required=True, help="output folder")
+    analyze.add_argument("--sheet", help="XLSX sheet name (default: the first sheet)")
+    analyze.add_argument(
+        "--bootstrap",
+        type=int,
+        default=1000,
+        help="bootstrap resamples for mediation, 0 to skip (default 1000)",
+    )
+    analyze.add_argument("--seed", type=int, default=42, help="bootstrap seed (default 42)")
+    analyze.add_argument("--no-plots", action="store_true", help="skip the plots")
+    analyze.set_defaults(func=run_analyze)
+
+
+def run_analyze(args: argparse.Namespace) -> int:
+    """Run ``shoplab survey analyze`` and print a short summary.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed arguments (see :func:`register`).
+
+    Returns
+    -------
+    int
+        Exit status 0.
+
+    Raises
+    ------
+    DataError, CodebookError
+        Reported by the ``shoplab`` CLI as one line with exit status 2.
+
+    Examples
+    --------
+    >>> args = argparse.Namespace(example="ecsi", data=None, codebook=None, out="out",
+    ...     sheet=None, bootstrap=0, seed=42, no_plots=True)
+    >>> run_analyze(args)  # doctest: +SKIP
+    0
+    """
+    if args.example:
+        if args.data or args.codebook:
+            raise DataError("give either --example or DATA with --codebook, not both")
+        data, codebook = example_paths(args.example)
+    else:
+        if args.data is None or args.codebook is None:
+            raise DataError("need DATA and --codebook CODEBOOK (or --example ecsi)")
+        data, codebook = args.data, args.codebook
+    if args.bootstrap < 0:
+        raise DataError(f"--bootstrap must be 0 or more, got {args.bootstrap}")
+    analysis = analyze_survey(
+        data,
+        codebook,
+        args.out,
+        sheet=args.sheet,
+        n_boot=args.bootstrap,
+        seed=args.seed,
+        plots=not args.no_plots,
+    )
+    cleaned = analysis.cleaned
+    lines = [f"read {cleaned.n_read} rows from {data}; kept {len(cleaned.items)}"]
+    for row in cleaned.summary().itertuples():
+        lines.append(f"  {row.what}: {row.entries} entries, {row.rows} rows")
+    lines.append(f"outputs written to {args.out}/ (report.html, statistics.xlsx, targets.json)")
+    print("\n".join(lines), file=sys.stdout)
+    return 0

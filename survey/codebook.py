@@ -1,0 +1,314 @@
+"""The codebook: which columns measure which construct, and how to clean them.
+
+A codebook is a YAML file validated by :class:`Codebook` (pydantic, unknown fields
+are refused). A minimal one::
+
+    scale: {min: 1, max: 5}
+    constructs:
+      Satisfaction: {items: [SAT1, SAT2, SAT3]}
+      Loyalty: {items: [LOY1, LOY2], reverse: [LOY2]}
+    roles: {satisfaction: Satisfaction, loyalty: Loyalty}
+
+An item is either a column name or ``{name: SAT1, header: "regex"}``; the regular
+expression is searched in the column names and in the question-text header row of
+survey-platform exports, so a file whose columns are full question texts can be
+read with short item names.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from survey.errors import CodebookError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Scale(_Strict):
+    """Range of valid answer codes, inclusive."""
+
+    min: float
+    max: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Scale:
+        if self.min >= self.max:
+            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
+        return self
+
+
+class Item(_Strict):
+    """One questionnaire item: its short name and, optionally, a header pattern."""
+
+    name: str
+    header: str | None = None
+
+    @model_validator(mode="after")
+    def _valid_pattern(self) -> Item:
+        if self.header is not None:
+            try:
+                re.compile(self.header)
+            except re.error as err:
+                raise ValueError(f"header pattern {self.header!r} is not a regex: {err}") from err
+        return self
+
+
+class Construct(_Strict):
+    """A construct measured by one or more items."""
+
+    items: list[str | Item] = Field(min_length=1)
+    reverse: list[str] = []
+    scale: Scale | None = None
+    min_valid: int | None = Field(default=None, ge=1)
+    reliability: bool | None = None
+
+    @property
+    def item_names(self) -> list[str]:
+        """Short names of the items, in codebook order."""
+        return [item if isinstance(item, str) else item.name for item in self.items]
+
+
+class Roles(_Strict):
+    """Which constructs play which part in the satisfaction–loyalty analyses."""
+
+    satisfaction: str | None = None
+    loyalty: str | None = None
+    quality: str | None = None
+    drivers: list[str] = []
+
+
+class Speeders(_Strict):
+    """Respondents faster than ``min_seconds`` in column ``column`` are dropped."""
+
+    column: str
+    min_seconds: float = Field(gt=0)
+
+
+class Straightlining(_Strict):
+    """Respondents giving one same answer to at least ``min_items`` items are dropped."""
+
+    min_items: int = Field(default=10, ge=2)
+
+
+class AttentionCheck(_Strict):
+    """An instructed-response item: respondents not answering ``expected`` are dropped."""
+
+    column: str
+    expected: float | str
+
+
+class PathModel(_Strict):
+    """A PLS path model: ``paths`` maps each endogenous construct to its predictors."""
+
+    paths: dict[str, list[str]] = Field(min_length=1)
+
+
+class NPS(_Strict):
+    """The would-recommend item and the promoter / detractor cut-offs (inclusive)."""
+
+    item: str
+    promoters_min: float = 9
+    detractors_max: float = 6
+
+
+class Codebook(_Strict):
+    """A validated survey codebook.
+
+    Examples
+    --------
+    >>> cb = Codebook.model_validate(
+    ...     {"scale": {"min": 1, "max": 5}, "constructs": {"Sat": {"items": ["S1", "S2"]}}}
+    ... )
+    >>> cb.constructs["Sat"].item_names
+    ['S1', 'S2']
+    """
+
+    scale: Scale
+    constructs: dict[str, Construct] = Field(min_length=1)
+    labels: dict[str, float] = {}
+    missing_codes: list[float | str] = []
+    segments: list[str] = []
+    identifying: list[str] = []
+    id_column: str | None = None
+    header_rows: int | None = Field(default=None, ge=1)
+    min_valid: int = Field(default=1, ge=1)
+    speeders: Speeders | None = None
+    straightlining: Straightlining | None = None
+    attention_checks: list[AttentionCheck] = []
+    roles: Roles = Roles()
+    pls: PathModel | None = None
+    nps: NPS | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Codebook:
+        names = set(self.constructs)
+        allowed = f"allowed: {sorted(names)}"
+        for cname, construct in self.constructs.items():
+            items = construct.item_names
+            for rev in construct.reverse:
+                if rev not in items:
+                    raise ValueError(
+                        f"constructs.{cname}.reverse: {rev!r} is not an item of {cname}; "
+                        f"allowed: {items}"
+                    )
+            if construct.min_valid is not None and construct.min_valid > len(items):
+                raise ValueError(
+                    f"constructs.{cname}.min_valid: {construct.min_valid} exceeds its "
+                    f"{len(items)} item(s)"
+                )
+            if construct.reliability and len(items) < 2:
+                raise ValueError(
+                    f"constructs.{cname}.reliability: Cronbach's alpha needs at least 2 items "
+                    f"but {cname} has {len(items)} ({items[0]}); set reliability: false"
+                )
+        roles = [self.roles.satisfaction, self.roles.loyalty, self.roles.quality]
+        for role in [*roles, *self.roles.drivers]:
+            if role is not None and role not in names:
+                raise ValueError(f"roles: unknown construct {role!r}; {allowed}")
+        if self.pls is not None:
+            for target, sources in self.pls.paths.items():
+                for name in [target, *sources]:
+                    if name not in names:
+                        raise ValueError(f"pls.paths: unknown construct {name!r}; {allowed}")
+        all_items = [item for c in self.constructs.values() for item in c.item_names]
+        if self.nps is not None and self.nps.item not in all_items:
+            raise ValueError(f"nps.item: {self.nps.item!r} is not an item; allowed: {all_items}")
+        repeated = sorted({item for item in all_items if all_items.count(item) > 1})
+        if repeated:
+            raise ValueError(f"constructs: items used in more than one construct: {repeated}")
+        return self
+
+    @property
+    def item_names(self) -> list[str]:
+        """All item names, construct by construct."""
+        return [item for c in self.constructs.values() for item in c.item_names]
+
+    def items_of(self, construct: str) -> list[str]:
+        """Item names of one construct.
+
+        Parameters
+        ----------
+        construct : str
+            A construct name from the codebook.
+
+        Returns
+        -------
+        list of str
+            Its item names.
+
+        Examples
+        --------
+        >>> cb = Codebook.model_validate(
+        ...     {"scale": {"min": 1, "max": 5}, "constructs": {"Sat": {"items": ["S1"]}}}
+        ... )
+        >>> cb.items_of("Sat")
+        ['S1']
+        """
+        if construct not in self.constructs:
+            raise CodebookError(
+                f"unknown construct {construct!r}; allowed: {sorted(self.constructs)}"
+            )
+        return self.constructs[construct].item_names
+
+    def scale_of(self, construct: str) -> Scale:
+        """Answer scale of one construct (its own, else the codebook's)."""
+        return self.constructs[construct].scale or self.scale
+
+    def min_valid_of(self, construct: str) -> int:
+        """Minimum number of valid answers for a construct score."""
+        own = self.constructs[construct].min_valid
+        return min(own or self.min_valid, len(self.items_of(construct)))
+
+    def wants_reliability(self, construct: str) -> bool:
+        """Whether reliability statistics are computed for a construct."""
+        asked = self.constructs[construct].reliability
+        return len(self.items_of(construct)) >= 2 if asked is None else asked
+
+
+def _describe(error: dict) -> str:
+    field = ".".join(str(part) for part in error["loc"]) or "codebook"
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        return f"{field}: unknown field"
+    return f"{field}: {message}"
+
+
+def parse_codebook(raw: object, source: str = "codebook") -> Codebook:
+    """Validate a codebook given as a mapping (e.g. loaded from YAML).
+
+    Parameters
+    ----------
+    raw : mapping
+        The codebook content.
+    source : str
+        Where it came from, for error messages.
+
+    Returns
+    -------
+    Codebook
+        The validated codebook.
+
+    Raises
+    ------
+    CodebookError
+        Naming the offending field and the allowed values.
+
+    Examples
+    --------
+    >>> parse_codebook({"scale": {"min": 1, "max": 5}, "constructs": {"S": {"items": ["a"]}}})
+    ... # doctest: +ELLIPSIS
+    Codebook(...)
+    """
+    if not isinstance(raw, dict):
+        raise CodebookError(f"{source}: expected a mapping with 'scale' and 'constructs'")
+    try:
+        return Codebook.model_validate(raw)
+    except ValidationError as err:
+        first = err.errors()[0]
+        field_names = sorted(Codebook.model_fields)
+        detail = _describe(first)
+        if first["type"] == "extra_forbidden" and len(first["loc"]) == 1:
+            detail += f"; allowed fields: {field_names}"
+        raise CodebookError(f"{source}: {detail}") from None
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Read and validate a YAML codebook.
+
+    Parameters
+    ----------
+    path : str or Path
+        The YAML file.
+
+    Returns
+    -------
+    Codebook
+        The validated codebook.
+
+    Raises
+    ------
+    CodebookError
+        If the file is missing, is not YAML, or fails validation.
+
+    Examples
+    --------
+    >>> from survey.datasets import example_paths
+    >>> load_codebook(example_paths("ecsi").codebook).roles.satisfaction
+    'Satisfaction'
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise CodebookError(f"{path}: cannot read codebook ({err.strerror})") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise CodebookError(f"{path}: not valid YAML ({err})") from None
+    return parse_codebook(raw, source=str(path))

@@ -1,0 +1,212 @@
+"""Read survey files: CSV (UTF-8, UTF-8 with BOM, GBK/GB18030), XLSX and SPSS .sav.
+
+Raw exports of survey platforms are handled here: extra header rows (Qualtrics writes
+three: variable names, question texts and an ``ImportId`` JSON row) are detected and
+their question texts kept, so that codebook items can be matched by header pattern.
+Row labels of the returned table are spreadsheet row numbers (1-based, header rows
+counted), which is what the cleaning log reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from survey.errors import DataError
+
+#: File extensions :func:`read_survey` understands.
+SUPPORTED_EXTENSIONS: tuple[str, ...] = (".csv", ".txt", ".xlsx", ".xlsm", ".sav")
+
+_IMPORT_ID = '{"ImportId"'
+
+
+@dataclass
+class SurveyTable:
+    """Answers as read from a file, before cleaning.
+
+    Attributes
+    ----------
+    data : DataFrame
+        One row per respondent, one column per file column; the index is the
+        spreadsheet row number.
+    source : str
+        The file the answers came from.
+    questions : dict
+        Question text per column, from a header row or SPSS variable labels.
+    user_missing : dict
+        User-missing codes per column declared in SPSS metadata.
+    value_labels : dict
+        Value labels per column from SPSS metadata (code → label).
+    """
+
+    data: pd.DataFrame
+    source: str
+    questions: dict[str, str] = field(default_factory=dict)
+    user_missing: dict[str, list[float]] = field(default_factory=dict)
+    value_labels: dict[str, dict[float, str]] = field(default_factory=dict)
+
+
+def _decode(path: Path) -> str:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DataError(f"{path}: cannot decode the file; allowed encodings: UTF-8, GBK/GB18030")
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    from io import StringIO
+
+    text = _decode(path)
+    if not text.strip():
+        raise DataError(f"{path}: the file is empty")
+    try:
+        return pd.read_csv(StringIO(text), sep=None if path.suffix == ".txt" else ",")
+    except pd.errors.ParserError as err:
+        raise DataError(f"{path}: not a valid CSV file ({err})") from None
+
+
+def _sheet_names(path: Path) -> list[str]:
+    try:
+        from python_calamine import CalamineWorkbook
+
+        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+    except ImportError:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True)
+        try:
+            return list(workbook.sheetnames)
+        finally:
+            workbook.close()
+
+
+def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
+    try:
+        names = _sheet_names(path)
+    except Exception as err:  # noqa: BLE001 - any reader failure means a broken workbook
+        raise DataError(f"{path}: not a readable XLSX workbook ({err})") from None
+    if sheet is None:
+        sheet = 0
+    if isinstance(sheet, int) and not 0 <= sheet < len(names):
+        raise DataError(f"{path}: no sheet number {sheet}; allowed sheets: {names}")
+    if isinstance(sheet, str) and sheet not in names:
+        raise DataError(f"{path}: no sheet {sheet!r}; allowed sheets: {names}")
+    try:
+        frame = pd.read_excel(path, sheet_name=sheet, engine="calamine")
+    except ImportError:
+        frame = pd.read_excel(path, sheet_name=sheet, engine="openpyxl")
+    if frame.empty and len(frame.columns) == 0:
+        raise DataError(f"{path}: sheet {sheet!r} is empty")
+    return frame
+
+
+def _read_sav(path: Path) -> SurveyTable:
+    import pyreadstat
+
+    try:
+        frame, meta = pyreadstat.read_sav(str(path), user_missing=True)
+    except pyreadstat.ReadstatError as err:
+        raise DataError(f"{path}: not a readable SPSS .sav file ({err})") from None
+    user_missing: dict[str, list[float]] = {
+        column: list(values) for column, values in meta.missing_user_values.items()
+    }
+    for column, ranges in meta.missing_ranges.items():
+        for bounds in ranges:
+            low, high = bounds["lo"], bounds["hi"]
+            observed = frame[column].dropna()
+            user_missing.setdefault(column, [])
+            user_missing[column] += sorted(set(observed[(observed >= low) & (observed <= high)]))
+    questions = {
+        column: label
+        for column, label in meta.column_names_to_labels.items()
+        if label and label != column
+    }
+    frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
+    return SurveyTable(
+        data=frame,
+        source=str(path),
+        questions=questions,
+        user_missing={column: sorted(set(codes)) for column, codes in user_missing.items()},
+        value_labels=dict(meta.variable_value_labels),
+    )
+
+
+def _count_header_rows(frame: pd.DataFrame) -> int:
+    for position in range(min(2, len(frame))):
+        row = frame.iloc[position].astype(str)
+        if row.str.startswith(_IMPORT_ID).any():
+            return position + 2
+    return 1
+
+
+def _split_header_rows(frame: pd.DataFrame, header_rows: int | None) -> SurveyTable:
+    rows = _count_header_rows(frame) if header_rows is None else header_rows
+    questions: dict[str, str] = {}
+    if rows >= 2 and len(frame):
+        texts = frame.iloc[0]
+        questions = {str(col): str(text) for col, text in texts.items() if pd.notna(text)}
+    body = frame.iloc[rows - 1 :].copy()
+    body.index = pd.RangeIndex(rows + 1, rows + 1 + len(body), name="row")
+    return SurveyTable(data=body, source="", questions=questions)
+
+
+def read_survey(
+    path: str | Path, sheet: str | int | None = None, header_rows: int | None = None
+) -> SurveyTable:
+    """Read a survey file into a :class:`SurveyTable`.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.csv``/``.txt`` (UTF-8, UTF-8 with BOM or GBK/GB18030), ``.xlsx`` or
+        ``.sav`` file.
+    sheet : str or int, optional
+        XLSX sheet name or 0-based number (default: the first sheet).
+    header_rows : int, optional
+        Number of header rows of a CSV/XLSX file. The first holds column names and
+        the second, if any, question texts; further rows are skipped. By default a
+        Qualtrics export (an ``ImportId`` row) is recognised and counted as three
+        rows, anything else as one.
+
+    Returns
+    -------
+    SurveyTable
+        The raw answers with question texts and SPSS missing-value metadata.
+
+    Raises
+    ------
+    DataError
+        If the file is missing, empty, of an unknown type, or has no such sheet.
+
+    Examples
+    --------
+    >>> from survey.datasets import example_paths
+    >>> table = read_survey(example_paths("ecsi").data)
+    >>> table.data.shape
+    (250, 24)
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_EXTENSIONS:
+        raise DataError(
+            f"{path}: unknown file type {suffix!r}; allowed: {list(SUPPORTED_EXTENSIONS)}"
+        )
+    if not path.is_file():
+        raise DataError(f"{path}: no such file")
+    if path.stat().st_size == 0:
+        raise DataError(f"{path}: the file is empty")
+    if suffix == ".sav":
+        table = _read_sav(path)
+    else:
+        frame = _read_csv(path) if suffix in (".csv", ".txt") else _read_xlsx(path, sheet)
+        frame.columns = [str(column).strip() for column in frame.columns]
+        table = _split_header_rows(frame, header_rows)
+        table.source = str(path)
+    if table.data.empty:
+        raise DataError(f"{path}: the file has a header but no answers")
+    return table

@@ -1,0 +1,183 @@
+"""The self-contained HTML report and its plots.
+
+The report embeds every table and every plot (PNG, base64), so it reads offline
+and can be mailed as one file; the PNGs are also written to ``plots/``.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from matplotlib.axes import Axes
+
+from survey.plots import (
+    plot_correlation_heatmap,
+    plot_item_distributions,
+    plot_path_diagram,
+    plot_satisfaction_loyalty_curve,
+    plot_segment_comparison,
+)
+
+if TYPE_CHECKING:
+    from survey.analyze import SurveyAnalysis
+
+#: Section titles of the tables, in report order.
+TITLES: dict[str, str] = {
+    "cleaning_summary": "Cleaning (entries and rows per rule; details in cleaning_log.csv)",
+    "descriptives": "Item descriptives",
+    "construct_scores": "Construct scores (mean of valid items)",
+    "reliability": "Reliability per construct",
+    "item_analysis": "Item analysis: item-rest correlation, alpha if dropped, loadings",
+    "validity": "Discriminant validity: HTMT and Fornell-Larcker",
+    "correlations": "Correlations of construct scores (95% CI)",
+    "regression": "Regression of loyalty on satisfaction and drivers",
+    "mediation": "Mediation: quality -> satisfaction -> loyalty (bootstrap CI)",
+    "segment_means": "Construct means by segment",
+    "segment_tests": "Segment comparisons (Welch ANOVA, Kruskal-Wallis)",
+    "segment_posthoc": "Segment post-hoc tests (Games-Howell)",
+    "nps": "Net Promoter Score",
+    "curve": "Satisfaction -> loyalty: mean loyalty per satisfaction level",
+    "curve_fit": "Satisfaction -> loyalty: logistic fit",
+    "pls_paths": "PLS path coefficients",
+    "pls_r2": "PLS R-squared",
+    "pls_effects": "PLS direct, indirect and total effects",
+    "pls_outer": "PLS outer weights and loadings",
+}
+
+_CSS = """
+body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}
+table{border-collapse:collapse;font-size:12px;margin:0.5em 0 1.5em}
+td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}
+th{background:#eef3f8} img{max-width:100%} .note{color:#555;font-size:13px}
+"""
+
+
+def _save(ax: Axes, path: Path) -> str:
+    ax.figure.savefig(path, format="png")
+    return base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def draw_plots(analysis: SurveyAnalysis, folder: Path) -> dict[str, str]:
+    """Draw every plot of an analysis into ``folder`` as PNG.
+
+    Parameters
+    ----------
+    analysis : SurveyAnalysis
+        The analysis.
+    folder : Path
+        Where the PNG files go (created if needed).
+
+    Returns
+    -------
+    dict
+        Plot title → base64-encoded PNG.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from survey.analyze import run_analysis
+    >>> from survey.datasets import load_example
+    >>> analysis = run_analysis(*load_example("ecsi"), n_boot=0)
+    >>> len(draw_plots(analysis, Path(tempfile.mkdtemp())))
+    4
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    codebook, cleaned, tables = analysis.codebook, analysis.cleaned, analysis.tables
+    images = {
+        "Item distributions": _save(
+            plot_item_distributions(
+                cleaned.items, codebook.item_names, codebook.scale.min, codebook.scale.max
+            ),
+            folder / "item_distributions.png",
+        ),
+    }
+    if "correlations" in tables:
+        images["Construct correlations"] = _save(
+            plot_correlation_heatmap(tables["correlations"]), folder / "correlation_heatmap.png"
+        )
+    if "curve" in tables:
+        images["Satisfaction -> loyalty curve"] = _save(
+            plot_satisfaction_loyalty_curve(
+                tables["curve"],
+                tables["curve_fit"],
+                xlabel=codebook.roles.satisfaction or "",
+                ylabel=codebook.roles.loyalty or "",
+            ),
+            folder / "satisfaction_loyalty_curve.png",
+        )
+    if "segment_tests" in tables:
+        for column in cleaned.segments.columns:
+            images[f"Segments: {column}"] = _save(
+                plot_segment_comparison(cleaned.scores, cleaned.segments[column]),
+                folder / f"segment_comparison_{column}.png",
+            )
+    if analysis.pls is not None:
+        images["PLS path model"] = _save(
+            plot_path_diagram(analysis.pls.paths, analysis.pls.r2), folder / "path_diagram.png"
+        )
+    return images
+
+
+def _table_html(table: pd.DataFrame) -> str:
+    return table.to_html(
+        index=False, float_format=lambda v: f"{v:.4g}", na_rep="", border=0, escape=True
+    )
+
+
+def write_report(analysis: SurveyAnalysis, out_dir: Path, plots: bool = True) -> Path:
+    """Write ``report.html`` (and ``plots/*.png``) for an analysis.
+
+    Parameters
+    ----------
+    analysis : SurveyAnalysis
+        The analysis.
+    out_dir : Path
+        Output folder.
+    plots : bool, default True
+        Draw and embed the plots.
+
+    Returns
+    -------
+    Path
+        The report file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from survey.analyze import run_analysis
+    >>> from survey.datasets import load_example
+    >>> analysis = run_analysis(*load_example("ecsi"), n_boot=0)
+    >>> write_report(analysis, Path(tempfile.mkdtemp()), plots=False).name
+    'report.html'
+    """
+    images = draw_plots(analysis, out_dir / "plots") if plots else {}
+    cleaned = analysis.cleaned
+    parts = [
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>",
+        f"<title>Survey report: {html.escape(Path(analysis.source).name)}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>Survey report: {html.escape(Path(analysis.source).name)}</h1>",
+        f"<p>{cleaned.n_read} rows read, {len(cleaned.items)} kept after cleaning. "
+        f"Generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by shoplab.</p>",
+        "<h2>Conventions and notes</h2><ul class='note'>",
+        *[f"<li>{html.escape(note)}</li>" for note in analysis.notes],
+        "</ul>",
+    ]
+    for name, table in analysis.tables.items():
+        parts += [f"<h2>{html.escape(TITLES.get(name, name))}</h2>", _table_html(table)]
+    if images:
+        parts.append("<h2>Plots</h2>")
+    for title, data in images.items():
+        parts += [
+            f"<h3>{html.escape(title)}</h3>",
+            f"<img alt='{html.escape(title)}' src='data:image/png;base64,{data}'>",
+        ]
+    parts.append("</body></html>")
+    path = out_dir / "report.html"
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path

@@ -1,0 +1,226 @@
+"""Calibration targets: the survey moments the agent-based model must reproduce.
+
+``targets.json`` is read by the calibration code, so its schema is fixed here.
+Every moment carries its ``n`` (respondents it is computed from). Schema
+(``"schema": "shoplab.survey.targets/1"``)::
+
+    {
+      "schema": "shoplab.survey.targets/1",
+      "source": str,                 # survey file name (no path)
+      "n_respondents": int,          # rows kept after cleaning
+      "scale": {"min": float, "max": float},
+      "constructs": {                # construct scores = mean of valid items
+        NAME: {"mean": float, "sd": float, "n": int}, ...
+      },
+      "segments": {                  # {} when the codebook declares no segments
+        COLUMN: {LEVEL: {"n": int, "constructs": {NAME: {"mean", "sd", "n"}}}}
+      },
+      "satisfaction_loyalty": null | {
+        "satisfaction": str, "loyalty": str,   # construct names
+        "correlation": float, "ci_low": float, "ci_high": float,  # Pearson, 95% CI
+        "slope": float, "intercept": float,    # OLS loyalty = intercept + slope * sat
+        "n": int
+      },
+      "nps": null | {
+        "item": str, "promoters": float, "passives": float, "detractors": float,
+        "nps": float, "ci_low": float, "ci_high": float, "n": int
+      },                             # shares in 0-1, nps in -100..100
+      "curve": null | {
+        "levels": [{"level": float, "mean": float, "sd": float|null, "n": int}, ...],
+        "logistic": {"lower", "upper", "slope", "midpoint", "rmse"} | null,
+        "n": int
+      }                              # mean loyalty at each rounded satisfaction level
+    }
+
+``sd`` uses divisor n − 1 and is ``null`` when n < 2. Non-finite numbers are
+written as ``null``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from survey.errors import DataError
+
+#: Identifier of the schema above; bump it when the layout changes.
+SCHEMA = "shoplab.survey.targets/1"
+
+
+def _number(value: Any) -> float | int | None:
+    if isinstance(value, int | np.integer):
+        return int(value)
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _moments(scores: pd.DataFrame) -> dict[str, dict[str, float | int | None]]:
+    return {
+        name: {
+            "mean": _number(column.mean()),
+            "sd": _number(column.std()),
+            "n": int(column.notna().sum()),
+        }
+        for name, column in scores.items()
+    }
+
+
+def calibration_targets(
+    scores: pd.DataFrame,
+    segments: pd.DataFrame,
+    *,
+    source: str,
+    scale: tuple[float, float],
+    correlation: pd.DataFrame | None = None,
+    regression: pd.DataFrame | None = None,
+    nps: pd.DataFrame | None = None,
+    curve: pd.DataFrame | None = None,
+    curve_fit: pd.DataFrame | None = None,
+) -> dict[str, Any]:
+    """Collect calibration targets into the ``targets.json`` layout (module docstring).
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Construct scores, one column per construct.
+    segments : DataFrame
+        Segment columns, same rows as ``scores``.
+    source : str
+        Name of the survey file.
+    scale : tuple of float
+        Lowest and highest answer code.
+    correlation : DataFrame, optional
+        One row from :func:`survey.correlation.correlations` (satisfaction, loyalty).
+    regression : DataFrame, optional
+        :func:`survey.regression.driver_regression` of loyalty on satisfaction alone.
+    nps : DataFrame, optional
+        :func:`survey.nps.net_promoter_score` result.
+    curve : DataFrame, optional
+        :func:`survey.curve.loyalty_by_satisfaction` result.
+    curve_fit : DataFrame, optional
+        :func:`survey.curve.fit_logistic_curve` result.
+
+    Returns
+    -------
+    dict
+        The targets, ready for ``json.dump``.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"Sat": [1.0, 2.0, 3.0]})
+    >>> targets = calibration_targets(scores, pd.DataFrame(index=scores.index),
+    ...                               source="s.csv", scale=(1, 5))
+    >>> targets["constructs"]["Sat"]
+    {'mean': 2.0, 'sd': 1.0, 'n': 3}
+    """
+    by_segment: dict[str, Any] = {}
+    for column in segments.columns:
+        by_segment[column] = {
+            str(level): {"n": int(len(group)), "constructs": _moments(group)}
+            for level, group in scores.groupby(segments[column], sort=True)
+        }
+    sat_loyalty = None
+    if correlation is not None and regression is not None:
+        row = correlation.iloc[0]
+        sat_loyalty = {
+            "satisfaction": str(row["x"]),
+            "loyalty": str(row["y"]),
+            "correlation": _number(row["r"]),
+            "ci_low": _number(row["ci_low"]),
+            "ci_high": _number(row["ci_high"]),
+            "slope": _number(regression["b"].iloc[1]),
+            "intercept": _number(regression["b"].iloc[0]),
+            "n": int(row["n"]),
+        }
+    nps_target = None
+    if nps is not None:
+        row = nps.iloc[0]
+        nps_target = {
+            key: _number(row[key])
+            for key in ["promoters", "passives", "detractors", "nps", "ci_low", "ci_high", "n"]
+        }
+        nps_target["item"] = str(row["item"])
+    curve_target = None
+    if curve is not None:
+        levels = [
+            {key: _number(row[key]) for key in ["level", "mean", "sd", "n"]}
+            for _, row in curve.iterrows()
+        ]
+        logistic = (
+            None
+            if curve_fit is None
+            else {
+                str(p): _number(v)
+                for p, v in zip(curve_fit["parameter"], curve_fit["estimate"], strict=True)
+            }
+        )
+        curve_target = {"levels": levels, "logistic": logistic, "n": int(curve["n"].sum())}
+    return {
+        "schema": SCHEMA,
+        "source": source,
+        "n_respondents": int(len(scores)),
+        "scale": {"min": _number(scale[0]), "max": _number(scale[1])},
+        "constructs": _moments(scores),
+        "segments": by_segment,
+        "satisfaction_loyalty": sat_loyalty,
+        "nps": nps_target,
+        "curve": curve_target,
+    }
+
+
+def write_targets(targets: Mapping[str, Any], path: str | Path) -> Path:
+    """Write targets as indented UTF-8 JSON.
+
+    Parameters
+    ----------
+    targets : mapping
+        From :func:`calibration_targets`.
+    path : str or Path
+        Output file.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> write_targets({"schema": SCHEMA}, Path(tempfile.mkdtemp()) / "t.json").name
+    't.json'
+    """
+    path = Path(path)
+    path.write_text(json.dumps(targets, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def read_targets(path: str | Path) -> dict[str, Any]:
+    """Read a ``targets.json`` file and check its schema identifier.
+
+    Parameters
+    ----------
+    path : str or Path
+        A file written by :func:`write_targets`.
+
+    Returns
+    -------
+    dict
+        The targets.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = write_targets({"schema": SCHEMA}, Path(tempfile.mkdtemp()) / "t.json")
+    >>> read_targets(p)["schema"]
+    'shoplab.survey.targets/1'
+    """
+    targets = json.loads(Path(path).read_text(encoding="utf-8"))
+    if targets.get("schema") != SCHEMA:
+        raise DataError(f"{path}: schema {targets.get('schema')!r}; allowed: {SCHEMA!r}")
+    return targets

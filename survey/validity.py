@@ -1,0 +1,146 @@
+"""Discriminant validity: Fornell–Larcker criterion and HTMT."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+from survey._validate import check_items
+from survey.errors import DataError
+from survey.reliability import average_variance_extracted
+
+
+def _check_constructs(data: pd.DataFrame, constructs: Mapping[str, Sequence[str]]) -> list[str]:
+    if len(constructs) < 2:
+        raise DataError(
+            f"discriminant validity needs at least 2 constructs, got {list(constructs)}"
+        )
+    items = [item for block in constructs.values() for item in block]
+    check_items(data, items)
+    return items
+
+
+def htmt(data: pd.DataFrame, constructs: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+    r"""Heterotrait–monotrait ratio of correlations for every pair of constructs.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Answers, one numeric column per item.
+    constructs : mapping
+        Construct name → its items (at least two constructs; single-item constructs
+        are allowed, their monotrait term is taken as 1).
+
+    Returns
+    -------
+    DataFrame
+        One row per pair with columns ``construct_a``, ``construct_b``, ``htmt``,
+        ``above_085`` and ``above_090`` (booleans: above the usual 0.85 / 0.90
+        thresholds of discriminant validity problems).
+
+    Notes
+    -----
+    With item correlations :math:`r` (respondents answering all items),
+    :math:`HTMT_{ab} = \bar r_{ab} / \sqrt{\bar r_{aa}\,\bar r_{bb}}`, where
+    :math:`\bar r_{ab}` is the mean correlation between items of *a* and items of
+    *b* and :math:`\bar r_{aa}` the mean correlation among distinct items of *a*
+    (as seminr computes it).
+
+    References
+    ----------
+    Henseler, J., Ringle, C. M., & Sarstedt, M. (2015). A new criterion for assessing
+    discriminant validity in variance-based structural equation modeling. *Journal
+    of the Academy of Marketing Science*, 43(1), 115–135.
+
+    Examples
+    --------
+    >>> from survey.datasets import example_paths
+    >>> df = pd.read_csv(example_paths("ecsi").data)
+    >>> htmt(df, {"Value": ["PERV1", "PERV2"], "Image": ["IMAG1", "IMAG2", "IMAG3"]}).round(3)
+      construct_a construct_b  htmt  above_085  above_090
+    0       Value       Image  0.72      False      False
+    """
+    items = _check_constructs(data, constructs)
+    corr = data[items].dropna().corr()
+
+    def monotrait(block: Sequence[str]) -> float:
+        if len(block) == 1:
+            return 1.0
+        sub = corr.loc[list(block), list(block)].to_numpy()
+        return float(sub[np.triu_indices(len(block), k=1)].mean())
+
+    rows = []
+    for a, b in combinations(constructs, 2):
+        hetero = corr.loc[list(constructs[a]), list(constructs[b])].to_numpy().mean()
+        value = hetero / np.sqrt(monotrait(constructs[a]) * monotrait(constructs[b]))
+        rows.append((a, b, value, value > 0.85, value > 0.90))
+    return pd.DataFrame(
+        rows, columns=["construct_a", "construct_b", "htmt", "above_085", "above_090"]
+    )
+
+
+def fornell_larcker(
+    data: pd.DataFrame, constructs: Mapping[str, Sequence[str]], scores: pd.DataFrame
+) -> pd.DataFrame:
+    r"""Fornell–Larcker criterion for every pair of constructs.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Answers, one numeric column per item.
+    constructs : mapping
+        Construct name → its items (at least two constructs).
+    scores : DataFrame
+        Construct scores, one column per construct (e.g. from
+        :func:`survey.scoring.construct_scores` or a PLS model).
+
+    Returns
+    -------
+    DataFrame
+        One row per pair with columns ``construct_a``, ``construct_b``,
+        ``correlation`` (of the scores), ``sqrt_ave_a``, ``sqrt_ave_b`` and
+        ``passes`` (both square roots of AVE exceed the absolute correlation).
+
+    Notes
+    -----
+    Discriminant validity holds for a pair when
+    :math:`\sqrt{AVE_a} > |r_{ab}|` and :math:`\sqrt{AVE_b} > |r_{ab}|`. AVE is
+    from :func:`survey.reliability.average_variance_extracted` (1 for a single item).
+
+    References
+    ----------
+    Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models with
+    unobservable variables and measurement error. *J. Marketing Research*, 18(1), 39–50.
+
+    Examples
+    --------
+    >>> from survey.datasets import example_paths
+    >>> from survey.scoring import construct_scores
+    >>> df = pd.read_csv(example_paths("ecsi").data)
+    >>> blocks = {"Value": ["PERV1", "PERV2"], "Image": ["IMAG1", "IMAG2", "IMAG3"]}
+    >>> fornell_larcker(df, blocks, construct_scores(df, blocks)).round(3)
+      construct_a construct_b  correlation  sqrt_ave_a  sqrt_ave_b  passes
+    0       Value       Image        0.466       0.922       0.716    True
+    """
+    _check_constructs(data, constructs)
+    missing = [name for name in constructs if name not in scores.columns]
+    if missing:
+        raise DataError(f"scores lack construct(s) {missing}; allowed: {list(scores.columns)}")
+    root_ave = {
+        name: 1.0
+        if len(block) == 1
+        else float(np.sqrt(average_variance_extracted(data, block)["ave"].iloc[0]))
+        for name, block in constructs.items()
+    }
+    corr = scores[list(constructs)].corr()
+    rows = []
+    for a, b in combinations(constructs, 2):
+        r = float(corr.loc[a, b])
+        rows.append((a, b, r, root_ave[a], root_ave[b], min(root_ave[a], root_ave[b]) > abs(r)))
+    return pd.DataFrame(
+        rows,
+        columns=["construct_a", "construct_b", "correlation", "sqrt_ave_a", "sqrt_ave_b", "passes"],
+    )
