@@ -1,0 +1,75 @@
+"""Speed and memory of the shopper model.
+
+Run from the project root::
+
+    python -m benchmarks.model --shoppers 1000000 --days 365 --json
+
+prints one JSON line: shoppers, days, mean degree, network build seconds, simulation
+seconds, agent-days per second, peak resident memory (MB), state and graph bytes.
+Threads of numerical libraries are pinned to one, so the figure is for one core.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import resource  # noqa: E402
+import time  # noqa: E402
+
+from sim import ShopperModel  # noqa: E402
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process, in MB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def main(argv: list[str] | None = None) -> dict[str, float]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shoppers", type=int, default=100_000)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--degree", type=float, default=10.0, help="mean degree")
+    parser.add_argument("--network", default="small_world")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", action="store_true", help="print one JSON line")
+    args = parser.parse_args(argv)
+
+    start = time.perf_counter()
+    model = ShopperModel(
+        {
+            "population": {"size": args.shoppers},
+            "network": {"kind": args.network, "mean_degree": args.degree},
+        },
+        rng=args.seed,
+    )
+    built = time.perf_counter()
+    model.run(args.days)
+    done = time.perf_counter()
+    result = {
+        "shoppers": args.shoppers,
+        "days": args.days,
+        "mean_degree": args.degree,
+        "network": args.network,
+        "build_seconds": round(built - start, 3),
+        "run_seconds": round(done - built, 3),
+        "agent_days_per_s": round(args.shoppers * args.days / (done - built)),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "state_mb": round(model.shoppers.nbytes() / 1e6, 1),
+        "graph_mb": round(model.network.nbytes() / 1e6, 1),
+        "active_end": int(model.shoppers.active_mask().sum()),
+    }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:>18}: {value}")
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,158 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import ParameterError, ShopperModel, simulate
+from sim.shoppers import ACTIVE, CHURNED, GROUP_BUY, PROSPECT
+
+SMALL = {"population": {"size": 3000}}
+
+
+def test_same_seed_gives_bit_identical_daily_metrics():
+    a = simulate(SMALL, seed=7, days=60)
+    b = simulate(SMALL, seed=7, days=60)
+    pd.testing.assert_frame_equal(a.daily, b.daily, check_exact=True)
+    assert a.summary == pytest.approx(b.summary, nan_ok=True)
+
+
+def test_another_seed_gives_different_metrics():
+    a = simulate(SMALL, seed=7, days=60).daily
+    b = simulate(SMALL, seed=8, days=60).daily
+    assert not a["active"].equals(b["active"])
+
+
+def test_a_seed_sequence_works_like_its_integer_entropy():
+    a = simulate(SMALL, seed=7, days=20).daily
+    b = simulate(SMALL, seed=np.random.SeedSequence(7), days=20).daily
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def test_one_step_is_one_day_with_the_eight_stages():
+    model = ShopperModel({"population": {"size": 5000, "initial_active_share": 0.5}}, rng=1)
+    model.run(30)
+    daily = model.daily_metrics()
+    assert daily["day"].tolist() == list(range(30))
+    last = daily.iloc[-1]
+    assert last["prospects"] + last["active"] + last["churned"] == 5000
+    assert (daily["orders"] > 0).all()
+    assert (daily["churned_today"] > 0).any()
+    assert daily["profit"].to_numpy() == pytest.approx(
+        (daily["margin"] - daily["acquisition_cost"] - daily["strategy_cost"]).to_numpy()
+    )
+
+
+def test_group_buys_bring_customers_only_through_formed_or_open_groups():
+    model = ShopperModel(
+        {
+            "population": {"size": 5000, "initial_active_share": 0.3},
+            "group_buy": {"start_prob": 0.5, "accept_prob": 0.5, "group_size": 3},
+        },
+        rng=2,
+    )
+    model.run(20)
+    sh = model.shoppers
+    joined = np.flatnonzero(sh.channel == GROUP_BUY)
+    assert joined.size > 0
+    # every group joiner is a friend of some shopper who ordered on the focal platform
+    owner, friends = model.network.ties_of(joined)
+    initiators_ordered = sh.orders[friends] > 0
+    assert np.bincount(owner, weights=initiators_ordered, minlength=joined.size).min() >= 1
+
+
+def test_group_discount_applies_only_when_the_group_fills():
+    base = {
+        "population": {"size": 4000, "initial_active_share": 0.3},
+        "group_buy": {"start_prob": 1.0, "accept_prob": 0.0},
+    }
+    # nobody ever joins: no group reaches 2 members, no discount, no group customers
+    model = ShopperModel(base, rng=4)
+    model.run(10)
+    assert (model.shoppers.channel == GROUP_BUY).sum() == 0
+    daily = model.daily_metrics()
+    assert daily["new_group_buy"].sum() == 0
+
+
+def test_churned_shoppers_can_be_won_back():
+    model = ShopperModel(
+        {
+            "population": {"size": 4000, "initial_active_share": 0.8},
+            "loyalty": {"base_churn_hazard": 0.05, "winback_rate": 0.05},
+        },
+        rng=5,
+    )
+    model.run(60)
+    daily = model.daily_metrics()
+    assert daily["won_back_today"].sum() > 0
+    assert (model.shoppers.state == CHURNED).sum() > 0
+
+
+def test_competitor_price_cut_moves_price_sensitive_segments_more():
+    def active_by_segment(rival_price: float) -> pd.Series:
+        platforms = [p.model_dump() for p in ShopperModel(SMALL).params.platforms]
+        platforms[1]["price_index"] = rival_price
+        s = simulate(
+            {"population": {"size": 30_000, "initial_active_share": 0.6}, "platforms": platforms},
+            seed=9,
+            days=120,
+        ).summary
+        return pd.Series(
+            {k.removeprefix("active_end_"): v for k, v in s.items() if k.startswith("active_end_")}
+        )
+
+    base, war = active_by_segment(1.0), active_by_segment(0.7)
+    loss = 1 - war / base
+    # source material: low-income (mean price sensitivity 0.85) and rural (0.80) shoppers
+    # are the most price sensitive, young users (0.45) and niche buyers (0.50) the least
+    assert min(loss["low_income"], loss["rural"]) > max(loss["young"], loss["niche"])
+    assert loss.min() > 0
+
+
+def test_bad_parameters_name_the_field():
+    with pytest.raises(ParameterError, match=r"population\.size"):
+        ShopperModel({"population": {"size": 0}})
+    with pytest.raises(ParameterError, match="unknown field"):
+        ShopperModel({"population": {"sise": 10}})
+
+
+def test_unknown_target_segment_is_refused_with_the_allowed_names():
+    params = {
+        "strategies": [
+            {"kind": "loyalty_points", "target": {"kind": "segment", "segments": ["students"]}}
+        ]
+    }
+    with pytest.raises(ValueError, match="rural"):
+        ShopperModel(params)
+
+
+def test_summary_has_the_five_loyalty_indicators_and_retention():
+    s = simulate({"population": {"size": 3000, "initial_active_share": 0.5}}, 1, 100).summary
+    for key in (
+        "repeat_purchases",
+        "days_between_purchases",
+        "price_switch_share",
+        "orders_elsewhere_share",
+        "defect_tolerance",
+        "retention_90",
+        "clv_mean",
+        "roi",
+    ):
+        assert key in s
+    assert 0 <= s["orders_elsewhere_share"] <= 1
+    assert 0 < s["retention_90"] <= 1
+
+
+def test_cohort_retention_is_monthly_and_bounded():
+    model = ShopperModel({"population": {"size": 3000}}, rng=2)
+    model.run(65)
+    cohorts = model.cohort_retention()
+    assert set(cohorts["cohort"]) == {0, 1, 2}
+    assert ((cohorts["retention"] >= 0) & (cohorts["retention"] <= 1)).all()
+
+
+def test_states_are_consistent():
+    model = ShopperModel({"population": {"size": 2000}}, rng=3)
+    model.run(40)
+    sh = model.shoppers
+    assert (sh.acquired_day[sh.state == PROSPECT] == -1).all()
+    assert (sh.acquired_day[sh.state == ACTIVE] >= 0).all()
+    assert (sh.churned_day[sh.state == CHURNED] >= 0).all()

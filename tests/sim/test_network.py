@@ -1,0 +1,72 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.network import (
+    NeighbourExposure,
+    SocialNetwork,
+    build_network,
+    from_edges,
+    random_graph,
+    small_world,
+)
+from sim.params import ModelParams
+
+
+def test_ring_lattice_without_rewiring_links_each_shopper_to_k_neighbours():
+    net = small_world(20, 4, 0.0, np.ones(20), np.random.default_rng(0))
+    assert (net.degree == 4).all()
+    owner, friend = net.ties_of(np.array([0]))
+    assert sorted(friend.tolist()) == [1, 2, 18, 19]
+
+
+def test_small_world_keeps_mean_degree_and_is_symmetric_without_self_loops():
+    net = small_world(5000, 10, 0.2, np.ones(5000), np.random.default_rng(1))
+    a = net.adjacency
+    assert net.degree.mean() == pytest.approx(10, abs=0.05)
+    assert (a != a.T).nnz == 0
+    assert a.diagonal().sum() == 0
+
+
+def test_rewiring_favours_connected_shoppers():
+    weights = np.where(np.arange(10_000) < 5000, 3.0, 1.0)
+    net = random_graph(10_000, 10, weights, np.random.default_rng(2))
+    # Chung-Lu: expected degree proportional to weight -> 3:1
+    ratio = net.degree[:5000].mean() / net.degree[5000:].mean()
+    assert ratio == pytest.approx(3.0, rel=0.05)
+
+
+def test_same_seed_same_graph_other_seed_other_graph():
+    p = ModelParams(population={"size": 2000})
+    seg = np.zeros(2000, dtype=np.int8)
+    a = build_network(p, seg, np.random.default_rng(5)).adjacency
+    b = build_network(p, seg, np.random.default_rng(5)).adjacency
+    c = build_network(p, seg, np.random.default_rng(6)).adjacency
+    assert (a != b).nnz == 0
+    assert (a != c).nnz > 0
+
+
+def test_fully_mixed_population_hears_the_population_mean():
+    net = SocialNetwork(size=4, adjacency=None)
+    exposure = NeighbourExposure(net, width=1)
+    exposure.update(np.array([[1], [0], [0], [1]], dtype=np.float32))
+    assert exposure.share(np.arange(4))[:, 0].tolist() == [0.5] * 4
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000))
+def test_incremental_exposure_equals_recomputing_from_scratch(seed):
+    rng = np.random.default_rng(seed)
+    net = small_world(300, 6, 0.3, np.ones(300), rng)
+    exposure = NeighbourExposure(net, width=2)
+    for _ in range(4):
+        signal = (rng.random((300, 2)) < 0.3).astype(np.float32)
+        exposure.update(signal)
+    expected = net.neighbour_share(signal)
+    np.testing.assert_allclose(exposure.share(np.arange(300)), expected, atol=1e-6)
+
+
+def test_edges_list_drops_self_loops_and_repeats():
+    net = from_edges(3, np.array([0, 0, 1, 2]), np.array([1, 1, 0, 2]))
+    assert net.degree.tolist() == [1, 1, 0]
