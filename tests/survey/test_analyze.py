@@ -1,0 +1,140 @@
+import base64
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from openpyxl import load_workbook
+
+from survey.analyze import analyze_survey, run_analysis
+from survey.codebook import parse_codebook
+from survey.datasets import example_paths, load_example
+from survey.targets import SCHEMA
+
+PHONES = [f"139{k:08d}" for k in range(250)]
+NAMES = [f"王小{chr(0x4E00 + k)}" for k in range(250)]
+IPS = [f"198.51.{k // 100}.{k % 100 + 1}" for k in range(250)]
+
+
+@pytest.fixture(scope="module")
+def bank_with_identities(bank, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("bank")
+    data = bank.assign(ip_address=IPS, phone=PHONES, name=NAMES, duration=np.arange(250) + 30)
+    path = folder / "bank.csv"
+    data.to_csv(path, index=False)
+    raw = parse_codebook(
+        yaml.safe_load(example_paths("bank").codebook.read_text(encoding="utf-8"))
+    ).model_dump(exclude_defaults=True)
+    raw.update(
+        identifying=["ip_address", "phone", "name"],
+        speeders={"column": "duration", "min_seconds": 40},
+        nps={"item": "loy1", "promoters_min": 9, "detractors_max": 6},
+    )
+    out = folder / "out"
+    analysis = analyze_survey(path, parse_codebook(raw), out, n_boot=50, seed=3)
+    return analysis, out
+
+
+def test_every_output_file_is_written(bank_with_identities):
+    _, out = bank_with_identities
+    for name in [
+        "report.html",
+        "reliability.csv",
+        "validity.csv",
+        "statistics.xlsx",
+        "cleaning_log.csv",
+        "targets.json",
+    ]:
+        assert (out / name).is_file(), name
+    plots = {path.name for path in (out / "plots").iterdir()}
+    assert plots == {
+        "item_distributions.png",
+        "correlation_heatmap.png",
+        "satisfaction_loyalty_curve.png",
+        "segment_comparison_gender.png",
+        "path_diagram.png",
+    }
+
+
+def _all_text(out):
+    texts = {}
+    for path in out.rglob("*"):
+        if path.suffix == ".xlsx":
+            book = load_workbook(path, read_only=True)
+            texts[path.name] = " ".join(
+                str(cell)
+                for sheet in book
+                for row in sheet.iter_rows(values_only=True)
+                for cell in row
+            )
+        elif path.is_file():
+            texts[path.name] = path.read_bytes().decode("utf-8", errors="replace")
+    return texts
+
+
+def test_identifying_columns_never_reach_any_output(bank_with_identities):
+    _, out = bank_with_identities
+    texts = _all_text(out)
+    assert len(texts) >= 11
+    for name, text in texts.items():
+        for value in [*PHONES[:50], *NAMES[:50], *IPS[:50]]:
+            assert value not in text, (name, value)
+
+
+def test_speeders_are_logged_and_dropped(bank_with_identities):
+    analysis, out = bank_with_identities
+    log = pd.read_csv(out / "cleaning_log.csv")
+    speeders = log[log["what"] == "speeder"]
+    # durations are 30..279 s, threshold 40 s: the first 10 rows (spreadsheet rows 2-11).
+    assert list(speeders["row"]) == list(range(2, 12))
+    assert len(analysis.cleaned.items) == 240
+    assert analysis.targets["n_respondents"] == 240
+
+
+def test_targets_follow_the_schema(bank_with_identities):
+    analysis, out = bank_with_identities
+    targets = json.loads((out / "targets.json").read_text(encoding="utf-8"))
+    assert targets["schema"] == SCHEMA
+    scores = analysis.cleaned.scores
+    assert targets["constructs"]["Loyalty"] == pytest.approx(
+        {"mean": scores["Loyalty"].mean(), "sd": scores["Loyalty"].std(), "n": 240}
+    )
+    female = targets["segments"]["gender"]["female"]
+    assert female["n"] == int((analysis.cleaned.segments["gender"] == "female").sum())
+    link = targets["satisfaction_loyalty"]
+    slope = np.polyfit(scores["Satisfaction"], scores["Loyalty"], 1)[0]
+    assert link["slope"] == pytest.approx(slope)
+    assert link["correlation"] == pytest.approx(scores["Satisfaction"].corr(scores["Loyalty"]))
+    assert sum(level["n"] for level in targets["curve"]["levels"]) == 240
+    shares = targets["nps"]
+    assert shares["promoters"] + shares["passives"] + shares["detractors"] == pytest.approx(1)
+
+
+def test_report_is_self_contained(bank_with_identities):
+    _, out = bank_with_identities
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "src='http" not in html and "href=" not in html
+    images = html.split("data:image/png;base64,")[1:]
+    assert len(images) == 5
+    assert base64.b64decode(images[0].split("'")[0])[:4] == b"\x89PNG"
+    assert "standardised" in html  # the alpha convention is stated
+
+
+def test_workbook_has_one_sheet_per_table(bank_with_identities):
+    analysis, out = bank_with_identities
+    sheets = load_workbook(out / "statistics.xlsx", read_only=True).sheetnames
+    assert sheets == [*analysis.tables, "cleaning_log"]
+
+
+def test_mediation_bootstrap_is_seeded():
+    table, codebook = load_example("ecsi")
+    first = run_analysis(table, codebook, n_boot=40, seed=7).tables["mediation"]
+    again = run_analysis(table, codebook, n_boot=40, seed=7).tables["mediation"]
+    pd.testing.assert_frame_equal(first, again)
+
+
+def test_no_bootstrap_skips_mediation_and_says_so():
+    analysis = run_analysis(*load_example("ecsi"), n_boot=0)
+    assert "mediation" not in analysis.tables
+    assert any("Mediation skipped" in note for note in analysis.notes)

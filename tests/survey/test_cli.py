@@ -1,0 +1,142 @@
+"""Bad input gives one line naming file, column or row, and exit status 2."""
+
+import pytest
+import yaml
+
+from experiments.cli import main
+from survey.datasets import example_paths
+
+
+def _run(capsys, *args):
+    status = main(["survey", "analyze", *map(str, args)])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def _codebook(tmp_path, change=None):
+    raw = yaml.safe_load(example_paths("ecsi").codebook.read_text(encoding="utf-8"))
+    if change:
+        change(raw)
+    path = tmp_path / "codebook.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _one_line_error(status, err, *fragments):
+    assert status == 2
+    assert err.count("\n") == 1 and err.startswith("shoplab: error: ")
+    for fragment in fragments:
+        assert fragment in err
+    assert "Traceback" not in err
+
+
+def test_example_runs_and_prints_a_summary(capsys, tmp_path):
+    status, out, err = _run(
+        capsys, "--example", "ecsi", "--out", tmp_path, "--bootstrap", "20", "--no-plots"
+    )
+    assert status == 0, err
+    assert "read 250 rows" in out and str(tmp_path) in out
+    assert (tmp_path / "targets.json").is_file()
+
+
+def test_empty_file(capsys, tmp_path):
+    data = tmp_path / "empty.csv"
+    data.write_text("")
+    status, _, err = _run(capsys, data, "--codebook", _codebook(tmp_path), "--out", tmp_path)
+    _one_line_error(status, err, "empty.csv", "empty")
+
+
+def test_wrong_sheet(capsys, ecsi, tmp_path):
+    data = tmp_path / "survey.xlsx"
+    ecsi.to_excel(data, sheet_name="answers", index=False)
+    status, _, err = _run(
+        capsys, data, "--codebook", _codebook(tmp_path), "--sheet", "Sheet9", "--out", tmp_path
+    )
+    _one_line_error(status, err, "survey.xlsx", "'Sheet9'", "['answers']")
+
+
+def test_unknown_column_in_codebook(capsys, ecsi, tmp_path):
+    data = tmp_path / "survey.csv"
+    ecsi.to_csv(data, index=False)
+
+    def rename(raw):
+        raw["constructs"]["Image"]["items"][0] = "IMAGE_ONE"
+
+    status, _, err = _run(
+        capsys, data, "--codebook", _codebook(tmp_path, rename), "--out", tmp_path
+    )
+    _one_line_error(status, err, "survey.csv", "'IMAGE_ONE'", "constructs.Image", "CUEX1")
+
+
+def test_text_in_a_numeric_item(capsys, ecsi, tmp_path):
+    data = tmp_path / "survey.csv"
+    broken = ecsi.astype(object)
+    broken.loc[3, "PERQ2"] = "good"
+    broken.to_csv(data, index=False)
+    status, _, err = _run(capsys, data, "--codebook", _codebook(tmp_path), "--out", tmp_path)
+    # data row 3 (0-based) is spreadsheet row 5: header on row 1.
+    _one_line_error(status, err, "survey.csv", "'PERQ2'", "row 5", "'good'", "1–10")
+
+
+def test_all_missing_construct(capsys, ecsi, tmp_path):
+    data = tmp_path / "survey.csv"
+    ecsi.assign(PERV1=None, PERV2=None).to_csv(data, index=False)
+    status, _, err = _run(capsys, data, "--codebook", _codebook(tmp_path), "--out", tmp_path)
+    _one_line_error(status, err, "survey.csv", "'Value'", "PERV1", "no valid answers")
+
+
+def test_one_item_construct_asked_for_alpha(capsys, tmp_path):
+    def ask_alpha(raw):
+        raw["constructs"]["Complaints"]["reliability"] = True
+
+    status, _, err = _run(
+        capsys,
+        example_paths("ecsi").data,
+        "--codebook",
+        _codebook(tmp_path, ask_alpha),
+        "--out",
+        tmp_path,
+    )
+    _one_line_error(status, err, "codebook.yaml", "constructs.Complaints.reliability", "CUSCO")
+
+
+def test_unknown_codebook_field_lists_allowed_fields(capsys, tmp_path):
+    def typo(raw):
+        raw["segment"] = ["gender"]
+
+    status, _, err = _run(
+        capsys,
+        example_paths("ecsi").data,
+        "--codebook",
+        _codebook(tmp_path, typo),
+        "--out",
+        tmp_path,
+    )
+    _one_line_error(status, err, "segment: unknown field", "'segments'")
+
+
+def test_missing_arguments_are_a_user_error(capsys, tmp_path):
+    status, _, err = _run(capsys, "--out", tmp_path)
+    _one_line_error(status, err, "--codebook")
+
+
+@pytest.mark.parametrize("content", ["a,b\n", "IMAG1\n"])
+def test_header_without_answers(capsys, tmp_path, content):
+    data = tmp_path / "header.csv"
+    data.write_text(content)
+    status, _, err = _run(capsys, data, "--codebook", _codebook(tmp_path), "--out", tmp_path)
+    _one_line_error(status, err, "header.csv")
+
+
+def test_sav_that_is_not_spss(capsys, tmp_path):
+    data = tmp_path / "fake.sav"
+    data.write_bytes(b"not a sav file")
+    status, _, err = _run(capsys, data, "--codebook", _codebook(tmp_path), "--out", tmp_path)
+    _one_line_error(status, err, "fake.sav")
+
+
+def test_bad_xlsx(capsys, tmp_path):
+    data = tmp_path / "fake.xlsx"
+    data.write_bytes(b"PK not really")
+    status, _, err = _run(capsys, data, "--codebook", _codebook(tmp_path), "--out", tmp_path)
+    _one_line_error(status, err, "fake.xlsx")
