@@ -107,7 +107,9 @@ def default_segments() -> list[Segment]:
 class Population(Strict):
     """Who the shoppers are."""
 
-    size: int = param(10_000, "Number of shoppers (prospects included).", "shoppers", "-", ge=1)
+    size: int = param(
+        10_000, "Number of shoppers (prospects included).", "shoppers", "user's choice", ge=1
+    )
     segments: list[Segment] = Field(
         default_factory=default_segments,
         description="Segments and their attribute distributions (source material).",
@@ -563,7 +565,9 @@ class ModelParams(Strict):
     strategies: list[StrategySpec] = Field(
         default_factory=list, description="Retention strategies switched on (see sim.strategies)."
     )
-    churn_enabled: bool = param(True, "Whether active shoppers can churn.", "-", "-")
+    churn_enabled: bool = param(
+        True, "Whether active shoppers can churn (off only for closed-form checks).", "-", "design"
+    )
 
     @model_validator(mode="after")
     def _names_unique(self) -> ModelParams:
