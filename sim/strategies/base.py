@@ -72,3 +72,47 @@ def reached(indices: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
     [0, 3]
     """
     return indices if mask is None else indices[mask[indices]]
+
+
+def reached_mask(size: int, mask: np.ndarray | None) -> np.ndarray:
+    """The reach as a boolean array over all ``size`` shoppers (None: everyone).
+
+    Examples
+    --------
+    >>> reached_mask(3, None).tolist()
+    [True, True, True]
+    """
+    return np.ones(size, dtype=bool) if mask is None else mask
+
+
+def reached_order_values(outcome: DayOutcome, mask: np.ndarray | None) -> np.ndarray:
+    """Gross values (CNY) of today's focal orders placed by reached shoppers.
+
+    Examples
+    --------
+    >>> from sim.outcome import DayOutcome
+    >>> day = DayOutcome(day=0, focal_shoppers=np.array([0, 2]),
+    ...                  focal_values=np.array([10.0, 30.0]))
+    >>> reached_order_values(day, np.array([False, False, True])).tolist()
+    [30.0]
+    """
+    if mask is None:
+        return outcome.focal_values
+    return outcome.focal_values[mask[outcome.focal_shoppers]]
+
+
+def count_reached(indices: np.ndarray, mask: np.ndarray | None) -> int:
+    """How many of ``indices`` (shopper ids of some event) the strategy reaches.
+
+    Examples
+    --------
+    >>> count_reached(np.array([0, 2, 3]), np.array([True, False, False, True]))
+    2
+    """
+    return int(reached(indices, mask).size)
+
+
+def count_reached_active(shoppers: Shoppers, mask: np.ndarray | None) -> int:
+    """Reached shoppers who are current focal customers (active or won back)."""
+    active = shoppers.active_mask()
+    return int(np.count_nonzero(active if mask is None else active & mask))

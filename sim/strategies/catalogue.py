@@ -5,8 +5,8 @@ subclass with a ``Literal`` kind) and list its class in ``STRATEGY_CLASSES``.
 
 Examples
 --------
->>> sorted(REGISTRY)[:2]
-['baseline', 'loyalty_points']
+>>> sorted(REGISTRY)[:3]
+['after_sales', 'baseline', 'community']
 """
 
 from __future__ import annotations
@@ -15,10 +15,34 @@ from typing import Annotated, Union
 
 from pydantic import Field
 
+from sim.strategies.after_sales import AfterSales
 from sim.strategies.baseline import Baseline
+from sim.strategies.community import CommunityEngagement
+from sim.strategies.coupons import Coupons
+from sim.strategies.flash_sales import FlashSales
+from sim.strategies.logistics import FasterLogistics
 from sim.strategies.loyalty_points import LoyaltyPoints
+from sim.strategies.quality_control import QualityControl
+from sim.strategies.recommendation import Recommendation
+from sim.strategies.referral import GroupBuyIncentive, ReferralRewards
+from sim.strategies.tiering import CustomerTiering
+from sim.strategies.winback import WinBack
 
-STRATEGY_CLASSES = (Baseline, LoyaltyPoints)
+STRATEGY_CLASSES = (
+    Baseline,
+    Coupons,
+    LoyaltyPoints,
+    CustomerTiering,
+    QualityControl,
+    FasterLogistics,
+    AfterSales,
+    Recommendation,
+    ReferralRewards,
+    GroupBuyIncentive,
+    FlashSales,
+    CommunityEngagement,
+    WinBack,
+)
 
 #: A strategy in a config: one of the catalogue, chosen by its ``kind``.
 StrategySpec = Annotated[Union[STRATEGY_CLASSES], Field(discriminator="kind")]  # noqa: UP007

@@ -1,0 +1,97 @@
+"""After-sales service and 7-day no-questions returns.
+
+The source material names slow after-sales service as a weak point of the focal
+platform and "more after-sales investment (fast response, satisfaction guarantee;
+7-day no-reason returns)" as a remedy. A better service resolves more complaints
+and recovers more of the shopper's satisfaction when it does (service recovery:
+Smith & Bolton 1998).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from sim.schema import param
+from sim.strategies.base import Strategy, count_reached, reached
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from sim.levers import Levers
+    from sim.outcome import DayOutcome
+    from sim.shoppers import Shoppers
+
+
+class AfterSales(Strategy):
+    """Resolve more complaints, recover more satisfaction, take goods back.
+
+    Parameters
+    ----------
+    resolution_add : float
+        Added to the focal complaint-resolution rate (share; the rate is capped at
+        1 by the model). Default 0.3 (focal 50% to 80%, near the service leader's
+        85%); to be calibrated.
+    recovery_mult : float
+        Multiplier on the service-recovery bonus of a resolved complaint (-).
+        Default 1.25; to be calibrated (Smith & Bolton 1998).
+    cost_per_complaint : float
+        Handling cost of each complaint of a reached shopper (CNY/complaint).
+        Default 5; to be calibrated.
+    return_cost_share : float
+        Share of the order's value lost on a return: under a no-questions policy
+        every resolved complaint is settled by a return (share). Default 0.2
+        (shipping, handling, write-off); to be calibrated.
+
+    Notes
+    -----
+    Cost per day: ``cost_per_complaint`` × complaints of reached shoppers +
+    ``return_cost_share`` × order value of the reached shoppers whose complaint
+    was resolved (the returns).
+
+    Examples
+    --------
+    >>> AfterSales(resolution_add=0.2).recovery_mult
+    1.25
+    """
+
+    kind: Literal["after_sales"] = "after_sales"
+    summary: ClassVar[str] = (
+        "Better after-sales service and no-questions returns: more complaints resolved."
+    )
+    resolution_add: float = param(
+        0.3,
+        "Added to the focal complaint-resolution rate.",
+        "share",
+        "source material (service leader's resolution rate); to be calibrated",
+        ge=0,
+        le=1,
+    )
+    recovery_mult: float = param(
+        1.25,
+        "Multiplier on the service-recovery bonus of a resolved complaint.",
+        "-",
+        "Smith & Bolton 1998; to be calibrated",
+        ge=0,
+    )
+    cost_per_complaint: float = param(
+        5.0, "Handling cost per complaint.", "CNY/complaint", "to be calibrated", ge=0
+    )
+    return_cost_share: float = param(
+        0.2,
+        "Share of the order value lost per return (every resolved complaint).",
+        "share",
+        "source material (7-day no-questions returns); to be calibrated",
+        ge=0,
+        le=1,
+    )
+
+    def pull(self, levers: Levers, shoppers: Shoppers, day: int, mask: np.ndarray | None) -> None:
+        """Raise resolution and recovery for the reached shoppers."""
+        levers.add("resolution_add", self.resolution_add, mask)
+        levers.multiply("recovery_mult", self.recovery_mult, mask)
+
+    def settle(self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None) -> float:
+        """Complaint handling plus the value lost on returns (CNY)."""
+        handled = self.cost_per_complaint * count_reached(outcome.complaints, mask)
+        returns = shoppers.order_value[reached(outcome.resolved, mask)]
+        return float(handled + self.return_cost_share * returns.sum())

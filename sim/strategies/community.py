@@ -1,0 +1,90 @@
+"""Community engagement: online and offline activities around the platform.
+
+The source material lists "community activities online and offline" and "active
+interaction and feedback" among what keeps customers. Members of a community
+hold on to their attachment when satisfaction dips (loyalty decays more slowly)
+and talk about the platform more (a higher referral weight).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from sim.schema import param
+from sim.strategies.base import Strategy, count_reached_active
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from sim.levers import Levers
+    from sim.outcome import DayOutcome
+    from sim.shoppers import Shoppers
+
+
+class CommunityEngagement(Strategy):
+    """Slower loyalty decay and more referrals for the reached shoppers.
+
+    Parameters
+    ----------
+    decay_reduction : float
+        Share by which loyalty's daily decay toward a lower target slows (share):
+        the decay rate is multiplied by ``1 - decay_reduction``. Default 0.3; to be
+        calibrated.
+    referral_mult : float
+        Multiplier on the reached shoppers' referral weight (-). Default 1.3; to
+        be calibrated (source material: social sharing).
+    fixed_cost_per_day : float
+        Cost of running the community (CNY/day). Default 50; to be calibrated.
+    cost_per_participant_per_day : float
+        Cost per reached active shopper (CNY/shopper/day). Default 0; to be
+        calibrated.
+
+    Notes
+    -----
+    Participants are the reached shoppers who are focal customers (active or won
+    back) at the end of the day. Cost per day: ``fixed_cost_per_day +
+    cost_per_participant_per_day`` × participants.
+
+    Examples
+    --------
+    >>> CommunityEngagement().referral_mult
+    1.3
+    """
+
+    kind: Literal["community"] = "community"
+    summary: ClassVar[str] = "Community activities: loyalty decays more slowly, more referrals."
+    decay_reduction: float = param(
+        0.3,
+        "Share by which loyalty's decay toward a lower target slows.",
+        "share",
+        "source material (community activities); to be calibrated",
+        ge=0,
+        le=1,
+    )
+    referral_mult: float = param(
+        1.3,
+        "Multiplier on the referral weight of participants.",
+        "-",
+        "source material (social sharing); to be calibrated",
+        ge=0,
+    )
+    fixed_cost_per_day: float = param(
+        50.0, "Cost of running the community.", "CNY/day", "to be calibrated", ge=0
+    )
+    cost_per_participant_per_day: float = param(
+        0.0,
+        "Cost per participant (reached active shopper).",
+        "CNY/shopper/day",
+        "to be calibrated",
+        ge=0,
+    )
+
+    def pull(self, levers: Levers, shoppers: Shoppers, day: int, mask: np.ndarray | None) -> None:
+        """Slow loyalty decay and raise referral weight for the reached shoppers."""
+        levers.multiply("loyalty_decay_mult", 1.0 - self.decay_reduction, mask)
+        levers.multiply("referral_mult", self.referral_mult, mask)
+
+    def settle(self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None) -> float:
+        """Fixed cost plus the participants' cost (CNY)."""
+        participants = count_reached_active(shoppers, mask)
+        return self.fixed_cost_per_day + self.cost_per_participant_per_day * participants

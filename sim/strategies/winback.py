@@ -1,0 +1,126 @@
+"""Win-back campaigns: offers to churned shoppers.
+
+The source material lists post-sale follow-up visits and one-to-one marketing
+among what keeps customers; win-back targets those already lost. A campaign
+contacts every churned shopper it reaches once per contact cycle with an offer
+that raises their daily probability of coming back, and may add a discount on
+the first order after they return.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+import numpy as np
+from pydantic import PrivateAttr
+
+from sim.schema import param
+from sim.strategies.base import Strategy, count_reached, reached
+
+if TYPE_CHECKING:
+    from sim.levers import Levers
+    from sim.outcome import DayOutcome
+    from sim.shoppers import Shoppers
+
+
+class WinBack(Strategy):
+    """Contact churned shoppers with a come-back offer; optionally a first-order discount.
+
+    Parameters
+    ----------
+    winback_add : float
+        Added to a reached churned shopper's daily probability of coming back
+        (1/day). Default 0.005; to be calibrated.
+    contact_interval_days : int
+        Days between two contacts of the same churned shopper (days). Default 30.
+    cost_per_contact : float
+        Cost of one contact (message, call) of a churned shopper (CNY/contact).
+        Default 0.5; to be calibrated.
+    cost_per_winback : float
+        Cost of the offer a shopper accepts by coming back (CNY/shopper). Default
+        10; to be calibrated.
+    first_order_discount : float
+        Share of the price taken off the first focal order after coming back
+        (share). Default 0.
+
+    Notes
+    -----
+    Contacts happen on days ``0, contact_interval_days, 2·contact_interval_days,
+    ...``, one per reached shopper churned at the start of that day. Since the
+    churn-risk score is only defined for active shoppers, an ``at_risk`` target
+    reaches no churned shopper. Cost per day: ``cost_per_contact`` × contacts +
+    ``cost_per_winback`` × reached shoppers won back today +
+    ``first_order_discount`` × value of the first focal orders of returned
+    shoppers.
+
+    Examples
+    --------
+    >>> WinBack(contact_interval_days=14).is_contact_day(28)
+    True
+    """
+
+    kind: Literal["winback"] = "winback"
+    summary: ClassVar[str] = "Come-back offers to churned shoppers, paid per contact and return."
+    winback_add: float = param(
+        0.005,
+        "Added to a churned shopper's daily probability of coming back.",
+        "1/day",
+        "to be calibrated",
+        ge=0,
+        le=1,
+    )
+    contact_interval_days: int = param(
+        30, "Days between contacts of a churned shopper.", "days", "to be calibrated", ge=1
+    )
+    cost_per_contact: float = param(
+        0.5, "Cost of contacting one churned shopper.", "CNY/contact", "to be calibrated", ge=0
+    )
+    cost_per_winback: float = param(
+        10.0, "Cost of an accepted offer.", "CNY/shopper", "to be calibrated", ge=0
+    )
+    first_order_discount: float = param(
+        0.0,
+        "Discount on the first focal order after coming back.",
+        "share",
+        "to be calibrated",
+        ge=0,
+        lt=1,
+    )
+    _awaiting_first_order: np.ndarray | None = PrivateAttr(default=None)
+
+    def is_contact_day(self, day: int) -> bool:
+        """Whether churned shoppers are contacted on ``day``."""
+        return day % self.contact_interval_days == 0
+
+    def _returned(self, size: int, fresh: bool = False) -> np.ndarray:
+        """Returned shoppers whose first-order discount is still open."""
+        if fresh or self._awaiting_first_order is None or self._awaiting_first_order.size != size:
+            self._awaiting_first_order = np.zeros(size, dtype=bool)
+        return self._awaiting_first_order
+
+    def pull(self, levers: Levers, shoppers: Shoppers, day: int, mask: np.ndarray | None) -> None:
+        """The offer for reached churned shoppers; the discount for returned ones."""
+        levers.add("winback_add", self.winback_add, mask)
+        if self.first_order_discount > 0:
+            returned = self._returned(shoppers.size, fresh=day == 0)
+            levers.add("price_discount", self.first_order_discount, returned)
+
+    def settle(self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None) -> float:
+        """Contacts, accepted offers and first-order discounts (CNY)."""
+        from sim.shoppers import CHURNED  # here: sim.shoppers imports the catalogue's users
+
+        cost = self.cost_per_winback * count_reached(outcome.won_back, mask)
+        if self.is_contact_day(outcome.day):
+            churned_at_start = shoppers.state == CHURNED
+            churned_at_start[outcome.churned] = False
+            churned_at_start[outcome.won_back] = True
+            contacted = churned_at_start if mask is None else churned_at_start & mask
+            cost += self.cost_per_contact * int(np.count_nonzero(contacted))
+        if self.first_order_discount > 0:
+            returned = self._returned(shoppers.size)
+            used = returned[outcome.focal_shoppers]
+            cost += self.first_order_discount * float(outcome.focal_values[used].sum())
+            returned[outcome.focal_shoppers] = False
+            returned[outcome.churned] = False
+            returned[reached(outcome.won_back, mask)] = True
+        return float(cost)
