@@ -398,7 +398,8 @@ class ShopperModel(mesa.Model):
         outcome.group_members = members
         if members.size:
             sh = self.shoppers
-            bonus = self.params.satisfaction.learning_rate * gb.formed_value_bonus
+            deal = gb.formed_value_bonus + levers.group_discount_add  # extra discount: better deal
+            bonus = self.params.satisfaction.learning_rate * deal
             np.add.at(sh.satisfaction, members, bonus)
             np.minimum(sh.satisfaction, 1.0, out=sh.satisfaction)
         opens = self.streams["group_buy"].random(focal.size) < gb.start_prob
