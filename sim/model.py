@@ -51,6 +51,7 @@ from sim.shoppers import (
     WON_BACK,
     create_shoppers,
 )
+from sim.virtual_survey import CodebookLike, SurveyDesign, administer
 
 #: Independent random streams, one per purpose, all spawned from the run's seed, so
 #: that a strategy changing one stage does not shift the draws of the others
@@ -151,6 +152,7 @@ class ShopperModel(mesa.Model):
         rng: int | np.random.SeedSequence | None = None,
     ) -> None:
         root = seed_sequence(rng)
+        self._root_seed = root
         children = root.spawn(1 + len(STREAMS))
         super().__init__(rng=np.random.Generator(np.random.PCG64(children[0])))
         self.params = validate_params(params)
@@ -353,6 +355,8 @@ class ShopperModel(mesa.Model):
             f.resolution_rate + at(levers.resolution_add, focal),
         )
         self.shoppers.defects[focal[incidents.defect]] += 1
+        self.shoppers.complaints[focal[incidents.complaint]] += 1
+        self.shoppers.complaints_resolved[focal[incidents.resolved]] += 1
         outcome.focal_shoppers = focal
         outcome.focal_values = self.shoppers.order_value[focal]
         outcome.focal_discounts = np.broadcast_to(
@@ -379,6 +383,7 @@ class ShopperModel(mesa.Model):
             s.learning_rate,
             s.expectation_adaptation,
         )
+        sh.perceived_quality[focal] += s.learning_rate * (performance - sh.perceived_quality[focal])
         if s.negative_wom_effect > 0:
             active = np.flatnonzero(sh.active_mask())
             sh.satisfaction[active] = satisfaction.negative_word_of_mouth(
@@ -515,6 +520,42 @@ class ShopperModel(mesa.Model):
         self.cohort_rows.append(np.stack([sizes, active_now]))
 
     # ------------------------------------------------------------------ results
+    def survey_rng(self, wave: int = 0) -> np.random.Generator:
+        """Generator of survey ``wave``: spawned from the run's seed, apart from its streams."""
+        root = self._root_seed
+        key = (*root.spawn_key, 2**31 + wave)
+        return np.random.Generator(
+            np.random.PCG64(np.random.SeedSequence(root.entropy, spawn_key=key))
+        )
+
+    def survey(
+        self,
+        codebook: CodebookLike,
+        n: int,
+        design: SurveyDesign | dict[str, Any] | None = None,
+        seed: int = 0,
+    ) -> pd.DataFrame:
+        """Administer a codebook's questionnaire to ``n`` reachable shoppers.
+
+        See :func:`sim.virtual_survey.administer`; the answers have the shape of a
+        real survey file.
+
+        Examples
+        --------
+        >>> from types import SimpleNamespace as NS
+        >>> cb = NS(scale=NS(min=1, max=5), segments=["group"],
+        ...         constructs={"Loyalty": NS(item_names=["L1"], reverse=[], scale=None)})
+        >>> m = ShopperModel({"population": {"size": 500, "initial_active_share": 0.5}}, rng=2)
+        >>> list(m.survey(cb, n=50).columns)
+        ['respondent', 'group', 'L1']
+        """
+        if isinstance(design, dict):
+            try:
+                design = SurveyDesign.model_validate(design)
+            except ValidationError as err:
+                raise ParameterError(describe_validation_error(err, "survey design")) from None
+        return administer(self, codebook, n, design, seed)
+
     def daily_metrics(self) -> pd.DataFrame:
         """One row per simulated day (see :func:`sim.metrics.metric_names`)."""
         frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)

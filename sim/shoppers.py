@@ -42,6 +42,9 @@ class Shoppers:
         Index into ``params.population.segments``.
     price_sensitivity, quality_expectation, satisfaction, loyalty : float arrays
         In [0, 1].
+    perceived_quality : float array
+        Perceived performance of the focal platform, averaged over the shopper's
+        orders with the satisfaction learning rate, in [0, 1].
     purchase_rate : float array
         Orders per day while active.
     order_value : float array
@@ -58,6 +61,8 @@ class Shoppers:
     orders, orders_elsewhere, defects, inter_purchase_days : int32 arrays
         Focal orders, orders placed with rivals while active, defects met, and the
         sum of days between consecutive focal orders.
+    complaints, complaints_resolved : int32 arrays
+        Complaints made, and those resolved by after-sales service.
     spend, recent_spend, clv, points : float arrays
         Focal spend (CNY), exponentially weighted recent spend (about 90 days),
         discounted margin earned from the shopper since acquisition, points balance.
@@ -70,6 +75,7 @@ class Shoppers:
     quality_expectation: np.ndarray
     satisfaction: np.ndarray
     loyalty: np.ndarray
+    perceived_quality: np.ndarray
     purchase_rate: np.ndarray
     order_value: np.ndarray
     state: np.ndarray
@@ -83,6 +89,8 @@ class Shoppers:
     orders_elsewhere: np.ndarray
     defects: np.ndarray
     inter_purchase_days: np.ndarray
+    complaints: np.ndarray
+    complaints_resolved: np.ndarray
     spend: np.ndarray
     recent_spend: np.ndarray
     clv: np.ndarray
@@ -255,6 +263,7 @@ def create_shoppers(params: ModelParams, rng: np.random.Generator) -> Shoppers:
         quality_expectation=attrs["expect"],
         satisfaction=np.zeros(n),
         loyalty=np.zeros(n),
+        perceived_quality=attrs["expect"].copy(),
         purchase_rate=attrs["rate"],
         order_value=attrs["value"],
         state=np.zeros(n, dtype=np.int8),
@@ -268,6 +277,8 @@ def create_shoppers(params: ModelParams, rng: np.random.Generator) -> Shoppers:
         orders_elsewhere=counts(),
         defects=counts(),
         inter_purchase_days=counts(),
+        complaints=counts(),
+        complaints_resolved=counts(),
         spend=np.zeros(n),
         recent_spend=np.zeros(n),
         clv=np.zeros(n),
