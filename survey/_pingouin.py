@@ -61,7 +61,7 @@ def mediation(
 ) -> pd.DataFrame:
     """Mediation table ``path, coef, se, p_val, ci_low, ci_high, sig`` (bootstrap CI)."""
     table = pg.mediation_analysis(data=data, x=x, m=m, y=y, n_boot=n_boot, seed=seed, alpha=1 - ci)
-    return _tidy(table)
+    return _tidy(table)[["path", "coef", "se", "p_val", "ci_low", "ci_high", "sig"]]
 
 
 def welch_anova(data: pd.DataFrame, dv: str, between: str) -> pd.DataFrame:

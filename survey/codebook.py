@@ -232,7 +232,9 @@ class Codebook(_Strict):
 
 
 def _describe(error: dict) -> str:
-    field = ".".join(str(part) for part in error["loc"]) or "codebook"
+    # Union branches show up in the location as "str" or "function-after[..., Item]".
+    parts = [str(part) for part in error["loc"] if str(part) != "str" and "[" not in str(part)]
+    field = ".".join(parts) or "codebook"
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         return f"{field}: unknown field"
@@ -270,7 +272,9 @@ def parse_codebook(raw: object, source: str = "codebook") -> Codebook:
     try:
         return Codebook.model_validate(raw)
     except ValidationError as err:
-        first = err.errors()[0]
+        errors = err.errors()
+        # Within a union (an item is a name or a mapping) prefer the branch that got furthest.
+        first = next((e for e in errors if e["type"] != "string_type"), errors[0])
         field_names = sorted(Codebook.model_fields)
         detail = _describe(first)
         if first["type"] == "extra_forbidden" and len(first["loc"]) == 1:

@@ -1,0 +1,39 @@
+import numpy as np
+import pytest
+from scipy import stats
+
+from survey.correlation import correlations
+from survey.errors import DataError
+
+
+def test_pearson_with_fisher_interval(ecsi):
+    row = correlations(ecsi, ["CUSA1", "CUSL1"]).iloc[0]
+    r, p = stats.pearsonr(ecsi["CUSA1"], ecsi["CUSL1"])
+    # Fisher z interval by hand: tanh(atanh(r) +- 1.959964 / sqrt(n - 3)).
+    half = stats.norm.ppf(0.975) / np.sqrt(250 - 3)
+    assert row["r"] == pytest.approx(r)
+    assert row["p_val"] == pytest.approx(p)
+    assert row["ci_low"] == pytest.approx(np.tanh(np.arctanh(r) - half), abs=1e-12)
+    assert row["ci_high"] == pytest.approx(np.tanh(np.arctanh(r) + half), abs=1e-12)
+
+
+def test_spearman_and_all_pairs(ecsi):
+    table = correlations(ecsi, ["CUSA1", "CUSA2", "CUSA3"], method="spearman", ci=0.9)
+    assert list(zip(table["x"], table["y"], strict=True)) == [
+        ("CUSA1", "CUSA2"),
+        ("CUSA1", "CUSA3"),
+        ("CUSA2", "CUSA3"),
+    ]
+    rho = stats.spearmanr(ecsi["CUSA2"], ecsi["CUSA3"]).statistic
+    assert table["r"].iloc[2] == pytest.approx(rho)
+
+
+def test_unknown_method_lists_allowed(ecsi):
+    with pytest.raises(ValueError, match=r"allowed: \['pearson', 'spearman'\]"):
+        correlations(ecsi, ["CUSA1", "CUSL1"], method="kendall")
+
+
+def test_too_few_pairs_named(ecsi):
+    sparse = ecsi.head(3)
+    with pytest.raises(DataError, match="'CUSA1' and 'CUSL1'"):
+        correlations(sparse, ["CUSA1", "CUSL1"])

@@ -1,0 +1,32 @@
+from html import escape
+from pathlib import Path
+
+import pytest
+
+from survey.analyze import run_analysis
+from survey.datasets import load_example
+from survey.report import TITLES, draw_plots, write_report
+
+
+@pytest.fixture(scope="module")
+def analysis():
+    return run_analysis(*load_example("ecsi"), n_boot=0)
+
+
+def test_report_lists_every_table_and_convention(analysis, tmp_path):
+    html = write_report(analysis, tmp_path, plots=False).read_text(encoding="utf-8")
+    for name in analysis.tables:
+        assert escape(TITLES[name]) in html
+    assert "principal-axis" in html and "Mode A" in html and "1-10 scale" in html
+
+
+def test_plots_are_written_as_png(analysis, tmp_path):
+    images = draw_plots(analysis, tmp_path / "plots")
+    files = sorted(Path(tmp_path / "plots").glob("*.png"))
+    assert len(images) == len(files) == 4  # ECSI has no segment column
+
+
+def test_cell_text_is_escaped(analysis, tmp_path):
+    analysis.tables["cleaning_summary"].loc[0] = ["<script>alert(1)</script>", 1, 1]
+    html = write_report(analysis, tmp_path, plots=False).read_text(encoding="utf-8")
+    assert "<script>" not in html and "&lt;script&gt;" in html
