@@ -54,8 +54,11 @@ def tiny():
 
 
 def outcome(day: int = 1, **events: list) -> DayOutcome:
-    """A hand-built day; focal values default to nothing."""
-    arrays = {k: np.asarray(v, dtype=float if "values" in k else np.int64) for k, v in events.items()}
+    """A hand-built day: event arrays by DayOutcome field name (nothing else happened)."""
+    arrays = {
+        name: np.asarray(v, dtype=float if "values" in name else np.int64)
+        for name, v in events.items()
+    }
     return DayOutcome(day=day, **arrays)
 
 
