@@ -1,0 +1,159 @@
+"""The ``shoplab run``, ``shoplab validate`` and ``shoplab plot`` commands.
+
+Examples
+--------
+>>> from experiments.cli import main
+>>> main(["validate", "experiments/configs/quickstart.yaml"])  # doctest: +SKIP
+quickstart: OK, 3 arms x 2 scenarios x 8 replications = 48 runs of 365 days
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from experiments.config import ExperimentConfig, load_config
+from experiments.design import all_scenarios, plan_runs
+from experiments.results import ExperimentResults
+from experiments.runner import default_out, run_experiment
+
+
+def _add_config_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("config", type=Path, help="experiment config (YAML)")
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override a config field, VALUE parsed as YAML "
+        "(repeatable; e.g. --set model.population.size=2000 --set replications=2)",
+    )
+
+
+def _config(args: argparse.Namespace, extra: list[str]) -> ExperimentConfig:
+    return load_config(args.config, [*args.overrides, *extra])
+
+
+def _describe(config: ExperimentConfig, runs: int) -> str:
+    return (
+        f"{config.name}: {len(config.strategies)} arms x {len(all_scenarios(config))} scenarios "
+        f"x {config.replications} replications = {runs} runs of {config.horizon} days"
+    )
+
+
+def _validate(args: argparse.Namespace) -> int:
+    config = _config(args, [])
+    print(f"{_describe(config, len(plan_runs(config)))}: OK")
+    return 0
+
+
+def format_ranked(ranked: pd.DataFrame) -> str:
+    """The ranked table as text: uplift with its 95% CI and Holm-corrected p-value.
+
+    Parameters
+    ----------
+    ranked : pandas.DataFrame
+        Output of :func:`experiments.analysis.ranked_table`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"scenario": ["base"], "rank": [1], "strategy": ["points"],
+    ...     "mean": [1200.0], "uplift": [200.0], "uplift_ci_low": [50.0],
+    ...     "uplift_ci_high": [350.0], "p_holm": [0.01]})
+    >>> print(format_ranked(table))
+    scenario  rank strategy  profit (CNY)  uplift (CNY)     95% CI  p (Holm)
+        base     1   points          1200          +200 [+50, +350]     0.010
+    """
+
+    def fmt_p(p: float) -> str:
+        return "-" if pd.isna(p) else f"{p:.3f}"
+
+    table = pd.DataFrame(
+        {
+            "scenario": ranked["scenario"],
+            "rank": ranked["rank"],
+            "strategy": ranked["strategy"],
+            "profit (CNY)": ranked["mean"].map("{:.0f}".format),
+            "uplift (CNY)": ranked["uplift"].map("{:+.0f}".format),
+            "95% CI": [
+                f"[{low:+.0f}, {high:+.0f}]"
+                for low, high in zip(ranked["uplift_ci_low"], ranked["uplift_ci_high"], strict=True)
+            ],
+            "p (Holm)": ranked["p_holm"].map(fmt_p),
+        }
+    )
+    return table.to_string(index=False)
+
+
+def _run(args: argparse.Namespace) -> int:
+    extra = [
+        f"execution.{name}={value}"
+        for name, value in (
+            ("workers", args.workers),
+            ("backend", args.backend),
+            ("scheduler", args.scheduler),
+        )
+        if value is not None
+    ]
+    config = _config(args, extra)
+    out = args.out or default_out(config)
+    results = run_experiment(config, out, resume=args.resume, progress=not args.no_progress)
+    print(
+        f"Results in {out}. Strategies ranked by profit uplift over the baseline "
+        "(paired by replication):"
+    )
+    print(format_ranked(results.ranked()))
+    return 0
+
+
+def _plot(args: argparse.Namespace) -> int:
+    results = ExperimentResults.load(args.folder)
+    written = results.save_plots(args.folder / "plots")
+    print(f"{len(written)} plot files written to {args.folder / 'plots'}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``run``, ``validate`` and ``plot`` sub-commands.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        From :meth:`argparse.ArgumentParser.add_subparsers`.
+    """
+    run = subparsers.add_parser(
+        "run",
+        help="run strategies x scenarios x replications and rank the strategies",
+        description="Run an experiment config and compare every strategy arm with the baseline.",
+    )
+    _add_config_arguments(run)
+    run.add_argument("--out", type=Path, help="output folder (default: results/<name>/)")
+    run.add_argument("--workers", type=int, help="worker processes (default: from the config)")
+    run.add_argument("--backend", choices=["local", "dask"], help="local processes or Dask")
+    run.add_argument("--scheduler", help="Dask scheduler address (default: a local cluster)")
+    run.add_argument("--resume", action="store_true", help="skip runs already in the folder")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.set_defaults(func=_run)
+
+    validate = subparsers.add_parser(
+        "validate",
+        help="check an experiment config without running it",
+        description="Validate a config and build every arm's model parameters.",
+    )
+    _add_config_arguments(validate)
+    validate.set_defaults(func=_validate)
+
+    plot = subparsers.add_parser(
+        "plot",
+        help="redraw the plots of a finished experiment",
+        description="Redraw the plots from the results saved in a folder.",
+    )
+    plot.add_argument("folder", type=Path, help="the experiment's output folder")
+    plot.set_defaults(func=_plot)

@@ -1,0 +1,100 @@
+"""Read a YAML config file, resolving ``include:`` of other YAML fragments.
+
+Any mapping may hold an ``include:`` key (a path or a list of paths, relative to the
+file that names it). The included fragments are merged in order and the mapping's own
+keys are merged on top, so a config can include a calibrated parameters fragment under
+``model:`` (``model: {include: calibrated.yaml}``) or a whole shared config at the top.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "part.yaml").write_text("population: {size: 500}")
+>>> _ = (folder / "main.yaml").write_text("model: {include: part.yaml}")
+>>> read_yaml(folder / "main.yaml")
+{'model': {'population': {'size': 500}}}
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from experiments.errors import ConfigError
+from experiments.overrides import deep_merge
+
+INCLUDE_KEY = "include"
+
+
+def _parse(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: cannot read the file ({err})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = " ".join(str(part) for part in (err.context, err.problem) if part)
+        raise ConfigError(f"{path}:{where}: invalid YAML: {problem}") from None
+    except yaml.YAMLError as err:
+        raise ConfigError(f"{path}: invalid YAML: {err}") from None
+
+
+def _resolve(node: Any, folder: Path, chain: tuple[Path, ...]) -> Any:
+    if isinstance(node, list):
+        return [_resolve(item, folder, chain) for item in node]
+    if not isinstance(node, dict):
+        return node
+    own = {key: _resolve(value, folder, chain) for key, value in node.items()}
+    names = own.pop(INCLUDE_KEY, None)
+    if names is None:
+        return own
+    if isinstance(names, str):
+        names = [names]
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise ConfigError(f"{chain[-1]}: include: expected a file path or a list of paths")
+    merged: dict[str, Any] = {}
+    for name in names:
+        merged = deep_merge(merged, _read_mapping((folder / name).resolve(), chain))
+    return deep_merge(merged, own)
+
+
+def _read_mapping(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    if path in chain:
+        cycle = " -> ".join(str(p) for p in (*chain, path))
+        raise ConfigError(f"{path}: include cycle: {cycle}")
+    data = _parse(path)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"{path}: expected a mapping of keys to values, got {type(data).__name__}"
+        )
+    return _resolve(data, path.parent, (*chain, path))
+
+
+def read_yaml(path: str | Path) -> dict[str, Any]:
+    """Read a YAML mapping from a file, with its includes resolved.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    ConfigError
+        If the file is missing, is not valid YAML (the message names the line), is
+        not a mapping, or includes itself.
+    """
+    return _read_mapping(Path(path).resolve())

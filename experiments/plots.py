@@ -1,0 +1,301 @@
+"""Plots of an experiment: curves with CI bands, uplift forest, cost frontier, segment heatmap.
+
+Every function takes tidy result tables and ``ax=None`` (a new figure is made
+without pyplot, so no global matplotlib state changes and no GUI backend is needed)
+and returns the Axes. The packaged style ``experiments.mplstyle`` is applied inside
+``matplotlib.style.context``. Bands and error bars are 95% t-intervals across
+replications.
+
+Examples
+--------
+>>> import pandas as pd
+>>> comparison = pd.DataFrame({"strategy": ["points"], "scenario": ["base"],
+...     "metric": ["profit"], "diff": [5.0], "diff_ci_low": [1.0], "diff_ci_high": [9.0]})
+>>> plot_uplift(comparison).get_xlabel()
+'profit uplift vs baseline (CNY)'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.style
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.colors import TwoSlopeNorm
+from matplotlib.figure import Figure
+
+from experiments.analysis import mean_ci
+from experiments.config import BASELINE
+
+STYLE = Path(__file__).with_name("experiments.mplstyle")
+
+#: Axis labels (with units) of the metrics.
+LABELS = {
+    "active": "active customers (shoppers)",
+    "retention": "share of cohort still active",
+    "retention_90": "90-day retention (share)",
+    "retention_180": "180-day retention (share)",
+    "retention_365": "365-day retention (share)",
+    "active_end": "active customers at the end (shoppers)",
+    "clv_mean": "mean customer lifetime value (CNY)",
+    "revenue": "revenue (CNY)",
+    "profit": "profit (CNY)",
+    "roi": "return on spend (ratio)",
+}
+
+
+def _axes(ax: Axes | None, size: tuple[float, float] | None = None) -> Axes:
+    if ax is not None:
+        return ax
+    figure = Figure(figsize=size) if size else Figure()
+    return figure.add_subplot()
+
+
+def _unit(metric: str) -> str:
+    label = LABELS.get(metric, metric)
+    return label[label.rfind("(") + 1 : -1] if "(" in label else "-"
+
+
+def _band(frame: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
+    rows = [(key, *mean_ci(group[y])) for key, group in frame.groupby(x, sort=True)]
+    return pd.DataFrame(rows, columns=[x, "mean", "low", "high"])
+
+
+def _curves(frame: pd.DataFrame, x: str, y: str, ax: Axes) -> None:
+    for strategy, group in frame.groupby("strategy", sort=False):
+        band = _band(group, x, y)
+        style = {"linestyle": "--", "color": "0.25"} if strategy == BASELINE else {}
+        (line,) = ax.plot(band[x], band["mean"], label=strategy, linewidth=1.6, **style)
+        ax.fill_between(band[x], band["low"], band["high"], color=line.get_color(), alpha=0.2)
+
+
+def plot_active(timeseries: pd.DataFrame, scenario: str, ax: Axes | None = None) -> Axes:
+    """Active customers by day per strategy (mean and 95% CI band over replications).
+
+    Parameters
+    ----------
+    timeseries : pandas.DataFrame
+        ``strategy``, ``scenario``, ``replication``, ``day``, ``active``.
+    scenario : str
+        Scenario to draw.
+    ax : Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    Axes
+    """
+    with matplotlib.style.context(STYLE):
+        ax = _axes(ax)
+        _curves(timeseries[timeseries["scenario"] == scenario], "day", "active", ax)
+        ax.set_title(f"Active customers by strategy, scenario '{scenario}'")
+        ax.set_xlabel("day")
+        ax.set_ylabel(LABELS["active"])
+        ax.legend(title="strategy (band: 95% CI)")
+    return ax
+
+
+def plot_retention(
+    cohorts: pd.DataFrame, scenario: str, cohort: int = 0, ax: Axes | None = None
+) -> Axes:
+    """Retention of one monthly acquisition cohort by day, per strategy, with 95% CI bands.
+
+    Parameters
+    ----------
+    cohorts : pandas.DataFrame
+        ``strategy``, ``scenario``, ``replication``, ``day``, ``cohort``, ``retention``.
+    scenario : str
+        Scenario to draw.
+    cohort : int
+        Cohort (month of acquisition, 0 = the first 30 days); drawn from the day it closes.
+    ax : Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    Axes
+    """
+    start = 30 * (cohort + 1)
+    rows = cohorts[
+        (cohorts["scenario"] == scenario)
+        & (cohorts["cohort"] == cohort)
+        & (cohorts["day"] >= start)
+    ]
+    with matplotlib.style.context(STYLE):
+        ax = _axes(ax)
+        _curves(rows, "day", "retention", ax)
+        ax.set_title(f"Retention of the month-{cohort + 1} cohort, scenario '{scenario}'")
+        ax.set_xlabel("day")
+        ax.set_ylabel(LABELS["retention"])
+        ax.set_ylim(0, 1.02)
+        ax.legend(title="strategy (band: 95% CI)")
+    return ax
+
+
+def plot_uplift(comparison: pd.DataFrame, metric: str = "profit", ax: Axes | None = None) -> Axes:
+    """Forest plot: each arm's paired difference from the baseline with its 95% CI.
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        Output of :func:`experiments.analysis.compare_arms`.
+    metric : str
+        Metric to draw.
+    ax : Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    Axes
+    """
+    rows = comparison[(comparison["metric"] == metric) & (comparison["strategy"] != BASELINE)]
+    rows = rows.iloc[::-1]
+    labels = [f"{s}  ({c})" for s, c in zip(rows["strategy"], rows["scenario"], strict=True)]
+    positions = np.arange(len(rows))
+    with matplotlib.style.context(STYLE):
+        ax = _axes(ax, (8, 1.2 + 0.4 * max(len(rows), 2)))
+        errors = np.vstack(
+            [rows["diff"] - rows["diff_ci_low"], rows["diff_ci_high"] - rows["diff"]]
+        )
+        ax.errorbar(rows["diff"], positions, xerr=errors, fmt="o", capsize=3, color="#1b6ca8")
+        ax.axvline(0, color="0.3", linewidth=1, linestyle="--")
+        ax.set_yticks(positions, labels)
+        ax.set_xlabel(f"{metric} uplift vs baseline ({_unit(metric)})")
+        ax.set_title(f"Uplift in {metric} over the baseline (95% CI, paired)")
+        ax.grid(axis="y", visible=False)
+    return ax
+
+
+def plot_frontier(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Spend (strategy + acquisition) vs customers still active at the end, per arm.
+
+    Points are means over replications with 95% CI error bars; the dashed line per
+    scenario joins the efficient arms (no other arm keeps more customers for less).
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        One row per run with ``strategy_cost``, ``acquisition_cost``, ``active_end``.
+    ax : Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    Axes
+    """
+    frame = summary.assign(cost=summary["strategy_cost"] + summary["acquisition_cost"])
+    with matplotlib.style.context(STYLE):
+        ax = _axes(ax)
+        for scenario, rows in frame.groupby("scenario", sort=False):
+            points = []
+            for strategy, group in rows.groupby("strategy", sort=False):
+                x, x_low, x_high = mean_ci(group["cost"])
+                y, y_low, y_high = mean_ci(group["active_end"])
+                points.append((x, y))
+                ax.annotate(strategy, (x, y), textcoords="offset points", xytext=(5, 4), fontsize=8)
+                ax.errorbar(
+                    x,
+                    y,
+                    xerr=[[x - x_low], [x_high - x]],
+                    yerr=[[y - y_low], [y_high - y]],
+                    fmt="none",
+                    color="0.5",
+                    capsize=2,
+                    linewidth=0.8,
+                )
+            points.sort()
+            xs, ys = np.array(points).T
+            marker = ax.scatter(xs, ys, label=scenario, zorder=3)
+            efficient = ys >= np.maximum.accumulate(ys)
+            ax.plot(xs[efficient], ys[efficient], "--", color=marker.get_facecolor()[0], alpha=0.6)
+        ax.set_xlabel("strategy + acquisition spend per run (CNY)")
+        ax.set_ylabel(LABELS["active_end"])
+        ax.set_title("Spend vs retained customers (dashed: efficient frontier)")
+        ax.legend(title="scenario")
+    return ax
+
+
+def segment_uplift(
+    summary: pd.DataFrame, scenario: str, prefix: str = "active_end"
+) -> pd.DataFrame:
+    """Mean paired difference from the baseline per arm (rows) and segment (columns).
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        One row per run with ``<prefix>_<segment>`` columns.
+    scenario : str
+        Scenario.
+    prefix : str
+        ``active_end`` or ``retention_90``.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> summary = pd.DataFrame({"strategy": ["baseline", "points"], "scenario": "base",
+    ...     "replication": 0, "active_end_young": [10, 13]})
+    >>> float(segment_uplift(summary, "base").loc["points", "young"])
+    3.0
+    """
+    columns = [c for c in summary.columns if c.startswith(f"{prefix}_")]
+    rows = summary[summary["scenario"] == scenario].set_index(["strategy", "replication"])[columns]
+    differences = (
+        rows
+        - rows.xs(BASELINE, level="strategy")
+        .reindex(rows.index.get_level_values("replication"))
+        .to_numpy()
+    )
+    table = differences.groupby(level="strategy", sort=False).mean().drop(index=BASELINE)
+    return table.rename(columns=lambda c: c.removeprefix(f"{prefix}_"))
+
+
+def plot_segment_heatmap(
+    summary: pd.DataFrame, scenario: str, prefix: str = "active_end", ax: Axes | None = None
+) -> Axes:
+    """Heatmap of each arm's uplift over the baseline in each shopper segment.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        One row per run with ``<prefix>_<segment>`` columns.
+    scenario : str
+        Scenario.
+    prefix : str
+        ``active_end`` (customers) or ``retention_90`` (share).
+    ax : Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    Axes
+    """
+    table = segment_uplift(summary, scenario, prefix)
+    values = table.to_numpy(dtype=float)
+    limit = float(np.nanmax(np.abs(values))) if values.size and np.any(values) else 1.0
+    with matplotlib.style.context(STYLE):
+        ax = _axes(ax, (1.4 + 1.1 * max(table.shape[1], 3), 1.6 + 0.5 * max(table.shape[0], 2)))
+        image = ax.imshow(values, cmap="RdBu", norm=TwoSlopeNorm(0, -limit, limit), aspect="auto")
+        ax.set_xticks(range(table.shape[1]), table.columns, rotation=30, ha="right")
+        ax.set_yticks(range(table.shape[0]), table.index)
+        ax.grid(False)
+        for (row, col), value in np.ndenumerate(values):
+            text = f"{value:+.3f}" if abs(limit) < 1 else f"{value:+.0f}"
+            ax.text(
+                col,
+                row,
+                text,
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if abs(value) > 0.6 * limit else "black",
+            )
+        unit = "shoppers" if prefix == "active_end" else "share"
+        ax.figure.colorbar(image, ax=ax, label=f"uplift vs baseline ({unit})")
+        ax.set_xlabel("segment")
+        ax.set_title(f"Uplift in {prefix} by segment, scenario '{scenario}'")
+    return ax

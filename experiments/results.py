@@ -1,0 +1,185 @@
+"""The results of an experiment: tidy tables, comparisons and plots in one object.
+
+Examples
+--------
+>>> results = ExperimentResults.load("results/quickstart")  # doctest: +SKIP
+>>> results.ranked().head()  # doctest: +SKIP
+>>> results.plot("uplift", metric="profit")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from matplotlib.axes import Axes
+
+from experiments import plots
+from experiments.analysis import METRICS, compare_arms, ranked_table
+from experiments.errors import ConfigError
+from experiments.store import RunStore
+
+#: Plot kinds of :meth:`ExperimentResults.plot`.
+PLOT_KINDS = ("active", "retention", "uplift", "frontier", "segments")
+
+
+@dataclass
+class ExperimentResults:
+    """Tables of a finished experiment and its manifest.
+
+    Attributes
+    ----------
+    timeseries : pandas.DataFrame
+        One row per run per day.
+    summary : pandas.DataFrame
+        One row per run.
+    cohorts : pandas.DataFrame
+        Cohort retention per run and day.
+    manifest : dict
+        Resolved config, hash, seeds, versions, times.
+    """
+
+    timeseries: pd.DataFrame
+    summary: pd.DataFrame
+    cohorts: pd.DataFrame
+    manifest: dict[str, Any]
+
+    @classmethod
+    def load(cls, folder: str | Path) -> ExperimentResults:
+        """Read the results saved in an experiment folder.
+
+        Parameters
+        ----------
+        folder : str or Path
+            The ``--out`` folder of ``shoplab run``.
+
+        Returns
+        -------
+        ExperimentResults
+        """
+        store = RunStore(folder)
+        return cls(**store.read_tables(), manifest=store.read_manifest() or {})
+
+    @property
+    def scenarios(self) -> list[str]:
+        """The named scenarios (sweep points excluded), in config order."""
+        named = self.manifest.get("config", {}).get("scenarios")
+        present = dict.fromkeys(self.summary["scenario"])
+        return [s for s in named if s in present] if named else list(present)
+
+    @property
+    def named_summary(self) -> pd.DataFrame:
+        """Summary rows of the named scenarios (sweep points excluded)."""
+        return self.summary[self.summary["scenario"].isin(self.scenarios)]
+
+    def to_df(self, table: str = "summary") -> pd.DataFrame:
+        """One of the tables: ``"summary"``, ``"timeseries"``, ``"cohorts"`` or ``"comparison"``.
+
+        Parameters
+        ----------
+        table : str
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        tables = {
+            "summary": lambda: self.summary,
+            "timeseries": lambda: self.timeseries,
+            "cohorts": lambda: self.cohorts,
+            "comparison": self.compare,
+        }
+        if table not in tables:
+            raise ConfigError(f"unknown table {table!r}; allowed: {', '.join(tables)}")
+        return tables[table]()
+
+    def compare(self, metrics: Sequence[str] = METRICS, confidence: float = 0.95) -> pd.DataFrame:
+        """Means, CIs and paired differences vs the baseline.
+
+        See :func:`experiments.analysis.compare_arms`.
+        """
+        return compare_arms(self.summary, metrics, confidence=confidence)
+
+    def ranked(self, metric: str = "profit") -> pd.DataFrame:
+        """Arms ranked by uplift in ``metric`` per named scenario.
+
+        See :func:`experiments.analysis.ranked_table`.
+        """
+        return ranked_table(compare_arms(self.named_summary, [metric]), metric)
+
+    def plot(self, kind: str, ax: Axes | None = None, **options: Any) -> Axes:
+        """Draw one plot.
+
+        Parameters
+        ----------
+        kind : str
+            ``"active"``, ``"retention"`` (per scenario: pass ``scenario=``, default the
+            first), ``"uplift"`` (``metric=``, default profit), ``"frontier"`` or
+            ``"segments"`` (``scenario=``, ``prefix=``).
+        ax : Axes, optional
+            Where to draw.
+        **options
+            Passed to the plot function of :mod:`experiments.plots`.
+
+        Returns
+        -------
+        Axes
+        """
+        named = self.named_summary
+        scenario = options.pop("scenario", self.scenarios[0])
+        draw: dict[str, Callable[[], Axes]] = {
+            "active": lambda: plots.plot_active(self.timeseries, scenario, ax=ax, **options),
+            "retention": lambda: plots.plot_retention(self.cohorts, scenario, ax=ax, **options),
+            "uplift": lambda: plots.plot_uplift(compare_arms(named), ax=ax, **options),
+            "frontier": lambda: plots.plot_frontier(named, ax=ax, **options),
+            "segments": lambda: plots.plot_segment_heatmap(
+                self.summary, scenario, ax=ax, **options
+            ),
+        }
+        if kind not in draw:
+            raise ConfigError(f"unknown plot kind {kind!r}; allowed: {', '.join(PLOT_KINDS)}")
+        return draw[kind]()
+
+    def save_plots(self, folder: str | Path) -> list[Path]:
+        """Draw every plot for the named scenarios as PNG and SVG.
+
+        Parameters
+        ----------
+        folder : str or Path
+            Where to write (created if needed).
+
+        Returns
+        -------
+        list of Path
+            The files written.
+        """
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        jobs: list[tuple[str, str, dict[str, Any]]] = [
+            ("uplift_profit", "uplift", {"metric": "profit"}),
+            ("uplift_retention_90", "uplift", {"metric": "retention_90"}),
+            ("uplift_active_end", "uplift", {"metric": "active_end"}),
+            ("frontier", "frontier", {}),
+        ]
+        for scenario in self.scenarios:
+            jobs += [
+                (f"active_{scenario}", "active", {"scenario": scenario}),
+                (f"retention_{scenario}", "retention", {"scenario": scenario}),
+                (f"segments_active_end_{scenario}", "segments", {"scenario": scenario}),
+                (
+                    f"segments_retention_90_{scenario}",
+                    "segments",
+                    {"scenario": scenario, "prefix": "retention_90"},
+                ),
+            ]
+        written = []
+        for name, kind, options in jobs:
+            figure = self.plot(kind, **options).figure
+            for suffix in ("png", "svg"):
+                path = folder / f"{name}.{suffix}"
+                figure.savefig(path)
+                written.append(path)
+        return written

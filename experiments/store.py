@@ -1,0 +1,179 @@
+"""An experiment's folder: one small Parquet file per finished run, merged tables, manifest.
+
+Layout of ``DIR``::
+
+    manifest.json                 resolved config, its hash, seeds, versions, times
+    runs/<table>/<run key>.parquet one file per run and table (summary written last)
+    timeseries.parquet            merged: one row per run per day
+    summary.parquet               merged: one row per run
+    cohorts.parquet               merged: cohort retention per run and day
+    comparison.csv                per strategy x scenario x metric (see analysis)
+    plots/                        PNG and SVG
+
+A run is finished when its summary file exists; files are written to a temporary
+name and renamed, so a killed experiment leaves no half-written run behind.
+
+Examples
+--------
+>>> import tempfile
+>>> store = RunStore(tempfile.mkdtemp())
+>>> store.finished_keys()
+set()
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from experiments.errors import RunError
+from experiments.worker import RunOutput
+
+#: The merged tables, in the order they are written for a run.
+TABLES = ("timeseries", "cohorts", "summary")
+
+
+def _write_atomic(frame: pd.DataFrame, path: Path) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    frame.to_parquet(temporary, index=False)
+    os.replace(temporary, path)
+
+
+class RunStore:
+    """Reads and writes the files of one experiment folder.
+
+    Parameters
+    ----------
+    root : str or Path
+        The experiment folder (created when first written).
+    """
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+        self.runs = self.root / "runs"
+
+    @property
+    def manifest_path(self) -> Path:
+        """Path of ``manifest.json``."""
+        return self.root / "manifest.json"
+
+    @property
+    def plots(self) -> Path:
+        """Folder of the plots."""
+        return self.root / "plots"
+
+    def finished_keys(self) -> set[str]:
+        """Keys of the runs already on disk."""
+        return {path.stem for path in (self.runs / "summary").glob("*.parquet")}
+
+    def clear_runs(self) -> None:
+        """Delete the per-run files of an earlier experiment in this folder."""
+        shutil.rmtree(self.runs, ignore_errors=True)
+
+    def write_run(self, output: RunOutput) -> None:
+        """Write one finished run, its summary last.
+
+        Parameters
+        ----------
+        output : RunOutput
+        """
+        for table, frame in output.tables().items():
+            folder = self.runs / table
+            folder.mkdir(parents=True, exist_ok=True)
+            _write_atomic(frame, folder / f"{output.key}.parquet")
+
+    def merge_runs(self, keys: Sequence[str]) -> dict[str, pd.DataFrame]:
+        """Merge the per-run files of ``keys`` (in that order) into one table each.
+
+        Parameters
+        ----------
+        keys : sequence of str
+            Run keys.
+
+        Returns
+        -------
+        dict
+            Table name -> DataFrame.
+
+        Raises
+        ------
+        RunError
+            If a run's file is missing.
+        """
+        missing = sorted(set(keys) - self.finished_keys())
+        if missing:
+            raise RunError(f"{self.runs}: {len(missing)} run(s) missing, e.g. {missing[0]}")
+        return {
+            table: pd.concat(
+                [pd.read_parquet(self.runs / table / f"{key}.parquet") for key in keys],
+                ignore_index=True,
+            )
+            for table in TABLES
+        }
+
+    def write_tables(self, tables: dict[str, pd.DataFrame], csv: bool = False) -> None:
+        """Write merged tables as ``<name>.parquet`` (and ``<name>.csv``).
+
+        Parameters
+        ----------
+        tables : dict
+            Table name -> DataFrame.
+        csv : bool
+            Also write CSV.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        for name, frame in tables.items():
+            _write_atomic(frame, self.root / f"{name}.parquet")
+            if csv:
+                frame.to_csv(self.root / f"{name}.csv", index=False)
+
+    def read_tables(self) -> dict[str, pd.DataFrame]:
+        """Read the merged tables.
+
+        Returns
+        -------
+        dict
+            Table name -> DataFrame.
+
+        Raises
+        ------
+        RunError
+            If the folder holds no finished experiment.
+        """
+        paths = {name: self.root / f"{name}.parquet" for name in TABLES}
+        absent = [str(path) for path in paths.values() if not path.exists()]
+        if absent or not self.manifest_path.exists():
+            missing = ", ".join(absent) or "manifest.json"
+            raise RunError(f"{self.root}: no finished experiment here (missing {missing})")
+        return {name: pd.read_parquet(path) for name, path in paths.items()}
+
+    def write_manifest(self, manifest: dict[str, Any]) -> None:
+        """Write ``manifest.json``.
+
+        Parameters
+        ----------
+        manifest : dict
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(manifest, indent=2, sort_keys=False, allow_nan=False)
+        self.manifest_path.write_text(text + "\n", encoding="utf-8")
+
+    def read_manifest(self) -> dict[str, Any] | None:
+        """The manifest, or None if there is none.
+
+        Returns
+        -------
+        dict or None
+        """
+        if not self.manifest_path.exists():
+            return None
+        try:
+            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as err:
+            raise RunError(f"{self.manifest_path}: not valid JSON ({err})") from None

@@ -1,0 +1,79 @@
+"""What a worker does with one run: simulate it and tag its tables.
+
+Examples
+--------
+>>> from experiments.config import ExperimentConfig
+>>> from experiments.design import plan_runs
+>>> config = ExperimentConfig(name="demo", horizon=5, replications=1,
+...                           model={"population": {"size": 300}})
+>>> output = execute_run(plan_runs(config)[0])
+>>> len(output.timeseries), list(output.summary.columns[:4])
+(5, ['strategy', 'scenario', 'replication', 'days'])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from experiments.design import RunSpec
+from sim import simulate
+
+#: Columns that say which run a row belongs to, first in every table.
+RUN_COLUMNS = ("strategy", "scenario", "replication")
+
+
+@dataclass
+class RunOutput:
+    """The tables of one finished run, each tagged with strategy, scenario, replication.
+
+    Attributes
+    ----------
+    key : str
+        The run's key (:attr:`RunSpec.key`).
+    timeseries : pandas.DataFrame
+        One row per day.
+    summary : pandas.DataFrame
+        One row.
+    cohorts : pandas.DataFrame
+        Cohort retention by day.
+    """
+
+    key: str
+    timeseries: pd.DataFrame
+    summary: pd.DataFrame
+    cohorts: pd.DataFrame
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The three tables by name, summary last (it marks the run as finished)."""
+        return {"timeseries": self.timeseries, "cohorts": self.cohorts, "summary": self.summary}
+
+
+def _tag(frame: pd.DataFrame, spec: RunSpec) -> pd.DataFrame:
+    tags = pd.DataFrame(
+        {"strategy": spec.strategy, "scenario": spec.scenario, "replication": spec.replication},
+        index=frame.index,
+    )
+    return pd.concat([tags, frame], axis=1)
+
+
+def execute_run(spec: RunSpec) -> RunOutput:
+    """Run the model for one (arm, scenario, replication) and tag its results.
+
+    Parameters
+    ----------
+    spec : RunSpec
+        The run.
+
+    Returns
+    -------
+    RunOutput
+    """
+    result = simulate(spec.params, seed=spec.seed, days=spec.horizon)
+    return RunOutput(
+        key=spec.key,
+        timeseries=_tag(result.daily, spec),
+        summary=_tag(pd.DataFrame([result.summary]), spec),
+        cohorts=_tag(result.cohorts, spec),
+    )
