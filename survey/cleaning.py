@@ -161,8 +161,9 @@ def _to_codes(
                 f"not a number nor a codebook label; allowed: {list(codebook.labels)}",
             )
     numeric_missing = [
-        float(code) for code in codebook.missing_codes if isinstance(code, int | float)
-    ] + list(missing)
+        *pd.to_numeric(pd.Series(codebook.missing_codes, dtype=object), errors="coerce").dropna(),
+        *missing,
+    ]
     coded_missing = values.isin(numeric_missing)
     log.cells(
         raw.index[coded_missing],

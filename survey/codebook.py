@@ -179,6 +179,19 @@ class Codebook(_Strict):
         all_items = [item for c in self.constructs.values() for item in c.item_names]
         if self.nps is not None and self.nps.item not in all_items:
             raise ValueError(f"nps.item: {self.nps.item!r} is not an item; allowed: {all_items}")
+        used = {
+            *all_items,
+            *self.segments,
+            self.id_column,
+            self.speeders.column if self.speeders else None,
+            *[check.column for check in self.attention_checks],
+        }
+        leaked = sorted(set(self.identifying) & used)
+        if leaked:
+            raise ValueError(
+                f"identifying: {leaked} also used as item, segment, id or check "
+                "column; identifying columns are never analysed nor copied"
+            )
         repeated = sorted({item for item in all_items if all_items.count(item) > 1})
         if repeated:
             raise ValueError(f"constructs: items used in more than one construct: {repeated}")

@@ -70,37 +70,30 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise DataError(f"{path}: not a valid CSV file ({err})") from None
 
 
-def _sheet_names(path: Path) -> list[str]:
-    try:
-        from python_calamine import CalamineWorkbook
-
-        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
-    except ImportError:
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(path, read_only=True)
+def _open_workbook(path: Path) -> pd.ExcelFile:
+    """Open with python-calamine (fast), falling back to openpyxl."""
+    problems = []
+    for engine in ("calamine", "openpyxl"):
         try:
-            return list(workbook.sheetnames)
-        finally:
-            workbook.close()
+            return pd.ExcelFile(path, engine=engine)
+        except ImportError:
+            problems.append(f"{engine} not installed")
+        except Exception as err:  # noqa: BLE001 - each reader has its own error types
+            problems.append(f"{engine}: {err}")
+    raise DataError(f"{path}: not a readable XLSX workbook ({'; '.join(problems)})")
 
 
 def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
-    try:
-        names = _sheet_names(path)
-    except Exception as err:  # noqa: BLE001 - any reader failure means a broken workbook
-        raise DataError(f"{path}: not a readable XLSX workbook ({err})") from None
-    if sheet is None:
-        sheet = 0
-    if isinstance(sheet, int) and not 0 <= sheet < len(names):
-        raise DataError(f"{path}: no sheet number {sheet}; allowed sheets: {names}")
-    if isinstance(sheet, str) and sheet not in names:
-        raise DataError(f"{path}: no sheet {sheet!r}; allowed sheets: {names}")
-    try:
-        frame = pd.read_excel(path, sheet_name=sheet, engine="calamine")
-    except ImportError:
-        frame = pd.read_excel(path, sheet_name=sheet, engine="openpyxl")
-    if frame.empty and len(frame.columns) == 0:
+    with _open_workbook(path) as workbook:
+        names = [str(name) for name in workbook.sheet_names]
+        if sheet is None:
+            sheet = 0
+        if isinstance(sheet, int) and not 0 <= sheet < len(names):
+            raise DataError(f"{path}: no sheet number {sheet}; allowed sheets: {names}")
+        if isinstance(sheet, str) and sheet not in names:
+            raise DataError(f"{path}: no sheet {sheet!r}; allowed sheets: {names}")
+        frame = pd.read_excel(workbook, sheet_name=sheet)
+    if len(frame.columns) == 0:
         raise DataError(f"{path}: sheet {sheet!r} is empty")
     return frame
 

@@ -50,7 +50,8 @@ def test_clean_file_has_empty_log():
 
 def test_out_of_range_and_missing_codes_are_set_missing_and_logged():
     answers = _answers().assign(s1=[1, 9, 3, 99, 5, 0])
-    cleaned = clean_survey(_table(answers), _codebook(missing_codes=[99]))
+    # "99" written as text in the YAML still matches the numeric answer 99.
+    cleaned = clean_survey(_table(answers), _codebook(missing_codes=["99"]))
     assert _rows(cleaned.log, "missing code") == [5]  # 99 on data row 3 = spreadsheet row 5
     assert _rows(cleaned.log, "out of range") == [3, 7]  # 9 and 0 outside 1-5
     assert cleaned.items["s1"].isna().sum() == 3

@@ -85,3 +85,8 @@ def test_unreadable_files_name_the_path(tmp_path):
     listed.write_text("- a\n")
     with pytest.raises(CodebookError, match="list.yaml: expected a mapping"):
         load_codebook(listed)
+
+
+def test_identifying_column_cannot_also_be_analysed():
+    with pytest.raises(CodebookError, match=r"identifying: \['s1'\] also used"):
+        parse_codebook(_with(identifying=["s1"]))

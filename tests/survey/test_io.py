@@ -169,3 +169,17 @@ def test_empty_and_unknown_files_are_refused(tmp_path):
         read_survey(tmp_path / "x.json")
     with pytest.raises(DataError, match="no such file"):
         read_survey(tmp_path / "missing.csv")
+
+
+def test_xlsx_falls_back_to_openpyxl_when_calamine_fails(ecsi, tmp_path, monkeypatch):
+    path = tmp_path / "book.xlsx"
+    ecsi.to_excel(path, index=False)
+    real = pd.ExcelFile
+
+    def calamine_broken(source, engine=None, **kwargs):
+        if engine == "calamine":
+            raise RuntimeError("calamine cannot read this workbook")
+        return real(source, engine=engine, **kwargs)
+
+    monkeypatch.setattr(pd, "ExcelFile", calamine_broken)
+    pd.testing.assert_frame_equal(read_survey(path).data.reset_index(drop=True), ecsi)
