@@ -83,7 +83,8 @@ def plot_item_distributions(
             title="answer",
             ncols=min(len(codes), 11),
             loc="upper center",
-            bbox_to_anchor=(0.5, -0.12 - 0.3 / max(len(items), 1)),
+            # just below the x label: 0.6 inch under the axes, whatever the figure height
+            bbox_to_anchor=(0.5, -0.6 / (ax.get_position().height * ax.figure.get_figheight())),
             fontsize=7,
         )
         ax.grid(False)

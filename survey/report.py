@@ -12,10 +12,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import matplotlib.style
 import pandas as pd
 from matplotlib.axes import Axes
 
 from survey.plots import (
+    STYLE,
     plot_correlation_heatmap,
     plot_item_distributions,
     plot_path_diagram,
@@ -58,7 +60,8 @@ th{background:#eef3f8} img{max-width:100%} .note{color:#555;font-size:13px}
 
 
 def _save(ax: Axes, path: Path) -> str:
-    ax.figure.savefig(path, format="png")
+    with matplotlib.style.context(STYLE):  # savefig settings (tight bbox, dpi) of the style
+        ax.figure.savefig(path, format="png")
     return base64.b64encode(path.read_bytes()).decode("ascii")
 
 
