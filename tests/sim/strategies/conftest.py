@@ -53,10 +53,13 @@ def tiny():
     return shoppers
 
 
+AMOUNTS = ("focal_values", "focal_discounts")
+
+
 def outcome(day: int = 1, **events: list) -> DayOutcome:
     """A hand-built day: event arrays by DayOutcome field name (nothing else happened)."""
     arrays = {
-        name: np.asarray(v, dtype=float if "values" in name else np.int64)
+        name: np.asarray(v, dtype=float if name in AMOUNTS else np.int64)
         for name, v in events.items()
     }
     return DayOutcome(day=day, **arrays)

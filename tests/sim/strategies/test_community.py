@@ -1,0 +1,33 @@
+import numpy as np
+import pytest
+
+from sim import simulate
+from sim.levers import Levers
+from sim.shoppers import CHURNED
+from sim.strategies.community import CommunityEngagement
+
+POPULATION = {"size": 3000, "initial_active_share": 0.3}
+
+
+def test_community_keeps_loyalty_up_and_brings_referrals():
+    base = simulate({"population": POPULATION}, seed=91, days=90).daily
+    community = {"kind": "community", "decay_reduction": 0.9, "referral_mult": 2.0}
+    treated = simulate({"population": POPULATION, "strategies": [community]}, 91, 90).daily
+    assert treated["loyalty"].iloc[-30:].mean() > base["loyalty"].iloc[-30:].mean() + 0.02
+    assert treated["new_referral"].sum() > 1.2 * base["new_referral"].sum()
+
+
+def test_community_levers_reach_the_target_only(tiny):
+    levers = Levers.neutral(tiny.size)
+    mask = np.array([False, False, True, True, False, False])
+    CommunityEngagement(decay_reduction=0.5, referral_mult=1.5).pull(levers, tiny, 0, mask)
+    assert levers.loyalty_decay_mult.tolist() == [1.0, 1.0, 0.5, 0.5, 1.0, 1.0]
+    assert levers.referral_mult.tolist() == [1.0, 1.0, 1.5, 1.5, 1.0, 1.0]
+
+
+def test_community_cost_is_fixed_plus_per_active_participant(tiny, day):
+    tiny.state[2] = CHURNED
+    community = CommunityEngagement(fixed_cost_per_day=50.0, cost_per_participant_per_day=0.1)
+    assert community.settle(day(), tiny, None) == pytest.approx(50.0 + 0.1 * 5)
+    mask = np.array([False, False, True, True, False, False])
+    assert community.settle(day(), tiny, mask) == pytest.approx(50.0 + 0.1 * 1)
