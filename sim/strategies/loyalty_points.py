@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
-from pydantic import Field
 
+from sim.schema import param
 from sim.strategies.base import Strategy, reached
 
 if TYPE_CHECKING:
@@ -56,16 +56,32 @@ class LoyaltyPoints(Strategy):
     summary: ClassVar[str] = (
         "Points on focal spend, redeemed as discounts; an unredeemed balance is a switching cost."
     )
-    earn_rate: float = Field(1.0, ge=0, description="Points per CNY spent (points/CNY).")
-    point_value: float = Field(0.01, ge=0, description="Value of a point (CNY/point).")
-    redeem_threshold: float = Field(
-        500.0, gt=0, description="Balance that triggers redemption (points)."
+    earn_rate: float = param(
+        1.0,
+        "Points earned per CNY paid on the focal platform.",
+        "points/CNY",
+        "source material (points for loyal customers)",
+        ge=0,
     )
-    max_redeem_share: float = Field(
-        0.3, ge=0, lt=1, description="Largest share of an order paid with points (share)."
+    point_value: float = param(
+        0.01,
+        "Value of a point when redeemed.",
+        "CNY/point",
+        "usual schemes: 100 points = 1 CNY",
+        ge=0,
     )
-    switching_cost_scale: float = Field(
-        1.0, ge=0, description="Switching cost per order-value of balance (-)."
+    redeem_threshold: float = param(
+        500.0, "Balance that triggers redemption.", "points", "to be calibrated", gt=0
+    )
+    max_redeem_share: float = param(
+        0.3, "Largest share of an order paid with points.", "share", "to be calibrated", ge=0, lt=1
+    )
+    switching_cost_scale: float = param(
+        1.0,
+        "Switching cost per order value of balance (balance value / order value, capped at 1).",
+        "-",
+        "Burnham et al. 2003; to be calibrated",
+        ge=0,
     )
 
     def redemption_share(self, shoppers: Shoppers, index: np.ndarray | slice) -> np.ndarray:

@@ -141,3 +141,15 @@ def test_a_combined_run_books_each_strategy_once_per_day(run_recorded):
     assert daily_cost == pytest.approx(by_hand)
     sale_days = [o for o in recorder.outcomes if o.day % 5 < 2]
     assert all(np.allclose(o.focal_discounts, 0.15) for o in sale_days)
+
+
+@pytest.mark.parametrize("kind", sorted(REGISTRY))
+def test_each_strategy_documents_itself_and_its_parameters(kind):
+    cls = REGISTRY[kind]
+    assert cls.summary and cls.__doc__ and "Examples" in cls.__doc__
+    for name, field in cls.model_fields.items():
+        if name in ("kind", "target"):
+            continue
+        assert field.description, name
+        assert set(field.json_schema_extra) == {"unit", "source"}, name
+        assert name in cls.__doc__, f"{kind} docstring should describe {name}"

@@ -1,0 +1,39 @@
+from experiments.cli import main
+from sim.strategies import REGISTRY
+from sim.strategies.cli import catalogue_text
+from sim.strategies.targeting import Targeting
+
+
+def test_shoplab_strategies_lists_every_strategy_and_exits_0(capsys):
+    assert main(["strategies"]) == 0
+    out = capsys.readouterr().out
+    for kind, cls in REGISTRY.items():
+        assert f"\n{kind}\n  {cls.summary}\n" in out
+
+
+def test_the_listing_shows_every_parameter_with_unit_default_and_range():
+    text = catalogue_text()
+    for cls in REGISTRY.values():
+        for name, field in cls.model_fields.items():
+            if name in ("kind", "target"):
+                continue
+            unit = field.json_schema_extra["unit"]
+            assert f"{name}  " in text
+            assert f"unit {unit} | default " in text
+    assert "  discount  unit share | default 0.05 | range [0, 1)" in catalogue_text(["coupons"])
+
+
+def test_the_listing_ends_with_the_targeting_options():
+    text = catalogue_text(["baseline"])
+    targeting = text[text.index("Targeting") :]
+    for name in Targeting.model_fields:
+        assert f"  {name}  " in targeting
+    assert "everyone | segment | tier | at_risk" in targeting
+
+
+def test_one_strategy_can_be_listed_and_an_unknown_one_is_a_user_error(capsys):
+    assert main(["strategies", "winback"]) == 0
+    out = capsys.readouterr().out
+    assert "winback" in out and "coupons" not in out
+    assert main(["strategies", "nope"]) == 2
+    assert "unknown strategy kind" in capsys.readouterr().err
