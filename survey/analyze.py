@@ -276,8 +276,9 @@ def write_outputs(analysis: SurveyAnalysis, out_dir: str | Path, plots: bool = T
     >>> import tempfile
     >>> from survey.datasets import load_example
     >>> analysis = run_analysis(*load_example("ecsi"), n_boot=0)
-    >>> sorted(p.name for p in write_outputs(analysis, tempfile.mkdtemp()).iterdir())[:3]
-    ['cleaning_log.csv', 'plots', 'reliability.csv']
+    >>> out = write_outputs(analysis, tempfile.mkdtemp(), plots=False)
+    >>> sorted(p.name for p in out.iterdir())[:3]
+    ['cleaning_log.csv', 'reliability.csv', 'report.html']
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -337,7 +338,8 @@ def analyze_survey(
     >>> import tempfile
     >>> from survey.datasets import example_paths
     >>> paths = example_paths("ecsi")
-    >>> analysis = analyze_survey(paths.data, paths.codebook, tempfile.mkdtemp(), n_boot=0)
+    >>> out = tempfile.mkdtemp()
+    >>> analysis = analyze_survey(paths.data, paths.codebook, out, n_boot=0, plots=False)
     >>> float(analysis.pls.r2.set_index("construct").loc["Satisfaction", "r2"].round(4))
     0.6811
     """

@@ -14,6 +14,7 @@ import matplotlib.style
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from survey.curve import predict_logistic_curve
@@ -25,6 +26,7 @@ def _axes(ax: Axes | None, size: tuple[float, float] | None = None) -> Axes:
     if ax is not None:
         return ax
     figure = Figure(figsize=size) if size else Figure()
+    FigureCanvasAgg(figure)  # the Agg canvas, whatever backend pyplot may be using
     return figure.add_subplot()
 
 

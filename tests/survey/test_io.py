@@ -183,3 +183,12 @@ def test_xlsx_falls_back_to_openpyxl_when_calamine_fails(ecsi, tmp_path, monkeyp
 
     monkeypatch.setattr(pd, "ExcelFile", calamine_broken)
     pd.testing.assert_frame_equal(read_survey(path).data.reset_index(drop=True), ecsi)
+
+
+def test_explicit_second_header_row_holds_question_texts(tmp_path):
+    path = tmp_path / "two_rows.csv"
+    path.write_text("q1,q2\nHow satisfied?,Would you recommend?\n4,5\n3,2\n", encoding="utf-8")
+    table = read_survey(path, header_rows=2)
+    assert table.questions == {"q1": "How satisfied?", "q2": "Would you recommend?"}
+    assert list(table.data.index) == [3, 4]
+    assert table.data["q2"].tolist() == ["5", "2"]  # text until cleaning maps it
