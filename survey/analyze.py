@@ -39,6 +39,8 @@ CONVENTIONS: tuple[str, ...] = (
     "factoring on the item correlations.",
     "Reliability statistics use respondents who answered every item of the construct; "
     "construct scores are the mean of valid answers.",
+    "Fornell-Larcker compares the square root of AVE with correlations of the construct "
+    "scores; HTMT uses item correlations (seminr's definition).",
     "PLS-SEM: Mode A outer weights, path weighting inner scheme, items standardised "
     "with divisor n - 1 (scale-free results equal SmartPLS and seminr), tolerance 1e-10.",
     "NPS: answers at or above promoters_min are promoters, at or below detractors_max "
@@ -199,6 +201,7 @@ def run_analysis(
         curve_fit = fit_logistic_curve(scores, sat, loyalty)
         tables["curve"], tables["curve_fit"] = curve, curve_fit
         if roles.quality and n_boot > 0:
+            notes.append(f"Mediation: {n_boot} bootstrap resamples, seed {seed}.")
             tables["mediation"] = mediation(
                 scores, roles.quality, sat, loyalty, n_boot=n_boot, seed=seed
             )

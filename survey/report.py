@@ -127,6 +127,8 @@ def draw_plots(analysis: SurveyAnalysis, folder: Path) -> dict[str, str]:
 
 
 def _table_html(table: pd.DataFrame) -> str:
+    if table.empty:
+        return "<p class='note'>Nothing to report.</p>"
     return table.to_html(
         index=False, float_format=lambda v: f"{v:.4g}", na_rep="", border=0, escape=True
     )
