@@ -113,6 +113,16 @@ def count_reached(indices: np.ndarray, mask: np.ndarray | None) -> int:
 
 
 def count_reached_active(shoppers: Shoppers, mask: np.ndarray | None) -> int:
-    """Reached shoppers who are current focal customers (active or won back)."""
+    """Reached shoppers who are current focal customers (active or won back).
+
+    Examples
+    --------
+    >>> from sim.params import ModelParams
+    >>> from sim.shoppers import ACTIVE, create_shoppers
+    >>> shoppers = create_shoppers(ModelParams(population={"size": 3}), np.random.default_rng(0))
+    >>> shoppers.state[:2] = ACTIVE
+    >>> count_reached_active(shoppers, np.array([False, True, True]))
+    1
+    """
     active = shoppers.active_mask()
     return int(np.count_nonzero(active if mask is None else active & mask))

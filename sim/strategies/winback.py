@@ -107,7 +107,7 @@ class WinBack(Strategy):
 
     def settle(self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None) -> float:
         """Contacts, accepted offers and first-order discounts (CNY)."""
-        from sim.shoppers import CHURNED  # here: sim.shoppers imports the catalogue's users
+        from sim.shoppers import CHURNED  # not at the top: sim.shoppers imports the catalogue
 
         cost = self.cost_per_winback * count_reached(outcome.won_back, mask)
         if self.is_contact_day(outcome.day):
