@@ -6,6 +6,7 @@ does the same without touching the disk.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,11 +80,14 @@ class SurveyAnalysis:
     notes: list[str] = field(default_factory=list)
 
 
-def _per_construct(codebook: Codebook, names: list[str], statistic: Any) -> pd.DataFrame:
-    return pd.concat(
+def _per_construct(
+    codebook: Codebook, names: list[str], statistic: Callable[[str, list[str]], pd.DataFrame]
+) -> pd.DataFrame:
+    table = pd.concat(
         [statistic(name, codebook.items_of(name)).assign(construct=name) for name in names],
         ignore_index=True,
-    ).pipe(lambda t: t[["construct", *[c for c in t.columns if c != "construct"]]])
+    )
+    return table[["construct", *[column for column in table.columns if column != "construct"]]]
 
 
 def _segment_tables(
@@ -115,23 +119,19 @@ def _segment_tables(
     return pd.concat(omnibus, ignore_index=True), pd.concat(posthoc, ignore_index=True)
 
 
-def _segment_means(cleaned: CleanedSurvey) -> pd.DataFrame | None:
-    rows = []
+def _segment_means(cleaned: CleanedSurvey) -> pd.DataFrame:
+    tables = []
     for column in cleaned.segments.columns:
-        grouped = cleaned.scores.groupby(cleaned.segments[column])
-        for statistic in ("count", "mean", "std"):
-            table = grouped.agg(statistic).reset_index(names="level")
-            rows.append(
-                table.melt(id_vars="level", var_name="construct", value_name=statistic).assign(
-                    between=column
-                )
-            )
-    if not rows:
-        return None
-    wide = pd.concat(rows).pivot_table(
-        index=["between", "level", "construct"], values=["count", "mean", "std"]
-    )
-    return wide.reset_index().rename(columns={"count": "n", "std": "sd"})
+        long = cleaned.scores.assign(level=cleaned.segments[column]).melt(
+            id_vars="level", var_name="construct"
+        )
+        grouped = long.groupby(["level", "construct"], sort=False)["value"]
+        tables.append(
+            grouped.agg(n="count", mean="mean", sd="std").reset_index().assign(between=column)
+        )
+    return pd.concat(tables, ignore_index=True)[
+        ["between", "level", "construct", "n", "mean", "sd"]
+    ]
 
 
 def run_analysis(

@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.pandas import column, data_frames
 
@@ -13,12 +13,14 @@ answers = data_frames(
 )
 
 
+@settings(max_examples=40, deadline=None)
 @given(answers)
 def test_reverse_coding_twice_is_identity(frame):
     twice = reverse_code(reverse_code(frame, ["a"], 1, 7), ["a"], 1, 7)
     pd.testing.assert_frame_equal(twice, frame)
 
 
+@settings(max_examples=40, deadline=None)
 @given(answers)
 def test_reverse_coding_stays_on_the_scale_and_leaves_other_items(frame):
     out = reverse_code(frame, ["b"], 1, 7)
