@@ -101,7 +101,10 @@ def run_analyze(args: argparse.Namespace) -> int:
     )
     cleaned = analysis.cleaned
     lines = [f"read {cleaned.n_read} rows from {data}; kept {len(cleaned.items)}"]
-    for row in cleaned.summary().itertuples():
+    summary = cleaned.summary()
+    if summary.empty:
+        lines.append("  cleaning: no answer changed, no row dropped")
+    for row in summary.itertuples():
         lines.append(f"  {row.what}: {row.entries} entries, {row.rows} rows")
     lines.append(f"outputs written to {args.out}/ (report.html, statistics.xlsx, targets.json)")
     print("\n".join(lines), file=sys.stdout)
