@@ -152,27 +152,22 @@ def compare_arms(
     across replications; the difference's CI is the same formula on the paired
     differences. A difference that is identically 0 has CI [0, 0] and p = 1.
     """
-    strategies = list(dict.fromkeys(summary["strategy"]))
-    scenarios = list(dict.fromkeys(summary["scenario"]))
-    reference = summary[summary["strategy"] == baseline].set_index(["scenario", "replication"])
+    keyed = summary.set_index(["strategy", "scenario", "replication"])
     rows = []
     for metric in (m for m in metrics if m in summary.columns):
-        for strategy in strategies:
-            for scenario in scenarios:
-                arm = summary[(summary["strategy"] == strategy) & (summary["scenario"] == scenario)]
-                if arm.empty:
-                    continue
-                mean, low, high = mean_ci(arm[metric], confidence)
-                paired = arm.set_index(["scenario", "replication"])[metric]
-                differences = (paired - reference[metric].reindex(paired.index)).to_numpy()
-                diff, diff_low, diff_high = mean_ci(differences, confidence)
-                if np.all(differences[~np.isnan(differences)] == 0):
-                    diff_low = diff_high = 0.0 if differences.size else np.nan
-                p_value = np.nan if strategy == baseline else paired_test(differences)
-                rows.append(
-                    (strategy, scenario, metric, int(arm[metric].notna().sum()))
-                    + (mean, low, high, diff, diff_low, diff_high, p_value)
-                )
+        values = keyed[metric].astype(float)
+        reference = values.xs(baseline, level="strategy")
+        for (strategy, scenario), arm in values.groupby(level=[0, 1], sort=False):
+            arm = arm.droplevel("strategy")
+            differences = (arm - reference.reindex(arm.index)).to_numpy()
+            diff, diff_low, diff_high = mean_ci(differences, confidence)
+            if differences.size and np.all(differences[~np.isnan(differences)] == 0):
+                diff_low = diff_high = 0.0
+            p_value = np.nan if strategy == baseline else paired_test(differences)
+            rows.append(
+                (strategy, scenario, metric, int(arm.notna().sum()), *mean_ci(arm, confidence))
+                + (diff, diff_low, diff_high, p_value)
+            )
     table = pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS[:-1]))
     table["p_holm"] = np.nan
     for _, index in table.groupby("metric", sort=False).groups.items():

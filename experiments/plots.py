@@ -25,6 +25,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from experiments.analysis import mean_ci
 from experiments.config import BASELINE
@@ -53,6 +54,24 @@ def _axes(ax: Axes | None, size: tuple[float, float] | None = None) -> Axes:
     return figure.add_subplot()
 
 
+def _legend_outside(ax: Axes, title: str) -> None:
+    ax.legend(title=title, loc="upper left", bbox_to_anchor=(1.01, 1), alignment="left")
+
+
+def save_figure(figure: Figure, path: str | Path) -> None:
+    """Save a figure with the packaged style (tight bounding box, resolution).
+
+    Parameters
+    ----------
+    figure : Figure
+        The figure.
+    path : str or Path
+        File name; the suffix picks the format (``.png``, ``.svg``).
+    """
+    with matplotlib.style.context(STYLE):
+        figure.savefig(path)
+
+
 def _unit(metric: str) -> str:
     label = LABELS.get(metric, metric)
     return label[label.rfind("(") + 1 : -1] if "(" in label else "-"
@@ -68,7 +87,7 @@ def _curves(frame: pd.DataFrame, x: str, y: str, ax: Axes) -> None:
         band = _band(group, x, y)
         style = {"linestyle": "--", "color": "0.25"} if strategy == BASELINE else {}
         (line,) = ax.plot(band[x], band["mean"], label=strategy, linewidth=1.6, **style)
-        ax.fill_between(band[x], band["low"], band["high"], color=line.get_color(), alpha=0.2)
+        ax.fill_between(band[x], band["low"], band["high"], color=line.get_color(), alpha=0.12)
 
 
 def plot_active(timeseries: pd.DataFrame, scenario: str, ax: Axes | None = None) -> Axes:
@@ -93,7 +112,7 @@ def plot_active(timeseries: pd.DataFrame, scenario: str, ax: Axes | None = None)
         ax.set_title(f"Active customers by strategy, scenario '{scenario}'")
         ax.set_xlabel("day")
         ax.set_ylabel(LABELS["active"])
-        ax.legend(title="strategy (band: 95% CI)")
+        _legend_outside(ax, "strategy (band: 95% CI)")
     return ax
 
 
@@ -130,7 +149,7 @@ def plot_retention(
         ax.set_xlabel("day")
         ax.set_ylabel(LABELS["retention"])
         ax.set_ylim(0, 1.02)
-        ax.legend(title="strategy (band: 95% CI)")
+        _legend_outside(ax, "strategy (band: 95% CI)")
     return ax
 
 
@@ -171,8 +190,9 @@ def plot_uplift(comparison: pd.DataFrame, metric: str = "profit", ax: Axes | Non
 def plot_frontier(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Spend (strategy + acquisition) vs customers still active at the end, per arm.
 
-    Points are means over replications with 95% CI error bars; the dashed line per
-    scenario joins the efficient arms (no other arm keeps more customers for less).
+    Points are means over replications with 95% CI error bars (colour: strategy,
+    marker: scenario); the dashed line per scenario joins the efficient arms (no
+    cheaper arm keeps more customers).
 
     Parameters
     ----------
@@ -186,34 +206,51 @@ def plot_frontier(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
     Axes
     """
     frame = summary.assign(cost=summary["strategy_cost"] + summary["acquisition_cost"])
+    markers = dict(zip(dict.fromkeys(frame["scenario"]), "osD^v<>P*X", strict=False))
     with matplotlib.style.context(STYLE):
-        ax = _axes(ax)
+        ax = _axes(ax, (9, 5.5))
+        colours = dict(
+            zip(
+                dict.fromkeys(frame["strategy"]),
+                ["0.25", *matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]] * 3,
+                strict=False,
+            )
+        )
         for scenario, rows in frame.groupby("scenario", sort=False):
             points = []
             for strategy, group in rows.groupby("strategy", sort=False):
                 x, x_low, x_high = mean_ci(group["cost"])
                 y, y_low, y_high = mean_ci(group["active_end"])
                 points.append((x, y))
-                ax.annotate(strategy, (x, y), textcoords="offset points", xytext=(5, 4), fontsize=8)
                 ax.errorbar(
                     x,
                     y,
                     xerr=[[x - x_low], [x_high - x]],
                     yerr=[[y - y_low], [y_high - y]],
-                    fmt="none",
-                    color="0.5",
+                    fmt=markers[scenario],
+                    color=colours[strategy],
+                    ecolor=colours[strategy],
+                    elinewidth=0.8,
+                    alpha=0.9,
                     capsize=2,
-                    linewidth=0.8,
+                    markersize=7,
+                    zorder=3,
                 )
             points.sort()
             xs, ys = np.array(points).T
-            marker = ax.scatter(xs, ys, label=scenario, zorder=3)
             efficient = ys >= np.maximum.accumulate(ys)
-            ax.plot(xs[efficient], ys[efficient], "--", color=marker.get_facecolor()[0], alpha=0.6)
+            ax.plot(xs[efficient], ys[efficient], "--", color="0.5", linewidth=1, zorder=2)
+        handles = [
+            Line2D([], [], color=colour, marker="o", linestyle="", label=strategy)
+            for strategy, colour in colours.items()
+        ] + [
+            Line2D([], [], color="0.4", marker=marker, linestyle="", label=f"scenario {scenario}")
+            for scenario, marker in markers.items()
+        ]
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1))
         ax.set_xlabel("strategy + acquisition spend per run (CNY)")
         ax.set_ylabel(LABELS["active_end"])
-        ax.set_title("Spend vs retained customers (dashed: efficient frontier)")
-        ax.legend(title="scenario")
+        ax.set_title("Spend vs retained customers (dashed: efficient frontier per scenario)")
     return ax
 
 
@@ -276,15 +313,17 @@ def plot_segment_heatmap(
     """
     table = segment_uplift(summary, scenario, prefix)
     values = table.to_numpy(dtype=float)
-    limit = float(np.nanmax(np.abs(values))) if values.size and np.any(values) else 1.0
+    finite = np.abs(values[np.isfinite(values)])
+    limit = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    decimals = 0 if limit >= 10 else 1 if limit >= 1 else 3
     with matplotlib.style.context(STYLE):
-        ax = _axes(ax, (1.4 + 1.1 * max(table.shape[1], 3), 1.6 + 0.5 * max(table.shape[0], 2)))
+        ax = _axes(ax, (2.5 + 1.1 * max(table.shape[1], 3), 1.8 + 0.5 * max(table.shape[0], 2)))
         image = ax.imshow(values, cmap="RdBu", norm=TwoSlopeNorm(0, -limit, limit), aspect="auto")
         ax.set_xticks(range(table.shape[1]), table.columns, rotation=30, ha="right")
         ax.set_yticks(range(table.shape[0]), table.index)
         ax.grid(False)
         for (row, col), value in np.ndenumerate(values):
-            text = f"{value:+.3f}" if abs(limit) < 1 else f"{value:+.0f}"
+            text = f"{value:+.{decimals}f}"
             ax.text(
                 col,
                 row,

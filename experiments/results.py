@@ -143,6 +143,9 @@ class ExperimentResults:
             raise ConfigError(f"unknown plot kind {kind!r}; allowed: {', '.join(PLOT_KINDS)}")
         return draw[kind]()
 
+    def _has(self, metric: str) -> bool:
+        return metric in self.summary and bool(self.summary[metric].notna().any())
+
     def save_plots(self, folder: str | Path) -> list[Path]:
         """Draw every plot for the named scenarios as PNG and SVG.
 
@@ -158,28 +161,24 @@ class ExperimentResults:
         """
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        jobs: list[tuple[str, str, dict[str, Any]]] = [
-            ("uplift_profit", "uplift", {"metric": "profit"}),
-            ("uplift_retention_90", "uplift", {"metric": "retention_90"}),
-            ("uplift_active_end", "uplift", {"metric": "active_end"}),
-            ("frontier", "frontier", {}),
-        ]
+        compared = self.summary["strategy"].nunique() > 1
+        measured = [m for m in ("profit", "retention_90", "active_end") if self._has(m)]
+        jobs: list[tuple[str, str, dict[str, Any]]] = [("frontier", "frontier", {})]
+        jobs += [(f"uplift_{m}", "uplift", {"metric": m}) for m in measured if compared]
         for scenario in self.scenarios:
+            jobs.append((f"active_{scenario}", "active", {"scenario": scenario}))
+            if self.cohorts["day"].max() >= 30:  # the first monthly cohort has closed
+                jobs.append((f"retention_{scenario}", "retention", {"scenario": scenario}))
             jobs += [
-                (f"active_{scenario}", "active", {"scenario": scenario}),
-                (f"retention_{scenario}", "retention", {"scenario": scenario}),
-                (f"segments_active_end_{scenario}", "segments", {"scenario": scenario}),
-                (
-                    f"segments_retention_90_{scenario}",
-                    "segments",
-                    {"scenario": scenario, "prefix": "retention_90"},
-                ),
+                (f"segments_{m}_{scenario}", "segments", {"scenario": scenario, "prefix": m})
+                for m in ("active_end", "retention_90")
+                if compared and m in measured
             ]
         written = []
         for name, kind, options in jobs:
             figure = self.plot(kind, **options).figure
             for suffix in ("png", "svg"):
                 path = folder / f"{name}.{suffix}"
-                figure.savefig(path)
+                plots.save_figure(figure, path)
                 written.append(path)
         return written

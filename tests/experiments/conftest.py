@@ -1,0 +1,46 @@
+import copy
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+#: 2 arms x 2 scenarios x 3 replications of 400 shoppers for 40 days.
+TINY = {
+    "name": "tiny",
+    "horizon": 40,
+    "replications": 3,
+    "seed": 11,
+    "model": {"population": {"size": 400}},
+    "scenarios": {"base": {}, "price_war": {"platforms.assortment_leader.price_index": 0.8}},
+    "strategies": {
+        "baseline": [],
+        "points": [{"kind": "loyalty_points", "earn_rate": 2}],
+    },
+    "outputs": {"plots": False},
+}
+
+
+@pytest.fixture
+def tiny() -> dict:
+    """The tiny config as data (a fresh copy)."""
+    return copy.deepcopy(TINY)
+
+
+@pytest.fixture
+def write_config(tmp_path: Path) -> Callable[..., Path]:
+    """Write config data (a dict, or YAML text) to a file in tmp_path."""
+
+    def write(data: dict | str, name: str = "config.yaml") -> Path:
+        path = tmp_path / name
+        text = data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False)
+        path.write_text(text)
+        return path
+
+    return write
+
+
+@pytest.fixture
+def tiny_config(write_config: Callable[..., Path], tiny: dict) -> Path:
+    """The tiny config as a file."""
+    return write_config(tiny)

@@ -1,0 +1,113 @@
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+
+from experiments.cli import main
+
+#: Experiment configs (``calibrate_*.yaml`` are calibration configs, run by their own tests).
+CONFIGS = sorted(
+    path
+    for path in Path(str(files("experiments") / "configs")).glob("*.yaml")
+    if not path.name.startswith("calibrate_")
+)
+TINY_SETS = [
+    "--set", "model.population.size=500",
+    "--set", "horizon=30",
+    "--set", "replications=2",
+]  # fmt: skip
+
+
+def _one_line_error(capsys) -> str:
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("shoplab: error: ")
+    return lines[0]
+
+
+def test_shipped_configs_are_the_three_documented_ones():
+    assert {p.name for p in CONFIGS} == {
+        "quickstart.yaml",
+        "strategies.yaml",
+        "bass_validation.yaml",
+    }
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda p: p.stem)
+def test_every_shipped_config_runs_at_a_tiny_size(config, tmp_path, capsys):
+    status = main(["run", str(config), *TINY_SETS, "--out", str(tmp_path), "--no-progress"])
+    assert status == 0
+    assert "ranked by profit uplift" in capsys.readouterr().out
+    for name in ("manifest.json", "summary.parquet", "timeseries.parquet", "cohorts.parquet"):
+        assert (tmp_path / name).exists()
+    assert (tmp_path / "comparison.csv").exists()
+    assert list((tmp_path / "plots").glob("active_*.png"))
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda p: p.stem)
+def test_every_shipped_config_validates_at_full_size(config, capsys):
+    assert main(["validate", str(config)]) == 0
+    assert capsys.readouterr().out.strip().endswith(": OK")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("name: x\nhorizon: 30\ncolour: red\n", "colour: unknown key; allowed: name, horizon"),
+        ("name: x\nhorizon: -3\n", "horizon: Input should be greater than or equal to 1 (got -3)"),
+        (
+            "name: x\nstrategies:\n  a: [{kind: lottery}]\n",
+            "strategies.a.0: unknown kind 'lottery'; allowed: baseline,",
+        ),
+        (
+            "name: x\nmodel:\n  network: {kind: ring}\n",
+            "model.network.kind: Input should be 'small_world', 'random' or 'fully_mixed'",
+        ),
+        ("name: x\nhorizon: [30\n", "line 3"),
+        ("- just\n- a list\n", "expected a mapping"),
+    ],
+    ids=["unknown-key", "bad-value", "bad-kind", "bad-literal", "bad-yaml", "not-a-mapping"],
+)
+def test_malformed_config_is_one_line_with_exit_status_2(text, expected, write_config, capsys):
+    path = write_config(text)
+    assert main(["validate", str(path)]) == 2
+    line = _one_line_error(capsys)
+    assert str(path) in line
+    assert expected in line
+    assert main(["run", str(path), "--no-progress"]) == 2
+    _one_line_error(capsys)
+
+
+def test_bad_set_override_is_one_line_with_exit_status_2(tiny_config, capsys):
+    assert main(["validate", str(tiny_config), "--set", "model.population.size=none"]) == 2
+    assert "model.population.size" in _one_line_error(capsys)
+
+
+def test_missing_config_file_is_one_line(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "nope.yaml")]) == 2
+    assert "no such file" in _one_line_error(capsys)
+
+
+def test_run_options_override_execution(tiny_config, tmp_path, capsys):
+    out = tmp_path / "out"
+    args = ["run", str(tiny_config), "--out", str(out), "--workers", "1", "--no-progress"]
+    assert main(args) == 0
+    assert main([*args, "--resume"]) == 0
+    assert "points" in capsys.readouterr().out
+
+
+def test_plot_redraws_from_saved_results(tiny_config, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", str(tiny_config), "--out", str(out), "--no-progress"]) == 0
+    assert not (out / "plots").exists()  # the tiny config switches plots off
+    assert main(["plot", str(out)]) == 0
+    names = {p.name for p in (out / "plots").iterdir()}
+    assert {"uplift_profit.png", "uplift_profit.svg", "frontier.png", "active_base.png"} <= names
+    assert {"segments_active_end_price_war.png", "retention_price_war.svg"} <= names
+
+
+def test_plot_of_a_folder_without_results_is_one_line(tmp_path, capsys):
+    assert main(["plot", str(tmp_path)]) == 2
+    assert "no finished experiment" in _one_line_error(capsys)

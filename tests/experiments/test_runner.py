@@ -1,0 +1,122 @@
+import json
+from collections.abc import Callable, Iterable, Iterator
+
+import pandas as pd
+import pytest
+from distributed import LocalCluster
+
+from experiments.config import ExperimentConfig
+from experiments.errors import RunError
+from experiments.executors import DaskExecutor, Executor, LocalExecutor
+from experiments.runner import run_experiment
+
+
+def _summary(folder) -> pd.DataFrame:
+    return pd.read_parquet(folder / "summary.parquet")
+
+
+class _Killed(Exception):
+    pass
+
+
+class KilledAfter(Executor):
+    """Runs in-process and dies (like a killed job) after ``k`` runs."""
+
+    def __init__(self, k: int) -> None:
+        self.k = k
+
+    def map_unordered(self, fn: Callable, items: Iterable) -> Iterator:
+        for done, item in enumerate(items):
+            if done == self.k:
+                raise _Killed
+            yield fn(item)
+
+
+def test_results_do_not_depend_on_worker_count(tiny, tmp_path):
+    config = ExperimentConfig.model_validate(tiny)
+    one = run_experiment(config, tmp_path / "one", progress=False, executor=LocalExecutor(1))
+    two = run_experiment(config, tmp_path / "two", progress=False, executor=LocalExecutor(2))
+    pd.testing.assert_frame_equal(_summary(tmp_path / "one"), _summary(tmp_path / "two"))
+    pd.testing.assert_frame_equal(one.timeseries, two.timeseries)
+    assert len(one.summary) == 2 * 2 * 3
+
+
+def test_results_do_not_depend_on_backend(tiny, tmp_path):
+    config = ExperimentConfig.model_validate(tiny)
+    run_experiment(config, tmp_path / "local", progress=False, executor=LocalExecutor(1))
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        with DaskExecutor(scheduler=cluster.scheduler_address) as executor:
+            run_experiment(config, tmp_path / "dask", progress=False, executor=executor)
+    pd.testing.assert_frame_equal(_summary(tmp_path / "local"), _summary(tmp_path / "dask"))
+
+
+def test_killed_experiment_resumes_to_exactly_the_uninterrupted_runs(tiny, tmp_path):
+    config = ExperimentConfig.model_validate(tiny)
+    run_experiment(config, tmp_path / "whole", progress=False, executor=LocalExecutor(1))
+    with pytest.raises(_Killed):
+        run_experiment(config, tmp_path / "killed", progress=False, executor=KilledAfter(5))
+    assert len(list((tmp_path / "killed" / "runs" / "summary").glob("*.parquet"))) == 5
+    resumed = run_experiment(config, tmp_path / "killed", resume=True, progress=False)
+    pd.testing.assert_frame_equal(_summary(tmp_path / "whole"), _summary(tmp_path / "killed"))
+    assert len(resumed.manifest["resumed"]) == 1
+
+
+def test_resume_runs_only_the_missing_runs(tiny, tmp_path):
+    config = ExperimentConfig.model_validate(tiny)
+    with pytest.raises(_Killed):
+        run_experiment(config, tmp_path, progress=False, executor=KilledAfter(10))
+    executed = []
+
+    class Counting(LocalExecutor):
+        def map_unordered(self, fn, items):
+            items = list(items)
+            executed.extend(items)
+            return super().map_unordered(fn, items)
+
+    run_experiment(config, tmp_path, resume=True, progress=False, executor=Counting(1))
+    assert len(executed) == 12 - 10
+
+
+def test_resume_refuses_results_of_another_config(tiny, tmp_path):
+    run_experiment(ExperimentConfig.model_validate(tiny), tmp_path, progress=False)
+    tiny["seed"] = 12
+    with pytest.raises(RunError, match="different config"):
+        run_experiment(ExperimentConfig.model_validate(tiny), tmp_path, resume=True, progress=False)
+
+
+def test_manifest_records_config_hash_seeds_versions_and_times(tiny, tmp_path):
+    config = ExperimentConfig.model_validate(tiny)
+    run_experiment(config, tmp_path, progress=False)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["config_sha256"] == config.fingerprint()
+    assert manifest["seeds"] == {"entropy": 11, "spawn_keys": [[0], [1], [2]]}
+    assert manifest["config"]["model"]["population"]["size"] == 400
+    assert {"numpy", "mesa", "pandas", "python"} <= set(manifest["versions"])
+    assert manifest["started"] <= manifest["finished"]
+    assert ExperimentConfig.model_validate(manifest["config"]).fingerprint() == config.fingerprint()
+
+
+def test_tables_are_tidy_with_one_row_per_run_and_per_run_day(tiny, tmp_path):
+    results = run_experiment(ExperimentConfig.model_validate(tiny), tmp_path, progress=False)
+    assert len(results.summary) == 12
+    assert len(results.timeseries) == 12 * 40
+    assert list(results.timeseries.columns[:4]) == ["strategy", "scenario", "replication", "day"]
+    assert not results.summary.duplicated(["strategy", "scenario", "replication"]).any()
+    comparison = pd.read_csv(tmp_path / "comparison.csv")
+    assert set(comparison["metric"]) >= {"retention_90", "profit", "roi", "clv_mean"}
+    assert len(comparison[comparison["metric"] == "profit"]) == 2 * 2
+
+
+def test_arms_identical_to_the_baseline_differ_by_exactly_zero(tiny, tmp_path):
+    tiny["strategies"] = {
+        "empty": [],
+        "worthless_points": [{"kind": "loyalty_points", "earn_rate": 0, "point_value": 0}],
+    }
+    results = run_experiment(ExperimentConfig.model_validate(tiny), tmp_path, progress=False)
+    comparison = results.compare().dropna(subset=["mean"])  # retention_90 is NaN at 40 days
+    assert set(comparison["metric"]) >= {"profit", "active_end", "clv_mean", "revenue", "roi"}
+    assert (comparison["diff"] == 0).all()
+    assert (comparison[["diff_ci_low", "diff_ci_high"]] == 0).all().all()
+    assert (comparison.loc[comparison["strategy"] != "baseline", "p_value"] == 1).all()
