@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import html
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,7 +61,10 @@ th{background:#eef3f8} img{max-width:100%} .note{color:#555;font-size:13px}
 
 
 def _save(ax: Axes, path: Path) -> str:
-    with matplotlib.style.context(STYLE):  # savefig settings (tight bbox, dpi) of the style
+    with matplotlib.style.context(STYLE), warnings.catch_warnings():
+        # Without a CJK font installed Chinese labels show as boxes (the style lists CJK
+        # fonts to fall back on); the report tables keep the full text, so no warning per glyph.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
         ax.figure.savefig(path, format="png")
     return base64.b64encode(path.read_bytes()).decode("ascii")
 
