@@ -214,8 +214,11 @@ class ShopperModel(mesa.Model):
         self._loyalty_churn_winback(day, levers, outcome)
         self._publish_signals(levers)
         strategy_cost = sum(
-            s.settle(outcome, self.shoppers, m)
-            for s, m in zip(self.params.strategies, masks, strict=True)
+            (
+                s.settle(outcome, self.shoppers, m)
+                for s, m in zip(self.params.strategies, masks, strict=True)
+            ),
+            0.0,
         )
         self._account(day, outcome, strategy_cost)
         self.datacollector.collect(self)

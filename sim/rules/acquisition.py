@@ -5,7 +5,7 @@ Examples
 >>> import numpy as np
 >>> p = adoption_probability(0.01, 0.1, np.array([0.0, 0.5]), 0.0, 0.0)
 >>> np.round(p, 4).tolist()
-[0.0105, 0.0618]
+[0.0104, 0.0596]
 """
 
 from __future__ import annotations

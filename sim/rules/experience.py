@@ -99,7 +99,7 @@ def perceived_performance(
     Examples
     --------
     >>> inc = Incidents(*(np.array([b]) for b in (True, False, True, False)))
-    >>> float(perceived_performance(0.6, inc, np.zeros(1), Experience())[0])
+    >>> round(float(perceived_performance(0.6, inc, np.zeros(1), Experience())[0]), 12)
     0.05
     """
     perf = (

@@ -49,7 +49,7 @@ def update_loyalty(
 
     Examples
     --------
-    >>> update_loyalty(np.array([0.2, 0.8]), np.array([0.6, 0.4]), 0.5, 0.25).tolist()
+    >>> update_loyalty(np.array([0.2, 0.8]), np.array([0.6, 0.4]), 0.5, 0.25).round(12).tolist()
     [0.4, 0.7]
     """
     rate = np.where(target > loyalty, growth_rate, decay_rate * np.asarray(decay_mult))

@@ -41,7 +41,7 @@ def transaction_satisfaction(
 
     Examples
     --------
-    >>> float(transaction_satisfaction(np.array([0.5]), np.array([0.7]), 1.0)[0])
+    >>> round(float(transaction_satisfaction(np.array([0.5]), np.array([0.7]), 1.0)[0]), 12)
     0.3
     """
     return np.clip(performance + disconfirmation_weight * (performance - expectation), 0.0, 1.0)

@@ -48,7 +48,7 @@ def net_promoter_score(ltr: np.ndarray, promoter_threshold: int, detractor_thres
         return float("nan")
     promoters = np.count_nonzero(ltr >= promoter_threshold)
     detractors = np.count_nonzero(ltr <= detractor_threshold)
-    return 100.0 * (promoters - detractors) / ltr.size
+    return float(100.0 * (promoters - detractors) / ltr.size)
 
 
 def word_of_mouth_signals(
