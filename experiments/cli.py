@@ -25,7 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "experiments.commands",
     "sim.strategies.cli",
     "survey.cli",
-    "experiments.calibration_cli",
+    "experiments.calibration.cli",
 )
 
 

@@ -1,0 +1,227 @@
+"""The calibration config: base model, virtual survey, free parameters, targets, budget.
+
+Examples
+--------
+>>> cfg = parse_calibration_config({
+...     "name": "demo",
+...     "survey": {"codebook": "ecsi"},
+...     "free": {"platforms.0.quality": {"low": 0.5, "high": 0.95}},
+... })
+>>> cfg.budget.trials, list(cfg.free)
+(60, ['platforms.0.quality'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from experiments.config import Execution
+from experiments.errors import ConfigError
+from experiments.loader import read_yaml
+from experiments.overrides import apply_overrides, parse_assignment
+from sim.params import ModelParams
+from sim.schema import describe_validation_error
+from sim.virtual_survey import SurveyDesign
+
+#: Free-parameter paths that start with this prefix set the virtual survey's design.
+SURVEY_PREFIX = "survey."
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Bounds(_Spec):
+    """Search interval of a free parameter."""
+
+    low: float = Field(..., description="Lowest value tried.")
+    high: float = Field(..., description="Highest value tried.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Bounds:
+        if not self.low < self.high:
+            raise ValueError(f"low must be below high, got [{self.low}, {self.high}]")
+        return self
+
+
+class SurveySpec(_Spec):
+    """The questionnaire the model answers, and how it answers it."""
+
+    codebook: str = Field(
+        ...,
+        description="Codebook: an example name (ecsi, bank) or a YAML path (relative "
+        "to the config).",
+    )
+    respondents: int | None = Field(
+        None, ge=10, description="Virtual respondents (default: the targets' n)."
+    )
+    design: SurveyDesign = Field(default_factory=SurveyDesign)
+
+
+class Behavioural(_Spec):
+    """A behavioural figure known from the user's own CRM, e.g. 12-month retention."""
+
+    value: float = Field(..., description="Observed value.")
+    se: float = Field(..., gt=0, description="Its standard error (same unit).")
+
+
+class TargetSpec(_Spec):
+    """Which of the survey's statistics are fitted, and how much each weighs."""
+
+    constructs: list[str] | None = Field(
+        None,
+        description="Constructs whose mean and SD are fitted (default: all the model answers).",
+    )
+    means: bool = Field(True, description="Fit construct means.")
+    sds: bool = Field(True, description="Fit construct standard deviations.")
+    satisfaction_loyalty: bool = Field(True, description="Fit the correlation and slope.")
+    nps: bool = Field(True, description="Fit promoter and detractor shares.")
+    weights: dict[str, float] = Field(
+        default_factory=dict, description="Target name -> weight (default 1)."
+    )
+    behavioural: dict[str, Behavioural] = Field(
+        default_factory=dict,
+        description="Run-summary field (e.g. retention_365) -> observed value and SE.",
+    )
+
+
+class Budget(_Spec):
+    """How much simulation the fit may spend."""
+
+    trials: int = Field(60, ge=2, le=100_000, description="Candidate parameter sets.")
+    replications: int = Field(2, ge=1, le=100, description="Runs per candidate.")
+    batch: int = Field(
+        4,
+        ge=1,
+        le=256,
+        description="Candidates proposed at once (fixed, so results do not depend on workers).",
+    )
+    startup_trials: int = Field(12, ge=1, description="Random candidates before TPE starts.")
+    refine_share: float = Field(
+        0.25,
+        ge=0,
+        lt=1,
+        description="Share of the candidates spent last, uniformly around the confidence set, "
+        "to chart its extent.",
+    )
+    seed: int = Field(0, ge=0, description="Seed of the sampler and of the runs.")
+
+
+class CalibrationConfig(_Spec):
+    """A calibration: fit ``free`` parameters so the virtual survey matches the targets."""
+
+    name: str = Field(..., min_length=1, description="Calibration name.")
+    horizon: int = Field(180, ge=1, le=36_500, description="Days simulated before the survey.")
+    model: ModelParams = Field(default_factory=ModelParams, description="Base model.")
+    survey: SurveySpec
+    free: dict[str, Bounds] = Field(..., min_length=1, description="Path -> search bounds.")
+    targets: TargetSpec = Field(default_factory=TargetSpec)
+    budget: Budget = Field(default_factory=Budget)
+    execution: Execution = Field(default_factory=Execution)
+    base_dir: Path = Field(Path("."), exclude=True, description="Folder of the config file.")
+
+    @model_validator(mode="after")
+    def _free_paths_exist(self) -> CalibrationConfig:
+        tree = self.model.model_dump(mode="json")
+        for path in self.free:
+            if path.startswith(SURVEY_PREFIX):
+                name = path.removeprefix(SURVEY_PREFIX)
+                allowed = [n for n in SurveyDesign.model_fields if n != "mapping"]
+                if name not in allowed:
+                    raise ValueError(f"free.{path}: unknown survey parameter; allowed: {allowed}")
+                continue
+            expand_path(tree, path)
+        return self
+
+
+def expand_path(tree: Any, path: str) -> list[str]:
+    """Concrete paths a free-parameter path names; ``*`` stands for every list item.
+
+    Parameters
+    ----------
+    tree : Any
+        The parameters as plain data.
+    path : str
+        Dotted path; list items by index or ``*``.
+
+    Returns
+    -------
+    list of str
+
+    Raises
+    ------
+    ValueError
+        If the path does not lead to a number, naming the allowed keys.
+
+    Examples
+    --------
+    >>> expand_path({"a": [{"x": 1}, {"x": 2}]}, "a.*.x")
+    ['a.0.x', 'a.1.x']
+    """
+
+    def walk(node: Any, parts: list[str], done: list[str]) -> list[str]:
+        if not parts:
+            if isinstance(node, bool) or not isinstance(node, int | float):
+                raise ValueError(f"free.{path}: {'.'.join(done)} is not a number")
+            return [".".join(done)]
+        head, rest = parts[0], parts[1:]
+        if isinstance(node, list):
+            if head == "*":
+                return [p for i, item in enumerate(node) for p in walk(item, rest, [*done, str(i)])]
+            if head.isdigit() and int(head) < len(node):
+                return walk(node[int(head)], rest, [*done, head])
+            raise ValueError(
+                f"free.{path}: {head!r} is not an index of {'.'.join(done)} "
+                f"(0..{len(node) - 1} or *)"
+            )
+        if isinstance(node, dict) and head in node:
+            return walk(node[head], rest, [*done, head])
+        allowed = sorted(node) if isinstance(node, dict) else []
+        raise ValueError(f"free.{path}: unknown key {head!r}; allowed: {allowed}")
+
+    return walk(tree, path.split("."), [])
+
+
+def parse_calibration_config(
+    data: dict[str, Any], source: str = "calibration config", base_dir: Path | None = None
+) -> CalibrationConfig:
+    """Validate a calibration config given as plain data.
+
+    Raises
+    ------
+    ConfigError
+        One line naming the file, the field path and what is allowed.
+    """
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: expected a mapping of settings, got {type(data).__name__}")
+    if base_dir is not None:
+        data = {**data, "base_dir": base_dir}
+    try:
+        return CalibrationConfig.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(describe_validation_error(err, source)) from None
+
+
+def load_calibration_config(path: str | Path, overrides: Sequence[str] = ()) -> CalibrationConfig:
+    """Read, override (``PATH=VALUE``) and validate a calibration config file.
+
+    Examples
+    --------
+    >>> from experiments.calibration.config import shipped_config
+    >>> load_calibration_config(shipped_config(), ["budget.trials=4"]).budget.trials
+    4
+    """
+    path = Path(path)
+    data = read_yaml(path)
+    if overrides:
+        data = apply_overrides(data or {}, dict(parse_assignment(text) for text in overrides))
+    return parse_calibration_config(data, str(path), base_dir=path.resolve().parent)
+
+
+def shipped_config() -> Path:
+    """Path of the shipped ECSI calibration config."""
+    return Path(__file__).resolve().parent.parent / "configs" / "calibrate_ecsi.yaml"

@@ -1,0 +1,546 @@
+"""Simulation-based estimation of the model's free parameters.
+
+For a candidate θ, each replication r runs the model for the horizon with seed
+``SeedSequence(budget.seed, spawn_key=(r,))`` (the same for every candidate: common
+random numbers), administers the codebook's questionnaire to the virtual panel,
+and analyses the answers with the survey module exactly as a real file
+(:func:`survey.analyze.run_analysis`). The distance to the observed statistics is
+
+    D(θ) = Σ_k w_k · (s̄_k(θ) − o_k)² / (se_o,k² + se_s,k² / R),
+
+the observed statistics' own sampling error plus the simulated ones' (averaged over
+R replications). optuna's TPE sampler, seeded, proposes candidates in batches of a
+fixed size, so the result does not depend on the number of workers.
+
+Uncertainty: with independent normal errors D is −2 log L up to a constant, so the
+candidates with D ≤ D_min + χ²_p(0.95) (p free parameters) form a likelihood-ratio
+95% confidence set; each parameter's interval is its range over that set. When the
+set holds fewer than 3 candidates the best 10% of candidates are used instead and
+the result says so.
+
+Examples
+--------
+>>> from experiments.calibration.config import load_calibration_config, shipped_config
+>>> cfg = load_calibration_config(shipped_config(), ["budget.trials=2", "budget.replications=1",
+...     "model.population.size=500", "horizon=20", "budget.batch=2"])
+>>> result = calibrate(cfg, example_targets("ecsi"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import optuna
+import pandas as pd
+from scipy import stats as sps
+from tqdm import tqdm
+
+from experiments.calibration.config import SURVEY_PREFIX, CalibrationConfig, expand_path
+from experiments.calibration.moments import Statistic, behavioural_statistics, statistics
+from experiments.errors import ConfigError
+from experiments.executors import make_executor
+from experiments.overrides import set_path
+from sim import ShopperModel
+from sim.virtual_survey import resolve_mapping
+from survey.analyze import run_analysis
+from survey.cleaning import clean_survey
+from survey.codebook import Codebook, load_codebook
+from survey.correlation import correlations
+from survey.datasets import example_paths
+from survey.io import SurveyTable
+from survey.nps import net_promoter_score
+from survey.regression import driver_regression
+from survey.targets import calibration_targets
+
+#: Contribution to the distance of a statistic the simulation could not compute.
+MISSING_PENALTY = 1e4
+
+
+def load_survey_codebook(reference: str, base_dir: Path) -> Codebook:
+    """The codebook a config names: an example name or a path relative to the config.
+
+    Examples
+    --------
+    >>> sorted(load_survey_codebook("ecsi", Path(".")).constructs)[:2]
+    ['Complaints', 'Expectations']
+    """
+    path = Path(reference)
+    if not path.suffix:
+        try:
+            return load_codebook(example_paths(reference).codebook)
+        except Exception as err:
+            raise ConfigError(f"survey.codebook: {err}") from None
+    return load_codebook(path if path.is_absolute() else base_dir / path)
+
+
+def example_targets(name: str) -> dict[str, Any]:
+    """Calibration targets of a shipped example survey (analysed here, no bootstrap).
+
+    Examples
+    --------
+    >>> example_targets("ecsi")["n_respondents"]
+    250
+    """
+    from survey.datasets import load_example
+
+    return run_analysis(*load_example(name), n_boot=0).targets
+
+
+def virtual_codebook(codebook: Codebook, answered: list[str]) -> Codebook:
+    """The codebook restricted to the constructs the model answers.
+
+    The PLS model, segment columns, identifying and metadata checks (speeders,
+    attention checks, respondent ids) are dropped: the virtual file has none of
+    those columns. Item cleaning and scoring rules are kept, so virtual answers are
+    scored exactly as real ones.
+
+    Examples
+    --------
+    >>> cb = load_survey_codebook("ecsi", Path("."))
+    >>> sorted(virtual_codebook(cb, ["Satisfaction", "Loyalty"]).constructs)
+    ['Loyalty', 'Satisfaction']
+    """
+    data = codebook.model_dump()
+    data["constructs"] = {k: v for k, v in data["constructs"].items() if k in answered}
+    roles = data["roles"]
+    for role in ("satisfaction", "loyalty", "quality"):
+        if roles[role] not in answered:
+            roles[role] = None
+    roles["drivers"] = [d for d in roles["drivers"] if d in answered]
+    items = {
+        i["name"] if isinstance(i, dict) else i
+        for c in data["constructs"].values()
+        for i in c["items"]
+    }
+    if data["nps"] and data["nps"]["item"] not in items:
+        data["nps"] = None
+    for key in ("pls", "speeders", "id_column"):
+        data[key] = None
+    data.update(segments=[], identifying=[], attention_checks=[], header_rows=None)
+    return Codebook.model_validate(data)
+
+
+def survey_targets(table: SurveyTable, codebook: Codebook) -> dict[str, Any]:
+    """Calibration targets of a survey table, as the survey module computes them.
+
+    The same cleaning, scoring and statistics as ``shoplab survey analyze``, without
+    the analyses only the report needs (reliability, validity, PLS, the curve).
+
+    Examples
+    --------
+    >>> from survey.datasets import load_example
+    >>> survey_targets(*load_example("ecsi"))["satisfaction_loyalty"]["n"]
+    250
+    """
+    cleaned = clean_survey(table, codebook)
+    roles, scores = codebook.roles, cleaned.scores
+    correlation = regression = nps = None
+    if roles.satisfaction and roles.loyalty:
+        correlation = correlations(scores, [roles.satisfaction, roles.loyalty])
+        regression = driver_regression(scores, roles.loyalty, [roles.satisfaction])
+    if codebook.nps:
+        cut = codebook.nps
+        nps = net_promoter_score(cleaned.items, cut.item, cut.promoters_min, cut.detractors_max)
+    return calibration_targets(
+        scores,
+        cleaned.segments,
+        source=table.source,
+        scale=(codebook.scale.min, codebook.scale.max),
+        correlation=correlation,
+        regression=regression,
+        nps=nps,
+    )
+
+
+@dataclass(frozen=True)
+class Task:
+    """One model run of one candidate, for a worker."""
+
+    trial: int
+    replication: int
+    params: dict[str, Any]
+    design: dict[str, Any]
+    codebook: Codebook
+    respondents: int
+    horizon: int
+    seed: int
+    constructs: tuple[str, ...]
+    config: CalibrationConfig
+
+
+def evaluate(task: Task) -> tuple[int, int, dict[str, tuple[float, float]]]:
+    """Run one candidate's replication and return its statistics (value, se) by name."""
+    model = ShopperModel(
+        task.params, rng=np.random.SeedSequence(task.seed, spawn_key=(task.replication,))
+    )
+    model.run(task.horizon)
+    answers = model.survey(task.codebook, task.respondents, task.design)
+    targets = survey_targets(SurveyTable(data=answers, source="virtual survey"), task.codebook)
+    spec = task.config.targets
+    found = {s.name: (s.value, s.se) for s in statistics(targets, list(task.constructs), spec)}
+    summary = model.summary()
+    for s in behavioural_statistics(spec):
+        field_name = s.name.removeprefix("summary.")
+        found[s.name] = (float(summary.get(field_name, float("nan"))), 0.0)
+    return task.trial, task.replication, found
+
+
+def candidate_parameters(config: CalibrationConfig, values: dict[str, float]) -> tuple[dict, dict]:
+    """Model parameters (plain data) and survey design for one candidate.
+
+    Examples
+    --------
+    >>> from experiments.calibration.config import parse_calibration_config
+    >>> cfg = parse_calibration_config({"name": "x", "survey": {"codebook": "ecsi"},
+    ...     "free": {"loyalty.curve_midpoint": {"low": 0.5, "high": 0.9},
+    ...              "survey.item_noise": {"low": 0.01, "high": 0.3}}})
+    >>> params, design = candidate_parameters(cfg, {"loyalty.curve_midpoint": 0.6,
+    ...                                             "survey.item_noise": 0.2})
+    >>> params["loyalty"]["curve_midpoint"], design["item_noise"]
+    (0.6, 0.2)
+    """
+    tree = config.model.model_dump(mode="json")
+    design = config.survey.design.model_dump()
+    for path, value in values.items():
+        if path.startswith(SURVEY_PREFIX):
+            design[path.removeprefix(SURVEY_PREFIX)] = value
+            continue
+        for concrete in expand_path(tree, path):
+            set_path(tree, concrete, value)
+    return tree, design
+
+
+@dataclass
+class CalibrationResult:
+    """What a calibration found.
+
+    Attributes
+    ----------
+    config : CalibrationConfig
+    observed : list of Statistic
+        The fitted targets.
+    trials : pandas.DataFrame
+        One row per candidate: ``trial``, each free parameter, ``distance``,
+        ``in_confidence_set``.
+    fitted : dict
+        Statistic name -> (mean simulated value, its se) at the best candidate.
+    ranges : dict
+        Statistic name -> (lowest, highest) simulated value over all candidates.
+    approximate_set : bool
+        True when the confidence set had fewer than 3 candidates and the best 10%
+        were used.
+    """
+
+    config: CalibrationConfig
+    observed: list[Statistic]
+    trials: pd.DataFrame
+    fitted: dict[str, tuple[float, float]]
+    ranges: dict[str, tuple[float, float]]
+    approximate_set: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def best(self) -> pd.Series:
+        """The candidate with the smallest distance."""
+        return self.trials.loc[self.trials["distance"].idxmin()]
+
+    def parameters(self) -> pd.DataFrame:
+        """Fitted parameters with their 95% interval.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``parameter``, ``estimate`` (best candidate), ``ci_low``, ``ci_high``
+            (range over the confidence set), ``bound_low``, ``bound_high``.
+        """
+        in_set = self.trials[self.trials["in_confidence_set"]]
+        rows = []
+        for path, bounds in self.config.free.items():
+            rows.append(
+                {
+                    "parameter": path,
+                    "estimate": float(self.best[path]),
+                    "ci_low": float(in_set[path].min()),
+                    "ci_high": float(in_set[path].max()),
+                    "bound_low": bounds.low,
+                    "bound_high": bounds.high,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def fit_table(self) -> pd.DataFrame:
+        """Fitted against observed, for every target.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``target``, ``observed``, ``se``, ``ci_low``/``ci_high`` (observed ±
+            1.96 se), ``fitted``, ``z`` ((fitted − observed)/se), ``within_ci``,
+            ``sim_min``/``sim_max`` (range over all candidates) and ``verdict``.
+        """
+        rows = []
+        for s in self.observed:
+            fitted = self.fitted.get(s.name, (float("nan"), float("nan")))[0]
+            low, high = s.value - 1.96 * s.se, s.value + 1.96 * s.se
+            sim_min, sim_max = self.ranges.get(s.name, (float("nan"), float("nan")))
+            within = bool(low <= fitted <= high)
+            if within:
+                verdict = "reached"
+            elif not (sim_min <= s.value <= sim_max):
+                verdict = (
+                    "not reachable: the observed value lies outside everything the free "
+                    f"parameters produced ({sim_min:.3g} to {sim_max:.3g})"
+                )
+            else:
+                verdict = (
+                    "reachable alone but not together with the other targets (a trade-off "
+                    "between targets at the best candidate)"
+                )
+            rows.append(
+                {
+                    "target": s.name,
+                    "observed": s.value,
+                    "se": s.se,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "fitted": fitted,
+                    "z": (fitted - s.value) / s.se,
+                    "within_ci": within,
+                    "sim_min": sim_min,
+                    "sim_max": sim_max,
+                    "verdict": verdict,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def calibrated_fragment(self) -> dict[str, Any]:
+        """The fitted model parameters as a config fragment (the touched blocks only).
+
+        A path through a list (``platforms.0.quality``) writes the whole list, since
+        a fragment replaces lists; survey-design parameters are not model
+        parameters and are left out (they are in ``fit.csv``).
+        """
+        values = {p: float(self.best[p]) for p in self.config.free}
+        tree, _ = candidate_parameters(self.config, values)
+        fragment: dict[str, Any] = {}
+        for path in values:
+            if path.startswith(SURVEY_PREFIX):
+                continue
+            parts = path.split(".")
+            source, target = tree, fragment
+            for depth, part in enumerate(parts):
+                node = source[part]
+                if isinstance(node, list) or depth == len(parts) - 1:
+                    target[part] = node
+                    break
+                target = target.setdefault(part, {})
+                source = node
+        return fragment
+
+
+def _distance(
+    observed: list[Statistic],
+    simulated: dict[str, tuple[float, float]],
+    replications: int,
+    weights: dict[str, float],
+) -> float:
+    total = 0.0
+    for s in observed:
+        value, se_sim = simulated.get(s.name, (float("nan"), float("nan")))
+        w = weights.get(s.name, 1.0)
+        if not math.isfinite(value):
+            total += w * MISSING_PENALTY
+            continue
+        scale = s.se**2 + (se_sim**2 if math.isfinite(se_sim) else 0.0) / replications
+        total += w * (value - s.value) ** 2 / scale
+    return total
+
+
+def _average(results: list[dict[str, tuple[float, float]]]) -> dict[str, tuple[float, float]]:
+    """Mean over replications, and the spread of one replication's value.
+
+    The spread is the larger of the analytical standard error (respondent sampling)
+    and, with two replications or more, their standard deviation (which adds the
+    run-to-run variation of the model itself).
+    """
+    names = sorted({name for r in results for name in r})
+    out = {}
+    for name in names:
+        values = np.array([r[name][0] for r in results if name in r])
+        analytical = float(np.sqrt(np.mean([r[name][1] ** 2 for r in results if name in r])))
+        between = float(values.std(ddof=1)) if values.size > 1 else 0.0
+        out[name] = (float(values.mean()), max(analytical, between))
+    return out
+
+
+def dispersion(d_min: float, n_statistics: int, n_parameters: int) -> float:
+    """Overdispersion factor φ = max(1, D_min / (m − p)), as for a Pearson χ².
+
+    When the best candidate's distance exceeds its degrees of freedom, the errors are
+    larger than the standard errors say (model misfit, run-to-run variation): the
+    likelihood-ratio threshold is scaled by φ (quasi-likelihood).
+
+    Examples
+    --------
+    >>> dispersion(30.0, 12, 4), dispersion(5.0, 12, 4)
+    (3.75, 1.0)
+    """
+    dof = max(n_statistics - n_parameters, 1)
+    return max(1.0, d_min / dof)
+
+
+def _confidence_set(distance: pd.Series, threshold: float) -> tuple[pd.Series, bool]:
+    """Candidates within the likelihood-ratio set, or the best 10% if it has fewer than 3."""
+    inside = distance <= distance.min() + threshold
+    if inside.sum() >= 3:
+        return inside, False
+    return distance <= distance.quantile(0.10), True
+
+
+def _around_confidence_set(
+    rows: pd.DataFrame,
+    config: CalibrationConfig,
+    threshold: float,
+    count: int,
+    rng: np.random.Generator,
+) -> list[dict[str, float]]:
+    """Points drawn uniformly in the confidence set's bounding box, widened by half.
+
+    The optimiser crowds its candidates near the best one; these points chart how far
+    the confidence set extends, so the reported intervals are not just the spread of
+    the optimiser's last steps.
+    """
+    inside, _ = _confidence_set(rows["distance"], threshold)
+    boxes = {}
+    for path, bounds in config.free.items():
+        low, high = rows.loc[inside, path].min(), rows.loc[inside, path].max()
+        margin = max(0.5 * (high - low), 0.05 * (bounds.high - bounds.low))
+        boxes[path] = (max(bounds.low, low - margin), min(bounds.high, high + margin))
+    return [{path: float(rng.uniform(*box)) for path, box in boxes.items()} for _ in range(count)]
+
+
+def calibrate(
+    config: CalibrationConfig, targets: dict[str, Any], progress: bool = True
+) -> CalibrationResult:
+    """Fit the config's free parameters to the targets of a real survey.
+
+    Parameters
+    ----------
+    config : CalibrationConfig
+        Base model, survey, free parameters, targets, budget, execution.
+    targets : dict
+        The real survey's ``targets.json`` (layout of :mod:`survey.targets`).
+    progress : bool
+        Show a progress bar on stderr.
+
+    Returns
+    -------
+    CalibrationResult
+
+    Raises
+    ------
+    ConfigError
+        If no target can be compared (no construct the model answers, say).
+    """
+    codebook = load_survey_codebook(config.survey.codebook, config.base_dir)
+    mapping = resolve_mapping(list(codebook.constructs), config.survey.design.mapping)
+    wanted = config.targets.constructs or list(mapping)
+    unknown = sorted(set(wanted) - set(mapping))
+    if unknown:
+        raise ConfigError(
+            f"targets.constructs: {unknown} not answered by the model; allowed: {list(mapping)}"
+        )
+    observed = statistics(targets, wanted, config.targets) + behavioural_statistics(config.targets)
+    if not observed:
+        raise ConfigError("targets: nothing to fit (no statistic of the targets file is selected)")
+    virtual = virtual_codebook(codebook, list(mapping))
+    respondents = config.survey.respondents or int(targets.get("n_respondents") or 250)
+    budget = config.budget
+    names = list(config.free)
+
+    warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    sampler = optuna.samplers.TPESampler(
+        seed=budget.seed, n_startup_trials=budget.startup_trials, multivariate=True
+    )
+    study = optuna.create_study(direction="minimize", sampler=sampler)
+    rows: list[dict[str, Any]] = []
+    simulated: dict[int, dict[str, tuple[float, float]]] = {}
+    threshold = float(sps.chi2.ppf(0.95, df=len(names)))
+    n_refine = int(round(budget.refine_share * budget.trials))
+    rng = np.random.default_rng(budget.seed)
+    bar = tqdm(total=budget.trials, desc="calibrating", unit="candidate", disable=not progress)
+    with make_executor(config.execution) as executor:
+        while len(rows) < budget.trials:
+            size = min(budget.batch, budget.trials - len(rows))
+            if len(rows) >= budget.trials - n_refine:
+                frame = pd.DataFrame(rows)
+                scaled = threshold * dispersion(frame["distance"].min(), len(observed), len(names))
+                for point in _around_confidence_set(frame, config, scaled, size, rng):
+                    study.enqueue_trial(point)
+            batch = [study.ask() for _ in range(size)]
+            tasks = []
+            for trial in batch:
+                values = {p: trial.suggest_float(p, b.low, b.high) for p, b in config.free.items()}
+                params, design = candidate_parameters(config, values)
+                tasks += [
+                    Task(
+                        trial.number,
+                        r,
+                        params,
+                        design,
+                        virtual,
+                        respondents,
+                        config.horizon,
+                        budget.seed,
+                        tuple(wanted),
+                        config,
+                    )
+                    for r in range(budget.replications)
+                ]
+            per_trial: dict[int, list[tuple[int, dict[str, tuple[float, float]]]]] = {}
+            for number, replication, found in executor.map_unordered(evaluate, tasks):
+                per_trial.setdefault(number, []).append((replication, found))
+            for trial in batch:
+                sims = _average([found for _, found in sorted(per_trial[trial.number])])
+                distance = _distance(observed, sims, budget.replications, config.targets.weights)
+                study.tell(trial, distance)
+                simulated[trial.number] = sims
+                rows.append({"trial": trial.number, **trial.params, "distance": distance})
+                bar.update(1)
+                bar.set_postfix(best=f"{min(r['distance'] for r in rows):.3g}")
+    bar.close()
+    trials = pd.DataFrame(rows, columns=["trial", *names, "distance"])
+    phi = dispersion(trials["distance"].min(), len(observed), len(names))
+    in_set, approximate = _confidence_set(trials["distance"], phi * threshold)
+    trials["in_confidence_set"] = in_set
+    best = int(trials.loc[trials["distance"].idxmin(), "trial"])
+    ranges = {}
+    for s in observed:
+        values = [
+            sim[s.name][0]
+            for sim in simulated.values()
+            if s.name in sim and math.isfinite(sim[s.name][0])
+        ]
+        ranges[s.name] = (min(values), max(values)) if values else (float("nan"), float("nan"))
+    notes = [
+        f"Distance: sum of squared standardised differences over {len(observed)} statistics; "
+        f"confidence set: D <= D_min + {phi:.2f} x {threshold:.2f} (chi-square, {len(names)} "
+        f"df, 95%, scaled by the dispersion D_min / (statistics - parameters) when above 1).",
+        f"Each candidate: {budget.replications} replication(s) of {config.model.population.size} "
+        f"shoppers over {config.horizon} days, {respondents} virtual respondents.",
+    ]
+    if approximate:
+        notes.append(
+            "Fewer than 3 candidates in the confidence set: intervals are the range "
+            "of the best 10% of candidates (a larger budget sharpens them)."
+        )
+    unanswered = sorted(set(codebook.constructs) - set(mapping))
+    if unanswered:
+        notes.append(f"Constructs the model does not carry, not fitted: {unanswered}.")
+    return CalibrationResult(config, observed, trials, simulated[best], ranges, approximate, notes)

@@ -1,0 +1,113 @@
+"""Write a calibration's outputs to a folder.
+
+The files: calibrated.yaml, fit.csv, parameters.csv, trials.csv, fit_report.html
+(self-contained) and plots/.
+
+Examples
+--------
+>>> sorted(OUTPUTS)[:2]
+['calibrated.yaml', 'fit.csv']
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from matplotlib.axes import Axes
+
+from experiments.calibration.fit import CalibrationResult
+from experiments.calibration.plots import plot_convergence, plot_fit, plot_profile
+from experiments.plots import STYLE
+
+OUTPUTS = ("calibrated.yaml", "fit.csv", "parameters.csv", "trials.csv", "fit_report.html")
+
+_CSS = (
+    "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+    "table{border-collapse:collapse;font-size:12px;margin:.5em 0 1.5em}"
+    "td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}th{background:#eef3f8}"
+    "img{max-width:100%}.note{color:#555;font-size:13px}"
+)
+
+
+def _save(ax: Axes, folder: Path, name: str) -> str:
+    import matplotlib.style
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with matplotlib.style.context(STYLE):
+        for ext in ("png", "svg"):
+            ax.figure.savefig(folder / f"{name}.{ext}", bbox_inches="tight")
+    return base64.b64encode((folder / f"{name}.png").read_bytes()).decode("ascii")
+
+
+def _table(frame: pd.DataFrame) -> str:
+    return frame.to_html(index=False, float_format=lambda v: f"{v:.4g}", border=0)
+
+
+def write_calibration(result: CalibrationResult, out: Path, targets_source: str) -> Path:
+    """Write every output of a calibration into ``out``; return the report path.
+
+    Parameters
+    ----------
+    result : CalibrationResult
+        The fit.
+    out : Path
+        Output folder (created).
+    targets_source : str
+        Where the targets came from (shown in the report and the fragment header).
+
+    Returns
+    -------
+    Path
+        ``out / "fit_report.html"``.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    parameters, fit = result.parameters(), result.fit_table()
+    stamp = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    header = (
+        f"# Calibrated by `shoplab calibrate` ({result.config.name}) on {stamp}\n"
+        f"# targets: {targets_source}; distance {result.best['distance']:.4g}\n"
+        "# Include it in an experiment config as  model: {include: calibrated.yaml}\n"
+    )
+    (out / "calibrated.yaml").write_text(
+        header + yaml.safe_dump(result.calibrated_fragment(), sort_keys=False), encoding="utf-8"
+    )
+    fit.to_csv(out / "fit.csv", index=False)
+    parameters.to_csv(out / "parameters.csv", index=False)
+    result.trials.to_csv(out / "trials.csv", index=False)
+    plots = out / "plots"
+    images = {
+        "Fitted vs observed": _save(plot_fit(fit), plots, "fit"),
+        "Convergence": _save(plot_convergence(result.trials), plots, "convergence"),
+    }
+    for k, name in enumerate(result.config.free):
+        images[f"Profile: {name}"] = _save(plot_profile(result.trials, name), plots, f"profile_{k}")
+    reached = int(fit["within_ci"].sum())
+    parts = [
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>",
+        f"<title>Calibration: {html.escape(result.config.name)}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>Calibration: {html.escape(result.config.name)}</h1>",
+        f"<p>Targets: {html.escape(targets_source)}. {len(result.trials)} candidates; "
+        f"{reached} of {len(fit)} statistics within the observed 95% CI. Generated {stamp}.</p>",
+        "<ul class='note'>",
+        *[f"<li>{html.escape(n)}</li>" for n in result.notes],
+        "</ul>",
+        "<h2>Fitted parameters (95% interval)</h2>",
+        _table(parameters),
+        "<h2>Fitted vs observed</h2>",
+        _table(fit),
+    ]
+    for title, data in images.items():
+        parts += [
+            f"<h3>{html.escape(title)}</h3>",
+            f"<img alt='{html.escape(title)}' src='data:image/png;base64,{data}'>",
+        ]
+    parts.append("</body></html>")
+    report = out / "fit_report.html"
+    report.write_text("\n".join(parts), encoding="utf-8")
+    return report

@@ -1,0 +1,59 @@
+"""Parameter recovery: targets made by the model's own virtual survey are fitted back."""
+
+import numpy as np
+
+from experiments.calibration.config import parse_calibration_config
+from experiments.calibration.fit import (
+    calibrate,
+    candidate_parameters,
+    load_survey_codebook,
+    survey_targets,
+    virtual_codebook,
+)
+from sim import ShopperModel
+from survey.io import SurveyTable
+
+TRUTH = {
+    "platforms.0.quality": 0.74,
+    "population.segments.*.quality_expectation.mean": 0.68,
+    "loyalty.curve_midpoint": 0.62,
+    "survey.item_noise": 0.12,
+}
+
+CONFIG = {
+    "name": "recovery",
+    "horizon": 60,
+    "model": {"population": {"size": 2000, "initial_active_share": 0.6}},
+    "survey": {"codebook": "ecsi", "respondents": 600},
+    "free": {
+        "platforms.0.quality": {"low": 0.55, "high": 0.9},
+        "population.segments.*.quality_expectation.mean": {"low": 0.5, "high": 0.85},
+        "loyalty.curve_midpoint": {"low": 0.45, "high": 0.8},
+        "survey.item_noise": {"low": 0.03, "high": 0.3},
+    },
+    "targets": {"constructs": ["Satisfaction", "Loyalty", "Quality", "Expectations"]},
+    "budget": {"trials": 96, "replications": 2, "batch": 4, "startup_trials": 16, "seed": 3},
+}
+
+
+def _targets_at_truth(config):
+    params, design = candidate_parameters(config, TRUTH)
+    codebook = load_survey_codebook("ecsi", config.base_dir)
+    virtual = virtual_codebook(codebook, ["Satisfaction", "Loyalty", "Quality", "Expectations"])
+    # another seed than the fit's runs: the fit cannot lean on identical random numbers
+    model = ShopperModel(params, rng=np.random.SeedSequence(999))
+    model.run(config.horizon)
+    answers = model.survey(virtual, 600, design, seed=7)
+    return survey_targets(SurveyTable(answers, "truth"), virtual)
+
+
+def test_four_parameters_are_recovered_within_their_reported_uncertainty():
+    config = parse_calibration_config(CONFIG)
+    result = calibrate(config, _targets_at_truth(config), progress=False)
+    fitted = result.parameters().set_index("parameter")
+    for path, true_value in TRUTH.items():
+        row = fitted.loc[path]
+        assert row["ci_low"] <= true_value <= row["ci_high"], (path, row.to_dict())
+        # the interval is informative: narrower than the search range
+        assert row["ci_high"] - row["ci_low"] < 0.8 * (row["bound_high"] - row["bound_low"]), path
+    assert result.fit_table()["within_ci"].mean() >= 0.75
