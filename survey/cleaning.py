@@ -123,14 +123,23 @@ def _item_columns(table: SurveyTable, codebook: Codebook) -> dict[str, str]:
     return found
 
 
+def _normalise_label(text: str) -> str:
+    """Case-fold and collapse whitespace (incl. ideographic spaces): ' Strongly  Agree'."""
+    return " ".join(text.split()).casefold()
+
+
 def _to_codes(
     raw: pd.Series, item: str, codebook: Codebook, missing: list[float], log: _Log, source: str
 ) -> pd.Series:
-    text_missing = {str(code) for code in codebook.missing_codes}
+    text_missing = {_normalise_label(str(code)) for code in codebook.missing_codes}
+    labels = {_normalise_label(label): code for label, code in codebook.labels.items()}
     if is_numeric_dtype(raw):
         values = raw.astype(float)
     else:
-        text = raw.astype("string").str.strip()
+        text = raw.astype("string")
+        # normalise each distinct answer once: fast on 100 000 rows of text labels
+        text = text.map({value: _normalise_label(value) for value in text.dropna().unique()})
+        text = text.astype("string")
         text = text.mask(text == "")
         is_missing_code = text.isin(text_missing)
         log.cells(
@@ -141,7 +150,7 @@ def _to_codes(
             "declared missing code in codebook missing_codes",
         )
         text = text.mask(is_missing_code.fillna(False))
-        labelled = text.map(codebook.labels).astype(float)
+        labelled = text.map(labels).astype(float)
         numeric = pd.to_numeric(text, errors="coerce").astype(float)
         values = labelled.fillna(numeric)
         unmapped = values.isna() & text.notna()
@@ -149,7 +158,7 @@ def _to_codes(
             row = unmapped.idxmax()
             if not codebook.labels:
                 raise DataError(
-                    f"{source}: column {item!r} row {row}: text {text[row]!r} in a numeric item; "
+                    f"{source}: column {item!r} row {row}: text {raw[row]!r} in a numeric item; "
                     f"allowed: numbers {codebook.scale.min:g}–{codebook.scale.max:g} "
                     "(or declare labels: in the codebook)"
                 )

@@ -10,6 +10,7 @@ counted), which is what the cleaning log reports.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from io import StringIO
 from pathlib import Path
 
 import pandas as pd
@@ -58,14 +59,17 @@ def _decode(path: Path) -> str:
     raise DataError(f"{path}: cannot decode the file; allowed encodings: UTF-8, GBK/GB18030")
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    from io import StringIO
+def _delimiter(header: str) -> str:
+    """Comma, unless the header line has more semicolons or tabs (European Excel, .txt)."""
+    return max([",", ";", "\t"], key=lambda sep: (header.count(sep), sep == ","))
 
+
+def _read_csv(path: Path) -> pd.DataFrame:
     text = _decode(path)
     if not text.strip():
         raise DataError(f"{path}: the file is empty")
     try:
-        return pd.read_csv(StringIO(text), sep=None if path.suffix == ".txt" else ",")
+        return pd.read_csv(StringIO(text), sep=_delimiter(text.partition("\n")[0]))
     except pd.errors.ParserError as err:
         raise DataError(f"{path}: not a valid CSV file ({err})") from None
 

@@ -140,3 +140,12 @@ def test_header_pattern_matching_two_columns_is_refused():
     )
     with pytest.raises(DataError, match=r"matches 3 columns \['s1', 's2', 's3'\]"):
         clean_survey(_table(_answers()), codebook)
+
+
+def test_labels_match_regardless_of_case_and_spacing():
+    answers = _answers().astype(object)
+    answers.loc[0, "s1"], answers.loc[1, "s1"] = " strongly  AGREE ", "Strongly\u3000disagree"
+    codebook = _codebook(labels={"Strongly agree": 5, "Strongly disagree": 1})
+    cleaned = clean_survey(_table(answers), codebook)
+    assert cleaned.items["s1"].tolist()[:2] == [5, 1]
+    assert cleaned.log.empty

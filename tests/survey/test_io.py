@@ -192,3 +192,9 @@ def test_explicit_second_header_row_holds_question_texts(tmp_path):
     assert table.questions == {"q1": "How satisfied?", "q2": "Would you recommend?"}
     assert list(table.data.index) == [3, 4]
     assert table.data["q2"].tolist() == ["5", "2"]  # text until cleaning maps it
+
+
+def test_semicolon_csv_from_european_excel(ecsi, tmp_path):
+    path = tmp_path / "semicolon.csv"
+    ecsi.to_csv(path, sep=";", index=False)
+    pd.testing.assert_frame_equal(read_survey(path).data.reset_index(drop=True), ecsi)
