@@ -113,10 +113,16 @@ def _segment_tables(
         for construct in cleaned.scores.columns:
             for method in ("welch", "kruskal"):
                 omnibus.append(compare_segments(frame, construct, column, method=method))
-            posthoc.append(posthoc_segments(frame, construct, column).assign(between=column))
+            for method in ("welch", "kruskal"):
+                posthoc.append(
+                    posthoc_segments(frame, construct, column, method=method).assign(between=column)
+                )
     if not omnibus:
         return None, None
-    return pd.concat(omnibus, ignore_index=True), pd.concat(posthoc, ignore_index=True)
+    posthoc_table = pd.concat(posthoc, ignore_index=True)
+    first = ["between", "dv"]
+    posthoc_table = posthoc_table[[*first, *[c for c in posthoc_table.columns if c not in first]]]
+    return pd.concat(omnibus, ignore_index=True), posthoc_table
 
 
 def _segment_means(cleaned: CleanedSurvey) -> pd.DataFrame:

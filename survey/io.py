@@ -3,8 +3,8 @@
 Raw exports of survey platforms are handled here: extra header rows (Qualtrics writes
 three: variable names, question texts and an ``ImportId`` JSON row) are detected and
 their question texts kept, so that codebook items can be matched by header pattern.
-Row labels of the returned table are spreadsheet row numbers (1-based, header rows
-counted), which is what the cleaning log reports.
+Row labels of the returned table are what the cleaning log reports: spreadsheet row
+numbers for CSV and XLSX (1-based, header rows counted) and case numbers for SPSS.
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def _read_sav(path: Path) -> SurveyTable:
         for column, label in meta.column_names_to_labels.items()
         if label and label != column
     }
-    frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
+    frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")  # SPSS case numbers
     return SurveyTable(
         data=frame,
         source=str(path),

@@ -42,7 +42,7 @@ TITLES: dict[str, str] = {
     "mediation": "Mediation: quality -> satisfaction -> loyalty (bootstrap CI)",
     "segment_means": "Construct means by segment",
     "segment_tests": "Segment comparisons (Welch ANOVA, Kruskal-Wallis)",
-    "segment_posthoc": "Segment post-hoc tests (Games-Howell)",
+    "segment_posthoc": "Segment post-hoc tests (Games-Howell; Mann-Whitney with Holm correction)",
     "nps": "Net Promoter Score",
     "curve": "Satisfaction -> loyalty: mean loyalty per satisfaction level",
     "curve_fit": "Satisfaction -> loyalty: logistic fit",
