@@ -333,8 +333,8 @@ def plot_segment_heatmap(
                 fontsize=8,
                 color="white" if abs(value) > 0.6 * limit else "black",
             )
-        unit = "shoppers" if prefix == "active_end" else "share"
-        ax.figure.colorbar(image, ax=ax, label=f"uplift vs baseline ({unit})")
-        ax.set_xlabel("segment")
-        ax.set_title(f"Uplift in {prefix} by segment, scenario '{scenario}'")
+        label = LABELS.get(prefix, prefix)
+        ax.figure.colorbar(image, ax=ax, label=f"uplift vs baseline ({_unit(prefix)})")
+        ax.set_xlabel("shopper segment")
+        ax.set_title(f"Uplift in {label.split(' (')[0]} by segment, scenario '{scenario}'")
     return ax

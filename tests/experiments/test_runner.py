@@ -120,3 +120,19 @@ def test_arms_identical_to_the_baseline_differ_by_exactly_zero(tiny, tmp_path):
     assert (comparison["diff"] == 0).all()
     assert (comparison[["diff_ci_low", "diff_ci_high"]] == 0).all().all()
     assert (comparison.loc[comparison["strategy"] != "baseline", "p_value"] == 1).all()
+
+
+def test_sweep_points_run_as_scenarios_but_stay_out_of_the_ranking(tiny, tmp_path):
+    tiny["replications"] = 2
+    tiny["scenarios"] = {"base": {}}
+    tiny["sweep"] = {
+        "method": "grid",
+        "samples": 2,
+        "parameters": {"loyalty.winback_rate": [0, 0.01]},
+    }
+    results = run_experiment(ExperimentConfig.model_validate(tiny), tmp_path, progress=False)
+    assert list(dict.fromkeys(results.summary["scenario"])) == ["base", "sweep_0000", "sweep_0001"]
+    assert set(results.ranked()["scenario"]) == {"base"}
+    assert set(pd.read_csv(tmp_path / "comparison.csv")["scenario"]) == {
+        "base", "sweep_0000", "sweep_0001"
+    }  # fmt: skip

@@ -1,0 +1,59 @@
+import matplotlib
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from experiments import plots
+from experiments.config import ExperimentConfig
+from experiments.results import PLOT_KINDS
+from experiments.runner import run_experiment
+
+
+@pytest.fixture
+def finished(tiny, tmp_path):
+    tiny["horizon"] = 35  # the first monthly cohort closes on day 30
+    return run_experiment(ExperimentConfig.model_validate(tiny), tmp_path, progress=False)
+
+
+def test_every_plot_kind_has_a_title_and_labelled_axes(finished):
+    before = dict(matplotlib.rcParams)
+    for kind in PLOT_KINDS:
+        ax = finished.plot(kind)
+        assert isinstance(ax, Axes)
+        assert ax.get_title() and ax.get_xlabel(), kind
+        assert ax.get_ylabel() or kind in ("uplift", "segments"), kind
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_plots_draw_on_the_axes_they_are_given(finished):
+    ax = Figure().add_subplot()
+    assert finished.plot("uplift", ax=ax, metric="active_end") is ax
+    assert "active_end uplift vs baseline (shoppers)" == ax.get_xlabel()
+
+
+def test_segment_heatmap_shows_the_paired_segment_uplift(finished):
+    table = plots.segment_uplift(finished.summary, "base")
+    assert list(table.index) == ["points"]
+    assert list(table.columns) == [
+        s.name for s in ExperimentConfig(name="x").model.population.segments
+    ]
+    summary = finished.summary.set_index(["strategy", "scenario", "replication"])
+    expected = (
+        summary.loc[("points", "base"), "active_end_young"]
+        - summary.loc[("baseline", "base"), "active_end_young"]
+    ).mean()
+    assert table.loc["points", "young"] == pytest.approx(expected)
+
+
+def test_save_plots_writes_png_and_svg_for_named_scenarios(finished, tmp_path):
+    written = finished.save_plots(tmp_path / "plots")
+    names = {path.name for path in written}
+    assert all(path.stat().st_size > 0 for path in written)
+    assert {"active_base.png", "active_base.svg", "retention_price_war.png"} <= names
+    assert {"uplift_profit.svg", "frontier.png", "segments_active_end_price_war.png"} <= names
+    assert "segments_retention_90_base.png" not in names  # no 90-day retention in 35 days
+
+
+def test_unknown_plot_kind_lists_the_kinds(finished):
+    with pytest.raises(ValueError, match="allowed: active, retention, uplift"):
+        finished.plot("pie")
