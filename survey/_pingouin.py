@@ -7,9 +7,12 @@ pingouin renamed columns between releases (0.6 → 0.7: ``p-val`` → ``p_val``,
 
 from __future__ import annotations
 
+from itertools import combinations
+
 import numpy as np
 import pandas as pd
 import pingouin as pg
+from scipy import stats
 
 _RENAMES = {
     "p-val": "p_val",
@@ -83,19 +86,19 @@ def games_howell(data: pd.DataFrame, dv: str, between: str) -> pd.DataFrame:
 
 
 def mann_whitney_pairs(data: pd.DataFrame, dv: str, between: str, padjust: str) -> pd.DataFrame:
-    """Pairwise Mann–Whitney table ``A, B, U_val, p_unc, p_corr, hedges``."""
-    table = _tidy(
-        pg.pairwise_tests(
-            data=data,
-            dv=dv,
-            between=between,
-            parametric=False,
-            padjust=padjust,
-            effsize="hedges",
-        )
-    )
-    if "p_corr" not in table.columns:
-        table["p_corr"] = table["p_unc"]
-    return table.rename(columns={"U-val": "U_val"})[
-        ["A", "B", "U_val", "p_unc", "p_corr", "hedges"]
-    ]
+    """Pairwise Mann–Whitney table ``A, B, U_val, p_unc, p_corr, hedges``.
+
+    ``pingouin.pairwise_tests(parametric=False)`` computes a common-language effect
+    size from an n_A × n_B matrix (gigabytes for 100 000 respondents), so U and its
+    p-value come from ``scipy.stats.mannwhitneyu`` (what pingouin calls, with the same
+    defaults); the p-value correction and Hedges' g remain pingouin's.
+    """
+    groups = {level: group[dv].to_numpy(float) for level, group in data.groupby(between)}
+    rows = []
+    for a, b in combinations(groups, 2):
+        u_value, p_value = stats.mannwhitneyu(groups[a], groups[b], alternative="two-sided")
+        hedges = pg.compute_effsize(groups[a], groups[b], eftype="hedges")
+        rows.append((a, b, float(u_value), float(p_value), float(hedges)))
+    table = pd.DataFrame(rows, columns=["A", "B", "U_val", "p_unc", "hedges"])
+    table["p_corr"] = pg.multicomp(table["p_unc"].to_numpy(), method=padjust)[1]
+    return table[["A", "B", "U_val", "p_unc", "p_corr", "hedges"]]

@@ -37,3 +37,18 @@ def test_every_wrapper_returns_project_columns(bank):
         "ci_high",
         "sig",
     ]
+
+
+def test_pairwise_mann_whitney_equals_pingouin_pairwise_tests(bank):
+    import pingouin as pg
+
+    data = bank.assign(
+        band=np.select([bank["imag1"] < 7, bank["imag1"] < 9], ["low", "mid"], "high")
+    )
+    columns = ["A", "B", "U_val", "p_unc", "p_corr", "hedges"]
+    expected = pg.pairwise_tests(
+        data=data, dv="sat1", between="band", parametric=False, padjust="holm", effsize="hedges"
+    )[columns]
+    pd.testing.assert_frame_equal(
+        _pingouin.mann_whitney_pairs(data, "sat1", "band", "holm"), expected, check_dtype=False
+    )
