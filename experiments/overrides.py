@@ -105,8 +105,41 @@ def set_path(tree: dict[str, Any], path: str, value: Any) -> None:
         node[key] = copy.deepcopy(value)
 
 
+def flatten(overrides: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested mappings of overrides as ``dotted.path: value`` leaves.
+
+    Parameters
+    ----------
+    overrides : mapping
+        Keys may be dotted paths or plain keys, values may be nested mappings.
+    prefix : str
+        Path of ``overrides`` itself.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> flatten({"platforms": {"1": {"price_index": 0.7}}, "churn_enabled": False})
+    {'platforms.1.price_index': 0.7, 'churn_enabled': False}
+    """
+    leaves: dict[str, Any] = {}
+    for key, value in overrides.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping):  # an empty mapping changes nothing
+            leaves.update(flatten(value, f"{path}."))
+        else:
+            leaves[path] = value
+    return leaves
+
+
 def apply_overrides(tree: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of ``tree`` with every ``path: value`` of ``overrides`` set, in order.
+    """A copy of ``tree`` with every leaf of ``overrides`` set at its path.
+
+    Nested mappings in ``overrides`` are paths too, so list items can be reached
+    either way: ``{"platforms.1.price_index": 0.7}`` or
+    ``{"platforms": {"1": {"price_index": 0.7}}}``.
 
     Parameters
     ----------
@@ -125,8 +158,8 @@ def apply_overrides(tree: Mapping[str, Any], overrides: Mapping[str, Any]) -> di
     {'a': {'b': 1, 'c': 2}}
     """
     result = copy.deepcopy(dict(tree))
-    for path, value in overrides.items():
-        set_path(result, str(path), value)
+    for path, value in flatten(overrides).items():
+        set_path(result, path, value)
     return result
 
 

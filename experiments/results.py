@@ -19,7 +19,9 @@ from matplotlib.axes import Axes
 
 from experiments import plots
 from experiments.analysis import METRICS, compare_arms, ranked_table
+from experiments.config import Sweep
 from experiments.errors import ConfigError
+from experiments.sensitivity import SENSITIVITY_METRICS, sweep_sensitivity
 from experiments.store import RunStore
 
 #: Plot kinds of :meth:`ExperimentResults.plot`.
@@ -76,7 +78,7 @@ class ExperimentResults:
         return self.summary[self.summary["scenario"].isin(self.scenarios)]
 
     def to_df(self, table: str = "summary") -> pd.DataFrame:
-        """One of the tables: ``"summary"``, ``"timeseries"``, ``"cohorts"`` or ``"comparison"``.
+        """A table: ``summary``, ``timeseries``, ``cohorts``, ``comparison`` or ``sensitivity``.
 
         Parameters
         ----------
@@ -91,6 +93,7 @@ class ExperimentResults:
             "timeseries": lambda: self.timeseries,
             "cohorts": lambda: self.cohorts,
             "comparison": self.compare,
+            "sensitivity": self.sensitivity,
         }
         if table not in tables:
             raise ConfigError(f"unknown table {table!r}; allowed: {', '.join(tables)}")
@@ -102,6 +105,16 @@ class ExperimentResults:
         See :func:`experiments.analysis.compare_arms`.
         """
         return compare_arms(self.summary, metrics, confidence=confidence)
+
+    def sensitivity(self, metrics: Sequence[str] = SENSITIVITY_METRICS) -> pd.DataFrame:
+        """Sobol or Morris indices of the config's sweep, per arm and metric.
+
+        See :func:`experiments.sensitivity.sweep_sensitivity` (empty without a Sobol
+        or Morris sweep).
+        """
+        config = self.manifest.get("config", {})
+        sweep = Sweep.model_validate(config["sweep"]) if config.get("sweep") else None
+        return sweep_sensitivity(self.summary, sweep, config.get("seed", 0), metrics)
 
     def ranked(self, metric: str = "profit") -> pd.DataFrame:
         """Arms ranked by uplift in ``metric`` per named scenario.

@@ -112,6 +112,9 @@ def run_experiment(
     store.write_tables(tables, csv=config.outputs.csv)
     results = ExperimentResults(**tables, manifest=manifest)
     results.compare().to_csv(store.root / "comparison.csv", index=False)
+    sensitivity = results.sensitivity()
+    if not sensitivity.empty:
+        sensitivity.to_csv(store.root / "sensitivity.csv", index=False)
     if config.outputs.plots:
         results.save_plots(store.plots)
     manifest["finished"] = now()

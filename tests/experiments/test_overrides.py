@@ -35,3 +35,11 @@ def test_assignment_value_is_yaml():
     assert parse_assignment("a.b=[1, 2]") == ("a.b", [1, 2])
     assert parse_assignment("flag=false") == ("flag", False)
     assert parse_assignment("name=price war") == ("name", "price war")
+
+
+def test_nested_overrides_reach_list_items_like_dotted_ones():
+    tree = {"platforms": [{"name": "focal", "price_index": 0.85}], "churn_enabled": True}
+    nested = apply_overrides(tree, {"platforms": {"focal": {"price_index": 0.7}}})
+    dotted = apply_overrides(tree, {"platforms.0.price_index": 0.7})
+    assert nested == dotted
+    assert apply_overrides(tree, {"platforms": {}}) == tree
