@@ -301,7 +301,12 @@ def item_rest_correlation(data: pd.DataFrame, items: Sequence[str]) -> pd.DataFr
     Notes
     -----
     :math:`r_{j,rest} = \mathrm{corr}(x_j, \sum_{l \ne j} x_l)`; an item whose
-    removal raises α is a candidate for revision.
+    removal raises α is a candidate for revision. Both come from one covariance matrix
+    :math:`C` of the items: the rest score has variance
+    :math:`\sum C - 2\sum_l C_{jl} + C_{jj}`, and α without item *j* is
+    :math:`\frac{k-1}{k-2}\left(1 - \frac{\operatorname{tr} C - C_{jj}}
+    {\operatorname{Var}(rest_j)}\right)`, equal to ``pingouin.cronbach_alpha`` on
+    the remaining items (tested).
 
     References
     ----------
@@ -318,13 +323,20 @@ def item_rest_correlation(data: pd.DataFrame, items: Sequence[str]) -> pd.DataFr
     2  CUSA3        0.624             0.672
     """
     block = _complete(data, items)
-    total = block.sum(axis=1)
-    rows = []
-    for item in items:
-        rest = [other for other in items if other != item]
-        alpha = _pingouin.cronbach_alpha(block[rest], 0.95)[0] if len(rest) >= 2 else np.nan
-        rows.append((item, block[item].corr(total - block[item]), alpha))
-    return pd.DataFrame(rows, columns=["item", "r_item_rest", "alpha_if_dropped"])
+    cov = np.cov(block.to_numpy(float), rowvar=False)
+    k = len(items)
+    # Variance of the rest score and its covariance with the item, from one covariance matrix.
+    rest_variance = cov.sum() - 2 * cov.sum(axis=1) + np.diag(cov)
+    item_rest_cov = cov.sum(axis=1) - np.diag(cov)
+    r_item_rest = item_rest_cov / np.sqrt(np.diag(cov) * rest_variance)
+    alpha_if_dropped = (
+        (k - 1) / (k - 2) * (1 - (np.trace(cov) - np.diag(cov)) / rest_variance)
+        if k > 2
+        else np.full(k, np.nan)
+    )
+    return pd.DataFrame(
+        {"item": list(items), "r_item_rest": r_item_rest, "alpha_if_dropped": alpha_if_dropped}
+    )
 
 
 def reliability_table(

@@ -97,15 +97,23 @@ def test_omega_equals_alpha_for_parallel_items():
     assert omega == pytest.approx(10.24 / 11.68, abs=5e-3)
 
 
-def test_item_rest_correlation_and_alpha_if_dropped(ecsi, ecsi_blocks):
-    items = ecsi_blocks["Image"]
+@pytest.mark.parametrize("construct", ["Image", "Quality", "Satisfaction"])
+def test_item_rest_correlation_and_alpha_if_dropped(ecsi, ecsi_blocks, construct):
+    items = ecsi_blocks[construct]
     table = item_rest_correlation(ecsi, items).set_index("item")
-    rest = ecsi[items[1:]].sum(axis=1)
-    assert table.loc[items[0], "r_item_rest"] == pytest.approx(ecsi[items[0]].corr(rest))
-    # alpha without IMAG1 straight from pingouin.
-    assert table.loc[items[0], "alpha_if_dropped"] == pytest.approx(
-        pg.cronbach_alpha(data=ecsi[items[1:]])[0]
-    )
+    for item in items:
+        rest = [other for other in items if other != item]
+        # item-rest correlation by pandas, alpha without the item straight from pingouin.
+        r = ecsi[item].corr(ecsi[rest].sum(axis=1))
+        assert table.loc[item, "r_item_rest"] == pytest.approx(r, abs=1e-12)
+        assert table.loc[item, "alpha_if_dropped"] == pytest.approx(
+            pg.cronbach_alpha(data=ecsi[rest])[0], abs=1e-12
+        )
+
+
+def test_alpha_if_dropped_is_missing_for_two_items(ecsi):
+    table = item_rest_correlation(ecsi, ["PERV1", "PERV2"])
+    assert table["alpha_if_dropped"].isna().all()
 
 
 def test_reliability_table_has_one_row_per_construct(ecsi, ecsi_blocks):
