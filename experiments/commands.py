@@ -16,6 +16,7 @@ import pandas as pd
 
 from experiments.config import ExperimentConfig, load_config
 from experiments.design import all_scenarios, plan_runs
+from experiments.errors import ConfigError
 from experiments.results import ExperimentResults
 from experiments.runner import default_out, run_experiment
 
@@ -33,8 +34,14 @@ def _add_config_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _config(args: argparse.Namespace, extra: list[str]) -> ExperimentConfig:
-    return load_config(args.config, [*args.overrides, *extra])
+def _config(args: argparse.Namespace, extra: list[str]) -> tuple[ExperimentConfig, int]:
+    """The config with the ``--set`` overrides, checked by building every run."""
+    config = load_config(args.config, [*args.overrides, *extra])
+    try:
+        runs = plan_runs(config)
+    except ConfigError as err:
+        raise ConfigError(f"{args.config}: {err}") from None
+    return config, len(runs)
 
 
 def _describe(config: ExperimentConfig, runs: int) -> str:
@@ -45,8 +52,8 @@ def _describe(config: ExperimentConfig, runs: int) -> str:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    config = _config(args, [])
-    print(f"{_describe(config, len(plan_runs(config)))}: OK")
+    config, runs = _config(args, [])
+    print(f"{_describe(config, runs)}: OK")
     return 0
 
 
@@ -102,7 +109,7 @@ def _run(args: argparse.Namespace) -> int:
         )
         if value is not None
     ]
-    config = _config(args, extra)
+    config, _ = _config(args, extra)
     out = args.out or default_out(config)
     results = run_experiment(config, out, resume=args.resume, progress=not args.no_progress)
     print(

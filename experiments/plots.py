@@ -12,7 +12,7 @@ Examples
 >>> comparison = pd.DataFrame({"strategy": ["points"], "scenario": ["base"],
 ...     "metric": ["profit"], "diff": [5.0], "diff_ci_low": [1.0], "diff_ci_high": [9.0]})
 >>> plot_uplift(comparison).get_xlabel()
-'profit uplift vs baseline (CNY)'
+'uplift in profit vs baseline (CNY)'
 """
 
 from __future__ import annotations
@@ -70,6 +70,10 @@ def save_figure(figure: Figure, path: str | Path) -> None:
     """
     with matplotlib.style.context(STYLE):
         figure.savefig(path)
+
+
+def _name(metric: str) -> str:
+    return LABELS.get(metric, metric).split(" (")[0]
 
 
 def _unit(metric: str) -> str:
@@ -170,19 +174,22 @@ def plot_uplift(comparison: pd.DataFrame, metric: str = "profit", ax: Axes | Non
     Axes
     """
     rows = comparison[(comparison["metric"] == metric) & (comparison["strategy"] != BASELINE)]
-    rows = rows.iloc[::-1]
+    rows = rows.iloc[::-1].assign(position=np.arange(len(rows)))
     labels = [f"{s}  ({c})" for s, c in zip(rows["strategy"], rows["scenario"], strict=True)]
-    positions = np.arange(len(rows))
     with matplotlib.style.context(STYLE):
         ax = _axes(ax, (8, 1.2 + 0.4 * max(len(rows), 2)))
-        errors = np.vstack(
-            [rows["diff"] - rows["diff_ci_low"], rows["diff_ci_high"] - rows["diff"]]
-        )
-        ax.errorbar(rows["diff"], positions, xerr=errors, fmt="o", capsize=3, color="#1b6ca8")
+        for scenario, group in reversed(list(rows.groupby("scenario", sort=False))):
+            errors = np.vstack(
+                [group["diff"] - group["diff_ci_low"], group["diff_ci_high"] - group["diff"]]
+            )
+            ax.errorbar(
+                group["diff"], group["position"], xerr=errors, fmt="o", capsize=3, label=scenario
+            )
         ax.axvline(0, color="0.3", linewidth=1, linestyle="--")
-        ax.set_yticks(positions, labels)
-        ax.set_xlabel(f"{metric} uplift vs baseline ({_unit(metric)})")
-        ax.set_title(f"Uplift in {metric} over the baseline (95% CI, paired)")
+        ax.set_yticks(rows["position"], labels)
+        _legend_outside(ax, "scenario")
+        ax.set_xlabel(f"uplift in {_name(metric)} vs baseline ({_unit(metric)})")
+        ax.set_title(f"Uplift in {_name(metric)} over the baseline (95% CI, paired)")
         ax.grid(axis="y", visible=False)
     return ax
 
@@ -333,8 +340,7 @@ def plot_segment_heatmap(
                 fontsize=8,
                 color="white" if abs(value) > 0.6 * limit else "black",
             )
-        label = LABELS.get(prefix, prefix)
         ax.figure.colorbar(image, ax=ax, label=f"uplift vs baseline ({_unit(prefix)})")
         ax.set_xlabel("shopper segment")
-        ax.set_title(f"Uplift in {label.split(' (')[0]} by segment, scenario '{scenario}'")
+        ax.set_title(f"Uplift in {_name(prefix)} by segment, scenario '{scenario}'")
     return ax

@@ -111,3 +111,12 @@ def test_plot_redraws_from_saved_results(tiny_config, tmp_path, capsys):
 def test_plot_of_a_folder_without_results_is_one_line(tmp_path, capsys):
     assert main(["plot", str(tmp_path)]) == 2
     assert "no finished experiment" in _one_line_error(capsys)
+
+
+def test_invalid_scenario_names_file_scenario_and_allowed_items(tiny, write_config, capsys):
+    tiny["scenarios"]["war"] = {"platforms.rival.price_index": 0.7}
+    path = write_config(tiny)
+    assert main(["validate", str(path)]) == 2
+    line = _one_line_error(capsys)
+    assert str(path) in line and "scenario 'war'" in line
+    assert "no item named 'rival'; allowed: indices or names ['focal'," in line

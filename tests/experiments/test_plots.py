@@ -28,7 +28,7 @@ def test_every_plot_kind_has_a_title_and_labelled_axes(finished):
 def test_plots_draw_on_the_axes_they_are_given(finished):
     ax = Figure().add_subplot()
     assert finished.plot("uplift", ax=ax, metric="active_end") is ax
-    assert "active_end uplift vs baseline (shoppers)" == ax.get_xlabel()
+    assert ax.get_xlabel() == "uplift in active customers at the end vs baseline (shoppers)"
 
 
 def test_segment_heatmap_shows_the_paired_segment_uplift(finished):
