@@ -14,9 +14,9 @@ paths, ``--set``), ``sweeps`` (grid / Latin / Sobol / Morris designs), ``design`
 
 Examples
 --------
->>> from experiments.config import load_config  # doctest: +SKIP
->>> from experiments.runner import run_experiment  # doctest: +SKIP
->>> config = load_config("experiments/configs/quickstart.yaml", ["replications=2"])  # doctest: +SKIP
+>>> from experiments.config import load_config
+>>> from experiments.runner import run_experiment
+>>> config = load_config("experiments/configs/quickstart.yaml", ["replications=2"])
 >>> results = run_experiment(config, "results/demo")  # doctest: +SKIP
 >>> results.ranked()  # doctest: +SKIP
 """
