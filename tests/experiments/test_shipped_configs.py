@@ -1,0 +1,40 @@
+from importlib.resources import files
+
+import numpy as np
+
+from experiments.config import load_config
+from experiments.runner import run_experiment
+from sim.strategies import REGISTRY
+
+CONFIGS = files("experiments") / "configs"
+
+
+def bass_curve(t: np.ndarray, p: float, q: float) -> np.ndarray:
+    """Bass (1969) cumulative adoption F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t})."""
+    decay = np.exp(-(p + q) * t)
+    return (1 - decay) / (1 + (q / p) * decay)
+
+
+def test_bass_validation_config_follows_the_bass_curve(tmp_path):
+    sets = ["model.population.size=5000", "horizon=250", "replications=4", "outputs.plots=false"]
+    config = load_config(CONFIGS / "bass_validation.yaml", sets)
+    results = run_experiment(config, tmp_path, progress=False)
+    adopted = (
+        1 - results.timeseries.pivot(index="day", columns="replication", values="prospects") / 5000
+    )
+    # day d ends at time t = d + 1 (as in tests/sim/test_external_truths.py)
+    expected = bass_curve(np.arange(1, 251), p=0.002, q=0.03)
+    assert np.abs(adopted.mean(axis=1).to_numpy() - expected).max() < 0.02
+
+
+def test_strategies_config_has_an_arm_for_every_registered_strategy_and_a_price_war():
+    config = load_config(CONFIGS / "strategies.yaml")
+    assert set(config.strategies) == set(REGISTRY)
+    war = config.scenarios["price_war"]
+    assert min(value for key, value in war.items() if key.endswith("price_index")) < 0.85
+
+
+def test_quickstart_has_at_least_two_strategy_arms_and_two_scenarios():
+    config = load_config(CONFIGS / "quickstart.yaml")
+    assert len(config.strategies) >= 3 and "loyalty_points" in config.strategies
+    assert len(config.scenarios) == 2
