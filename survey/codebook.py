@@ -1,18 +1,39 @@
 """The codebook: which columns measure which construct, and how to clean them.
 
 A codebook is a YAML file validated by :class:`Codebook` (pydantic, unknown fields
-are refused). A minimal one::
+are refused, errors name the field and the allowed values). Every field::
 
-    scale: {min: 1, max: 5}
-    constructs:
-      Satisfaction: {items: [SAT1, SAT2, SAT3]}
-      Loyalty: {items: [LOY1, LOY2], reverse: [LOY2]}
-    roles: {satisfaction: Satisfaction, loyalty: Loyalty}
+    scale: {min: 1, max: 5}            # valid answer codes, inclusive (required)
+    constructs:                        # required; construct -> its items
+      Satisfaction:
+        items: [SAT1, SAT2, {name: SAT3, header: "^3、"}]
+        reverse: [SAT2]                # stored as min + max - x, recoded before scoring
+        scale: {min: 0, max: 10}       # this construct's own scale (optional)
+        min_valid: 2                   # fewer valid answers -> missing score
+        reliability: true              # default: true when the construct has 2+ items
+      Loyalty: {items: [LOY1, LOY2, LOY3]}
+      Quality: {items: [QUA1, QUA2]}
+      Value: {items: [VAL1, VAL2]}
+    labels: {非常满意: 5, 满意: 4, 一般: 3, 不满意: 2, 非常不满意: 1}  # text -> code
+    missing_codes: [99, "不适用"]       # answers meaning "no answer"
+    segments: [city, tier]             # grouping columns for segment comparisons
+    identifying: [IP, phone, name]     # never analysed, never copied to any output
+    id_column: respondent_id           # duplicates after the first are dropped
+    header_rows: 1                     # default: Qualtrics detected (3), else 1
+    min_valid: 1                       # default minimum valid answers per construct
+    speeders: {column: duration, min_seconds: 120}
+    straightlining: {min_items: 10}    # one same answer to all (10+) items -> dropped
+    attention_checks: [{column: Q7, expected: 4}]
+    roles: {satisfaction: Satisfaction, loyalty: Loyalty, quality: Quality,
+            drivers: [Quality, Value]} # regression, mediation, curve, targets
+    pls: {paths: {Satisfaction: [Quality, Value], Loyalty: [Satisfaction]}}
+    nps: {item: LOY3, promoters_min: 9, detractors_max: 6}
 
 An item is either a column name or ``{name: SAT1, header: "regex"}``; the regular
 expression is searched in the column names and in the question-text header row of
 survey-platform exports, so a file whose columns are full question texts can be
-read with short item names.
+read with short item names. Labels and text missing codes match whatever the case
+and spacing.
 """
 
 from __future__ import annotations
@@ -247,11 +268,10 @@ class Codebook(_Strict):
 def _describe(error: dict) -> str:
     # Union branches show up in the location as "str" or "function-after[..., Item]".
     parts = [str(part) for part in error["loc"] if str(part) != "str" and "[" not in str(part)]
-    field = ".".join(parts) or "codebook"
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
-        return f"{field}: unknown field"
-    return f"{field}: {message}"
+        return f"{'.'.join(parts)}: unknown field"
+    return f"{'.'.join(parts)}: {message}" if parts else message
 
 
 def parse_codebook(raw: object, source: str = "codebook") -> Codebook:

@@ -1,4 +1,5 @@
 import pytest
+import yaml
 
 from survey.codebook import load_codebook, parse_codebook
 from survey.datasets import example_paths
@@ -90,3 +91,18 @@ def test_unreadable_files_name_the_path(tmp_path):
 def test_identifying_column_cannot_also_be_analysed():
     with pytest.raises(CodebookError, match=r"identifying: \['s1'\] also used"):
         parse_codebook(_with(identifying=["s1"]))
+
+
+def test_the_documented_reference_codebook_is_valid():
+    import survey.codebook as module
+
+    reference = module.__doc__.split("Every field::")[1].split("An item is")[0]
+    codebook = parse_codebook(yaml.safe_load(reference))
+    assert codebook.constructs["Satisfaction"].reverse == ["SAT2"]
+    assert codebook.labels["非常满意"] == 5
+
+
+def test_model_level_error_is_not_prefixed_twice():
+    with pytest.raises(CodebookError) as caught:
+        parse_codebook(_with(roles={"loyalty": "Loyalty"}))
+    assert str(caught.value).startswith("codebook: roles:")
