@@ -59,6 +59,12 @@ class CleanedSurvey:
         -------
         DataFrame
             Columns ``what``, ``entries``, ``rows``.
+
+        Examples
+        --------
+        >>> from survey.datasets import load_example
+        >>> clean_survey(*load_example("ecsi")).summary().empty
+        True
         """
         if self.log.empty:
             return pd.DataFrame(columns=["what", "entries", "rows"])
