@@ -18,6 +18,7 @@ from survey.codebook import Codebook, load_codebook
 from survey.correlation import correlations
 from survey.curve import fit_logistic_curve, loyalty_by_satisfaction
 from survey.descriptives import item_descriptives
+from survey.errors import DataError
 from survey.export import write_csv, write_workbook
 from survey.io import SurveyTable, read_survey
 from survey.mediation import mediation
@@ -204,8 +205,11 @@ def run_analysis(
         sat_corr = correlations(scores, [sat, loyalty])
         sat_regression = driver_regression(scores, loyalty, [sat])
         curve = loyalty_by_satisfaction(scores, sat, loyalty)
-        curve_fit = fit_logistic_curve(scores, sat, loyalty)
-        tables["curve"], tables["curve_fit"] = curve, curve_fit
+        tables["curve"] = curve
+        try:
+            curve_fit = tables["curve_fit"] = fit_logistic_curve(scores, sat, loyalty)
+        except DataError as err:  # the curve is descriptive: report the means without a fit
+            notes.append(f"Satisfaction-loyalty curve: no logistic fit ({err}).")
         if roles.quality and n_boot > 0:
             notes.append(f"Mediation: {n_boot} bootstrap resamples, seed {seed}.")
             tables["mediation"] = mediation(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
@@ -110,10 +112,14 @@ def fit_logistic_curve(data: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
     xs, ys = pairs[x].to_numpy(float), pairs[y].to_numpy(float)
     start = [ys.min(), ys.max(), 1.0, float(np.median(xs))]
     try:
-        estimate, covariance = optimize.curve_fit(_logistic, xs, ys, p0=start, maxfev=20000)
+        with warnings.catch_warnings():
+            # a flat curve leaves the covariance undefined: reported as NaN standard errors
+            warnings.simplefilter("ignore", optimize.OptimizeWarning)
+            estimate, covariance = optimize.curve_fit(_logistic, xs, ys, p0=start, maxfev=20000)
     except RuntimeError as err:
         raise DataError(f"the logistic curve of {y!r} on {x!r} did not converge: {err}") from None
-    se = np.sqrt(np.clip(np.diag(covariance), 0, None))
+    variances = np.diag(covariance)
+    se = np.where(np.isfinite(variances) & (variances >= 0), np.sqrt(np.abs(variances)), np.nan)
     rmse = float(np.sqrt(np.mean((ys - _logistic(xs, *estimate)) ** 2)))
     return pd.DataFrame(
         {

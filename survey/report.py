@@ -111,7 +111,7 @@ def draw_plots(analysis: SurveyAnalysis, folder: Path) -> dict[str, str]:
         images["Satisfaction -> loyalty curve"] = _save(
             plot_satisfaction_loyalty_curve(
                 tables["curve"],
-                tables["curve_fit"],
+                tables.get("curve_fit"),
                 xlabel=codebook.roles.satisfaction or "",
                 ylabel=codebook.roles.loyalty or "",
             ),

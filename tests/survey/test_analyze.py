@@ -138,3 +138,16 @@ def test_no_bootstrap_skips_mediation_and_says_so():
     analysis = run_analysis(*load_example("ecsi"), n_boot=0)
     assert "mediation" not in analysis.tables
     assert any("Mediation skipped" in note for note in analysis.notes)
+
+
+def test_curve_without_a_fit_keeps_the_level_means():
+    # Only two satisfaction levels: the logistic curve cannot be fitted.
+    table, codebook = load_example("ecsi")
+    two_levels = table.data.copy()
+    for item in ["CUSA1", "CUSA2", "CUSA3"]:
+        two_levels[item] = np.where(table.data["CUSA1"] > 7, 9, 5)
+    table.data = two_levels
+    analysis = run_analysis(table, codebook, n_boot=0)
+    assert "curve_fit" not in analysis.tables and len(analysis.tables["curve"]) == 2
+    assert analysis.targets["curve"]["logistic"] is None
+    assert any("no logistic fit" in note for note in analysis.notes)
