@@ -10,6 +10,7 @@ quickstart: OK, 3 arms x 2 scenarios x 8 replications = 48 runs of 365 days
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -75,12 +76,12 @@ def format_ranked(ranked: pd.DataFrame) -> str:
     ...     "mean": [1200.0], "uplift": [200.0], "uplift_ci_low": [50.0],
     ...     "uplift_ci_high": [350.0], "p_holm": [0.01]})
     >>> print(format_ranked(table))
-    scenario  rank strategy  profit (CNY)  uplift (CNY)     95% CI  p (Holm)
-        base     1   points          1200          +200 [+50, +350]     0.010
+    scenario  rank strategy profit (CNY) uplift (CNY)      95% CI p (Holm)
+        base     1   points         1200         +200 [+50, +350]    0.010
     """
 
     def fmt_p(p: float) -> str:
-        return "-" if pd.isna(p) else f"{p:.3f}"
+        return "-" if pd.isna(p) else "<0.001" if p < 0.001 else f"{p:.3f}"
 
     table = pd.DataFrame(
         {
@@ -100,8 +101,8 @@ def format_ranked(ranked: pd.DataFrame) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    extra = [
-        f"execution.{name}={value}"
+    extra = [  # JSON is YAML: values stay what argparse parsed (an address stays a string)
+        f"execution.{name}={json.dumps(value)}"
         for name, value in (
             ("workers", args.workers),
             ("backend", args.backend),

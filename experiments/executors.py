@@ -14,6 +14,7 @@ Examples
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, TypeVar
@@ -25,18 +26,19 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-class Executor:
+class Executor(ABC):
     """Base of the executors: a context manager that maps a function over items."""
 
     def __enter__(self) -> Executor:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        """Release the workers."""
+        """Release the workers (nothing to release by default)."""
+        return None
 
+    @abstractmethod
     def map_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """Yield ``fn(item)`` for every item, in the order they finish."""
-        raise NotImplementedError
 
 
 class LocalExecutor(Executor):

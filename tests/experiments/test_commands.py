@@ -120,3 +120,9 @@ def test_invalid_scenario_names_file_scenario_and_allowed_items(tiny, write_conf
     line = _one_line_error(capsys)
     assert str(path) in line and "scenario 'war'" in line
     assert "no item named 'rival'; allowed: indices or names ['focal'," in line
+
+
+def test_workers_option_is_validated_like_the_file(tiny_config, capsys):
+    assert main(["run", str(tiny_config), "--workers", "0", "--no-progress"]) == 2
+    line = _one_line_error(capsys)
+    assert "execution.workers: Input should be greater than or equal to 1" in line
