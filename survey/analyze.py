@@ -96,25 +96,24 @@ def _segment_tables(
 ) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
     omnibus, posthoc = [], []
     for column in cleaned.segments.columns:
-        segment = cleaned.segments[column]
-        counts = segment.value_counts()
-        small = list(counts[counts < 2].index)
-        if small:
-            notes.append(
-                f"Segment column {column!r}: level(s) {small} have fewer than 2 "
-                "respondents and are left out of the comparisons."
-            )
-        kept = segment.where(~segment.isin(small))
-        if kept.nunique() < 2:
-            notes.append(
-                f"Segment column {column!r} has fewer than 2 usable levels; no comparison."
-            )
-            continue
-        frame = cleaned.scores.assign(**{column: kept})
         for construct in cleaned.scores.columns:
+            frame = pd.DataFrame(
+                {construct: cleaned.scores[construct], column: cleaned.segments[column]}
+            ).dropna()
+            counts = frame[column].value_counts()
+            small = list(counts[counts < 2].index)
+            note = (
+                f"Segment column {column!r}: level(s) {small} have fewer than 2 "
+                "respondents with a score and are left out of the comparisons."
+            )
+            if small and note not in notes:
+                notes.append(note)
+            frame = frame[~frame[column].isin(small)]
+            if frame[column].nunique() < 2:
+                notes.append(f"{construct} by {column}: fewer than 2 levels, no comparison.")
+                continue
             for method in ("welch", "kruskal"):
                 omnibus.append(compare_segments(frame, construct, column, method=method))
-            for method in ("welch", "kruskal"):
                 posthoc.append(
                     posthoc_segments(frame, construct, column, method=method).assign(between=column)
                 )

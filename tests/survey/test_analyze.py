@@ -151,3 +151,13 @@ def test_curve_without_a_fit_keeps_the_level_means():
     assert "curve_fit" not in analysis.tables and len(analysis.tables["curve"]) == 2
     assert analysis.targets["curve"]["logistic"] is None
     assert any("no logistic fit" in note for note in analysis.notes)
+
+
+def test_segment_levels_too_small_to_compare_are_left_out_with_a_note(bank):
+    table, codebook = load_example("bank")
+    table.data = table.data.copy()
+    table.data.loc[table.data.index[0], "gender"] = "other"  # one respondent only
+    analysis = run_analysis(table, codebook, n_boot=0)
+    assert set(analysis.tables["segment_posthoc"]["A"]) == {"female"}
+    assert any("['other']" in note for note in analysis.notes)
+    assert analysis.targets["segments"]["gender"]["other"]["n"] == 1
