@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from survey.cleaning import CleanedSurvey, clean_survey
-from survey.codebook import Codebook, load_codebook
+from survey.codebook import Codebook, Roles, load_codebook
 from survey.correlation import correlations
 from survey.curve import fit_logistic_curve, loyalty_by_satisfaction
 from survey.descriptives import item_descriptives
@@ -140,6 +140,66 @@ def _segment_means(cleaned: CleanedSurvey) -> pd.DataFrame:
     ]
 
 
+def _measurement_tables(cleaned: CleanedSurvey, codebook: Codebook) -> dict[str, pd.DataFrame]:
+    """Descriptives, reliability, item analysis, validity and correlations."""
+    items, scores = cleaned.items, cleaned.scores
+    names = list(codebook.constructs)
+
+    def describe(name: str, block: list[str]) -> pd.DataFrame:
+        return item_descriptives(items, block, codebook.scale_of(name).max)
+
+    tables = {
+        "descriptives": _per_construct(codebook, names, describe),
+        "construct_scores": item_descriptives(scores, names, codebook.scale.max).rename(
+            columns={"item": "construct"}
+        ),
+    }
+    multi = [name for name in names if codebook.wants_reliability(name)]
+    if multi:
+        tables["reliability"] = reliability_table(
+            items, {name: codebook.items_of(name) for name in multi}
+        )
+        item_stats = _per_construct(codebook, multi, lambda _, b: item_rest_correlation(items, b))
+        loadings = _per_construct(codebook, multi, lambda _, b: composite_loadings(items, b))
+        tables["item_analysis"] = item_stats.merge(loadings, on=["construct", "item"])
+    if len(names) >= 2:
+        blocks = {name: codebook.items_of(name) for name in names}
+        tables["validity"] = htmt(items, blocks).merge(
+            fornell_larcker(items, blocks, scores), on=["construct_a", "construct_b"]
+        )
+        tables["correlations"] = correlations(scores, names)
+    return tables
+
+
+def _loyalty_tables(
+    scores: pd.DataFrame, roles: Roles, n_boot: int, seed: int, notes: list[str]
+) -> dict[str, pd.DataFrame]:
+    """Regression, satisfaction-loyalty link and curve, and mediation."""
+    sat, loyalty = roles.satisfaction, roles.loyalty
+    drivers = [driver for driver in roles.drivers if driver not in (sat, loyalty)]
+    link = correlations(scores, [sat, loyalty]).rename(
+        columns={"x": "satisfaction", "y": "loyalty"}
+    )
+    simple = driver_regression(scores, loyalty, [sat])["b"]
+    tables = {
+        "regression": driver_regression(scores, loyalty, [sat, *drivers]),
+        "satisfaction_loyalty": link.assign(slope=simple.iloc[1], intercept=simple.iloc[0]),
+        "curve": loyalty_by_satisfaction(scores, sat, loyalty),
+    }
+    try:
+        tables["curve_fit"] = fit_logistic_curve(scores, sat, loyalty)
+    except DataError as err:  # the curve is descriptive: report the means without a fit
+        notes.append(f"Satisfaction-loyalty curve: no logistic fit ({err}).")
+    if roles.quality and n_boot > 0:
+        notes.append(f"Mediation: {n_boot} bootstrap resamples, seed {seed}.")
+        tables["mediation"] = mediation(
+            scores, roles.quality, sat, loyalty, n_boot=n_boot, seed=seed
+        )
+    elif roles.quality:
+        notes.append("Mediation skipped: bootstrap turned off (n_boot = 0).")
+    return tables
+
+
 def run_analysis(
     table: SurveyTable, codebook: Codebook, n_boot: int = 1000, seed: int = 42
 ) -> SurveyAnalysis:
@@ -169,89 +229,46 @@ def run_analysis(
     250
     """
     cleaned = clean_survey(table, codebook)
-    items, scores = cleaned.items, cleaned.scores
-    names = list(codebook.constructs)
     notes = list(CONVENTIONS)
-    tables: dict[str, pd.DataFrame] = {"cleaning_summary": cleaned.summary()}
-
-    def describe(name: str, block: list[str]) -> pd.DataFrame:
-        return item_descriptives(items, block, codebook.scale_of(name).max)
-
-    tables["descriptives"] = _per_construct(codebook, names, describe)
-    tables["construct_scores"] = item_descriptives(scores, names, codebook.scale.max).rename(
-        columns={"item": "construct"}
-    )
-    multi = [name for name in names if codebook.wants_reliability(name)]
-    if multi:
-        tables["reliability"] = reliability_table(
-            items, {name: codebook.items_of(name) for name in multi}
-        )
-        item_stats = _per_construct(codebook, multi, lambda _, b: item_rest_correlation(items, b))
-        loadings = _per_construct(codebook, multi, lambda _, b: composite_loadings(items, b))
-        tables["item_analysis"] = item_stats.merge(loadings, on=["construct", "item"])
-    blocks = {name: codebook.items_of(name) for name in names}
-    if len(names) >= 2:
-        tables["validity"] = htmt(items, blocks).merge(
-            fornell_larcker(items, blocks, scores), on=["construct_a", "construct_b"]
-        )
-        tables["correlations"] = correlations(scores, names)
+    tables = {"cleaning_summary": cleaned.summary(), **_measurement_tables(cleaned, codebook)}
     roles = codebook.roles
-    sat, loyalty = roles.satisfaction, roles.loyalty
-    sat_corr = sat_regression = curve = curve_fit = None
-    if sat and loyalty:
-        drivers = [d for d in roles.drivers if d not in (sat, loyalty)]
-        tables["regression"] = driver_regression(scores, loyalty, [sat, *drivers])
-        sat_corr = correlations(scores, [sat, loyalty])
-        sat_regression = driver_regression(scores, loyalty, [sat])
-        curve = loyalty_by_satisfaction(scores, sat, loyalty)
-        tables["curve"] = curve
-        try:
-            curve_fit = tables["curve_fit"] = fit_logistic_curve(scores, sat, loyalty)
-        except DataError as err:  # the curve is descriptive: report the means without a fit
-            notes.append(f"Satisfaction-loyalty curve: no logistic fit ({err}).")
-        if roles.quality and n_boot > 0:
-            notes.append(f"Mediation: {n_boot} bootstrap resamples, seed {seed}.")
-            tables["mediation"] = mediation(
-                scores, roles.quality, sat, loyalty, n_boot=n_boot, seed=seed
-            )
-        elif roles.quality:
-            notes.append("Mediation skipped: bootstrap turned off (n_boot = 0).")
+    if roles.satisfaction and roles.loyalty:
+        tables.update(_loyalty_tables(cleaned.scores, roles, n_boot, seed, notes))
     else:
         notes.append(
             "Regression, mediation and the satisfaction-loyalty curve need "
             "roles.satisfaction and roles.loyalty in the codebook."
         )
-    segment_omnibus, segment_posthoc = _segment_tables(cleaned, notes)
-    if segment_omnibus is not None:
-        tables["segment_means"] = _segment_means(cleaned)
-        tables["segment_tests"], tables["segment_posthoc"] = segment_omnibus, segment_posthoc
-    nps = None
-    if codebook.nps:
-        nps = net_promoter_score(
-            items, codebook.nps.item, codebook.nps.promoters_min, codebook.nps.detractors_max
+    segment_tests, segment_posthoc = _segment_tables(cleaned, notes)
+    if segment_tests is not None:
+        tables.update(
+            segment_means=_segment_means(cleaned),
+            segment_tests=segment_tests,
+            segment_posthoc=segment_posthoc,
         )
-        tables["nps"] = nps
+    if codebook.nps:
+        nps = codebook.nps
+        tables["nps"] = net_promoter_score(
+            cleaned.items, nps.item, nps.promoters_min, nps.detractors_max
+        )
     pls = None
     if codebook.pls:
-        used = dict.fromkeys(
-            [*codebook.pls.paths, *[s for group in codebook.pls.paths.values() for s in group]]
-        )
-        pls = pls_sem(
-            items, {name: blocks[name] for name in names if name in used}, codebook.pls.paths
-        )
+        paths = codebook.pls.paths
+        used = {*paths, *[source for sources in paths.values() for source in sources]}
+        blocks = {name: codebook.items_of(name) for name in codebook.constructs if name in used}
+        pls = pls_sem(cleaned.items, blocks, paths)
         tables.update(
             pls_paths=pls.paths, pls_outer=pls.outer, pls_r2=pls.r2, pls_effects=pls.effects
         )
     targets = calibration_targets(
-        scores,
+        cleaned.scores,
         cleaned.segments,
         source=Path(table.source).name,
         scale=(codebook.scale.min, codebook.scale.max),
-        correlation=sat_corr,
-        regression=sat_regression,
-        nps=nps,
-        curve=curve,
-        curve_fit=curve_fit,
+        satisfaction_loyalty=tables.get("satisfaction_loyalty"),
+        nps=tables.get("nps"),
+        curve=tables.get("curve"),
+        curve_fit=tables.get("curve_fit"),
     )
     return SurveyAnalysis(
         source=table.source,

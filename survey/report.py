@@ -39,6 +39,7 @@ TITLES: dict[str, str] = {
     "validity": "Discriminant validity: HTMT and Fornell-Larcker",
     "correlations": "Correlations of construct scores (95% CI)",
     "regression": "Regression of loyalty on satisfaction and drivers",
+    "satisfaction_loyalty": "Satisfaction -> loyalty: correlation and simple slope",
     "mediation": "Mediation: quality -> satisfaction -> loyalty (bootstrap CI)",
     "segment_means": "Construct means by segment",
     "segment_tests": "Segment comparisons (Welch ANOVA, Kruskal-Wallis)",

@@ -77,8 +77,7 @@ def calibration_targets(
     *,
     source: str,
     scale: tuple[float, float],
-    correlation: pd.DataFrame | None = None,
-    regression: pd.DataFrame | None = None,
+    satisfaction_loyalty: pd.DataFrame | None = None,
     nps: pd.DataFrame | None = None,
     curve: pd.DataFrame | None = None,
     curve_fit: pd.DataFrame | None = None,
@@ -95,10 +94,10 @@ def calibration_targets(
         Name of the survey file.
     scale : tuple of float
         Lowest and highest answer code.
-    correlation : DataFrame, optional
-        One row from :func:`survey.correlation.correlations` (satisfaction, loyalty).
-    regression : DataFrame, optional
-        :func:`survey.regression.driver_regression` of loyalty on satisfaction alone.
+    satisfaction_loyalty : DataFrame, optional
+        One row with ``satisfaction``, ``loyalty`` (construct names), ``n``, ``r``,
+        ``ci_low``, ``ci_high``, ``slope`` and ``intercept`` (see
+        :func:`survey.analyze.run_analysis`, table ``satisfaction_loyalty``).
     nps : DataFrame, optional
         :func:`survey.nps.net_promoter_score` result.
     curve : DataFrame, optional
@@ -126,16 +125,13 @@ def calibration_targets(
             for level, group in scores.groupby(segments[column], sort=True)
         }
     sat_loyalty = None
-    if correlation is not None and regression is not None:
-        row = correlation.iloc[0]
+    if satisfaction_loyalty is not None:
+        row = satisfaction_loyalty.iloc[0]
         sat_loyalty = {
-            "satisfaction": str(row["x"]),
-            "loyalty": str(row["y"]),
+            "satisfaction": str(row["satisfaction"]),
+            "loyalty": str(row["loyalty"]),
             "correlation": _number(row["r"]),
-            "ci_low": _number(row["ci_low"]),
-            "ci_high": _number(row["ci_high"]),
-            "slope": _number(regression["b"].iloc[1]),
-            "intercept": _number(regression["b"].iloc[0]),
+            **{key: _number(row[key]) for key in ["ci_low", "ci_high", "slope", "intercept"]},
             "n": int(row["n"]),
         }
     nps_target = None
