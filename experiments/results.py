@@ -25,7 +25,7 @@ from experiments.sensitivity import SENSITIVITY_METRICS, sweep_sensitivity
 from experiments.store import RunStore
 
 #: Plot kinds of :meth:`ExperimentResults.plot`.
-PLOT_KINDS = ("active", "retention", "uplift", "frontier", "segments")
+PLOT_KINDS = ("active", "active_uplift", "retention", "uplift", "frontier", "segments")
 
 
 @dataclass
@@ -129,9 +129,9 @@ class ExperimentResults:
         Parameters
         ----------
         kind : str
-            ``"active"``, ``"retention"`` (per scenario: pass ``scenario=``, default the
-            first), ``"uplift"`` (``metric=``, default profit), ``"frontier"`` or
-            ``"segments"`` (``scenario=``, ``prefix=``).
+            Per scenario (``scenario=``, default the first): ``"active"``,
+            ``"active_uplift"``, ``"retention"``, ``"segments"`` (``prefix=``);
+            across scenarios: ``"uplift"`` (``metric=``, default profit), ``"frontier"``.
         ax : Axes, optional
             Where to draw.
         **options
@@ -145,6 +145,9 @@ class ExperimentResults:
         scenario = options.pop("scenario", self.scenarios[0])
         draw: dict[str, Callable[[], Axes]] = {
             "active": lambda: plots.plot_active(self.timeseries, scenario, ax=ax, **options),
+            "active_uplift": lambda: plots.plot_active_uplift(
+                self.timeseries, scenario, ax=ax, **options
+            ),
             "retention": lambda: plots.plot_retention(self.cohorts, scenario, ax=ax, **options),
             "uplift": lambda: plots.plot_uplift(compare_arms(named), ax=ax, **options),
             "frontier": lambda: plots.plot_frontier(named, ax=ax, **options),
@@ -180,6 +183,8 @@ class ExperimentResults:
         jobs += [(f"uplift_{m}", "uplift", {"metric": m}) for m in measured if compared]
         for scenario in self.scenarios:
             jobs.append((f"active_{scenario}", "active", {"scenario": scenario}))
+            if compared:
+                jobs.append((f"active_uplift_{scenario}", "active_uplift", {"scenario": scenario}))
             if self.cohorts["day"].max() >= 30:  # the first monthly cohort has closed
                 jobs.append((f"retention_{scenario}", "retention", {"scenario": scenario}))
             jobs += [

@@ -45,15 +45,24 @@ def test_segment_heatmap_shows_the_paired_segment_uplift(finished):
     assert table.loc["points", "young"] == pytest.approx(expected)
 
 
+def test_active_uplift_is_paired_by_replication(finished):
+    uplift = plots.paired_daily_uplift(finished.timeseries, "price_war")
+    assert set(uplift["strategy"]) == {"points"}
+    rows = finished.timeseries.set_index(["strategy", "scenario", "replication", "day"])["active"]
+    day_30 = uplift.set_index(["replication", "day"]).loc[(1, 30), "uplift"]
+    assert day_30 == rows[("points", "price_war", 1, 30)] - rows[("baseline", "price_war", 1, 30)]
+
+
 def test_save_plots_writes_png_and_svg_for_named_scenarios(finished, tmp_path):
     written = finished.save_plots(tmp_path / "plots")
     names = {path.name for path in written}
     assert all(path.stat().st_size > 0 for path in written)
     assert {"active_base.png", "active_base.svg", "retention_price_war.png"} <= names
+    assert {"active_uplift_base.png", "active_uplift_price_war.svg"} <= names
     assert {"uplift_profit.svg", "frontier.png", "segments_active_end_price_war.png"} <= names
     assert "segments_retention_90_base.png" not in names  # no 90-day retention in 35 days
 
 
 def test_unknown_plot_kind_lists_the_kinds(finished):
-    with pytest.raises(ValueError, match="allowed: active, retention, uplift"):
+    with pytest.raises(ValueError, match="allowed: active, active_uplift, retention, uplift"):
         finished.plot("pie")
