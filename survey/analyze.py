@@ -310,7 +310,10 @@ def write_outputs(analysis: SurveyAnalysis, out_dir: str | Path, plots: bool = T
     ['cleaning_log.csv', 'reliability.csv', 'report.html']
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise DataError(f"{out}: cannot create the output folder ({err.strerror})") from None
     empty = pd.DataFrame()
     write_csv(analysis.tables.get("reliability", empty), out / "reliability.csv")
     write_csv(analysis.tables.get("validity", empty), out / "validity.csv")

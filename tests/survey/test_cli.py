@@ -140,3 +140,10 @@ def test_bad_xlsx(capsys, tmp_path):
     data.write_bytes(b"PK not really")
     status, _, err = _run(capsys, data, "--codebook", _codebook(tmp_path), "--out", tmp_path)
     _one_line_error(status, err, "fake.xlsx")
+
+
+def test_output_folder_that_is_a_file(capsys, tmp_path):
+    out = tmp_path / "taken"
+    out.write_text("")
+    status, _, err = _run(capsys, "--example", "ecsi", "--out", out, "--no-plots")
+    _one_line_error(status, err, "taken", "cannot create the output folder")
