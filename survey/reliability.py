@@ -36,6 +36,12 @@ def _complete(data: pd.DataFrame, items: Sequence[str], min_items: int = 2) -> p
     return block
 
 
+def _reliability_from_loadings(loadings: np.ndarray) -> float:
+    """(Σλ)² / ((Σλ)² + Σ(1 − λ²)) for standardised loadings: ρc and ω total."""
+    explained = loadings.sum() ** 2
+    return float(explained / (explained + (1 - loadings**2).sum()))
+
+
 def _standardised_alpha(corr: np.ndarray) -> float:
     k = corr.shape[0]
     return k / (k - 1) * (1 - k / corr.sum())
@@ -177,8 +183,7 @@ def composite_reliability(data: pd.DataFrame, items: Sequence[str]) -> pd.DataFr
     """
     block = _complete(data, items)
     loadings = composite_loadings(block, items)["loading"].to_numpy()
-    total = loadings.sum() ** 2
-    rho_c = total / (total + (1 - loadings**2).sum())
+    rho_c = _reliability_from_loadings(loadings)
     return pd.DataFrame({"n": [len(block)], "k": [len(items)], "rho_c": [rho_c]})
 
 
@@ -273,8 +278,7 @@ def mcdonald_omega(data: pd.DataFrame, items: Sequence[str]) -> pd.DataFrame:
     """
     block = _complete(data, items)
     loadings = _one_factor_loadings(np.corrcoef(block.to_numpy(), rowvar=False))
-    total = loadings.sum() ** 2
-    omega = total / (total + (1 - loadings**2).sum())
+    omega = _reliability_from_loadings(loadings)
     return pd.DataFrame({"n": [len(block)], "k": [len(items)], "omega_total": [omega]})
 
 
