@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -100,7 +100,14 @@ class Budget(_Spec):
         le=256,
         description="Candidates proposed at once (fixed, so results do not depend on workers).",
     )
-    startup_trials: int = Field(12, ge=1, description="Random candidates before TPE starts.")
+    sampler: Literal["cmaes", "tpe"] = Field(
+        "cmaes",
+        description="Optimiser: CMA-ES (Hansen 2016; robust on smooth low-dimensional fits) "
+        "or TPE (Bergstra et al. 2011); both from optuna, seeded.",
+    )
+    startup_trials: int = Field(
+        12, ge=1, description="Random candidates before the optimiser starts."
+    )
     refine_share: float = Field(
         0.25,
         ge=0,

@@ -6,15 +6,21 @@ random numbers), administers the codebook's questionnaire to the virtual panel,
 and analyses the answers with the survey module exactly as a real file
 (:func:`survey.analyze.run_analysis`). The distance to the observed statistics is
 
-    D(θ) = Σ_k w_k · (s̄_k(θ) − o_k)² / (se_o,k² + se_s,k² / R),
+    D(θ) = Σ_k w_k · (s̄_k(θ) − o_k)² / (max(se_o,k², v_k) + v_k / R),
 
-the observed statistics' own sampling error plus the simulated ones' (averaged over
-R replications). optuna's TPE sampler, seeded, proposes candidates in batches of a
+where se_o,k is the observed statistic's standard error and v_k the variance of one
+simulated replication's statistic (respondent sampling, and with R ≥ 2 replications
+also the run-to-run variation of the model): the observed survey is one realisation
+of the process too, as in the method of simulated moments (McFadden 1989). A seeded
+optuna sampler (CMA-ES by default, or TPE) proposes candidates in batches of a
 fixed size, so the result does not depend on the number of workers.
 
 Uncertainty: with independent normal errors D is −2 log L up to a constant, so the
-candidates with D ≤ D_min + χ²_p(0.95) (p free parameters) form a likelihood-ratio
-95% confidence set; each parameter's interval is its range over that set. When the
+parameters with D ≤ D_min + χ²_p(0.95) (p free parameters; the threshold scaled by
+the overdispersion D_min/(m − p) when that exceeds 1) form a likelihood-ratio 95%
+confidence set. Each parameter's interval covers both the set's range over the
+candidates evaluated and the projection of the ellipsoid of a quadratic fit of D
+(which charts the set beyond the candidates the optimiser happened to try). When the
 set holds fewer than 3 candidates the best 10% of candidates are used instead and
 the result says so.
 
@@ -139,10 +145,15 @@ def survey_targets(table: SurveyTable, codebook: Codebook) -> dict[str, Any]:
     """
     cleaned = clean_survey(table, codebook)
     roles, scores = codebook.roles, cleaned.scores
-    correlation = regression = nps = None
+    link = nps = None
     if roles.satisfaction and roles.loyalty:
-        correlation = correlations(scores, [roles.satisfaction, roles.loyalty])
-        regression = driver_regression(scores, roles.loyalty, [roles.satisfaction])
+        sat, loyalty = roles.satisfaction, roles.loyalty
+        simple = driver_regression(scores, loyalty, [sat])["b"]
+        link = (
+            correlations(scores, [sat, loyalty])
+            .rename(columns={"x": "satisfaction", "y": "loyalty"})
+            .assign(slope=simple.iloc[1], intercept=simple.iloc[0])
+        )
     if codebook.nps:
         cut = codebook.nps
         nps = net_promoter_score(cleaned.items, cut.item, cut.promoters_min, cut.detractors_max)
@@ -151,8 +162,7 @@ def survey_targets(table: SurveyTable, codebook: Codebook) -> dict[str, Any]:
         cleaned.segments,
         source=table.source,
         scale=(codebook.scale.min, codebook.scale.max),
-        correlation=correlation,
-        regression=regression,
+        satisfaction_loyalty=link,
         nps=nps,
     )
 
@@ -242,6 +252,7 @@ class CalibrationResult:
     fitted: dict[str, tuple[float, float]]
     ranges: dict[str, tuple[float, float]]
     approximate_set: bool = False
+    quadratic: dict[str, tuple[float, float]] | None = None
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -256,17 +267,24 @@ class CalibrationResult:
         -------
         pandas.DataFrame
             ``parameter``, ``estimate`` (best candidate), ``ci_low``, ``ci_high``
-            (range over the confidence set), ``bound_low``, ``bound_high``.
+            (the union of the confidence set's range over the candidates and the
+            projection of the quadratic approximation's ellipsoid, see
+            :func:`quadratic_intervals`), ``bound_low``, ``bound_high``.
         """
         in_set = self.trials[self.trials["in_confidence_set"]]
         rows = []
         for path, bounds in self.config.free.items():
+            estimate = float(self.best[path])
+            low, high = float(in_set[path].min()), float(in_set[path].max())
+            if self.quadratic is not None:
+                low = min(low, self.quadratic[path][0])
+                high = max(high, self.quadratic[path][1])
             rows.append(
                 {
                     "parameter": path,
-                    "estimate": float(self.best[path]),
-                    "ci_low": float(in_set[path].min()),
-                    "ci_high": float(in_set[path].max()),
+                    "estimate": estimate,
+                    "ci_low": min(low, estimate),
+                    "ci_high": max(high, estimate),
                     "bound_low": bounds.low,
                     "bound_high": bounds.high,
                 }
@@ -356,7 +374,10 @@ def _distance(
         if not math.isfinite(value):
             total += w * MISSING_PENALTY
             continue
-        scale = s.se**2 + (se_sim**2 if math.isfinite(se_sim) else 0.0) / replications
+        spread = se_sim**2 if math.isfinite(se_sim) else 0.0
+        # the observed survey is one realisation too: its error is at least the model's
+        # own spread of a single replication (method of simulated moments)
+        scale = max(s.se**2, spread) + spread / replications
         total += w * (value - s.value) ** 2 / scale
     return total
 
@@ -378,6 +399,36 @@ def _average(results: list[dict[str, tuple[float, float]]]) -> dict[str, tuple[f
     return out
 
 
+def make_sampler(config: CalibrationConfig) -> optuna.samplers.BaseSampler:
+    """The seeded optuna sampler the budget asks for.
+
+    CMA-ES starts after ``startup_trials`` random candidates (optuna's defaults for
+    its start and step); its population is the batch.
+
+    Examples
+    --------
+    >>> from experiments.calibration.config import parse_calibration_config
+    >>> cfg = parse_calibration_config({"name": "x", "survey": {"codebook": "ecsi"},
+    ...     "free": {"loyalty.curve_midpoint": {"low": 0.5, "high": 0.9}}})
+    >>> type(make_sampler(cfg)).__name__
+    'CmaEsSampler'
+    """
+    budget = config.budget
+    warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
+    startup = optuna.samplers.RandomSampler(seed=budget.seed)
+    if budget.sampler == "tpe":
+        return optuna.samplers.TPESampler(
+            seed=budget.seed, n_startup_trials=budget.startup_trials, multivariate=True
+        )
+    return optuna.samplers.CmaEsSampler(
+        seed=budget.seed,
+        n_startup_trials=budget.startup_trials,
+        independent_sampler=startup,
+        warn_independent_sampling=False,
+        popsize=max(budget.batch, 4),
+    )
+
+
 def dispersion(d_min: float, n_statistics: int, n_parameters: int) -> float:
     """Overdispersion factor φ = max(1, D_min / (m − p)), as for a Pearson χ².
 
@@ -392,6 +443,56 @@ def dispersion(d_min: float, n_statistics: int, n_parameters: int) -> float:
     """
     dof = max(n_statistics - n_parameters, 1)
     return max(1.0, d_min / dof)
+
+
+def quadratic_intervals(
+    trials: pd.DataFrame, bounds: dict[str, tuple[float, float]], threshold: float
+) -> dict[str, tuple[float, float]] | None:
+    """Likelihood-ratio intervals from a quadratic fit of the distance surface.
+
+    D is fitted as a full quadratic in the parameters (scaled to [0, 1] by their
+    bounds) over the best candidates (three per coefficient, at least 30), so
+    D ≈ D₀ + (x − x*)ᵀA(x − x*). The set {D − D₀ ≤ threshold} is an ellipsoid
+    whose projection on parameter j is x*_j ± √(threshold · (A⁻¹)_jj); intervals
+    are clipped to the bounds. None when A is not positive definite (the surface
+    is not bowl-shaped around the optimum, e.g. a parameter without effect).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.uniform(0, 1, size=(200, 2))
+    >>> d = 100 * (x[:, 0] - 0.5) ** 2 + 400 * (x[:, 1] - 0.3) ** 2
+    >>> t = pd.DataFrame({"a": x[:, 0], "b": x[:, 1], "distance": d})
+    >>> iv = quadratic_intervals(t, {"a": (0, 1), "b": (0, 1)}, 4.0)
+    >>> [round(v, 3) for v in iv["a"] + iv["b"]]
+    [0.3, 0.7, 0.2, 0.4]
+    """
+    names = list(bounds)
+    p = len(names)
+    n_coef = 1 + p + p * (p + 1) // 2
+    best = trials.nsmallest(max(3 * n_coef, 30), "distance")
+    if len(best) < n_coef + 2:
+        return None
+    low = np.array([bounds[n][0] for n in names])
+    width = np.array([bounds[n][1] - bounds[n][0] for n in names])
+    x = (best[names].to_numpy() - low) / width
+    pairs = [(i, j) for i in range(p) for j in range(i, p)]
+    design = np.column_stack([np.ones(len(x)), x, *[x[:, i] * x[:, j] for i, j in pairs]])
+    coef, *_ = np.linalg.lstsq(design, best["distance"].to_numpy(), rcond=None)
+    a = np.zeros((p, p))
+    for (i, j), c in zip(pairs, coef[1 + p :], strict=True):
+        a[i, j] = a[j, i] = c if i == j else c / 2
+    if np.any(np.linalg.eigvalsh(a) <= 0):
+        return None
+    inverse = np.linalg.inv(a)
+    centre = -0.5 * inverse @ coef[1 : 1 + p]
+    half = np.sqrt(threshold * np.diag(inverse))
+    out = {}
+    for k, name in enumerate(names):
+        lo = low[k] + width[k] * max(centre[k] - half[k], 0.0)
+        hi = low[k] + width[k] * min(centre[k] + half[k], 1.0)
+        out[name] = (float(lo), float(hi))
+    return out
 
 
 def _confidence_set(distance: pd.Series, threshold: float) -> tuple[pd.Series, bool]:
@@ -465,9 +566,7 @@ def calibrate(
 
     warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    sampler = optuna.samplers.TPESampler(
-        seed=budget.seed, n_startup_trials=budget.startup_trials, multivariate=True
-    )
+    sampler = make_sampler(config)
     study = optuna.create_study(direction="minimize", sampler=sampler)
     rows: list[dict[str, Any]] = []
     simulated: dict[int, dict[str, tuple[float, float]]] = {}
@@ -543,4 +642,13 @@ def calibrate(
     unanswered = sorted(set(codebook.constructs) - set(mapping))
     if unanswered:
         notes.append(f"Constructs the model does not carry, not fitted: {unanswered}.")
-    return CalibrationResult(config, observed, trials, simulated[best], ranges, approximate, notes)
+    bounds = {path: (b.low, b.high) for path, b in config.free.items()}
+    quadratic = quadratic_intervals(trials, bounds, phi * threshold)
+    if quadratic is None:
+        notes.append(
+            "The distance surface is not bowl-shaped around the optimum (some "
+            "parameter barely matters): intervals are the confidence set's range."
+        )
+    return CalibrationResult(
+        config, observed, trials, simulated[best], ranges, approximate, quadratic, notes
+    )
