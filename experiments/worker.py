@@ -51,10 +51,8 @@ class RunOutput:
 
 
 def _tag(frame: pd.DataFrame, spec: RunSpec) -> pd.DataFrame:
-    tags = pd.DataFrame(
-        {"strategy": spec.strategy, "scenario": spec.scenario, "replication": spec.replication},
-        index=frame.index,
-    )
+    values = (spec.strategy, spec.scenario, spec.replication)
+    tags = pd.DataFrame(dict(zip(RUN_COLUMNS, values, strict=True)), index=frame.index)
     return pd.concat([tags, frame], axis=1)
 
 

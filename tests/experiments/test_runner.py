@@ -136,3 +136,14 @@ def test_sweep_points_run_as_scenarios_but_stay_out_of_the_ranking(tiny, tmp_pat
     assert set(pd.read_csv(tmp_path / "comparison.csv")["scenario"]) == {
         "base", "sweep_0000", "sweep_0001"
     }  # fmt: skip
+
+
+def test_csv_copies_are_written_on_request(tiny, tmp_path):
+    tiny.update(replications=1, outputs={"csv": True, "plots": False})
+    run_experiment(ExperimentConfig.model_validate(tiny), tmp_path, progress=False)
+    for name in ("summary", "timeseries", "cohorts"):
+        pd.testing.assert_frame_equal(
+            pd.read_csv(tmp_path / f"{name}.csv"),
+            pd.read_parquet(tmp_path / f"{name}.parquet"),
+            check_dtype=False,
+        )
