@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from experiments.errors import ConfigError
 from experiments.overrides import apply_overrides, get_path, parse_assignment, set_path
@@ -43,3 +45,14 @@ def test_nested_overrides_reach_list_items_like_dotted_ones():
     dotted = apply_overrides(tree, {"platforms.0.price_index": 0.7})
     assert nested == dotted
     assert apply_overrides(tree, {"platforms": {}}) == tree
+
+
+keys = st.text(alphabet="abcdefgh_", min_size=1, max_size=6)
+
+
+@given(path=st.lists(keys, min_size=1, max_size=4), value=st.integers() | st.text(max_size=5))
+def test_a_value_set_at_a_path_is_read_back(path, value):
+    tree: dict = {"other": 1}
+    set_path(tree, ".".join(path), value)
+    assert get_path(tree, ".".join(path)) == value
+    assert tree["other"] == 1  # "other" cannot be drawn from the alphabet

@@ -1,4 +1,6 @@
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from experiments.seeds import replication_seed, seed_record
 
@@ -11,3 +13,10 @@ def test_replication_seed_equals_spawning_from_the_master_seed():
 
 def test_seed_record_lists_entropy_and_spawn_keys():
     assert seed_record(9, 3) == {"entropy": 9, "spawn_keys": [[0], [1], [2]]}
+
+
+@given(master=st.integers(min_value=0, max_value=2**64), replications=st.integers(1, 20))
+def test_replication_seeds_match_spawn_for_any_master_seed(master, replications):
+    spawned = np.random.SeedSequence(master).spawn(replications)
+    r = replications - 1
+    assert (replication_seed(master, r).generate_state(2) == spawned[r].generate_state(2)).all()
