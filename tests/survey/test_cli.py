@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from experiments.cli import main
-from survey.datasets import example_paths
+from survey.datasets import EXAMPLES, example_paths
 
 
 def _run(capsys, *args):
@@ -30,9 +30,10 @@ def _one_line_error(status, err, *fragments):
     assert "Traceback" not in err
 
 
-def test_example_runs_and_prints_a_summary(capsys, tmp_path):
+@pytest.mark.parametrize("example", sorted(EXAMPLES))
+def test_every_example_runs_and_prints_a_summary(capsys, tmp_path, example):
     status, out, err = _run(
-        capsys, "--example", "ecsi", "--out", tmp_path, "--bootstrap", "20", "--no-plots"
+        capsys, "--example", example, "--out", tmp_path, "--bootstrap", "20", "--no-plots"
     )
     assert status == 0, err
     assert "read 250 rows" in out and str(tmp_path) in out
