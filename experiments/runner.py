@@ -93,21 +93,24 @@ def run_experiment(
     store.write_manifest(manifest)
     finished = store.finished_keys()
     todo = [run for run in runs if run.key not in finished]
-    owned = (
-        make_executor(config.execution) if executor is None else contextlib.nullcontext(executor)
-    )
-    bar = tqdm(
-        total=len(runs),
-        initial=len(runs) - len(todo),
-        unit="run",
-        desc=config.name,
-        file=sys.stderr,
-        disable=not progress,
-    )
-    with owned as pool, bar:
-        for output in pool.map_unordered(execute_run, todo):
-            store.write_run(output)
-            bar.update()
+    if todo:  # (a finished experiment resumed starts no workers)
+        owned = (
+            make_executor(config.execution)
+            if executor is None
+            else contextlib.nullcontext(executor)
+        )
+        bar = tqdm(
+            total=len(runs),
+            initial=len(runs) - len(todo),
+            unit="run",
+            desc=config.name,
+            file=sys.stderr,
+            disable=not progress,
+        )
+        with owned as pool, bar:
+            for output in pool.map_unordered(execute_run, todo):
+                store.write_run(output)
+                bar.update()
     tables = store.merge_runs([run.key for run in runs])
     store.write_tables(tables, csv=config.outputs.csv)
     results = ExperimentResults(**tables, manifest=manifest)
