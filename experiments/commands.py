@@ -142,10 +142,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Run an experiment config and compare every strategy arm with the baseline.",
     )
     _add_config_arguments(run)
-    run.add_argument("--out", type=Path, help="output folder (default: results/<name>/)")
-    run.add_argument("--workers", type=int, help="worker processes (default: from the config)")
+    run.add_argument(
+        "--out", type=Path, metavar="DIR", help="output folder (default: results/<name>/)"
+    )
+    run.add_argument(
+        "--workers", type=int, metavar="N", help="worker processes (default: from the config)"
+    )
     run.add_argument("--backend", choices=["local", "dask"], help="local processes or Dask")
-    run.add_argument("--scheduler", help="Dask scheduler address (default: a local cluster)")
+    run.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="join a running Dask scheduler, e.g. tcp://10.0.0.5:8786 "
+        "(default with --backend dask: a local cluster for the run)",
+    )
     run.add_argument("--resume", action="store_true", help="skip runs already in the folder")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.set_defaults(func=_run)
@@ -163,5 +172,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="redraw the plots of a finished experiment",
         description="Redraw the plots from the results saved in a folder.",
     )
-    plot.add_argument("folder", type=Path, help="the experiment's output folder")
+    plot.add_argument("folder", type=Path, metavar="DIR", help="the experiment's output folder")
     plot.set_defaults(func=_plot)
