@@ -9,6 +9,7 @@ numbers for CSV and XLSX (1-based, header rows counted) and case numbers for SPS
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
@@ -68,10 +69,18 @@ def _read_csv(path: Path) -> pd.DataFrame:
     text = _decode(path)
     if not text.strip():
         raise DataError(f"{path}: the file is empty")
+    header = text.partition("\n")[0]
     try:
-        return pd.read_csv(StringIO(text), sep=_delimiter(text.partition("\n")[0]))
-    except pd.errors.ParserError as err:
-        raise DataError(f"{path}: not a valid CSV file ({err})") from None
+        # index_col=False and the warning as an error: a row with more fields than the
+        # header is refused, never silently taken as an index or cut short
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(StringIO(text), sep=_delimiter(header), index_col=False)
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as err:
+        raise DataError(
+            f"{path}: not a valid CSV file, rows must have as many fields as the header "
+            f"({' '.join(str(err).split())})"
+        ) from None
 
 
 def _open_workbook(path: Path) -> pd.ExcelFile:

@@ -148,3 +148,11 @@ def test_output_folder_that_is_a_file(capsys, tmp_path):
     out.write_text("")
     status, _, err = _run(capsys, "--example", "ecsi", "--out", out, "--no-plots")
     _one_line_error(status, err, "taken", "cannot create the output folder")
+
+
+@pytest.mark.parametrize("content", ["IMAG1,IMAG2\n1,2,3,4\n", "IMAG1,IMAG2\n1,2\n3,4,5\n"])
+def test_row_with_more_fields_than_the_header(capsys, tmp_path, content):
+    data = tmp_path / "ragged.csv"
+    data.write_text(content)
+    status, _, err = _run(capsys, data, "--codebook", _codebook(tmp_path), "--out", tmp_path)
+    _one_line_error(status, err, "ragged.csv", "as many fields as the header")
