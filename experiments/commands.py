@@ -105,7 +105,7 @@ def _run(args: argparse.Namespace) -> int:
         f"execution.{name}={json.dumps(value)}"
         for name, value in (
             ("workers", args.workers),
-            ("backend", args.backend),
+            ("backend", args.backend or ("dask" if args.scheduler else None)),
             ("scheduler", args.scheduler),
         )
         if value is not None

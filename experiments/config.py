@@ -90,6 +90,12 @@ class Execution(Spec):
         None, description="Dask: address of a running scheduler (default: a local cluster)."
     )
 
+    @model_validator(mode="after")
+    def _scheduler_needs_dask(self) -> Execution:
+        if self.scheduler is not None and self.backend != "dask":
+            raise ValueError("execution.scheduler is a Dask address: set backend: dask")
+        return self
+
 
 class ExperimentConfig(Spec):
     """Strategies x scenarios x replications on a base model.

@@ -112,3 +112,11 @@ def test_fingerprint_ignores_execution_but_not_the_model(tiny):
     assert parse_config({**tiny, "execution": {"workers": 3}}).fingerprint() == base.fingerprint()
     tiny["model"]["population"]["size"] = 401
     assert parse_config(tiny).fingerprint() != base.fingerprint()
+
+
+def test_scheduler_needs_the_dask_backend(tiny):
+    tiny["execution"] = {"scheduler": "tcp://127.0.0.1:8786"}
+    with pytest.raises(ConfigError, match="set backend: dask"):
+        parse_config(tiny, "c.yaml")
+    tiny["execution"]["backend"] = "dask"
+    assert parse_config(tiny).execution.scheduler == "tcp://127.0.0.1:8786"
