@@ -232,6 +232,12 @@ def clean_survey(table: SurveyTable, codebook: Codebook) -> CleanedSurvey:
     item_columns = _item_columns(table, codebook)
     for column in codebook.identifying:
         _find_column(table, column, None, "identifying")
+        named_by = [item for item, found in item_columns.items() if found == column]
+        if named_by:
+            raise DataError(
+                f"{source}: header pattern of item(s) {named_by} matches the identifying "
+                f"column {column!r}; identifying columns are never analysed"
+            )
         log.column(column, "identifying column removed", "declared identifying in the codebook")
     extra = {
         "segments": codebook.segments,

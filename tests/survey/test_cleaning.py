@@ -149,3 +149,16 @@ def test_labels_match_regardless_of_case_and_spacing():
     cleaned = clean_survey(_table(answers), codebook)
     assert cleaned.items["s1"].tolist()[:2] == [5, 1]
     assert cleaned.log.empty
+
+
+def test_header_pattern_reaching_an_identifying_column_is_refused():
+    answers = _answers().assign(phone=["13800000000"] * 6)
+    codebook = parse_codebook(
+        {
+            "scale": {"min": 1, "max": 5},
+            "constructs": {"Sat": {"items": ["s1", {"name": "s9", "header": "^ph"}]}},
+            "identifying": ["phone"],
+        }
+    )
+    with pytest.raises(DataError, match=r"\['s9'\] matches the identifying column 'phone'"):
+        clean_survey(_table(answers), codebook)
