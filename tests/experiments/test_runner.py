@@ -5,9 +5,10 @@ import pandas as pd
 import pytest
 from distributed import LocalCluster
 
+from experiments.cli import main
 from experiments.config import ExperimentConfig
 from experiments.errors import RunError
-from experiments.executors import DaskExecutor, Executor, LocalExecutor
+from experiments.executors import Executor, LocalExecutor
 from experiments.runner import run_experiment
 
 
@@ -41,15 +42,19 @@ def test_results_do_not_depend_on_worker_count(tiny, tmp_path):
     assert len(one.summary) == 2 * 2 * 3
 
 
-def test_results_do_not_depend_on_backend(tiny, tmp_path):
+def test_results_do_not_depend_on_backend(tiny, tiny_config, tmp_path):
     config = ExperimentConfig.model_validate(tiny)
     run_experiment(config, tmp_path / "local", progress=False, executor=LocalExecutor(1))
     with LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
-        with DaskExecutor(scheduler=cluster.scheduler_address) as executor:
-            run_experiment(config, tmp_path / "dask", progress=False, executor=executor)
+        out = tmp_path / "dask"
+        args = ["run", str(tiny_config), "--out", str(out), "--no-progress"]
+        assert main([*args, "--scheduler", cluster.scheduler_address]) == 0
     pd.testing.assert_frame_equal(_summary(tmp_path / "local"), _summary(tmp_path / "dask"))
+    assert (
+        json.loads((out / "manifest.json").read_text())["config"]["execution"]["backend"] == "dask"
+    )
 
 
 def test_killed_experiment_resumes_to_exactly_the_uninterrupted_runs(tiny, tmp_path):
