@@ -165,6 +165,12 @@ class ExperimentResults:
     def save_plots(self, folder: str | Path) -> list[Path]:
         """Draw every plot for the named scenarios as PNG and SVG.
 
+        ``frontier``, ``uplift_<metric>`` (profit, retention_90, active_end) and, per
+        named scenario, ``active_<s>``, ``active_uplift_<s>``, ``retention_<s>``,
+        ``segments_<metric>_<s>``. Plots that compare arms are left out when there is
+        only the baseline, metrics that are NaN everywhere (90-day retention of a
+        shorter run) and the cohort plot before the first monthly cohort has closed.
+
         Parameters
         ----------
         folder : str or Path
@@ -179,8 +185,10 @@ class ExperimentResults:
         folder.mkdir(parents=True, exist_ok=True)
         compared = self.summary["strategy"].nunique() > 1
         measured = [m for m in ("profit", "retention_90", "active_end") if self._has(m)]
-        jobs: list[tuple[str, str, dict[str, Any]]] = [("frontier", "frontier", {})]
-        jobs += [(f"uplift_{m}", "uplift", {"metric": m}) for m in measured if compared]
+        jobs: list[tuple[str, str, dict[str, Any]]] = []
+        if compared:  # arms besides the baseline
+            jobs.append(("frontier", "frontier", {}))
+            jobs += [(f"uplift_{m}", "uplift", {"metric": m}) for m in measured]
         for scenario in self.scenarios:
             jobs.append((f"active_{scenario}", "active", {"scenario": scenario}))
             if compared:
