@@ -120,3 +120,11 @@ def test_scheduler_needs_the_dask_backend(tiny):
         parse_config(tiny, "c.yaml")
     tiny["execution"]["backend"] = "dask"
     assert parse_config(tiny).execution.scheduler == "tcp://127.0.0.1:8786"
+
+
+def test_a_key_given_twice_is_an_error_with_its_line(write_config):
+    path = write_config("name: x\nhorizon: 30\nscenarios: {}\nhorizon: 60\n")
+    with pytest.raises(
+        ConfigError, match=r"line 4, column 1: invalid YAML: key 'horizon' is given twice"
+    ):
+        load_config(path)
