@@ -135,10 +135,17 @@ def _normalise_label(text: str) -> str:
 
 
 def _to_codes(
-    raw: pd.Series, item: str, codebook: Codebook, missing: list[float], log: _Log, source: str
+    raw: pd.Series,
+    item: str,
+    construct: str,
+    codebook: Codebook,
+    missing: list[float],
+    log: _Log,
+    source: str,
 ) -> pd.Series:
     text_missing = {_normalise_label(str(code)) for code in codebook.missing_codes}
-    labels = {_normalise_label(label): code for label, code in codebook.labels.items()}
+    declared = codebook.labels_of(construct)
+    labels = {_normalise_label(label): code for label, code in declared.items()}
     if is_numeric_dtype(raw):
         values = raw.astype(float)
     else:
@@ -162,10 +169,11 @@ def _to_codes(
         unmapped = values.isna() & text.notna()
         if unmapped.any():
             row = unmapped.idxmax()
-            if not codebook.labels:
+            if not declared:
+                scale = codebook.scale_of(construct)
                 raise DataError(
                     f"{source}: column {item!r} row {row}: text {raw[row]!r} in a numeric item; "
-                    f"allowed: numbers {codebook.scale.min:g}–{codebook.scale.max:g} "
+                    f"allowed: numbers {scale.min:g}–{scale.max:g} "
                     "(or declare labels: in the codebook)"
                 )
             log.cells(
@@ -173,7 +181,7 @@ def _to_codes(
                 item,
                 raw[unmapped],
                 "unmapped label",
-                f"not a number nor a codebook label; allowed: {list(codebook.labels)}",
+                f"not a number nor a codebook label; allowed: {list(declared)}",
             )
     numeric_missing = [
         *pd.to_numeric(pd.Series(codebook.missing_codes, dtype=object), errors="coerce").dropna(),
@@ -250,10 +258,11 @@ def clean_survey(table: SurveyTable, codebook: Codebook) -> CleanedSurvey:
             _find_column(table, column, None, field)
 
     items = pd.DataFrame(index=data.index)
-    for item, column in item_columns.items():
-        items[item] = _to_codes(
-            data[column], item, codebook, table.user_missing.get(column, []), log, source
-        )
+    for cname in codebook.constructs:
+        for item in codebook.items_of(cname):
+            column = item_columns[item]
+            missing = table.user_missing.get(column, [])
+            items[item] = _to_codes(data[column], item, cname, codebook, missing, log, source)
     for cname in codebook.constructs:
         scale = codebook.scale_of(cname)
         for item in codebook.items_of(cname):

@@ -9,6 +9,7 @@ are refused, errors name the field and the allowed values). Every field::
         items: [SAT1, SAT2, {name: SAT3, header: "^3、"}]
         reverse: [SAT2]                # stored as min + max - x, recoded before scoring
         scale: {min: 0, max: 10}       # this construct's own scale (optional)
+        labels: {Very likely: 10, Not at all likely: 0}  # its own labels (optional)
         min_valid: 2                   # fewer valid answers -> missing score
         reliability: true              # default: true when the construct has 2+ items
       Loyalty: {items: [LOY1, LOY2, LOY3]}
@@ -88,6 +89,7 @@ class Construct(_Strict):
     scale: Scale | None = None
     min_valid: int | None = Field(default=None, ge=1)
     reliability: bool | None = None
+    labels: dict[str, float] = {}
 
     @property
     def item_names(self) -> list[str]:
@@ -253,6 +255,10 @@ class Codebook(_Strict):
     def scale_of(self, construct: str) -> Scale:
         """Answer scale of one construct (its own, else the codebook's)."""
         return self.constructs[construct].scale or self.scale
+
+    def labels_of(self, construct: str) -> dict[str, float]:
+        """Text label → code map of one construct (its own, else the codebook's)."""
+        return self.constructs[construct].labels or self.labels
 
     def min_valid_of(self, construct: str) -> int:
         """Minimum number of valid answers for a construct score."""

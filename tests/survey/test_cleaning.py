@@ -162,3 +162,21 @@ def test_header_pattern_reaching_an_identifying_column_is_refused():
     )
     with pytest.raises(DataError, match=r"\['s9'\] matches the identifying column 'phone'"):
         clean_survey(_table(answers), codebook)
+
+
+def test_a_construct_can_have_its_own_labels():
+    # "一般" is 3 on the satisfaction scale but 2 on the loyalty items' own labels.
+    answers = _answers().astype(object)
+    answers.loc[0, "s1"], answers.loc[0, "l1"] = "一般", "一般"
+    codebook = parse_codebook(
+        {
+            "scale": {"min": 1, "max": 5},
+            "labels": {"一般": 3},
+            "constructs": {
+                "Sat": {"items": ["s1", "s2", "s3"]},
+                "Loy": {"items": ["l1", "l2"], "labels": {"一般": 2}},
+            },
+        }
+    )
+    cleaned = clean_survey(_table(answers), codebook)
+    assert (cleaned.items.loc[2, "s1"], cleaned.items.loc[2, "l1"]) == (3, 2)
