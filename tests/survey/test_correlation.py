@@ -37,3 +37,8 @@ def test_too_few_pairs_named(ecsi):
     sparse = ecsi.head(3)
     with pytest.raises(DataError, match="'CUSA1' and 'CUSL1'"):
         correlations(sparse, ["CUSA1", "CUSL1"])
+
+
+def test_data_that_is_not_a_dataframe_is_a_type_error(ecsi):
+    with pytest.raises(TypeError, match="pandas DataFrame, not ndarray"):
+        correlations(ecsi.to_numpy(), ["CUSA1", "CUSL1"])
