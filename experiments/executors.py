@@ -52,9 +52,19 @@ class LocalExecutor(Executor):
 
     def __init__(self, workers: int = 1) -> None:
         self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __exit__(self, *exc: object) -> None:
+        """Shut the worker processes down."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
     def map_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """Yield ``fn(item)`` for every item, in the order they finish.
+
+        The worker processes start on the first call and serve every later call
+        until the executor is closed (calibration maps one batch at a time).
 
         Examples
         --------
@@ -65,16 +75,17 @@ class LocalExecutor(Executor):
         if self.workers == 1:
             yield from map(fn, items)
             return
-        with ProcessPoolExecutor(max_workers=self.workers) as pool:
-            pending: set[Future[R]] = {pool.submit(fn, item) for item in items}
-            try:
-                while pending:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        yield future.result()
-            finally:
-                for future in pending:
-                    future.cancel()
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+        pending: set[Future[R]] = {self._pool.submit(fn, item) for item in items}
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 class DaskExecutor(Executor):
