@@ -36,13 +36,12 @@ def plot_fit(fit_table: pd.DataFrame, ax: Axes | None = None) -> Axes:
         ax = _axes(ax, (7, 0.45 * len(fit_table) + 1.5))
         y = np.arange(len(fit_table))[::-1]
         colors = np.where(fit_table["within_ci"], "#2a7ab0", "#c8553d")
-        ax.axvspan(-1.96, 1.96, color="#dde8f0", zorder=0, label="observed 95% CI")
+        ax.axvspan(-1.96, 1.96, color="#dde8f0", zorder=0)
         ax.axvline(0, color="#555", lw=0.8)
         ax.scatter(fit_table["z"].clip(-12, 12), y, c=colors, zorder=3)
         ax.set_yticks(y, fit_table["target"])
         ax.set_xlabel("(fitted − observed) / standard error of the observed value")
-        ax.set_title("Fitted vs observed survey statistics (clipped at ±12)")
-        ax.legend(loc="lower right")
+        ax.set_title("Fitted vs observed (shaded: observed 95% CI; red: outside; clipped at ±12)")
     return ax
 
 
