@@ -157,8 +157,7 @@ class ExperimentConfig(Spec):
         arms = {BASELINE: [], **self.strategies}
         if self.every_strategy:
             for kind, cls in REGISTRY.items():
-                arms.setdefault(kind, [cls()])
-            arms[BASELINE] = []
+                arms.setdefault(kind, [] if kind == BASELINE else [cls()])
         self.strategies = arms
         return self
 
