@@ -23,7 +23,7 @@ from survey.export import write_csv, write_workbook
 from survey.io import SurveyTable, read_survey
 from survey.mediation import mediation
 from survey.nps import net_promoter_score
-from survey.pls import PLSResult, pls_sem
+from survey.pls import PLSResult, pls_bootstrap, pls_sem
 from survey.regression import driver_regression
 from survey.reliability import composite_loadings, item_rest_correlation, reliability_table
 from survey.report import write_report
@@ -212,7 +212,8 @@ def run_analysis(
     codebook : Codebook
         The validated codebook.
     n_boot : int, default 1000
-        Bootstrap resamples of the mediation analysis; 0 skips mediation.
+        Bootstrap resamples of the mediation analysis and of the PLS model; 0 skips
+        both.
     seed : int, default 42
         Seed of the bootstrap.
 
@@ -260,6 +261,11 @@ def run_analysis(
         tables.update(
             pls_paths=pls.paths, pls_outer=pls.outer, pls_r2=pls.r2, pls_effects=pls.effects
         )
+        if n_boot > 1:
+            notes.append(f"PLS bootstrap: {n_boot} resamples, seed {seed}, percentile CIs.")
+            tables["pls_bootstrap"] = pls_bootstrap(
+                cleaned.items, blocks, paths, n_boot=n_boot, seed=seed
+            )
     targets = calibration_targets(
         cleaned.scores,
         cleaned.segments,
@@ -279,6 +285,15 @@ def run_analysis(
         targets=targets,
         notes=notes,
     )
+
+
+def _output_folder(out_dir: str | Path) -> Path:
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise DataError(f"{out}: cannot create the output folder ({err.strerror})") from None
+    return out
 
 
 def write_outputs(analysis: SurveyAnalysis, out_dir: str | Path, plots: bool = True) -> Path:
@@ -309,11 +324,7 @@ def write_outputs(analysis: SurveyAnalysis, out_dir: str | Path, plots: bool = T
     >>> sorted(p.name for p in out.iterdir())[:3]
     ['cleaning_log.csv', 'reliability.csv', 'report.html']
     """
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise DataError(f"{out}: cannot create the output folder ({err.strerror})") from None
+    out = _output_folder(out_dir)
     empty = pd.DataFrame()
     write_csv(analysis.tables.get("reliability", empty), out / "reliability.csv")
     write_csv(analysis.tables.get("validity", empty), out / "validity.csv")
@@ -349,7 +360,7 @@ def analyze_survey(
     sheet : str or int, optional
         XLSX sheet (default: the first).
     n_boot : int, default 1000
-        Bootstrap resamples for mediation; 0 skips it.
+        Bootstrap resamples for mediation and the PLS model; 0 skips both.
     seed : int, default 42
         Bootstrap seed.
     plots : bool, default True
@@ -376,6 +387,7 @@ def analyze_survey(
     0.6811
     """
     book = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+    _output_folder(out_dir)  # fail before the analysis, not after
     table = read_survey(data, sheet=sheet, header_rows=book.header_rows)
     analysis = run_analysis(table, book, n_boot=n_boot, seed=seed)
     write_outputs(analysis, out_dir, plots=plots)

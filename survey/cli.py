@@ -48,7 +48,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--bootstrap",
         type=int,
         default=1000,
-        help="bootstrap resamples for mediation, 0 to skip (default 1000)",
+        help="bootstrap resamples for mediation and the PLS model, 0 to skip "
+        "(default 1000; fewer for very large files)",
     )
     analyze.add_argument("--seed", type=int, default=42, help="bootstrap seed (default 42)")
     analyze.add_argument("--no-plots", action="store_true", help="skip the plots")

@@ -89,6 +89,74 @@ def _ols(y: np.ndarray, x: np.ndarray) -> np.ndarray:
     return np.linalg.lstsq(x, y, rcond=None)[0]
 
 
+def _model_data(
+    data: pd.DataFrame, constructs: Mapping[str, Sequence[str]]
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Complete cases of all model items, and each block as an array."""
+    items = [item for block in constructs.values() for item in block]
+    complete = data[items].dropna()
+    if len(complete) < 3:
+        raise DataError(
+            f"need at least 3 respondents answering all model items, got {len(complete)}"
+        )
+    constant = [item for item in items if complete[item].std() == 0]
+    if constant:
+        raise DataError(f"item(s) {constant} have no variance; the model is undefined")
+    return complete, {
+        name: complete[list(block)].to_numpy(float) for name, block in constructs.items()
+    }
+
+
+def _outer_weights(
+    blocks: dict[str, np.ndarray],
+    order: list[str],
+    paths: Mapping[str, Sequence[str]],
+    tol: float,
+    max_iter: int,
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], int]:
+    """Lohmöller's iteration on standardised blocks: weights, scores, iterations."""
+    n = len(next(iter(blocks.values())))
+    successors = {name: [t for t, sources in paths.items() if name in sources] for name in order}
+
+    def scores_from(weights: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return {name: _standardise(blocks[name] @ weights[name]) for name in order}
+
+    weights = {name: np.ones(blocks[name].shape[1]) for name in order}
+    for iteration in range(1, max_iter + 1):
+        scores = scores_from(weights)
+        updated = {}
+        for name in order:
+            proxy = np.zeros(n)
+            sources = list(paths.get(name, []))
+            if sources:
+                predictors = np.column_stack([scores[s] for s in sources])
+                proxy += predictors @ _ols(scores[name], predictors)
+            for target in successors[name]:
+                proxy += np.corrcoef(scores[name], scores[target])[0, 1] * scores[target]
+            weight = blocks[name].T @ proxy / (n - 1)
+            updated[name] = weight / np.std(blocks[name] @ weight, ddof=1)
+        change = max(np.max(np.abs(updated[k] - weights[k])) for k in order)
+        weights = updated
+        if change < tol:
+            return weights, scores_from(weights), iteration
+    raise DataError(
+        f"PLS outer weights did not converge to {tol:g} in {max_iter} "
+        "iterations; raise max_iter or check the model"
+    )
+
+
+def _direct_effects(
+    scores: dict[str, np.ndarray], order: list[str], paths: Mapping[str, Sequence[str]]
+) -> np.ndarray:
+    """Path coefficients as a matrix: entry [source, target], constructs in ``order``."""
+    index = {name: position for position, name in enumerate(order)}
+    direct = np.zeros((len(order), len(order)))
+    for target, sources in paths.items():
+        predictors = np.column_stack([scores[s] for s in sources])
+        direct[[index[s] for s in sources], index[target]] = _ols(scores[target], predictors)
+    return direct
+
+
 def pls_sem(
     data: pd.DataFrame,
     constructs: Mapping[str, Sequence[str]],
@@ -147,63 +215,22 @@ def pls_sem(
     0  Image  Expectations        0.513
     """
     order = _check_model(data, constructs, paths)
-    items = [item for block in constructs.values() for item in block]
-    complete = data[items].dropna()
-    if len(complete) < 3:
-        raise DataError(
-            f"need at least 3 respondents answering all model items, got {len(complete)}"
-        )
-    constant = [item for item in items if complete[item].std() == 0]
-    if constant:
-        raise DataError(f"item(s) {constant} have no variance; the model is undefined")
-    blocks = {
-        name: _standardise(complete[list(block)].to_numpy(float))
-        for name, block in constructs.items()
-    }
+    complete, raw = _model_data(data, constructs)
+    blocks = {name: _standardise(values) for name, values in raw.items()}
     n = len(complete)
-    successors = {name: [t for t, sources in paths.items() if name in sources] for name in order}
-
-    def scores_from(weights: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        return {name: _standardise(blocks[name] @ weights[name]) for name in order}
-
-    weights = {name: np.ones(blocks[name].shape[1]) for name in order}
-    for iteration in range(1, max_iter + 1):  # noqa: B007 - reported in the result
-        scores = scores_from(weights)
-        updated = {}
-        for name in order:
-            proxy = np.zeros(n)
-            sources = list(paths.get(name, []))
-            if sources:
-                predictors = np.column_stack([scores[s] for s in sources])
-                proxy += predictors @ _ols(scores[name], predictors)
-            for target in successors[name]:
-                proxy += np.corrcoef(scores[name], scores[target])[0, 1] * scores[target]
-            weight = blocks[name].T @ proxy / (n - 1)
-            updated[name] = weight / np.std(blocks[name] @ weight, ddof=1)
-        change = max(np.max(np.abs(updated[k] - weights[k])) for k in order)
-        weights = updated
-        if change < tol:
-            break
-    else:
-        raise DataError(
-            f"PLS outer weights did not converge to {tol:g} in {max_iter} "
-            "iterations; raise max_iter or check the model"
-        )
-    scores = scores_from(weights)
+    weights, scores, iterations = _outer_weights(blocks, order, paths, tol, max_iter)
+    direct = _direct_effects(scores, order, paths)
     index = {name: position for position, name in enumerate(order)}
-    direct = np.zeros((len(order), len(order)))
     path_rows, r2_rows = [], []
     for target in order:
         sources = list(paths.get(target, []))
         if not sources:
             continue
         predictors = np.column_stack([scores[s] for s in sources])
-        beta = _ols(scores[target], predictors)
-        r2 = 1 - np.var(scores[target] - predictors @ beta) / np.var(scores[target])
+        residual = scores[target] - predictors @ direct[[index[s] for s in sources], index[target]]
+        r2 = 1 - np.var(residual) / np.var(scores[target])
         r2_rows.append((target, r2, 1 - (1 - r2) * (n - 1) / (n - len(sources) - 1)))
-        for source, coefficient in zip(sources, beta, strict=True):
-            path_rows.append((source, target, coefficient))
-            direct[index[source], index[target]] = coefficient
+        path_rows += [(source, target, direct[index[source], index[target]]) for source in sources]
     total = np.linalg.inv(np.eye(len(order)) - direct) - np.eye(len(order))
     effect_rows = [
         (source, target, direct[i, j], total[i, j] - direct[i, j], total[i, j])
@@ -225,5 +252,121 @@ def pls_sem(
         ),
         scores=pd.DataFrame(scores, index=complete.index)[list(constructs)],
         n=n,
-        iterations=iteration,
+        iterations=iterations,
+    )
+
+
+def pls_bootstrap(
+    data: pd.DataFrame,
+    constructs: Mapping[str, Sequence[str]],
+    paths: Mapping[str, Sequence[str]],
+    n_boot: int = 500,
+    seed: int = 42,
+    ci: float = 0.95,
+    tol: float = 1e-7,
+) -> pd.DataFrame:
+    r"""Bootstrap standard errors and intervals of PLS path coefficients and total effects.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Answers, one numeric column per item.
+    constructs : mapping
+        Construct name → its items (reflective, Mode A).
+    paths : mapping
+        Endogenous construct → its predictors.
+    n_boot : int, default 500
+        Bootstrap resamples of respondents (with replacement).
+    seed : int, default 42
+        Seed of the resampling; the same seed gives the same table.
+    ci : float, default 0.95
+        Level of the percentile intervals.
+    tol : float, default 1e-7
+        Convergence tolerance of each resample's outer weights (looser than
+        :func:`pls_sem`'s, as the bootstrap spread is far larger).
+
+    Returns
+    -------
+    DataFrame
+        One row per direct path and per total effect, with columns ``source``,
+        ``target``, ``effect`` (``direct`` or ``total``), ``estimate`` (on all
+        respondents), ``se`` (bootstrap standard deviation), ``t``
+        (estimate / se), ``ci_low``, ``ci_high`` (percentile interval) and
+        ``n_boot``.
+
+    Notes
+    -----
+    Each resample is standardised and estimated as in :func:`pls_sem` (weights start
+    at 1, no sign correction, as seminr and SmartPLS do by default);
+    :math:`t = \hat\beta / \mathrm{SD}(\beta^*)`, and the interval is the
+    :math:`(1 \pm ci)/2` percentiles of the resampled coefficients.
+
+    References
+    ----------
+    Hair, J. F. et al. (2022). *A Primer on Partial Least Squares Structural Equation
+    Modeling (PLS-SEM)*, 3rd ed., ch. 6. Sage.
+
+    Examples
+    --------
+    >>> from survey.datasets import example_paths
+    >>> df = pd.read_csv(example_paths("ecsi").data)
+    >>> blocks = {"Image": ["IMAG1", "IMAG2", "IMAG3", "IMAG4", "IMAG5"],
+    ...           "Expectations": ["CUEX1", "CUEX2", "CUEX3"]}
+    >>> table = pls_bootstrap(df, blocks, {"Expectations": ["Image"]}, n_boot=50, seed=1)
+    >>> table[["source", "target", "effect", "estimate"]].round(3)
+      source        target  effect  estimate
+    0  Image  Expectations  direct     0.513
+    1  Image  Expectations   total     0.513
+    """
+    order = _check_model(data, constructs, paths)
+    if n_boot < 2:
+        raise DataError(f"n_boot must be at least 2 resamples, got {n_boot}")
+    _, raw = _model_data(data, constructs)
+    n, size = len(next(iter(raw.values()))), len(order)
+
+    def effects(rows: np.ndarray | slice) -> np.ndarray:
+        blocks = {name: _standardise(values[rows]) for name, values in raw.items()}
+        _, scores, _ = _outer_weights(blocks, order, paths, tol, max_iter=1000)
+        direct = _direct_effects(scores, order, paths)
+        return np.stack([direct, np.linalg.inv(np.eye(size) - direct) - np.eye(size)])
+
+    estimate = effects(slice(None))
+    rng = np.random.default_rng(seed)
+    draws = np.stack([effects(rng.integers(0, n, n)) for _ in range(n_boot)])
+    low, high = np.percentile(draws, [50 * (1 - ci), 50 * (1 + ci)], axis=0)
+    se = draws.std(axis=0, ddof=1)
+    index = {name: position for position, name in enumerate(order)}
+    rows = []
+    for kind, layer in (("direct", 0), ("total", 1)):
+        for source in order:
+            for target in order:
+                i, j = index[source], index[target]
+                if abs(estimate[layer, i, j]) > 0:
+                    value, spread = estimate[layer, i, j], se[layer, i, j]
+                    rows.append(
+                        (
+                            source,
+                            target,
+                            kind,
+                            value,
+                            spread,
+                            value / spread,
+                            low[layer, i, j],
+                            high[layer, i, j],
+                            n_boot,
+                        )
+                    )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "source",
+            "target",
+            "effect",
+            "estimate",
+            "se",
+            "t",
+            "ci_low",
+            "ci_high",
+            "n_boot",
+        ],
     )

@@ -50,6 +50,7 @@ TITLES: dict[str, str] = {
     "pls_paths": "PLS path coefficients",
     "pls_r2": "PLS R-squared",
     "pls_effects": "PLS direct, indirect and total effects",
+    "pls_bootstrap": "PLS bootstrap: standard errors, t values and percentile CIs",
     "pls_outer": "PLS outer weights and loadings",
 }
 

@@ -32,7 +32,7 @@ def bank_with_identities(bank, tmp_path_factory):
         nps={"item": "loy1", "promoters_min": 9, "detractors_max": 6},
     )
     out = folder / "out"
-    analysis = analyze_survey(path, parse_codebook(raw), out, n_boot=50, seed=3)
+    analysis = analyze_survey(path, parse_codebook(raw), out, n_boot=20, seed=3)
     return analysis, out
 
 
@@ -129,8 +129,8 @@ def test_workbook_has_one_sheet_per_table(bank_with_identities):
 
 def test_mediation_bootstrap_is_seeded():
     table, codebook = load_example("ecsi")
-    first = run_analysis(table, codebook, n_boot=40, seed=7).tables["mediation"]
-    again = run_analysis(table, codebook, n_boot=40, seed=7).tables["mediation"]
+    first = run_analysis(table, codebook, n_boot=10, seed=7).tables["mediation"]
+    again = run_analysis(table, codebook, n_boot=10, seed=7).tables["mediation"]
     pd.testing.assert_frame_equal(first, again)
 
 

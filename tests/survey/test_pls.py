@@ -1,7 +1,8 @@
+import pandas as pd
 import pytest
 
 from survey.errors import DataError
-from survey.pls import pls_sem
+from survey.pls import pls_bootstrap, pls_sem
 
 # SmartPLS 2.0, full ECSI model on ecsi_mobi.csv, path weighting (shared data README).
 SMARTPLS_PATHS = {
@@ -69,3 +70,27 @@ def test_cyclic_model_is_refused(ecsi, ecsi_blocks):
 def test_unknown_construct_in_path_names_allowed(ecsi, ecsi_blocks):
     with pytest.raises(DataError, match="'Trust'.*allowed"):
         pls_sem(ecsi, {"Image": ecsi_blocks["Image"]}, {"Image": ["Trust"]})
+
+
+def test_bootstrap_estimates_are_the_full_sample_model(
+    ecsi, ecsi_blocks, ecsi_codebook, ecsi_model
+):
+    table = pls_bootstrap(ecsi, ecsi_blocks, ecsi_codebook.pls.paths, n_boot=30, seed=3)
+    direct = table[table["effect"] == "direct"].set_index(["source", "target"])["estimate"]
+    paths = ecsi_model.paths.set_index(["source", "target"])["coefficient"]
+    assert direct[paths.index].to_numpy() == pytest.approx(paths.to_numpy(), abs=1e-6)
+    total = table[table["effect"] == "total"].set_index(["source", "target"])
+    # SmartPLS 2.0 total effect Satisfaction -> Loyalty (shared data README)
+    assert total.loc[("Satisfaction", "Loyalty"), "estimate"] == pytest.approx(
+        SMARTPLS_TOTAL_SAT_LOYALTY, abs=1e-6
+    )
+    assert (table["se"] > 0).all() and (table["ci_low"] < table["ci_high"]).all()
+    assert (table["t"] == table["estimate"] / table["se"]).all()
+
+
+def test_bootstrap_is_seeded(ecsi, ecsi_blocks):
+    blocks = {name: ecsi_blocks[name] for name in ["Image", "Satisfaction"]}
+    paths = {"Satisfaction": ["Image"]}
+    first = pls_bootstrap(ecsi, blocks, paths, n_boot=20, seed=9)
+    pd.testing.assert_frame_equal(first, pls_bootstrap(ecsi, blocks, paths, n_boot=20, seed=9))
+    assert not first.equals(pls_bootstrap(ecsi, blocks, paths, n_boot=20, seed=10))
