@@ -132,7 +132,8 @@ def _outer_weights(
                 predictors = np.column_stack([scores[s] for s in sources])
                 proxy += predictors @ _ols(scores[name], predictors)
             for target in successors[name]:
-                proxy += np.corrcoef(scores[name], scores[target])[0, 1] * scores[target]
+                # scores are standardised (divisor n - 1): their correlation is a dot product
+                proxy += (scores[name] @ scores[target]) / (n - 1) * scores[target]
             weight = blocks[name].T @ proxy / (n - 1)
             updated[name] = weight / np.std(blocks[name] @ weight, ddof=1)
         change = max(np.max(np.abs(updated[k] - weights[k])) for k in order)
