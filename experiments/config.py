@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -29,7 +29,7 @@ from pydantic import (
 )
 
 from experiments.errors import ConfigError
-from experiments.loader import read_yaml
+from experiments.loader import read_yaml, yaml_line
 from experiments.messages import describe_error
 from experiments.overrides import parse_assignment, set_path
 from sim import ModelParams
@@ -183,7 +183,11 @@ class ExperimentConfig(Spec):
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-def parse_config(data: dict[str, Any], source: str = "config") -> ExperimentConfig:
+def parse_config(
+    data: dict[str, Any],
+    source: str = "config",
+    line_of: Callable[[list[str]], int | None] | None = None,
+) -> ExperimentConfig:
     """Validate config data, turning any problem into a one-line :class:`ConfigError`.
 
     Parameters
@@ -192,6 +196,8 @@ def parse_config(data: dict[str, Any], source: str = "config") -> ExperimentConf
         Config data as read from YAML.
     source : str
         Where it came from (named in errors).
+    line_of : callable, optional
+        Field path -> line in the source (named in errors when known).
 
     Returns
     -------
@@ -213,7 +219,7 @@ def parse_config(data: dict[str, Any], source: str = "config") -> ExperimentConf
     try:
         return ExperimentConfig.model_validate(data)
     except ValidationError as err:
-        raise ConfigError(describe_error(err, ExperimentConfig, source)) from None
+        raise ConfigError(describe_error(err, ExperimentConfig, source, line_of=line_of)) from None
 
 
 def load_config(path: str | Path, overrides: Sequence[str] = ()) -> ExperimentConfig:
@@ -250,4 +256,4 @@ def load_config(path: str | Path, overrides: Sequence[str] = ()) -> ExperimentCo
         key, value = parse_assignment(assignment)
         set_path(data, key, value)
     source = f"{path} (with --set {' '.join(overrides)})" if overrides else str(path)
-    return parse_config(data, source)
+    return parse_config(data, source, line_of=lambda keys: yaml_line(path, keys))

@@ -113,3 +113,48 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
         not a mapping, or includes itself.
     """
     return _read_mapping(Path(path).resolve())
+
+
+def yaml_line(path: str | Path, keys: list[str]) -> int | None:
+    r"""The line (from 1) of a field in a YAML file, or None if the file does not spell it.
+
+    Follows mapping keys and list indices; a field the file does not spell (a
+    default, or one set by an include or ``--set``) has no line.
+
+    Parameters
+    ----------
+    path : str or Path
+        The YAML file.
+    keys : list of str
+        Field path, e.g. ``["model", "population", "size"]``.
+
+    Returns
+    -------
+    int or None
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> file = pathlib.Path(tempfile.mkdtemp()) / "c.yaml"
+    >>> _ = file.write_text("name: x\nmodel:\n  population:\n    size: 0\n")
+    >>> yaml_line(file, ["model", "population", "size"])
+    4
+    """
+    try:
+        node = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    line = None
+    for key in keys:
+        if isinstance(node, yaml.MappingNode):
+            found = [(k, v) for k, v in node.value if getattr(k, "value", None) == key]
+            if not found:
+                return None
+            key_node, node = found[0]
+            line = key_node.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode) and key.isdigit() and int(key) < len(node.value):
+            node = node.value[int(key)]
+            line = node.start_mark.line + 1
+        else:
+            return None
+    return line

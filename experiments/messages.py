@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -119,9 +119,13 @@ def _path(location: Sequence[Any], root: type[BaseModel]) -> list[str]:
 
 
 def describe_error(
-    error: ValidationError, root: type[BaseModel], source: str, prefix: str = ""
+    error: ValidationError,
+    root: type[BaseModel],
+    source: str,
+    prefix: str = "",
+    line_of: Callable[[list[str]], int | None] | None = None,
 ) -> str:
-    """One line per problem: ``source: field.path: message; allowed: ...``.
+    """One line per problem: ``source, line N: field.path: message; allowed: ...``.
 
     Parameters
     ----------
@@ -133,6 +137,8 @@ def describe_error(
         What was validated (a file name).
     prefix : str, optional
         Path of ``root`` inside the source (e.g. ``"scenarios.price_war"``).
+    line_of : callable, optional
+        Field path (list of keys) -> line in the source, or None if not found there.
 
     Returns
     -------
@@ -141,7 +147,9 @@ def describe_error(
     """
     lines = []
     for problem in error.errors():
-        path = ".".join(([prefix] if prefix else []) + _path(problem["loc"], root))
-        where = ": ".join(part for part in (source, path) if part)
+        parts = ([prefix] if prefix else []) + _path(problem["loc"], root)
+        line = line_of(parts) if line_of else None
+        located = f"{source}, line {line}" if line and source else source
+        where = ": ".join(part for part in (located, ".".join(parts)) if part)
         lines.append(f"{where}: {_describe_problem(problem, root)}")
     return "; ".join(lines)

@@ -128,3 +128,21 @@ def test_a_key_given_twice_is_an_error_with_its_line(write_config):
         ConfigError, match=r"line 4, column 1: invalid YAML: key 'horizon' is given twice"
     ):
         load_config(path)
+
+
+def test_validation_errors_name_the_line_of_the_field(write_config):
+    path = write_config(
+        "name: x\nmodel:\n  population:\n    size: 0\nstrategies:\n"
+        "  a:\n    - {kind: loyalty_points, earn: 2}\n"
+    )
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert f"{path}, line 4: model.population.size: Input should be greater" in str(err.value)
+    assert f"{path}, line 7: strategies.a.0.earn: unknown key; allowed: kind," in str(err.value)
+
+
+def test_fields_set_outside_the_file_have_no_line(tiny_config):
+    with pytest.raises(ConfigError) as err:
+        load_config(tiny_config, ["model.network.kind=ring"])
+    assert ", line" not in str(err.value)
+    assert "model.network.kind: Input should be 'small_world'" in str(err.value)
