@@ -116,7 +116,7 @@ def _read_sav(path: Path) -> SurveyTable:
 
     try:
         frame, meta = pyreadstat.read_sav(str(path), user_missing=True)
-    except pyreadstat.ReadstatError as err:
+    except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError) as err:
         raise DataError(f"{path}: not a readable SPSS .sav file ({err})") from None
     user_missing: dict[str, list[float]] = {
         column: list(values) for column, values in meta.missing_user_values.items()

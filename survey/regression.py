@@ -70,6 +70,11 @@ def driver_regression(
     complete = data[[y, *x]].dropna()
     if len(complete) <= len(x) + 1:
         raise DataError(f"need more than {len(x) + 1} complete respondents, got {len(complete)}")
+    centred = complete[list(x)] - complete[list(x)].mean()
+    if np.linalg.matrix_rank(centred.to_numpy(float)) < len(x):
+        raise DataError(
+            f"predictors {list(x)} are perfectly collinear (or one is constant); drop one"
+        )
     table = _pingouin.linear_regression(complete[list(x)], complete[y], ci)
     sd = complete.std()
     table["beta"] = [

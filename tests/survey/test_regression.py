@@ -42,3 +42,9 @@ def test_vif_matches_statsmodels(scores):
 def test_outcome_among_predictors_is_refused(scores):
     with pytest.raises(DataError, match="'Loyalty' is also a predictor"):
         driver_regression(scores, "Loyalty", ["Loyalty", "Image"])
+
+
+def test_collinear_predictors_are_named(scores):
+    data = scores.assign(Twice=2 * scores["Image"])
+    with pytest.raises(DataError, match=r"\['Image', 'Twice'\] are perfectly collinear"):
+        driver_regression(data, "Loyalty", ["Image", "Twice"])
