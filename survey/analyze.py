@@ -113,10 +113,13 @@ def _segment_tables(
                 notes.append(f"{construct} by {column}: fewer than 2 levels, no comparison.")
                 continue
             for method in ("welch", "kruskal"):
-                omnibus.append(compare_segments(frame, construct, column, method=method))
-                posthoc.append(
-                    posthoc_segments(frame, construct, column, method=method).assign(between=column)
-                )
+                try:
+                    omnibus.append(compare_segments(frame, construct, column, method=method))
+                    tests = posthoc_segments(frame, construct, column, method=method)
+                except DataError as err:  # e.g. Welch undefined: keep the rank-based test
+                    notes.append(f"Segments: {err}.")
+                    continue
+                posthoc.append(tests.assign(between=column))
     if not omnibus:
         return None, None
     posthoc_table = pd.concat(posthoc, ignore_index=True)

@@ -13,7 +13,9 @@ from survey.errors import DataError
 _METHODS = ("welch", "kruskal")
 
 
-def _groups(data: pd.DataFrame, dv: str, between: str) -> pd.DataFrame:
+def _groups(data: pd.DataFrame, dv: str, between: str, method: str) -> pd.DataFrame:
+    if method not in _METHODS:
+        raise ValueError(f"method {method!r} is not supported; allowed: {list(_METHODS)}")
     check_items(data, [dv])
     check_columns(data, [between])
     complete = data[[dv, between]].dropna()
@@ -25,6 +27,13 @@ def _groups(data: pd.DataFrame, dv: str, between: str) -> pd.DataFrame:
     small = list(counts[counts < 2].index)
     if small:
         raise DataError(f"column {between!r}: segment(s) {small} have fewer than 2 respondents")
+    spread = complete.groupby(between)[dv].std()
+    flat = list(spread[spread == 0].index)
+    if method == "welch" and flat:
+        raise DataError(
+            f"{dv!r} does not vary within segment(s) {flat} of {between!r}: Welch's test is "
+            "undefined; use method='kruskal'"
+        )
     return complete
 
 
@@ -73,9 +82,7 @@ def compare_segments(
       method    n  k
     0  welch  250  2
     """
-    if method not in _METHODS:
-        raise DataError(f"method {method!r} is not supported; allowed: {list(_METHODS)}")
-    complete = _groups(data, dv, between)
+    complete = _groups(data, dv, between, method)
     n, k = len(complete), complete[between].nunique()
     if method == "welch":
         test = _pingouin.welch_anova(complete, dv, between).iloc[0]
@@ -137,9 +144,7 @@ def posthoc_segments(
             A     B
     0  female  male
     """
-    if method not in _METHODS:
-        raise DataError(f"method {method!r} is not supported; allowed: {list(_METHODS)}")
-    complete = _groups(data, dv, between)
+    complete = _groups(data, dv, between, method)
     if method == "welch":
         table = _pingouin.games_howell(complete, dv, between).rename(columns={"T": "statistic"})
     else:

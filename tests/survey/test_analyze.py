@@ -161,3 +161,16 @@ def test_segment_levels_too_small_to_compare_are_left_out_with_a_note(bank):
     assert set(analysis.tables["segment_posthoc"]["A"]) == {"female"}
     assert any("['other']" in note for note in analysis.notes)
     assert analysis.targets["segments"]["gender"]["other"]["n"] == 1
+
+
+def test_segment_without_variance_keeps_the_rank_test_and_says_why():
+    table, codebook = load_example("bank")
+    data = table.data.copy()
+    for item in codebook.items_of("Loyalty"):
+        data.loc[data["gender"] == "female", item] = 8
+    table.data = data
+    analysis = run_analysis(table, codebook, n_boot=0)
+    tests = analysis.tables["segment_tests"]
+    loyalty = tests[tests["dv"] == "Loyalty"]
+    assert list(loyalty["method"]) == ["kruskal"]
+    assert any("does not vary within segment" in note for note in analysis.notes)

@@ -52,3 +52,10 @@ def test_single_segment_is_refused_by_column(bank):
 def test_unknown_method_lists_allowed(bank):
     with pytest.raises(ValueError, match=r"allowed: \['welch', 'kruskal'\]"):
         compare_segments(bank, "sat1", "gender", method="anova")
+
+
+def test_welch_refuses_a_segment_without_variance_and_kruskal_still_runs(bank):
+    data = bank.assign(sat1=bank["sat1"].where(bank["gender"] == "male", 7))
+    with pytest.raises(DataError, match=r"does not vary within segment\(s\) \['female'\]"):
+        compare_segments(data, "sat1", "gender")
+    assert compare_segments(data, "sat1", "gender", method="kruskal")["p_val"].iloc[0] < 1
