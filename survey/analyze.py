@@ -63,7 +63,9 @@ class SurveyAnalysis:
     cleaned : CleanedSurvey
         Cleaned items, construct scores, segments and the cleaning log.
     tables : dict
-        Table name → tidy DataFrame, in report order.
+        Table name → tidy DataFrame, in report order; the names and their titles
+        are :data:`survey.report.TITLES` (a table is absent when the codebook does
+        not ask for it, e.g. ``pls_*`` without ``pls:``).
     pls : PLSResult or None
         The PLS path model, if the codebook declares one.
     targets : dict
