@@ -14,6 +14,8 @@ Examples
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import multiprocessing.context
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -39,6 +41,20 @@ class Executor(ABC):
     @abstractmethod
     def map_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """Yield ``fn(item)`` for every item, in the order they finish."""
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    """Start method of the worker processes: a fork server where the platform has one.
+
+    The fork server imports the model once and forks each worker from it, so workers
+    start at once and inherit no threads (Mesa sets the global default to spawn,
+    which makes every worker import the model again).
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context()
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["experiments.worker"])
+    return context
 
 
 class LocalExecutor(Executor):
@@ -76,7 +92,7 @@ class LocalExecutor(Executor):
             yield from map(fn, items)
             return
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=_process_context())
         pending: set[Future[R]] = {self._pool.submit(fn, item) for item in items}
         try:
             while pending:
