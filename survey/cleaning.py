@@ -86,6 +86,11 @@ class _Log:
                 )
             )
 
+    def rows(self, rows: pd.Series, column: str, what: str, why: str) -> pd.Series:
+        """Log the rows flagged True (no value recorded) and return the flags."""
+        self.cells(rows.index[rows], column, [pd.NA] * int(rows.sum()), what, why)
+        return rows
+
     def column(self, column: str, what: str, why: str) -> None:
         self.cells(pd.Index([pd.NA]), column, [pd.NA], what, why)
 
@@ -198,11 +203,97 @@ def _to_codes(
     return values.mask(coded_missing)
 
 
-def _drop(
-    data: pd.DataFrame, rows: pd.Series, log: _Log, column: str, what: str, why: str
+def _check_other_columns(
+    table: SurveyTable, codebook: Codebook, item_columns: dict[str, str], log: _Log
+) -> None:
+    """Identifying, segment, id, duration and attention-check columns must exist."""
+    for column in codebook.identifying:
+        _find_column(table, column, None, "identifying")
+        named_by = [item for item, found in item_columns.items() if found == column]
+        if named_by:
+            raise DataError(
+                f"{table.source}: header pattern of item(s) {named_by} matches the identifying "
+                f"column {column!r}; identifying columns are never analysed"
+            )
+        log.column(column, "identifying column removed", "declared identifying in the codebook")
+    extra = {
+        "segments": codebook.segments,
+        "id_column": [codebook.id_column] if codebook.id_column else [],
+        "speeders": [codebook.speeders.column] if codebook.speeders else [],
+        "attention_checks": [check.column for check in codebook.attention_checks],
+    }
+    for field, columns in extra.items():
+        for column in columns:
+            _find_column(table, column, None, field)
+
+
+def _item_codes(
+    table: SurveyTable, codebook: Codebook, item_columns: dict[str, str], log: _Log
 ) -> pd.DataFrame:
-    log.cells(data.index[rows], column, [pd.NA] * int(rows.sum()), what, why)
-    return data.loc[~rows]
+    """Numeric codes of every item; missing codes, unmapped labels, out-of-range set NaN."""
+    items = pd.DataFrame(index=table.data.index)
+    for cname in codebook.constructs:
+        scale = codebook.scale_of(cname)
+        for item in codebook.items_of(cname):
+            column = item_columns[item]
+            missing = table.user_missing.get(column, [])
+            values = _to_codes(
+                table.data[column], item, cname, codebook, missing, log, table.source
+            )
+            outside = values.notna() & ((values < scale.min) | (values > scale.max))
+            log.cells(
+                items.index[outside],
+                item,
+                values[outside],
+                "out of range",
+                f"allowed: {scale.min:g}–{scale.max:g}",
+            )
+            items[item] = values.mask(outside)
+    return items
+
+
+def _rows_to_keep(
+    table: SurveyTable, codebook: Codebook, items: pd.DataFrame, log: _Log
+) -> pd.Series:
+    """Respondents kept after the row rules; each dropped row is logged once."""
+    data = table.data
+    keep = pd.Series(True, index=data.index)
+    for check in codebook.attention_checks:
+        answer, expected = data[check.column], check.expected
+        ok = (answer.astype(str).str.strip() == str(expected)) | (
+            pd.to_numeric(answer, errors="coerce") == pd.to_numeric(expected, errors="coerce")
+        )
+        keep &= ~log.rows(
+            keep & ~ok, check.column, "failed attention check", f"expected answer {expected!r}"
+        )
+    if codebook.id_column:
+        ids = data[codebook.id_column]
+        duplicated = keep & ids.where(keep).duplicated(keep="first") & ids.notna()
+        keep &= ~log.rows(
+            duplicated,
+            codebook.id_column,
+            "duplicate respondent id",
+            "an earlier row has the same id; first kept",
+        )
+    if codebook.speeders:
+        column, limit = codebook.speeders.column, codebook.speeders.min_seconds
+        seconds = pd.to_numeric(data[column], errors="coerce")
+        if seconds.isna().all():
+            raise DataError(
+                f"{table.source}: speeders column {column!r} holds no numbers (seconds)"
+            )
+        keep &= ~log.rows(
+            keep & (seconds < limit), column, "speeder", f"duration below {limit:g} s"
+        )
+    if codebook.straightlining:
+        least = codebook.straightlining.min_items
+        flat = (items.notna().sum(axis=1) >= least) & (items.nunique(axis=1) == 1)
+        keep &= ~log.rows(
+            keep & flat, "", "straight-lining", f"one same answer to all {least}+ answered items"
+        )
+    empty = items.isna().all(axis=1)
+    keep &= ~log.rows(keep & empty, "", "no valid answers", "no item answered validly")
+    return keep
 
 
 def clean_survey(table: SurveyTable, codebook: Codebook) -> CleanedSurvey:
@@ -236,108 +327,10 @@ def clean_survey(table: SurveyTable, codebook: Codebook) -> CleanedSurvey:
     """
     log = _Log()
     source = table.source
-    data = table.data
     item_columns = _item_columns(table, codebook)
-    for column in codebook.identifying:
-        _find_column(table, column, None, "identifying")
-        named_by = [item for item, found in item_columns.items() if found == column]
-        if named_by:
-            raise DataError(
-                f"{source}: header pattern of item(s) {named_by} matches the identifying "
-                f"column {column!r}; identifying columns are never analysed"
-            )
-        log.column(column, "identifying column removed", "declared identifying in the codebook")
-    extra = {
-        "segments": codebook.segments,
-        "id_column": [codebook.id_column] if codebook.id_column else [],
-        "speeders": [codebook.speeders.column] if codebook.speeders else [],
-        "attention_checks": [check.column for check in codebook.attention_checks],
-    }
-    for field, columns in extra.items():
-        for column in columns:
-            _find_column(table, column, None, field)
-
-    items = pd.DataFrame(index=data.index)
-    for cname in codebook.constructs:
-        for item in codebook.items_of(cname):
-            column = item_columns[item]
-            missing = table.user_missing.get(column, [])
-            items[item] = _to_codes(data[column], item, cname, codebook, missing, log, source)
-    for cname in codebook.constructs:
-        scale = codebook.scale_of(cname)
-        for item in codebook.items_of(cname):
-            values = items[item]
-            outside = values.notna() & ((values < scale.min) | (values > scale.max))
-            log.cells(
-                items.index[outside],
-                item,
-                values[outside],
-                "out of range",
-                f"allowed: {scale.min:g}–{scale.max:g}",
-            )
-            items[item] = values.mask(outside)
-
-    keep = pd.Series(True, index=data.index)
-    for check in codebook.attention_checks:
-        answer = data[check.column]
-        expected = check.expected
-        ok = (answer.astype(str).str.strip() == str(expected)) | (
-            pd.to_numeric(answer, errors="coerce") == pd.to_numeric(expected, errors="coerce")
-        )
-        failed = keep & ~ok
-        log.cells(
-            data.index[failed],
-            check.column,
-            [pd.NA] * int(failed.sum()),
-            "failed attention check",
-            f"expected answer {expected!r}",
-        )
-        keep &= ok
-    if codebook.id_column:
-        duplicated = keep & data[codebook.id_column].where(keep).duplicated(keep="first")
-        duplicated &= data[codebook.id_column].notna()
-        log.cells(
-            data.index[duplicated],
-            codebook.id_column,
-            [pd.NA] * int(duplicated.sum()),
-            "duplicate respondent id",
-            "an earlier row has the same id; first kept",
-        )
-        keep &= ~duplicated
-    if codebook.speeders:
-        column = codebook.speeders.column
-        seconds = pd.to_numeric(data[column], errors="coerce")
-        if seconds.isna().all():
-            raise DataError(f"{source}: speeders column {column!r} holds no numbers (seconds)")
-        fast = keep & (seconds < codebook.speeders.min_seconds)
-        log.cells(
-            data.index[fast],
-            column,
-            seconds[fast],
-            "speeder",
-            f"duration below {codebook.speeders.min_seconds:g} s",
-        )
-        keep &= ~fast
-    if codebook.straightlining:
-        answered = items.notna().sum(axis=1)
-        flat = keep & (answered >= codebook.straightlining.min_items) & (items.nunique(axis=1) == 1)
-        log.cells(
-            data.index[flat],
-            "",
-            [pd.NA] * int(flat.sum()),
-            "straight-lining",
-            f"one same answer to all {codebook.straightlining.min_items}+ answered items",
-        )
-        keep &= ~flat
-    empty = keep & items.isna().all(axis=1)
-    log.cells(
-        data.index[empty],
-        "",
-        [pd.NA] * int(empty.sum()),
-        "no valid answers",
-        "no item answered validly",
-    )
-    keep &= ~empty
+    _check_other_columns(table, codebook, item_columns, log)
+    items = _item_codes(table, codebook, item_columns, log)
+    keep = _rows_to_keep(table, codebook, items, log)
     items = items.loc[keep]
 
     constructs = {name: codebook.items_of(name) for name in codebook.constructs}
@@ -346,13 +339,12 @@ def clean_survey(table: SurveyTable, codebook: Codebook) -> CleanedSurvey:
             raise DataError(
                 f"{source}: construct {cname!r} has no valid answers in column(s) {names}"
             )
-        too_few = items[names].notna().sum(axis=1) < codebook.min_valid_of(cname)
-        log.cells(
-            items.index[too_few],
+        least = codebook.min_valid_of(cname)
+        log.rows(
+            items[names].notna().sum(axis=1) < least,
             cname,
-            [pd.NA] * int(too_few.sum()),
             "too few valid answers",
-            f"fewer than {codebook.min_valid_of(cname)} valid answers; score set missing",
+            f"fewer than {least} valid answers; score set missing",
         )
         reverse = codebook.constructs[cname].reverse
         if reverse:
@@ -363,7 +355,7 @@ def clean_survey(table: SurveyTable, codebook: Codebook) -> CleanedSurvey:
     scores = construct_scores(
         items, constructs, {name: codebook.min_valid_of(name) for name in constructs}
     )
-    segments = data.loc[keep, codebook.segments].astype("string")
+    segments = table.data.loc[keep, codebook.segments].astype("string")
     return CleanedSurvey(
-        items=items, scores=scores, segments=segments, log=log.frame(), n_read=len(data)
+        items=items, scores=scores, segments=segments, log=log.frame(), n_read=len(table.data)
     )
