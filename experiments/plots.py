@@ -89,7 +89,7 @@ def _band(frame: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
 def _curves(frame: pd.DataFrame, x: str, y: str, ax: Axes) -> None:
     for strategy, group in frame.groupby("strategy", sort=False):
         band = _band(group, x, y)
-        style = {"linestyle": "--", "color": "0.25"} if strategy == BASELINE else {}
+        style = {"linestyle": "--", "color": "0.15", "zorder": 5} if strategy == BASELINE else {}
         (line,) = ax.plot(band[x], band["mean"], label=strategy, linewidth=1.6, **style)
         ax.fill_between(band[x], band["low"], band["high"], color=line.get_color(), alpha=0.12)
 
@@ -213,7 +213,8 @@ def plot_retention(
     with matplotlib.style.context(STYLE):
         ax = _axes(ax)
         _curves(rows, "day", "retention", ax)
-        ax.set_title(f"Retention of the month-{cohort + 1} cohort, scenario '{scenario}'")
+        days = f"days {30 * cohort}-{30 * cohort + 29}"
+        ax.set_title(f"Retention of customers acquired on {days}, scenario '{scenario}'")
         ax.set_xlabel("day")
         ax.set_ylabel(LABELS["retention"])
         ax.set_ylim(0, 1.02)
