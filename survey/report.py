@@ -132,6 +132,58 @@ def draw_plots(analysis: SurveyAnalysis, folder: Path) -> dict[str, str]:
     return images
 
 
+def key_results(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """One line per headline number an analyst reports first.
+
+    Parameters
+    ----------
+    tables : dict
+        The tables of a :class:`survey.analyze.SurveyAnalysis`.
+
+    Returns
+    -------
+    list of str
+        Reliability range, weakest discriminant validity, satisfaction-loyalty link,
+        NPS and the R² of the PLS model, for the tables present.
+
+    Examples
+    --------
+    >>> nps = pd.DataFrame({"nps": [14.0], "ci_low": [4.4], "ci_high": [23.6], "n": [250]})
+    >>> key_results({"nps": nps})
+    ['NPS 14.0 (95% CI 4.4 to 23.6), n = 250.']
+    """
+    lines = []
+    if "reliability" in tables:
+        alpha = tables["reliability"].set_index("construct")["alpha_std"]
+        lines.append(
+            f"Standardised Cronbach's alpha from {alpha.min():.3f} ({alpha.idxmin()}) "
+            f"to {alpha.max():.3f} ({alpha.idxmax()})."
+        )
+    if "validity" in tables:
+        worst = tables["validity"].sort_values("htmt").iloc[-1]
+        lines.append(
+            f"Highest HTMT {worst['htmt']:.3f} ({worst['construct_a']}-"
+            f"{worst['construct_b']}); above 0.85 signals weak discriminant validity."
+        )
+    if "satisfaction_loyalty" in tables:
+        link = tables["satisfaction_loyalty"].iloc[0]
+        lines.append(
+            f"{link['satisfaction']} -> {link['loyalty']}: r = {link['r']:.3f} "
+            f"(95% CI {link['ci_low']:.3f} to {link['ci_high']:.3f}), slope "
+            f"{link['slope']:.3f} per scale point, n = {link['n']}."
+        )
+    if "nps" in tables:
+        nps = tables["nps"].iloc[0]
+        lines.append(
+            f"NPS {nps['nps']:.1f} (95% CI {nps['ci_low']:.1f} to "
+            f"{nps['ci_high']:.1f}), n = {nps['n']}."
+        )
+    if "pls_r2" in tables:
+        r2 = ", ".join(f"{row.construct} {row.r2:.3f}" for row in tables["pls_r2"].itertuples())
+        lines.append(f"PLS R-squared: {r2}.")
+    return lines
+
+
 def _table_html(table: pd.DataFrame) -> str:
     if table.empty:
         return "<p class='note'>Nothing to report.</p>"
@@ -175,6 +227,9 @@ def write_report(analysis: SurveyAnalysis, out_dir: Path, plots: bool = True) ->
         f"<h1>Survey report: {html.escape(Path(analysis.source).name)}</h1>",
         f"<p>{cleaned.n_read} rows read, {len(cleaned.items)} kept after cleaning. "
         f"Generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by shoplab.</p>",
+        "<h2>Key results</h2><ul>",
+        *[f"<li>{html.escape(line)}</li>" for line in key_results(analysis.tables)],
+        "</ul>",
         "<h2>Conventions and notes</h2><ul class='note'>",
         *[f"<li>{html.escape(note)}</li>" for note in analysis.notes],
         "</ul>",

@@ -5,7 +5,7 @@ import pytest
 
 from survey.analyze import run_analysis
 from survey.datasets import load_example
-from survey.report import TITLES, draw_plots, write_report
+from survey.report import TITLES, draw_plots, key_results, write_report
 
 
 @pytest.fixture(scope="module")
@@ -30,3 +30,12 @@ def test_cell_text_is_escaped(analysis, tmp_path):
     analysis.tables["cleaning_summary"].loc[0] = ["<script>alert(1)</script>", 1, 1]
     html = write_report(analysis, tmp_path, plots=False).read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_key_results_quote_the_tables(analysis):
+    lines = key_results(analysis.tables)
+    alpha = analysis.tables["reliability"]["alpha_std"]
+    assert f"{alpha.min():.3f} (Expectations)" in lines[0]
+    link = analysis.tables["satisfaction_loyalty"].iloc[0]
+    assert any(f"r = {link['r']:.3f}" in line for line in lines)
+    assert lines[-1].startswith("PLS R-squared: Expectations")
