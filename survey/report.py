@@ -170,13 +170,13 @@ def key_results(tables: dict[str, pd.DataFrame]) -> list[str]:
         lines.append(
             f"{link['satisfaction']} -> {link['loyalty']}: r = {link['r']:.3f} "
             f"(95% CI {link['ci_low']:.3f} to {link['ci_high']:.3f}), slope "
-            f"{link['slope']:.3f} per scale point, n = {link['n']}."
+            f"{link['slope']:.3f} per scale point, n = {int(link['n'])}."
         )
     if "nps" in tables:
         nps = tables["nps"].iloc[0]
         lines.append(
             f"NPS {nps['nps']:.1f} (95% CI {nps['ci_low']:.1f} to "
-            f"{nps['ci_high']:.1f}), n = {nps['n']}."
+            f"{nps['ci_high']:.1f}), n = {int(nps['n'])}."
         )
     if "pls_r2" in tables:
         r2 = ", ".join(f"{row.construct} {row.r2:.3f}" for row in tables["pls_r2"].itertuples())
