@@ -409,3 +409,64 @@ def plot_segment_heatmap(
         ax.set_xlabel("shopper segment")
         ax.set_title(f"Uplift in {_name(prefix)} by segment, scenario '{scenario}'")
     return ax
+
+
+def plot_sensitivity(sensitivity: pd.DataFrame, metric: str, ax: Axes | None = None) -> Axes:
+    """Bars of each swept parameter's sensitivity index per arm (total Sobol or Morris mu*).
+
+    Parameters
+    ----------
+    sensitivity : pandas.DataFrame
+        Output of :func:`experiments.sensitivity.sweep_sensitivity`.
+    metric : str
+        Metric whose indices to draw.
+    ax : Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    Axes
+
+    Raises
+    ------
+    ValueError
+        If there are no indices of ``metric``.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"strategy": "baseline", "metric": "profit", "parameter": ["a", "b"],
+    ...                       "index": "ST", "value": [0.7, 0.2], "conf": [0.1, 0.05]})
+    >>> plot_sensitivity(table, "profit").get_xlabel()
+    'total Sobol index ST (share of variance)'
+    """
+    index = "ST" if "ST" in set(sensitivity["index"]) else "mu_star"
+    rows = sensitivity[(sensitivity["metric"] == metric) & (sensitivity["index"] == index)]
+    if rows.empty:
+        raise ValueError(
+            f"no sensitivity indices of {metric!r} (they need a Sobol or Morris sweep); "
+            f"metrics with indices: {sorted(set(sensitivity['metric']))}"
+        )
+    parameters = list(dict.fromkeys(rows["parameter"]))
+    strategies = list(dict.fromkeys(rows["strategy"]))
+    height = 0.8 / len(strategies)
+    with matplotlib.style.context(STYLE):
+        ax = _axes(ax, (8, 1.5 + 0.3 * len(parameters) * len(strategies)))
+        for k, (strategy, group) in enumerate(rows.groupby("strategy", sort=False)):
+            group = group.set_index("parameter").reindex(parameters)
+            positions = np.arange(len(parameters)) + (k - (len(strategies) - 1) / 2) * height
+            ax.barh(
+                positions,
+                group["value"],
+                height,
+                xerr=group["conf"],
+                error_kw={"ecolor": "0.3", "capsize": 2, "elinewidth": 0.8},
+                label=strategy,
+            )
+        ax.set_yticks(range(len(parameters)), parameters)
+        ax.invert_yaxis()
+        unit = "share of variance" if index == "ST" else _unit(metric)
+        name = "total Sobol index ST" if index == "ST" else "Morris mu*"
+        ax.set_xlabel(f"{name} ({unit})")
+        ax.set_title(f"Sensitivity of {_name(metric)} to the swept parameters (95% CI)")
+        _legend_outside(ax, "strategy")
+    return ax

@@ -25,7 +25,15 @@ from experiments.sensitivity import SENSITIVITY_METRICS, sweep_sensitivity
 from experiments.store import RunStore
 
 #: Plot kinds of :meth:`ExperimentResults.plot`.
-PLOT_KINDS = ("active", "active_uplift", "retention", "uplift", "frontier", "segments")
+PLOT_KINDS = (
+    "active",
+    "active_uplift",
+    "retention",
+    "uplift",
+    "frontier",
+    "segments",
+    "sensitivity",
+)
 
 
 @dataclass
@@ -131,7 +139,8 @@ class ExperimentResults:
         kind : str
             Per scenario (``scenario=``, default the first): ``"active"``,
             ``"active_uplift"``, ``"retention"``, ``"segments"`` (``prefix=``);
-            across scenarios: ``"uplift"`` (``metric=``, default profit), ``"frontier"``.
+            across scenarios: ``"uplift"`` (``metric=``, default profit), ``"frontier"``,
+            ``"sensitivity"`` (``metric=``; a Sobol or Morris sweep only).
         ax : Axes, optional
             Where to draw.
         **options
@@ -154,6 +163,9 @@ class ExperimentResults:
             "segments": lambda: plots.plot_segment_heatmap(
                 self.summary, scenario, ax=ax, **options
             ),
+            "sensitivity": lambda: plots.plot_sensitivity(
+                self.sensitivity(), options.pop("metric", "profit"), ax=ax, **options
+            ),
         }
         if kind not in draw:
             raise ConfigError(f"unknown plot kind {kind!r}; allowed: {', '.join(PLOT_KINDS)}")
@@ -167,7 +179,8 @@ class ExperimentResults:
 
         ``frontier``, ``uplift_<metric>`` (profit, retention_90, active_end) and, per
         named scenario, ``active_<s>``, ``active_uplift_<s>``, ``retention_<s>``,
-        ``segments_<metric>_<s>``. Plots that compare arms are left out when there is
+        ``segments_<metric>_<s>``; with a Sobol or Morris sweep, ``sensitivity_<metric>``.
+        Plots that compare arms are left out when there is
         only the baseline, metrics that are NaN everywhere (90-day retention of a
         shorter run) and the cohort plot before the first monthly cohort has closed.
 
@@ -189,6 +202,8 @@ class ExperimentResults:
         if compared:  # arms besides the baseline
             jobs.append(("frontier", "frontier", {}))
             jobs += [(f"uplift_{m}", "uplift", {"metric": m}) for m in measured]
+        swept = set(self.sensitivity()["metric"])
+        jobs += [(f"sensitivity_{m}", "sensitivity", {"metric": m}) for m in sorted(swept)]
         for scenario in self.scenarios:
             jobs.append((f"active_{scenario}", "active", {"scenario": scenario}))
             if compared:

@@ -17,7 +17,7 @@ def finished(tiny, tmp_path):
 
 def test_every_plot_kind_has_a_title_and_labelled_axes(finished):
     before = dict(matplotlib.rcParams)
-    for kind in PLOT_KINDS:
+    for kind in set(PLOT_KINDS) - {"sensitivity"}:  # (no sweep here: tests/test_sensitivity.py)
         ax = finished.plot(kind)
         assert isinstance(ax, Axes)
         assert ax.get_title() and ax.get_xlabel(), kind
@@ -61,6 +61,11 @@ def test_save_plots_writes_png_and_svg_for_named_scenarios(finished, tmp_path):
     assert {"active_uplift_base.png", "active_uplift_price_war.svg"} <= names
     assert {"uplift_profit.svg", "frontier.png", "segments_active_end_price_war.png"} <= names
     assert "segments_retention_90_base.png" not in names  # no 90-day retention in 35 days
+
+
+def test_sensitivity_plot_without_a_sweep_says_why(finished):
+    with pytest.raises(ValueError, match="need a Sobol or Morris sweep"):
+        finished.plot("sensitivity")
 
 
 def test_unknown_plot_kind_lists_the_kinds(finished):

@@ -57,3 +57,18 @@ def test_morris_sweep_experiment_writes_sensitivity_csv(tiny, tmp_path):
     assert set(table["strategy"]) == {"baseline", "points"}
     assert {"mu_star", "sigma"} <= set(table["index"])
     assert np.isfinite(table.loc[table["metric"] == "profit", "value"]).all()
+
+
+def test_sensitivity_plot_draws_one_bar_per_parameter_and_arm(tiny, tmp_path):
+    tiny.update(replications=1, scenarios={"base": {}})
+    tiny["sweep"] = {
+        "method": "morris",
+        "samples": 2,
+        "parameters": {"loyalty.winback_rate": [0, 0.02], "acquisition.ad_rate": [0.001, 0.003]},
+    }
+    results = run_experiment(ExperimentConfig.model_validate(tiny), tmp_path, progress=False)
+    ax = results.plot("sensitivity", metric="active_end")
+    assert len(ax.patches) == 2 * 2
+    assert ax.get_xlabel() == "Morris mu* (shoppers)"
+    written = {path.name for path in results.save_plots(tmp_path / "plots")}
+    assert {"sensitivity_profit.png", "sensitivity_active_end.svg"} <= written
