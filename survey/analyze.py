@@ -176,19 +176,47 @@ def _measurement_tables(cleaned: CleanedSurvey, codebook: Codebook) -> dict[str,
     return tables
 
 
+def satisfaction_loyalty_link(scores: pd.DataFrame, sat: str, loyalty: str) -> pd.DataFrame:
+    """Pearson correlation of loyalty with satisfaction (with CI) and the OLS line.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Construct scores.
+    sat, loyalty : str
+        The satisfaction and loyalty constructs.
+
+    Returns
+    -------
+    DataFrame
+        One row: the columns of :func:`survey.correlation.correlations` with ``x``,
+        ``y`` renamed ``satisfaction``, ``loyalty``, plus ``slope`` and ``intercept``
+        of loyalty = intercept + slope · satisfaction.
+
+    Examples
+    --------
+    >>> from survey.datasets import load_example
+    >>> from survey.cleaning import clean_survey
+    >>> scores = clean_survey(*load_example("ecsi")).scores
+    >>> round(float(satisfaction_loyalty_link(scores, "Satisfaction", "Loyalty")["r"][0]), 4)
+    0.5581
+    """
+    link = correlations(scores, [sat, loyalty]).rename(
+        columns={"x": "satisfaction", "y": "loyalty"}
+    )
+    simple = driver_regression(scores, loyalty, [sat])["b"]
+    return link.assign(slope=simple.iloc[1], intercept=simple.iloc[0])
+
+
 def _loyalty_tables(
     scores: pd.DataFrame, roles: Roles, n_boot: int, seed: int, notes: list[str]
 ) -> dict[str, pd.DataFrame]:
     """Regression, satisfaction-loyalty link and curve, and mediation."""
     sat, loyalty = roles.satisfaction, roles.loyalty
     drivers = [driver for driver in roles.drivers if driver not in (sat, loyalty)]
-    link = correlations(scores, [sat, loyalty]).rename(
-        columns={"x": "satisfaction", "y": "loyalty"}
-    )
-    simple = driver_regression(scores, loyalty, [sat])["b"]
     tables = {
         "regression": driver_regression(scores, loyalty, [sat, *drivers]),
-        "satisfaction_loyalty": link.assign(slope=simple.iloc[1], intercept=simple.iloc[0]),
+        "satisfaction_loyalty": satisfaction_loyalty_link(scores, sat, loyalty),
         "curve": loyalty_by_satisfaction(scores, sat, loyalty),
     }
     try:

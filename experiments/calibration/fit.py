@@ -53,14 +53,12 @@ from experiments.executors import make_executor
 from experiments.overrides import set_path
 from sim import ShopperModel
 from sim.virtual_survey import resolve_mapping
-from survey.analyze import run_analysis
+from survey.analyze import run_analysis, satisfaction_loyalty_link
 from survey.cleaning import clean_survey
 from survey.codebook import Codebook, load_codebook
-from survey.correlation import correlations
 from survey.datasets import example_paths
 from survey.io import SurveyTable
 from survey.nps import net_promoter_score
-from survey.regression import driver_regression
 from survey.targets import calibration_targets
 
 #: Contribution to the distance of a statistic the simulation could not compute.
@@ -147,13 +145,7 @@ def survey_targets(table: SurveyTable, codebook: Codebook) -> dict[str, Any]:
     roles, scores = codebook.roles, cleaned.scores
     link = nps = None
     if roles.satisfaction and roles.loyalty:
-        sat, loyalty = roles.satisfaction, roles.loyalty
-        simple = driver_regression(scores, loyalty, [sat])["b"]
-        link = (
-            correlations(scores, [sat, loyalty])
-            .rename(columns={"x": "satisfaction", "y": "loyalty"})
-            .assign(slope=simple.iloc[1], intercept=simple.iloc[0])
-        )
+        link = satisfaction_loyalty_link(scores, roles.satisfaction, roles.loyalty)
     if codebook.nps:
         cut = codebook.nps
         nps = net_promoter_score(cleaned.items, cut.item, cut.promoters_min, cut.detractors_max)
