@@ -17,7 +17,9 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib.style
 import numpy as np
@@ -86,12 +88,37 @@ def _band(frame: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[x, "mean", "low", "high"])
 
 
+def strategy_colours(strategies: Sequence[str]) -> dict[str, Any]:
+    """One colour per strategy arm, the same in every plot: dark grey for the baseline.
+
+    Parameters
+    ----------
+    strategies : sequence of str
+        Arm names in config order.
+
+    Returns
+    -------
+    dict
+        Arm -> matplotlib colour (tab10, or tab20 beyond ten arms).
+
+    Examples
+    --------
+    >>> strategy_colours(["baseline", "points"])["baseline"]
+    '0.15'
+    """
+    others = [s for s in dict.fromkeys(strategies) if s != BASELINE]
+    palette = matplotlib.colormaps["tab10" if len(others) <= 10 else "tab20"]
+    return {BASELINE: "0.15", **{s: palette(i % palette.N) for i, s in enumerate(others)}}
+
+
 def _curves(frame: pd.DataFrame, x: str, y: str, ax: Axes) -> None:
+    colours = strategy_colours(frame["strategy"])
     for strategy, group in frame.groupby("strategy", sort=False):
         band = _band(group, x, y)
-        style = {"linestyle": "--", "color": "0.15", "zorder": 5} if strategy == BASELINE else {}
-        (line,) = ax.plot(band[x], band["mean"], label=strategy, linewidth=1.6, **style)
-        ax.fill_between(band[x], band["low"], band["high"], color=line.get_color(), alpha=0.12)
+        style = {"linestyle": "--", "zorder": 5} if strategy == BASELINE else {}
+        colour = colours[strategy]
+        ax.plot(band[x], band["mean"], label=strategy, linewidth=1.6, color=colour, **style)
+        ax.fill_between(band[x], band["low"], band["high"], color=colour, alpha=0.12)
 
 
 def plot_active(timeseries: pd.DataFrame, scenario: str, ax: Axes | None = None) -> Axes:
@@ -281,13 +308,7 @@ def plot_frontier(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
     markers = dict(zip(dict.fromkeys(frame["scenario"]), "osD^v<>P*X", strict=False))
     with matplotlib.style.context(STYLE):
         ax = _axes(ax, (9, 5.5))
-        colours = dict(
-            zip(
-                dict.fromkeys(frame["strategy"]),
-                ["0.25", *matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]] * 3,
-                strict=False,
-            )
-        )
+        colours = strategy_colours(frame["strategy"])
         for scenario, rows in frame.groupby("scenario", sort=False):
             points = []
             for strategy, group in rows.groupby("strategy", sort=False):
@@ -449,6 +470,7 @@ def plot_sensitivity(sensitivity: pd.DataFrame, metric: str, ax: Axes | None = N
     parameters = list(dict.fromkeys(rows["parameter"]))
     strategies = list(dict.fromkeys(rows["strategy"]))
     height = 0.8 / len(strategies)
+    colours = strategy_colours(strategies)
     with matplotlib.style.context(STYLE):
         ax = _axes(ax, (8, 1.5 + 0.3 * len(parameters) * len(strategies)))
         for k, (strategy, group) in enumerate(rows.groupby("strategy", sort=False)):
@@ -460,6 +482,7 @@ def plot_sensitivity(sensitivity: pd.DataFrame, metric: str, ax: Axes | None = N
                 height,
                 xerr=group["conf"],
                 error_kw={"ecolor": "0.3", "capsize": 2, "elinewidth": 0.8},
+                color=colours[strategy],
                 label=strategy,
             )
         ax.set_yticks(range(len(parameters)), parameters)
