@@ -111,14 +111,28 @@ def strategy_colours(strategies: Sequence[str]) -> dict[str, Any]:
     return {BASELINE: "0.15", **{s: palette(i % palette.N) for i, s in enumerate(others)}}
 
 
-def _curves(frame: pd.DataFrame, x: str, y: str, ax: Axes) -> None:
-    colours = strategy_colours(frame["strategy"])
-    for strategy, group in frame.groupby("strategy", sort=False):
-        band = _band(group, x, y)
-        style = {"linestyle": "--", "zorder": 5} if strategy == BASELINE else {}
-        colour = colours[strategy]
-        ax.plot(band[x], band["mean"], label=strategy, linewidth=1.6, color=colour, **style)
-        ax.fill_between(band[x], band["low"], band["high"], color=colour, alpha=0.12)
+def _curves(
+    frame: pd.DataFrame, y: str, ax: Axes | None, title: str, ylabel: str, paired: bool = False
+) -> Axes:
+    """Mean of ``y`` by day per strategy with a 95% CI band, in the packaged style."""
+    with matplotlib.style.context(STYLE):
+        ax = _axes(ax)
+        colours = strategy_colours(frame["strategy"])
+        for strategy, group in frame.groupby("strategy", sort=False):
+            band = _band(group, "day", y)
+            style = {"linestyle": "--", "zorder": 5} if strategy == BASELINE else {}
+            colour = colours[strategy]
+            ax.plot(band["day"], band["mean"], label=strategy, linewidth=1.6, color=colour, **style)
+            ax.fill_between(band["day"], band["low"], band["high"], color=colour, alpha=0.12)
+        if paired:
+            ax.axhline(0, color="0.3", linewidth=1, linestyle="--")
+        ax.set_title(title)
+        ax.set_xlabel("day")
+        ax.set_ylabel(ylabel)
+        _legend_outside(
+            ax, "strategy (band: 95% CI, paired)" if paired else "strategy (band: 95% CI)"
+        )
+    return ax
 
 
 def plot_active(timeseries: pd.DataFrame, scenario: str, ax: Axes | None = None) -> Axes:
@@ -137,14 +151,13 @@ def plot_active(timeseries: pd.DataFrame, scenario: str, ax: Axes | None = None)
     -------
     Axes
     """
-    with matplotlib.style.context(STYLE):
-        ax = _axes(ax)
-        _curves(timeseries[timeseries["scenario"] == scenario], "day", "active", ax)
-        ax.set_title(f"Active customers by strategy, scenario '{scenario}'")
-        ax.set_xlabel("day")
-        ax.set_ylabel(LABELS["active"])
-        _legend_outside(ax, "strategy (band: 95% CI)")
-    return ax
+    return _curves(
+        timeseries[timeseries["scenario"] == scenario],
+        "active",
+        ax,
+        f"Active customers by strategy, scenario '{scenario}'",
+        LABELS["active"],
+    )
 
 
 def paired_daily_uplift(
@@ -200,15 +213,14 @@ def plot_active_uplift(timeseries: pd.DataFrame, scenario: str, ax: Axes | None 
     -------
     Axes
     """
-    with matplotlib.style.context(STYLE):
-        ax = _axes(ax)
-        _curves(paired_daily_uplift(timeseries, scenario), "day", "uplift", ax)
-        ax.axhline(0, color="0.3", linewidth=1, linestyle="--")
-        ax.set_title(f"Active customers gained over the baseline, scenario '{scenario}'")
-        ax.set_xlabel("day")
-        ax.set_ylabel("active customers vs baseline (shoppers)")
-        _legend_outside(ax, "strategy (band: 95% CI, paired)")
-    return ax
+    return _curves(
+        paired_daily_uplift(timeseries, scenario),
+        "uplift",
+        ax,
+        f"Active customers gained over the baseline, scenario '{scenario}'",
+        "active customers vs baseline (shoppers)",
+        paired=True,
+    )
 
 
 def plot_retention(
@@ -237,15 +249,15 @@ def plot_retention(
         & (cohorts["cohort"] == cohort)
         & (cohorts["day"] >= start)
     ]
-    with matplotlib.style.context(STYLE):
-        ax = _axes(ax)
-        _curves(rows, "day", "retention", ax)
-        days = f"days {30 * cohort}-{30 * cohort + 29}"
-        ax.set_title(f"Retention of customers acquired on {days}, scenario '{scenario}'")
-        ax.set_xlabel("day")
-        ax.set_ylabel(LABELS["retention"])
-        ax.set_ylim(0, 1.02)
-        _legend_outside(ax, "strategy (band: 95% CI)")
+    days = f"days {30 * cohort}-{30 * cohort + 29}"
+    ax = _curves(
+        rows,
+        "retention",
+        ax,
+        f"Retention of customers acquired on {days}, scenario '{scenario}'",
+        LABELS["retention"],
+    )
+    ax.set_ylim(0, 1.02)
     return ax
 
 
