@@ -126,3 +126,10 @@ def test_workers_option_is_validated_like_the_file(tiny_config, capsys):
     assert main(["run", str(tiny_config), "--workers", "0", "--no-progress"]) == 2
     line = _one_line_error(capsys)
     assert "execution.workers: Input should be greater than or equal to 1" in line
+
+
+def test_results_go_to_results_name_by_default(tiny_config, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", str(tiny_config), "--set", "replications=1", "--no-progress"]) == 0
+    assert (tmp_path / "results" / "tiny" / "summary.parquet").exists()
+    assert "Results in results/tiny." in capsys.readouterr().out
