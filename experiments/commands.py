@@ -4,7 +4,7 @@ Examples
 --------
 >>> from experiments.cli import main
 >>> main(["validate", "experiments/configs/quickstart.yaml"])  # doctest: +SKIP
-quickstart: OK, 3 arms x 2 scenarios x 8 replications = 48 runs of 365 days
+quickstart: 6 arms x 2 scenarios x 8 replications = 96 runs of 365 days: OK
 """
 
 from __future__ import annotations
