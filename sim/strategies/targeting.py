@@ -32,7 +32,11 @@ class Targeting(Strict):
     segments: list[str] = Field(default_factory=list, description="Segments reached.")
     tiers: list[int] = Field(default_factory=list, description="Value tiers reached.")
     risk_threshold: float = Field(
-        0.3, ge=0, le=1, description="30-day churn probability from which a shopper is at risk."
+        0.15,
+        ge=0,
+        le=1,
+        description="30-day churn probability from which a shopper is at risk (default: "
+        "about the riskiest quarter of active customers under the default parameters).",
     )
 
     @model_validator(mode="after")
