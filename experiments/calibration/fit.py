@@ -229,20 +229,22 @@ class CalibrationResult:
     trials : pandas.DataFrame
         One row per candidate: ``trial``, each free parameter, ``distance``,
         ``in_confidence_set``.
-    fitted : dict
-        Statistic name -> (mean simulated value, its se) at the best candidate.
-    ranges : dict
-        Statistic name -> (lowest, highest) simulated value over all candidates.
+    simulated : dict
+        Trial number -> statistic name -> (mean simulated value, spread of one
+        replication), for every candidate.
     approximate_set : bool
         True when the confidence set had fewer than 3 candidates and the best 10%
         were used.
+    quadratic : dict or None
+        Intervals from the quadratic fit of the distance (:func:`quadratic_intervals`).
+    notes : list of str
+        Conventions and caveats, for the report.
     """
 
     config: CalibrationConfig
     observed: list[Statistic]
     trials: pd.DataFrame
-    fitted: dict[str, tuple[float, float]]
-    ranges: dict[str, tuple[float, float]]
+    simulated: dict[int, dict[str, tuple[float, float]]]
     approximate_set: bool = False
     quadratic: dict[str, tuple[float, float]] | None = None
     notes: list[str] = field(default_factory=list)
@@ -251,6 +253,56 @@ class CalibrationResult:
     def best(self) -> pd.Series:
         """The candidate with the smallest distance."""
         return self.trials.loc[self.trials["distance"].idxmin()]
+
+    @property
+    def fitted(self) -> dict[str, tuple[float, float]]:
+        """Statistic name -> (mean simulated value, spread) at the best candidate."""
+        return self.simulated[int(self.best["trial"])]
+
+    def _z(self, trial: int) -> dict[str, float]:
+        sims = self.simulated[trial]
+        return {
+            s.name: (sims.get(s.name, (float("nan"), 0.0))[0] - s.value) / s.se
+            for s in self.observed
+        }
+
+    def _verdict(self, statistic: Statistic, within: bool) -> str:
+        if within:
+            return "reached"
+        values = {
+            t: sims[statistic.name][0]
+            for t, sims in self.simulated.items()
+            if math.isfinite(sims.get(statistic.name, (float("nan"), 0.0))[0])
+        }
+        if not values:
+            return "never computed: the virtual survey did not yield this statistic"
+        low, high = min(values.values()), max(values.values())
+        if not low <= statistic.value <= high:
+            return (
+                "not reachable: the observed value lies outside everything the free "
+                f"parameters produced ({low:.3g} to {high:.3g})"
+            )
+        near = [t for t, v in values.items() if abs(v - statistic.value) <= 1.96 * statistic.se]
+        if not near:
+            return (
+                f"not reached: candidates fall on both sides ({low:.3g} to {high:.3g}) "
+                "but none within the CI; a larger budget may find it"
+            )
+        distance = self.trials.set_index("trial")["distance"]
+        trial = min(near, key=lambda t: distance[t])
+        misses = sorted(
+            (
+                (name, z)
+                for name, z in self._z(trial).items()
+                if name != statistic.name and math.isfinite(z)
+            ),
+            key=lambda item: -abs(item[1]),
+        )[:2]
+        missed = ", ".join(f"{name} (z = {z:+.1f})" for name, z in misses)
+        return (
+            f"a trade-off: the best candidate that reaches it (trial {trial}, "
+            f"D = {distance[trial]:.3g}) misses {missed}"
+        )
 
     def parameters(self) -> pd.DataFrame:
         """Fitted parameters with their 95% interval.
@@ -290,27 +342,17 @@ class CalibrationResult:
         -------
         pandas.DataFrame
             ``target``, ``observed``, ``se``, ``ci_low``/``ci_high`` (observed ±
-            1.96 se), ``fitted``, ``z`` ((fitted − observed)/se), ``within_ci``,
-            ``sim_min``/``sim_max`` (range over all candidates) and ``verdict``.
+            1.96 se), ``fitted``, ``z`` ((fitted − observed)/se), ``within_ci`` and
+            ``verdict``: reached; not reachable (outside the range of every
+            candidate's value); or a trade-off, naming the targets the best
+            candidate that reaches it misses most.
         """
         rows = []
+        fitted_values = self.fitted
         for s in self.observed:
-            fitted = self.fitted.get(s.name, (float("nan"), float("nan")))[0]
+            fitted = fitted_values.get(s.name, (float("nan"), float("nan")))[0]
             low, high = s.value - 1.96 * s.se, s.value + 1.96 * s.se
-            sim_min, sim_max = self.ranges.get(s.name, (float("nan"), float("nan")))
             within = bool(low <= fitted <= high)
-            if within:
-                verdict = "reached"
-            elif not (sim_min <= s.value <= sim_max):
-                verdict = (
-                    "not reachable: the observed value lies outside everything the free "
-                    f"parameters produced ({sim_min:.3g} to {sim_max:.3g})"
-                )
-            else:
-                verdict = (
-                    "reachable alone but not together with the other targets (a trade-off "
-                    "between targets at the best candidate)"
-                )
             rows.append(
                 {
                     "target": s.name,
@@ -321,9 +363,7 @@ class CalibrationResult:
                     "fitted": fitted,
                     "z": (fitted - s.value) / s.se,
                     "within_ci": within,
-                    "sim_min": sim_min,
-                    "sim_max": sim_max,
-                    "verdict": verdict,
+                    "verdict": self._verdict(s, within),
                 }
             )
         return pd.DataFrame(rows)
@@ -610,15 +650,6 @@ def calibrate(
     phi = dispersion(trials["distance"].min(), len(observed), len(names))
     in_set, approximate = _confidence_set(trials["distance"], phi * threshold)
     trials["in_confidence_set"] = in_set
-    best = int(trials.loc[trials["distance"].idxmin(), "trial"])
-    ranges = {}
-    for s in observed:
-        values = [
-            sim[s.name][0]
-            for sim in simulated.values()
-            if s.name in sim and math.isfinite(sim[s.name][0])
-        ]
-        ranges[s.name] = (min(values), max(values)) if values else (float("nan"), float("nan"))
     notes = [
         f"Distance: sum of squared standardised differences over {len(observed)} statistics; "
         f"confidence set: D <= D_min + {phi:.2f} x {threshold:.2f} (chi-square, {len(names)} "
@@ -641,6 +672,4 @@ def calibrate(
             "The distance surface is not bowl-shaped around the optimum (some "
             "parameter barely matters): intervals are the confidence set's range."
         )
-    return CalibrationResult(
-        config, observed, trials, simulated[best], ranges, approximate, quadratic, notes
-    )
+    return CalibrationResult(config, observed, trials, simulated, approximate, quadratic, notes)
