@@ -199,6 +199,9 @@ def write_targets(targets: Mapping[str, Any], path: str | Path) -> Path:
 def read_targets(path: str | Path) -> dict[str, Any]:
     """Read a ``targets.json`` file and check its schema identifier.
 
+    A missing file, text that is not JSON, or another schema is a one-line
+    :class:`~survey.errors.DataError` naming the file.
+
     Parameters
     ----------
     path : str or Path
@@ -216,7 +219,16 @@ def read_targets(path: str | Path) -> dict[str, Any]:
     >>> read_targets(p)["schema"]
     'shoplab.survey.targets/1'
     """
-    targets = json.loads(Path(path).read_text(encoding="utf-8"))
-    if targets.get("schema") != SCHEMA:
-        raise DataError(f"{path}: schema {targets.get('schema')!r}; allowed: {SCHEMA!r}")
+    try:
+        targets = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such targets file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise DataError(f"{path}: not a readable JSON targets file ({err})") from None
+    schema = targets.get("schema") if isinstance(targets, dict) else None
+    if schema != SCHEMA:
+        raise DataError(
+            f"{path}: not a calibration targets file (the targets.json written by "
+            f"`shoplab survey analyze`): schema {schema!r}; allowed: {SCHEMA!r}"
+        )
     return targets

@@ -3,37 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from experiments.calibration.config import load_calibration_config
 from experiments.calibration.fit import calibrate
 from experiments.calibration.report import write_calibration
-from experiments.errors import ConfigError
-
-
-def read_targets_file(path: Path) -> dict:
-    """Read a ``targets.json`` written by ``shoplab survey analyze``.
-
-    Raises
-    ------
-    ConfigError
-        Naming the file if it is missing, not JSON, or not a targets file.
-    """
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such targets file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ConfigError(f"{path}: not a readable JSON targets file ({err})") from None
-    if not isinstance(data, dict) or not str(data.get("schema", "")).startswith(
-        "shoplab.survey.targets/"
-    ):
-        raise ConfigError(
-            f"{path}: not a calibration targets file (expected the 'targets.json' written by "
-            "`shoplab survey analyze`, schema shoplab.survey.targets/1)"
-        )
-    return data
+from survey.targets import read_targets
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -42,7 +17,7 @@ def _run(args: argparse.Namespace) -> int:
         config = config.model_copy(
             update={"execution": config.execution.model_copy(update={"workers": args.workers})}
         )
-    targets = read_targets_file(Path(args.targets))
+    targets = read_targets(args.targets)
     out = Path(args.out) if args.out else Path("results") / config.name
     result = calibrate(config, targets, progress=not args.quiet)
     report = write_calibration(result, out, str(args.targets))
