@@ -477,17 +477,19 @@ class ShopperModel(mesa.Model):
         sh, acc = self.shoppers, self.params.accounting
         focal, values = outcome.focal_shoppers, outcome.focal_values
         rebate = self.focal.group_discount * sh.order_value[outcome.group_members]
-        age = day - sh.acquired_day
+        members = outcome.group_members
         np.add.at(
             sh.clv,
             focal,
-            accounting.discounted(acc.margin_rate * values, age[focal], self.discount_factor),
+            accounting.discounted(
+                acc.margin_rate * values, day - sh.acquired_day[focal], self.discount_factor
+            ),
         )
         np.add.at(
             sh.clv,
-            outcome.group_members,
+            members,
             -accounting.discounted(
-                acc.margin_rate * rebate, age[outcome.group_members], self.discount_factor
+                acc.margin_rate * rebate, day - sh.acquired_day[members], self.discount_factor
             ),
         )
         repeat = focal[sh.last_order_day[focal] != NEVER]
