@@ -46,7 +46,12 @@ import pandas as pd
 from scipy import stats as sps
 from tqdm import tqdm
 
-from experiments.calibration.config import SURVEY_PREFIX, CalibrationConfig, expand_path
+from experiments.calibration.config import (
+    SURVEY_PREFIX,
+    CalibrationConfig,
+    TargetSpec,
+    expand_path,
+)
 from experiments.calibration.moments import Statistic, behavioural_statistics, statistics
 from experiments.errors import ConfigError
 from experiments.executors import make_executor
@@ -172,7 +177,7 @@ class Task:
     horizon: int
     seed: int
     constructs: tuple[str, ...]
-    config: CalibrationConfig
+    spec: TargetSpec
 
 
 def evaluate(task: Task) -> tuple[int, int, dict[str, tuple[float, float]]]:
@@ -183,7 +188,7 @@ def evaluate(task: Task) -> tuple[int, int, dict[str, tuple[float, float]]]:
     model.run(task.horizon)
     answers = model.survey(task.codebook, task.respondents, task.design)
     targets = survey_targets(SurveyTable(data=answers, source="virtual survey"), task.codebook)
-    spec = task.config.targets
+    spec = task.spec
     found = {s.name: (s.value, s.se) for s in statistics(targets, list(task.constructs), spec)}
     summary = model.summary()
     for s in behavioural_statistics(spec):
@@ -630,7 +635,7 @@ def calibrate(
                         config.horizon,
                         budget.seed,
                         tuple(wanted),
-                        config,
+                        config.targets,
                     )
                     for r in range(budget.replications)
                 ]
