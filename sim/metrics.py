@@ -15,7 +15,8 @@ import numpy as np
 from sim.outcome import DayOutcome
 from sim.params import Accounting
 from sim.rules.word_of_mouth import net_promoter_score
-from sim.shoppers import CHURNED, NEVER, PROSPECT, Shoppers
+from sim.shoppers import Shoppers
+from sim.states import CHURNED, NEVER, PROSPECT
 
 if TYPE_CHECKING:
     from sim.model import ShopperModel

@@ -40,17 +40,8 @@ from sim.rules import (
     word_of_mouth,
 )
 from sim.schema import describe_validation_error
-from sim.shoppers import (
-    ACTIVE,
-    ADS,
-    CHURNED,
-    GROUP_BUY,
-    NEVER,
-    PROSPECT,
-    REFERRAL,
-    WON_BACK,
-    create_shoppers,
-)
+from sim.shoppers import create_shoppers
+from sim.states import ACTIVE, ADS, CHURNED, GROUP_BUY, NEVER, PROSPECT, REFERRAL, WON_BACK
 from sim.virtual_survey import CodebookLike, SurveyDesign, administer
 
 #: Independent random streams, one per purpose, all spawned from the run's seed, so

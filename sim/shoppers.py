@@ -20,16 +20,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from sim.params import ModelParams, Moments
-
-# Lifecycle states (``Shoppers.state``).
-PROSPECT, ACTIVE, CHURNED, WON_BACK = 0, 1, 2, 3
-STATE_NAMES = ("prospect", "active", "churned", "won_back")
-
-# Acquisition channels (``Shoppers.channel``).
-NO_CHANNEL, INITIAL, ADS, REFERRAL, GROUP_BUY = 0, 1, 2, 3, 4
-CHANNEL_NAMES = ("none", "initial", "ads", "referral", "group_buy")
-
-NEVER = -1  # day value of an event that has not happened
+from sim.states import ACTIVE, INITIAL, NEVER, WON_BACK
 
 
 @dataclass
@@ -50,11 +41,11 @@ class Shoppers:
     order_value : float array
         Basket value per order, CNY.
     state : int8 array
-        Lifecycle state: PROSPECT, ACTIVE, CHURNED or WON_BACK.
+        Lifecycle state: PROSPECT, ACTIVE, CHURNED or WON_BACK (:mod:`sim.states`).
     platform : int8 array
         Platform of the shopper's latest order (-1 before any).
     channel : int8 array
-        Acquisition channel of the first adoption.
+        Acquisition channel of the first adoption (:mod:`sim.states`).
     acquired_day, churned_day, first_order_day, last_order_day : int32 arrays
         Day of the event, ``NEVER`` (-1) if it has not happened (churned_day keeps
         the first churn).

@@ -39,7 +39,7 @@ from pydantic import Field
 
 from sim.errors import ParameterError
 from sim.schema import Strict
-from sim.shoppers import CHURNED, NEVER
+from sim.states import CHURNED, NEVER
 
 if TYPE_CHECKING:
     from sim.model import ShopperModel

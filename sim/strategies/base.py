@@ -118,7 +118,8 @@ def count_reached_active(shoppers: Shoppers, mask: np.ndarray | None) -> int:
     Examples
     --------
     >>> from sim.params import ModelParams
-    >>> from sim.shoppers import ACTIVE, create_shoppers
+    >>> from sim.shoppers import create_shoppers
+    >>> from sim.states import ACTIVE
     >>> shoppers = create_shoppers(ModelParams(population={"size": 3}), np.random.default_rng(0))
     >>> shoppers.state[:2] = ACTIVE
     >>> count_reached_active(shoppers, np.array([False, True, True]))

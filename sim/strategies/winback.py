@@ -15,6 +15,7 @@ import numpy as np
 from pydantic import PrivateAttr
 
 from sim.schema import param
+from sim.states import CHURNED
 from sim.strategies.base import Strategy, count_reached, reached
 
 if TYPE_CHECKING:
@@ -107,8 +108,6 @@ class WinBack(Strategy):
 
     def settle(self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None) -> float:
         """Contacts, accepted offers and first-order discounts (CNY)."""
-        from sim.shoppers import CHURNED  # not at the top: sim.shoppers imports the catalogue
-
         cost = self.cost_per_winback * count_reached(outcome.won_back, mask)
         if self.is_contact_day(outcome.day):
             churned_at_start = shoppers.state == CHURNED

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from sim import ParameterError, ShopperModel, simulate
-from sim.shoppers import ACTIVE, CHURNED, GROUP_BUY, PROSPECT
+from sim.states import ACTIVE, CHURNED, GROUP_BUY, PROSPECT
 
 SMALL = {"population": {"size": 3000}}
 

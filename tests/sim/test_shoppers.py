@@ -3,14 +3,12 @@ import pytest
 
 from sim.params import ModelParams, Moments
 from sim.shoppers import (
-    ACTIVE,
-    INITIAL,
-    PROSPECT,
     assign_segments,
     beta_from_moments,
     create_shoppers,
     gamma_from_moments,
 )
+from sim.states import ACTIVE, INITIAL, PROSPECT
 
 
 def test_beta_draws_match_requested_moments():

@@ -10,7 +10,8 @@ import pytest
 from sim import ShopperModel
 from sim.outcome import DayOutcome
 from sim.params import ModelParams
-from sim.shoppers import ACTIVE, create_shoppers
+from sim.shoppers import create_shoppers
+from sim.states import ACTIVE
 from sim.strategies.base import Strategy
 
 

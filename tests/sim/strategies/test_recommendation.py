@@ -3,7 +3,7 @@ import pytest
 
 from sim import simulate
 from sim.levers import Levers
-from sim.shoppers import CHURNED
+from sim.states import CHURNED
 from sim.strategies.recommendation import Recommendation
 
 POPULATION = {"size": 3000, "initial_active_share": 0.3}

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from sim.levers import Levers
-from sim.shoppers import CHURNED
+from sim.states import CHURNED
 from sim.strategies.tiering import CustomerTiering
 
 PARAMS = {

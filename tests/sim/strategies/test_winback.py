@@ -3,7 +3,7 @@ import pytest
 
 from sim import simulate
 from sim.levers import Levers
-from sim.shoppers import CHURNED, WON_BACK
+from sim.states import CHURNED, WON_BACK
 from sim.strategies.winback import WinBack
 
 POPULATION = {"size": 3000, "initial_active_share": 0.3}

@@ -1,0 +1,21 @@
+"""Codes of a shopper's lifecycle state and acquisition channel, and the "never" day.
+
+The values stored in ``Shoppers.state``, ``Shoppers.channel`` and the day columns.
+This module imports nothing from the project, so any module (the strategies among
+them) can import it at the top without an import cycle.
+
+Examples
+--------
+>>> STATE_NAMES[CHURNED], CHANNEL_NAMES[GROUP_BUY]
+('churned', 'group_buy')
+"""
+
+# Lifecycle states (``Shoppers.state``).
+PROSPECT, ACTIVE, CHURNED, WON_BACK = 0, 1, 2, 3
+STATE_NAMES = ("prospect", "active", "churned", "won_back")
+
+# Acquisition channels (``Shoppers.channel``).
+NO_CHANNEL, INITIAL, ADS, REFERRAL, GROUP_BUY = 0, 1, 2, 3, 4
+CHANNEL_NAMES = ("none", "initial", "ads", "referral", "group_buy")
+
+NEVER = -1  # day value of an event that has not happened
