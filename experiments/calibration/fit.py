@@ -1,8 +1,8 @@
 """Simulation-based estimation of the model's free parameters.
 
 For a candidate θ, each replication r runs the model for the horizon with seed
-``SeedSequence(budget.seed, spawn_key=(r,))`` (the same for every candidate: common
-random numbers), administers the codebook's questionnaire to the virtual panel,
+:func:`experiments.seeds.replication_seed` ``(budget.seed, r)`` (the same for every
+candidate: common random numbers), administers the codebook's questionnaire to the virtual panel,
 and analyses the answers with the survey module exactly as a real file
 (:func:`survey.analyze.run_analysis`). The distance to the observed statistics is
 
@@ -56,6 +56,7 @@ from experiments.calibration.moments import Statistic, behavioural_statistics, s
 from experiments.errors import ConfigError
 from experiments.executors import make_executor
 from experiments.overrides import set_path
+from experiments.seeds import replication_seed
 from sim import ShopperModel
 from sim.virtual_survey import resolve_mapping
 from survey.analyze import run_analysis, satisfaction_loyalty_link
@@ -182,9 +183,7 @@ class Task:
 
 def evaluate(task: Task) -> tuple[int, int, dict[str, tuple[float, float]]]:
     """Run one candidate's replication and return its statistics (value, se) by name."""
-    model = ShopperModel(
-        task.params, rng=np.random.SeedSequence(task.seed, spawn_key=(task.replication,))
-    )
+    model = ShopperModel(task.params, rng=replication_seed(task.seed, task.replication))
     model.run(task.horizon)
     answers = model.survey(task.codebook, task.respondents, task.design)
     targets = survey_targets(SurveyTable(data=answers, source="virtual survey"), task.codebook)
