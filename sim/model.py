@@ -34,7 +34,7 @@ from sim.rules import (
     choice,
     experience,
     group_buy,
-    loyalty,
+    loyalty_churn,
     purchase,
     satisfaction,
     word_of_mouth,
@@ -222,7 +222,7 @@ class ShopperModel(mesa.Model):
         if any(s.target.needs_risk for s in self.params.strategies):
             risk = np.zeros(sh.size)
             active = np.flatnonzero(sh.active_mask())
-            risk[active] = loyalty.churn_risk(self._hazard(active, Levers.neutral(sh.size)))
+            risk[active] = loyalty_churn.churn_risk(self._hazard(active, Levers.neutral(sh.size)))
         masks = []
         for strategy in self.params.strategies:
             mask = strategy.target.mask(sh.segment, sh.tier, risk, self.segment_names)
@@ -407,11 +407,11 @@ class ShopperModel(mesa.Model):
     def _hazard(self, who: np.ndarray, levers: Levers) -> np.ndarray:
         sh, lp = self.shoppers, self.params.loyalty
         focal_price = self.focal.price_index * (1.0 - at(levers.price_discount, who))
-        return loyalty.churn_hazard(
+        return loyalty_churn.churn_hazard(
             sh.loyalty[who],
             self._switching_cost(who, levers),
             sh.price_sensitivity[who],
-            loyalty.price_gap(focal_price, self.cheapest_rival),
+            loyalty_churn.price_gap(focal_price, self.cheapest_rival),
             lp.base_churn_hazard,
             lp.loyalty_effect,
             lp.switching_cost_effect,
@@ -423,10 +423,10 @@ class ShopperModel(mesa.Model):
         """Stage 6: loyalty follows satisfaction; active shoppers may churn, churned come back."""
         sh, lp = self.shoppers, self.params.loyalty
         active = np.flatnonzero(sh.active_mask())
-        target = loyalty.target_loyalty(
+        target = loyalty_churn.target_loyalty(
             sh.satisfaction[active], lp.curve_midpoint, lp.curve_steepness
         )
-        sh.loyalty[active] = loyalty.update_loyalty(
+        sh.loyalty[active] = loyalty_churn.update_loyalty(
             sh.loyalty[active],
             target,
             lp.growth_rate,
@@ -436,7 +436,7 @@ class ShopperModel(mesa.Model):
         churned = np.empty(0, dtype=np.int64)
         if self.params.churn_enabled:
             u = self.streams["churn"].random(active.size)
-            churned = active[u < loyalty.event_probability(self._hazard(active, levers))]
+            churned = active[u < loyalty_churn.event_probability(self._hazard(active, levers))]
         lapsed = np.flatnonzero(sh.state == CHURNED)
         u = self.streams["winback"].random(lapsed.size)
         back = lapsed[u < np.minimum(lp.winback_rate + at(levers.winback_add, lapsed), 1.0)]

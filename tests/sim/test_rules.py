@@ -12,7 +12,7 @@ from sim.rules import (
     choice,
     experience,
     group_buy,
-    loyalty,
+    loyalty_churn,
     purchase,
     satisfaction,
     word_of_mouth,
@@ -114,13 +114,13 @@ def test_disconfirmation_moves_satisfaction_and_expectations_adapt():
 
 
 def test_only_highly_satisfied_shoppers_are_loyal():
-    target = loyalty.target_loyalty(np.array([0.6, 0.7, 0.8, 0.9]), 0.75, 12)
+    target = loyalty_churn.target_loyalty(np.array([0.6, 0.7, 0.8, 0.9]), 0.75, 12)
     assert target[1] - target[0] < target[3] - target[2] + 0.2  # convex below midpoint
     assert target[0] < 0.15 and target[3] > 0.85
 
 
 def test_churn_hazard_falls_with_loyalty_and_rises_with_price_gap():
-    h = loyalty.churn_hazard(
+    h = loyalty_churn.churn_hazard(
         np.array([0.0, 1.0, 0.0]),
         np.array([0.0, 0.0, 0.0]),
         np.array([1.0, 1.0, 1.0]),
@@ -134,8 +134,8 @@ def test_churn_hazard_falls_with_loyalty_and_rises_with_price_gap():
 
 
 def test_price_gap_and_risk():
-    assert loyalty.price_gap(np.array([0.85, 1.1]), 1.0).tolist() == pytest.approx([0.0, 0.1])
-    assert loyalty.churn_risk(np.array([0.01]), 30)[0] == pytest.approx(1 - math.exp(-0.3))
+    assert loyalty_churn.price_gap(np.array([0.85, 1.1]), 1.0).tolist() == pytest.approx([0.0, 0.1])
+    assert loyalty_churn.churn_risk(np.array([0.01]), 30)[0] == pytest.approx(1 - math.exp(-0.3))
 
 
 def test_nps_is_percent_promoters_minus_percent_detractors():
