@@ -15,7 +15,7 @@ import pandas as pd
 
 from survey.cleaning import CleanedSurvey, clean_survey
 from survey.codebook import Codebook, Roles, load_codebook
-from survey.correlation import correlations
+from survey.correlation import correlations, satisfaction_loyalty_link
 from survey.curve import fit_logistic_curve, loyalty_by_satisfaction
 from survey.descriptives import item_descriptives
 from survey.errors import DataError
@@ -174,38 +174,6 @@ def _measurement_tables(cleaned: CleanedSurvey, codebook: Codebook) -> dict[str,
         )
         tables["correlations"] = correlations(scores, names)
     return tables
-
-
-def satisfaction_loyalty_link(scores: pd.DataFrame, sat: str, loyalty: str) -> pd.DataFrame:
-    """Pearson correlation of loyalty with satisfaction (with CI) and the OLS line.
-
-    Parameters
-    ----------
-    scores : DataFrame
-        Construct scores.
-    sat, loyalty : str
-        The satisfaction and loyalty constructs.
-
-    Returns
-    -------
-    DataFrame
-        One row: the columns of :func:`survey.correlation.correlations` with ``x``,
-        ``y`` renamed ``satisfaction``, ``loyalty``, plus ``slope`` and ``intercept``
-        of loyalty = intercept + slope · satisfaction.
-
-    Examples
-    --------
-    >>> from survey.datasets import load_example
-    >>> from survey.cleaning import clean_survey
-    >>> scores = clean_survey(*load_example("ecsi")).scores
-    >>> round(float(satisfaction_loyalty_link(scores, "Satisfaction", "Loyalty")["r"][0]), 4)
-    0.5581
-    """
-    link = correlations(scores, [sat, loyalty]).rename(
-        columns={"x": "satisfaction", "y": "loyalty"}
-    )
-    simple = driver_regression(scores, loyalty, [sat])["b"]
-    return link.assign(slope=simple.iloc[1], intercept=simple.iloc[0])
 
 
 def _loyalty_tables(

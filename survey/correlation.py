@@ -11,6 +11,7 @@ import pandas as pd
 from survey import _pingouin
 from survey._validate import check_items
 from survey.errors import DataError
+from survey.regression import driver_regression
 
 _METHODS = ("pearson", "spearman")
 
@@ -71,3 +72,36 @@ def correlations(
         rows.append(_pingouin.correlation(pair[x], pair[y], method, ci).assign(x=x, y=y))
     table = pd.concat(rows, ignore_index=True)
     return table[["x", "y", "n", "r", "ci_low", "ci_high", "p_val"]]
+
+
+def satisfaction_loyalty_link(scores: pd.DataFrame, sat: str, loyalty: str) -> pd.DataFrame:
+    """Pearson correlation of loyalty with satisfaction (with CI) and the OLS line.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Construct scores.
+    sat, loyalty : str
+        The satisfaction and loyalty constructs.
+
+    Returns
+    -------
+    DataFrame
+        One row: the columns of :func:`correlations` with ``x``, ``y`` renamed
+        ``satisfaction``, ``loyalty``, plus ``slope`` and ``intercept`` of
+        loyalty = intercept + slope · satisfaction (OLS,
+        :func:`survey.regression.driver_regression`).
+
+    Examples
+    --------
+    >>> from survey.datasets import load_example
+    >>> from survey.cleaning import clean_survey
+    >>> scores = clean_survey(*load_example("ecsi")).scores
+    >>> round(float(satisfaction_loyalty_link(scores, "Satisfaction", "Loyalty")["r"][0]), 4)
+    0.5581
+    """
+    link = correlations(scores, [sat, loyalty]).rename(
+        columns={"x": "satisfaction", "y": "loyalty"}
+    )
+    simple = driver_regression(scores, loyalty, [sat])["b"]
+    return link.assign(slope=simple.iloc[1], intercept=simple.iloc[0])

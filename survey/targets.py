@@ -96,8 +96,8 @@ def calibration_targets(
         Lowest and highest answer code.
     satisfaction_loyalty : DataFrame, optional
         One row with ``satisfaction``, ``loyalty`` (construct names), ``n``, ``r``,
-        ``ci_low``, ``ci_high``, ``slope`` and ``intercept`` (see
-        :func:`survey.analyze.run_analysis`, table ``satisfaction_loyalty``).
+        ``ci_low``, ``ci_high``, ``slope`` and ``intercept``
+        (:func:`survey.correlation.satisfaction_loyalty_link`).
     nps : DataFrame, optional
         :func:`survey.nps.net_promoter_score` result.
     curve : DataFrame, optional

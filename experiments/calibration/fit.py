@@ -59,9 +59,10 @@ from experiments.overrides import set_path
 from experiments.seeds import replication_seed
 from sim import ShopperModel
 from sim.virtual_survey import resolve_mapping
-from survey.analyze import run_analysis, satisfaction_loyalty_link
+from survey.analyze import run_analysis
 from survey.cleaning import clean_survey
 from survey.codebook import Codebook, load_codebook
+from survey.correlation import satisfaction_loyalty_link
 from survey.datasets import example_paths
 from survey.io import SurveyTable
 from survey.nps import net_promoter_score

@@ -1,8 +1,9 @@
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
-from survey.correlation import correlations
+from survey.correlation import correlations, satisfaction_loyalty_link
 from survey.errors import DataError
 
 
@@ -42,3 +43,17 @@ def test_too_few_pairs_named(ecsi):
 def test_data_that_is_not_a_dataframe_is_a_type_error(ecsi):
     with pytest.raises(TypeError, match="pandas DataFrame, not ndarray"):
         correlations(ecsi.to_numpy(), ["CUSA1", "CUSL1"])
+
+
+def test_satisfaction_loyalty_link_is_pearson_r_and_the_ols_line(ecsi):
+    scores = pd.DataFrame(
+        {"Sat": ecsi[["CUSA1", "CUSA2", "CUSA3"]].mean(axis=1), "Loy": ecsi["CUSL1"]}
+    )
+    link = satisfaction_loyalty_link(scores, "Sat", "Loy").iloc[0]
+    # scipy's least-squares line of loyalty on satisfaction, and the Pearson r with it.
+    line = stats.linregress(scores["Sat"], scores["Loy"])
+    assert (link["satisfaction"], link["loyalty"], link["n"]) == ("Sat", "Loy", 250)
+    assert link["r"] == pytest.approx(line.rvalue, abs=1e-12)
+    assert link["slope"] == pytest.approx(line.slope, abs=1e-12)
+    assert link["intercept"] == pytest.approx(line.intercept, abs=1e-12)
+    assert link["ci_low"] < link["r"] < link["ci_high"]
