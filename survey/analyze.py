@@ -28,7 +28,7 @@ from survey.regression import driver_regression
 from survey.reliability import composite_loadings, item_rest_correlation, reliability_table
 from survey.report import write_report
 from survey.segments import compare_segments, posthoc_segments
-from survey.targets import calibration_targets, write_targets
+from survey.targets import survey_targets, write_targets
 from survey.validity import fornell_larcker, htmt
 
 #: Conventions stated in the report, as the published programs differ on them.
@@ -267,16 +267,7 @@ def run_analysis(
             tables["pls_bootstrap"] = pls_bootstrap(
                 cleaned.items, blocks, paths, n_boot=n_boot, seed=seed
             )
-    targets = calibration_targets(
-        cleaned.scores,
-        cleaned.segments,
-        source=Path(table.source).name,
-        scale=(codebook.scale.min, codebook.scale.max),
-        satisfaction_loyalty=tables.get("satisfaction_loyalty"),
-        nps=tables.get("nps"),
-        curve=tables.get("curve"),
-        curve_fit=tables.get("curve_fit"),
-    )
+    targets = survey_targets(cleaned, codebook, source=Path(table.source).name, tables=tables)
     return SurveyAnalysis(
         source=table.source,
         codebook=codebook,

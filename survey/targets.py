@@ -47,7 +47,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from survey.cleaning import CleanedSurvey
+from survey.codebook import Codebook
+from survey.correlation import satisfaction_loyalty_link
 from survey.errors import DataError
+from survey.nps import net_promoter_score
 
 #: Identifier of the schema above; bump it when the layout changes.
 SCHEMA = "shoplab.survey.targets/1"
@@ -168,6 +172,70 @@ def calibration_targets(
         "nps": nps_target,
         "curve": curve_target,
     }
+
+
+def survey_targets(
+    cleaned: CleanedSurvey,
+    codebook: Codebook,
+    *,
+    source: str,
+    tables: Mapping[str, pd.DataFrame] | None = None,
+) -> dict[str, Any]:
+    """Calibration targets of a cleaned survey: what ``targets.json`` holds.
+
+    The one place that decides which statistics a survey's targets carry: construct
+    moments (overall and per segment), the satisfaction–loyalty link when the
+    codebook names both roles, the NPS shares when it declares an NPS item, and the
+    satisfaction → loyalty curve when it is given. ``shoplab survey analyze`` and the
+    calibration's virtual survey both call it, so both sides are scored alike.
+
+    Parameters
+    ----------
+    cleaned : CleanedSurvey
+        From :func:`survey.cleaning.clean_survey`.
+    codebook : Codebook
+        The codebook the survey was cleaned with.
+    source : str
+        Name of the survey file (recorded in the targets).
+    tables : mapping, optional
+        Tables an analysis has already computed (see
+        :attr:`survey.analyze.SurveyAnalysis.tables`): ``satisfaction_loyalty`` and
+        ``nps`` are taken from here instead of computed again; ``curve`` and
+        ``curve_fit`` are added to the targets only when present here.
+
+    Returns
+    -------
+    dict
+        The targets (:func:`calibration_targets`).
+
+    Examples
+    --------
+    >>> from survey.cleaning import clean_survey
+    >>> from survey.datasets import load_example
+    >>> table, codebook = load_example("ecsi")
+    >>> targets = survey_targets(clean_survey(table, codebook), codebook, source="ecsi")
+    >>> targets["satisfaction_loyalty"]["n"], targets["nps"]["item"], targets["curve"]
+    (250, 'CUSL3', None)
+    """
+    tables = tables or {}
+    roles = codebook.roles
+    link = tables.get("satisfaction_loyalty")
+    if link is None and roles.satisfaction and roles.loyalty:
+        link = satisfaction_loyalty_link(cleaned.scores, roles.satisfaction, roles.loyalty)
+    nps = tables.get("nps")
+    if nps is None and codebook.nps:
+        cut = codebook.nps
+        nps = net_promoter_score(cleaned.items, cut.item, cut.promoters_min, cut.detractors_max)
+    return calibration_targets(
+        cleaned.scores,
+        cleaned.segments,
+        source=source,
+        scale=(codebook.scale.min, codebook.scale.max),
+        satisfaction_loyalty=link,
+        nps=nps,
+        curve=tables.get("curve"),
+        curve_fit=tables.get("curve_fit"),
+    )
 
 
 def write_targets(targets: Mapping[str, Any], path: str | Path) -> Path:

@@ -62,11 +62,9 @@ from sim.virtual_survey import resolve_mapping
 from survey.analyze import run_analysis
 from survey.cleaning import clean_survey
 from survey.codebook import Codebook, load_codebook
-from survey.correlation import satisfaction_loyalty_link
 from survey.datasets import example_paths
 from survey.io import SurveyTable
-from survey.nps import net_promoter_score
-from survey.targets import calibration_targets
+from survey.targets import survey_targets
 
 #: Contribution to the distance of a statistic the simulation could not compute.
 MISSING_PENALTY = 1e4
@@ -136,36 +134,6 @@ def virtual_codebook(codebook: Codebook, answered: list[str]) -> Codebook:
     return Codebook.model_validate(data)
 
 
-def survey_targets(table: SurveyTable, codebook: Codebook) -> dict[str, Any]:
-    """Calibration targets of a survey table, as the survey module computes them.
-
-    The same cleaning, scoring and statistics as ``shoplab survey analyze``, without
-    the analyses only the report needs (reliability, validity, PLS, the curve).
-
-    Examples
-    --------
-    >>> from survey.datasets import load_example
-    >>> survey_targets(*load_example("ecsi"))["satisfaction_loyalty"]["n"]
-    250
-    """
-    cleaned = clean_survey(table, codebook)
-    roles, scores = codebook.roles, cleaned.scores
-    link = nps = None
-    if roles.satisfaction and roles.loyalty:
-        link = satisfaction_loyalty_link(scores, roles.satisfaction, roles.loyalty)
-    if codebook.nps:
-        cut = codebook.nps
-        nps = net_promoter_score(cleaned.items, cut.item, cut.promoters_min, cut.detractors_max)
-    return calibration_targets(
-        scores,
-        cleaned.segments,
-        source=table.source,
-        scale=(codebook.scale.min, codebook.scale.max),
-        satisfaction_loyalty=link,
-        nps=nps,
-    )
-
-
 @dataclass(frozen=True)
 class Task:
     """One model run of one candidate, for a worker."""
@@ -187,7 +155,8 @@ def evaluate(task: Task) -> tuple[int, int, dict[str, tuple[float, float]]]:
     model = ShopperModel(task.params, rng=replication_seed(task.seed, task.replication))
     model.run(task.horizon)
     answers = model.survey(task.codebook, task.respondents, task.design)
-    targets = survey_targets(SurveyTable(data=answers, source="virtual survey"), task.codebook)
+    cleaned = clean_survey(SurveyTable(data=answers, source="virtual survey"), task.codebook)
+    targets = survey_targets(cleaned, task.codebook, source="virtual survey")
     spec = task.spec
     found = {s.name: (s.value, s.se) for s in statistics(targets, list(task.constructs), spec)}
     summary = model.summary()

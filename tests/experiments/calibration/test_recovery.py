@@ -8,11 +8,12 @@ from experiments.calibration.fit import (
     calibrate,
     candidate_parameters,
     load_survey_codebook,
-    survey_targets,
     virtual_codebook,
 )
 from sim import ShopperModel
+from survey.cleaning import clean_survey
 from survey.io import SurveyTable
+from survey.targets import survey_targets
 
 TRUTH = {
     "platforms.0.quality": 0.74,
@@ -45,7 +46,9 @@ def _targets_at_truth(config):
     model = ShopperModel(params, rng=np.random.SeedSequence(999))
     model.run(config.horizon)
     answers = model.survey(virtual, 600, design, seed=7)
-    return survey_targets(SurveyTable(answers, "truth"), virtual)
+    return survey_targets(
+        clean_survey(SurveyTable(answers, "truth"), virtual), virtual, source="truth"
+    )
 
 
 def _check_recovery(optimiser_seed: int) -> None:
