@@ -244,7 +244,11 @@ class ShopperModel(mesa.Model):
         heard = self.exposure.share(prospects)
         ad_rate = p.ad_rate * levers.ad_rate_mult
         prob = acquisition.adoption_probability(
-            ad_rate, p.referral_rate, heard[:, 0], heard[:, 1], p.negative_wom_weight
+            heard[:, 0],
+            heard[:, 1],
+            ad_rate=ad_rate,
+            referral_rate=p.referral_rate,
+            negative_weight=p.negative_wom_weight,
         )
         hazard = -np.log1p(-prob)
         ad_share = np.divide(ad_rate, hazard, out=np.ones_like(hazard), where=hazard > 0)
@@ -311,11 +315,11 @@ class ShopperModel(mesa.Model):
             sh.price_sensitivity[orderers],
             sh.loyalty[orderers],
             self._switching_cost(orderers, levers),
-            discount,
-            f.quality + at(levers.quality_bonus, orderers),
-            service,
-            self.params.platforms,
             self.params.choice,
+            platforms=self.params.platforms,
+            focal_discount=discount,
+            focal_quality=f.quality + at(levers.quality_bonus, orderers),
+            focal_service=service,
         )
         u = self.streams["choice"].random(orderers.size)
         chosen = choice.choose(choice.choice_probabilities(v), u)
@@ -342,11 +346,11 @@ class ShopperModel(mesa.Model):
         noise = rng.standard_normal(focal.size)
         incidents = experience.draw_incidents(
             u,
-            f.defect_rate * at(levers.defect_mult, focal),
-            f.late_rate * at(levers.late_mult, focal),
-            e.complaint_if_defect,
-            e.complaint_if_late,
-            f.resolution_rate + at(levers.resolution_add, focal),
+            defect_rate=f.defect_rate * at(levers.defect_mult, focal),
+            late_rate=f.late_rate * at(levers.late_mult, focal),
+            resolution_rate=f.resolution_rate + at(levers.resolution_add, focal),
+            complaint_if_defect=e.complaint_if_defect,
+            complaint_if_late=e.complaint_if_late,
         )
         self.shoppers.defects[focal[incidents.defect]] += 1
         self.shoppers.complaints[focal[incidents.complaint]] += 1
@@ -363,7 +367,7 @@ class ShopperModel(mesa.Model):
             incidents,
             noise,
             e,
-            at(levers.recovery_mult, focal),
+            recovery_mult=at(levers.recovery_mult, focal),
         )
 
     def _update_satisfaction(self, focal: np.ndarray, performance: np.ndarray) -> None:
@@ -373,9 +377,7 @@ class ShopperModel(mesa.Model):
             sh.satisfaction[focal],
             sh.quality_expectation[focal],
             performance,
-            s.disconfirmation_weight,
-            s.learning_rate,
-            s.expectation_adaptation,
+            s,
         )
         sh.perceived_quality[focal] += s.learning_rate * (performance - sh.perceived_quality[focal])
         if s.negative_wom_effect > 0:
@@ -405,18 +407,15 @@ class ShopperModel(mesa.Model):
         book.open(focal[opens], day)
 
     def _hazard(self, who: np.ndarray, levers: Levers) -> np.ndarray:
-        sh, lp = self.shoppers, self.params.loyalty
+        sh = self.shoppers
         focal_price = self.focal.price_index * (1.0 - at(levers.price_discount, who))
         return loyalty_churn.churn_hazard(
             sh.loyalty[who],
             self._switching_cost(who, levers),
             sh.price_sensitivity[who],
             loyalty_churn.price_gap(focal_price, self.cheapest_rival),
-            lp.base_churn_hazard,
-            lp.loyalty_effect,
-            lp.switching_cost_effect,
-            lp.price_gap_effect,
-            at(levers.churn_mult, who),
+            params=self.params.loyalty,
+            multiplier=at(levers.churn_mult, who),
         )
 
     def _loyalty_churn_winback(self, day: int, levers: Levers, outcome: DayOutcome) -> None:
@@ -427,11 +426,7 @@ class ShopperModel(mesa.Model):
             sh.satisfaction[active], lp.curve_midpoint, lp.curve_steepness
         )
         sh.loyalty[active] = loyalty_churn.update_loyalty(
-            sh.loyalty[active],
-            target,
-            lp.growth_rate,
-            lp.decay_rate,
-            at(levers.loyalty_decay_mult, active),
+            sh.loyalty[active], target, lp, decay_mult=at(levers.loyalty_decay_mult, active)
         )
         churned = np.empty(0, dtype=np.int64)
         if self.params.churn_enabled:
@@ -456,10 +451,10 @@ class ShopperModel(mesa.Model):
             word_of_mouth.word_of_mouth_signals(
                 sh.active_mask(),
                 self.ltr,
-                a.promoter_threshold,
-                a.detractor_threshold,
-                self.params.acquisition.promoter_referral_boost,
-                levers.referral_mult,
+                promoter_threshold=a.promoter_threshold,
+                detractor_threshold=a.detractor_threshold,
+                promoter_boost=self.params.acquisition.promoter_referral_boost,
+                referral_mult=levers.referral_mult,
             )
         )
 

@@ -46,7 +46,11 @@ def value_tier(recent_spend: np.ndarray, thresholds: list[float]) -> np.ndarray:
 
 
 def lifetime_value_closed_form(
-    margin: float, retention: float, discount_rate: float, first_margin_at_acquisition: bool = True
+    margin: float,
+    retention: float,
+    discount_rate: float,
+    *,
+    first_margin_at_acquisition: bool = True,
 ) -> float:
     """Expected discounted lifetime value at constant retention (Gupta & Lehmann 2003).
 

@@ -3,7 +3,8 @@
 Examples
 --------
 >>> import numpy as np
->>> p = adoption_probability(0.01, 0.1, np.array([0.0, 0.5]), 0.0, 0.0)
+>>> p = adoption_probability(np.array([0.0, 0.5]), 0.0, ad_rate=0.01, referral_rate=0.1,
+...                          negative_weight=0.0)
 >>> np.round(p, 4).tolist()
 [0.0104, 0.0596]
 """
@@ -14,25 +15,26 @@ import numpy as np
 
 
 def adoption_probability(
-    ad_rate: float,
-    referral_rate: float,
     referring_share: np.ndarray | float,
     detractor_share: np.ndarray | float,
+    *,
+    ad_rate: float,
+    referral_rate: float,
     negative_weight: float,
 ) -> np.ndarray:
     """Probability that a prospect adopts today.
 
     Parameters
     ----------
-    ad_rate : float
-        Bass innovation coefficient p (1/day).
-    referral_rate : float
-        Bass imitation coefficient q (1/day).
     referring_share : array or float
         Weighted share of the prospect's ties who refer (active customers, promoters
         counting more); in a fully mixed population, the population share.
     detractor_share : array or float
         Share of the prospect's ties who are detractors (negative word of mouth).
+    ad_rate : float
+        Bass innovation coefficient p (1/day), after the strategies' ads multiplier.
+    referral_rate : float
+        Bass imitation coefficient q (1/day).
     negative_weight : float
         How strongly detractors suppress the referral hazard.
 

@@ -30,11 +30,12 @@ def utilities(
     price_sensitivity: np.ndarray,
     loyalty: np.ndarray,
     switching_cost: np.ndarray | float,
+    weights: Choice,
+    *,
+    platforms: list[Platform],
     focal_discount: np.ndarray | float,
     focal_quality: np.ndarray | float,
     focal_service: np.ndarray | float,
-    platforms: list[Platform],
-    weights: Choice,
 ) -> np.ndarray:
     """Deterministic utility of each platform for each order, shape (orders, platforms).
 
@@ -44,15 +45,15 @@ def utilities(
         Per ordering shopper, in [0, 1].
     switching_cost : array or float
         Per ordering shopper: points, tier perks and other costs of leaving.
+    weights : Choice
+        Utility weights.
+    platforms : list of Platform
+        Focal platform first.
     focal_discount : array or float
         Share of the focal price taken off for the shopper by strategies.
     focal_quality, focal_service : array or float
         The focal platform's quality and service as the shopper meets them (with
         strategy effects).
-    platforms : list of Platform
-        Focal platform first.
-    weights : Choice
-        Utility weights.
 
     Returns
     -------
@@ -63,6 +64,15 @@ def utilities(
     V_ij = −β_p·s_i·ln(price_j) + β_q·quality_j + β_s·service_j + β_a·assortment_j,
     plus β_L·loyalty_i + β_c·switching_cost_i for the focal platform, whose price is
     price_0·(1 − discount_i).
+
+    Examples
+    --------
+    >>> from sim.params import default_platforms
+    >>> v = utilities(np.array([0.5]), np.array([0.0]), 0.0, Choice(),
+    ...               platforms=default_platforms(), focal_discount=0.0,
+    ...               focal_quality=0.72, focal_service=0.69)
+    >>> v.shape
+    (1, 3)
     """
     n = price_sensitivity.shape[0]
     price = np.array([p.price_index for p in platforms], dtype=float)

@@ -4,8 +4,8 @@ Examples
 --------
 >>> import numpy as np
 >>> u = np.array([[0.01, 0.9, 0.1, 0.2], [0.9, 0.9, 0.9, 0.9]])
->>> e = draw_incidents(u, defect_rate=0.05, late_rate=0.1, complaint_if_defect=0.7,
-...                    complaint_if_late=0.3, resolution_rate=0.5)
+>>> e = draw_incidents(u, defect_rate=0.05, late_rate=0.1, resolution_rate=0.5,
+...                    complaint_if_defect=0.7, complaint_if_late=0.3)
 >>> e.defect.tolist(), e.complaint.tolist(), e.resolved.tolist()
 ([True, False], [True, False], [True, False])
 """
@@ -31,11 +31,12 @@ class Incidents:
 
 def draw_incidents(
     uniforms: np.ndarray,
+    *,
     defect_rate: np.ndarray | float,
     late_rate: np.ndarray | float,
+    resolution_rate: np.ndarray | float,
     complaint_if_defect: float,
     complaint_if_late: float,
-    resolution_rate: np.ndarray | float,
 ) -> Incidents:
     """Draw defects, late deliveries, complaints and resolutions for each order.
 
@@ -46,11 +47,11 @@ def draw_incidents(
         complaint and resolution.
     defect_rate, late_rate : array or float
         Per-order probabilities (after strategy effects).
+    resolution_rate : array or float
+        Probability that after-sales service resolves a complaint.
     complaint_if_defect, complaint_if_late : float
         Probability of complaining after each incident; they combine as independent
         reasons: P(complaint) = 1 − (1 − c_d·defect)(1 − c_l·late).
-    resolution_rate : array or float
-        Probability that after-sales service resolves a complaint.
 
     Returns
     -------
@@ -69,6 +70,7 @@ def perceived_performance(
     incidents: Incidents,
     noise: np.ndarray,
     params: Experience,
+    *,
     recovery_mult: np.ndarray | float = 1.0,
 ) -> np.ndarray:
     """Performance the shopper perceives for each order, in [0, 1].

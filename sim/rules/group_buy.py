@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 
-@dataclass
+@dataclass(kw_only=True)
 class GroupBook:
     """Open groups: initiator, day opened, members so far; and the joiners' groups.
 
@@ -48,7 +48,9 @@ class GroupBook:
     def empty(cls) -> GroupBook:
         """No groups."""
         none = np.empty(0, dtype=np.int64)
-        return cls(none, none, none, none, none, none)
+        return cls(
+            initiator=none, opened=none, members=none, group_id=none, joiner=none, joined_group=none
+        )
 
     @property
     def size(self) -> int:

@@ -3,9 +3,10 @@
 Examples
 --------
 >>> import numpy as np
->>> s, e = update_satisfaction(np.array([0.5]), np.array([0.6]), np.array([0.8]),
-...                            disconfirmation_weight=1.0, learning_rate=0.5,
-...                            expectation_adaptation=0.5)
+>>> from sim.params import Satisfaction
+>>> weights = Satisfaction(disconfirmation_weight=1.0, learning_rate=0.5,
+...                        expectation_adaptation=0.5)
+>>> s, e = update_satisfaction(np.array([0.5]), np.array([0.6]), np.array([0.8]), weights)
 >>> round(float(s[0]), 6), round(float(e[0]), 6)
 (0.75, 0.7)
 """
@@ -13,6 +14,8 @@ Examples
 from __future__ import annotations
 
 import numpy as np
+
+from sim.params import Satisfaction
 
 
 def transaction_satisfaction(
@@ -51,9 +54,7 @@ def update_satisfaction(
     satisfaction: np.ndarray,
     expectation: np.ndarray,
     performance: np.ndarray,
-    disconfirmation_weight: float,
-    learning_rate: float,
-    expectation_adaptation: float,
+    params: Satisfaction,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cumulative satisfaction and the new expectation after an order.
 
@@ -61,21 +62,21 @@ def update_satisfaction(
     ----------
     satisfaction, expectation, performance : numpy.ndarray
         Before the order, per ordering shopper.
-    disconfirmation_weight : float
-        See :func:`transaction_satisfaction`.
-    learning_rate : float
-        Weight λ of the latest order: S ← (1 − λ)·S + λ·s.
-    expectation_adaptation : float
-        Weight η of the latest performance: E ← (1 − η)·E + η·perf.
+    params : Satisfaction
+        ``disconfirmation_weight`` κ (see :func:`transaction_satisfaction`);
+        ``learning_rate`` λ, the weight of the latest order: S ← (1 − λ)·S + λ·s;
+        ``expectation_adaptation`` η, the weight of the latest performance:
+        E ← (1 − η)·E + η·perf.
 
     Returns
     -------
     satisfaction, expectation : numpy.ndarray
     """
-    s = transaction_satisfaction(performance, expectation, disconfirmation_weight)
-    new_satisfaction = (1.0 - learning_rate) * satisfaction + learning_rate * s
-    new_expectation = (1.0 - expectation_adaptation) * expectation
-    new_expectation = new_expectation + expectation_adaptation * performance
+    s = transaction_satisfaction(performance, expectation, params.disconfirmation_weight)
+    rate, adapt = params.learning_rate, params.expectation_adaptation
+    new_satisfaction = (1.0 - rate) * satisfaction + rate * s
+    new_expectation = (1.0 - adapt) * expectation
+    new_expectation = new_expectation + adapt * performance
     return new_satisfaction, new_expectation
 
 

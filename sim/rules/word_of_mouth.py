@@ -54,10 +54,11 @@ def net_promoter_score(ltr: np.ndarray, promoter_threshold: int, detractor_thres
 def word_of_mouth_signals(
     active: np.ndarray,
     ltr: np.ndarray,
+    *,
     promoter_threshold: int,
     detractor_threshold: int,
     promoter_boost: float,
-    referral_mult: np.ndarray | float,
+    referral_mult: np.ndarray | float = 1.0,
 ) -> np.ndarray:
     """What each shopper says to friends, shape (N, 2): referral weight, detractor flag.
 
@@ -71,7 +72,7 @@ def word_of_mouth_signals(
         NPS thresholds.
     promoter_boost : float
         Extra referral weight of a promoter.
-    referral_mult : array or float
+    referral_mult : array or float, default 1.0
         Strategy multiplier on referrals (referral rewards).
 
     Returns
@@ -83,7 +84,8 @@ def word_of_mouth_signals(
     Examples
     --------
     >>> word_of_mouth_signals(np.array([True, True, False]), np.array([10, 3, 10]),
-    ...                       9, 6, 1.0, 1.0).tolist()
+    ...                       promoter_threshold=9, detractor_threshold=6,
+    ...                       promoter_boost=1.0).tolist()
     [[2.0, 0.0], [1.0, 1.0], [0.0, 0.0]]
     """
     signals = np.zeros((active.shape[0], 2), dtype=np.float32)

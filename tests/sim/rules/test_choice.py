@@ -1,0 +1,68 @@
+import math
+
+import numpy as np
+import pytest
+
+from sim.params import Choice, Platform
+from sim.rules import choice
+
+
+def _two_platforms() -> list[Platform]:
+    kw = dict(defect_rate=0.0, late_rate=0.0, resolution_rate=1.0, assortment=0.5)
+    return [
+        Platform(name="focal", price_index=0.5, quality=0.5, **kw),
+        Platform(name="rival", price_index=1.0, quality=0.5, **kw),
+    ]
+
+
+FOCAL = {"focal_discount": 0.0, "focal_quality": 0.5, "focal_service": 1.0}
+
+
+def test_logit_utilities_and_probabilities_by_hand():
+    w = Choice(
+        price_weight=2.0,
+        quality_weight=0,
+        service_weight=0,
+        assortment_weight=0,
+        loyalty_weight=1.0,
+        switching_cost_weight=0.0,
+    )
+    v = choice.utilities(
+        np.array([1.0]), np.array([0.5]), 0.0, w, platforms=_two_platforms(), **FOCAL
+    )
+    # focal: -2*1*ln(0.5) + 1*0.5 = 1.386294 + 0.5 ; rival: -2*ln(1) = 0
+    assert v[0].tolist() == pytest.approx([2 * math.log(2) + 0.5, 0.0])
+    prob = choice.choice_probabilities(v)
+    assert prob[0, 0] == pytest.approx(1 / (1 + math.exp(-(2 * math.log(2) + 0.5))))
+
+
+def test_more_price_sensitive_shoppers_choose_the_cheap_platform_more():
+    v = choice.utilities(
+        np.array([0.2, 0.9]), np.zeros(2), 0.0, Choice(), platforms=_two_platforms(), **FOCAL
+    )
+    prob = choice.choice_probabilities(v)
+    assert prob[1, 0] > prob[0, 0]
+
+
+def test_a_focal_discount_and_a_switching_cost_raise_only_the_focal_utility():
+    w = Choice()
+    plain = choice.utilities(
+        np.array([0.8]), np.zeros(1), 0.0, w, platforms=_two_platforms(), **FOCAL
+    )
+    kept = choice.utilities(
+        np.array([0.8]),
+        np.zeros(1),
+        0.5,
+        w,
+        platforms=_two_platforms(),
+        **{**FOCAL, "focal_discount": 0.2},
+    )
+    # price term: -w_p * s * ln(1 - 0.2); switching cost: w_c * 0.5
+    gain = -w.price_weight * 0.8 * math.log(0.8) + w.switching_cost_weight * 0.5
+    assert kept[0, 0] - plain[0, 0] == pytest.approx(gain)
+    assert kept[0, 1] == plain[0, 1]
+
+
+def test_choose_inverts_cumulative_probabilities():
+    probs = np.array([[0.2, 0.3, 0.5]] * 4)
+    assert choice.choose(probs, np.array([0.0, 0.19, 0.2, 0.99])).tolist() == [0, 0, 1, 2]

@@ -1,0 +1,51 @@
+import math
+
+import numpy as np
+import pytest
+
+from sim.params import Loyalty
+from sim.rules import loyalty_churn
+
+
+def test_only_highly_satisfied_shoppers_are_loyal():
+    target = loyalty_churn.target_loyalty(np.array([0.6, 0.7, 0.8, 0.9]), 0.75, 12)
+    assert target[1] - target[0] < target[3] - target[2] + 0.2  # convex below midpoint
+    assert target[0] < 0.15 and target[3] > 0.85
+
+
+def test_loyalty_grows_and_decays_at_their_own_rates_and_strategies_slow_the_decay():
+    rates = Loyalty(growth_rate=0.5, decay_rate=0.2)
+    loyalty, target = np.array([0.2, 0.8]), np.array([0.6, 0.4])
+    assert loyalty_churn.update_loyalty(loyalty, target, rates).tolist() == pytest.approx(
+        [0.4, 0.72]
+    )
+    slowed = loyalty_churn.update_loyalty(loyalty, target, rates, decay_mult=0.5)
+    assert slowed.tolist() == pytest.approx([0.4, 0.76])  # growth untouched
+
+
+def test_churn_hazard_falls_with_loyalty_and_rises_with_price_gap():
+    lp = Loyalty(
+        base_churn_hazard=0.01, loyalty_effect=2.0, switching_cost_effect=1.0, price_gap_effect=5.0
+    )
+    h = loyalty_churn.churn_hazard(
+        np.array([0.0, 1.0, 0.0]),
+        np.array([0.0, 0.0, 0.0]),
+        np.array([1.0, 1.0, 1.0]),
+        np.array([0.0, 0.0, 0.1]),
+        params=lp,
+    )
+    assert h.tolist() == pytest.approx([0.01, 0.01 * math.exp(-2), 0.01 * math.exp(0.5)])
+
+
+def test_churn_hazard_falls_with_switching_cost_and_scales_with_the_multiplier():
+    lp = Loyalty(base_churn_hazard=0.02, switching_cost_effect=1.5)
+    h = loyalty_churn.churn_hazard(
+        np.zeros(2), np.array([0.0, 1.0]), np.ones(2), 0.0, params=lp, multiplier=np.array([1, 3])
+    )
+    assert h.tolist() == pytest.approx([0.02, 3 * 0.02 * math.exp(-1.5)])
+
+
+def test_price_gap_and_risk():
+    assert loyalty_churn.price_gap(np.array([0.85, 1.1]), 1.0).tolist() == pytest.approx([0.0, 0.1])
+    assert loyalty_churn.churn_risk(np.array([0.01]), 30)[0] == pytest.approx(1 - math.exp(-0.3))
+    assert loyalty_churn.event_probability(0.01) == pytest.approx(1 - math.exp(-0.01))
