@@ -17,6 +17,7 @@ import matplotlib.style
 import pandas as pd
 from matplotlib.axes import Axes
 
+from survey.html import html_image, html_list, html_page
 from survey.plots import (
     STYLE,
     plot_correlation_heatmap,
@@ -53,13 +54,6 @@ TITLES: dict[str, str] = {
     "pls_bootstrap": "PLS bootstrap: standard errors, t values and percentile CIs",
     "pls_outer": "PLS outer weights and loadings",
 }
-
-_CSS = """
-body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}
-table{border-collapse:collapse;font-size:12px;margin:0.5em 0 1.5em}
-td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}
-th{background:#eef3f8} img{max-width:100%} .note{color:#555;font-size:13px}
-"""
 
 
 def _save(ax: Axes, path: Path) -> str:
@@ -221,29 +215,19 @@ def write_report(analysis: SurveyAnalysis, out_dir: Path, plots: bool = True) ->
     images = draw_plots(analysis, out_dir / "plots") if plots else {}
     cleaned = analysis.cleaned
     parts = [
-        "<!DOCTYPE html><html><head><meta charset='utf-8'>",
-        f"<title>Survey report: {html.escape(Path(analysis.source).name)}</title>",
-        f"<style>{_CSS}</style></head><body>",
-        f"<h1>Survey report: {html.escape(Path(analysis.source).name)}</h1>",
         f"<p>{cleaned.n_read} rows read, {len(cleaned.items)} kept after cleaning. "
         f"Generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by shoplab.</p>",
-        "<h2>Key results</h2><ul>",
-        *[f"<li>{html.escape(line)}</li>" for line in key_results(analysis.tables)],
-        "</ul>",
-        "<h2>Conventions and notes</h2><ul class='note'>",
-        *[f"<li>{html.escape(note)}</li>" for note in analysis.notes],
-        "</ul>",
+        "<h2>Key results</h2>",
+        html_list(key_results(analysis.tables)),
+        "<h2>Conventions and notes</h2>",
+        html_list(analysis.notes, css_class="note"),
     ]
     for name, table in analysis.tables.items():
         parts += [f"<h2>{html.escape(TITLES.get(name, name))}</h2>", _table_html(table)]
     if images:
         parts.append("<h2>Plots</h2>")
-    for title, data in images.items():
-        parts += [
-            f"<h3>{html.escape(title)}</h3>",
-            f"<img alt='{html.escape(title)}' src='data:image/png;base64,{data}'>",
-        ]
-    parts.append("</body></html>")
+    parts += [html_image(title, data) for title, data in images.items()]
     path = out_dir / "report.html"
-    path.write_text("\n".join(parts), encoding="utf-8")
+    page = html_page(f"Survey report: {Path(analysis.source).name}", parts)
+    path.write_text(page, encoding="utf-8")
     return path

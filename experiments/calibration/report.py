@@ -23,15 +23,9 @@ from matplotlib.axes import Axes
 from experiments.calibration.fit import CalibrationResult
 from experiments.calibration.plots import plot_convergence, plot_fit, plot_profile
 from experiments.plots import STYLE
+from survey.html import html_image, html_list, html_page
 
 OUTPUTS = ("calibrated.yaml", "fit.csv", "parameters.csv", "trials.csv", "fit_report.html")
-
-_CSS = (
-    "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}"
-    "table{border-collapse:collapse;font-size:12px;margin:.5em 0 1.5em}"
-    "td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}th{background:#eef3f8}"
-    "img{max-width:100%}.note{color:#555;font-size:13px}"
-)
 
 
 def _save(ax: Axes, folder: Path, name: str) -> str:
@@ -88,26 +82,15 @@ def write_calibration(result: CalibrationResult, out: Path, targets_source: str)
         images[f"Profile: {name}"] = _save(plot_profile(result.trials, name), plots, f"profile_{k}")
     reached = int(fit["within_ci"].sum())
     parts = [
-        "<!DOCTYPE html><html><head><meta charset='utf-8'>",
-        f"<title>Calibration: {html.escape(result.config.name)}</title>",
-        f"<style>{_CSS}</style></head><body>",
-        f"<h1>Calibration: {html.escape(result.config.name)}</h1>",
         f"<p>Targets: {html.escape(targets_source)}. {len(result.trials)} candidates; "
         f"{reached} of {len(fit)} statistics within the observed 95% CI. Generated {stamp}.</p>",
-        "<ul class='note'>",
-        *[f"<li>{html.escape(n)}</li>" for n in result.notes],
-        "</ul>",
+        html_list(result.notes, css_class="note"),
         "<h2>Fitted parameters (95% interval)</h2>",
         _table(parameters),
         "<h2>Fitted vs observed</h2>",
         _table(fit),
     ]
-    for title, data in images.items():
-        parts += [
-            f"<h3>{html.escape(title)}</h3>",
-            f"<img alt='{html.escape(title)}' src='data:image/png;base64,{data}'>",
-        ]
-    parts.append("</body></html>")
+    parts += [html_image(title, data) for title, data in images.items()]
     report = out / "fit_report.html"
-    report.write_text("\n".join(parts), encoding="utf-8")
+    report.write_text(html_page(f"Calibration: {result.config.name}", parts), encoding="utf-8")
     return report
