@@ -19,12 +19,13 @@ from sim.strategies.after_sales import AfterSales
 from sim.strategies.baseline import Baseline
 from sim.strategies.community import CommunityEngagement
 from sim.strategies.coupons import Coupons
+from sim.strategies.faster_logistics import FasterLogistics
 from sim.strategies.flash_sales import FlashSales
-from sim.strategies.logistics import FasterLogistics
+from sim.strategies.group_buy_incentive import GroupBuyIncentive
 from sim.strategies.loyalty_points import LoyaltyPoints
 from sim.strategies.quality_control import QualityControl
 from sim.strategies.recommendation import Recommendation
-from sim.strategies.referral import GroupBuyIncentive, ReferralRewards
+from sim.strategies.referral_rewards import ReferralRewards
 from sim.strategies.tiering import CustomerTiering
 from sim.strategies.winback import WinBack
 

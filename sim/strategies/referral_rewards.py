@@ -1,18 +1,15 @@
-"""Referral rewards and group-buy incentives: growth through friends.
+"""Referral rewards: growth through friends, paid per referred customer.
 
 The source material describes the focal platform's "fission": shoppers share
-deals with friends, group buying (pin tuan) needs friends to join, and a
-satisfied customer recommends the firm to about 9 people. Two strategies pull on
-it: rewards for referring (a higher referral weight, paid per referred customer)
-and incentives for group buys (a platform-funded extra group discount, smaller
-groups, invitations more often accepted).
+deals with friends, and a satisfied customer recommends the firm to about 9
+people. Rewards for referring raise the reached shoppers' referral weight and are
+paid per referred customer. (Group buys, the other channel through friends, have
+their own strategy: :mod:`sim.strategies.group_buy_incentive`.)
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Literal
-
-from pydantic import model_validator
 
 from sim.schema import param
 from sim.strategies.base import Strategy, count_reached
@@ -78,88 +75,3 @@ class ReferralRewards(Strategy):
     def settle(self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None) -> float:
         """Rewards for today's reached referral customers (CNY)."""
         return self.reward_per_referral * count_reached(outcome.new_referral, mask)
-
-
-class GroupBuyIncentive(Strategy):
-    """A deeper, platform-funded group discount; smaller groups; more accepted invitations.
-
-    Parameters
-    ----------
-    extra_discount : float
-        Share of the order value added to the group discount of every formed
-        group's members, paid by the platform (share). A formed group's deal bonus
-        to perceived performance grows by the same amount. Default 0.05; to be
-        calibrated.
-    group_size_delta : int
-        Added to the members a group needs (shoppers, at most 0; the model keeps
-        at least 2). Default 0.
-    accept_mult : float
-        Multiplier on the daily probability that an invited friend joins (-).
-        Default 1.5; to be calibrated.
-    reward_per_group_customer : float
-        Reward per new customer acquired through a group invitation
-        (CNY/customer). Default 0.
-
-    Notes
-    -----
-    A group mixes shoppers of every kind and its terms hold for all its members,
-    so the incentive reaches everyone (the target must be ``everyone``). Cost per
-    day: ``extra_discount`` × order value of the members of groups formed today +
-    ``reward_per_group_customer`` × new group-invitation customers.
-
-    Examples
-    --------
-    >>> GroupBuyIncentive(group_size_delta=-1).accept_mult
-    1.5
-    """
-
-    kind: Literal["group_buy_incentive"] = "group_buy_incentive"
-    summary: ClassVar[str] = (
-        "Group-buy incentives: platform-funded extra group discount, smaller groups."
-    )
-    extra_discount: float = param(
-        0.05,
-        "Extra group discount on formed groups' orders, platform-funded.",
-        "share",
-        "source material (group buying); to be calibrated",
-        ge=0,
-        lt=1,
-    )
-    group_size_delta: int = param(
-        0, "Added to the members a group needs (0 or negative).", "shoppers", "-", le=0
-    )
-    accept_mult: float = param(
-        1.5,
-        "Multiplier on the probability that an invited friend joins.",
-        "-",
-        "to be calibrated",
-        ge=0,
-    )
-    reward_per_group_customer: float = param(
-        0.0,
-        "Reward per new customer acquired through a group invitation.",
-        "CNY/customer",
-        "to be calibrated",
-        ge=0,
-    )
-
-    @model_validator(mode="after")
-    def _reaches_everyone(self) -> GroupBuyIncentive:
-        if self.target.kind != "everyone":
-            raise ValueError(
-                "group_buy_incentive changes the terms of whole groups and cannot be "
-                f"targeted; use target kind 'everyone' (got {self.target.kind!r})"
-            )
-        return self
-
-    def pull(self, levers: Levers, shoppers: Shoppers, day: int, mask: np.ndarray | None) -> None:
-        """Deeper discount, group size and acceptance for every group."""
-        levers.add("group_discount_add", self.extra_discount)
-        levers.group_size_delta += self.group_size_delta
-        levers.multiply("group_accept_mult", self.accept_mult)
-
-    def settle(self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None) -> float:
-        """Extra discount on formed groups' orders plus group-customer rewards (CNY)."""
-        discount = self.extra_discount * shoppers.order_value[outcome.group_members].sum()
-        rewards = self.reward_per_group_customer * outcome.new_group.size
-        return float(discount + rewards)

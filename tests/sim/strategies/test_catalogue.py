@@ -1,5 +1,7 @@
 """Properties every strategy of the catalogue shares."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -153,3 +155,9 @@ def test_each_strategy_documents_itself_and_its_parameters(kind):
         assert field.description, name
         assert set(field.json_schema_extra) == {"unit", "source"}, name
         assert name in cls.__doc__, f"{kind} docstring should describe {name}"
+
+
+@pytest.mark.parametrize("kind", sorted(REGISTRY))
+def test_each_strategy_lives_in_a_module_named_after_its_kind_with_a_test_module(kind):
+    assert REGISTRY[kind].__module__ == f"sim.strategies.{kind}"
+    assert (Path(__file__).parent / f"test_{kind}.py").exists()

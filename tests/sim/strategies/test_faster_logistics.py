@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from sim.levers import Levers
-from sim.strategies.logistics import FasterLogistics
+from sim.strategies.faster_logistics import FasterLogistics
 
 POPULATION = {"size": 4000, "initial_active_share": 0.3}
 
