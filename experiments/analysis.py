@@ -219,3 +219,74 @@ def ranked_table(comparison: pd.DataFrame, metric: str = "profit") -> pd.DataFra
     ranked["rank"] = ranked.groupby("scenario", sort=False).cumcount() + 1
     columns = ["scenario", "rank", "strategy", "mean", "uplift", "uplift_ci_low", "uplift_ci_high"]
     return ranked[[*columns, "p_holm"]].reset_index(drop=True)
+
+
+def paired_daily_uplift(
+    timeseries: pd.DataFrame, scenario: str, metric: str = "active"
+) -> pd.DataFrame:
+    """Each arm's daily difference from the baseline in the same replication.
+
+    Parameters
+    ----------
+    timeseries : pandas.DataFrame
+        ``strategy``, ``scenario``, ``replication``, ``day`` and ``metric``.
+    scenario : str
+        Scenario.
+    metric : str
+        Daily metric.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``strategy``, ``replication``, ``day``, ``uplift`` (baseline excluded).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"strategy": ["baseline", "points"], "scenario": "base",
+    ...                       "replication": 0, "day": 0, "active": [10, 12]})
+    >>> paired_daily_uplift(frame, "base")["uplift"].tolist()
+    [2]
+    """
+    rows = timeseries[timeseries["scenario"] == scenario]
+    keys = ["replication", "day"]
+    reference = rows[rows["strategy"] == BASELINE].set_index(keys)[metric]
+    arms = rows[rows["strategy"] != BASELINE].set_index(keys)
+    uplift = arms[metric] - reference.reindex(arms.index).to_numpy()
+    return arms[["strategy"]].assign(uplift=uplift).reset_index()
+
+
+def segment_uplift(
+    summary: pd.DataFrame, scenario: str, prefix: str = "active_end"
+) -> pd.DataFrame:
+    """Mean paired difference from the baseline per arm (rows) and segment (columns).
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        One row per run with ``<prefix>_<segment>`` columns.
+    scenario : str
+        Scenario.
+    prefix : str
+        ``active_end`` or ``retention_90``.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> summary = pd.DataFrame({"strategy": ["baseline", "points"], "scenario": "base",
+    ...     "replication": 0, "active_end_young": [10, 13]})
+    >>> float(segment_uplift(summary, "base").loc["points", "young"])
+    3.0
+    """
+    columns = [c for c in summary.columns if c.startswith(f"{prefix}_")]
+    rows = summary[summary["scenario"] == scenario].set_index(["strategy", "replication"])[columns]
+    differences = (
+        rows
+        - rows.xs(BASELINE, level="strategy")
+        .reindex(rows.index.get_level_values("replication"))
+        .to_numpy()
+    )
+    table = differences.groupby(level="strategy", sort=False).mean().drop(index=BASELINE)
+    return table.rename(columns=lambda c: c.removeprefix(f"{prefix}_"))

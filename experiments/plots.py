@@ -29,7 +29,7 @@ from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from experiments.analysis import mean_ci
+from experiments.analysis import mean_ci, paired_daily_uplift, segment_uplift
 from experiments.config import BASELINE
 
 STYLE = Path(__file__).with_name("experiments.mplstyle")
@@ -158,40 +158,6 @@ def plot_active(timeseries: pd.DataFrame, scenario: str, ax: Axes | None = None)
         f"Active customers by strategy, scenario '{scenario}'",
         LABELS["active"],
     )
-
-
-def paired_daily_uplift(
-    timeseries: pd.DataFrame, scenario: str, metric: str = "active"
-) -> pd.DataFrame:
-    """Each arm's daily difference from the baseline in the same replication.
-
-    Parameters
-    ----------
-    timeseries : pandas.DataFrame
-        ``strategy``, ``scenario``, ``replication``, ``day`` and ``metric``.
-    scenario : str
-        Scenario.
-    metric : str
-        Daily metric.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``strategy``, ``replication``, ``day``, ``uplift`` (baseline excluded).
-
-    Examples
-    --------
-    >>> frame = pd.DataFrame({"strategy": ["baseline", "points"], "scenario": "base",
-    ...                       "replication": 0, "day": 0, "active": [10, 12]})
-    >>> paired_daily_uplift(frame, "base")["uplift"].tolist()
-    [2]
-    """
-    rows = timeseries[timeseries["scenario"] == scenario]
-    keys = ["replication", "day"]
-    reference = rows[rows["strategy"] == BASELINE].set_index(keys)[metric]
-    arms = rows[rows["strategy"] != BASELINE].set_index(keys)
-    uplift = arms[metric] - reference.reindex(arms.index).to_numpy()
-    return arms[["strategy"]].assign(uplift=uplift).reset_index()
 
 
 def plot_active_uplift(timeseries: pd.DataFrame, scenario: str, ax: Axes | None = None) -> Axes:
@@ -357,43 +323,6 @@ def plot_frontier(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
         ax.set_ylabel(LABELS["active_end"])
         ax.set_title("Spend vs retained customers (dashed: efficient frontier per scenario)")
     return ax
-
-
-def segment_uplift(
-    summary: pd.DataFrame, scenario: str, prefix: str = "active_end"
-) -> pd.DataFrame:
-    """Mean paired difference from the baseline per arm (rows) and segment (columns).
-
-    Parameters
-    ----------
-    summary : pandas.DataFrame
-        One row per run with ``<prefix>_<segment>`` columns.
-    scenario : str
-        Scenario.
-    prefix : str
-        ``active_end`` or ``retention_90``.
-
-    Returns
-    -------
-    pandas.DataFrame
-
-    Examples
-    --------
-    >>> summary = pd.DataFrame({"strategy": ["baseline", "points"], "scenario": "base",
-    ...     "replication": 0, "active_end_young": [10, 13]})
-    >>> float(segment_uplift(summary, "base").loc["points", "young"])
-    3.0
-    """
-    columns = [c for c in summary.columns if c.startswith(f"{prefix}_")]
-    rows = summary[summary["scenario"] == scenario].set_index(["strategy", "replication"])[columns]
-    differences = (
-        rows
-        - rows.xs(BASELINE, level="strategy")
-        .reindex(rows.index.get_level_values("replication"))
-        .to_numpy()
-    )
-    table = differences.groupby(level="strategy", sort=False).mean().drop(index=BASELINE)
-    return table.rename(columns=lambda c: c.removeprefix(f"{prefix}_"))
 
 
 def plot_segment_heatmap(

@@ -5,6 +5,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from experiments.config import ExperimentConfig
+from experiments.results import ExperimentResults
+from experiments.runner import run_experiment
+
 #: 2 arms x 2 scenarios x 3 replications of 400 shoppers for 40 days.
 TINY = {
     "name": "tiny",
@@ -44,3 +48,10 @@ def write_config(tmp_path: Path) -> Callable[..., Path]:
 def tiny_config(write_config: Callable[..., Path], tiny: dict) -> Path:
     """The tiny config as a file."""
     return write_config(tiny)
+
+
+@pytest.fixture
+def finished(tiny: dict, tmp_path: Path) -> ExperimentResults:
+    """The tiny experiment, run for 35 days (the first monthly cohort closes on day 30)."""
+    tiny["horizon"] = 35
+    return run_experiment(ExperimentConfig.model_validate(tiny), tmp_path, progress=False)

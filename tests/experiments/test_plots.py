@@ -3,16 +3,7 @@ import pytest
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from experiments import plots
-from experiments.config import ExperimentConfig
 from experiments.results import PLOT_KINDS
-from experiments.runner import run_experiment
-
-
-@pytest.fixture
-def finished(tiny, tmp_path):
-    tiny["horizon"] = 35  # the first monthly cohort closes on day 30
-    return run_experiment(ExperimentConfig.model_validate(tiny), tmp_path, progress=False)
 
 
 def test_every_plot_kind_has_a_title_and_labelled_axes(finished):
@@ -29,28 +20,6 @@ def test_plots_draw_on_the_axes_they_are_given(finished):
     ax = Figure().add_subplot()
     assert finished.plot("uplift", ax=ax, metric="active_end") is ax
     assert ax.get_xlabel() == "uplift in active customers at the end vs baseline (shoppers)"
-
-
-def test_segment_heatmap_shows_the_paired_segment_uplift(finished):
-    table = plots.segment_uplift(finished.summary, "base")
-    assert list(table.index) == ["points"]
-    assert list(table.columns) == [
-        s.name for s in ExperimentConfig(name="x").model.population.segments
-    ]
-    summary = finished.summary.set_index(["strategy", "scenario", "replication"])
-    expected = (
-        summary.loc[("points", "base"), "active_end_young"]
-        - summary.loc[("baseline", "base"), "active_end_young"]
-    ).mean()
-    assert table.loc["points", "young"] == pytest.approx(expected)
-
-
-def test_active_uplift_is_paired_by_replication(finished):
-    uplift = plots.paired_daily_uplift(finished.timeseries, "price_war")
-    assert set(uplift["strategy"]) == {"points"}
-    rows = finished.timeseries.set_index(["strategy", "scenario", "replication", "day"])["active"]
-    day_30 = uplift.set_index(["replication", "day"]).loc[(1, 30), "uplift"]
-    assert day_30 == rows[("points", "price_war", 1, 30)] - rows[("baseline", "price_war", 1, 30)]
 
 
 def test_save_plots_writes_png_and_svg_for_named_scenarios(finished, tmp_path):
