@@ -68,7 +68,7 @@ def execute_run(spec: RunSpec) -> RunOutput:
     -------
     RunOutput
     """
-    result = simulate(spec.params, seed=spec.seed, days=spec.horizon)
+    result = simulate(spec.params, rng=spec.seed, days=spec.horizon)
     return RunOutput(
         key=spec.key,
         timeseries=_tag(result.daily, spec),

@@ -2,7 +2,7 @@
 
 Examples
 --------
->>> result = simulate({"population": {"size": 500}}, seed=3, days=5)
+>>> result = simulate({"population": {"size": 500}}, rng=3, days=5)
 >>> len(result.daily), result.summary["days"]
 (5, 5)
 """
@@ -40,7 +40,8 @@ class RunResult:
 
 def simulate(
     params: ModelParams | dict[str, Any] | None,
-    seed: int | np.random.SeedSequence | None,
+    *,
+    rng: int | np.random.SeedSequence | None,
     days: int,
 ) -> RunResult:
     """Build a :class:`~sim.model.ShopperModel`, run it ``days`` days, return its results.
@@ -49,8 +50,9 @@ def simulate(
     ----------
     params : ModelParams, dict or None
         Model parameters.
-    seed : int or numpy.random.SeedSequence
-        The run's seed.
+    rng : int or numpy.random.SeedSequence or None
+        The run's seed, as ``ShopperModel(params, rng=...)`` (Mesa 3's name); None
+        draws fresh entropy (not reproducible).
     days : int
         Horizon in days.
 
@@ -58,7 +60,7 @@ def simulate(
     -------
     RunResult
     """
-    model = ShopperModel(params, rng=seed)
+    model = ShopperModel(params, rng=rng)
     model.run(days)
     return RunResult(
         daily=model.daily_metrics(), summary=model.summary(), cohorts=model.cohort_retention()

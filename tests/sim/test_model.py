@@ -9,21 +9,21 @@ SMALL = {"population": {"size": 3000}}
 
 
 def test_same_seed_gives_bit_identical_daily_metrics():
-    a = simulate(SMALL, seed=7, days=60)
-    b = simulate(SMALL, seed=7, days=60)
+    a = simulate(SMALL, rng=7, days=60)
+    b = simulate(SMALL, rng=7, days=60)
     pd.testing.assert_frame_equal(a.daily, b.daily, check_exact=True)
     assert a.summary == pytest.approx(b.summary, nan_ok=True)
 
 
 def test_another_seed_gives_different_metrics():
-    a = simulate(SMALL, seed=7, days=60).daily
-    b = simulate(SMALL, seed=8, days=60).daily
+    a = simulate(SMALL, rng=7, days=60).daily
+    b = simulate(SMALL, rng=8, days=60).daily
     assert not a["active"].equals(b["active"])
 
 
 def test_a_seed_sequence_works_like_its_integer_entropy():
-    a = simulate(SMALL, seed=7, days=20).daily
-    b = simulate(SMALL, seed=np.random.SeedSequence(7), days=20).daily
+    a = simulate(SMALL, rng=7, days=20).daily
+    b = simulate(SMALL, rng=np.random.SeedSequence(7), days=20).daily
     pd.testing.assert_frame_equal(a, b, check_exact=True)
 
 
@@ -92,7 +92,7 @@ def test_competitor_price_cut_moves_price_sensitive_segments_more():
         platforms[1]["price_index"] = rival_price
         s = simulate(
             {"population": {"size": 30_000, "initial_active_share": 0.6}, "platforms": platforms},
-            seed=9,
+            rng=9,
             days=120,
         ).summary
         return pd.Series(
@@ -125,7 +125,9 @@ def test_unknown_target_segment_is_refused_with_the_allowed_names():
 
 
 def test_summary_has_the_five_loyalty_indicators_and_retention():
-    s = simulate({"population": {"size": 3000, "initial_active_share": 0.5}}, 1, 100).summary
+    s = simulate(
+        {"population": {"size": 3000, "initial_active_share": 0.5}}, rng=1, days=100
+    ).summary
     for key in (
         "repeat_purchases",
         "days_between_purchases",

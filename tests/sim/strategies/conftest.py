@@ -33,8 +33,8 @@ class Recorder(Strategy):
 def run_recorded():
     """Run a model for ``days`` with a Recorder appended; return the model and the recorder."""
 
-    def run(params: dict, seed: int, days: int) -> tuple[ShopperModel, Recorder]:
-        model = ShopperModel(params, rng=seed)
+    def run(params: dict, rng: int, days: int) -> tuple[ShopperModel, Recorder]:
+        model = ShopperModel(params, rng=rng)
         recorder = Recorder(outcomes=[], tiers=[])
         model.params.strategies.append(recorder)
         model.run(days)

@@ -13,7 +13,7 @@ def resolved_share(recorder):
 
 
 def test_after_sales_resolves_more_complaints_and_raises_satisfaction(run_recorded):
-    base_model, base = run_recorded({"population": POPULATION}, seed=51, days=90)
+    base_model, base = run_recorded({"population": POPULATION}, rng=51, days=90)
     service = {"kind": "after_sales", "resolution_add": 0.4, "recovery_mult": 1.5}
     model, treated = run_recorded({"population": POPULATION, "strategies": [service]}, 51, 90)
     assert resolved_share(base) == pytest.approx(0.5, abs=0.05)

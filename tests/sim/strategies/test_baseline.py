@@ -17,6 +17,6 @@ def test_baseline_pulls_no_lever_and_costs_nothing(tiny, day):
 
 
 def test_a_run_with_the_baseline_equals_a_run_without_strategies():
-    plain = simulate(PARAMS, seed=3, days=40).daily
-    with_baseline = simulate({**PARAMS, "strategies": [{"kind": "baseline"}]}, seed=3, days=40)
+    plain = simulate(PARAMS, rng=3, days=40).daily
+    with_baseline = simulate({**PARAMS, "strategies": [{"kind": "baseline"}]}, rng=3, days=40)
     pd.testing.assert_frame_equal(with_baseline.daily, plain, check_exact=True, check_dtype=False)

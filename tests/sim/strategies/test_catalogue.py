@@ -70,20 +70,20 @@ def test_every_registered_strategy_has_a_neutral_configuration_here():
 
 @pytest.fixture(scope="module")
 def baseline_daily():
-    return simulate(PARAMS, seed=5, days=60).daily
+    return simulate(PARAMS, rng=5, days=60).daily
 
 
 @pytest.mark.parametrize("kind", sorted(REGISTRY))
 def test_a_neutral_strategy_reproduces_the_baseline_bit_for_bit(kind, baseline_daily):
     strategy = {"kind": kind, **NEUTRAL[kind]}
-    daily = simulate({**PARAMS, "strategies": [strategy]}, seed=5, days=60).daily
+    daily = simulate({**PARAMS, "strategies": [strategy]}, rng=5, days=60).daily
     assert_same_values(daily, baseline_daily)
 
 
 @pytest.mark.parametrize("kind", TARGETABLE)
 def test_a_neutral_targeted_strategy_reproduces_the_baseline_bit_for_bit(kind, baseline_daily):
     strategy = {"kind": kind, "target": SEGMENT, **NEUTRAL[kind]}
-    daily = simulate({**PARAMS, "strategies": [strategy]}, seed=5, days=60).daily
+    daily = simulate({**PARAMS, "strategies": [strategy]}, rng=5, days=60).daily
     assert_same_values(daily, baseline_daily)
 
 
@@ -126,7 +126,7 @@ def test_a_combined_run_books_each_strategy_once_per_day(run_recorded):
     quality = {"kind": "quality_control", "defect_reduction": 0.5, "fixed_cost_per_day": 30.0}
     sale = {"kind": "flash_sales", "period_days": 5, "duration_days": 2, "discount": 0.1}
     params = {**PARAMS, "strategies": [coupons, quality, sale]}
-    model, recorder = run_recorded(params, seed=4, days=30)
+    model, recorder = run_recorded(params, rng=4, days=30)
     strategies = [Coupons(**coupons), QualityControl(**quality), FlashSales(**sale)]
     expected = [
         sum(s.settle(o, model.shoppers, None) for s in strategies) for o in recorder.outcomes

@@ -10,9 +10,9 @@ POPULATION = {"size": 3000, "initial_active_share": 0.3}
 
 
 def test_community_keeps_loyalty_up_and_brings_referrals():
-    base = simulate({"population": POPULATION}, seed=91, days=90).daily
+    base = simulate({"population": POPULATION}, rng=91, days=90).daily
     community = {"kind": "community", "decay_reduction": 0.9, "referral_mult": 2.0}
-    treated = simulate({"population": POPULATION, "strategies": [community]}, 91, 90).daily
+    treated = simulate({"population": POPULATION, "strategies": [community]}, rng=91, days=90).daily
     assert treated["loyalty"].iloc[-30:].mean() > base["loyalty"].iloc[-30:].mean() + 0.02
     assert treated["new_referral"].sum() > 1.2 * base["new_referral"].sum()
 

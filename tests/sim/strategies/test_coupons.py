@@ -9,9 +9,9 @@ POPULATION = {"size": 3000, "initial_active_share": 0.3}
 
 
 def test_coupons_bring_more_focal_orders_than_the_baseline_on_the_same_seed():
-    base = simulate({"population": POPULATION}, seed=11, days=60).daily
+    base = simulate({"population": POPULATION}, rng=11, days=60).daily
     coupons = {"population": POPULATION, "strategies": [{"kind": "coupons", "discount": 0.2}]}
-    treated = simulate(coupons, seed=11, days=60).daily
+    treated = simulate(coupons, rng=11, days=60).daily
     assert treated["orders"].sum() > 1.15 * base["orders"].sum()
 
 
@@ -28,6 +28,6 @@ def test_coupon_cost_is_the_discount_on_the_reached_focal_orders(tiny, day):
 
 def test_model_books_the_coupon_on_every_focal_order_when_everyone_is_reached(run_recorded):
     params = {"population": POPULATION, "strategies": [{"kind": "coupons", "discount": 0.08}]}
-    model, recorder = run_recorded(params, seed=2, days=20)
+    model, recorder = run_recorded(params, rng=2, days=20)
     expected = [0.08 * o.focal_values.sum() for o in recorder.outcomes]
     assert model.daily_metrics()["strategy_cost"].to_numpy() == pytest.approx(expected)

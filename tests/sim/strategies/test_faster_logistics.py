@@ -13,7 +13,7 @@ def complaints_per_order(recorder):
 
 
 def test_faster_logistics_means_fewer_complaints_and_more_satisfied_shoppers(run_recorded):
-    base_model, base = run_recorded({"population": POPULATION}, seed=41, days=90)
+    base_model, base = run_recorded({"population": POPULATION}, rng=41, days=90)
     logistics = {"kind": "faster_logistics", "late_reduction": 1.0}
     model, treated = run_recorded({"population": POPULATION, "strategies": [logistics]}, 41, 90)
     # complaints come from defects (0.06 x 0.7) and late deliveries (0.12 x 0.3)

@@ -10,9 +10,9 @@ POPULATION = {"size": 3000, "initial_active_share": 0.3}
 
 
 def test_sale_days_bring_more_orders_and_other_days_do_not_change_the_rule():
-    base = simulate({"population": POPULATION}, seed=81, days=42).daily
+    base = simulate({"population": POPULATION}, rng=81, days=42).daily
     sale = {"kind": "flash_sales", "period_days": 7, "duration_days": 1, "discount": 0.3}
-    treated = simulate({"population": POPULATION, "strategies": [sale]}, 81, 42).daily
+    treated = simulate({"population": POPULATION, "strategies": [sale]}, rng=81, days=42).daily
     sale_days = base["day"] % 7 == 0
     assert treated["orders"][sale_days].sum() > 1.8 * base["orders"][sale_days].sum()
     assert (treated["strategy_cost"][~sale_days] == 0).all()

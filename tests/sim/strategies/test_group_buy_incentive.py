@@ -10,14 +10,14 @@ POPULATION = {"size": 3000, "initial_active_share": 0.3}
 
 
 def test_more_attractive_invitations_bring_more_group_customers():
-    base = simulate({"population": POPULATION}, seed=72, days=60).daily
+    base = simulate({"population": POPULATION}, rng=72, days=60).daily
     incentive = {"kind": "group_buy_incentive", "accept_mult": 4.0}
-    treated = simulate({"population": POPULATION, "strategies": [incentive]}, 72, 60).daily
+    treated = simulate({"population": POPULATION, "strategies": [incentive]}, rng=72, days=60).daily
     assert treated["new_group_buy"].sum() > 2 * base["new_group_buy"].sum()
 
 
 def test_smaller_groups_form_more_often(run_recorded):
-    _, base = run_recorded({"population": POPULATION}, seed=72, days=60)
+    _, base = run_recorded({"population": POPULATION}, rng=72, days=60)
     incentive = {"kind": "group_buy_incentive", "group_size_delta": -1, "accept_mult": 1.0}
     _, treated = run_recorded({"population": POPULATION, "strategies": [incentive]}, 72, 60)
     members = [sum(o.group_members.size for o in r.outcomes) for r in (base, treated)]

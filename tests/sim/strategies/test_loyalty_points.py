@@ -9,9 +9,9 @@ POPULATION = {"size": 3000, "initial_active_share": 0.3}
 
 
 def test_generous_points_keep_more_shoppers_ordering_on_the_focal_platform():
-    base = simulate({"population": POPULATION}, seed=111, days=90).daily
+    base = simulate({"population": POPULATION}, rng=111, days=90).daily
     points = {"kind": "loyalty_points", "point_value": 0.05, "redeem_threshold": 100.0}
-    treated = simulate({"population": POPULATION, "strategies": [points]}, 111, 90).daily
+    treated = simulate({"population": POPULATION, "strategies": [points]}, rng=111, days=90).daily
     assert treated["orders"].sum() > 1.1 * base["orders"].sum()
     assert treated["strategy_cost"].sum() > 0
 

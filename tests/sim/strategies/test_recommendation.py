@@ -10,9 +10,9 @@ POPULATION = {"size": 3000, "initial_active_share": 0.3}
 
 
 def test_recommendation_brings_more_orders_and_more_satisfaction():
-    base = simulate({"population": POPULATION}, seed=61, days=60).daily
+    base = simulate({"population": POPULATION}, rng=61, days=60).daily
     rec = {"kind": "recommendation", "quality_bonus": 0.1, "purchase_rate_mult": 1.5}
-    treated = simulate({"population": POPULATION, "strategies": [rec]}, seed=61, days=60).daily
+    treated = simulate({"population": POPULATION, "strategies": [rec]}, rng=61, days=60).daily
     assert treated["orders"].sum() > 1.3 * base["orders"].sum()
     assert treated["satisfaction"].iloc[-20:].mean() > base["satisfaction"].iloc[-20:].mean() + 0.03
 

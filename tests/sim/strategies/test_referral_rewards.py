@@ -9,9 +9,9 @@ POPULATION = {"size": 3000, "initial_active_share": 0.3}
 
 
 def test_referral_rewards_bring_more_referred_customers():
-    base = simulate({"population": POPULATION}, seed=71, days=60).daily
+    base = simulate({"population": POPULATION}, rng=71, days=60).daily
     rewards = {"kind": "referral_rewards", "referral_mult": 3.0}
-    treated = simulate({"population": POPULATION, "strategies": [rewards]}, 71, 60).daily
+    treated = simulate({"population": POPULATION, "strategies": [rewards]}, rng=71, days=60).daily
     assert treated["new_referral"].sum() > 1.3 * base["new_referral"].sum()
 
 

@@ -20,9 +20,9 @@ def vip_resolution_rate(recorder, min_tier):
 
 
 def test_vips_get_their_complaints_resolved_more_often(run_recorded):
-    _, base = run_recorded(PARAMS, seed=21, days=120)
+    _, base = run_recorded(PARAMS, rng=21, days=120)
     tiering = {"kind": "tiering", "resolution_add": 0.4}
-    _, treated = run_recorded({**PARAMS, "strategies": [tiering]}, seed=21, days=120)
+    _, treated = run_recorded({**PARAMS, "strategies": [tiering]}, rng=21, days=120)
     base_rate, base_n = vip_resolution_rate(base, 2)
     vip_rate, vip_n = vip_resolution_rate(treated, 2)
     assert min(base_n, vip_n) > 250

@@ -10,9 +10,9 @@ POPULATION = {"size": 3000, "initial_active_share": 0.3}
 
 
 def test_winback_offers_bring_churned_shoppers_back():
-    base = simulate({"population": POPULATION}, seed=101, days=90).daily
+    base = simulate({"population": POPULATION}, rng=101, days=90).daily
     winback = {"kind": "winback", "winback_add": 0.05}
-    treated = simulate({"population": POPULATION, "strategies": [winback]}, 101, 90).daily
+    treated = simulate({"population": POPULATION, "strategies": [winback]}, rng=101, days=90).daily
     assert treated["won_back_today"].sum() > 5 * max(base["won_back_today"].sum(), 1)
 
 
