@@ -59,6 +59,13 @@ STREAMS = (
     "winback",
 )
 
+#: Spawn-key offset of the virtual survey's generators. Wave ``w`` draws from the
+#: seed sequence with spawn key ``(*root.spawn_key, SURVEY_SPAWN_OFFSET + w)``: a child
+#: of the run's seed far beyond the ``1 + len(STREAMS)`` children the run spawns
+#: (Mesa's ``model.rng`` and the streams), so a survey neither shares random numbers
+#: with the run nor advances its streams, and any wave can be drawn again.
+SURVEY_SPAWN_OFFSET = 2**31
+
 
 def validate_params(params: ModelParams | dict[str, Any] | None) -> ModelParams:
     """Turn a dict (or None for the defaults) into validated parameters.
@@ -512,9 +519,19 @@ class ShopperModel(mesa.Model):
 
     # ------------------------------------------------------------------ results
     def survey_rng(self, wave: int = 0) -> np.random.Generator:
-        """Generator of survey ``wave``: spawned from the run's seed, apart from its streams."""
+        """Generator of survey ``wave``: spawned from the run's seed, apart from its streams.
+
+        See ``SURVEY_SPAWN_OFFSET``.
+
+        Examples
+        --------
+        >>> m = ShopperModel({"population": {"size": 10}}, rng=5)
+        >>> a, b = m.survey_rng(1).random(), m.survey_rng(1).random()
+        >>> a == b, a == m.survey_rng(2).random()
+        (True, False)
+        """
         root = self._root_seed
-        key = (*root.spawn_key, 2**31 + wave)
+        key = (*root.spawn_key, SURVEY_SPAWN_OFFSET + wave)
         return np.random.Generator(
             np.random.PCG64(np.random.SeedSequence(root.entropy, spawn_key=key))
         )
