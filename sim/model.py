@@ -96,7 +96,7 @@ def validate_params(params: ModelParams | dict[str, Any] | None) -> ModelParams:
     try:
         return ModelParams.model_validate(params)
     except ValidationError as err:
-        raise ParameterError(describe_validation_error(err)) from None
+        raise ParameterError(describe_validation_error(err, root=ModelParams)) from None
 
 
 def seed_sequence(rng: int | np.random.SeedSequence | None) -> np.random.SeedSequence:
@@ -561,7 +561,8 @@ class ShopperModel(mesa.Model):
             try:
                 design = SurveyDesign.model_validate(design)
             except ValidationError as err:
-                raise ParameterError(describe_validation_error(err, "survey design")) from None
+                message = describe_validation_error(err, "survey design", root=SurveyDesign)
+                raise ParameterError(message) from None
         return administer(self, codebook, n, design, seed)
 
     def daily_metrics(self) -> pd.DataFrame:

@@ -1,7 +1,15 @@
-"""Building blocks of every parameter schema: strict models and documented fields."""
+"""Building blocks of every parameter schema: strict models, documented fields, errors.
+
+Parameters are declared with :func:`param` on :class:`Strict` models; a validation
+error becomes one readable line per problem with :func:`describe_validation_error`,
+the one formatter of the project (the experiment configs use it too).
+"""
 
 from __future__ import annotations
 
+import types
+import typing
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -49,37 +57,149 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
 
 
-def describe_validation_error(error: ValidationError, source: str = "parameters") -> str:
-    """One readable line per problem in a pydantic error: field path, message, value.
+def _members(annotation: Any) -> tuple[Any, ...]:
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return tuple(a for a in typing.get_args(annotation) if a is not type(None))
+    return (annotation,)
+
+
+def _tag(member: Any) -> str | None:
+    if isinstance(member, type) and issubclass(member, BaseModel):
+        field = member.model_fields.get("kind")
+        return None if field is None else field.default
+    return None
+
+
+def _step(annotation: Any, part: Any) -> Any:
+    """The annotation one level down ``part`` (a key, an index or a union tag), or None."""
+    members = _members(annotation)
+    if len(members) > 1:
+        matches = [m for m in members if _tag(m) == part or getattr(m, "__name__", None) == part]
+        return matches[0] if matches else None
+    (annotation,) = members
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        field = annotation.model_fields.get(str(part))
+        return None if field is None else field.annotation
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (list, tuple) and args:
+        return args[0]
+    if origin is dict and len(args) == 2:
+        return args[1]
+    return None
+
+
+def allowed_keys(root: type[BaseModel], location: Sequence[Any]) -> list[str] | None:
+    """The keys allowed in the mapping at ``location`` of ``root``, if it is a model.
+
+    Parameters
+    ----------
+    root : pydantic model class
+        The schema.
+    location : sequence
+        Path of the mapping (keys and list indices).
+
+    Returns
+    -------
+    list of str or None
+
+    Examples
+    --------
+    >>> from sim.params import ModelParams
+    >>> allowed_keys(ModelParams, ["network"])
+    ['kind', 'mean_degree', 'rewire_prob']
+    """
+    annotation: Any = root
+    for part in location:
+        annotation = _step(annotation, part)
+        if annotation is None:
+            return None
+    models = [m for m in _members(annotation) if isinstance(m, type) and issubclass(m, BaseModel)]
+    return list(models[0].model_fields) if len(models) == 1 else None
+
+
+def _describe_problem(problem: dict[str, Any], root: type[BaseModel] | None) -> str:
+    location = problem["loc"]
+    kind = problem["type"]
+    if kind == "extra_forbidden":
+        allowed = allowed_keys(root, location[:-1]) if root is not None else None
+        listed = f"; allowed: {', '.join(allowed)}" if allowed else ""
+        return f"unknown key{listed}"
+    if kind == "union_tag_invalid":
+        ctx = problem.get("ctx", {})
+        allowed = ctx.get("expected_tags", "").replace("'", "")
+        return f"unknown kind {ctx.get('tag')!r}; allowed: {allowed}"
+    if kind == "union_tag_not_found":
+        return "missing 'kind' (which strategy)"
+    message = problem["msg"].removeprefix("Value error, ")
+    got = problem.get("input")
+    shown = "" if isinstance(got, dict | list) or got is None else f" (got {got!r})"
+    return f"{message}{shown}"
+
+
+def _path(location: Sequence[Any], root: type[BaseModel] | None) -> list[str]:
+    """Field path without the union tags pydantic inserts (known only with a ``root``)."""
+    parts: list[str] = []
+    annotation: Any = root
+    for part in location:
+        tagged = len(_members(annotation)) > 1 if annotation is not None else False
+        if annotation is not None:
+            annotation = _step(annotation, part)
+        if not tagged:
+            parts.append(str(part))
+    return parts
+
+
+def describe_validation_error(
+    error: ValidationError,
+    source: str = "parameters",
+    *,
+    root: type[BaseModel] | None = None,
+    prefix: str = "",
+    line_of: Callable[[list[str]], int | None] | None = None,
+) -> str:
+    """One line per problem: ``source[, line N]: field.path: message; allowed: ...``.
 
     Parameters
     ----------
     error : pydantic.ValidationError
         The error.
-    source : str
-        What was being validated (a file name, "parameters").
+    source : str, default "parameters"
+        What was validated (a file name, "parameters"); "" leaves it out.
+    root : pydantic model class, optional
+        The schema that was validated: with it an unknown key lists the allowed keys
+        and the field path leaves out the tags pydantic adds inside a strategy union.
+    prefix : str, optional
+        Path of ``root`` inside the source (e.g. ``"scenarios.price_war"``).
+    line_of : callable, optional
+        Field path (list of keys) -> line in the source, or None if not found there.
 
     Returns
     -------
     str
+        Problems joined by ``"; "``. An unknown key says which keys are allowed, an
+        unknown strategy ``kind`` which kinds exist, and an invalid value shows it.
 
     Examples
     --------
-    >>> class P(Strict):
-    ...     size: int = Field(1, ge=1)
+    >>> from sim.params import ModelParams
     >>> try:
-    ...     P(size=0)
+    ...     ModelParams.model_validate({"network": {"degree": 4}})
     ... except ValidationError as err:
-    ...     print(describe_validation_error(err, "config.yaml"))
-    config.yaml: size: Input should be greater than or equal to 1 (got 0)
+    ...     print(describe_validation_error(err, root=ModelParams))
+    parameters: network.degree: unknown key; allowed: kind, mean_degree, rewire_prob
+    >>> try:
+    ...     ModelParams.model_validate({"population": {"size": 0}})
+    ... except ValidationError as err:
+    ...     print(describe_validation_error(err, "config.yaml", prefix="model"))
+    config.yaml: model.population.size: Input should be greater than or equal to 1 (got 0)
     """
     lines = []
     for problem in error.errors():
-        path = ".".join(str(part) for part in problem["loc"]) or "(top level)"
-        message = problem["msg"]
-        if problem["type"] == "extra_forbidden":
-            message = "unknown field (not allowed here)"
-        got = problem.get("input")
-        shown = "" if isinstance(got, dict | list) or got is None else f" (got {got!r})"
-        lines.append(f"{source}: {path}: {message}{shown}")
+        parts = ([prefix] if prefix else []) + _path(problem["loc"], root)
+        line = line_of(parts) if line_of else None
+        located = f"{source}, line {line}" if line and source else source
+        where = ": ".join(part for part in (located, ".".join(parts)) if part)
+        lines.append(f"{where}: {_describe_problem(problem, root)}")
     return "; ".join(lines)

@@ -110,8 +110,28 @@ def test_competitor_price_cut_moves_price_sensitive_segments_more():
 def test_bad_parameters_name_the_field():
     with pytest.raises(ParameterError, match=r"population\.size"):
         ShopperModel({"population": {"size": 0}})
-    with pytest.raises(ParameterError, match="unknown field"):
+    with pytest.raises(ParameterError, match=r"population\.sise: unknown key"):
         ShopperModel({"population": {"sise": 10}})
+
+
+def test_an_unknown_key_lists_the_allowed_keys():
+    with pytest.raises(ParameterError) as err:
+        ShopperModel({"population": {"sise": 10}})
+    assert str(err.value) == (
+        "parameters: population.sise: unknown key; allowed: size, segments, initial_active_share"
+    )
+
+
+def test_an_unknown_strategy_key_or_kind_names_what_is_allowed_without_union_tags():
+    with pytest.raises(ParameterError) as err:
+        ShopperModel({"strategies": [{"kind": "coupons", "discont": 0.1}]})
+    assert str(err.value) == (
+        "parameters: strategies.0.discont: unknown key; allowed: kind, target, discount"
+    )
+    with pytest.raises(
+        ParameterError, match=r"strategies\.0: unknown kind 'coupon'; allowed: .*coupons"
+    ):
+        ShopperModel({"strategies": [{"kind": "coupon"}]})
 
 
 def test_unknown_target_segment_is_refused_with_the_allowed_names():
