@@ -5,6 +5,11 @@ lets each active strategy adjust them for the shoppers it targets. The rules the
 read the levers. A lever is either a scalar (the same for everyone) or an array of
 length N (per shopper); :func:`at` reads either for a subset of shoppers.
 
+Lever names are the ``LeverName`` literal type, so a type checker catches a misspelt
+name in a strategy, and :meth:`Levers.add` and :meth:`Levers.multiply` refuse an
+unknown name at once, naming the allowed ones (rather than failing, or silently
+adding an attribute, later in the run).
+
 Examples
 --------
 >>> import numpy as np
@@ -18,11 +23,66 @@ Examples
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 import numpy as np
 
 Lever = float | np.ndarray
+
+#: The names of the levers (the fields of :class:`Levers` besides ``size``).
+LeverName = Literal[
+    "ad_rate_mult",
+    "referral_mult",
+    "group_discount_add",
+    "group_size_delta",
+    "group_accept_mult",
+    "purchase_rate_mult",
+    "price_discount",
+    "quality_bonus",
+    "defect_mult",
+    "late_mult",
+    "resolution_add",
+    "recovery_mult",
+    "loyalty_decay_mult",
+    "switching_cost_add",
+    "churn_mult",
+    "winback_add",
+]
+
+#: ``LeverName``'s values, in declaration order.
+LEVER_NAMES: tuple[str, ...] = get_args(LeverName)
+
+
+def check_lever_name(name: str) -> None:
+    """Refuse a name that is not a lever, naming the allowed ones.
+
+    Parameters
+    ----------
+    name : str
+        A lever name, as a strategy passes it to :meth:`Levers.add`.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not in ``LEVER_NAMES``; the message suggests the closest
+        lever and lists them all.
+
+    Examples
+    --------
+    >>> check_lever_name("price_discount")
+    >>> try:
+    ...     check_lever_name("price_discont")
+    ... except ValueError as err:
+    ...     print(str(err)[:62])
+    unknown lever 'price_discont' (did you mean 'price_discount'?)
+    """
+    if name in LEVER_NAMES:
+        return
+    close = difflib.get_close_matches(name, LEVER_NAMES, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise ValueError(f"unknown lever {name!r}{hint}; allowed: {', '.join(LEVER_NAMES)}")
 
 
 def at(lever: Lever, index: np.ndarray) -> Lever:
@@ -113,15 +173,30 @@ class Levers:
         """Levers that change nothing, for ``size`` shoppers."""
         return cls(size=size)
 
-    def add(self, name: str, amount: Lever, mask: np.ndarray | None = None) -> None:
-        """Add ``amount`` to lever ``name`` for the shoppers in ``mask`` (all if None)."""
+    def add(self, name: LeverName, amount: Lever, mask: np.ndarray | None = None) -> None:
+        """Add ``amount`` to lever ``name`` for the shoppers in ``mask`` (all if None).
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is not a lever (see :func:`check_lever_name`).
+        """
         self._combine(name, amount, mask, np.add)
 
-    def multiply(self, name: str, factor: Lever, mask: np.ndarray | None = None) -> None:
-        """Multiply lever ``name`` by ``factor`` for the shoppers in ``mask`` (all if None)."""
+    def multiply(self, name: LeverName, factor: Lever, mask: np.ndarray | None = None) -> None:
+        """Multiply lever ``name`` by ``factor`` for the shoppers in ``mask`` (all if None).
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is not a lever (see :func:`check_lever_name`).
+        """
         self._combine(name, factor, mask, np.multiply)
 
-    def _combine(self, name: str, value: Lever, mask: np.ndarray | None, op: np.ufunc) -> None:
+    def _combine(
+        self, name: LeverName, value: Lever, mask: np.ndarray | None, op: np.ufunc
+    ) -> None:
+        check_lever_name(name)
         current = getattr(self, name)
         if mask is None and not isinstance(value, np.ndarray):
             setattr(
