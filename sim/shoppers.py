@@ -56,9 +56,19 @@ class Shoppers:
         Complaints made, and those resolved by after-sales service.
     spend, recent_spend, clv, points : float arrays
         Focal spend (CNY), exponentially weighted recent spend (about 90 days),
-        discounted margin earned from the shopper since acquisition, points balance.
+        discounted margin earned from the shopper since acquisition, points balance
+        (kept by :class:`~sim.strategies.loyalty_points.LoyaltyPoints`).
     tier : int8 array
         Value tier from recent spend (0 = basic).
+    winback_discount_due : bool array
+        Came back through a win-back offer and has not yet placed the first focal
+        order, whose discount is due (kept by :class:`~sim.strategies.winback.WinBack`).
+
+    Notes
+    -----
+    Strategies keep their per-run state per shopper here, as columns, not on the
+    strategy object: a run's state lives and dies with its shoppers, and one
+    strategy object (a validated parameter block) can serve many runs.
     """
 
     segment: np.ndarray
@@ -87,6 +97,7 @@ class Shoppers:
     clv: np.ndarray
     points: np.ndarray
     tier: np.ndarray
+    winback_discount_due: np.ndarray
 
     @property
     def size(self) -> int:
@@ -275,6 +286,7 @@ def create_shoppers(params: ModelParams, rng: np.random.Generator) -> Shoppers:
         clv=np.zeros(n),
         points=np.zeros(n),
         tier=np.zeros(n, dtype=np.int8),
+        winback_discount_due=np.zeros(n, dtype=bool),
     )
     n_initial = round(params.population.initial_active_share * n)
     if n_initial:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
-from pydantic import PrivateAttr
 
 from sim.schema import param
 from sim.states import CHURNED
@@ -87,24 +86,16 @@ class WinBack(Strategy):
         ge=0,
         lt=1,
     )
-    _awaiting_first_order: np.ndarray | None = PrivateAttr(default=None)
 
     def is_contact_day(self, day: int) -> bool:
         """Whether churned shoppers are contacted on ``day``."""
         return day % self.contact_interval_days == 0
 
-    def _returned(self, size: int, fresh: bool = False) -> np.ndarray:
-        """Returned shoppers whose first-order discount is still open."""
-        if fresh or self._awaiting_first_order is None or self._awaiting_first_order.size != size:
-            self._awaiting_first_order = np.zeros(size, dtype=bool)
-        return self._awaiting_first_order
-
     def pull(self, levers: Levers, shoppers: Shoppers, day: int, mask: np.ndarray | None) -> None:
         """The offer for reached churned shoppers; the discount for returned ones."""
         levers.add("winback_add", self.winback_add, mask)
         if self.first_order_discount > 0:
-            returned = self._returned(shoppers.size, fresh=day == 0)
-            levers.add("price_discount", self.first_order_discount, returned)
+            levers.add("price_discount", self.first_order_discount, shoppers.winback_discount_due)
 
     def settle(self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None) -> float:
         """Contacts, accepted offers and first-order discounts (CNY)."""
@@ -116,10 +107,10 @@ class WinBack(Strategy):
             contacted = churned_at_start if mask is None else churned_at_start & mask
             cost += self.cost_per_contact * int(np.count_nonzero(contacted))
         if self.first_order_discount > 0:
-            returned = self._returned(shoppers.size)
-            used = returned[outcome.focal_shoppers]
+            due = shoppers.winback_discount_due
+            used = due[outcome.focal_shoppers]
             cost += self.first_order_discount * float(outcome.focal_values[used].sum())
-            returned[outcome.focal_shoppers] = False
-            returned[outcome.churned] = False
-            returned[reached(outcome.won_back, mask)] = True
+            due[outcome.focal_shoppers] = False
+            due[outcome.churned] = False
+            due[reached(outcome.won_back, mask)] = True
         return float(cost)

@@ -3,6 +3,8 @@ import pytest
 
 from sim import simulate
 from sim.levers import Levers
+from sim.params import ModelParams
+from sim.shoppers import create_shoppers
 from sim.states import CHURNED, WON_BACK
 from sim.strategies.winback import WinBack
 
@@ -50,6 +52,22 @@ def test_first_order_discount_applies_once_after_coming_back(tiny, day):
     levers = Levers.neutral(tiny.size)
     winback.pull(levers, tiny, 2, None)
     assert levers.price_discount.tolist() == [0.0] * 6
+
+
+def test_the_discount_due_is_kept_with_the_shoppers_not_on_the_strategy(tiny, day):
+    winback = WinBack(first_order_discount=0.2, cost_per_contact=0.0, cost_per_winback=0.0)
+    tiny.state[[1, 4]] = WON_BACK
+    winback.settle(
+        day(day=3, won_back=[1, 4]), tiny, np.array([False, False, False, False, True, True])
+    )
+    assert tiny.winback_discount_due.tolist() == [False, False, False, False, True, False]
+    assert not winback.__pydantic_private__  # no per-run state on the parameter object
+    other_run = create_shoppers(ModelParams(population={"size": 6}), np.random.default_rng(1))
+    levers = Levers.neutral(other_run.size)
+    winback.pull(levers, other_run, 4, None)
+    assert np.all(np.asarray(levers.price_discount) == 0.0)  # nothing leaks into another run
+    winback.settle(day(day=4, churned=[4]), tiny, None)
+    assert not tiny.winback_discount_due.any()  # churning again forfeits the discount
 
 
 def test_first_order_discounts_are_booked_in_a_run(run_recorded):
