@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from experiments.config import Execution
 from experiments.errors import ConfigError
 from experiments.loader import read_yaml
-from experiments.overrides import apply_overrides, parse_assignment
+from experiments.overrides import apply_overrides, parse_assignment, set_path
 from sim.params import ModelParams
 from sim.schema import describe_validation_error
 from sim.virtual_survey import SurveyDesign
@@ -191,6 +191,43 @@ def expand_path(tree: Any, path: str) -> list[str]:
         raise ValueError(f"free.{path}: unknown key {head!r}; allowed: {allowed}")
 
     return walk(tree, path.split("."), [])
+
+
+def candidate_parameters(config: CalibrationConfig, values: dict[str, float]) -> tuple[dict, dict]:
+    """Model parameters (plain data) and survey design for one candidate.
+
+    Parameters
+    ----------
+    config : CalibrationConfig
+        The calibration: its base model and survey design.
+    values : dict
+        Free-parameter path -> value. A ``survey.`` path sets the survey design;
+        a model path may hold ``*`` (every item of a list).
+
+    Returns
+    -------
+    tuple of dict
+        The model parameters (the base model with the values set) and the design.
+
+    Examples
+    --------
+    >>> cfg = parse_calibration_config({"name": "x", "survey": {"codebook": "ecsi"},
+    ...     "free": {"loyalty.curve_midpoint": {"low": 0.5, "high": 0.9},
+    ...              "survey.item_noise": {"low": 0.01, "high": 0.3}}})
+    >>> params, design = candidate_parameters(cfg, {"loyalty.curve_midpoint": 0.6,
+    ...                                             "survey.item_noise": 0.2})
+    >>> params["loyalty"]["curve_midpoint"], design["item_noise"]
+    (0.6, 0.2)
+    """
+    tree = config.model.model_dump(mode="json")
+    design = config.survey.design.model_dump()
+    for path, value in values.items():
+        if path.startswith(SURVEY_PREFIX):
+            design[path.removeprefix(SURVEY_PREFIX)] = value
+            continue
+        for concrete in expand_path(tree, path):
+            set_path(tree, concrete, value)
+    return tree, design
 
 
 def parse_calibration_config(

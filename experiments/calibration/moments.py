@@ -20,6 +20,9 @@ from typing import Any
 
 from experiments.calibration.config import TargetSpec
 
+#: Statistic name -> (value, standard error or spread): what a simulated run yields.
+Values = dict[str, tuple[float, float]]
+
 
 @dataclass(frozen=True)
 class Statistic:

@@ -20,8 +20,8 @@ import pandas as pd
 import yaml
 from matplotlib.axes import Axes
 
-from experiments.calibration.fit import CalibrationResult
 from experiments.calibration.plots import plot_convergence, plot_fit, plot_profile
+from experiments.calibration.result import CalibrationResult
 from experiments.plots import STYLE
 from survey.html import html_image, html_list, html_page
 

@@ -13,14 +13,10 @@ from experiments.calibration.config import (
     parse_calibration_config,
     shipped_config,
 )
-from experiments.calibration.fit import (
-    calibrate,
-    example_targets,
-    load_survey_codebook,
-    virtual_codebook,
-)
+from experiments.calibration.fit import calibrate
 from experiments.calibration.moments import behavioural_statistics, statistics
 from experiments.calibration.report import OUTPUTS, write_calibration
+from experiments.calibration.targets import example_targets, load_survey_codebook, virtual_codebook
 from experiments.cli import main
 from experiments.errors import ConfigError
 from experiments.loader import read_yaml

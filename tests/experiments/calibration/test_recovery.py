@@ -3,13 +3,9 @@
 import numpy as np
 import pytest
 
-from experiments.calibration.config import parse_calibration_config
-from experiments.calibration.fit import (
-    calibrate,
-    candidate_parameters,
-    load_survey_codebook,
-    virtual_codebook,
-)
+from experiments.calibration.config import candidate_parameters, parse_calibration_config
+from experiments.calibration.fit import calibrate
+from experiments.calibration.targets import load_survey_codebook, virtual_codebook
 from sim import ShopperModel
 from survey.cleaning import clean_survey
 from survey.io import SurveyTable

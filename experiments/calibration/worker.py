@@ -1,0 +1,105 @@
+"""What a worker does with one candidate's replication: simulate, survey, score.
+
+The model runs for the horizon on the replication's seed
+(:func:`experiments.seeds.replication_seed`: the same for every candidate, common
+random numbers), the virtual panel answers the codebook's questionnaire, and the
+answers are cleaned and scored by the survey module exactly as a real file
+(:func:`survey.targets.survey_targets`); the statistics fitted are then read from
+those targets as from the real ``targets.json`` (:mod:`.moments`).
+
+Examples
+--------
+>>> from pathlib import Path
+>>> from experiments.calibration.config import TargetSpec
+>>> from experiments.calibration.targets import load_survey_codebook, virtual_codebook
+>>> codebook = virtual_codebook(load_survey_codebook("ecsi", Path(".")), ["Satisfaction"])
+>>> task = Task(trial=0, replication=0, params={"population": {"size": 300}}, design={},
+...             codebook=codebook, respondents=60, horizon=5, seed=1,
+...             constructs=("Satisfaction",), spec=TargetSpec())
+>>> trial, replication, found = evaluate(task)
+>>> sorted(found)
+['mean[Satisfaction]', 'sd[Satisfaction]']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from experiments.calibration.config import TargetSpec
+from experiments.calibration.moments import Values, behavioural_statistics, statistics
+from experiments.seeds import replication_seed
+from sim import ShopperModel
+from survey.cleaning import clean_survey
+from survey.codebook import Codebook
+from survey.io import SurveyTable
+from survey.targets import survey_targets
+
+
+@dataclass(frozen=True)
+class Task:
+    """One model run of one candidate, for a worker.
+
+    Attributes
+    ----------
+    trial : int
+        The optimiser's trial number of the candidate.
+    replication : int
+        Replication index, from 0.
+    params : dict
+        The candidate's model parameters (plain data).
+    design : dict
+        The candidate's virtual-survey design.
+    codebook : Codebook
+        The virtual codebook (:func:`.targets.virtual_codebook`).
+    respondents : int
+        Virtual respondents surveyed.
+    horizon : int
+        Days simulated before the survey.
+    seed : int
+        The budget's master seed.
+    constructs : tuple of str
+        Constructs whose moments are fitted.
+    spec : TargetSpec
+        Which statistics are fitted.
+    """
+
+    trial: int
+    replication: int
+    params: dict[str, Any]
+    design: dict[str, Any]
+    codebook: Codebook
+    respondents: int
+    horizon: int
+    seed: int
+    constructs: tuple[str, ...]
+    spec: TargetSpec
+
+
+def evaluate(task: Task) -> tuple[int, int, Values]:
+    """Run one candidate's replication and return its statistics.
+
+    Parameters
+    ----------
+    task : Task
+        The run.
+
+    Returns
+    -------
+    tuple
+        ``(trial, replication, found)``: ``found`` maps each statistic's name to
+        (value, standard error); behavioural figures (``summary.<field>``) come from
+        the model's summary, with standard error 0.
+    """
+    model = ShopperModel(task.params, rng=replication_seed(task.seed, task.replication))
+    model.run(task.horizon)
+    answers = model.survey(task.codebook, task.respondents, task.design)
+    cleaned = clean_survey(SurveyTable(data=answers, source="virtual survey"), task.codebook)
+    targets = survey_targets(cleaned, task.codebook, source="virtual survey")
+    spec = task.spec
+    found = {s.name: (s.value, s.se) for s in statistics(targets, list(task.constructs), spec)}
+    summary = model.summary()
+    for s in behavioural_statistics(spec):
+        field_name = s.name.removeprefix("summary.")
+        found[s.name] = (float(summary.get(field_name, float("nan"))), 0.0)
+    return task.trial, task.replication, found
