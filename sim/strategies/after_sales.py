@@ -25,25 +25,13 @@ if TYPE_CHECKING:
 class AfterSales(Strategy):
     """Resolve more complaints, recover more satisfaction, take goods back.
 
-    Parameters
-    ----------
-    resolution_add : float
-        Added to the focal complaint-resolution rate (share; the rate is capped at
-        1 by the model). Default 0.3 (focal 50% to 80%, near the service leader's
-        85%); to be calibrated.
-    recovery_mult : float
-        Multiplier on the service-recovery bonus of a resolved complaint (-).
-        Default 1.25; to be calibrated (Smith & Bolton 1998).
-    cost_per_complaint : float
-        Handling cost of each complaint of a reached shopper (CNY/complaint).
-        Default 5; to be calibrated.
-    return_cost_share : float
-        Share of the order's value lost on a return: under a no-questions policy
-        every resolved complaint is settled by a return (share). Default 0.2
-        (shipping, handling, write-off); to be calibrated.
-
     Notes
     -----
+    The default ``resolution_add`` takes the focal platform's resolution rate from
+    50% to 80%, near the service leader's 85% (the model caps the rate at 1). Under a
+    no-questions policy every resolved complaint is settled by a return, which loses
+    ``return_cost_share`` of the order's value (shipping, handling, write-off).
+
     Cost per day: ``cost_per_complaint`` × complaints of reached shoppers +
     ``return_cost_share`` × order value of the reached shoppers whose complaint
     was resolved (the returns).

@@ -9,11 +9,12 @@ Examples
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from pydantic import Field
 
+from sim.field_docs import numpydoc_parameters, with_parameters_section
 from sim.schema import Strict
 from sim.strategies.targeting import Targeting
 
@@ -27,8 +28,11 @@ class Strategy(Strict):
     """Base class of retention strategies.
 
     Subclasses declare ``kind`` as a ``Literal`` (the discriminator in configs),
-    their parameters as fields (with units in the description and a source), a
-    one-line ``summary`` for the catalogue, and override the two hooks.
+    their parameters as fields (:func:`sim.schema.param`: meaning, unit, source,
+    bounds), a one-line ``summary`` for the catalogue, and override the two hooks.
+    A subclass's docstring gets a numpydoc "Parameters" section generated from its
+    fields, so it says only what the fields do not (how the strategy works, why the
+    defaults, what it costs) and must not describe the parameters by hand.
 
     Hooks
     -----
@@ -41,8 +45,19 @@ class Strategy(Strict):
     """
 
     kind: str
-    target: Targeting = Field(default_factory=Targeting, description="Who is reached.")
+    target: Targeting = Field(
+        default_factory=Targeting,
+        description="Who is reached: everyone (the default), segments, value tiers or the "
+        "shoppers at risk of churning (see sim.strategies.targeting.Targeting).",
+    )
     summary: ClassVar[str] = ""
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        """Put the "Parameters" section generated from the fields into the docstring."""
+        super().__pydantic_init_subclass__(**kwargs)
+        section = numpydoc_parameters(cls, skip=("kind",), last=("target",))
+        cls.__doc__ = with_parameters_section(cls.__dict__.get("__doc__"), section)
 
     def pull(self, levers: Levers, shoppers: Shoppers, day: int, mask: np.ndarray | None) -> None:
         """Adjust the day's levers (default: nothing)."""

@@ -24,23 +24,10 @@ if TYPE_CHECKING:
 class CommunityEngagement(Strategy):
     """Slower loyalty decay and more referrals for the reached shoppers.
 
-    Parameters
-    ----------
-    decay_reduction : float
-        Share by which loyalty's daily decay toward a lower target slows (share):
-        the decay rate is multiplied by ``1 - decay_reduction``. Default 0.3; to be
-        calibrated.
-    referral_mult : float
-        Multiplier on the reached shoppers' referral weight (-). Default 1.3; to
-        be calibrated (source material: social sharing).
-    fixed_cost_per_day : float
-        Cost of running the community (CNY/day). Default 50; to be calibrated.
-    cost_per_participant_per_day : float
-        Cost per reached active shopper (CNY/shopper/day). Default 0; to be
-        calibrated.
-
     Notes
     -----
+    Loyalty's daily decay rate is multiplied by ``1 - decay_reduction``.
+
     Participants are the reached shoppers who are focal customers (active or won
     back) at the end of the day. Cost per day: ``fixed_cost_per_day +
     cost_per_participant_per_day`` × participants.

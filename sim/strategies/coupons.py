@@ -24,14 +24,10 @@ if TYPE_CHECKING:
 class Coupons(Strategy):
     """A standing discount on every focal order of the reached shoppers.
 
-    Parameters
-    ----------
-    discount : float
-        Share of the focal price taken off (share, in [0, 1)). Default 0.05, a
-        typical platform coupon; to be calibrated.
-
     Notes
     -----
+    The default discount, 5%, is a typical platform coupon.
+
     Cost: ``discount`` × gross value of the reached shoppers' focal orders of the
     day (the coupons actually redeemed).
 

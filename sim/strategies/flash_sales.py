@@ -25,24 +25,11 @@ if TYPE_CHECKING:
 class FlashSales(Strategy):
     """Sale days every ``period_days`` days, each sale lasting ``duration_days`` days.
 
-    Parameters
-    ----------
-    period_days : int
-        Days from the start of one sale to the start of the next (days). Default 7
-        (a weekly sale); to be calibrated.
-    duration_days : int
-        Length of a sale (days, at most ``period_days``). Default 1.
-    start_day : int
-        First day of the first sale (day). Default 0.
-    discount : float
-        Share of the focal price taken off on sale days (share). Default 0.2; to be
-        calibrated.
-    purchase_rate_mult : float
-        Multiplier on the reached shoppers' purchase rate on sale days (-). Default
-        2; to be calibrated.
-
     Notes
     -----
+    The default ``period_days`` (7) is a weekly sale; ``duration_days`` may not
+    exceed it.
+
     Day ``d`` is a sale day when ``d >= start_day`` and
     ``(d - start_day) % period_days < duration_days``. Cost: ``discount`` × gross
     value of the reached shoppers' focal orders on sale days.

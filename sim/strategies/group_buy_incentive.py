@@ -26,25 +26,12 @@ if TYPE_CHECKING:
 class GroupBuyIncentive(Strategy):
     """A deeper, platform-funded group discount; smaller groups; more accepted invitations.
 
-    Parameters
-    ----------
-    extra_discount : float
-        Share of the order value added to the group discount of every formed
-        group's members, paid by the platform (share). A formed group's deal bonus
-        to perceived performance grows by the same amount. Default 0.05; to be
-        calibrated.
-    group_size_delta : int
-        Added to the members a group needs (shoppers, at most 0; the model keeps
-        at least 2). Default 0.
-    accept_mult : float
-        Multiplier on the daily probability that an invited friend joins (-).
-        Default 1.5; to be calibrated.
-    reward_per_group_customer : float
-        Reward per new customer acquired through a group invitation
-        (CNY/customer). Default 0.
-
     Notes
     -----
+    A formed group's deal bonus to perceived performance grows with
+    ``extra_discount`` as its discount does; with ``group_size_delta`` the model
+    still needs at least 2 members.
+
     A group mixes shoppers of every kind and its terms hold for all its members,
     so the incentive reaches everyone (the target must be ``everyone``). Cost per
     day: ``extra_discount`` × order value of the members of groups formed today +

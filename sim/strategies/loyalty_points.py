@@ -24,24 +24,11 @@ if TYPE_CHECKING:
 class LoyaltyPoints(Strategy):
     """Points earned per CNY of focal spend, redeemed as a discount on a later order.
 
-    Parameters
-    ----------
-    earn_rate : float
-        Points per CNY of focal spend (after discounts). Default 1, the usual rate of
-        Chinese platform points schemes (source material: points for loyal customers).
-    point_value : float
-        CNY value of one point when redeemed. Default 0.01 (100 points = 1 CNY).
-    redeem_threshold : float
-        Balance (points) from which the shopper redeems on the next focal order.
-        Default 500 (5 CNY); to be calibrated.
-    max_redeem_share : float
-        Largest share of an order's value points may pay. Default 0.3.
-    switching_cost_scale : float
-        Switching cost per unit of (balance value / the shopper's order value),
-        capped at 1. Default 1.
-
     Notes
     -----
+    The defaults follow the usual Chinese platform schemes: one point per CNY paid
+    (after discounts), 100 points worth 1 CNY, redemption from 500 points (5 CNY).
+
     Cost: the CNY value of points redeemed on focal orders, booked on the day of
     redemption (cash accounting; the liability of unredeemed points is reported by
     the model as ``points_liability``). Points of a shopper who churns are forfeited.

@@ -25,22 +25,11 @@ if TYPE_CHECKING:
 class QualityControl(Strategy):
     """Cut the defect rate of the reached shoppers' focal orders by a share.
 
-    Parameters
-    ----------
-    defect_reduction : float
-        Share of defects avoided (share, in [0, 1]): the defect rate is multiplied
-        by ``1 - defect_reduction``. Default 0.5, which brings the focal rate (6%)
-        to the quality leader's 2-3%; to be calibrated.
-    fixed_cost_per_day : float
-        Cost of running the supervision, whatever the volume (CNY/day). Default
-        100; to be calibrated.
-    cost_per_order : float
-        Inspection cost per focal order of a reached shopper at a full (100%)
-        reduction, scaled linearly with ``defect_reduction`` (CNY/order). Default
-        1; to be calibrated.
-
     Notes
     -----
+    The defect rate is multiplied by ``1 - defect_reduction``; the default 0.5 brings
+    the focal rate (6%) to the quality leader's 2-3%.
+
     Cost per day: ``fixed_cost_per_day + cost_per_order × defect_reduction ×``
     (focal orders of reached shoppers).
 

@@ -24,21 +24,11 @@ if TYPE_CHECKING:
 class Recommendation(Strategy):
     """Better-matched offers: higher perceived quality and purchase rate.
 
-    Parameters
-    ----------
-    quality_bonus : float
-        Added to the perceived performance of the reached shoppers' focal orders
-        and to the focal quality they weigh in choice (-, performance in [0, 1]).
-        Default 0.03; to be calibrated.
-    purchase_rate_mult : float
-        Multiplier on the reached shoppers' daily purchase rate (-). Default 1.1;
-        to be calibrated.
-    cost_per_active_per_day : float
-        Data and computing cost per reached active shopper (CNY/shopper/day).
-        Default 0.01; to be calibrated.
-
     Notes
     -----
+    The quality bonus counts twice: in the perceived performance of the reached
+    shoppers' focal orders and in the focal quality they weigh in platform choice.
+
     Cost per day: ``cost_per_active_per_day`` × reached shoppers who are focal
     customers (active or won back) at the end of the day.
 

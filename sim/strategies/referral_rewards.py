@@ -25,19 +25,12 @@ if TYPE_CHECKING:
 class ReferralRewards(Strategy):
     """A reward for every friend a shopper brings; shoppers refer more.
 
-    Parameters
-    ----------
-    referral_mult : float
-        Multiplier on the reached shoppers' referral weight, which drives the
-        Bass imitation term of their prospect friends (-). Default 2; to be
-        calibrated.
-    reward_per_referral : float
-        Reward paid per new customer acquired by referral (CNY/customer). Default
-        5, a quarter of the paid-ads cost per acquisition (20 CNY); to be
-        calibrated.
-
     Notes
     -----
+    The referral weight drives the Bass imitation term of the reached shoppers'
+    prospect friends. The default reward, 5 CNY, is a quarter of the paid-ads cost
+    per acquisition (20 CNY).
+
     The model does not record who referred whom, so rewards are booked per new
     referral customer the strategy reaches: all of them when targeting everyone;
     with a target, those inside it (a programme run within a segment pays for the

@@ -26,26 +26,12 @@ if TYPE_CHECKING:
 class CustomerTiering(Strategy):
     """VIP service (resolution, delivery, perks) for reached shoppers in the top tiers.
 
-    Parameters
-    ----------
-    vip_min_tier : int
-        Lowest value tier that counts as VIP (tier; 0 = basic). Default 2, the top
-        tier of the default thresholds (300 and 1000 CNY of recent spend).
-    resolution_add : float
-        Added to the focal complaint-resolution rate of VIPs (share). Default 0.3
-        (priority after-sales); to be calibrated.
-    late_reduction : float
-        Share of VIPs' late deliveries avoided by priority delivery (share).
-        Default 0.5; to be calibrated.
-    switching_cost : float
-        Switching cost of the tier perks a VIP would lose by leaving (-, in the
-        units of ``Levers.switching_cost_add``). Default 0.3; to be calibrated
-        (Burnham et al. 2003).
-    cost_per_vip_per_day : float
-        Cost of serving one VIP (CNY/VIP/day). Default 0.5; to be calibrated.
-
     Notes
     -----
+    The default ``vip_min_tier`` (2) is the top tier of the default thresholds (300
+    and 1000 CNY of recent spend). ``switching_cost`` is in the units of
+    ``Levers.switching_cost_add``.
+
     VIPs are the reached shoppers with ``tier >= vip_min_tier``. Cost per day:
     ``cost_per_vip_per_day`` × VIPs who are focal customers (active or won back)
     at the end of the day.

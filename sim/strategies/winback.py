@@ -26,25 +26,12 @@ if TYPE_CHECKING:
 class WinBack(Strategy):
     """Contact churned shoppers with a come-back offer; optionally a first-order discount.
 
-    Parameters
-    ----------
-    winback_add : float
-        Added to a reached churned shopper's daily probability of coming back
-        (1/day). Default 0.005; to be calibrated.
-    contact_interval_days : int
-        Days between two contacts of the same churned shopper (days). Default 30.
-    cost_per_contact : float
-        Cost of one contact (message, call) of a churned shopper (CNY/contact).
-        Default 0.5; to be calibrated.
-    cost_per_winback : float
-        Cost of the offer a shopper accepts by coming back (CNY/shopper). Default
-        10; to be calibrated.
-    first_order_discount : float
-        Share of the price taken off the first focal order after coming back
-        (share). Default 0.
-
     Notes
     -----
+    Which returned shoppers still have the first-order discount due is kept per
+    shopper in ``Shoppers.winback_discount_due``, shared by the win-back strategies
+    of a run.
+
     Contacts happen on days ``0, contact_interval_days, 2·contact_interval_days,
     ...``, one per reached shopper churned at the start of that day. Since the
     churn-risk score is only defined for active shoppers, an ``at_risk`` target
