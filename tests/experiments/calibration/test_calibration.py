@@ -2,7 +2,9 @@
 
 import json
 import math
+import warnings
 
+import optuna
 import pandas as pd
 import pytest
 
@@ -13,10 +15,10 @@ from experiments.calibration.config import (
     parse_calibration_config,
     shipped_config,
 )
-from experiments.calibration.fit import calibrate
+from experiments.calibration.fit import calibrate, make_sampler
 from experiments.calibration.moments import behavioural_statistics, statistics
 from experiments.calibration.report import OUTPUTS, write_calibration
-from experiments.calibration.targets import example_targets, load_survey_codebook, virtual_codebook
+from experiments.calibration.targets import example_targets
 from experiments.cli import main
 from experiments.errors import ConfigError
 from experiments.loader import read_yaml
@@ -58,15 +60,6 @@ def test_behavioural_figures_become_targets():
     spec = TargetSpec(behavioural={"retention_365": Behavioural(value=0.55, se=0.03)})
     (stat,) = behavioural_statistics(spec)
     assert (stat.name, stat.value, stat.se) == ("summary.retention_365", 0.55, 0.03)
-
-
-def test_virtual_codebook_keeps_only_what_the_model_answers():
-    cb = load_survey_codebook("ecsi", shipped_config().parent)
-    virtual = virtual_codebook(cb, ["Satisfaction", "Loyalty", "Quality"])
-    assert sorted(virtual.constructs) == ["Loyalty", "Quality", "Satisfaction"]
-    assert virtual.pls is None
-    assert virtual.roles.drivers == ["Quality"]
-    assert virtual.nps.item == "CUSL3"
 
 
 @pytest.mark.parametrize(
@@ -159,3 +152,15 @@ def test_cli_refuses_a_file_that_is_not_targets(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "not a calibration targets file" in err and "Traceback" not in err
     assert main(["calibrate", str(shipped_config()), "--targets", str(tmp_path / "no.json")]) == 2
+
+
+def test_calibration_leaves_optuna_logging_and_warnings_filters_as_they_were(ecsi_targets):
+    config = load_calibration_config(shipped_config(), [*TINY, "budget.sampler=tpe"])
+    optuna.logging.set_verbosity(optuna.logging.DEBUG)
+    try:
+        before = (optuna.logging.get_verbosity(), list(warnings.filters))
+        calibrate(config, ecsi_targets, progress=False)
+        make_sampler(config)
+        assert (optuna.logging.get_verbosity(), list(warnings.filters)) == before
+    finally:
+        optuna.logging.set_verbosity(optuna.logging.INFO)
