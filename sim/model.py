@@ -119,13 +119,28 @@ def seed_sequence(rng: int | np.random.SeedSequence | None) -> np.random.SeedSeq
 class ShopperModel(mesa.Model):
     """Shoppers of a social e-commerce market and a focal platform's retention strategies.
 
+    A Mesa model whose agents are not Mesa agents: the shoppers are column arrays
+    (``model.shoppers``, one array per attribute, shopper ``i`` at index ``i``), so
+    ``model.agents`` is empty and agent idioms (``model.agents.shuffle_do``) do not
+    apply; each stage of a day is one vectorised rule over the arrays. One step is
+    one day (``day = model.steps - 1`` during a step).
+
     Parameters
     ----------
     params : ModelParams, dict or None
         Model parameters (validated; None: the defaults).
     rng : int or numpy.random.SeedSequence or None
-        The run's seed. Every random draw of the run comes from generators spawned
-        from it: Mesa's ``model.rng`` and one stream per purpose (``STREAMS``).
+        The run's seed (None: fresh entropy). Every random draw of the run comes
+        from generators spawned from it, child ``k`` of ``SeedSequence(rng)``:
+        child 0 is Mesa's ``model.rng`` (the model draws nothing from it; Mesa
+        seeds ``model.random`` with one number from it), children 1, 2, ... are the
+        streams of ``STREAMS``, one per purpose: ``population`` (segments,
+        attributes, initial customers), ``network`` (the graph), ``acquisition``
+        (ad and referral adoption), ``group_buy`` (invitations accepted, groups
+        opened), ``purchase`` (who orders), ``choice`` (which platform),
+        ``experience`` (defects, late deliveries, complaints, resolution,
+        performance noise), ``churn`` and ``winback``. The virtual survey draws from
+        :meth:`survey_rng` (see ``SURVEY_SPAWN_OFFSET``), apart from all of them.
 
     Attributes
     ----------
@@ -133,15 +148,29 @@ class ShopperModel(mesa.Model):
         Column arrays of shopper state.
     network : SocialNetwork
         The social graph.
+    streams : dict of str to numpy.random.Generator
+        The random streams, by purpose.
+    running : bool
+        Mesa's stopping flag: turns False at the end of the step on which the
+        parameters' stopping condition is met (``horizon_days`` days simulated);
+        always True without one. :meth:`run` and Mesa's ``run_model()`` and
+        ``batch_run`` stop on it; :meth:`step` itself still simulates a day.
     datacollector : mesa.DataCollector
-        One row of daily metrics per step.
+        Mesa's collector, as in Mesa's examples: one row for the initial state,
+        collected when the model is built (``steps`` 0, ``day`` −1: the state at
+        the start of day 0, no flows yet), then one row at the end of each day.
+        :meth:`daily_metrics` returns the simulated days only and
+        :meth:`initial_state` the first row, so every daily and summary figure is
+        the same as without the initial row.
 
     Examples
     --------
-    >>> m = ShopperModel({"population": {"size": 500}}, rng=1)
-    >>> m.step()
-    >>> int(m.steps)
-    1
+    >>> m = ShopperModel({"population": {"size": 500}, "horizon_days": 3}, rng=1)
+    >>> len(m.agents), m.initial_state()["day"], m.running
+    (0, -1, True)
+    >>> m.run_model()
+    >>> int(m.steps), m.running, len(m.datacollector.get_model_vars_dataframe())
+    (3, False, 4)
     """
 
     def __init__(
@@ -183,10 +212,18 @@ class ShopperModel(mesa.Model):
             }
         )
         self._publish_signals(Levers.neutral(self.shoppers.size))
+        self.today = self._metrics(DayOutcome.empty(-1), 0.0, 0.0, 0.0)
+        self.datacollector.collect(self)  # the initial state, as Mesa's examples do
 
     # ------------------------------------------------------------------ running
     def run(self, days: int) -> None:
-        """Advance the model by ``days`` days.
+        """Advance the model by ``days`` days, or fewer if it stops running.
+
+        Parameters
+        ----------
+        days : int
+            Days to simulate; the run ends earlier when ``running`` turns False
+            (the parameters' ``horizon_days`` is reached).
 
         Examples
         --------
@@ -194,9 +231,31 @@ class ShopperModel(mesa.Model):
         >>> m.run(3)
         >>> m.daily_metrics()["day"].tolist()
         [0, 1, 2]
+        >>> m = ShopperModel({"population": {"size": 300}, "horizon_days": 2}, rng=0)
+        >>> m.run(5)
+        >>> int(m.steps), m.running
+        (2, False)
         """
         for _ in range(days):
+            if not self.running:
+                break
             self.step()
+
+    def run_model(self) -> None:
+        """Run until the stopping condition (Mesa's loop ``while model.running``).
+
+        Raises
+        ------
+        ParameterError
+            If the parameters set no stopping condition (``horizon_days``): the
+            loop would never end; use :meth:`run` with a number of days.
+        """
+        if self.params.horizon_days is None:
+            raise ParameterError(
+                "run_model() needs a stopping condition: set horizon_days in the parameters, "
+                "or call run(days)"
+            )
+        super().run_model()
 
     def step(self) -> None:
         """One day: strategies pull levers, the eight stages run, strategies settle."""
@@ -220,6 +279,9 @@ class ShopperModel(mesa.Model):
         )
         self._account(day, outcome, strategy_cost)
         self.datacollector.collect(self)
+        horizon = self.params.horizon_days
+        if horizon is not None and self.steps >= horizon:
+            self.running = False
 
     # ------------------------------------------------------------------ stages
     def _pull_levers(self, day: int) -> tuple[Levers, list[np.ndarray | None]]:
@@ -496,26 +558,32 @@ class ShopperModel(mesa.Model):
         if day % 7 == 0:
             sh.tier = accounting.value_tier(sh.recent_spend, acc.tier_thresholds)
         revenue = float(values.sum() - rebate.sum())
-        margin = acc.margin_rate * revenue
         acquisition_cost = self.params.acquisition.cost_per_acquisition * outcome.new_ads.size
-        self.today = daily_metrics(
-            day=day,
-            shoppers=sh,
-            outcome=outcome,
-            ltr=self.ltr,
-            revenue=revenue,
-            margin=margin,
-            acquisition_cost=acquisition_cost,
-            strategy_cost=strategy_cost,
-            accounting_params=acc,
-            segment_names=self.segment_names,
-        )
+        self.today = self._metrics(outcome, revenue, acquisition_cost, strategy_cost)
         acquired = sh.acquired_day >= 0
         cohort = sh.acquired_day[acquired] // 30
         n_cohorts = day // 30 + 1
         sizes = np.bincount(cohort, minlength=n_cohorts)
         active_now = np.bincount(cohort[sh.active_mask()[acquired]], minlength=n_cohorts)
         self.cohort_rows.append(np.stack([sizes, active_now]))
+
+    def _metrics(
+        self, outcome: DayOutcome, revenue: float, acquisition_cost: float, strategy_cost: float
+    ) -> dict[str, float]:
+        """The metrics of ``outcome.day`` from the shoppers' state now (see metric_names)."""
+        acc = self.params.accounting
+        return daily_metrics(
+            day=outcome.day,
+            shoppers=self.shoppers,
+            outcome=outcome,
+            ltr=self.ltr,
+            revenue=revenue,
+            margin=acc.margin_rate * revenue,
+            acquisition_cost=acquisition_cost,
+            strategy_cost=strategy_cost,
+            accounting_params=acc,
+            segment_names=self.segment_names,
+        )
 
     # ------------------------------------------------------------------ results
     def survey_rng(self, wave: int = 0) -> np.random.Generator:
@@ -566,10 +634,35 @@ class ShopperModel(mesa.Model):
         return administer(self, codebook, n, design, seed)
 
     def daily_metrics(self) -> pd.DataFrame:
-        """One row per simulated day (see :func:`sim.metrics.metric_names`)."""
-        frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        """One row per simulated day (see :func:`sim.metrics.metric_names`).
+
+        The collector's first row, the initial state, is left out (see
+        :meth:`initial_state`): row ``d`` is day ``d``.
+        """
+        days = {name: values[1:] for name, values in self.datacollector.model_vars.items()}
+        frame = pd.DataFrame(days)
         frame["day"] = frame["day"].astype(int)
         return frame
+
+    def initial_state(self) -> dict[str, float]:
+        """The metrics of the state before the first day, as collected at initialisation.
+
+        Returns
+        -------
+        dict
+            The keys of :meth:`daily_metrics`; ``day`` is −1 (the state at the start
+            of day 0), stocks (prospects, active, churned, satisfaction, loyalty, NPS,
+            per segment) are those of the initial population, and flows (new
+            customers, orders, money) are 0.
+
+        Examples
+        --------
+        >>> m = ShopperModel({"population": {"size": 1000, "initial_active_share": 0.2}}, rng=1)
+        >>> first = m.initial_state()
+        >>> first["day"], first["active"], first["prospects"], first["orders"]
+        (-1, 200, 800, 0)
+        """
+        return {name: values[0] for name, values in self.datacollector.model_vars.items()}
 
     def cohort_retention(self) -> pd.DataFrame:
         """Retention of each monthly (30-day) acquisition cohort, day by day.

@@ -568,6 +568,14 @@ class ModelParams(Strict):
     churn_enabled: bool = param(
         True, "Whether active shoppers can churn (off only for closed-form checks).", "-", "design"
     )
+    horizon_days: int | None = param(
+        None,
+        "Stopping condition: once this many days are simulated, model.running turns False "
+        "and run() stops (None: no horizon; run(days) decides).",
+        "days",
+        "user's choice",
+        ge=1,
+    )
 
     @model_validator(mode="after")
     def _names_unique(self) -> ModelParams:

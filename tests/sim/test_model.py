@@ -178,3 +178,59 @@ def test_states_are_consistent():
     assert (sh.acquired_day[sh.state == PROSPECT] == -1).all()
     assert (sh.acquired_day[sh.state == ACTIVE] >= 0).all()
     assert (sh.churned_day[sh.state == CHURNED] >= 0).all()
+
+
+def test_the_shoppers_are_columns_not_mesa_agents():
+    model = ShopperModel({"population": {"size": 500}}, rng=1)
+    model.run(2)
+    assert len(model.agents) == 0 and model.shoppers.size == 500
+
+
+def test_the_initial_state_is_collected_and_left_out_of_the_daily_metrics():
+    model = ShopperModel({"population": {"size": 2000, "initial_active_share": 0.25}}, rng=6)
+    collected = model.datacollector.get_model_vars_dataframe()
+    assert len(collected) == 1  # Mesa's examples collect at initialisation
+    first = model.initial_state()
+    assert (first["day"], first["active"], first["prospects"]) == (-1, 500, 1500)
+    assert first["orders"] == first["new_customers"] == first["revenue"] == first["profit"] == 0
+    assert first["satisfaction"] == pytest.approx(model.params.satisfaction.initial)
+    model.run(5)
+    collected = model.datacollector.get_model_vars_dataframe()
+    daily = model.daily_metrics()
+    assert len(collected) == 6 and daily["day"].tolist() == [0, 1, 2, 3, 4]
+    pd.testing.assert_frame_equal(
+        daily, collected.iloc[1:].reset_index(drop=True), check_dtype=False
+    )
+    assert model.initial_state() == first
+    assert model.summary()["days"] == 5
+
+
+def test_running_turns_false_at_the_horizon_and_run_stops_there():
+    params = {"population": {"size": 1000}, "horizon_days": 4}
+    model = ShopperModel(params, rng=2)
+    model.run(3)
+    assert model.running
+    model.run(10)
+    assert not model.running and model.steps == 4
+    assert model.daily_metrics()["day"].tolist() == [0, 1, 2, 3]
+    model.step()  # a step by hand still simulates a day
+    assert model.steps == 5 and len(model.daily_metrics()) == 5
+
+
+def test_run_model_runs_to_the_horizon_and_refuses_to_run_forever():
+    model = ShopperModel({"population": {"size": 500}, "horizon_days": 6}, rng=2)
+    model.run_model()
+    assert model.steps == 6 and not model.running
+    with pytest.raises(ParameterError, match="needs a stopping condition"):
+        ShopperModel({"population": {"size": 500}}, rng=2).run_model()
+    with pytest.raises(ParameterError, match="horizon_days"):
+        ShopperModel({"horizon_days": 0})
+
+
+def test_a_horizon_at_or_beyond_the_run_changes_no_number():
+    plain = simulate(SMALL, rng=7, days=30)
+    bounded = simulate({**SMALL, "horizon_days": 30}, rng=7, days=30)
+    pd.testing.assert_frame_equal(bounded.daily, plain.daily, check_exact=True)
+    assert bounded.summary == pytest.approx(plain.summary, nan_ok=True)
+    short = simulate({**SMALL, "horizon_days": 10}, rng=7, days=30)
+    pd.testing.assert_frame_equal(short.daily, plain.daily.iloc[:10], check_exact=True)
