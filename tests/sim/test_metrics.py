@@ -1,0 +1,156 @@
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import ShopperModel
+from sim.metrics import daily_metrics, metric_names, retention_at, run_summary
+from sim.params import Accounting, default_platforms
+from sim.states import ACTIVE, CHURNED, NEVER, PROSPECT, WON_BACK
+
+SEGMENTS = ["a", "b", "c"]
+
+
+def _day(tiny, day):
+    """Tiny population: 0 prospect, 1 churned, 2-3 active, 4 won back, 5 active."""
+    tiny.state[:] = [PROSPECT, CHURNED, ACTIVE, ACTIVE, WON_BACK, ACTIVE]
+    tiny.satisfaction[:] = [0.0, 0.1, 0.9, 0.5, 0.3, 0.7]
+    tiny.loyalty[:] = [0.0, 0.0, 0.8, 0.4, 0.2, 0.6]
+    ltr = np.array([10, 0, 9, 5, 3, 7], dtype=np.int8)  # only active shoppers count
+    today = day(
+        day=12,
+        new_ads=[5],
+        new_referral=[2, 3],
+        new_group=[],
+        focal_shoppers=[2, 3, 5],
+        focal_values=[10.0, 20.0, 30.0],
+        churned=[1],
+        won_back=[4],
+    )
+    return daily_metrics(
+        day=12,
+        shoppers=tiny,
+        outcome=today,
+        ltr=ltr,
+        revenue=60.0,
+        margin=7.2,
+        acquisition_cost=20.0,
+        strategy_cost=1.5,
+        accounting_params=Accounting(),
+        segment_names=SEGMENTS,
+    )
+
+
+def test_daily_metrics_has_exactly_the_named_metrics_in_order(tiny, day):
+    assert list(_day(tiny, day)) == metric_names(SEGMENTS)
+
+
+def test_daily_counts_money_and_means_over_active_shoppers(tiny, day):
+    row = _day(tiny, day)
+    assert (row["day"], row["prospects"], row["active"], row["churned"]) == (12, 1, 4, 1)
+    assert (row["new_ads"], row["new_referral"], row["new_group_buy"]) == (1, 2, 0)
+    assert row["new_customers"] == 3 and row["orders"] == 3
+    assert (row["churned_today"], row["won_back_today"]) == (1, 1)
+    assert row["profit"] == pytest.approx(7.2 - 20.0 - 1.5)
+    assert row["satisfaction"] == pytest.approx((0.9 + 0.5 + 0.3 + 0.7) / 4)
+    assert row["loyalty"] == pytest.approx((0.8 + 0.4 + 0.2 + 0.6) / 4)
+    # active answers 9, 5, 3, 7: one promoter (25%), two detractors (50%)
+    assert row["nps"] == pytest.approx(25.0 - 50.0)
+
+
+def test_per_segment_metrics_split_the_active_shoppers(tiny, day):
+    row = _day(tiny, day)  # segments [a, a, b, b, c, c]
+    assert (row["active_a"], row["active_b"], row["active_c"]) == (0, 2, 2)
+    assert math.isnan(row["satisfaction_a"])  # nobody active in segment a
+    assert row["satisfaction_b"] == pytest.approx(0.7)
+    assert row["loyalty_c"] == pytest.approx(0.4)
+
+
+def test_a_day_with_nobody_active_has_nan_means_and_nps(tiny, day):
+    tiny.state[:] = PROSPECT
+    row = daily_metrics(
+        day=0,
+        shoppers=tiny,
+        outcome=day(day=0),
+        ltr=np.full(6, 10, dtype=np.int8),
+        revenue=0.0,
+        margin=0.0,
+        acquisition_cost=0.0,
+        strategy_cost=0.0,
+        accounting_params=Accounting(),
+        segment_names=SEGMENTS,
+    )
+    assert row["active"] == 0 and row["prospects"] == 6
+    assert all(math.isnan(row[k]) for k in ("satisfaction", "loyalty", "nps"))
+
+
+def test_retention_counts_only_customers_old_enough_and_lost_within_the_horizon(tiny):
+    tiny.acquired_day[:] = [0, 0, 0, 5, 11, NEVER]
+    tiny.churned_day[:] = [NEVER, 10, 11, 14, NEVER, NEVER]
+    # last day 20, horizon 10: eligible are acquired by day 10 -> shoppers 0-3
+    # 0 never churned (kept), 1 churned on day 10 = acquired + 10 (lost),
+    # 2 churned on day 11 (kept: after the horizon), 3 churned 9 days in (lost)
+    assert retention_at(tiny, 10, 20) == pytest.approx(0.5)
+    mask = np.array([True, False, True, False, True, True])
+    assert retention_at(tiny, 10, 20, mask) == 1.0
+    assert math.isnan(retention_at(tiny, 30, 20))  # nobody acquired 30 days before the end
+
+
+@pytest.fixture(scope="module")
+def points_run():
+    platforms = [p.model_dump() for p in default_platforms()]
+    platforms[1]["price_index"] = 0.8  # a rival undercuts the focal platform (0.85)
+    params = {
+        "population": {"size": 3000, "initial_active_share": 0.4},
+        "platforms": platforms,
+        "strategies": [{"kind": "loyalty_points", "point_value": 0.02}],
+    }
+    model = ShopperModel(params, rng=12)
+    model.run(40)
+    return model
+
+
+def test_the_summary_adds_up_the_days_and_reads_the_final_state(points_run):
+    model = points_run
+    summary, daily, sh = run_summary(model), model.daily_metrics(), model.shoppers
+    assert summary["days"] == 40 and summary["shoppers"] == 3000
+    for money in ("revenue", "margin", "acquisition_cost", "strategy_cost"):
+        assert summary[money] == pytest.approx(daily[money].sum())
+    assert summary["profit"] == pytest.approx(daily["profit"].sum())
+    assert summary["roi"] == pytest.approx(
+        summary["profit"] / (summary["acquisition_cost"] + summary["strategy_cost"])
+    )
+    assert summary["active_end"] == daily["active"].iloc[-1] == sh.active_mask().sum()
+    assert summary["nps_end"] == daily["nps"].iloc[-1]
+    assert summary["customers"] == int((sh.acquired_day >= 0).sum())
+    assert summary["points_liability"] == pytest.approx(sh.points.sum() * 0.02)
+    assert summary["points_liability"] > 0
+    per_segment = sum(summary[f"active_end_{s}"] for s in model.segment_names)
+    assert per_segment == summary["active_end"]
+
+
+def test_the_loyalty_indicators_follow_their_definitions(points_run):
+    model = points_run
+    summary, sh = run_summary(model), model.shoppers
+    ordered = sh.orders > 0
+    assert summary["repeat_purchases"] == pytest.approx((sh.orders[ordered] - 1).mean())
+    assert summary["days_between_purchases"] == pytest.approx(
+        sh.inter_purchase_days.sum() / (sh.orders[ordered] - 1).sum()
+    )
+    c = model.counters
+    assert c["cheaper_rival_occasions"] > 0
+    assert summary["price_switch_share"] == pytest.approx(
+        c["switched_to_cheaper"] / c["cheaper_rival_occasions"]
+    )
+    assert 0 < summary["orders_elsewhere_share"] < 1
+    met = (sh.defects > 0) & (sh.acquired_day >= 0)
+    assert summary["defect_tolerance"] == pytest.approx(sh.active_mask()[met].mean())
+
+
+def test_a_run_without_days_has_an_empty_summary_of_flows():
+    model = ShopperModel({"population": {"size": 200}}, rng=1)
+    summary = run_summary(model)
+    assert summary["days"] == 0 and summary["revenue"] == 0.0
+    assert math.isnan(summary["nps_end"])
+    assert isinstance(model.daily_metrics(), pd.DataFrame) and model.daily_metrics().empty
