@@ -1,0 +1,93 @@
+"""The experiment folder: per-run files, merged tables, manifest."""
+
+import json
+
+import pandas as pd
+import pyarrow
+import pytest
+
+from experiments.errors import RunError
+from experiments.store import TABLES, RunStore
+from experiments.worker import RunOutput
+
+
+def _output(key: str, value: float) -> RunOutput:
+    tag = {"strategy": key.split("-")[0], "scenario": "base", "replication": int(key[-1])}
+    return RunOutput(
+        key=key,
+        timeseries=pd.DataFrame({**tag, "day": [0, 1], "active": [value, value + 1]}),
+        summary=pd.DataFrame({**tag, "profit": [value]}, index=[0]),
+        cohorts=pd.DataFrame({**tag, "cohort": [0], "day": [0], "retention": [1.0]}),
+    )
+
+
+def test_a_written_run_is_finished_and_merges_in_the_order_asked(tmp_path):
+    store = RunStore(tmp_path)
+    for key, value in [("points-0", 2.0), ("baseline-0", 1.0), ("baseline-1", 3.0)]:
+        store.write_run(_output(key, value))
+    assert store.finished_keys() == {"points-0", "baseline-0", "baseline-1"}
+    merged = store.merge_runs(["baseline-0", "baseline-1", "points-0"])
+    assert list(merged) == list(TABLES)
+    assert merged["summary"]["profit"].tolist() == [1.0, 3.0, 2.0]
+    assert merged["timeseries"]["active"].tolist() == [1.0, 2.0, 3.0, 4.0, 2.0, 3.0]
+    assert list(merged["summary"].index) == [0, 1, 2]
+    assert not list(tmp_path.rglob("*.tmp"))  # written under a temporary name, then renamed
+
+
+def test_merging_a_missing_run_names_how_many_and_one_of_them(tmp_path):
+    store = RunStore(tmp_path)
+    store.write_run(_output("baseline-0", 1.0))
+    with pytest.raises(RunError, match=r"2 run\(s\) missing, e.g. baseline-1"):
+        store.merge_runs(["baseline-0", "baseline-1", "points-0"])
+
+
+def test_a_run_whose_tables_fail_to_write_is_not_finished(tmp_path):
+    # the summary is written last: a run that dies writing its cohorts is run again on resume
+    store = RunStore(tmp_path)
+    broken = _output("baseline-0", 1.0)
+    broken.cohorts["retention"] = pd.Series([object()], dtype=object)  # not storable
+    with pytest.raises(pyarrow.ArrowException):
+        store.write_run(broken)
+    assert (tmp_path / "runs" / "timeseries" / "baseline-0.parquet").exists()
+    assert store.finished_keys() == set()
+    assert not (tmp_path / "runs" / "cohorts" / "baseline-0.parquet").exists()
+
+
+def test_clear_runs_forgets_an_earlier_experiment(tmp_path):
+    store = RunStore(tmp_path)
+    store.write_run(_output("baseline-0", 1.0))
+    store.clear_runs()
+    assert store.finished_keys() == set() and not (tmp_path / "runs").exists()
+
+
+def test_merged_tables_round_trip_with_optional_csv(tmp_path):
+    store = RunStore(tmp_path / "exp")
+    tables = _output("baseline-0", 1.0).tables()
+    store.write_tables(tables, csv=True)
+    store.write_manifest({"config": {"name": "x"}, "seeds": {"entropy": 1}})
+    for name, frame in store.read_tables().items():
+        pd.testing.assert_frame_equal(frame, tables[name])
+        pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "exp" / f"{name}.csv"), frame)
+
+
+def test_reading_a_folder_without_results_says_what_is_missing(tmp_path):
+    store = RunStore(tmp_path)
+    with pytest.raises(RunError, match="no finished experiment here .*summary.parquet"):
+        store.read_tables()
+    store.write_tables({name: pd.DataFrame({"a": [1]}) for name in TABLES})
+    with pytest.raises(RunError, match=r"missing manifest.json"):
+        store.read_tables()
+
+
+def test_manifest_round_trip_absence_and_corruption(tmp_path):
+    store = RunStore(tmp_path)
+    assert store.read_manifest() is None
+    manifest = {"config_sha256": "abc", "resumed": ["2026-01-01"], "seeds": {"entropy": 7}}
+    store.write_manifest(manifest)
+    assert store.read_manifest() == manifest
+    assert json.loads(store.manifest_path.read_text()) == manifest
+    with pytest.raises(ValueError):  # NaN is not JSON: refused, not written as NaN
+        store.write_manifest({"x": float("nan")})
+    store.manifest_path.write_text("{not json")
+    with pytest.raises(RunError, match="manifest.json: not valid JSON"):
+        store.read_manifest()
