@@ -12,6 +12,20 @@ from sim.states import ACTIVE, CHURNED, NEVER, PROSPECT, WON_BACK
 SEGMENTS = ["a", "b", "c"]
 
 
+def _metrics(shoppers, outcome, ltr, **money):
+    """daily_metrics of a hand-made day; money (revenue, margin, costs) 0 unless given."""
+    flows = {"revenue": 0.0, "margin": 0.0, "acquisition_cost": 0.0, "strategy_cost": 0.0}
+    return daily_metrics(
+        day=outcome.day,
+        shoppers=shoppers,
+        outcome=outcome,
+        ltr=ltr,
+        **{**flows, **money},
+        accounting_params=Accounting(),
+        segment_names=SEGMENTS,
+    )
+
+
 def _day(tiny, day):
     """Tiny population: 0 prospect, 1 churned, 2-3 active, 4 won back, 5 active."""
     tiny.state[:] = [PROSPECT, CHURNED, ACTIVE, ACTIVE, WON_BACK, ACTIVE]
@@ -28,17 +42,8 @@ def _day(tiny, day):
         churned=[1],
         won_back=[4],
     )
-    return daily_metrics(
-        day=12,
-        shoppers=tiny,
-        outcome=today,
-        ltr=ltr,
-        revenue=60.0,
-        margin=7.2,
-        acquisition_cost=20.0,
-        strategy_cost=1.5,
-        accounting_params=Accounting(),
-        segment_names=SEGMENTS,
+    return _metrics(
+        tiny, today, ltr, revenue=60.0, margin=7.2, acquisition_cost=20.0, strategy_cost=1.5
     )
 
 
@@ -69,18 +74,7 @@ def test_per_segment_metrics_split_the_active_shoppers(tiny, day):
 
 def test_a_day_with_nobody_active_has_nan_means_and_nps(tiny, day):
     tiny.state[:] = PROSPECT
-    row = daily_metrics(
-        day=0,
-        shoppers=tiny,
-        outcome=day(day=0),
-        ltr=np.full(6, 10, dtype=np.int8),
-        revenue=0.0,
-        margin=0.0,
-        acquisition_cost=0.0,
-        strategy_cost=0.0,
-        accounting_params=Accounting(),
-        segment_names=SEGMENTS,
-    )
+    row = _metrics(tiny, day(day=0), np.full(6, 10, dtype=np.int8))
     assert row["active"] == 0 and row["prospects"] == 6
     assert all(math.isnan(row[k]) for k in ("satisfaction", "loyalty", "nps"))
 
