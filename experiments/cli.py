@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "sim.strategies.cli",
     "survey.cli",
     "experiments.calibration.cli",
+    "experiments.patterns.cli",
 )
 
 
