@@ -90,7 +90,7 @@ class GroupRulesLike(Protocol):
     def price_factor(self) -> float: ...  # noqa: D102
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GroupRules:
     """Platform rules and shopper behaviour of group buying.
 
