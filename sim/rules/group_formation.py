@@ -53,7 +53,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Protocol
 
 import numpy as np
@@ -158,7 +158,7 @@ def check_rules(params: GroupRulesLike) -> None:
         raise ValueError(f"price_factor must be >= 0, got {params.price_factor!r}")
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Members:
     """Member rows: who paid into which group, in which role, how much.
 
@@ -197,7 +197,7 @@ class Members:
         """No rows."""
         ints = np.empty(0, dtype=np.int64)
         small = np.empty(0, dtype=np.int8)
-        return cls(ints, ints, small, np.empty(0), small, ints)
+        return cls(shopper=ints, group=ints, role=small, value=np.empty(0), state=small, day=ints)
 
     @property
     def size(self) -> int:
@@ -211,28 +211,17 @@ class Members:
 
     def take(self, index: np.ndarray) -> Members:
         """Rows selected by a boolean mask or an index array."""
-        return Members(
-            self.shopper[index],
-            self.group[index],
-            self.role[index],
-            self.value[index],
-            self.state[index],
-            self.day[index],
-        )
+        return Members(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
 
     def append(self, other: Members) -> Members:
         """These rows followed by ``other``'s."""
+        columns = (f.name for f in fields(self))
         return Members(
-            np.concatenate([self.shopper, other.shopper]),
-            np.concatenate([self.group, other.group]),
-            np.concatenate([self.role, other.role]),
-            np.concatenate([self.value, other.value]),
-            np.concatenate([self.state, other.state]),
-            np.concatenate([self.day, other.day]),
+            **{c: np.concatenate([getattr(self, c), getattr(other, c)]) for c in columns}
         )
 
 
-@dataclass
+@dataclass(kw_only=True)
 class GroupBook:
     """Open groups (one entry per group, in increasing ``group_id``) and their members.
 
@@ -277,7 +266,9 @@ class GroupBook:
     def empty(cls) -> GroupBook:
         """No groups."""
         none = np.empty(0, dtype=np.int64)
-        return cls(none, none, none, none, Members.empty())
+        return cls(
+            group_id=none, opener=none, opened=none, member_count=none, members=Members.empty()
+        )
 
     @property
     def size(self) -> int:
@@ -370,7 +361,7 @@ class GroupBook:
         self.members = self.members.append(rows)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GroupDay:
     """What happened to groups on one day.
 
@@ -648,7 +639,7 @@ def _listing(free: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return listed[np.argsort(missing, kind="stable")]  # radix sort
 
 
-@dataclass
+@dataclass(kw_only=True)
 class _Today:
     """What one day's steps share (internal)."""
 
@@ -825,7 +816,17 @@ def run_group_day(
     busy[seekers] = True
     if np.count_nonzero(busy) != seekers.size:
         raise ValueError("seekers must be distinct shoppers")
-    today = _Today(book, day, state, order_value, ties_of, rng, params, join_prob, busy)
+    today = _Today(
+        book=book,
+        day=day,
+        state=state,
+        order_value=order_value,
+        ties_of=ties_of,
+        rng=rng,
+        params=params,
+        join_prob=join_prob,
+        busy=busy,
+    )
 
     look = rng.random(seekers.size) < params.listing_match_prob
     own = np.flatnonzero(~look)
