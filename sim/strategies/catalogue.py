@@ -1,7 +1,10 @@
 """The catalogue of strategies: the config union and the registry by ``kind``.
 
-To add a strategy, write its module (a :class:`~sim.strategies.base.Strategy`
-subclass with a ``Literal`` kind) and list its class in ``STRATEGY_CLASSES``.
+To add a strategy, write its module ``sim/strategies/<kind>.py`` (a
+:class:`~sim.strategies.base.Strategy` subclass with a ``Literal`` kind, its
+parameters declared with :func:`sim.schema.param`, which also write its docstring's
+Parameters section), its tests ``tests/sim/strategies/test_<kind>.py``, and list its
+class in ``STRATEGY_CLASSES``.
 
 Examples
 --------
