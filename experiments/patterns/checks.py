@@ -463,8 +463,15 @@ def satisfaction_loyalty_convexity(record: RunRecord) -> Measurement:
 def _pooled_ltr_note(records: Sequence[RunRecord], measurements: Sequence[Measurement]) -> str:
     n = np.sum([r.ltr_n for r in records], axis=0)
     kept = np.sum([r.ltr_retained for r in records], axis=0)
+    pooled = ltr_slope_ratio(n, kept).value
     notes = sorted({m.note for m in measurements if m.note})
-    return "; ".join([describe_ltr_levels(n, kept) + " (all replications)", *notes])
+    return "; ".join(
+        [
+            describe_ltr_levels(n, kept) + " (all replications)",
+            f"ratio on the pooled counts {pooled:.4g}",
+            *notes,
+        ]
+    )
 
 
 def _retention(summary: Mapping[str, float]) -> tuple[float, str]:

@@ -5,8 +5,8 @@ Examples
 >>> from experiments.patterns.checks import PATTERNS, RunRecord, evaluate
 >>> table = evaluate([RunRecord(0, {"take_rate": 0.03})], PATTERNS[7:8])
 >>> print(format_table(table))
-pattern    range           model value    min-max  ok
-take rate  [0.027, 0.031]         0.03  0.03-0.03  yes
+pattern    range           model value       min-max  ok
+take rate  [0.027, 0.031]         0.03  0.03 to 0.03  yes
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def format_value(value: float) -> str:
 def _spread(row: pd.Series) -> str:
     if math.isnan(row["min"]):
         return "-"
-    return f"{format_value(row['min'])}-{format_value(row['max'])}"
+    return f"{format_value(row['min'])} to {format_value(row['max'])}"
 
 
 def format_table(table: pd.DataFrame) -> str:
