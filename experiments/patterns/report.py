@@ -96,6 +96,15 @@ def write_csv(table: pd.DataFrame, path: Path) -> Path:
     Returns
     -------
     Path
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from experiments.patterns.checks import RunRecord, evaluate
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> path = write_csv(evaluate([RunRecord(0, {})]), folder / "patterns.csv")
+    >>> path.read_text().splitlines()[0][:41]
+    'pattern,source,low,high,model value,ok,ra'
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     table.loc[:, list(CSV_COLUMNS)].to_csv(path, index=False)
@@ -150,6 +159,12 @@ def page_table(table: pd.DataFrame) -> list[str]:
     -------
     list of str
         Lines.
+
+    Examples
+    --------
+    >>> from experiments.patterns.checks import PATTERNS, RunRecord, evaluate
+    >>> page_table(evaluate([RunRecord(0, {"take_rate": 0.03})], PATTERNS[7:8]))[2][:24]
+    '| take rate | Pinduoduo '
     """
     lines = [
         "| " + " | ".join(PAGE_COLUMNS) + " |",
@@ -203,6 +218,14 @@ def validation_page(
     -------
     str
         Markdown.
+
+    Examples
+    --------
+    >>> from experiments.patterns.checks import RunRecord, evaluate
+    >>> page = validation_page(evaluate([RunRecord(0, {})]), "10 shoppers",
+    ...                        "shoplab patterns --markdown v.md", "default parameters")
+    >>> page.splitlines()[0]
+    '# Validation: patterns from outside the model'
     """
     required = table[table["required"]]
     held = int(required["in range"].sum())

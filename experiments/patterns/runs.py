@@ -245,6 +245,12 @@ def run_patterns(
     -------
     list of RunRecord
         In replication order, whatever the number of workers.
+
+    Examples
+    --------
+    >>> records = run_patterns(None, PatternRun(shoppers=300, days=4, replications=2))
+    >>> [r.replication for r in records], records[0].counterpart is not None
+    ([0, 1], True)
     """
     params = pattern_params(model, setting.shoppers)
     validated = validate_params(params)
