@@ -11,12 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 from sim.outcome import DayOutcome
 from sim.params import Accounting
 from sim.rules.word_of_mouth import net_promoter_score
 from sim.shoppers import Shoppers
-from sim.states import CHURNED, NEVER, PROSPECT
+from sim.states import CHURNED, INITIAL, NEVER, PROSPECT
 
 if TYPE_CHECKING:
     from sim.model import ShopperModel
@@ -35,9 +36,15 @@ _OVERALL = (
     "new_customers",
     "churned_today",
     "won_back_today",
+    "entrants",
     "orders",
+    "gmv",
     "revenue",
-    "margin",
+    "group_orders",
+    "group_gmv",
+    "groups_formed",
+    "groups_lapsed",
+    "rival_deal",
     "acquisition_cost",
     "strategy_cost",
     "profit",
@@ -68,16 +75,17 @@ def _mean(values: np.ndarray) -> float:
 
 
 def daily_metrics(
+    *,
     day: int,
     shoppers: Shoppers,
     outcome: DayOutcome,
     ltr: np.ndarray,
-    revenue: float,
-    margin: float,
+    money: dict[str, float],
     acquisition_cost: float,
     strategy_cost: float,
     accounting_params: Accounting,
     segment_names: list[str],
+    rival_deal: bool = False,
 ) -> dict[str, float]:
     """The day's metrics as a flat dict (keys: :func:`metric_names`).
 
@@ -91,13 +99,19 @@ def daily_metrics(
         The day's events.
     ltr : numpy.ndarray
         Likelihood to recommend of every shopper (0-10).
-    revenue, margin, acquisition_cost, strategy_cost : float
-        The day's money, CNY. Revenue is the value of focal orders net of group
-        discounts; profit = margin − acquisition cost − strategy cost.
+    money : dict
+        The day's ``orders`` (count), ``gmv`` (CNY shoppers paid merchants for focal
+        orders), ``revenue`` (the platform's: take rate times GMV), ``group_orders``
+        and ``group_gmv`` (confirmed group orders); missing keys count 0.
+    acquisition_cost, strategy_cost : float
+        What the platform paid today, CNY; profit = revenue − acquisition cost −
+        strategy cost.
     accounting_params : Accounting
         NPS thresholds.
     segment_names : list of str
         Segment names by index.
+    rival_deal : bool
+        Whether a rival ran a promotion today.
 
     Returns
     -------
@@ -118,12 +132,18 @@ def daily_metrics(
         "new_customers": int(new),
         "churned_today": int(outcome.churned.size),
         "won_back_today": int(outcome.won_back.size),
-        "orders": int(outcome.focal_shoppers.size),
-        "revenue": revenue,
-        "margin": margin,
+        "entrants": int(outcome.entrants.size),
+        "orders": int(money.get("orders", 0)),
+        "gmv": float(money.get("gmv", 0.0)),
+        "revenue": float(money.get("revenue", 0.0)),
+        "group_orders": int(money.get("group_orders", 0)),
+        "group_gmv": float(money.get("group_gmv", 0.0)),
+        "groups_formed": int(outcome.groups_formed),
+        "groups_lapsed": int(outcome.groups_lapsed),
+        "rival_deal": int(rival_deal),
         "acquisition_cost": acquisition_cost,
         "strategy_cost": strategy_cost,
-        "profit": margin - acquisition_cost - strategy_cost,
+        "profit": float(money.get("revenue", 0.0)) - acquisition_cost - strategy_cost,
         "satisfaction": _mean(shoppers.satisfaction[active]),
         "loyalty": _mean(shoppers.loyalty[active]),
         "nps": net_promoter_score(
@@ -198,10 +218,11 @@ def run_summary(model: ShopperModel) -> dict[str, float]:
     -------
     dict
         ``days``, ``shoppers``, ``customers`` (ever acquired), ``active_end``,
-        ``retention_90``/``_180``/``_365``, ``clv_mean`` (mean discounted margin per
-        customer, realised up to the horizon), ``revenue``, ``margin``,
-        ``acquisition_cost``, ``strategy_cost``, ``profit``, ``roi`` (profit over
-        acquisition plus strategy spend), ``nps_end``, ``satisfaction_end``,
+        ``retention_90``/``_180``/``_365``, ``retention_horizon`` (share of the day-0
+        customers still active at the end), ``clv_mean`` (mean discounted platform
+        revenue per customer, realised up to the horizon), ``gmv``, ``revenue`` (the
+        platform's), ``acquisition_cost``, ``strategy_cost``, ``profit``, ``roi``
+        (profit over acquisition plus strategy spend), ``nps_end``, ``satisfaction_end``,
         ``loyalty_end``; the five behavioural loyalty indicators of the source
         material: ``repeat_purchases`` (mean focal orders after the first, per
         customer who ordered), ``days_between_purchases`` (mean gap between
@@ -209,18 +230,19 @@ def run_summary(model: ShopperModel) -> dict[str, float]:
         to a cheaper rival when one was cheaper than the focal price),
         ``orders_elsewhere_share`` (share of customers' orders placed with rivals),
         ``defect_tolerance`` (share of customers who met a defect and are active at
-        the end); ``points_liability`` (CNY value of unredeemed points); and per
-        segment ``active_end_<segment>`` and ``retention_90_<segment>``.
+        the end); ``points_liability`` (CNY value of unredeemed points); per
+        segment ``active_end_<segment>``, ``retention_90_<segment>`` and
+        ``churn_rate_<segment>``; and the platform figures of
+        :func:`platform_figures`.
     """
     sh = model.shoppers
     daily = model.daily_metrics()
     last_day = int(daily["day"].iloc[-1]) if len(daily) else -1
     customers = sh.acquired_day >= 0
     active = sh.active_mask()
-    money = {
-        k: float(daily[k].sum()) for k in ("revenue", "margin", "acquisition_cost", "strategy_cost")
-    }
-    profit = money["margin"] - money["acquisition_cost"] - money["strategy_cost"]
+    money = {k: float(daily[k].sum()) for k in ("gmv", "revenue", "acquisition_cost", "strategy_cost")}
+    profit = money["revenue"] - money["acquisition_cost"] - money["strategy_cost"]
+    initial = sh.channel == INITIAL
     ordered = sh.orders > 0
     met_defect = sh.defects > 0
     point_value = sum(
@@ -234,6 +256,7 @@ def run_summary(model: ShopperModel) -> dict[str, float]:
         "customers": int(customers.sum()),
         "active_end": int(active.sum()),
         **{f"retention_{h}": retention_at(sh, h, last_day) for h in RETENTION_DAYS},
+        "retention_horizon": _mean(active[initial].astype(float)),
         "clv_mean": _mean(sh.clv[customers]),
         **money,
         "profit": profit,
@@ -259,4 +282,90 @@ def run_summary(model: ShopperModel) -> dict[str, float]:
         in_segment = sh.segment == i
         row[f"active_end_{name}"] = int((active & in_segment).sum())
         row[f"retention_90_{name}"] = retention_at(sh, 90, last_day, in_segment)
+    exposure = daily[[f"active_{name}" for name in model.segment_names]].to_numpy().sum(axis=0)
+    for i, name in enumerate(model.segment_names):
+        row[f"churn_rate_{name}"] = _ratio(365.0 * model.churn_by_segment[i], float(exposure[i]))
+    row.update(platform_figures(model, daily, last_day))
     return row
+
+
+def platform_figures(model: ShopperModel, daily: pd.DataFrame, last_day: int) -> dict[str, float]:
+    """The platform's published per-buyer figures and the stylised facts, from a run.
+
+    Over the run's last 365 days (the whole run if shorter).
+
+    Returns
+    -------
+    dict
+        ``annual_buyers`` (shoppers with a focal order in the window),
+        ``orders_per_buyer``, ``aov`` (GMV / orders), ``spend_per_buyer``,
+        ``take_rate`` (platform revenue / GMV), ``mau_ratio`` (mean active customers
+        over the last 90 days / annual buyers; Pinduoduo's Q4 MAU over annual
+        active buyers), ``top20_spend_share`` (share of the run's focal spend by the
+        top 20% of the window's buyers), ``top_tier_share`` (share of active
+        customers in the highest value tier at the end), ``group_order_share``,
+        ``group_gmv_share``, ``group_fill_rate`` (formed / closed groups),
+        ``defections`` (churn events), ``satisfied_defector_share`` (share of them
+        with likelihood to recommend ≥ 7 when they churned), ``hazard_tenure_early``
+        and ``hazard_tenure_late`` (first churns per customer-day at tenure days
+        0-89 and 180-364, over customers acquired during the run).
+    """
+    sh = model.shoppers
+    window = daily[daily["day"] > last_day - 365]
+    buyers = sh.last_order_day > last_day - 365
+    n_buyers = int(buyers.sum())
+    orders, gmv = float(window["orders"].sum()), float(window["gmv"].sum())
+    spend = np.sort(sh.spend[buyers])[::-1]
+    top = spend[: max(int(round(0.2 * spend.size)), 1)].sum() if spend.size else 0.0
+    active = sh.active_mask()
+    tiers = sh.tier[active]
+    groups = model.counters["groups_formed"] + model.counters["groups_lapsed"]
+    early, late = tenure_hazards(sh, last_day)
+    return {
+        "annual_buyers": n_buyers,
+        "orders_per_buyer": _ratio(orders, n_buyers),
+        "aov": _ratio(gmv, orders),
+        "spend_per_buyer": _ratio(gmv, n_buyers),
+        "take_rate": _ratio(float(window["revenue"].sum()), gmv),
+        "mau_ratio": _ratio(float(window["active"].tail(90).mean()), n_buyers),
+        "top20_spend_share": _ratio(float(top), float(spend.sum())),
+        "top_tier_share": _mean((tiers == tiers.max()).astype(float)) if tiers.size else np.nan,
+        "group_order_share": _ratio(float(window["group_orders"].sum()), orders),
+        "group_gmv_share": _ratio(float(window["group_gmv"].sum()), gmv),
+        "group_fill_rate": _ratio(model.counters["groups_formed"], groups),
+        "defections": model.counters["defections"],
+        "satisfied_defector_share": _ratio(
+            model.counters["satisfied_defections"], model.counters["defections"]
+        ),
+        "hazard_tenure_early": early,
+        "hazard_tenure_late": late,
+    }
+
+
+def tenure_hazards(shoppers: Shoppers, last_day: int) -> tuple[float, float]:
+    """First-churn hazards per customer-day at tenure days 0-89 and 180-364.
+
+    Over customers acquired during the run (not the day-0 customers, whose tenure
+    is unknown): events in a tenure band over the days customers spent in it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from types import SimpleNamespace as NS
+    >>> sh = NS(acquired_day=np.array([1, 1]), churned_day=np.array([NEVER, 51]),
+    ...         channel=np.array([2, 2]))
+    >>> early, late = tenure_hazards(sh, 400)
+    >>> round(early, 4), late
+    (0.0072, 0.0)
+    """
+    new = (shoppers.acquired_day >= 0) & (shoppers.channel != INITIAL)
+    start = shoppers.acquired_day[new].astype(np.int64)
+    churned = shoppers.churned_day[new]
+    ended = churned != NEVER
+    end = np.where(ended, churned, last_day + 1) - start  # tenure at exit (or at the end)
+    rates = []
+    for low, high in ((0, 90), (180, 365)):
+        days = np.clip(end, low, high) - low
+        events = ended & (end >= low) & (end < high)
+        rates.append(_ratio(float(events.sum()), float(days.sum())))
+    return rates[0], rates[1]

@@ -33,15 +33,26 @@ from sim.rules import (
     acquisition,
     choice,
     experience,
-    group_buy,
+    group_formation,
     loyalty_churn,
+    market_entry,
     purchase,
+    rival_deals,
     satisfaction,
     word_of_mouth,
 )
 from sim.schema import describe_validation_error
 from sim.shoppers import create_shoppers
-from sim.states import ACTIVE, ADS, CHURNED, GROUP_BUY, NEVER, PROSPECT, REFERRAL, WON_BACK
+from sim.states import (
+    ACTIVE,
+    ADS,
+    CHURNED,
+    GROUP_BUY,
+    NEVER,
+    PROSPECT,
+    REFERRAL,
+    WON_BACK,
+)
 from sim.virtual_survey import CodebookLike, SurveyDesign, administer
 
 #: Independent random streams, one per purpose, all spawned from the run's seed, so
@@ -57,6 +68,8 @@ STREAMS = (
     "experience",
     "churn",
     "winback",
+    "market",
+    "deals",
 )
 
 #: Spawn-key offset of the virtual survey's generators. Wave ``w`` draws from the
@@ -65,6 +78,12 @@ STREAMS = (
 #: (Mesa's ``model.rng`` and the streams), so a survey neither shares random numbers
 #: with the run nor advances its streams, and any wave can be drawn again.
 SURVEY_SPAWN_OFFSET = 2**31
+
+#: Likelihood to recommend (0-10) at or above which a defector counts as satisfied:
+#: the upper four points of the 0-10 scale, as NPS studies read 7-8 as "passive" or
+#: satisfied and 9-10 as very satisfied (Reichheld 1993's defectors said they were
+#: "satisfied or very satisfied").
+SATISFIED_LTR = 7
 
 
 def validate_params(params: ModelParams | dict[str, Any] | None) -> ModelParams:
@@ -192,17 +211,36 @@ class ShopperModel(mesa.Model):
             strategy.target.mask(
                 np.empty(0, np.int8), np.empty(0, np.int8), np.empty(0), self.segment_names
             )
-        self.shoppers = create_shoppers(self.params, self.streams["population"])
+        market = self.params.market
+        self.entry = market_entry.EntrySchedule.build(
+            self.params.population.size,
+            growth_per_year=market.growth_per_year,
+            days=self.params.horizon_days or market.entrant_days,
+            rng=self.streams["market"],
+        )
+        self.shoppers = create_shoppers(
+            self.params, self.streams["population"], entry_day=self.entry.entry_day
+        )
         self.network = build_network(self.params, self.shoppers.segment, self.streams["network"])
         self.exposure = NeighbourExposure(self.network, width=2)
-        self.groups = group_buy.GroupBook.empty()
+        self.groups = group_formation.GroupBook.empty()
         self.discount_factor = accounting.daily_discount_factor(
             self.params.accounting.annual_discount_rate
         )
         focal, *rivals = self.params.platforms
         self.focal = focal
-        self.cheapest_rival = min(p.price_index for p in rivals)
-        self.counters = {"cheaper_rival_occasions": 0, "switched_to_cheaper": 0}
+        self.rival_list_prices = np.array([p.price_index for p in rivals])
+        self.prices_today = np.array([p.price_index for p in self.params.platforms])
+        self.rival_deal_today = False
+        self.counters = {
+            "cheaper_rival_occasions": 0,
+            "switched_to_cheaper": 0,
+            "defections": 0,
+            "satisfied_defections": 0,
+            "groups_formed": 0,
+            "groups_lapsed": 0,
+        }
+        self.churn_by_segment = np.zeros(len(self.segment_names), dtype=np.int64)
         self.cohort_rows: list[np.ndarray] = []
         self.today: dict[str, float] = {}
         self.datacollector = mesa.DataCollector(
@@ -212,7 +250,7 @@ class ShopperModel(mesa.Model):
             }
         )
         self._publish_signals(Levers.neutral(self.shoppers.size))
-        self.today = self._metrics(DayOutcome.empty(-1), 0.0, 0.0, 0.0)
+        self.today = self._metrics(DayOutcome.empty(-1), {}, 0.0, 0.0)
         self.datacollector.collect(self)  # the initial state, as Mesa's examples do
 
     # ------------------------------------------------------------------ running
@@ -261,13 +299,16 @@ class ShopperModel(mesa.Model):
         """One day: strategies pull levers, the eight stages run, strategies settle."""
         day = self.steps - 1
         outcome = DayOutcome.empty(day)
+        self._enter_market(day, outcome)
+        self._rival_deals()
         levers, masks = self._pull_levers(day)
-        joiners = self._acquire(day, levers, outcome)
-        orderers, forced = self._purchase(levers, joiners)
-        focal_orders = self._choose_platform(orderers, forced, levers)
-        performance = self._experience(focal_orders, levers, outcome)
+        self._acquire(day, levers, outcome)
+        orderers = self._purchase(levers)
+        focal_orders = self._choose_platform(orderers, levers)
+        focal_orders, values, counts = self._run_groups(day, focal_orders, levers, outcome)
+        performance = self._experience(focal_orders, values, levers, outcome)
         self._update_satisfaction(focal_orders, performance)
-        self._run_groups(day, focal_orders, levers, outcome)
+        self._group_deal_bonus(outcome, levers)
         self._loyalty_churn_winback(day, levers, outcome)
         self._publish_signals(levers)
         strategy_cost = sum(
@@ -277,7 +318,7 @@ class ShopperModel(mesa.Model):
             ),
             0.0,
         )
-        self._account(day, outcome, strategy_cost)
+        self._account(day, outcome, strategy_cost, counts)
         self.datacollector.collect(self)
         horizon = self.params.horizon_days
         if horizon is not None and self.steps >= horizon:
@@ -305,18 +346,36 @@ class ShopperModel(mesa.Model):
             )
         return levers, masks
 
-    def _acquire(self, day: int, levers: Levers, outcome: DayOutcome) -> np.ndarray:
-        """Stage 1: Bass adoption through ads and referrals, and group-buy joins."""
+    def _enter_market(self, day: int, outcome: DayOutcome) -> None:
+        """Entrants of a growing market become prospects (:mod:`sim.rules.market_entry`)."""
+        if day > 0:
+            entering = self.entry.entering(day)
+            self.shoppers.state[entering] = PROSPECT
+            outcome.entrants = entering
+
+    def _rival_deals(self) -> None:
+        """Which rivals run a promotion today, and every platform's price of the day."""
+        rivals = self.params.platforms[1:]
+        on_deal = rival_deals.draw_deal_days(
+            np.array([p.deal_frequency for p in rivals]), self.streams["deals"].random(len(rivals))
+        )
+        self.prices_today[1:] = rival_deals.rival_prices_today(
+            self.rival_list_prices, on_deal=on_deal, depth=np.array([p.deal_depth for p in rivals])
+        )
+        self.rival_deal_today = bool(on_deal.any())
+
+    def _acquire(self, day: int, levers: Levers, outcome: DayOutcome) -> None:
+        """Stage 1: Bass adoption through ads and referrals (per-year rates, per day)."""
         sh, p = self.shoppers, self.params.acquisition
         prospects = np.flatnonzero(sh.state == PROSPECT)
         u = self.streams["acquisition"].random(prospects.size)
         heard = self.exposure.share(prospects)
-        ad_rate = p.ad_rate * levers.ad_rate_mult
+        ad_rate = p.innovation_per_day * levers.ad_rate_mult
         prob = acquisition.adoption_probability(
             heard[:, 0],
             heard[:, 1],
             ad_rate=ad_rate,
-            referral_rate=p.referral_rate,
+            referral_rate=p.imitation_per_day,
             negative_weight=p.negative_wom_weight,
         )
         hazard = -np.log1p(-prob)
@@ -326,10 +385,6 @@ class ShopperModel(mesa.Model):
         )
         self._adopt(outcome.new_ads, day, ADS)
         self._adopt(outcome.new_referral, day, REFERRAL)
-        joiners = self._group_joins(levers)
-        self._adopt(joiners, day, GROUP_BUY)
-        outcome.new_group = joiners
-        return joiners
 
     def _adopt(self, who: np.ndarray, day: int, channel: int) -> None:
         sh = self.shoppers
@@ -338,42 +393,18 @@ class ShopperModel(mesa.Model):
         sh.acquired_day[who] = day
         sh.satisfaction[who] = self.params.satisfaction.initial
 
-    def _group_joins(self, levers: Levers) -> np.ndarray:
-        gb, book = self.params.group_buy, self.groups
-        if not gb.enabled or book.size == 0:
-            return np.empty(0, dtype=np.int64)
-        rng = self.streams["group_buy"]
-        if self.network.fully_mixed:
-            invites = max(int(round(self.params.network.mean_degree)), 1)
-            owner = np.repeat(np.arange(book.size), invites)
-            friend = rng.integers(0, self.shoppers.size, size=owner.size)
-        else:
-            owner, friend = self.network.ties_of(book.initiator)
-        prospect = self.shoppers.state[friend] == PROSPECT
-        owner, friend = owner[prospect], friend[prospect]
-        accept = rng.random(friend.size) < min(gb.accept_prob * levers.group_accept_mult, 1.0)
-        group_size = max(2, gb.group_size + levers.group_size_delta)
-        index, joiners = group_buy.first_invitation(
-            owner[accept], friend[accept], group_size - book.members
-        )
-        book.join(index, joiners)
-        return joiners
-
-    def _purchase(self, levers: Levers, joiners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Stage 2: active shoppers order at their daily rate; group joiners order."""
+    def _purchase(self, levers: Levers) -> np.ndarray:
+        """Stage 2: active shoppers order at their daily rate."""
         sh = self.shoppers
         active = np.flatnonzero(sh.active_mask())
         u = self.streams["purchase"].random(active.size)
         prob = purchase.order_probability(
             sh.purchase_rate[active], at(levers.purchase_rate_mult, active)
         )
-        orderers = np.union1d(active[u < prob], joiners)
-        return orderers, np.isin(orderers, joiners)
+        return active[u < prob]
 
-    def _choose_platform(
-        self, orderers: np.ndarray, forced: np.ndarray, levers: Levers
-    ) -> np.ndarray:
-        """Stage 3: multinomial logit over platforms; group joiners buy on the focal one."""
+    def _choose_platform(self, orderers: np.ndarray, levers: Levers) -> np.ndarray:
+        """Stage 3: multinomial logit over platforms at today's prices (rivals' deals)."""
         sh, f = self.shoppers, self.focal
         discount = np.broadcast_to(at(levers.price_discount, orderers), orderers.shape)
         service = choice.service_level(
@@ -389,17 +420,15 @@ class ShopperModel(mesa.Model):
             focal_discount=discount,
             focal_quality=f.quality + at(levers.quality_bonus, orderers),
             focal_service=service,
+            prices=self.prices_today,
         )
         u = self.streams["choice"].random(orderers.size)
         chosen = choice.choose(choice.choice_probabilities(v), u)
-        chosen[forced] = 0
         sh.platform[orderers] = chosen
-        cheaper_rival = f.price_index * (1.0 - discount) > self.cheapest_rival
-        prices = np.array([p.price_index for p in self.params.platforms])
+        focal_price = f.price_index * (1.0 - discount)
+        cheaper_rival = focal_price > rival_deals.best_offer(self.prices_today[1:])
         self.counters["cheaper_rival_occasions"] += int(cheaper_rival.sum())
-        went_cheaper = (
-            cheaper_rival & (chosen > 0) & (prices[chosen] < f.price_index * (1.0 - discount))
-        )
+        went_cheaper = cheaper_rival & (chosen > 0) & (self.prices_today[chosen] < focal_price)
         self.counters["switched_to_cheaper"] += int(went_cheaper.sum())
         sh.orders_elsewhere[orderers[chosen > 0]] += 1
         return orderers[chosen == 0]
@@ -407,7 +436,9 @@ class ShopperModel(mesa.Model):
     def _switching_cost(self, who: np.ndarray, levers: Levers) -> np.ndarray:
         return np.maximum(np.broadcast_to(at(levers.switching_cost_add, who), who.shape), 0.0)
 
-    def _experience(self, focal: np.ndarray, levers: Levers, outcome: DayOutcome) -> np.ndarray:
+    def _experience(
+        self, focal: np.ndarray, values: np.ndarray, levers: Levers, outcome: DayOutcome
+    ) -> np.ndarray:
         """Stage 4: defects, late deliveries, complaints, resolution; perceived performance."""
         f, e = self.focal, self.params.experience
         rng = self.streams["experience"]
@@ -425,7 +456,7 @@ class ShopperModel(mesa.Model):
         self.shoppers.complaints[focal[incidents.complaint]] += 1
         self.shoppers.complaints_resolved[focal[incidents.resolved]] += 1
         outcome.focal_shoppers = focal
-        outcome.focal_values = self.shoppers.order_value[focal]
+        outcome.focal_values = values
         outcome.focal_discounts = np.broadcast_to(
             at(levers.price_discount, focal), focal.shape
         ).astype(float)
@@ -455,25 +486,84 @@ class ShopperModel(mesa.Model):
                 sh.satisfaction[active], self.exposure.share(active)[:, 1], s.negative_wom_effect
             )
 
-    def _run_groups(self, day: int, focal: np.ndarray, levers: Levers, outcome: DayOutcome) -> None:
-        """Group buys: filled groups form (discount and deal bonus), stale ones lapse, new open."""
-        gb, book = self.params.group_buy, self.groups
+    def _run_groups(
+        self, day: int, focal: np.ndarray, levers: Levers, outcome: DayOutcome
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Group buying (:mod:`sim.rules.group_formation`): which focal orders happen.
+
+        A share of today's focal orders is placed at the group price: each opens or
+        takes a group; friends reached by shares join (prospects and lapsed
+        customers adopt, customers place an extra order); formed groups confirm
+        their members' orders, lapsed ones refund them.
+
+        Returns
+        -------
+        shoppers, values, counts : numpy.ndarray
+            Each shopper with a focal order today (once), the value of their orders
+            (CNY, at the price the merchant charges) and how many orders that is.
+        """
+        sh, gb = self.shoppers, self.params.group_buy
+        values = sh.order_value[focal]
         if not gb.enabled:
-            return
-        group_size = max(2, gb.group_size + levers.group_size_delta)
-        formed = book.members >= group_size
-        members = book.close(formed)
-        lapsed = book.opened + gb.window_days <= day
-        book.close(lapsed)
-        outcome.group_members = members
+            return focal, values, np.ones(focal.size, dtype=np.int64)
+        rng = self.streams["group_buy"]
+        seeks = rng.random(focal.size) < gb.group_order_prob
+        rules = group_formation.GroupRules(
+            group_size=max(2, gb.group_size + levers.group_size_delta),
+            window_days=gb.window_days,
+            shares_per_group=gb.shares_per_group,
+            prospect_join_prob=min(gb.prospect_join_prob * levers.group_accept_mult, 1.0),
+            customer_join_prob=min(gb.customer_join_prob * levers.group_accept_mult, 1.0),
+            listing_match_prob=gb.listing_match_prob,
+            price_factor=1.0 - self.focal.group_discount,
+        )
+        if self.network.fully_mixed:
+            ties_of = group_formation.random_ties(
+                sh.size, max(int(round(self.params.network.mean_degree)), 1), rng
+            )
+        else:
+            ties_of = self.network.ties_of
+        today = group_formation.run_group_day(
+            self.groups,
+            focal[seeks],
+            values[seeks] * rules.price_factor,
+            day=day,
+            state=sh.state,
+            order_value=sh.order_value,
+            ties_of=ties_of,
+            rng=rng,
+            params=rules,
+        )
+        confirmed = today.confirmed
+        newcomers = confirmed.shopper[confirmed.state == PROSPECT]
+        returning = confirmed.shopper[confirmed.state == CHURNED]
+        self._adopt(newcomers, day, GROUP_BUY)
+        sh.state[returning] = WON_BACK
+        sh.satisfaction[returning] = self.params.loyalty.winback_satisfaction
+        outcome.new_group = newcomers
+        outcome.group_won_back = returning
+        outcome.group_members = confirmed.shopper
+        outcome.group_values = confirmed.value
+        outcome.groups_formed, outcome.groups_lapsed = today.formed, today.lapsed
+        self.counters["groups_formed"] += today.formed
+        self.counters["groups_lapsed"] += today.lapsed
+        ids = np.concatenate([focal[~seeks], confirmed.shopper])
+        paid = np.concatenate([values[~seeks], confirmed.value])
+        shoppers, where = np.unique(ids, return_inverse=True)
+        return (
+            shoppers,
+            np.bincount(where, weights=paid, minlength=shoppers.size),
+            np.bincount(where, minlength=shoppers.size),
+        )
+
+    def _group_deal_bonus(self, outcome: DayOutcome, levers: Levers) -> None:
+        """Members of formed groups enjoy the deal: a satisfaction bonus."""
+        members = outcome.group_members
         if members.size:
             sh = self.shoppers
-            deal = gb.formed_value_bonus + levers.group_discount_add  # extra discount: better deal
-            bonus = self.params.satisfaction.learning_rate * deal
-            np.add.at(sh.satisfaction, members, bonus)
+            deal = self.params.group_buy.formed_value_bonus + levers.group_discount_add
+            np.add.at(sh.satisfaction, members, self.params.satisfaction.learning_rate * deal)
             np.minimum(sh.satisfaction, 1.0, out=sh.satisfaction)
-        opens = self.streams["group_buy"].random(focal.size) < gb.start_prob
-        book.open(focal[opens], day)
 
     def _hazard(self, who: np.ndarray, levers: Levers) -> np.ndarray:
         sh = self.shoppers
@@ -482,9 +572,9 @@ class ShopperModel(mesa.Model):
             sh.loyalty[who],
             self._switching_cost(who, levers),
             sh.price_sensitivity[who],
-            loyalty_churn.price_gap(focal_price, self.cheapest_rival),
+            loyalty_churn.price_gap(focal_price, rival_deals.best_offer(self.prices_today[1:])),
             params=self.params.loyalty,
-            multiplier=at(levers.churn_mult, who),
+            multiplier=sh.churn_frailty[who] * at(levers.churn_mult, who),
         )
 
     def _loyalty_churn_winback(self, day: int, levers: Levers, outcome: DayOutcome) -> None:
@@ -506,6 +596,12 @@ class ShopperModel(mesa.Model):
         back = lapsed[u < np.minimum(lp.winback_rate + at(levers.winback_add, lapsed), 1.0)]
         sh.state[churned] = CHURNED
         sh.loyalty[churned] = 0.0
+        sh.churn_satisfaction[churned] = sh.satisfaction[churned]
+        self.counters["defections"] += int(churned.size)
+        self.counters["satisfied_defections"] += int(
+            np.count_nonzero(self.ltr[churned] >= SATISFIED_LTR)
+        )
+        self.churn_by_segment += np.bincount(sh.segment[churned], minlength=len(self.segment_names))
         first = churned[sh.churned_day[churned] == NEVER]
         sh.churned_day[first] = day
         sh.state[back] = WON_BACK
@@ -515,7 +611,9 @@ class ShopperModel(mesa.Model):
     def _publish_signals(self, levers: Levers) -> None:
         """Stage 7: what each shopper now tells friends (referrals, negative word of mouth)."""
         sh, a = self.shoppers, self.params.accounting
-        self.ltr = word_of_mouth.likelihood_to_recommend(sh.satisfaction)
+        self.ltr = word_of_mouth.likelihood_to_recommend(
+            sh.satisfaction, shift=a.ltr_shift, scale=a.ltr_scale
+        )
         self.exposure.update(
             word_of_mouth.word_of_mouth_signals(
                 sh.active_mask(),
@@ -527,39 +625,39 @@ class ShopperModel(mesa.Model):
             )
         )
 
-    def _account(self, day: int, outcome: DayOutcome, strategy_cost: float) -> None:
-        """Stage 8: revenue, margin, costs, profit; lifetime value; tiers; metrics."""
+    def _account(
+        self, day: int, outcome: DayOutcome, strategy_cost: float, counts: np.ndarray
+    ) -> None:
+        """Stage 8: GMV, the platform's revenue, costs, profit; lifetime value; tiers."""
         sh, acc = self.shoppers, self.params.accounting
         focal, values = outcome.focal_shoppers, outcome.focal_values
-        rebate = self.focal.group_discount * sh.order_value[outcome.group_members]
-        members = outcome.group_members
         np.add.at(
             sh.clv,
             focal,
             accounting.discounted(
-                acc.margin_rate * values, day - sh.acquired_day[focal], self.discount_factor
-            ),
-        )
-        np.add.at(
-            sh.clv,
-            members,
-            -accounting.discounted(
-                acc.margin_rate * rebate, day - sh.acquired_day[members], self.discount_factor
+                acc.take_rate * values, day - sh.acquired_day[focal], self.discount_factor
             ),
         )
         repeat = focal[sh.last_order_day[focal] != NEVER]
         sh.inter_purchase_days[repeat] += day - sh.last_order_day[repeat]
         sh.first_order_day[focal[sh.first_order_day[focal] == NEVER]] = day
         sh.last_order_day[focal] = day
-        sh.orders[focal] += 1
+        sh.orders[focal] += counts.astype(sh.orders.dtype)
         sh.spend[focal] += values
         accounting.decay_recent_spend(sh.recent_spend)
         sh.recent_spend[focal] += values
         if day % 7 == 0:
-            sh.tier = accounting.value_tier(sh.recent_spend, acc.tier_thresholds)
-        revenue = float(values.sum() - rebate.sum())
+            sh.tier = self._tiers()
+        gmv = float(values.sum())
+        money = {
+            "orders": int(counts.sum()),
+            "gmv": gmv,
+            "revenue": acc.take_rate * gmv,
+            "group_orders": int(outcome.group_members.size),
+            "group_gmv": float(outcome.group_values.sum()),
+        }
         acquisition_cost = self.params.acquisition.cost_per_acquisition * outcome.new_ads.size
-        self.today = self._metrics(outcome, revenue, acquisition_cost, strategy_cost)
+        self.today = self._metrics(outcome, money, acquisition_cost, strategy_cost)
         acquired = sh.acquired_day >= 0
         cohort = sh.acquired_day[acquired] // 30
         n_cohorts = day // 30 + 1
@@ -567,22 +665,38 @@ class ShopperModel(mesa.Model):
         active_now = np.bincount(cohort[sh.active_mask()[acquired]], minlength=n_cohorts)
         self.cohort_rows.append(np.stack([sizes, active_now]))
 
+    def _tiers(self) -> np.ndarray:
+        """Value tiers from recent spend: fixed thresholds, or percentiles among customers."""
+        sh, acc = self.shoppers, self.params.accounting
+        if acc.tier_thresholds is not None:
+            return accounting.value_tier(sh.recent_spend, acc.tier_thresholds)
+        active = sh.active_mask()
+        if not active.any():
+            return np.zeros(sh.size, dtype=np.int8)
+        cuts = np.percentile(sh.recent_spend[active], acc.tier_percentiles)
+        tier = accounting.value_tier(sh.recent_spend, list(cuts))
+        tier[~active] = 0
+        return tier
+
     def _metrics(
-        self, outcome: DayOutcome, revenue: float, acquisition_cost: float, strategy_cost: float
+        self,
+        outcome: DayOutcome,
+        money: dict[str, float],
+        acquisition_cost: float,
+        strategy_cost: float,
     ) -> dict[str, float]:
         """The metrics of ``outcome.day`` from the shoppers' state now (see metric_names)."""
-        acc = self.params.accounting
         return daily_metrics(
             day=outcome.day,
             shoppers=self.shoppers,
             outcome=outcome,
             ltr=self.ltr,
-            revenue=revenue,
-            margin=acc.margin_rate * revenue,
+            money=money,
             acquisition_cost=acquisition_cost,
             strategy_cost=strategy_cost,
-            accounting_params=acc,
+            accounting_params=self.params.accounting,
             segment_names=self.segment_names,
+            rival_deal=self.rival_deal_today,
         )
 
     # ------------------------------------------------------------------ results

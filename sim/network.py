@@ -257,7 +257,7 @@ def build_network(
     >>> build_network(p, np.zeros(50, dtype=int), np.random.default_rng(0)).fully_mixed
     True
     """
-    n, net = params.population.size, params.network
+    n, net = int(segment.shape[0]), params.network
     if net.kind == "fully_mixed":
         return SocialNetwork(size=n, adjacency=None)
     weights = np.array([s.connectedness for s in params.population.segments])[segment]

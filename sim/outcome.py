@@ -34,13 +34,22 @@ class DayOutcome:
     new_ads, new_referral, new_group : int arrays
         Shoppers acquired today through paid ads, referral, a group-buy invitation.
     focal_shoppers : int array
-        Shoppers who placed a focal order today (one order each).
+        Shoppers who placed a focal order today (each once).
     focal_values : float array
-        Gross value (CNY, before any discount) of those orders.
+        Value of each one's orders today (CNY, at the price the merchant charges:
+        the group price for group orders; before strategies' discounts).
     focal_discounts : float array
         Share of each order's value taken off by strategies (``Levers.price_discount``).
+    entrants : int array
+        Shoppers who entered the market today (a growing market).
     group_members : int array
-        Shoppers whose focal order today completed a formed group.
+        Members of the groups that formed today: each has a confirmed group order.
+    group_values : float array
+        What each of them paid (CNY, at the group price).
+    group_won_back : int array
+        Lapsed customers who came back by joining a formed group.
+    groups_formed, groups_lapsed : int
+        Groups that formed today, and groups refunded because they did not fill.
     complaints, resolved : int arrays
         Shoppers who complained today; those whose complaint was resolved.
     churned, won_back : int arrays
@@ -54,7 +63,12 @@ class DayOutcome:
     focal_shoppers: np.ndarray = field(default_factory=_none)
     focal_values: np.ndarray = field(default_factory=_no_values)
     focal_discounts: np.ndarray = field(default_factory=_no_values)
+    entrants: np.ndarray = field(default_factory=_none)
     group_members: np.ndarray = field(default_factory=_none)
+    group_values: np.ndarray = field(default_factory=_no_values)
+    group_won_back: np.ndarray = field(default_factory=_none)
+    groups_formed: int = 0
+    groups_lapsed: int = 0
     complaints: np.ndarray = field(default_factory=_none)
     resolved: np.ndarray = field(default_factory=_none)
     churned: np.ndarray = field(default_factory=_none)

@@ -26,6 +26,16 @@ from sim.schema import Strict, param
 from sim.strategies.catalogue import StrategySpec
 
 
+#: Coefficient of variation of the daily purchase rate within a segment (Gamma shape
+#: 1/CV² = 0.8): heavy enough that the top 20% of buyers make 60-75% of spend, as in
+#: real customer bases (Kim, Singh & Winer 2017; McCarthy & Winer 2019). To be
+#: calibrated against an order log's concentration.
+RATE_CV = 1.1
+#: Coefficient of variation of a shopper's basket value within a segment (Gamma
+#: shape 1/CV² ≈ 2.8); to be calibrated.
+VALUE_CV = 0.6
+
+
 class Moments(Strict):
     """Mean and standard deviation of a shopper attribute within a segment.
 
@@ -70,8 +80,8 @@ def _segment(
         name=name,
         share=share,
         price_sensitivity=Moments(mean=price, sd=0.1),
-        purchase_rate=Moments(mean=rate, sd=rate / 2),
-        order_value=Moments(mean=value, sd=value / 2),
+        purchase_rate=Moments(mean=rate, sd=rate * RATE_CV),
+        order_value=Moments(mean=value, sd=value * VALUE_CV),
         quality_expectation=Moments(mean=expectation, sd=0.08),
         connectedness=ties,
     )
@@ -116,12 +126,30 @@ class Population(Strict):
         min_length=1,
     )
     initial_active_share: float = param(
-        0.0,
+        0.447,
         "Share of shoppers who are focal customers on day 0.",
         "share",
-        "to be calibrated",
+        "Pinduoduo Q4 2018 average MAU 272.6 M / China's online shoppers at the end of "
+        "2018, 610 M (CNNIC: 710 M in March 2020, 100 M more than at the end of 2018)",
         ge=0,
         le=1,
+    )
+    purchase_rate_scale: float = param(
+        1.0,
+        "Multiplies every segment's mean daily purchase rate (the segments keep their "
+        "relative rates).",
+        "-",
+        "calibrated to Pinduoduo's 2019 orders per active buyer "
+        "(experiments/configs/calibrate_market.yaml)",
+        gt=0,
+    )
+    order_value_scale: float = param(
+        1.0,
+        "Multiplies every segment's mean basket value.",
+        "-",
+        "calibrated to Pinduoduo's 2019 average order value "
+        "(experiments/configs/calibrate_market.yaml)",
+        gt=0,
     )
 
     @model_validator(mode="after")
@@ -177,6 +205,12 @@ class Platform(Strict):
     group_discount: float = Field(
         0.0, ge=0, lt=1, description="Price cut on an order placed in a formed group."
     )
+    deal_frequency: float = Field(
+        0.0, ge=0, le=1, description="Share of days on which the platform runs a promotion."
+    )
+    deal_depth: float = Field(
+        0.0, ge=0, lt=1, description="Share of the price taken off on a promotion day."
+    )
 
 
 def default_platforms() -> list[Platform]:
@@ -184,7 +218,9 @@ def default_platforms() -> list[Platform]:
 
     Directions from the source material (the focal platform is cheapest with group
     buying; a Taobao-like rival leads on assortment; a JD-like rival on quality,
-    logistics and service); magnitudes to be calibrated.
+    logistics and service); magnitudes to be calibrated. The rivals run promotions
+    (festival sales, platform coupons) on about one day in ten, at a quarter off:
+    frequency and depth to be calibrated.
 
     Returns
     -------
@@ -214,6 +250,8 @@ def default_platforms() -> list[Platform]:
             late_rate=0.08,
             resolution_rate=0.65,
             assortment=0.90,
+            deal_frequency=0.10,
+            deal_depth=0.25,
         ),
         Platform(
             name="quality_leader",
@@ -223,6 +261,8 @@ def default_platforms() -> list[Platform]:
             late_rate=0.03,
             resolution_rate=0.85,
             assortment=0.70,
+            deal_frequency=0.10,
+            deal_depth=0.25,
         ),
     ]
 
@@ -230,19 +270,20 @@ def default_platforms() -> list[Platform]:
 class Acquisition(Strict):
     """Stage 1: how prospects become focal customers."""
 
-    ad_rate: float = param(
-        0.002,
-        "Bass innovation coefficient p: daily adoption hazard from paid ads.",
-        "1/day",
-        "Bass 1969; to be calibrated",
+    innovation_per_year: float = param(
+        0.03,
+        "Bass innovation coefficient p: yearly adoption hazard from paid ads "
+        "(divided by 365 for a day).",
+        "1/year",
+        "Sultan, Farley & Lehmann 1990 (meta-analysis of 213 Bass fits: mean p 0.03)",
         ge=0,
     )
-    referral_rate: float = param(
-        0.03,
-        "Bass imitation coefficient q: daily adoption hazard per unit share of "
-        "referring neighbours.",
-        "1/day",
-        "Bass 1969; to be calibrated",
+    imitation_per_year: float = param(
+        0.38,
+        "Bass imitation coefficient q: yearly adoption hazard per unit share of "
+        "referring neighbours (divided by 365 for a day).",
+        "1/year",
+        "Sultan, Farley & Lehmann 1990 (meta-analysis: mean q 0.38)",
         ge=0,
     )
     promoter_referral_boost: float = param(
@@ -260,45 +301,108 @@ class Acquisition(Strict):
         ge=0,
     )
     cost_per_acquisition: float = param(
-        20.0,
-        "Paid-ads cost per shopper acquired through ads.",
+        163.0,
+        "Paid-ads cost per shopper acquired through ads (paid by the platform).",
         "CNY",
-        "source material: retention costs 10-20% of acquisition; to be calibrated",
+        "Pinduoduo FY2019: sales and marketing 27.2 bn CNY / 166.7 M net new annual active "
+        "buyers = 163 CNY (77 CNY in 2018: 13.4 bn / 173.7 M); an upper bound, since "
+        "marketing also serves existing buyers",
+        ge=0,
+    )
+
+    @property
+    def innovation_per_day(self) -> float:
+        """Bass p per day (p per year / 365)."""
+        return self.innovation_per_year / 365.0
+
+    @property
+    def imitation_per_day(self) -> float:
+        """Bass q per day (q per year / 365)."""
+        return self.imitation_per_year / 365.0
+
+
+class Market(Strict):
+    """An open market: new online shoppers keep entering it."""
+
+    growth_per_year: float = param(
+        0.13,
+        "New shoppers entering the market a year, as a share of the day-0 market "
+        "(linear growth).",
+        "1/year",
+        "CNNIC: China's online shoppers 610 M (end 2018), 710 M (March 2020), 782 M "
+        "(December 2020): (782/610)^(1/2) - 1 = 13% a year",
+        ge=0,
+    )
+    entrant_days: int = param(
+        365,
+        "Days of entrants the run holds room for (``horizon_days`` when that is set).",
+        "days",
+        "design",
         ge=0,
     )
 
 
 class GroupBuy(Strict):
-    """Stage 1 (group-buy invitations) and the group discount."""
+    """Group buying as Pinduoduo runs it (platform rules, published to shoppers).
 
-    enabled: bool = param(True, "Whether group buying runs at all.", "-", "source material")
-    start_prob: float = param(
-        0.05,
-        "Probability that a focal order opens a group buy.",
+    A shopper buying at the group price opens a group, or takes a group listed as
+    open; the opener shares it with friends (prospects, customers or lapsed
+    customers); a group that has ``group_size`` paid members within the window
+    forms, and one that does not is refunded. See :mod:`sim.rules.group_formation`.
+    """
+
+    enabled: bool = param(True, "Whether group buying runs at all.", "-", "platform rules")
+    group_order_prob: float = param(
+        0.6,
+        "Probability that a focal order is placed at the group price (opens or takes a group).",
         "share",
         "to be calibrated",
         ge=0,
         le=1,
     )
     group_size: int = param(
-        3,
-        "Members (initiator included) a group needs before the discount applies.",
+        2,
+        "Paid members (opener included) a group needs to form.",
         "shoppers",
-        "source material: group buying (pin tuan)",
+        "platform rules: the required number, commonly 2",
         ge=2,
     )
     window_days: int = param(
-        2,
-        "Days a group stays open for members to join.",
+        1,
+        "Days a group stays open (1: the 24 hours of the platform rules).",
         "days",
-        "source material; to be calibrated",
+        "platform rules: 24 hours, else every member is refunded",
         ge=1,
     )
-    accept_prob: float = param(
-        0.08,
-        "Daily probability that an invited prospect friend joins an open group.",
-        "1/day",
+    shares_per_group: int = param(
+        3,
+        "Friends an opener shares a new group with.",
+        "shoppers",
         "to be calibrated",
+        ge=0,
+    )
+    prospect_join_prob: float = param(
+        0.05,
+        "Probability that a prospect (or lapsed customer) who receives a share joins and pays.",
+        "share",
+        "to be calibrated",
+        ge=0,
+        le=1,
+    )
+    customer_join_prob: float = param(
+        0.15,
+        "Probability that a current customer who receives a share joins and pays.",
+        "share",
+        "to be calibrated",
+        ge=0,
+        le=1,
+    )
+    listing_match_prob: float = param(
+        0.5,
+        "Probability that a group buyer finds the item's group listed as open and takes it "
+        "(strangers completing groups).",
+        "share",
+        "platform rules (open groups are listed on the item page); to be calibrated",
         ge=0,
         le=1,
     )
@@ -380,11 +484,12 @@ class Experience(Strict):
         le=1,
     )
     recovery_bonus: float = param(
-        0.4,
+        0.25,
         "Performance regained when a complaint is resolved (service recovery; a value "
-        "above the penalty gives the recovery paradox).",
+        "above the defect penalty gives the recovery paradox).",
         "-",
-        "Smith & Bolton 1998; to be calibrated",
+        "de Matos, Henrique & Rossi 2007 (meta-analysis: no paradox for repurchase or word "
+        "of mouth), so below the defect penalty; size to be calibrated",
         ge=0,
         le=1,
     )
@@ -472,8 +577,18 @@ class Loyalty(Strict):
         0.01,
         "Daily churn hazard of a shopper with zero loyalty, no switching cost and no price gap.",
         "1/day",
-        "to be calibrated",
+        "calibrated to Pinduoduo's 2019 MAU / annual active buyers "
+        "(experiments/configs/calibrate_market.yaml)",
         ge=0,
+    )
+    churn_frailty_shape: float = param(
+        1.0,
+        "Shape k of each shopper's Gamma(k, 1/k) churn-propensity multiplier (mean 1; "
+        "smaller k: more heterogeneous, so cohort retention flattens with tenure).",
+        "-",
+        "Fader & Hardie 2007 (shifted-beta-geometric: heterogeneous churn); "
+        "to be calibrated",
+        gt=0,
     )
     loyalty_effect: float = param(
         3.0, "Log-hazard reduction per unit of loyalty.", "-", "to be calibrated", ge=0
@@ -487,8 +602,8 @@ class Loyalty(Strict):
     )
     price_gap_effect: float = param(
         8.0,
-        "Log-hazard increase per unit relative price gap to the cheapest rival, times "
-        "price sensitivity.",
+        "Log-hazard increase per unit relative price gap to the best rival offer of the "
+        "day (deal days included), times price sensitivity.",
         "-",
         "source material: shoppers come for price; to be calibrated",
         ge=0,
@@ -509,11 +624,13 @@ class Loyalty(Strict):
 class Accounting(Strict):
     """Stage 8: money."""
 
-    margin_rate: float = param(
-        0.12,
-        "Focal platform's contribution margin per CNY of order value.",
+    take_rate: float = param(
+        0.030,
+        "The platform's revenue (merchant commissions and marketing services) per CNY of "
+        "GMV; orders are the merchants' sales, not the platform's.",
         "share",
-        "to be calibrated",
+        "Pinduoduo total revenues / GMV: 30.1 bn / 1,006.6 bn = 2.99% (2019); "
+        "13.12 bn / 471.6 bn = 2.78% (2018)",
         ge=0,
         le=1,
     )
@@ -524,12 +641,31 @@ class Accounting(Strict):
         "Gupta & Lehmann 2003",
         ge=0,
     )
-    tier_thresholds: list[float] = param(
-        [300.0, 1000.0],
-        "Spend over the last ~90 days (exponentially weighted) that puts a shopper in "
-        "tier 1, 2, ...",
+    tier_percentiles: list[float] = param(
+        [80.0, 95.0],
+        "Percentiles of recent spend (last ~90 days, exponentially weighted) among active "
+        "customers above which a shopper is in tier 1, 2, ... (recomputed weekly).",
+        "percent",
+        "design: tiers relative to the spend distribution, so they are populated",
+    )
+    tier_thresholds: list[float] | None = param(
+        None,
+        "Fixed recent-spend thresholds of tier 1, 2, ... in CNY, instead of percentiles.",
         "CNY",
-        "to be calibrated",
+        "user's choice",
+    )
+    ltr_shift: float = param(
+        0.0,
+        "Likelihood to recommend (0-10) = round(shift + scale x satisfaction), clipped.",
+        "points",
+        "identity mapping; to be calibrated to a survey's NPS shares",
+    )
+    ltr_scale: float = param(
+        10.0,
+        "Points of likelihood to recommend per unit of satisfaction.",
+        "points",
+        "identity mapping; to be calibrated to a survey's NPS shares",
+        gt=0,
     )
     promoter_threshold: int = param(
         9,
@@ -556,6 +692,7 @@ class ModelParams(Strict):
     network: Network = Field(default_factory=Network)
     platforms: list[Platform] = Field(default_factory=default_platforms, min_length=2)
     acquisition: Acquisition = Field(default_factory=Acquisition)
+    market: Market = Field(default_factory=Market)
     group_buy: GroupBuy = Field(default_factory=GroupBuy)
     choice: Choice = Field(default_factory=Choice)
     experience: Experience = Field(default_factory=Experience)
@@ -582,4 +719,15 @@ class ModelParams(Strict):
         names = [p.name for p in self.platforms]
         if len(set(names)) != len(names):
             raise ValueError(f"platform names must be unique, got {names}")
+        for label, values in (
+            ("accounting.tier_percentiles", self.accounting.tier_percentiles),
+            ("accounting.tier_thresholds", self.accounting.tier_thresholds or []),
+        ):
+            if any(b <= a for a, b in zip(values, values[1:], strict=False)):
+                raise ValueError(f"{label} must increase, got {values}")
+        if any(not 0 < q < 100 for q in self.accounting.tier_percentiles):
+            raise ValueError(
+                f"accounting.tier_percentiles must lie strictly between 0 and 100, "
+                f"got {self.accounting.tier_percentiles}"
+            )
         return self

@@ -20,7 +20,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from sim.params import ModelParams, Moments
-from sim.states import ACTIVE, INITIAL, NEVER, WON_BACK
+from sim.states import ACTIVE, INITIAL, NEVER, OUTSIDE, WON_BACK
 
 
 @dataclass
@@ -60,6 +60,10 @@ class Shoppers:
         (kept by :class:`~sim.strategies.loyalty_points.LoyaltyPoints`).
     tier : int8 array
         Value tier from recent spend (0 = basic).
+    churn_frailty : float32 array
+        Multiplier of the shopper's churn hazard (unobserved heterogeneity, mean 1).
+    churn_satisfaction : float32 array
+        Satisfaction at the shopper's latest churn (NaN if never churned).
     winback_discount_due : bool array
         Came back through a win-back offer and has not yet placed the first focal
         order, whose discount is due (kept by :class:`~sim.strategies.winback.WinBack`).
@@ -98,6 +102,8 @@ class Shoppers:
     points: np.ndarray
     tier: np.ndarray
     winback_discount_due: np.ndarray
+    churn_frailty: np.ndarray
+    churn_satisfaction: np.ndarray
 
     @property
     def size(self) -> int:
@@ -188,13 +194,17 @@ def gamma_from_moments(m: Moments, n: int, rng: np.random.Generator) -> np.ndarr
     return rng.gamma(m.mean**2 / m.sd**2, m.sd**2 / m.mean, size=n)
 
 
-def assign_segments(params: ModelParams, rng: np.random.Generator) -> np.ndarray:
+def assign_segments(
+    params: ModelParams, rng: np.random.Generator, n: int | None = None
+) -> np.ndarray:
     """Give each shopper a segment, in exact proportion to the segment shares.
 
     Parameters
     ----------
     params : ModelParams
         Population size and segment shares.
+    n : int, optional
+        Number of shoppers (default: the population size).
     rng : numpy.random.Generator
         Source of randomness (the order of shoppers is shuffled).
 
@@ -210,7 +220,7 @@ def assign_segments(params: ModelParams, rng: np.random.Generator) -> np.ndarray
     >>> np.bincount(assign_segments(p, np.random.default_rng(0))).tolist()
     [2, 2, 2, 1, 2, 1]
     """
-    n = params.population.size
+    n = params.population.size if n is None else n
     shares = np.array([s.share for s in params.population.segments])
     exact = shares * n
     counts = np.floor(exact).astype(np.int64)
@@ -221,7 +231,9 @@ def assign_segments(params: ModelParams, rng: np.random.Generator) -> np.ndarray
     return segment
 
 
-def create_shoppers(params: ModelParams, rng: np.random.Generator) -> Shoppers:
+def create_shoppers(
+    params: ModelParams, rng: np.random.Generator, entry_day: np.ndarray | None = None
+) -> Shoppers:
     """Create the population: segments, attributes drawn per segment, initial state.
 
     Parameters
@@ -230,12 +242,17 @@ def create_shoppers(params: ModelParams, rng: np.random.Generator) -> Shoppers:
         Model parameters.
     rng : numpy.random.Generator
         Source of randomness.
+    entry_day : numpy.ndarray, optional
+        Day each shopper enters the market (:mod:`sim.rules.market_entry`); its
+        length is the number of shoppers. Default: everyone there on day 0.
 
     Returns
     -------
     Shoppers
-        Everyone a prospect, except a random ``initial_active_share`` who start as
-        focal customers (channel INITIAL, acquired on day 0).
+        Everyone in the market on day 0 a prospect, except a random
+        ``initial_active_share`` of them who start as focal customers (channel
+        INITIAL, acquired on day 0, with the loyalty their satisfaction supports);
+        later entrants OUTSIDE until their day.
 
     Examples
     --------
@@ -243,14 +260,19 @@ def create_shoppers(params: ModelParams, rng: np.random.Generator) -> Shoppers:
     >>> int(create_shoppers(p, np.random.default_rng(0)).active_mask().sum())
     100
     """
-    n = params.population.size
-    segment = assign_segments(params, rng)
+    n = params.population.size if entry_day is None else int(entry_day.size)
+    pop = params.population
+    segment = assign_segments(params, rng, n)
     attrs = {name: np.empty(n) for name in ("ps", "rate", "value", "expect")}
     for k, seg in enumerate(params.population.segments):
         members = np.flatnonzero(segment == k)
         attrs["ps"][members] = beta_from_moments(seg.price_sensitivity, members.size, rng)
-        attrs["rate"][members] = gamma_from_moments(seg.purchase_rate, members.size, rng)
-        attrs["value"][members] = gamma_from_moments(seg.order_value, members.size, rng)
+        attrs["rate"][members] = pop.purchase_rate_scale * gamma_from_moments(
+            seg.purchase_rate, members.size, rng
+        )
+        attrs["value"][members] = pop.order_value_scale * gamma_from_moments(
+            seg.order_value, members.size, rng
+        )
         attrs["expect"][members] = beta_from_moments(seg.quality_expectation, members.size, rng)
 
     def days() -> np.ndarray:
@@ -287,12 +309,53 @@ def create_shoppers(params: ModelParams, rng: np.random.Generator) -> Shoppers:
         points=np.zeros(n),
         tier=np.zeros(n, dtype=np.int8),
         winback_discount_due=np.zeros(n, dtype=bool),
+        churn_frailty=frailty(params.loyalty.churn_frailty_shape, n, rng),
+        churn_satisfaction=np.full(n, np.nan, dtype=np.float32),
     )
-    n_initial = round(params.population.initial_active_share * n)
+    present = np.arange(n) if entry_day is None else np.flatnonzero(entry_day == 0)
+    if entry_day is not None:
+        shoppers.state[entry_day > 0] = OUTSIDE
+    n_initial = round(pop.initial_active_share * present.size)
     if n_initial:
-        initial = rng.choice(n, size=n_initial, replace=False)
+        initial = rng.choice(present, size=n_initial, replace=False)
         shoppers.state[initial] = ACTIVE
         shoppers.channel[initial] = INITIAL
         shoppers.acquired_day[initial] = 0
         shoppers.satisfaction[initial] = params.satisfaction.initial
+        lp = params.loyalty
+        shoppers.loyalty[initial] = 1.0 / (
+            1.0 + np.exp(-lp.curve_steepness * (params.satisfaction.initial - lp.curve_midpoint))
+        )
     return shoppers
+
+
+def frailty(shape: float, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Each shopper's churn-propensity multiplier: Gamma with mean 1 and shape ``shape``.
+
+    Parameters
+    ----------
+    shape : float
+        Gamma shape k (variance 1/k).
+    n : int
+        Number of shoppers.
+    rng : numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 draws.
+
+    Notes
+    -----
+    Unobserved heterogeneity in churn propensity: the high-propensity shoppers
+    leave first, so the hazard of a surviving cohort falls with tenure (Fader &
+    Hardie 2007; the gamma frailty of survival analysis, Vaupel et al. 1979).
+
+    Examples
+    --------
+    >>> x = frailty(0.5, 200_000, np.random.default_rng(0))
+    >>> round(float(x.mean()), 2), round(float(x.var()), 1)
+    (1.0, 2.0)
+    """
+    return rng.gamma(shape, 1.0 / shape, size=n).astype(np.float32)

@@ -11,8 +11,9 @@ Examples
 """
 
 # Lifecycle states (``Shoppers.state``).
-PROSPECT, ACTIVE, CHURNED, WON_BACK = 0, 1, 2, 3
-STATE_NAMES = ("prospect", "active", "churned", "won_back")
+# OUTSIDE: not yet in the market (an entrant of a growing market, before its day).
+PROSPECT, ACTIVE, CHURNED, WON_BACK, OUTSIDE = 0, 1, 2, 3, 4
+STATE_NAMES = ("prospect", "active", "churned", "won_back", "outside")
 
 # Acquisition channels (``Shoppers.channel``).
 NO_CHANNEL, INITIAL, ADS, REFERRAL, GROUP_BUY = 0, 1, 2, 3, 4

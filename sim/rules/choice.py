@@ -36,6 +36,7 @@ def utilities(
     focal_discount: np.ndarray | float,
     focal_quality: np.ndarray | float,
     focal_service: np.ndarray | float,
+    prices: np.ndarray | None = None,
 ) -> np.ndarray:
     """Deterministic utility of each platform for each order, shape (orders, platforms).
 
@@ -54,6 +55,9 @@ def utilities(
     focal_quality, focal_service : array or float
         The focal platform's quality and service as the shopper meets them (with
         strategy effects).
+    prices : numpy.ndarray, optional
+        Today's price index of every platform (rivals' deal days); default their
+        list prices.
 
     Returns
     -------
@@ -75,7 +79,11 @@ def utilities(
     (1, 3)
     """
     n = price_sensitivity.shape[0]
-    price = np.array([p.price_index for p in platforms], dtype=float)
+    price = (
+        np.array([p.price_index for p in platforms], dtype=float)
+        if prices is None
+        else np.asarray(prices, dtype=float)
+    )
     quality = np.array([p.quality for p in platforms], dtype=float)
     service = service_level(
         np.array([p.late_rate for p in platforms]), np.array([p.resolution_rate for p in platforms])

@@ -451,7 +451,7 @@ def join_probability(state: np.ndarray, params: GroupRulesLike) -> np.ndarray:
     >>> join_probability(np.array([0, 1, 2, 3]), rules).tolist()
     [0.1, 0.3, 0.1, 0.3]
     """
-    table = np.empty(4)
+    table = np.zeros(5)  # shoppers outside the market (state 4) never join
     table[[PROSPECT, CHURNED]] = params.prospect_join_prob
     table[[ACTIVE, WON_BACK]] = params.customer_join_prob
     return table[state]

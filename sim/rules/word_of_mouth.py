@@ -13,15 +13,35 @@ from __future__ import annotations
 import numpy as np
 
 
-def likelihood_to_recommend(satisfaction: np.ndarray) -> np.ndarray:
-    """Answer to "how likely are you to recommend us?" on 0-10: round(10·S).
+def likelihood_to_recommend(
+    satisfaction: np.ndarray, *, shift: float = 0.0, scale: float = 10.0
+) -> np.ndarray:
+    """Answer to "how likely are you to recommend us?" on 0-10.
+
+    Parameters
+    ----------
+    satisfaction : numpy.ndarray
+        In [0, 1].
+    shift, scale : float
+        LTR = round(shift + scale·S), clipped to 0-10 (``accounting.ltr_shift``,
+        ``accounting.ltr_scale``); the defaults give round(10·S). Calibrating them to
+        a survey's promoter and detractor shares maps the model's satisfaction to
+        how its shoppers would answer.
+
+    Returns
+    -------
+    numpy.ndarray
+        int8 answers.
 
     Examples
     --------
     >>> likelihood_to_recommend(np.array([0.0, 0.84, 0.85, 1.0])).tolist()
     [0, 8, 9, 10]
+    >>> likelihood_to_recommend(np.array([0.5, 0.9]), shift=1.0).tolist()
+    [6, 10]
     """
-    return np.rint(10.0 * np.asarray(satisfaction) + 1e-9).astype(np.int8)
+    raw = np.rint(shift + scale * np.asarray(satisfaction) + 1e-9)
+    return np.clip(raw, 0, 10).astype(np.int8)
 
 
 def net_promoter_score(ltr: np.ndarray, promoter_threshold: int, detractor_threshold: int) -> float:
