@@ -240,7 +240,8 @@ def run_summary(model: ShopperModel) -> dict[str, float]:
     last_day = int(daily["day"].iloc[-1]) if len(daily) else -1
     customers = sh.acquired_day >= 0
     active = sh.active_mask()
-    money = {k: float(daily[k].sum()) for k in ("gmv", "revenue", "acquisition_cost", "strategy_cost")}
+    flows = ("gmv", "revenue", "acquisition_cost", "strategy_cost")
+    money = {k: float(daily[k].sum()) for k in flows}
     profit = money["revenue"] - money["acquisition_cost"] - money["strategy_cost"]
     initial = sh.channel == INITIAL
     ordered = sh.orders > 0
@@ -305,6 +306,8 @@ def platform_figures(model: ShopperModel, daily: pd.DataFrame, last_day: int) ->
         top 20% of the window's buyers), ``top_tier_share`` (share of active
         customers in the highest value tier at the end), ``group_order_share``,
         ``group_gmv_share``, ``group_fill_rate`` (formed / closed groups),
+        ``promoter_share_end`` and ``detractor_share_end`` (NPS shares of active
+        customers at the end),
         ``defections`` (churn events), ``satisfied_defector_share`` (share of them
         with likelihood to recommend ≥ 7 when they churned), ``hazard_tenure_early``
         and ``hazard_tenure_late`` (first churns per customer-day at tenure days
@@ -321,6 +324,7 @@ def platform_figures(model: ShopperModel, daily: pd.DataFrame, last_day: int) ->
     tiers = sh.tier[active]
     groups = model.counters["groups_formed"] + model.counters["groups_lapsed"]
     early, late = tenure_hazards(sh, last_day)
+    acc = model.params.accounting
     return {
         "annual_buyers": n_buyers,
         "orders_per_buyer": _ratio(orders, n_buyers),
@@ -333,6 +337,10 @@ def platform_figures(model: ShopperModel, daily: pd.DataFrame, last_day: int) ->
         "group_order_share": _ratio(float(window["group_orders"].sum()), orders),
         "group_gmv_share": _ratio(float(window["group_gmv"].sum()), gmv),
         "group_fill_rate": _ratio(model.counters["groups_formed"], groups),
+        "promoter_share_end": _mean((model.ltr[active] >= acc.promoter_threshold).astype(float)),
+        "detractor_share_end": _mean(
+            (model.ltr[active] <= acc.detractor_threshold).astype(float)
+        ),
         "defections": model.counters["defections"],
         "satisfied_defector_share": _ratio(
             model.counters["satisfied_defections"], model.counters["defections"]

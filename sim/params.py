@@ -25,7 +25,6 @@ from pydantic import Field, model_validator
 from sim.schema import Strict, param
 from sim.strategies.catalogue import StrategySpec
 
-
 #: Coefficient of variation of the daily purchase rate within a segment (Gamma shape
 #: 1/CV² = 0.8): heavy enough that the top 20% of buyers make 60-75% of spend, as in
 #: real customer bases (Kim, Singh & Winer 2017; McCarthy & Winer 2019). To be
@@ -135,7 +134,7 @@ class Population(Strict):
         le=1,
     )
     purchase_rate_scale: float = param(
-        1.0,
+        3.0,
         "Multiplies every segment's mean daily purchase rate (the segments keep their "
         "relative rates).",
         "-",
@@ -144,7 +143,7 @@ class Population(Strict):
         gt=0,
     )
     order_value_scale: float = param(
-        1.0,
+        1.18,
         "Multiplies every segment's mean basket value.",
         "-",
         "calibrated to Pinduoduo's 2019 average order value "
@@ -574,7 +573,7 @@ class Loyalty(Strict):
         le=1,
     )
     base_churn_hazard: float = param(
-        0.01,
+        0.0015,
         "Daily churn hazard of a shopper with zero loyalty, no switching cost and no price gap.",
         "1/day",
         "calibrated to Pinduoduo's 2019 MAU / annual active buyers "
@@ -601,7 +600,7 @@ class Loyalty(Strict):
         ge=0,
     )
     price_gap_effect: float = param(
-        8.0,
+        25.0,
         "Log-hazard increase per unit relative price gap to the best rival offer of the "
         "day (deal days included), times price sensitivity.",
         "-",
@@ -655,13 +654,13 @@ class Accounting(Strict):
         "user's choice",
     )
     ltr_shift: float = param(
-        0.0,
+        -3.0,
         "Likelihood to recommend (0-10) = round(shift + scale x satisfaction), clipped.",
         "points",
         "identity mapping; to be calibrated to a survey's NPS shares",
     )
     ltr_scale: float = param(
-        10.0,
+        16.0,
         "Points of likelihood to recommend per unit of satisfaction.",
         "points",
         "identity mapping; to be calibrated to a survey's NPS shares",
