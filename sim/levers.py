@@ -49,6 +49,12 @@ LeverName = Literal[
     "switching_cost_add",
     "churn_mult",
     "winback_add",
+    "unlock_start_prob",
+    "unlock_friends_asked",
+    "unlock_click_prob",
+    "unlock_clicks_needed",
+    "unlock_adopt_prob",
+    "unlock_satisfaction_add",
 ]
 
 #: ``LeverName``'s values, in declaration order.
@@ -148,6 +154,16 @@ class Levers:
         Multiplies the daily churn hazard.
     winback_add : Lever
         Added to a churned shopper's daily probability of coming back.
+    unlock_start_prob : Lever
+        Added to an active shopper's daily probability of starting a share-to-unlock
+        (:mod:`sim.rules.share_to_unlock`); 0 runs no unlocks.
+    unlock_friends_asked, unlock_click_prob, unlock_clicks_needed : Lever
+        The unlock's terms for its starter: friends asked, the probability that an
+        asked friend clicks, the clicks a success needs.
+    unlock_adopt_prob : Lever
+        Probability that a prospect who clicks a starter's link becomes a customer.
+    unlock_satisfaction_add : Lever
+        Satisfaction bonus (times the learning rate) of a starter whose unlock succeeds.
     """
 
     size: int
@@ -167,6 +183,12 @@ class Levers:
     switching_cost_add: Lever = 0.0
     churn_mult: Lever = 1.0
     winback_add: Lever = 0.0
+    unlock_start_prob: Lever = 0.0
+    unlock_friends_asked: Lever = 0.0
+    unlock_click_prob: Lever = 0.0
+    unlock_clicks_needed: Lever = 0.0
+    unlock_adopt_prob: Lever = 0.0
+    unlock_satisfaction_add: Lever = 0.0
 
     @classmethod
     def neutral(cls, size: int) -> Levers:

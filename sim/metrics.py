@@ -120,7 +120,12 @@ def daily_metrics(
     """
     active_mask = shoppers.active_mask()
     active = np.flatnonzero(active_mask)
-    new = outcome.new_ads.size + outcome.new_referral.size + outcome.new_group.size
+    new = (
+        outcome.new_ads.size
+        + outcome.new_referral.size
+        + outcome.new_group.size
+        + outcome.new_unlock.size
+    )
     row: dict[str, float] = {
         "day": day,
         "prospects": int(np.count_nonzero(shoppers.state == PROSPECT)),

@@ -39,6 +39,7 @@ from sim.rules import (
     purchase,
     rival_deals,
     satisfaction,
+    share_to_unlock,
     word_of_mouth,
 )
 from sim.schema import describe_validation_error
@@ -51,6 +52,7 @@ from sim.states import (
     NEVER,
     PROSPECT,
     REFERRAL,
+    UNLOCK,
     WON_BACK,
 )
 from sim.virtual_survey import CodebookLike, SurveyDesign, administer
@@ -70,6 +72,7 @@ STREAMS = (
     "winback",
     "market",
     "deals",
+    "unlock",
 )
 
 #: Spawn-key offset of the virtual survey's generators. Wave ``w`` draws from the
@@ -158,7 +161,9 @@ class ShopperModel(mesa.Model):
         (ad and referral adoption), ``group_buy`` (invitations accepted, groups
         opened), ``purchase`` (who orders), ``choice`` (which platform),
         ``experience`` (defects, late deliveries, complaints, resolution,
-        performance noise), ``churn`` and ``winback``. The virtual survey draws from
+        performance noise), ``churn``, ``winback`` and the others
+        ``STREAMS`` names, ``unlock`` last (who starts a share-to-unlock, which
+        friends are asked, click and adopt). The virtual survey draws from
         :meth:`survey_rng` (see ``SURVEY_SPAWN_OFFSET``), apart from all of them.
 
     Attributes
@@ -303,6 +308,7 @@ class ShopperModel(mesa.Model):
         self._rival_deals()
         levers, masks = self._pull_levers(day)
         self._acquire(day, levers, outcome)
+        self._share_to_unlock(day, levers, outcome)
         orderers = self._purchase(levers)
         focal_orders = self._choose_platform(orderers, levers)
         focal_orders, values, counts = self._run_groups(day, focal_orders, levers, outcome)
@@ -385,6 +391,44 @@ class ShopperModel(mesa.Model):
         )
         self._adopt(outcome.new_ads, day, ADS)
         self._adopt(outcome.new_referral, day, REFERRAL)
+
+    def _share_to_unlock(self, day: int, levers: Levers, outcome: DayOutcome) -> None:
+        """Share-to-unlock (:mod:`sim.rules.share_to_unlock`): friends' clicks, new customers.
+
+        Runs only when a strategy set ``levers.unlock_start_prob`` above 0 for some
+        shopper (so that otherwise the ``unlock`` stream is not drawn from at all).
+        """
+        start = levers.unlock_start_prob
+        if not np.any(np.asarray(start) > 0):
+            return
+        sh = self.shoppers
+        rng = self.streams["unlock"]
+        active = np.flatnonzero(sh.active_mask())
+        starters = active[rng.random(active.size) < at(start, active)]
+        if starters.size == 0:
+            return
+        asked = np.broadcast_to(at(levers.unlock_friends_asked, starters), starters.shape)
+        asked = np.rint(asked).astype(np.int64)
+        if self.network.fully_mixed:
+            ties_of = group_formation.random_ties(sh.size, max(int(asked.max()), 1), rng)
+        else:
+            ties_of = self.network.ties_of
+        today = share_to_unlock.run_unlocks(
+            starters,
+            ties_of,
+            sh.state,
+            rng,
+            friends_asked=asked,
+            click_prob=np.clip(at(levers.unlock_click_prob, starters), 0.0, 1.0),
+            clicks_needed=at(levers.unlock_clicks_needed, starters),
+            adopt_prob=np.clip(at(levers.unlock_adopt_prob, starters), 0.0, 1.0),
+        )
+        self._adopt(today.adopters, day, UNLOCK)
+        outcome.new_unlock = today.adopters
+        outcome.unlocks = today.unlocks
+        won = today.unlocks
+        bonus = self.params.satisfaction.learning_rate * at(levers.unlock_satisfaction_add, won)
+        sh.satisfaction[won] = np.minimum(sh.satisfaction[won] + bonus, 1.0)
 
     def _adopt(self, who: np.ndarray, day: int, channel: int) -> None:
         sh = self.shoppers

@@ -33,6 +33,10 @@ class DayOutcome:
         The day.
     new_ads, new_referral, new_group : int arrays
         Shoppers acquired today through paid ads, referral, a group-buy invitation.
+    new_unlock : int array
+        Shoppers acquired today by clicking a friend's share-to-unlock link.
+    unlocks : int array
+        Customers whose share-to-unlock succeeded today (each once).
     focal_shoppers : int array
         Shoppers who placed a focal order today (each once).
     focal_values : float array
@@ -60,6 +64,8 @@ class DayOutcome:
     new_ads: np.ndarray = field(default_factory=_none)
     new_referral: np.ndarray = field(default_factory=_none)
     new_group: np.ndarray = field(default_factory=_none)
+    new_unlock: np.ndarray = field(default_factory=_none)
+    unlocks: np.ndarray = field(default_factory=_none)
     focal_shoppers: np.ndarray = field(default_factory=_none)
     focal_values: np.ndarray = field(default_factory=_no_values)
     focal_discounts: np.ndarray = field(default_factory=_no_values)

@@ -16,7 +16,7 @@ PROSPECT, ACTIVE, CHURNED, WON_BACK, OUTSIDE = 0, 1, 2, 3, 4
 STATE_NAMES = ("prospect", "active", "churned", "won_back", "outside")
 
 # Acquisition channels (``Shoppers.channel``).
-NO_CHANNEL, INITIAL, ADS, REFERRAL, GROUP_BUY = 0, 1, 2, 3, 4
-CHANNEL_NAMES = ("none", "initial", "ads", "referral", "group_buy")
+NO_CHANNEL, INITIAL, ADS, REFERRAL, GROUP_BUY, UNLOCK = 0, 1, 2, 3, 4, 5
+CHANNEL_NAMES = ("none", "initial", "ads", "referral", "group_buy", "share_to_unlock")
 
 NEVER = -1  # day value of an event that has not happened

@@ -29,6 +29,7 @@ from sim.strategies.loyalty_points import LoyaltyPoints
 from sim.strategies.quality_control import QualityControl
 from sim.strategies.recommendation import Recommendation
 from sim.strategies.referral_rewards import ReferralRewards
+from sim.strategies.share_to_unlock import ShareToUnlock
 from sim.strategies.tiering import CustomerTiering
 from sim.strategies.winback import WinBack
 
@@ -43,6 +44,7 @@ STRATEGY_CLASSES = (
     Recommendation,
     ReferralRewards,
     GroupBuyIncentive,
+    ShareToUnlock,
     FlashSales,
     CommunityEngagement,
     WinBack,

@@ -1,0 +1,165 @@
+"""Share-to-unlock (砍一刀 bargain cut, 助力 assist): friends click to unlock a reward.
+
+A customer who starts an unlock sends a link to some of their social ties; each
+asked friend clicks with some probability. The unlock succeeds when enough friends
+click (the price is cut to zero, or the coupon is unlocked). Clicking needs an
+account: a friend who was never a customer (a prospect) and clicks registers, and
+becomes a customer with some probability, whether or not the unlock succeeds. This
+is how the mechanic exposes non-users to the platform.
+
+Lifecycle state codes are the model's (``Shoppers.state``: prospect 0, outside the
+market 4), repeated here so the rule does not depend on where the model keeps them.
+
+Examples
+--------
+>>> def ties_of(shoppers):  # shopper 0's ties are 1, 2 and 3
+...     return np.zeros(3, dtype=np.int64), np.array([1, 2, 3])
+>>> day = run_unlocks(np.array([0]), ties_of, np.array([1, 0, 1, 0], dtype=np.int8),
+...                   np.random.default_rng(0), friends_asked=3, click_prob=1.0,
+...                   clicks_needed=3, adopt_prob=1.0)
+>>> day.unlocks.tolist(), day.adopters.tolist(), day.clicks, day.asked
+([0], [1, 3], 3, 3)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+# Lifecycle state codes of ``Shoppers.state``.
+PROSPECT, OUTSIDE = 0, 4
+
+TiesOf = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+#: A scalar (every starter) or one value per starter.
+PerStarter = float | np.ndarray
+
+
+@dataclass(frozen=True)
+class UnlockDay:
+    """One day's unlocks.
+
+    Attributes
+    ----------
+    unlocks : numpy.ndarray
+        Ids of the starters whose unlock succeeded (each once).
+    adopters : numpy.ndarray
+        Ids of the prospects who clicked and became customers (each once, sorted).
+    clicks : int
+        Clicks on all of today's links.
+    asked : int
+        Friends asked (one per link sent).
+    """
+
+    unlocks: np.ndarray
+    adopters: np.ndarray
+    clicks: int
+    asked: int
+
+
+def pick_asked(
+    owner: np.ndarray, friend: np.ndarray, limit: np.ndarray, key: np.ndarray
+) -> np.ndarray:
+    """Which ties are asked: at most ``limit[owner]`` random ties of each owner.
+
+    Parameters
+    ----------
+    owner : numpy.ndarray
+        Position of each tie's starter (as returned by a ``ties_of``).
+    friend : numpy.ndarray
+        The friend of each tie (unused but for its length; kept for symmetry).
+    limit : numpy.ndarray
+        Friends each starter asks, by starter position.
+    key : numpy.ndarray
+        A uniform per tie; the ties with the smallest keys of an owner are asked.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask over the ties.
+
+    Examples
+    --------
+    >>> pick_asked(np.array([0, 0, 0, 1]), np.array([5, 6, 7, 8]), np.array([2, 1]),
+    ...            np.array([0.9, 0.1, 0.5, 0.3])).tolist()
+    [False, True, True, True]
+    """
+    order = np.lexsort((key, owner))
+    sorted_owner = owner[order]
+    first = np.searchsorted(sorted_owner, sorted_owner, side="left")
+    rank = np.arange(order.size) - first
+    asked = np.zeros(friend.size, dtype=bool)
+    asked[order] = rank < limit[sorted_owner]
+    return asked
+
+
+def run_unlocks(
+    starters: np.ndarray,
+    ties_of: TiesOf,
+    state: np.ndarray,
+    rng: np.random.Generator,
+    *,
+    friends_asked: PerStarter,
+    click_prob: PerStarter,
+    clicks_needed: PerStarter,
+    adopt_prob: PerStarter,
+) -> UnlockDay:
+    """Run one day's unlocks: asks, clicks, successes and the prospects who adopt.
+
+    Parameters
+    ----------
+    starters : numpy.ndarray
+        Ids of the customers who start an unlock today (each once).
+    ties_of : callable
+        ``ties_of(shoppers) -> (position in shoppers, friend id)``: the starters'
+        social ties (random shoppers in a fully mixed population).
+    state : numpy.ndarray
+        Lifecycle state of every shopper; friends outside the market and the
+        starter themself are never asked.
+    rng : numpy.random.Generator
+        Source of randomness: a key per tie (which friends are asked), a uniform
+        per asked friend (click), a uniform per clicking prospect (adoption).
+    friends_asked, click_prob, clicks_needed, adopt_prob : float or numpy.ndarray
+        Keyword-only, scalar or one value per starter: friends each starter asks
+        (fewer if they have fewer ties), the probability an asked friend clicks,
+        the clicks an unlock needs, and the probability a clicking prospect
+        becomes a customer.
+
+    Returns
+    -------
+    UnlockDay
+
+    Examples
+    --------
+    >>> def ties_of(shoppers):  # both starters' only tie is shopper 2, a prospect
+    ...     return np.arange(shoppers.size), np.full(shoppers.size, 2)
+    >>> day = run_unlocks(np.array([0, 1]), ties_of, np.array([1, 1, 0], dtype=np.int8),
+    ...                   np.random.default_rng(1), friends_asked=5, click_prob=1.0,
+    ...                   clicks_needed=2, adopt_prob=1.0)
+    >>> day.unlocks.tolist(), day.adopters.tolist(), day.clicks, day.asked
+    ([], [2], 2, 2)
+    """
+    n = starters.size
+    owner, friend = ties_of(starters)
+    owner = np.asarray(owner, dtype=np.int64)
+    friend = np.asarray(friend, dtype=np.int64)
+    eligible = (friend != starters[owner]) & (state[friend] != OUTSIDE)
+    owner, friend = owner[eligible], friend[eligible]
+    limit = np.broadcast_to(np.asarray(friends_asked), (n,)).astype(np.int64)
+    asked = pick_asked(owner, friend, limit, rng.random(owner.size))
+    owner, friend = owner[asked], friend[asked]
+    clicked = rng.random(owner.size) < np.broadcast_to(click_prob, (n,))[owner]
+    clicks = np.bincount(owner[clicked], minlength=n)
+    success = clicks >= np.broadcast_to(clicks_needed, (n,))
+    c_owner, c_friend = owner[clicked], friend[clicked]
+    prospect = state[c_friend] == PROSPECT
+    c_owner, c_friend = c_owner[prospect], c_friend[prospect]
+    adopts = rng.random(c_friend.size) < np.broadcast_to(adopt_prob, (n,))[c_owner]
+    return UnlockDay(
+        unlocks=starters[success],
+        adopters=np.unique(c_friend[adopts]),
+        clicks=int(clicked.sum()),
+        asked=int(owner.size),
+    )
