@@ -22,6 +22,7 @@ PARAMS = {
 #: Per kind: parameters with no effect and no cost.
 NEUTRAL = {
     "baseline": {},
+    "share_to_unlock": {"start_prob": 0.0},
     "coupons": {"discount": 0.0},
     "loyalty_points": {"earn_rate": 0.0, "point_value": 0.0, "switching_cost_scale": 0.0},
     "tiering": {
