@@ -6,9 +6,10 @@ SALib, with the problem kept as plain data (names and bounds).
 Examples
 --------
 >>> from experiments.config import Sweep
->>> sweep = Sweep(method="grid", samples=3, parameters={"acquisition.ad_rate": (0.001, 0.003)})
+>>> sweep = Sweep(method="grid", samples=3,
+...               parameters={"acquisition.innovation_per_year": (0.01, 0.05)})
 >>> sample_points(sweep, seed=0).ravel().tolist()
-[0.001, 0.002, 0.003]
+[0.01, 0.03, 0.05]
 """
 
 from __future__ import annotations

@@ -77,13 +77,13 @@ def test_set_without_equals_sign_is_a_config_error(tiny_config):
 
 def test_include_is_resolved_relative_to_the_including_file(write_config, tiny, tmp_path):
     (tmp_path / "fragments").mkdir()
-    write_config({"acquisition": {"ad_rate": 0.004}}, "fragments/calibrated.yaml")
+    write_config({"acquisition": {"innovation_per_year": 0.04}}, "fragments/calibrated.yaml")
     write_config(
         {"include": "calibrated.yaml", "loyalty": {"winback_rate": 0.0}}, "fragments/m.yaml"
     )
     tiny["model"] = {"include": "fragments/m.yaml", "population": {"size": 300}}
     config = load_config(write_config(tiny))
-    assert config.model.acquisition.ad_rate == 0.004
+    assert config.model.acquisition.innovation_per_year == 0.04
     assert config.model.loyalty.winback_rate == 0.0
     assert config.model.population.size == 300
 

@@ -18,9 +18,9 @@ def test_list_items_are_addressed_by_index_or_by_name():
 
 
 def test_mapping_values_merge_into_mappings():
-    tree = {"acquisition": {"ad_rate": 0.002, "referral_rate": 0.03}}
-    set_path(tree, "acquisition", {"ad_rate": 0.001})
-    assert tree == {"acquisition": {"ad_rate": 0.001, "referral_rate": 0.03}}
+    tree = {"acquisition": {"innovation_per_year": 0.03, "imitation_per_year": 0.38}}
+    set_path(tree, "acquisition", {"innovation_per_year": 0.01})
+    assert tree == {"acquisition": {"innovation_per_year": 0.01, "imitation_per_year": 0.38}}
 
 
 def test_unknown_list_item_lists_the_names():

@@ -64,7 +64,10 @@ def test_sensitivity_plot_draws_one_bar_per_parameter_and_arm(tiny, tmp_path):
     tiny["sweep"] = {
         "method": "morris",
         "samples": 2,
-        "parameters": {"loyalty.winback_rate": [0, 0.02], "acquisition.ad_rate": [0.001, 0.003]},
+        "parameters": {
+            "loyalty.winback_rate": [0, 0.02],
+            "acquisition.innovation_per_year": [0.01, 0.05],
+        },
     }
     results = run_experiment(ExperimentConfig.model_validate(tiny), tmp_path, progress=False)
     ax = results.plot("sensitivity", metric="active_end")

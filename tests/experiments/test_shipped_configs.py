@@ -22,8 +22,12 @@ def test_bass_validation_config_follows_the_bass_curve(tmp_path):
     adopted = (
         1 - results.timeseries.pivot(index="day", columns="replication", values="prospects") / 5000
     )
-    # day d ends at time t = d + 1 (as in tests/sim/test_external_truths.py)
-    expected = bass_curve(np.arange(1, 251), p=0.002, q=0.03)
+    # p and q are stated per year (0.73 and 10.95: 0.002 and 0.03 a day); day d ends at
+    # time t = d + 1 (as in tests/sim/test_external_truths.py)
+    acquisition = config.model.acquisition
+    p, q = acquisition.innovation_per_day, acquisition.imitation_per_day
+    assert (p, q) == (0.73 / 365, 10.95 / 365)
+    expected = bass_curve(np.arange(1, 251), p=p, q=q)
     assert np.abs(adopted.mean(axis=1).to_numpy() - expected).max() < 0.02
 
 

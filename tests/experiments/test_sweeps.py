@@ -6,7 +6,7 @@ from experiments.design import all_scenarios, plan_runs
 from experiments.errors import ConfigError
 from experiments.sweeps import sample_points, sweep_scenarios
 
-PARAMETERS = {"acquisition.ad_rate": (0.001, 0.004), "loyalty.winback_rate": (0.0, 0.01)}
+PARAMETERS = {"acquisition.innovation_per_year": (0.01, 0.04), "loyalty.winback_rate": (0.0, 0.01)}
 
 
 @pytest.mark.parametrize(
@@ -17,7 +17,7 @@ def test_design_sizes_follow_each_method(method, samples, points):
     # sobol: Saltelli N(D + 2) without second order; morris: r(D + 1) (SALib docs)
     design = sample_points(Sweep(method=method, samples=samples, parameters=PARAMETERS), seed=1)
     assert design.shape == (points, 2)
-    assert (design >= [0.001, 0.0]).all() and (design <= [0.004, 0.01]).all()
+    assert (design >= [0.01, 0.0]).all() and (design <= [0.04, 0.01]).all()
 
 
 def test_integer_parameters_are_rounded():
@@ -37,14 +37,14 @@ def test_sweep_points_become_scenarios_of_every_arm():
         sweep={
             "method": "grid",
             "samples": 2,
-            "parameters": {"acquisition.ad_rate": (0.001, 0.003)},
+            "parameters": {"acquisition.innovation_per_year": (0.01, 0.05)},
         },
     )
     assert list(all_scenarios(config)) == ["base", "sweep_0000", "sweep_0001"]
     runs = plan_runs(config)
     assert len(runs) == 2 * 3
-    rates = {run.scenario: run.params.acquisition.ad_rate for run in runs}
-    assert rates["sweep_0001"] == pytest.approx(0.003)
+    rates = {run.scenario: run.params.acquisition.innovation_per_year for run in runs}
+    assert rates["sweep_0001"] == pytest.approx(0.05)
 
 
 def test_sweep_of_a_missing_parameter_is_a_config_error():
