@@ -5,8 +5,9 @@ This is the comparison point for the vectorised model. Each shopper is a
 model calls ``self.agents.shuffle_do("step")``: the Boltzmann-wealth style of Mesa's
 examples. It covers acquisition (fully mixed Bass), purchase, platform choice,
 experience, satisfaction, loyalty and churn with the same formulas and default
-parameters as :mod:`sim` (no network, no group buys, no strategies), so the timing
-is a lower bound on what the object version of the full model would cost.
+parameters as :mod:`sim` (no network, no group buys, no entrants, no rivals' deal
+days, no strategies; churn without the price gap and the per-shopper frailty), so
+the timing is a lower bound on what the object version of the full model would cost.
 
 Run from the project root::
 
@@ -47,8 +48,9 @@ class Shopper(mesa.Agent):
         if self.state == "prospect":
             share = m.active_share
             a = p.acquisition
-            mid = share + 0.5 * (a.ad_rate + a.referral_rate * share) * (1 - share)
-            if rnd() < 1 - math.exp(-(a.ad_rate + a.referral_rate * mid)):
+            p_day, q_day = a.innovation_per_day, a.imitation_per_day
+            mid = share + 0.5 * (p_day + q_day * share) * (1 - share)
+            if rnd() < 1 - math.exp(-(p_day + q_day * mid)):
                 self.state = "active"
                 self.satisfaction = p.satisfaction.initial
             return
@@ -106,14 +108,20 @@ class ObjectModel(mesa.Model):
             + params.choice.assortment_weight * pl.assortment
             for pl in params.platforms
         ]
-        for segment in params.population.segments:
-            for _ in range(round(segment.share * params.population.size)):
+        pop = params.population
+        for segment in pop.segments:
+            for _ in range(round(segment.share * pop.size)):
                 Shopper(
                     self,
                     segment.price_sensitivity.mean,
-                    segment.purchase_rate.mean,
+                    pop.purchase_rate_scale * segment.purchase_rate.mean,
                     segment.quality_expectation.mean,
                 )
+        lp, initial = params.loyalty, params.satisfaction.initial
+        loyalty = 1 / (1 + math.exp(-lp.curve_steepness * (initial - lp.curve_midpoint)))
+        agents = list(self.agents)
+        for shopper in self.random.sample(agents, round(pop.initial_active_share * len(agents))):
+            shopper.state, shopper.satisfaction, shopper.loyalty = "active", initial, loyalty
 
     def utilities(self, shopper: Shopper) -> list[float]:
         c = self.params.choice
@@ -140,6 +148,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         "population": {"size": args.shoppers, "initial_active_share": 0.3},
         "network": {"kind": "fully_mixed"},
         "group_buy": {"enabled": False},
+        "market": {"growth_per_year": 0.0},
     }
     params = ModelParams.model_validate(settings)
 
