@@ -22,13 +22,13 @@ def tiny():
     return shoppers
 
 
-AMOUNTS = ("focal_values", "focal_discounts")
+AMOUNTS = ("focal_values", "focal_discounts", "group_values")
 
 
 def outcome(day: int = 1, **events: list) -> DayOutcome:
-    """A hand-built day: event arrays by DayOutcome field name (nothing else happened)."""
+    """A hand-built day: event arrays (or counts) by DayOutcome field name (nothing else)."""
     arrays = {
-        name: np.asarray(v, dtype=float if name in AMOUNTS else np.int64)
+        name: v if isinstance(v, int) else np.asarray(v, float if name in AMOUNTS else np.int64)
         for name, v in events.items()
     }
     return DayOutcome(day=day, **arrays)

@@ -7,22 +7,24 @@ import pytest
 from sim import ShopperModel
 from sim.metrics import daily_metrics, metric_names, retention_at, run_summary
 from sim.params import Accounting, default_platforms
-from sim.states import ACTIVE, CHURNED, NEVER, PROSPECT, WON_BACK
+from sim.states import ACTIVE, CHURNED, NEVER, OUTSIDE, PROSPECT, WON_BACK
 
 SEGMENTS = ["a", "b", "c"]
 
 
-def _metrics(shoppers, outcome, ltr, **money):
-    """daily_metrics of a hand-made day; money (revenue, margin, costs) 0 unless given."""
-    flows = {"revenue": 0.0, "margin": 0.0, "acquisition_cost": 0.0, "strategy_cost": 0.0}
+def _metrics(shoppers, outcome, ltr, money=None, costs=(0.0, 0.0), rival_deal=False):
+    """daily_metrics of a hand-made day; money (orders, GMV, revenue, ...), costs 0 unless given."""
     return daily_metrics(
         day=outcome.day,
         shoppers=shoppers,
         outcome=outcome,
         ltr=ltr,
-        **{**flows, **money},
+        money=money or {},
+        acquisition_cost=costs[0],
+        strategy_cost=costs[1],
         accounting_params=Accounting(),
         segment_names=SEGMENTS,
+        rival_deal=rival_deal,
     )
 
 
@@ -39,12 +41,17 @@ def _day(tiny, day):
         new_group=[],
         focal_shoppers=[2, 3, 5],
         focal_values=[10.0, 20.0, 30.0],
+        group_members=[3, 5],
+        group_values=[20.0, 30.0],
+        groups_formed=1,
+        groups_lapsed=2,
+        entrants=[0],
         churned=[1],
         won_back=[4],
     )
-    return _metrics(
-        tiny, today, ltr, revenue=60.0, margin=7.2, acquisition_cost=20.0, strategy_cost=1.5
-    )
+    # shopper 2 ordered twice: 4 orders, 60 CNY of GMV; the platform's 3% of it is 1.8
+    money = {"orders": 4, "gmv": 60.0, "revenue": 1.8, "group_orders": 2, "group_gmv": 50.0}
+    return _metrics(tiny, today, ltr, money, costs=(20.0, 1.5), rival_deal=True)
 
 
 def test_daily_metrics_has_exactly_the_named_metrics_in_order(tiny, day):
@@ -55,9 +62,13 @@ def test_daily_counts_money_and_means_over_active_shoppers(tiny, day):
     row = _day(tiny, day)
     assert (row["day"], row["prospects"], row["active"], row["churned"]) == (12, 1, 4, 1)
     assert (row["new_ads"], row["new_referral"], row["new_group_buy"]) == (1, 2, 0)
-    assert row["new_customers"] == 3 and row["orders"] == 3
+    assert row["new_customers"] == 3 and row["entrants"] == 1
     assert (row["churned_today"], row["won_back_today"]) == (1, 1)
-    assert row["profit"] == pytest.approx(7.2 - 20.0 - 1.5)
+    assert (row["orders"], row["gmv"], row["revenue"]) == (4, 60.0, 1.8)
+    assert (row["group_orders"], row["group_gmv"]) == (2, 50.0)
+    assert (row["groups_formed"], row["groups_lapsed"], row["rival_deal"]) == (1, 2, 1)
+    assert (row["acquisition_cost"], row["strategy_cost"]) == (20.0, 1.5)
+    assert row["profit"] == pytest.approx(1.8 - 20.0 - 1.5)  # the platform's revenue, not GMV
     assert row["satisfaction"] == pytest.approx((0.9 + 0.5 + 0.3 + 0.7) / 4)
     assert row["loyalty"] == pytest.approx((0.8 + 0.4 + 0.2 + 0.6) / 4)
     # active answers 9, 5, 3, 7: one promoter (25%), two detractors (50%)
@@ -76,6 +87,8 @@ def test_a_day_with_nobody_active_has_nan_means_and_nps(tiny, day):
     tiny.state[:] = PROSPECT
     row = _metrics(tiny, day(day=0), np.full(6, 10, dtype=np.int8))
     assert row["active"] == 0 and row["prospects"] == 6
+    flows = ("orders", "gmv", "revenue", "group_orders", "group_gmv", "rival_deal", "profit")
+    assert all(row[k] == 0 for k in flows)  # money missing from the dict counts 0
     assert all(math.isnan(row[k]) for k in ("satisfaction", "loyalty", "nps"))
 
 
@@ -108,10 +121,16 @@ def points_run():
 def test_the_summary_adds_up_the_days_and_reads_the_final_state(points_run):
     model = points_run
     summary, daily, sh = run_summary(model), model.daily_metrics(), model.shoppers
-    assert summary["days"] == 40 and summary["shoppers"] == 3000
-    for money in ("revenue", "margin", "acquisition_cost", "strategy_cost"):
+    # the market holds 3,000 shoppers on day 0 and room for a year of entrants (13%)
+    assert summary["days"] == 40 and summary["shoppers"] == sh.size == 3390
+    assert daily["entrants"].sum() == (sh.state != OUTSIDE).sum() - 3000 > 0
+    for money in ("gmv", "revenue", "acquisition_cost", "strategy_cost"):
         assert summary[money] == pytest.approx(daily[money].sum())
+    assert summary["revenue"] == pytest.approx(0.03 * summary["gmv"])  # the take rate
     assert summary["profit"] == pytest.approx(daily["profit"].sum())
+    assert summary["profit"] == pytest.approx(
+        summary["revenue"] - summary["acquisition_cost"] - summary["strategy_cost"]
+    )
     assert summary["roi"] == pytest.approx(
         summary["profit"] / (summary["acquisition_cost"] + summary["strategy_cost"])
     )
