@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from sim import ShopperModel, simulate
+from sim import simulate
 from sim.levers import Levers
 from sim.strategies.group_buy_incentive import GroupBuyIncentive
 
@@ -16,32 +16,34 @@ def test_more_attractive_invitations_bring_more_group_customers():
     assert treated["new_group_buy"].sum() > 2 * base["new_group_buy"].sum()
 
 
-def test_smaller_groups_form_more_often(run_recorded):
-    _, base = run_recorded({"population": POPULATION}, rng=72, days=60)
+def test_smaller_groups_form_more_often():
+    params = {"population": POPULATION, "group_buy": {"group_size": 3}}
+    base = simulate(params, rng=72, days=60).daily
     incentive = {"kind": "group_buy_incentive", "group_size_delta": -1, "accept_mult": 1.0}
-    _, treated = run_recorded({"population": POPULATION, "strategies": [incentive]}, 72, 60)
-    members = [sum(o.group_members.size for o in r.outcomes) for r in (base, treated)]
-    assert members[1] > 1.5 * members[0]
+    treated = simulate({**params, "strategies": [incentive]}, rng=72, days=60).daily
+    formed = [d["groups_formed"].sum() for d in (base, treated)]
+    lapsed = [d["groups_lapsed"].sum() for d in (base, treated)]
+    # groups of 3 become groups of 2: each formed group confirms that many orders
+    assert base["group_orders"].sum() == 3 * formed[0]
+    assert treated["group_orders"].sum() == 2 * formed[1]
+    assert formed[1] > 1.5 * formed[0]
+    assert formed[1] / (formed[1] + lapsed[1]) > formed[0] / (formed[0] + lapsed[0]) + 0.2
 
 
-def test_an_extra_group_discount_raises_the_satisfaction_of_formed_groups_only():
+def test_an_extra_group_discount_raises_the_satisfaction_of_formed_groups_only(run_recorded):
     incentive = {"kind": "group_buy_incentive", "extra_discount": 0.5, "accept_mult": 1.0}
     params = {"population": POPULATION}
-    base = ShopperModel(params, rng=73)
-    treated = ShopperModel({**params, "strategies": [incentive]}, rng=73)
-    for _ in range(60):
-        base.step()
-        treated.step()
-        before = base.shoppers.satisfaction
-        after = treated.shoppers.satisfaction
-        changed = np.flatnonzero(before != after)
-        if changed.size:
-            break
-    else:
-        pytest.fail("no group formed")
+    base, _ = run_recorded(params, rng=73, days=1)
+    treated, recorder = run_recorded({**params, "strategies": [incentive]}, rng=73, days=1)
+    # groups open, fill and form (or lapse and are refunded) within the day
+    day = recorder.outcomes[0]
+    members = np.unique(day.group_members)
+    assert day.groups_formed > 0 and day.groups_lapsed > 0 and members.size >= 2
+    before, after = base.shoppers.satisfaction, treated.shoppers.satisfaction
+    changed = np.flatnonzero(before != after)
+    assert set(changed) == set(members[before[members] < 1.0])  # nobody else
     deal = treated.params.satisfaction.learning_rate * 0.5
-    assert after[changed] == pytest.approx(np.minimum(before[changed] + deal, 1.0))
-    assert treated.steps > 1 and changed.size >= 2  # a formed group has two members or more
+    assert after[members] == pytest.approx(np.minimum(before[members] + deal, 1.0))
 
 
 def test_group_incentive_cost_is_the_extra_discount_on_formed_groups_plus_rewards(tiny, day):
