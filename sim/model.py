@@ -579,8 +579,11 @@ class ShopperModel(mesa.Model):
             params=rules,
         )
         confirmed = today.confirmed
-        newcomers = confirmed.shopper[confirmed.state == PROSPECT]
-        returning = confirmed.shopper[confirmed.state == CHURNED]
+        # by their state now, not when they paid: with a window of several days a
+        # member may have been acquired (or won back) meanwhile, or be in two groups
+        now = sh.state[confirmed.shopper]
+        newcomers = np.unique(confirmed.shopper[now == PROSPECT])
+        returning = np.unique(confirmed.shopper[now == CHURNED])
         self._adopt(newcomers, day, GROUP_BUY)
         sh.state[returning] = WON_BACK
         sh.satisfaction[returning] = self.params.loyalty.winback_satisfaction

@@ -173,8 +173,10 @@ class Members:
     value : numpy.ndarray
         Amount paid at the group price (float64).
     state : numpy.ndarray
-        Lifecycle state of the shopper when they joined (int8), so the model can
-        adopt prospects (PROSPECT) and churned shoppers (CHURNED).
+        Lifecycle state of the shopper when they joined (int8): who joined as a
+        prospect (PROSPECT) or a churned shopper (CHURNED). The model adopts or wins
+        back members by their state when the group forms, which may differ when the
+        window is longer than a day.
     day : numpy.ndarray
         Day they joined and paid (int64).
 

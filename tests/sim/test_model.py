@@ -3,7 +3,9 @@ import pandas as pd
 import pytest
 
 from sim import ParameterError, ShopperModel, simulate
-from sim.states import ACTIVE, CHURNED, GROUP_BUY, PROSPECT
+from sim.rules import group_formation
+from sim.rules.group_formation import FRIEND, OPENER, STRANGER
+from sim.states import ACTIVE, CHURNED, GROUP_BUY, INITIAL, OUTSIDE, PROSPECT, WON_BACK
 
 SMALL = {"population": {"size": 3000}}
 
@@ -33,43 +35,156 @@ def test_one_step_is_one_day_with_the_eight_stages():
     daily = model.daily_metrics()
     assert daily["day"].tolist() == list(range(30))
     last = daily.iloc[-1]
-    assert last["prospects"] + last["active"] + last["churned"] == 5000
+    # the market: the day-0 shoppers and the entrants so far (the others are outside)
+    in_market = 5000 + daily["entrants"].sum()
+    assert daily["entrants"].sum() > 0
+    assert last["prospects"] + last["active"] + last["churned"] == in_market
+    assert (model.shoppers.state != OUTSIDE).sum() == in_market
     assert (daily["orders"] > 0).all()
     assert (daily["churned_today"] > 0).any()
+    take_rate = model.params.accounting.take_rate
+    assert daily["revenue"].to_numpy() == pytest.approx(take_rate * daily["gmv"].to_numpy())
     assert daily["profit"].to_numpy() == pytest.approx(
-        (daily["margin"] - daily["acquisition_cost"] - daily["strategy_cost"]).to_numpy()
+        (daily["revenue"] - daily["acquisition_cost"] - daily["strategy_cost"]).to_numpy()
     )
 
 
-def test_group_buys_bring_customers_only_through_formed_or_open_groups():
-    model = ShopperModel(
-        {
-            "population": {"size": 5000, "initial_active_share": 0.3},
-            "group_buy": {"start_prob": 0.5, "accept_prob": 0.5, "group_size": 3},
+@pytest.fixture
+def group_days(monkeypatch):
+    """The model's group days (``GroupDay``), recorded as the model runs them."""
+    days = []
+    run_group_day = group_formation.run_group_day
+
+    def recording(*args, **kwargs):
+        days.append(run_group_day(*args, **kwargs))
+        return days[-1]
+
+    monkeypatch.setattr(group_formation, "run_group_day", recording)
+    return days
+
+
+def test_group_buys_bring_customers_only_through_formed_groups(group_days):
+    # groups of 3 open for 3 days, shared with friends on the day they open and later
+    # completed by few strangers: a prospect who joins waits for the group to form, and
+    # may meanwhile be acquired by ads or referral (fast here)
+    params = {
+        "population": {"size": 5000, "initial_active_share": 0.3},
+        "acquisition": {"innovation_per_year": 3.0, "imitation_per_year": 20.0},
+        "group_buy": {
+            "group_size": 3,
+            "window_days": 3,
+            "prospect_join_prob": 0.5,
+            "listing_match_prob": 0.2,
         },
-        rng=2,
-    )
-    model.run(20)
-    sh = model.shoppers
-    joined = np.flatnonzero(sh.channel == GROUP_BUY)
-    assert joined.size > 0
-    # every group joiner is a friend of some shopper who ordered on the focal platform
-    owner, friends = model.network.ties_of(joined)
-    initiators_ordered = sh.orders[friends] > 0
-    assert np.bincount(owner, weights=initiators_ordered, minlength=joined.size).min() >= 1
-
-
-def test_group_discount_applies_only_when_the_group_fills():
-    base = {
-        "population": {"size": 4000, "initial_active_share": 0.3},
-        "group_buy": {"start_prob": 1.0, "accept_prob": 0.0},
     }
-    # nobody ever joins: no group reaches 2 members, no discount, no group customers
-    model = ShopperModel(base, rng=4)
-    model.run(10)
-    assert (model.shoppers.channel == GROUP_BUY).sum() == 0
+    model = ShopperModel(params, rng=2)
+    sh = model.shoppers
+    waiting = 0
+    for day in range(20):
+        model.step()
+        today = group_days[-1]
+        confirmed = today.confirmed
+        joined_as_prospect = np.unique(confirmed.shopper[confirmed.state == PROSPECT])
+        new = np.flatnonzero((sh.channel == GROUP_BUY) & (sh.acquired_day == day))
+        # adopted today through a group = prospects who paid into a group that formed
+        # today and were still prospects (not acquired by ads or referral meanwhile)
+        assert set(new) <= set(joined_as_prospect)
+        assert model.today["new_group_buy"] == new.size
+        # prospects who paid today into a group still open (or refunded) stay prospects
+        paid = today.paid.shopper[today.paid.state == PROSPECT]
+        pending = np.setdiff1d(paid, confirmed.shopper)
+        assert (sh.state[pending] == PROSPECT).all()
+        waiting += pending.size
     daily = model.daily_metrics()
-    assert daily["new_group_buy"].sum() == 0
+    assert daily["new_group_buy"].sum() > 0 and waiting > 0
+    assert daily["groups_formed"].sum() > 0 and daily["groups_lapsed"].sum() > 0
+    # every customer is acquired once, through one channel
+    acquired = (sh.acquired_day >= 0) & (sh.channel != INITIAL)
+    assert daily["new_customers"].sum() == acquired.sum()
+    assert daily["new_group_buy"].sum() == (sh.channel == GROUP_BUY).sum()
+
+
+def test_refunded_groups_bring_no_order_and_customers_who_join_order(group_days):
+    # every focal order is a group order, groups of 2 open for a day, friends only
+    params = {
+        "population": {"size": 5000, "initial_active_share": 0.3},
+        "group_buy": {"group_order_prob": 1.0, "listing_match_prob": 0.0},
+    }
+    model = ShopperModel(params, rng=3)
+    sh = model.shoppers
+    friend_orders = 0
+    for day in range(15):
+        orders_before = sh.orders.copy()
+        model.step()
+        today = group_days[-1]
+        confirmed, refunded = today.confirmed, today.refunded
+        # a group is the order: only confirmed members ordered, each once
+        assert model.today["orders"] == model.today["group_orders"] == confirmed.size
+        assert model.today["gmv"] == pytest.approx(confirmed.total)
+        assert (sh.orders[refunded.shopper] == orders_before[refunded.shopper]).all()
+        assert (sh.last_order_day[refunded.shopper] != day).all()
+        assert (sh.state[refunded.shopper[refunded.state == PROSPECT]] == PROSPECT).all()
+        assert (sh.orders[confirmed.shopper] == orders_before[confirmed.shopper] + 1).all()
+        # customers who joined a friend's group placed an order (they did not seek one)
+        friends = confirmed.shopper[
+            (confirmed.role == FRIEND) & np.isin(confirmed.state, [ACTIVE, WON_BACK])
+        ]
+        assert (sh.last_order_day[friends] == day).all()
+        friend_orders += friends.size
+    daily = model.daily_metrics()
+    assert friend_orders > 0 and daily["groups_lapsed"].sum() > 0
+
+
+def test_strangers_complete_groups_from_the_list(group_days):
+    def run(listing_match_prob):
+        group_days.clear()
+        params = {
+            "population": {"size": 4000, "initial_active_share": 0.3},
+            "group_buy": {
+                "group_order_prob": 1.0,
+                "shares_per_group": 0,  # nobody shares: only strangers can fill a group
+                "listing_match_prob": listing_match_prob,
+            },
+        }
+        model = ShopperModel(params, rng=4)
+        model.run(10)
+        roles = np.concatenate([d.confirmed.role for d in group_days])
+        return model.daily_metrics(), roles
+
+    daily, roles = run(0.5)
+    assert daily["groups_formed"].sum() > 0 and daily["group_orders"].sum() > 0
+    assert set(roles) == {OPENER, STRANGER}
+    assert (roles == STRANGER).sum() == (roles == OPENER).sum()  # groups of 2
+    # nobody looks at the list and nobody shares: no group forms, nobody orders
+    daily, roles = run(0.0)
+    assert roles.size == 0 and daily["groups_formed"].sum() == 0
+    assert daily["orders"].sum() == daily["gmv"].sum() == daily["new_group_buy"].sum() == 0
+    assert daily["groups_lapsed"].sum() > 0
+
+
+def test_group_discount_applies_only_to_confirmed_group_orders(group_days):
+    params = {"population": {"size": 5000, "initial_active_share": 0.3}}
+    model = ShopperModel(params, rng=5)
+    sh = model.shoppers
+    price_factor = 1.0 - model.focal.group_discount
+    assert price_factor == pytest.approx(0.9)
+    for _ in range(10):
+        orders_before, spend_before = sh.orders.copy(), sh.spend.copy()
+        model.step()
+        confirmed = group_days[-1].confirmed
+        assert model.today["group_gmv"] == pytest.approx(
+            price_factor * sh.order_value[confirmed.shopper].sum()
+        )
+        assert confirmed.value == pytest.approx(price_factor * sh.order_value[confirmed.shopper])
+        # what each shopper paid today: the usual value per order outside a group
+        ordered = np.flatnonzero(sh.orders > orders_before)
+        in_group = np.isin(ordered, confirmed.shopper)
+        n_orders = sh.orders[ordered] - orders_before[ordered]
+        expected = sh.order_value[ordered] * (n_orders - in_group * (1.0 - price_factor))
+        assert sh.spend[ordered] - spend_before[ordered] == pytest.approx(expected)
+        assert in_group.any() and not in_group.all()
+    daily = model.daily_metrics()
+    assert (daily["group_gmv"] < daily["gmv"]).all()
 
 
 def test_churned_shoppers_can_be_won_back():
@@ -118,7 +233,8 @@ def test_an_unknown_key_lists_the_allowed_keys():
     with pytest.raises(ParameterError) as err:
         ShopperModel({"population": {"sise": 10}})
     assert str(err.value) == (
-        "parameters: population.sise: unknown key; allowed: size, segments, initial_active_share"
+        "parameters: population.sise: unknown key; allowed: size, segments, "
+        "initial_active_share, purchase_rate_scale, order_value_scale"
     )
 
 
@@ -183,7 +299,8 @@ def test_states_are_consistent():
 def test_the_shoppers_are_columns_not_mesa_agents():
     model = ShopperModel({"population": {"size": 500}}, rng=1)
     model.run(2)
-    assert len(model.agents) == 0 and model.shoppers.size == 500
+    # 500 shoppers on day 0 and room for a year of entrants (13% a year)
+    assert len(model.agents) == 0 and model.shoppers.size == 565
 
 
 def test_the_initial_state_is_collected_and_left_out_of_the_daily_metrics():
@@ -228,9 +345,14 @@ def test_run_model_runs_to_the_horizon_and_refuses_to_run_forever():
 
 
 def test_a_horizon_at_or_beyond_the_run_changes_no_number():
-    plain = simulate(SMALL, rng=7, days=30)
+    # a horizon also sizes the room for entrants (market.entrant_days); beyond that it
+    # only stops the run
+    def plain(entrant_days):
+        return simulate({**SMALL, "market": {"entrant_days": entrant_days}}, rng=7, days=30)
+
     bounded = simulate({**SMALL, "horizon_days": 30}, rng=7, days=30)
-    pd.testing.assert_frame_equal(bounded.daily, plain.daily, check_exact=True)
-    assert bounded.summary == pytest.approx(plain.summary, nan_ok=True)
+    pd.testing.assert_frame_equal(bounded.daily, plain(30).daily, check_exact=True)
+    assert bounded.summary == pytest.approx(plain(30).summary, nan_ok=True)
     short = simulate({**SMALL, "horizon_days": 10}, rng=7, days=30)
-    pd.testing.assert_frame_equal(short.daily, plain.daily.iloc[:10], check_exact=True)
+    pd.testing.assert_frame_equal(short.daily, plain(10).daily.iloc[:10], check_exact=True)
+    assert short.daily["entrants"].sum() > 0
