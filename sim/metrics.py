@@ -359,26 +359,32 @@ def tenure_hazards(shoppers: Shoppers, last_day: int) -> tuple[float, float]:
     """First-churn hazards per customer-day at tenure days 0-89 and 180-364.
 
     Over customers acquired during the run (not the day-0 customers, whose tenure
-    is unknown): events in a tenure band over the days customers spent in it.
+    is unknown): events in a tenure band over the days customers spent at risk in
+    it. A customer is at risk from the day of acquisition (tenure 0) to the day of
+    their first churn, that day included, or to the last day.
 
     Examples
     --------
+    Acquired on day 1, one stays to day 400, one churns on day 51 (tenure 50): 90
+    days at risk at tenure 0-89 for the first, 51 (tenure 0-50) for the second.
+
     >>> import numpy as np
     >>> from types import SimpleNamespace as NS
     >>> sh = NS(acquired_day=np.array([1, 1]), churned_day=np.array([NEVER, 51]),
     ...         channel=np.array([2, 2]))
     >>> early, late = tenure_hazards(sh, 400)
-    >>> round(early, 4), late
-    (0.0072, 0.0)
+    >>> early == 1 / (90 + 51), round(early, 4), late
+    (True, 0.0071, 0.0)
     """
     new = (shoppers.acquired_day >= 0) & (shoppers.channel != INITIAL)
     start = shoppers.acquired_day[new].astype(np.int64)
     churned = shoppers.churned_day[new]
     ended = churned != NEVER
-    end = np.where(ended, churned, last_day + 1) - start  # tenure at exit (or at the end)
+    # days at risk: tenure at the first churn + 1 (the churn day), or to the last day
+    at_risk = np.where(ended, churned + 1, last_day + 1) - start
     rates = []
     for low, high in ((0, 90), (180, 365)):
-        days = np.clip(end, low, high) - low
-        events = ended & (end >= low) & (end < high)
+        days = np.clip(at_risk, low, high) - low
+        events = ended & (at_risk > low) & (at_risk <= high)  # churned at tenure low..high-1
         rates.append(_ratio(float(events.sum()), float(days.sum())))
     return rates[0], rates[1]

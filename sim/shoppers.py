@@ -9,8 +9,8 @@ Examples
 >>> import numpy as np
 >>> from sim.params import ModelParams
 >>> shoppers = create_shoppers(ModelParams(population={"size": 100}), np.random.default_rng(1))
->>> shoppers.size, int(shoppers.active_mask().sum())
-(100, 0)
+>>> shoppers.size, int(shoppers.active_mask().sum())  # initial_active_share 0.447
+(100, 45)
 """
 
 from __future__ import annotations

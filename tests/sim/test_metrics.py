@@ -5,9 +5,19 @@ import pandas as pd
 import pytest
 
 from sim import ShopperModel
-from sim.metrics import daily_metrics, metric_names, retention_at, run_summary
+from sim.metrics import daily_metrics, metric_names, retention_at, run_summary, tenure_hazards
 from sim.params import Accounting, default_platforms
-from sim.states import ACTIVE, CHURNED, NEVER, OUTSIDE, PROSPECT, WON_BACK
+from sim.states import (
+    ACTIVE,
+    ADS,
+    CHURNED,
+    INITIAL,
+    NEVER,
+    NO_CHANNEL,
+    OUTSIDE,
+    PROSPECT,
+    WON_BACK,
+)
 
 SEGMENTS = ["a", "b", "c"]
 
@@ -102,6 +112,18 @@ def test_retention_counts_only_customers_old_enough_and_lost_within_the_horizon(
     mask = np.array([True, False, True, False, True, True])
     assert retention_at(tiny, 10, 20, mask) == 1.0
     assert math.isnan(retention_at(tiny, 30, 20))  # nobody acquired 30 days before the end
+
+
+def test_tenure_hazards_count_the_churn_day_as_a_day_at_risk(tiny):
+    tiny.channel[:] = [ADS, ADS, ADS, ADS, INITIAL, NO_CHANNEL]  # 4: tenure unknown, 5: prospect
+    tiny.acquired_day[:] = [0, 0, 10, 10, 0, NEVER]
+    tiny.churned_day[:] = [NEVER, 180, 99, 10, 50, NEVER]
+    early, late = tenure_hazards(tiny, 399)
+    # days at risk at tenure 0-89: 90, 90, 90 and 1 (churned on the day of acquisition);
+    # churns at tenure 0 (shopper 3) and 89 (shopper 2)
+    assert early == pytest.approx(2 / (90 + 90 + 90 + 1))
+    # at tenure 180-364: 185 days (shopper 0), 1 day and a churn at tenure 180 (shopper 1)
+    assert late == pytest.approx(1 / (185 + 1))
 
 
 @pytest.fixture(scope="module")
