@@ -509,10 +509,11 @@ class Satisfaction(Strict):
         ge=0,
     )
     learning_rate: float = param(
-        0.3,
+        0.1,
         "Weight of the latest order in cumulative satisfaction.",
         "-",
-        "Johnson, Anderson & Fornell 1995; to be calibrated",
+        "Johnson, Anderson & Fornell 1995 (cumulative satisfaction moves slowly); 0.1, a "
+        "memory of about ten orders, is to be calibrated",
         gt=0,
         le=1,
     )
@@ -545,16 +546,23 @@ class Loyalty(Strict):
     """Stage 6: loyalty from satisfaction, churn and win-back."""
 
     curve_midpoint: float = param(
-        0.75,
+        0.8,
         "Satisfaction at which target loyalty is one half (high: only the highly "
         "satisfied are truly loyal).",
         "-",
-        "Jones & Sasser 1995",
+        "Jones & Sasser 1995 (only completely satisfied customers are reliably loyal): "
+        "placed at the satisfaction of a promoter (likelihood to recommend 9-10) under the "
+        "calibrated mapping; to be calibrated",
         ge=0,
         le=1,
     )
     curve_steepness: float = param(
-        12.0, "Steepness of the logistic loyalty curve.", "-", "Jones & Sasser 1995", gt=0
+        20.0,
+        "Steepness of the logistic loyalty curve.",
+        "-",
+        "Jones & Sasser 1995 (flat through the merely satisfied, steep at the top); to be "
+        "calibrated",
+        gt=0,
     )
     growth_rate: float = param(
         0.05,
@@ -590,7 +598,7 @@ class Loyalty(Strict):
         gt=0,
     )
     loyalty_effect: float = param(
-        3.0, "Log-hazard reduction per unit of loyalty.", "-", "to be calibrated", ge=0
+        6.0, "Log-hazard reduction per unit of loyalty.", "-", "to be calibrated", ge=0
     )
     switching_cost_effect: float = param(
         1.5,

@@ -28,9 +28,11 @@ import pandas as pd
 
 #: Levels of the likelihood-to-recommend scale, 0-10.
 LTR_LEVELS = 11
-#: Fewest mid-horizon customers at a likelihood-to-recommend level for its retention
-#: to be used on its own (sparser low levels are pooled, see :func:`ltr_slope_ratio`).
+#: Fewest mid-horizon customers in a zone of the likelihood-to-recommend scale for its
+#: retention to be used (see :func:`zone_gain_ratio`).
 MIN_LEVEL_N = 30
+#: The zones of the likelihood-to-recommend scale (Reichheld 2003's NPS groups).
+ZONES = {"detractors": slice(0, 7), "passives": slice(7, 9), "promoters": slice(9, 11)}
 #: Factor on ``loyalty.base_churn_hazard`` in the paired lower-churn run.
 CHURN_SCALE = 0.8
 #: Columns of ``patterns.csv``: the required six, then the extra ones.
@@ -388,82 +390,75 @@ def describe_ltr_levels(n: np.ndarray, kept: np.ndarray) -> str:
     return "n (retained) by LTR: " + ", ".join(parts)
 
 
-def ltr_slope_ratio(n: np.ndarray, kept: np.ndarray, min_n: int = MIN_LEVEL_N) -> Measurement:
-    """Retention gain per LTR point from 8 to 10 over the gain per point from 4 to 8.
+def zone_gain_ratio(n: np.ndarray, kept: np.ndarray, min_n: int = MIN_LEVEL_N) -> Measurement:
+    """Retention gain from passives to promoters over the gain from detractors to passives.
 
-    Retention at a level is ``kept / n``. The low anchor is level 4; if fewer than
-    ``min_n`` customers are at 4, levels 0-4 are pooled as "≤4" (still placed at 4:
-    a pooled group retains no more than level 4 would if retention rises with LTR,
-    so the lower slope is, if anything, overstated and the ratio understated). The
-    top anchor is 10, or 9 if 10 has fewer than ``min_n``. Level 8 must have
-    ``min_n``.
+    The three zones of the likelihood-to-recommend scale (Reichheld 2003):
+    detractors 0-6, passives 7-8, promoters 9-10, each with retention ``kept / n``.
+    Jones & Sasser's curve is flat through the merely satisfied and steep at the top
+    ("completely satisfied"): the step from passives to promoters exceeds the step
+    from detractors to passives, a ratio above 1; a linear or saturating relation
+    gives 1 or less.
 
     Parameters
     ----------
     n, kept : numpy.ndarray
         Customers and retained customers per level 0-10.
     min_n : int
-        Fewest customers for a level (or the pooled low group) to be used.
+        Fewest customers a zone needs to be used.
 
     Returns
     -------
     Measurement
-        NaN if an anchor is too sparse or retention does not rise from 4 to 8 (the
-        ratio is then undefined); ``n`` is the number of snapshot customers.
+        NaN if a zone is too sparse or retention does not rise from detractors to
+        passives (the ratio is then undefined); ``n`` is the number of snapshot
+        customers; the note gives each zone's retention.
 
     Examples
     --------
     >>> n = np.array([0, 0, 0, 0, 100, 0, 0, 0, 100, 0, 100])
     >>> kept = np.array([0, 0, 0, 0, 20, 0, 0, 0, 40, 0, 80])
-    >>> ltr_slope_ratio(n, kept).value  # (0.8-0.4)/2 over (0.4-0.2)/4
-    4.0
+    >>> zone_gain_ratio(n, kept).value  # (0.8 - 0.4) / (0.4 - 0.2)
+    2.0
     """
     n = np.asarray(n, dtype=np.int64)
     kept = np.asarray(kept, dtype=np.int64)
     total = float(n.sum())
-    notes = []
-    if n[4] >= min_n:
-        n_low, kept_low = n[4], kept[4]
-    else:
-        n_low, kept_low = n[:5].sum(), kept[:5].sum()
-        notes.append("levels 0-4 pooled as <=4 (level 4 sparse)")
-    if n[10] >= min_n:
-        top = 10
-    elif n[9] >= min_n:
-        top = 9
-        notes.append("top anchor 9 (level 10 sparse)")
-    else:
-        return Measurement(math.nan, total, "fewer than 30 customers at LTR 9 and at 10")
-    if n_low < min_n or n[8] < min_n:
-        return Measurement(math.nan, total, f"fewer than {min_n} customers at LTR <=4 or 8")
-    r_low, r_8, r_top = kept_low / n_low, kept[8] / n[8], kept[top] / n[top]
-    lower = (r_8 - r_low) / 4.0
-    upper = (r_top - r_8) / (top - 8)
+    retention = {}
+    for name, levels in ZONES.items():
+        size = int(n[levels].sum())
+        if size < min_n:
+            return Measurement(math.nan, total, f"fewer than {min_n} {name} (n = {size})")
+        retention[name] = kept[levels].sum() / size
+    note = ", ".join(f"{name} {value:.1%}" for name, value in retention.items())
+    lower = retention["passives"] - retention["detractors"]
+    upper = retention["promoters"] - retention["passives"]
     if lower <= 0:
-        notes.append("retention does not rise from LTR 4 to 8: ratio undefined")
-        return Measurement(math.nan, total, "; ".join(notes))
-    return Measurement(float(upper / lower), total, "; ".join(notes))
+        return Measurement(
+            math.nan, total, f"retention does not rise from detractors to passives ({note})"
+        )
+    return Measurement(float(upper / lower), total, f"retention: {note}")
 
 
 def satisfaction_loyalty_convexity(record: RunRecord) -> Measurement:
     """The Jones-Sasser ratio of a replication's mid-horizon snapshot.
 
-    See :func:`ltr_slope_ratio`.
+    See :func:`zone_gain_ratio`.
 
     Examples
     --------
     >>> n = np.array([0, 0, 0, 0, 100, 0, 0, 0, 100, 0, 100])
     >>> kept = np.array([0, 0, 0, 0, 20, 0, 0, 0, 40, 0, 80])
     >>> satisfaction_loyalty_convexity(RunRecord(0, {}, ltr_n=n, ltr_retained=kept)).value
-    4.0
+    2.0
     """
-    return ltr_slope_ratio(record.ltr_n, record.ltr_retained)
+    return zone_gain_ratio(record.ltr_n, record.ltr_retained)
 
 
 def _pooled_ltr_note(records: Sequence[RunRecord], measurements: Sequence[Measurement]) -> str:
     n = np.sum([r.ltr_n for r in records], axis=0)
     kept = np.sum([r.ltr_retained for r in records], axis=0)
-    pooled = ltr_slope_ratio(n, kept).value
+    pooled = zone_gain_ratio(n, kept).value
     notes = sorted({m.note for m in measurements if m.note})
     return "; ".join(
         [
@@ -666,13 +661,13 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern(
         key="satisfaction_loyalty_convexity",
         name="loyalty steeper at the top of satisfaction",
-        quantity="retention slope LTR 8-10 / retention slope LTR 4-8",
-        definition="Active customers (active or won back) and their likelihood-to-recommend "
-        "are taken at mid-horizon (after days // 2 days) of the same run; retention = "
-        "active or won back at the end. Value = retention gain per LTR point from 8 to 10 "
-        f"/ gain per point from 4 to 8. A level with fewer than {MIN_LEVEL_N} customers is "
-        "not used alone: levels 0-4 are pooled as <=4 (placed at 4) when 4 is sparse, "
-        "9 replaces a sparse 10; undefined if retention does not rise from 4 to 8.",
+        quantity="retention gain passives->promoters / gain detractors->passives",
+        definition="Customers active at mid-horizon (after days // 2 days) of the same run "
+        "who have ordered and never churned, with their likelihood to recommend (LTR); "
+        "retained = not churned by the end. Value = (retention of promoters, LTR 9-10, "
+        "minus passives, 7-8) / (retention of passives minus detractors, 0-6). A zone "
+        f"needs {MIN_LEVEL_N} customers; undefined if retention does not rise from "
+        "detractors to passives.",
         source="Jones & Sasser (1995), 'Why satisfied customers defect', Harvard Business "
         "Review 73(6): the satisfaction-loyalty relation is non-linear, only completely "
         "satisfied customers are reliably loyal (no number: the ratio must exceed 1)",

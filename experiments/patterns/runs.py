@@ -28,7 +28,7 @@ from experiments.executors import LocalExecutor
 from experiments.patterns.checks import CHURN_SCALE, LTR_LEVELS, RunRecord, ltr_retention_counts
 from experiments.seeds import replication_seed
 from sim import ModelParams, ShopperModel, validate_params
-from sim.states import ACTIVE, WON_BACK
+from sim.states import ACTIVE, NEVER, WON_BACK
 
 #: The two runs of a replication.
 BASELINE, LOWER_CHURN = "baseline", "lower_churn"
@@ -152,8 +152,10 @@ def run_task(task: RunTask) -> RunOutput:
     """Run one model and return its summary (and, for the baseline, the LTR snapshot).
 
     The baseline is stepped ``run(days // 2)``; the ids and likelihood to recommend
-    of the customers active then are kept; the same model runs on to ``days``, and
-    each of those customers counts as retained if active or won back at the end.
+    of the customers active then who have ordered and never churned are kept (so a
+    won-back shopper's fresh start does not stand for satisfaction); the same model
+    runs on to ``days``, and each of those customers counts as retained if they have
+    not churned since.
 
     Parameters
     ----------
@@ -174,10 +176,13 @@ def run_task(task: RunTask) -> RunOutput:
     if task.variant == BASELINE:
         half = task.days // 2
         model.run(half)
-        ids = np.flatnonzero(customers_mask(model.shoppers.state))
+        sh = model.shoppers
+        ids = np.flatnonzero(
+            customers_mask(sh.state) & (sh.churned_day == NEVER) & (sh.orders > 0)
+        )
         ltr = np.asarray(model.ltr)[ids]
         model.run(task.days - half)
-        n, kept = ltr_retention_counts(ltr, customers_mask(model.shoppers.state[ids]))
+        n, kept = ltr_retention_counts(ltr, model.shoppers.churned_day[ids] == NEVER)
     else:
         model.run(task.days)
     summary = {key: float(value) for key, value in model.summary().items()}

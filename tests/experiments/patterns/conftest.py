@@ -8,7 +8,7 @@ import pytest
 
 from experiments.patterns import runs
 from sim import ModelParams
-from sim.states import ACTIVE, CHURNED, WON_BACK
+from sim.states import ACTIVE, CHURNED, NEVER, WON_BACK
 
 #: Default segments and their mean price sensitivity (low_income 0.85 ... young 0.45).
 SEGMENTS = [(s.name, s.price_sensitivity.mean) for s in ModelParams().population.segments]
@@ -55,10 +55,10 @@ class FakeModel:
     """Stands in for ShopperModel: 600 customers at LTR 4, 8 and 10 (200 each).
 
     The first ``run`` call leaves them all active; the second keeps 20%, 40% and 80%
-    of the three groups (retention slope 0.05 per point from 4 to 8, 0.2 from 8 to 10:
-    a ratio of 4). Everything else of the population (another 100 shoppers) is a
-    prospect. ``calls`` records every (seed spawn key, days) of ``run``, ``params_seen``
-    the parameters of every model built.
+    of the three groups (detractors, passives, promoters: a zone-gain ratio of 2; one
+    kept detractor churned and came back, so 39 are retained). Everything else of the
+    population (another 100 shoppers) is a prospect. ``calls`` records every (seed spawn
+    key, days) of ``run``, ``params_seen`` the parameters of every model built.
     """
 
     calls: list[tuple[tuple[int, ...], int]] = []
@@ -72,7 +72,10 @@ class FakeModel:
         self.ltr = np.repeat(np.array([4, 8, 10, 0], dtype=np.int8), [200, 200, 200, 100])
         state = np.full(700, ACTIVE, dtype=np.int8)
         state[600:] = 0
-        self.shoppers = SimpleNamespace(state=state)
+        churned_day = np.full(700, NEVER, dtype=np.int32)
+        orders = np.ones(700, dtype=np.int32)
+        orders[600:] = 0
+        self.shoppers = SimpleNamespace(state=state, churned_day=churned_day, orders=orders)
         self.runs = 0
 
     def run(self, days: int) -> None:
@@ -83,7 +86,9 @@ class FakeModel:
             kept = np.zeros(600, dtype=bool)
             kept[:40] = kept[200:280] = kept[400:560] = True
             state[:600] = np.where(kept, ACTIVE, CHURNED)
-            state[0] = WON_BACK  # won back counts as retained
+            self.shoppers.churned_day[:600][~kept] = days
+            state[0] = WON_BACK  # churned and won back: not retained
+            self.shoppers.churned_day[0] = days
             self.ltr = np.zeros_like(self.ltr)  # the end LTR must not be used
 
     def summary(self) -> dict[str, float]:

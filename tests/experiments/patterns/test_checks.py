@@ -15,8 +15,8 @@ from experiments.patterns.checks import (
     evaluate,
     failing_required,
     ltr_retention_counts,
-    ltr_slope_ratio,
     pattern_by_key,
+    zone_gain_ratio,
 )
 from sim import ModelParams
 
@@ -163,55 +163,51 @@ def snapshot(levels, sizes, kept_share):
 
 
 def test_jones_sasser_ratio_on_a_constructed_snapshot():
-    # retention 0.2 at 4, 0.3 at 6, 0.4 at 8, 0.6 at 9, 0.8 at 10
+    # detractors: 100 at 4 (20%) + 50 at 6 (30%) -> 35 / 150; passives: 200 at 8 (40%);
+    # promoters: 40 at 9 (60%) + 100 at 10 (80%) -> 104 / 140
     n, kept = snapshot([4, 6, 8, 9, 10], [100, 50, 200, 40, 100], [0.2, 0.3, 0.4, 0.6, 0.8])
     assert n.tolist() == [0, 0, 0, 0, 100, 0, 50, 0, 200, 40, 100]
     assert kept.tolist() == [0, 0, 0, 0, 20, 0, 15, 0, 80, 24, 80]
-    m = ltr_slope_ratio(n, kept)
-    assert m.value == pytest.approx(((0.8 - 0.4) / 2) / ((0.4 - 0.2) / 4))  # 4
-    assert m.n == 490 and m.note == ""
+    m = zone_gain_ratio(n, kept)
+    assert m.value == pytest.approx((104 / 140 - 0.4) / (0.4 - 35 / 150))
+    assert m.n == 490 and "passives 40.0%" in m.note
 
 
-def test_a_linear_relation_gives_one_and_is_not_in_range():
+def test_a_linear_relation_is_not_steeper_at_the_top():
     levels = np.arange(11)
     n, kept = snapshot(levels, [100] * 11, levels / 10)
-    value = ltr_slope_ratio(n, kept).value
-    assert value == pytest.approx(1.0)
+    # detractors 0-6 average 0.3, passives 0.75, promoters 0.95: the top step is smaller
+    value = zone_gain_ratio(n, kept).value
+    assert value == pytest.approx((0.95 - 0.75) / (0.75 - 0.3))
     assert not pattern_by_key("satisfaction_loyalty_convexity").contains(value)
 
 
-def test_sparse_low_levels_are_pooled_at_four():
-    # level 4 alone is too sparse; 0-4 pooled: 10 + 10 + 10 customers, 3 kept -> 0.1
-    n, kept = snapshot([2, 3, 4, 8, 10], [10, 10, 10, 100, 100], [0.1, 0.1, 0.1, 0.5, 0.9])
-    m = ltr_slope_ratio(n, kept)
-    assert m.value == pytest.approx(((0.9 - 0.5) / 2) / ((0.5 - 0.1) / 4))  # 2
-    assert "pooled" in m.note
+def test_flat_through_the_satisfied_and_steep_at_the_top_is_in_range():
+    # Jones & Sasser's competitive-market curve: 50% up to LTR 8, 90% at 9-10
+    n, kept = snapshot([3, 6, 7, 8, 9, 10], [100] * 6, [0.45, 0.5, 0.5, 0.52, 0.9, 0.9])
+    value = zone_gain_ratio(n, kept).value
+    assert value > 10
+    assert pattern_by_key("satisfaction_loyalty_convexity").contains(value)
 
 
-def test_a_sparse_ten_is_replaced_by_nine():
-    n, kept = snapshot([4, 8, 9, 10], [100, 100, 100, 5], [0.2, 0.4, 0.7, 1.0])
-    m = ltr_slope_ratio(n, kept)
-    assert m.value == pytest.approx((0.7 - 0.4) / ((0.4 - 0.2) / 4))  # 6
-    assert "top anchor 9" in m.note
-
-
-def test_undefined_when_retention_does_not_rise_from_four_to_eight_or_anchors_are_sparse():
+def test_undefined_when_retention_does_not_rise_to_the_passives_or_a_zone_is_sparse():
     n, kept = snapshot([4, 8, 10], [100, 100, 100], [0.5, 0.4, 0.9])
-    assert math.isnan(ltr_slope_ratio(n, kept).value)
-    assert "does not rise" in ltr_slope_ratio(n, kept).note
+    assert math.isnan(zone_gain_ratio(n, kept).value)
+    assert "does not rise" in zone_gain_ratio(n, kept).note
     n, kept = snapshot([4, 8, 10], [100, MIN_LEVEL_N - 1, 100], [0.2, 0.4, 0.9])
-    assert math.isnan(ltr_slope_ratio(n, kept).value)
+    assert math.isnan(zone_gain_ratio(n, kept).value)
+    assert "fewer than 30 passives" in zone_gain_ratio(n, kept).note
     n, kept = snapshot([4, 8], [100, 100], [0.2, 0.4])
-    assert math.isnan(ltr_slope_ratio(n, kept).value)
+    assert math.isnan(zone_gain_ratio(n, kept).value)
 
 
 def test_the_pattern_reads_the_records_snapshot_and_reports_levels(summary):
     n, kept = snapshot([4, 8, 10], [100, 100, 100], [0.2, 0.4, 0.8])
     rec = record(summary, ltr_n=n, ltr_retained=kept)
-    assert measure("satisfaction_loyalty_convexity", rec) == pytest.approx(4.0)
+    assert measure("satisfaction_loyalty_convexity", rec) == pytest.approx(2.0)
     row = evaluate([rec], [pattern_by_key("satisfaction_loyalty_convexity")]).iloc[0]
     assert "4: 100 (20%), 8: 100 (40%), 10: 100 (80%)" in row["note"]
-    assert "ratio on the pooled counts 4" in row["note"]
+    assert "ratio on the pooled counts 2" in row["note"]
     assert row["n"] == 300
 
 
