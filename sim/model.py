@@ -376,16 +376,16 @@ class ShopperModel(mesa.Model):
         prospects = np.flatnonzero(sh.state == PROSPECT)
         u = self.streams["acquisition"].random(prospects.size)
         heard = self.exposure.share(prospects)
-        ad_rate = p.innovation_per_day * levers.ad_rate_mult
+        innovation = p.innovation_per_day * levers.ad_rate_mult
         prob = acquisition.adoption_probability(
             heard[:, 0],
             heard[:, 1],
-            ad_rate=ad_rate,
-            referral_rate=p.imitation_per_day,
+            innovation_per_day=innovation,
+            imitation_per_day=p.imitation_per_day,
             negative_weight=p.negative_wom_weight,
         )
         hazard = -np.log1p(-prob)
-        ad_share = np.divide(ad_rate, hazard, out=np.ones_like(hazard), where=hazard > 0)
+        ad_share = np.divide(innovation, hazard, out=np.ones_like(hazard), where=hazard > 0)
         outcome.new_ads, outcome.new_referral = acquisition.split_adopters(
             prospects, u, prob, ad_share
         )

@@ -3,8 +3,8 @@
 Examples
 --------
 >>> import numpy as np
->>> p = adoption_probability(np.array([0.0, 0.5]), 0.0, ad_rate=0.01, referral_rate=0.1,
-...                          negative_weight=0.0)
+>>> p = adoption_probability(np.array([0.0, 0.5]), 0.0, innovation_per_day=0.01,
+...                          imitation_per_day=0.1, negative_weight=0.0)
 >>> np.round(p, 4).tolist()
 [0.0104, 0.0596]
 """
@@ -18,8 +18,8 @@ def adoption_probability(
     referring_share: np.ndarray | float,
     detractor_share: np.ndarray | float,
     *,
-    ad_rate: float,
-    referral_rate: float,
+    innovation_per_day: float,
+    imitation_per_day: float,
     negative_weight: float,
 ) -> np.ndarray:
     """Probability that a prospect adopts today.
@@ -31,10 +31,11 @@ def adoption_probability(
         counting more); in a fully mixed population, the population share.
     detractor_share : array or float
         Share of the prospect's ties who are detractors (negative word of mouth).
-    ad_rate : float
-        Bass innovation coefficient p (1/day), after the strategies' ads multiplier.
-    referral_rate : float
-        Bass imitation coefficient q (1/day).
+    innovation_per_day : float
+        Bass innovation coefficient p per day (the yearly p / 365), after the
+        strategies' ads multiplier.
+    imitation_per_day : float
+        Bass imitation coefficient q per day (the yearly q / 365).
     negative_weight : float
         How strongly detractors suppress the referral hazard.
 
@@ -57,8 +58,9 @@ def adoption_probability(
     Management Science 15(5), 215-227.
     """
     share = np.asarray(referring_share, dtype=float)
-    midday = share + 0.5 * (ad_rate + referral_rate * share) * (1.0 - np.minimum(share, 1.0))
-    hazard = ad_rate + referral_rate * midday * np.exp(
+    p, q = innovation_per_day, imitation_per_day
+    midday = share + 0.5 * (p + q * share) * (1.0 - np.minimum(share, 1.0))
+    hazard = p + q * midday * np.exp(
         -negative_weight * np.asarray(detractor_share)
     )
     return -np.expm1(-hazard)

@@ -79,15 +79,18 @@ def update_loyalty(
     return loyalty + rate * (target - loyalty)
 
 
-def price_gap(focal_price: np.ndarray | float, cheapest_rival: float) -> np.ndarray:
-    """Relative amount by which the focal price exceeds the cheapest rival's (0 if cheaper).
+def price_gap(focal_price: np.ndarray | float, best_offer: float) -> np.ndarray:
+    """Relative amount by which the focal price exceeds the best rival offer (0 if cheaper).
+
+    ``best_offer`` is the lowest rival price of the day, deal days included
+    (:func:`sim.rules.rival_deals.best_offer`).
 
     Examples
     --------
     >>> price_gap(np.array([1.0, 1.2]), 1.0).round(6).tolist()
     [0.0, 0.2]
     """
-    return np.maximum(np.asarray(focal_price, dtype=float) / cheapest_rival - 1.0, 0.0)
+    return np.maximum(np.asarray(focal_price, dtype=float) / best_offer - 1.0, 0.0)
 
 
 def churn_hazard(
@@ -111,8 +114,8 @@ def churn_hazard(
     price_sensitivity : numpy.ndarray
         Price sensitivity s of each shopper, in [0, 1].
     gap : array or float
-        Relative amount g by which the shopper's focal price exceeds the cheapest
-        rival's (:func:`price_gap`; 0 when the focal platform is cheaper).
+        Relative amount g by which the shopper's focal price exceeds the best rival
+        offer of the day (:func:`price_gap`; 0 when the focal platform is cheaper).
     params : Loyalty
         ``base_churn_hazard`` h₀ (1/day), ``loyalty_effect`` a_L,
         ``switching_cost_effect`` a_c and ``price_gap_effect`` a_p.

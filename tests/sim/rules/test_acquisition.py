@@ -11,13 +11,13 @@ def test_adoption_probability_uses_midday_exposure():
     midday = s + 0.5 * (p + q * s) * (1 - s)  # = 0.5275
     expected = 1 - math.exp(-(p + q * midday))
     got = acquisition.adoption_probability(
-        np.array([s]), 0.0, ad_rate=p, referral_rate=q, negative_weight=0.0
+        np.array([s]), 0.0, innovation_per_day=p, imitation_per_day=q, negative_weight=0.0
     )
     assert got[0] == pytest.approx(expected, rel=1e-12)
 
 
 def test_detractors_suppress_referral_but_not_ads():
-    rates = {"ad_rate": 0.01, "referral_rate": 0.2, "negative_weight": 2.0}
+    rates = {"innovation_per_day": 0.01, "imitation_per_day": 0.2, "negative_weight": 2.0}
     base = acquisition.adoption_probability(np.array([0.5]), 0.0, **rates)
     heard_bad = acquisition.adoption_probability(np.array([0.5]), 1.0, **rates)
     ads_only = acquisition.adoption_probability(np.array([0.0]), 1.0, **rates)
