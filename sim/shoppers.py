@@ -56,7 +56,8 @@ class Shoppers:
         Complaints made, and those resolved by after-sales service.
     spend, recent_spend, clv, points : float arrays
         Focal spend (CNY), exponentially weighted recent spend (about 90 days),
-        discounted margin earned from the shopper since acquisition, points balance
+        discounted platform revenue (take rate × GMV) earned from the shopper since
+        acquisition, points balance
         (kept by :class:`~sim.strategies.loyalty_points.LoyaltyPoints`).
     tier : int8 array
         Value tier from recent spend (0 = basic).

@@ -57,7 +57,8 @@ def lifetime_value_closed_form(
     Parameters
     ----------
     margin : float
-        Margin per period while a customer.
+        Margin per period while a customer (in this model the platform's revenue:
+        take rate × the period's GMV).
     retention : float
         Probability of staying from one period to the next.
     discount_rate : float
