@@ -1,5 +1,11 @@
 """The calibration config: base model, virtual survey, free parameters, targets, budget.
 
+A calibration fits a real survey's statistics (``survey:`` and the ``targets.json``
+of ``shoplab survey analyze``), behavioural figures matched against the model's run
+summary (``targets.behavioural``, or a file named by ``targets.behavioural_file``),
+or both. Without ``survey:`` no virtual survey is administered and at least one
+behavioural target is required.
+
 Examples
 --------
 >>> cfg = parse_calibration_config({
@@ -9,10 +15,21 @@ Examples
 ... })
 >>> cfg.budget.trials, list(cfg.free)
 (60, ['platforms.0.quality'])
+
+Behavioural targets only, no survey:
+
+>>> cfg = parse_calibration_config({
+...     "name": "market",
+...     "free": {"population.order_value_scale": {"low": 0.8, "high": 1.6}},
+...     "targets": {"behavioural": {"aov": {"value": 53.0, "se": 1.5}}},
+... })
+>>> cfg.survey is None, list(cfg.targets.behavioural)
+(True, ['aov'])
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -29,6 +46,9 @@ from sim.virtual_survey import SurveyDesign
 
 #: Free-parameter paths that start with this prefix set the virtual survey's design.
 SURVEY_PREFIX = "survey."
+
+#: Schema identifier of a behavioural targets file (``targets.behavioural_file``).
+BEHAVIOURAL_SCHEMA = "shoplab.market.targets/1"
 
 
 class _Spec(BaseModel):
@@ -63,10 +83,22 @@ class SurveySpec(_Spec):
 
 
 class Behavioural(_Spec):
-    """A behavioural figure known from the user's own CRM, e.g. 12-month retention."""
+    """A behavioural figure (CRM, published accounts) matched against the run summary."""
 
     value: float = Field(..., description="Observed value.")
     se: float = Field(..., gt=0, description="Its standard error (same unit).")
+    derivation: str | None = Field(
+        None, description="How the value and its SE were derived (shown in the fit report)."
+    )
+
+
+class BehaviouralFile(_Spec):
+    """A behavioural targets file's content besides its ``schema`` identifier."""
+
+    source: str = Field(..., min_length=1, description="Where the figures come from.")
+    targets: dict[str, Behavioural] = Field(
+        ..., min_length=1, description="Run-summary field -> value, SE and derivation."
+    )
 
 
 class TargetSpec(_Spec):
@@ -85,7 +117,13 @@ class TargetSpec(_Spec):
     )
     behavioural: dict[str, Behavioural] = Field(
         default_factory=dict,
-        description="Run-summary field (e.g. retention_365) -> observed value and SE.",
+        description="Run-summary field (e.g. retention_365) -> observed value and SE "
+        "(these win over the same field in ``behavioural_file``).",
+    )
+    behavioural_file: str | None = Field(
+        None,
+        description="JSON file of behavioural targets (schema shoplab.market.targets/1), "
+        "relative to the config.",
     )
 
 
@@ -119,23 +157,42 @@ class Budget(_Spec):
 
 
 class CalibrationConfig(_Spec):
-    """A calibration: fit ``free`` parameters so the virtual survey matches the targets."""
+    """A calibration: fit ``free`` parameters so the model matches the targets.
+
+    The targets are a real survey's statistics (with ``survey``), behavioural
+    figures from the run summary, or both; without ``survey`` at least one
+    behavioural target is required. A ``targets.behavioural_file`` is read when
+    the config is validated, its targets merged into ``targets.behavioural``
+    (the config's own entries win) and its ``source`` kept in
+    ``behavioural_source``.
+    """
 
     name: str = Field(..., min_length=1, description="Calibration name.")
-    horizon: int = Field(180, ge=1, le=36_500, description="Days simulated before the survey.")
+    horizon: int = Field(
+        180, ge=1, le=36_500, description="Days simulated (before the survey, if any)."
+    )
     model: ModelParams = Field(default_factory=ModelParams, description="Base model.")
-    survey: SurveySpec
+    survey: SurveySpec | None = Field(
+        None, description="The virtual survey (none: behavioural targets only)."
+    )
     free: dict[str, Bounds] = Field(..., min_length=1, description="Path -> search bounds.")
     targets: TargetSpec = Field(default_factory=TargetSpec)
     budget: Budget = Field(default_factory=Budget)
     execution: Execution = Field(default_factory=Execution)
     base_dir: Path = Field(Path("."), exclude=True, description="Folder of the config file.")
+    behavioural_source: str | None = Field(
+        None, exclude=True, description="The behavioural targets file's source (read from it)."
+    )
 
     @model_validator(mode="after")
     def _free_paths_exist(self) -> CalibrationConfig:
         tree = self.model.model_dump(mode="json")
         for path in self.free:
             if path.startswith(SURVEY_PREFIX):
+                if self.survey is None:
+                    raise ValueError(
+                        f"free.{path}: a survey-design parameter, but the config has no survey"
+                    )
                 name = path.removeprefix(SURVEY_PREFIX)
                 allowed = [n for n in SurveyDesign.model_fields if n != "mapping"]
                 if name not in allowed:
@@ -143,6 +200,82 @@ class CalibrationConfig(_Spec):
                 continue
             expand_path(tree, path)
         return self
+
+    @model_validator(mode="after")
+    def _something_to_fit(self) -> CalibrationConfig:
+        spec = self.targets
+        if spec.behavioural_file is not None:
+            path = self.base_dir / spec.behavioural_file  # an absolute path stays as it is
+            try:
+                read = read_behavioural_targets(path)
+            except ConfigError as err:
+                raise ValueError(f"targets.behavioural_file: {err}") from None
+            self.behavioural_source = read.source
+            self.targets = spec.model_copy(
+                update={"behavioural": {**read.targets, **spec.behavioural}}
+            )
+        if self.survey is None:
+            if spec.constructs is not None:
+                raise ValueError("targets.constructs: survey targets, but the config has no survey")
+            if not self.targets.behavioural:
+                raise ValueError(
+                    "survey: required unless a behavioural target is given "
+                    "(targets.behavioural or targets.behavioural_file)"
+                )
+        return self
+
+
+def read_behavioural_targets(path: str | Path) -> BehaviouralFile:
+    """Read a behavioural targets file and check its schema.
+
+    The file is JSON: ``{"schema": "shoplab.market.targets/1", "source": "...",
+    "targets": {FIELD: {"value": v, "se": s, "derivation": "..."}}}``, each
+    ``FIELD`` a column of the model's run summary (``ShopperModel.summary()``).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+
+    Returns
+    -------
+    BehaviouralFile
+
+    Raises
+    ------
+    ConfigError
+        One line naming the file: it is missing, not JSON, of another schema, or a
+        target is invalid (naming its field).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "market.json"
+    >>> _ = p.write_text(json.dumps({"schema": BEHAVIOURAL_SCHEMA, "source": "accounts",
+    ...     "targets": {"aov": {"value": 53.0, "se": 1.5, "derivation": "GMV / orders"}}}))
+    >>> read_behavioural_targets(p).targets["aov"].derivation
+    'GMV / orders'
+    >>> _ = p.write_text('{"schema": "shoplab.survey.targets/1"}')
+    >>> read_behavioural_targets(p)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    experiments.errors.ConfigError: ...market.json: not a behavioural targets file: schema ...
+    """
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such behavioural targets file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ConfigError(f"{path}: not a readable JSON behavioural targets file ({err})") from None
+    schema = data.get("schema") if isinstance(data, dict) else None
+    if schema != BEHAVIOURAL_SCHEMA:
+        raise ConfigError(
+            f"{path}: not a behavioural targets file: schema {schema!r}; "
+            f"allowed: {BEHAVIOURAL_SCHEMA!r}"
+        )
+    try:
+        return BehaviouralFile.model_validate({k: v for k, v in data.items() if k != "schema"})
+    except ValidationError as err:
+        raise ConfigError(describe_validation_error(err, str(path), root=BehaviouralFile)) from None
 
 
 def expand_path(tree: Any, path: str) -> list[str]:
@@ -220,7 +353,7 @@ def candidate_parameters(config: CalibrationConfig, values: dict[str, float]) ->
     (0.6, 0.2)
     """
     tree = config.model.model_dump(mode="json")
-    design = config.survey.design.model_dump()
+    design = config.survey.design.model_dump() if config.survey is not None else {}
     for path, value in values.items():
         if path.startswith(SURVEY_PREFIX):
             design[path.removeprefix(SURVEY_PREFIX)] = value
@@ -266,6 +399,21 @@ def load_calibration_config(path: str | Path, overrides: Sequence[str] = ()) -> 
     return parse_calibration_config(data, str(path), base_dir=path.resolve().parent)
 
 
-def shipped_config() -> Path:
-    """Path of the shipped ECSI calibration config."""
-    return Path(__file__).resolve().parent.parent / "configs" / "calibrate_ecsi.yaml"
+def shipped_config(name: str = "ecsi") -> Path:
+    """Path of a shipped calibration config, ``experiments/configs/calibrate_<name>.yaml``.
+
+    Parameters
+    ----------
+    name : str, default "ecsi"
+        ``"ecsi"`` (the ECSI survey) or ``"market"`` (Pinduoduo's published figures).
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> shipped_config("market").name
+    'calibrate_market.yaml'
+    """
+    return Path(__file__).resolve().parent.parent / "configs" / f"calibrate_{name}.yaml"
