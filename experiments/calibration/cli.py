@@ -1,26 +1,69 @@
-"""``shoplab calibrate CONFIG --targets TARGETS.json --out DIR``."""
+"""``shoplab calibrate CONFIG [--targets TARGETS.json] --out DIR``.
+
+``--targets`` (the real survey's ``targets.json``) is required when the config has
+a ``survey:`` and refused when it has none (behavioural targets only).
+"""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from experiments.calibration.config import load_calibration_config
+from experiments.calibration.config import CalibrationConfig, load_calibration_config
 from experiments.calibration.fit import calibrate
 from experiments.calibration.report import write_calibration
+from experiments.errors import ConfigError
 from survey.targets import read_targets
+
+
+def targets_description(config: CalibrationConfig, targets: str | None) -> str:
+    """Where a calibration's targets come from, for the report and ``calibrated.yaml``.
+
+    Parameters
+    ----------
+    config : CalibrationConfig
+        The calibration.
+    targets : str or None
+        The survey targets file given on the command line.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from experiments.calibration.config import load_calibration_config, shipped_config
+    >>> targets_description(load_calibration_config(shipped_config("market")), None)
+    'behavioural targets from market_targets.json'
+    """
+    parts = [targets] if targets else []
+    if config.targets.behavioural_file:
+        parts.append(f"behavioural targets from {config.targets.behavioural_file}")
+    elif config.targets.behavioural:
+        parts.append("behavioural targets in the config")
+    return "; ".join(parts)
 
 
 def _run(args: argparse.Namespace) -> int:
     config = load_calibration_config(args.config, args.set)
+    if config.survey is not None and args.targets is None:
+        raise ConfigError(
+            f"{args.config}: --targets is required: the config has a survey, whose "
+            "targets.json `shoplab survey analyze` writes"
+        )
+    if config.survey is None and args.targets is not None:
+        raise ConfigError(
+            f"{args.config}: --targets: the config has no survey, so there are no survey "
+            "targets to fit (its targets are behavioural); leave --targets out"
+        )
     if args.workers is not None:
         config = config.model_copy(
             update={"execution": config.execution.model_copy(update={"workers": args.workers})}
         )
-    targets = read_targets(args.targets)
+    targets = read_targets(args.targets) if args.targets is not None else None
     out = Path(args.out) if args.out else Path("results") / config.name
     result = calibrate(config, targets, progress=not args.quiet)
-    report = write_calibration(result, out, str(args.targets))
+    report = write_calibration(result, out, targets_description(config, args.targets))
     fit = result.fit_table()
     print(result.parameters().to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print(
@@ -39,13 +82,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``calibrate`` command."""
     parser = subparsers.add_parser(
         "calibrate",
-        help="fit the model's free parameters to a survey's targets.json",
-        description="Fit the shopper model to real survey statistics: the model answers the "
-        "same questionnaire, and a seeded optimiser matches its statistics to the targets.",
+        help="fit the model's free parameters to a survey's targets.json or behavioural figures",
+        description="Fit the shopper model to real survey statistics (the model answers the "
+        "same questionnaire) and/or behavioural figures matched against its run summary; a "
+        "seeded optimiser matches the simulated statistics to the targets.",
     )
     parser.add_argument("config", help="calibration config (YAML)")
     parser.add_argument(
-        "--targets", required=True, help="targets.json from `shoplab survey analyze`"
+        "--targets",
+        help="targets.json from `shoplab survey analyze` (required when the config has a "
+        "survey; left out when its targets are behavioural only)",
     )
     parser.add_argument("--out", help="output folder (default results/<name>/)")
     parser.add_argument("--workers", type=int, help="worker processes (overrides the config)")

@@ -5,7 +5,9 @@ batches of a fixed size, so the result does not depend on the number of workers.
 Each candidate runs ``budget.replications`` times on the executor
 (:mod:`.worker`: the same seeds for every candidate, common random numbers; the
 virtual panel's answers scored exactly as a real survey), and its statistics are
-compared with the observed ones by the distance of :mod:`.intervals`. The last
+compared with the observed ones by the distance of :mod:`.intervals`. Without a
+survey in the config, the statistics are behavioural figures of the run summary
+only, and no virtual survey is administered. The last
 ``refine_share`` of the budget is spent in and around the likelihood-ratio
 confidence set, so that the intervals chart the set rather than the optimiser's
 last steps. :class:`~.result.CalibrationResult` holds what was found.
@@ -20,13 +22,21 @@ Examples
 >>> cfg = load_calibration_config(shipped_config(), ["budget.trials=2", "budget.replications=1",
 ...     "model.population.size=500", "horizon=20", "budget.batch=2"])
 >>> result = calibrate(cfg, example_targets("ecsi"))  # doctest: +SKIP
+
+Pinduoduo's published figures, no survey:
+
+>>> market = load_calibration_config(shipped_config("market"), ["budget.trials=2",
+...     "budget.replications=1", "model.population.size=500", "horizon=20", "budget.batch=2"])
+>>> result = calibrate(market)  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+import difflib
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -44,10 +54,15 @@ from experiments.calibration.intervals import (
     pool_replications,
     quadratic_intervals,
 )
-from experiments.calibration.moments import Values, behavioural_statistics, statistics
+from experiments.calibration.moments import (
+    Statistic,
+    Values,
+    behavioural_statistics,
+    statistics,
+)
 from experiments.calibration.result import CalibrationResult
 from experiments.calibration.targets import load_survey_codebook, virtual_codebook
-from experiments.calibration.worker import Task, evaluate
+from experiments.calibration.worker import Task, evaluate, summary_fields
 from experiments.errors import ConfigError
 from experiments.executors import Executor, make_executor
 from sim.virtual_survey import resolve_mapping
@@ -123,7 +138,7 @@ def _evaluate_batch(
     executor: Executor,
     batch: Sequence[optuna.trial.Trial],
     config: CalibrationConfig,
-    codebook: Codebook,
+    codebook: Codebook | None,
     respondents: int,
     constructs: tuple[str, ...],
 ) -> dict[int, Values]:
@@ -156,17 +171,77 @@ def _evaluate_batch(
     }
 
 
+def _check_behavioural_fields(config: CalibrationConfig) -> None:
+    """Refuse a behavioural target that names no field of the run summary."""
+    wanted = list(config.targets.behavioural)
+    if not wanted:
+        return
+    fields = summary_fields(config.model.model_dump(mode="json"))
+    for name in wanted:
+        if name not in fields:
+            close = difflib.get_close_matches(name, fields, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ConfigError(
+                f"targets.behavioural.{name}: not a field of the run summary{hint}; "
+                f"allowed: {', '.join(fields)}"
+            )
+
+
+@dataclass(frozen=True)
+class _SurveySide:
+    """The survey part of a calibration: what the virtual panel answers and is compared on."""
+
+    observed: list[Statistic]
+    codebook: Codebook | None = None
+    respondents: int = 0
+    constructs: tuple[str, ...] = ()
+    unanswered: tuple[str, ...] = ()
+
+
+def _survey_side(config: CalibrationConfig, targets: dict[str, Any] | None) -> _SurveySide:
+    """The survey statistics to fit, or none when the config has no survey."""
+    if config.survey is None:
+        if targets is not None:
+            raise ConfigError(
+                "targets: the config has no survey, so a survey targets file has nothing "
+                "to fit; its targets are behavioural (targets.behavioural, "
+                "targets.behavioural_file)"
+            )
+        return _SurveySide(observed=[])
+    if targets is None:
+        raise ConfigError(
+            "targets: the config has a survey: give the real survey's targets.json "
+            "(written by `shoplab survey analyze`)"
+        )
+    codebook = load_survey_codebook(config.survey.codebook, config.base_dir)
+    mapping = resolve_mapping(list(codebook.constructs), config.survey.design.mapping)
+    wanted = config.targets.constructs or list(mapping)
+    unknown = sorted(set(wanted) - set(mapping))
+    if unknown:
+        raise ConfigError(
+            f"targets.constructs: {unknown} not answered by the model; allowed: {list(mapping)}"
+        )
+    return _SurveySide(
+        observed=statistics(targets, wanted, config.targets),
+        codebook=virtual_codebook(codebook, list(mapping)),
+        respondents=config.survey.respondents or int(targets.get("n_respondents") or 250),
+        constructs=tuple(wanted),
+        unanswered=tuple(sorted(set(codebook.constructs) - set(mapping))),
+    )
+
+
 def calibrate(
-    config: CalibrationConfig, targets: dict[str, Any], progress: bool = True
+    config: CalibrationConfig, targets: dict[str, Any] | None = None, progress: bool = True
 ) -> CalibrationResult:
-    """Fit the config's free parameters to the targets of a real survey.
+    """Fit the config's free parameters to a real survey's targets and behavioural figures.
 
     Parameters
     ----------
     config : CalibrationConfig
-        Base model, survey, free parameters, targets, budget, execution.
-    targets : dict
-        The real survey's ``targets.json`` (layout of :mod:`survey.targets`).
+        Base model, survey (optional), free parameters, targets, budget, execution.
+    targets : dict, optional
+        The real survey's ``targets.json`` (layout of :mod:`survey.targets`):
+        required when the config has a survey, refused when it has none.
     progress : bool
         Show a progress bar on stderr.
 
@@ -177,21 +252,15 @@ def calibrate(
     Raises
     ------
     ConfigError
-        If no target can be compared (no construct the model answers, say).
+        If no target can be compared (no construct the model answers, say), the
+        survey targets are missing (or given without a survey), or a behavioural
+        target names no field of the run summary.
     """
-    codebook = load_survey_codebook(config.survey.codebook, config.base_dir)
-    mapping = resolve_mapping(list(codebook.constructs), config.survey.design.mapping)
-    wanted = config.targets.constructs or list(mapping)
-    unknown = sorted(set(wanted) - set(mapping))
-    if unknown:
-        raise ConfigError(
-            f"targets.constructs: {unknown} not answered by the model; allowed: {list(mapping)}"
-        )
-    observed = statistics(targets, wanted, config.targets) + behavioural_statistics(config.targets)
+    side = _survey_side(config, targets)
+    _check_behavioural_fields(config)
+    observed = side.observed + behavioural_statistics(config.targets)
     if not observed:
         raise ConfigError("targets: nothing to fit (no statistic of the targets file is selected)")
-    virtual = virtual_codebook(codebook, list(mapping))
-    respondents = config.survey.respondents or int(targets.get("n_respondents") or 250)
     budget = config.budget
     names = list(config.free)
     bounds = {path: (b.low, b.high) for path, b in config.free.items()}
@@ -212,7 +281,9 @@ def calibrate(
                 for point in around_confidence_set(frame, bounds, scaled, size, rng):
                     study.enqueue_trial(point)
             batch = [study.ask() for _ in range(size)]
-            pooled = _evaluate_batch(executor, batch, config, virtual, respondents, tuple(wanted))
+            pooled = _evaluate_batch(
+                executor, batch, config, side.codebook, side.respondents, side.constructs
+            )
             for trial in batch:
                 sims = pooled[trial.number]
                 value = distance(observed, sims, budget.replications, config.targets.weights)
@@ -231,16 +302,20 @@ def calibrate(
         f"confidence set: D <= D_min + {phi:.2f} x {threshold:.2f} (chi-square, {len(names)} "
         f"df, 95%, scaled by the dispersion D_min / (statistics - parameters) when above 1).",
         f"Each candidate: {budget.replications} replication(s) of {config.model.population.size} "
-        f"shoppers over {config.horizon} days, {respondents} virtual respondents.",
+        f"shoppers over {config.horizon} days, "
+        + (
+            f"{side.respondents} virtual respondents."
+            if side.codebook is not None
+            else "no survey (behavioural targets only)."
+        ),
     ]
     if approximate:
         notes.append(
             "Fewer than 3 candidates in the confidence set: intervals are the range "
             "of the best 10% of candidates (a larger budget sharpens them)."
         )
-    unanswered = sorted(set(codebook.constructs) - set(mapping))
-    if unanswered:
-        notes.append(f"Constructs the model does not carry, not fitted: {unanswered}.")
+    if side.unanswered:
+        notes.append(f"Constructs the model does not carry, not fitted: {list(side.unanswered)}.")
     quadratic = quadratic_intervals(trials, bounds, phi * threshold)
     if quadratic is None:
         notes.append(

@@ -52,7 +52,8 @@ def write_calibration(result: CalibrationResult, out: Path, targets_source: str)
     out : Path
         Output folder (created).
     targets_source : str
-        Where the targets came from (shown in the report and the fragment header).
+        Where the targets came from (shown in the report and the fragment header):
+        the survey's ``targets.json``, the behavioural targets file, or both.
 
     Returns
     -------
@@ -90,6 +91,13 @@ def write_calibration(result: CalibrationResult, out: Path, targets_source: str)
         "<h2>Fitted vs observed</h2>",
         _table(fit),
     ]
+    behavioural = result.behavioural_table()
+    if len(behavioural):
+        source = result.config.behavioural_source
+        parts.append("<h2>Behavioural targets (run summary)</h2>")
+        if source:
+            parts.append(f"<p>Source: {html.escape(source)}</p>")
+        parts.append(_table(behavioural))
     parts += [html_image(title, data) for title, data in images.items()]
     report = out / "fit_report.html"
     report.write_text(html_page(f"Calibration: {result.config.name}", parts), encoding="utf-8")

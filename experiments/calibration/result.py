@@ -82,6 +82,8 @@ class CalibrationResult:
             if math.isfinite(sims.get(statistic.name, (float("nan"), 0.0))[0])
         }
         if not values:
+            if statistic.name.startswith("summary."):
+                return "never computed: the run summary gave no finite value"
             return "never computed: the virtual survey did not yield this statistic"
         low, high = min(values.values()), max(values.values())
         if not low <= statistic.value <= high:
@@ -174,6 +176,30 @@ class CalibrationResult:
                 }
             )
         return pd.DataFrame(rows)
+
+    def behavioural_table(self) -> pd.DataFrame:
+        """The behavioural targets: value, SE, 95% CI and how each was derived.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``target`` (``summary.<field>``), ``observed``, ``se``, ``ci_low``,
+            ``ci_high``, ``derivation`` (empty when the target gives none); no rows
+            when the calibration has no behavioural target.
+        """
+        rows = [
+            {
+                "target": f"summary.{name}",
+                "observed": b.value,
+                "se": b.se,
+                "ci_low": b.value - 1.96 * b.se,
+                "ci_high": b.value + 1.96 * b.se,
+                "derivation": b.derivation or "",
+            }
+            for name, b in self.config.targets.behavioural.items()
+        ]
+        columns = ["target", "observed", "se", "ci_low", "ci_high", "derivation"]
+        return pd.DataFrame(rows, columns=columns)
 
     def calibrated_fragment(self) -> dict[str, Any]:
         """The fitted model parameters as a config fragment (the touched blocks only).

@@ -5,7 +5,9 @@ The model runs for the horizon on the replication's seed
 random numbers), the virtual panel answers the codebook's questionnaire, and the
 answers are cleaned and scored by the survey module exactly as a real file
 (:func:`survey.targets.survey_targets`); the statistics fitted are then read from
-those targets as from the real ``targets.json`` (:mod:`.moments`).
+those targets as from the real ``targets.json`` (:mod:`.moments`). Without a
+codebook (a calibration with behavioural targets only) no survey is administered:
+the run's summary is all a replication yields.
 
 Examples
 --------
@@ -19,6 +21,15 @@ Examples
 >>> trial, replication, found = evaluate(task)
 >>> sorted(found)
 ['mean[Satisfaction]', 'sd[Satisfaction]']
+
+Behavioural targets only, no survey:
+
+>>> from experiments.calibration.config import Behavioural
+>>> spec = TargetSpec(behavioural={"aov": Behavioural(value=53.0, se=1.5)})
+>>> task = Task(trial=0, replication=0, params={"population": {"size": 300}}, design={},
+...             codebook=None, respondents=0, horizon=5, seed=1, constructs=(), spec=spec)
+>>> sorted(evaluate(task)[2])
+['summary.aov']
 """
 
 from __future__ import annotations
@@ -50,12 +61,12 @@ class Task:
         The candidate's model parameters (plain data).
     design : dict
         The candidate's virtual-survey design.
-    codebook : Codebook
-        The virtual codebook (:func:`.targets.virtual_codebook`).
+    codebook : Codebook or None
+        The virtual codebook (:func:`.targets.virtual_codebook`); None: no survey.
     respondents : int
-        Virtual respondents surveyed.
+        Virtual respondents surveyed (ignored without a codebook).
     horizon : int
-        Days simulated before the survey.
+        Days simulated (before the survey, if any).
     seed : int
         The budget's master seed.
     constructs : tuple of str
@@ -68,7 +79,7 @@ class Task:
     replication: int
     params: dict[str, Any]
     design: dict[str, Any]
-    codebook: Codebook
+    codebook: Codebook | None
     respondents: int
     horizon: int
     seed: int
@@ -88,18 +99,47 @@ def evaluate(task: Task) -> tuple[int, int, Values]:
     -------
     tuple
         ``(trial, replication, found)``: ``found`` maps each statistic's name to
-        (value, standard error); behavioural figures (``summary.<field>``) come from
-        the model's summary, with standard error 0.
+        (value, standard error): the survey's (when there is a codebook), and
+        behavioural figures (``summary.<field>``) from the model's summary, with
+        standard error 0.
     """
     model = ShopperModel(task.params, rng=replication_seed(task.seed, task.replication))
     model.run(task.horizon)
-    answers = model.survey(task.codebook, task.respondents, task.design)
-    cleaned = clean_survey(SurveyTable(data=answers, source="virtual survey"), task.codebook)
-    targets = survey_targets(cleaned, task.codebook, source="virtual survey")
     spec = task.spec
-    found = {s.name: (s.value, s.se) for s in statistics(targets, list(task.constructs), spec)}
+    found: Values = {}
+    if task.codebook is not None:
+        answers = model.survey(task.codebook, task.respondents, task.design)
+        cleaned = clean_survey(SurveyTable(data=answers, source="virtual survey"), task.codebook)
+        targets = survey_targets(cleaned, task.codebook, source="virtual survey")
+        found = {s.name: (s.value, s.se) for s in statistics(targets, list(task.constructs), spec)}
     summary = model.summary()
     for s in behavioural_statistics(spec):
         field_name = s.name.removeprefix("summary.")
         found[s.name] = (float(summary.get(field_name, float("nan"))), 0.0)
     return task.trial, task.replication, found
+
+
+def summary_fields(params: dict[str, Any]) -> list[str]:
+    """The fields of the run summary a model with these parameters gives.
+
+    A behavioural target must name one of them; the model runs for one day to find
+    out (some fields, e.g. ``retention_90_<segment>``, depend on the parameters).
+
+    Parameters
+    ----------
+    params : dict
+        Model parameters (plain data).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> fields = summary_fields({"population": {"size": 200}})
+    >>> "orders_per_buyer" in fields and "retention_90_young" in fields
+    True
+    """
+    model = ShopperModel(params, rng=0)
+    model.run(1)
+    return list(model.summary())

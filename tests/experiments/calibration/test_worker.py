@@ -77,3 +77,22 @@ def test_replications_differ(task):
     first = evaluate(task)[2]
     second = evaluate(dataclasses.replace(task, replication=1))[2]
     assert first["mean[Satisfaction]"] != second["mean[Satisfaction]"]
+
+
+def test_without_a_codebook_only_the_run_summary_is_read(task, monkeypatch):
+    with_survey = evaluate(task)[2]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the virtual survey was administered")
+
+    monkeypatch.setattr(worker.ShopperModel, "survey", refuse)
+    _, _, found = evaluate(dataclasses.replace(task, codebook=None, respondents=0, constructs=()))
+    assert set(found) == {"summary.active_end"}
+    # the survey draws from its own streams: without it the run is the same
+    assert found["summary.active_end"] == with_survey["summary.active_end"]
+
+
+def test_summary_fields_include_the_platform_figures():
+    fields = worker.summary_fields({"population": {"size": 200}})
+    for name in ("orders_per_buyer", "aov", "mau_ratio", "promoter_share_end"):
+        assert name in fields
