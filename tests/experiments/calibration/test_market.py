@@ -1,0 +1,101 @@
+"""The shipped market calibration: Pinduoduo's published 2019 figures, no survey."""
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+import yaml
+
+from experiments.calibration.config import (
+    BEHAVIOURAL_SCHEMA,
+    load_calibration_config,
+    read_behavioural_targets,
+    shipped_config,
+)
+from experiments.calibration.targets import example_targets
+from experiments.cli import main
+
+CONFIGS = shipped_config().parent
+
+#: The shipped market calibration at a tiny size.
+TINY = [
+    "model.population.size=1500",
+    "horizon=60",
+    "model.horizon_days=60",
+    "budget.trials=4",
+    "budget.batch=2",
+    "budget.replications=1",
+    "budget.startup_trials=2",
+    "execution.workers=1",
+]
+
+
+@pytest.mark.parametrize("path", sorted(CONFIGS.glob("calibrate_*.yaml")), ids=lambda p: p.stem)
+def test_every_shipped_calibration_config_validates_at_full_size(path):
+    config = load_calibration_config(path)
+    assert config.name == path.stem
+
+
+def test_the_market_config_fits_five_parameters_to_the_targets_file_without_survey():
+    config = load_calibration_config(shipped_config("market"))
+    assert config.survey is None and config.targets.behavioural_file == "market_targets.json"
+    assert (config.horizon, config.model.horizon_days) == (365, 365)
+    assert config.model.population.size == 20_000
+    assert {path: (b.low, b.high) for path, b in config.free.items()} == {
+        "population.purchase_rate_scale": (1.5, 5.0),
+        "population.order_value_scale": (0.8, 1.6),
+        "loyalty.base_churn_hazard": (0.0003, 0.005),
+        "accounting.ltr_shift": (-8.0, 3.0),
+        "accounting.ltr_scale": (8.0, 24.0),
+    }
+    assert config.budget.batch == 8 and config.execution.workers == 2
+
+
+def test_the_shipped_defaults_lie_within_the_search_bounds():
+    # the defaults in sim/params.py are this calibration's result
+    config = load_calibration_config(shipped_config("market"))
+    tree = config.model.model_dump()
+    for path, bounds in config.free.items():
+        block, name = path.split(".")
+        assert bounds.low <= tree[block][name] <= bounds.high, path
+
+
+def test_the_market_targets_follow_their_derivations():
+    read = read_behavioural_targets(CONFIGS / "market_targets.json")
+    raw = json.loads((CONFIGS / "market_targets.json").read_text())
+    assert raw["schema"] == BEHAVIOURAL_SCHEMA
+    t = read.targets
+    assert all(target.derivation for target in t.values())
+    # 50-54 M orders a day x 365 / 585.2 M annual active buyers; SE half the spread
+    low, high = 50e6 * 365 / 585.2e6, 54e6 * 365 / 585.2e6
+    assert t["orders_per_buyer"].value == pytest.approx((low + high) / 2, abs=0.1)
+    assert t["orders_per_buyer"].se == pytest.approx((high - low) / 2, abs=0.3)
+    # spending per active buyer / orders per buyer
+    assert t["aov"].value == pytest.approx(1720.1 / 32.5, abs=0.1)
+    # Q4 MAU / annual active buyers
+    assert t["mau_ratio"].value == pytest.approx(481.5 / 585.2, abs=5e-4)
+    # the ECSI survey's likelihood-to-recommend shares, binomial SEs
+    nps = example_targets("ecsi")["nps"]
+    shares = {"promoter_share_end": "promoters", "detractor_share_end": "detractors"}
+    for field, share in shares.items():
+        p, n = nps[share], nps["n"]
+        assert t[field].value == pytest.approx(p)
+        assert t[field].se == pytest.approx(math.sqrt(p * (1 - p) / n), abs=5e-4)
+
+
+def test_the_market_calibration_runs_at_a_tiny_size(tmp_path, capsys):
+    args = ["calibrate", str(shipped_config("market")), "--quiet", "--out", str(tmp_path)]
+    for override in TINY:
+        args += ["--set", override]
+    assert main(args) == 0
+    assert "of 5 target statistics within their observed 95% CI" in capsys.readouterr().out
+    fragment = yaml.safe_load((tmp_path / "calibrated.yaml").read_text())
+    assert {block: sorted(values) for block, values in fragment.items()} == {
+        "population": ["order_value_scale", "purchase_rate_scale"],
+        "loyalty": ["base_churn_hazard"],
+        "accounting": ["ltr_scale", "ltr_shift"],
+    }
+    report = Path(tmp_path / "fit_report.html").read_text()
+    assert "Pinduoduo Inc., fourth quarter and fiscal year 2019" in report
+    assert "585.2 M annual active buyers" in report
