@@ -10,9 +10,11 @@ POPULATION = {"size": 3000, "initial_active_share": 0.3}
 
 
 def test_community_keeps_loyalty_up_and_brings_referrals():
-    base = simulate({"population": POPULATION}, rng=91, days=90).daily
+    # half a year: the slower loyalty decay adds up (loyalty and satisfaction move slowly)
+    base = simulate({"population": POPULATION}, rng=91, days=180).daily
     community = {"kind": "community", "decay_reduction": 0.9, "referral_mult": 2.0}
-    treated = simulate({"population": POPULATION, "strategies": [community]}, rng=91, days=90).daily
+    treated = simulate({"population": POPULATION, "strategies": [community]}, rng=91, days=180)
+    treated = treated.daily
     assert treated["loyalty"].iloc[-30:].mean() > base["loyalty"].iloc[-30:].mean() + 0.02
     assert treated["new_referral"].sum() > 1.2 * base["new_referral"].sum()
 

@@ -13,9 +13,10 @@ def complaints_per_order(recorder):
 
 
 def test_faster_logistics_means_fewer_complaints_and_more_satisfied_shoppers(run_recorded):
-    base_model, base = run_recorded({"population": POPULATION}, rng=41, days=90)
+    # half a year: cumulative satisfaction moves slowly (learning rate 0.1)
+    base_model, base = run_recorded({"population": POPULATION}, rng=41, days=180)
     logistics = {"kind": "faster_logistics", "late_reduction": 1.0}
-    model, treated = run_recorded({"population": POPULATION, "strategies": [logistics]}, 41, 90)
+    model, treated = run_recorded({"population": POPULATION, "strategies": [logistics]}, 41, 180)
     # complaints come from defects (0.06 x 0.7) and late deliveries (0.12 x 0.3)
     assert complaints_per_order(base) == pytest.approx(0.077, abs=0.01)
     assert complaints_per_order(treated) == pytest.approx(0.042, abs=0.008)
