@@ -551,13 +551,13 @@ class Loyalty(Strict):
         "satisfied are truly loyal).",
         "-",
         "Jones & Sasser 1995 (only completely satisfied customers are reliably loyal): "
-        "placed at the satisfaction of a promoter (likelihood to recommend 9-10) under the "
-        "calibrated mapping; to be calibrated",
+        "placed at the top of the satisfaction distribution, above most promoters "
+        "(likelihood to recommend 9-10) under the calibrated mapping; to be calibrated",
         ge=0,
         le=1,
     )
     curve_steepness: float = param(
-        20.0,
+        25.0,
         "Steepness of the logistic loyalty curve.",
         "-",
         "Jones & Sasser 1995 (flat through the merely satisfied, steep at the top); to be "
@@ -598,7 +598,7 @@ class Loyalty(Strict):
         gt=0,
     )
     loyalty_effect: float = param(
-        6.0, "Log-hazard reduction per unit of loyalty.", "-", "to be calibrated", ge=0
+        8.0, "Log-hazard reduction per unit of loyalty.", "-", "to be calibrated", ge=0
     )
     switching_cost_effect: float = param(
         1.5,
@@ -624,7 +624,13 @@ class Loyalty(Strict):
         le=1,
     )
     winback_satisfaction: float = param(
-        0.5, "Satisfaction of a shopper who comes back.", "-", "to be calibrated", ge=0, le=1
+        0.7,
+        "Satisfaction of a shopper who comes back.",
+        "-",
+        "design: a returning shopper starts as a new customer does (satisfaction.initial); "
+        "to be calibrated",
+        ge=0,
+        le=1,
     )
 
 
