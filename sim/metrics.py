@@ -17,7 +17,7 @@ from sim.outcome import DayOutcome
 from sim.params import Accounting
 from sim.rules.word_of_mouth import net_promoter_score
 from sim.shoppers import Shoppers
-from sim.states import CHURNED, INITIAL, NEVER, PROSPECT
+from sim.states import CHURNED, INITIAL, NEVER, OUTSIDE, PROSPECT
 
 if TYPE_CHECKING:
     from sim.model import ShopperModel
@@ -136,7 +136,7 @@ def daily_metrics(
         "new_group_buy": int(outcome.new_group.size),
         "new_customers": int(new),
         "churned_today": int(outcome.churned.size),
-        "won_back_today": int(outcome.won_back.size),
+        "won_back_today": int(outcome.won_back.size + outcome.group_won_back.size),
         "entrants": int(outcome.entrants.size),
         "orders": int(money.get("orders", 0)),
         "gmv": float(money.get("gmv", 0.0)),
@@ -222,7 +222,8 @@ def run_summary(model: ShopperModel) -> dict[str, float]:
     Returns
     -------
     dict
-        ``days``, ``shoppers``, ``customers`` (ever acquired), ``active_end``,
+        ``days``, ``shoppers`` (in the market at the end: the day-0 market and the
+        entrants so far), ``customers`` (ever acquired), ``active_end``,
         ``retention_90``/``_180``/``_365``, ``retention_horizon`` (share of the day-0
         customers still active at the end), ``clv_mean`` (mean discounted platform
         revenue per customer, realised up to the horizon), ``gmv``, ``revenue`` (the
@@ -258,7 +259,7 @@ def run_summary(model: ShopperModel) -> dict[str, float]:
     )
     row: dict[str, float] = {
         "days": last_day + 1,
-        "shoppers": sh.size,
+        "shoppers": int(np.count_nonzero(sh.state != OUTSIDE)),
         "customers": int(customers.sum()),
         "active_end": int(active.sum()),
         **{f"retention_{h}": retention_at(sh, h, last_day) for h in RETENTION_DAYS},

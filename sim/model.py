@@ -353,7 +353,20 @@ class ShopperModel(mesa.Model):
         return levers, masks
 
     def _enter_market(self, day: int, outcome: DayOutcome) -> None:
-        """Entrants of a growing market become prospects (:mod:`sim.rules.market_entry`)."""
+        """Entrants of a growing market become prospects (:mod:`sim.rules.market_entry`).
+
+        Raises
+        ------
+        ParameterError
+            Past the days of entrants the model holds room for, in a growing market
+            (rather than a market that silently stops growing).
+        """
+        room = self.entry.starts.size - 2
+        if day > room and self.params.market.growth_per_year > 0:
+            raise ParameterError(
+                f"the market holds entrants for {room} days and this is day {day}: set "
+                "horizon_days (or market.entrant_days) to the days you run"
+            )
         if day > 0:
             entering = self.entry.entering(day)
             self.shoppers.state[entering] = PROSPECT

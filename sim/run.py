@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.model import ShopperModel
+from sim.model import ShopperModel, validate_params
 from sim.params import ModelParams
 
 
@@ -54,12 +54,16 @@ def simulate(
         The run's seed, as ``ShopperModel(params, rng=...)`` (Mesa 3's name); None
         draws fresh entropy (not reproducible).
     days : int
-        Horizon in days.
+        Horizon in days; it is also the run's ``horizon_days`` when the parameters
+        set none (so a growing market holds room for the entrants of every day).
 
     Returns
     -------
     RunResult
     """
+    params = validate_params(params)
+    if params.horizon_days is None:
+        params = params.model_copy(update={"horizon_days": days})
     model = ShopperModel(params, rng=rng)
     model.run(days)
     return RunResult(
