@@ -173,9 +173,11 @@ def retention_at(
 ) -> float:
     """Share of customers still with the platform ``horizon`` days after acquisition.
 
-    Only customers acquired at least ``horizon`` days before the end count; a
-    customer is retained if their first churn came later than ``horizon`` days after
-    acquisition (or never). NaN if no customer qualifies.
+    Only customers who have been customers for at least ``horizon`` days by the end
+    of the run count (acquired on day ``a`` with ``a + horizon − 1`` ≤ the last day, so
+    a 365-day run reports ``retention_365`` for its day-0 customers); a customer is
+    retained if their first churn did not come within those ``horizon`` days (days
+    ``a`` to ``a + horizon − 1``). NaN if no customer qualifies.
 
     Parameters
     ----------
@@ -202,13 +204,13 @@ def retention_at(
     >>> retention_at(sh, 90, 100)
     0.5
     """
-    eligible = (shoppers.acquired_day >= 0) & (shoppers.acquired_day <= last_day - horizon)
+    eligible = (shoppers.acquired_day >= 0) & (shoppers.acquired_day <= last_day + 1 - horizon)
     if mask is not None:
         eligible &= mask
     if not eligible.any():
         return float("nan")
     first_churn = shoppers.churned_day[eligible]
-    kept = (first_churn == NEVER) | (first_churn > shoppers.acquired_day[eligible] + horizon)
+    kept = (first_churn == NEVER) | (first_churn >= shoppers.acquired_day[eligible] + horizon)
     return float(kept.mean())
 
 

@@ -105,10 +105,11 @@ def test_a_day_with_nobody_active_has_nan_means_and_nps(tiny, day):
 def test_retention_counts_only_customers_old_enough_and_lost_within_the_horizon(tiny):
     tiny.acquired_day[:] = [0, 0, 0, 5, 11, NEVER]
     tiny.churned_day[:] = [NEVER, 10, 11, 14, NEVER, NEVER]
-    # last day 20, horizon 10: eligible are acquired by day 10 -> shoppers 0-3
-    # 0 never churned (kept), 1 churned on day 10 = acquired + 10 (lost),
-    # 2 churned on day 11 (kept: after the horizon), 3 churned 9 days in (lost)
-    assert retention_at(tiny, 10, 20) == pytest.approx(0.5)
+    # last day 20, horizon 10: eligible are customers for 10 days by the end of day 20,
+    # acquired by day 11 -> shoppers 0-4. 0 never churned (kept); 1 churned at the end of
+    # day 10, after its 10 days 0-9 (kept); 2 churned on day 11 (kept); 3 churned on
+    # day 14, within its days 5-14 (lost); 4 acquired on day 11, never churned (kept)
+    assert retention_at(tiny, 10, 20) == pytest.approx(0.8)
     mask = np.array([True, False, True, False, True, True])
     assert retention_at(tiny, 10, 20, mask) == 1.0
     assert math.isnan(retention_at(tiny, 30, 20))  # nobody acquired 30 days before the end
@@ -143,9 +144,11 @@ def points_run():
 def test_the_summary_adds_up_the_days_and_reads_the_final_state(points_run):
     model = points_run
     summary, daily, sh = run_summary(model), model.daily_metrics(), model.shoppers
-    # the market holds 3,000 shoppers on day 0 and room for a year of entrants (13%)
-    assert summary["days"] == 40 and summary["shoppers"] == sh.size == 3390
-    assert daily["entrants"].sum() == (sh.state != OUTSIDE).sum() - 3000 > 0
+    # the model holds 3,000 shoppers on day 0 and room for a year of entrants (13%);
+    # the summary counts those in the market at the end: day 0's and 40 days of entrants
+    assert summary["days"] == 40 and sh.size == 3390
+    assert summary["shoppers"] == (sh.state != OUTSIDE).sum() == 3000 + daily["entrants"].sum()
+    assert daily["entrants"].sum() == round(3000 * 0.13 * 39 / 365)  # entry from day 1 to 39
     for money in ("gmv", "revenue", "acquisition_cost", "strategy_cost"):
         assert summary[money] == pytest.approx(daily[money].sum())
     assert summary["revenue"] == pytest.approx(0.03 * summary["gmv"])  # the take rate
