@@ -176,7 +176,8 @@ class Network(Strict):
         10.0,
         "Mean number of social ties per shopper.",
         "ties",
-        "source material: a satisfied customer tells about 9 others",
+        "to be calibrated (the order of the source material's unsourced 'a satisfied "
+        "customer tells about 9 others')",
         ge=0,
     )
     rewire_prob: float = param(
@@ -289,7 +290,7 @@ class Acquisition(Strict):
         1.0,
         "Extra referral weight of a promoter over an ordinary active neighbour.",
         "-",
-        "source material: satisfied customers recommend to about 9 people",
+        "to be calibrated",
         ge=0,
     )
     negative_wom_weight: float = param(

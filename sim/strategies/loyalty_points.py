@@ -47,7 +47,8 @@ class LoyaltyPoints(Strategy):
         1.0,
         "Points earned per CNY paid on the focal platform.",
         "points/CNY",
-        "source material (points for loyal customers)",
+        "design: one point per CNY (the mechanism: source material, points for loyal "
+        "customers); to be calibrated",
         ge=0,
     )
     point_value: float = param(

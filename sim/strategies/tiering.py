@@ -47,7 +47,12 @@ class CustomerTiering(Strategy):
         "VIP service for the top value tiers: faster resolution, priority delivery, perks."
     )
     vip_min_tier: int = param(
-        2, "Lowest value tier served as VIP.", "tier", "source material (tiering)", ge=1
+        2,
+        "Lowest value tier served as VIP.",
+        "tier",
+        "design: the top tier (top 5% of recent spend by default; the mechanism: source "
+        "material, tiering)",
+        ge=1,
     )
     resolution_add: float = param(
         0.3,
