@@ -134,7 +134,7 @@ class Population(Strict):
         le=1,
     )
     purchase_rate_scale: float = param(
-        3.0,
+        5.16,
         "Multiplies every segment's mean daily purchase rate (the segments keep their "
         "relative rates).",
         "-",
@@ -143,7 +143,7 @@ class Population(Strict):
         gt=0,
     )
     order_value_scale: float = param(
-        1.18,
+        1.16,
         "Multiplies every segment's mean basket value.",
         "-",
         "calibrated to Pinduoduo's 2019 average order value "
@@ -582,7 +582,7 @@ class Loyalty(Strict):
         le=1,
     )
     base_churn_hazard: float = param(
-        0.0015,
+        0.00170,
         "Daily churn hazard of a shopper with zero loyalty, no switching cost and no price gap.",
         "1/day",
         "calibrated to Pinduoduo's 2019 MAU / annual active buyers "
@@ -669,16 +669,18 @@ class Accounting(Strict):
         "user's choice",
     )
     ltr_shift: float = param(
-        -3.0,
+        -22.3,
         "Likelihood to recommend (0-10) = round(shift + scale x satisfaction), clipped.",
         "points",
-        "identity mapping; to be calibrated to a survey's NPS shares",
+        "calibrated to the NPS shares of the shipped ECSI survey "
+        "(experiments/configs/calibrate_market.yaml)",
     )
     ltr_scale: float = param(
-        16.0,
+        43.9,
         "Points of likelihood to recommend per unit of satisfaction.",
         "points",
-        "identity mapping; to be calibrated to a survey's NPS shares",
+        "calibrated to the NPS shares of the shipped ECSI survey "
+        "(experiments/configs/calibrate_market.yaml)",
         gt=0,
     )
     promoter_threshold: int = param(

@@ -99,3 +99,17 @@ def test_the_market_calibration_runs_at_a_tiny_size(tmp_path, capsys):
     report = Path(tmp_path / "fit_report.html").read_text()
     assert "Pinduoduo Inc., fourth quarter and fiscal year 2019" in report
     assert "585.2 M annual active buyers" in report
+
+
+@pytest.mark.slow
+def test_the_shipped_calibration_reproduces_the_shipped_defaults(tmp_path):
+    # the full shipped calibration (192 candidates x 2 runs of 20,000 shoppers, about
+    # 8 minutes on 2 cores): the defaults in sim/params.py are its estimates, to 3
+    # significant figures
+    out = tmp_path / "market"
+    assert main(["calibrate", str(shipped_config("market")), "--quiet", "--out", str(out)]) == 0
+    fitted = yaml.safe_load((out / "calibrated.yaml").read_text())
+    defaults = load_calibration_config(shipped_config("market")).model.model_dump()
+    for block, values in fitted.items():
+        for name, value in values.items():
+            assert defaults[block][name] == pytest.approx(float(f"{value:.3g}"), rel=1e-12), name
