@@ -247,6 +247,8 @@ class ShopperModel(mesa.Model):
         }
         self.churn_by_segment = np.zeros(len(self.segment_names), dtype=np.int64)
         self.cohort_rows: list[np.ndarray] = []
+        initial = np.count_nonzero(self.shoppers.acquired_day == 0)  # day-0 customers
+        self.cohort_counts = np.array([[initial], [initial]], dtype=np.int64)
         self.today: dict[str, float] = {}
         self.datacollector = mesa.DataCollector(
             model_reporters={
@@ -718,12 +720,38 @@ class ShopperModel(mesa.Model):
         }
         acquisition_cost = self.params.acquisition.cost_per_acquisition * outcome.new_ads.size
         self.today = self._metrics(outcome, money, acquisition_cost, strategy_cost)
-        acquired = sh.acquired_day >= 0
-        cohort = sh.acquired_day[acquired] // 30
+        self._count_cohorts(day, outcome)
+
+    def _count_cohorts(self, day: int, outcome: DayOutcome) -> None:
+        """Monthly acquisition cohorts: customers acquired and active now, kept by events.
+
+        Updated from the day's adoptions, churns and win-backs rather than a pass
+        over every shopper: a cohort's size grows by its adoptions, its active count
+        by adoptions and win-backs and shrinks by churns.
+        """
         n_cohorts = day // 30 + 1
-        sizes = np.bincount(cohort, minlength=n_cohorts)
-        active_now = np.bincount(cohort[sh.active_mask()[acquired]], minlength=n_cohorts)
-        self.cohort_rows.append(np.stack([sizes, active_now]))
+        if self.cohort_counts.shape[1] < n_cohorts:
+            grown = np.zeros((2, 2 * n_cohorts), dtype=np.int64)
+            grown[:, : self.cohort_counts.shape[1]] = self.cohort_counts
+            self.cohort_counts = grown
+        sizes, active = self.cohort_counts
+        new = (
+            outcome.new_ads.size
+            + outcome.new_referral.size
+            + outcome.new_group.size
+            + outcome.new_unlock.size
+        )
+        sizes[day // 30] += new
+        active[day // 30] += new
+        acquired_day = self.shoppers.acquired_day
+        back = np.concatenate([outcome.won_back, outcome.group_won_back])
+        active[: n_cohorts] -= np.bincount(
+            acquired_day[outcome.churned] // 30, minlength=n_cohorts
+        )[:n_cohorts]
+        active[: n_cohorts] += np.bincount(acquired_day[back] // 30, minlength=n_cohorts)[
+            :n_cohorts
+        ]
+        self.cohort_rows.append(self.cohort_counts[:, :n_cohorts].copy())
 
     def _tiers(self) -> np.ndarray:
         """Value tiers from recent spend: fixed thresholds, or percentiles among customers."""
