@@ -344,15 +344,25 @@ def test_run_model_runs_to_the_horizon_and_refuses_to_run_forever():
         ShopperModel({"horizon_days": 0})
 
 
-def test_a_horizon_at_or_beyond_the_run_changes_no_number():
-    # a horizon also sizes the room for entrants (market.entrant_days); beyond that it
-    # only stops the run
-    def plain(entrant_days):
-        return simulate({**SMALL, "market": {"entrant_days": entrant_days}}, rng=7, days=30)
-
+def test_a_horizon_sizes_the_entrants_and_stops_the_run():
+    # simulate() takes its days as the horizon when the parameters set none, so an equal
+    # explicit horizon changes no number
     bounded = simulate({**SMALL, "horizon_days": 30}, rng=7, days=30)
-    pd.testing.assert_frame_equal(bounded.daily, plain(30).daily, check_exact=True)
-    assert bounded.summary == pytest.approx(plain(30).summary, nan_ok=True)
+    plain = simulate(SMALL, rng=7, days=30)
+    pd.testing.assert_frame_equal(bounded.daily, plain.daily, check_exact=True)
+    assert bounded.summary == pytest.approx(plain.summary, nan_ok=True)
+    # a shorter horizon stops the run: the same as a model built with it, run that long
     short = simulate({**SMALL, "horizon_days": 10}, rng=7, days=30)
-    pd.testing.assert_frame_equal(short.daily, plain(10).daily.iloc[:10], check_exact=True)
-    assert short.daily["entrants"].sum() > 0
+    model = ShopperModel({**SMALL, "horizon_days": 10}, rng=7)
+    model.run(10)
+    pd.testing.assert_frame_equal(short.daily, model.daily_metrics(), check_exact=True)
+    assert len(short.daily) == 10 and short.daily["entrants"].sum() > 0
+
+
+def test_a_run_past_the_room_for_entrants_is_an_error_not_a_market_that_stops_growing():
+    model = ShopperModel({**SMALL, "market": {"entrant_days": 5}}, rng=7)
+    model.run(6)
+    with pytest.raises(ParameterError, match="holds entrants for 5 days.*horizon_days"):
+        model.run(1)
+    closed = ShopperModel({**SMALL, "market": {"entrant_days": 5, "growth_per_year": 0.0}}, rng=7)
+    closed.run(10)  # a closed market has no entrants to run out of

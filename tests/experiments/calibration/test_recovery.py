@@ -21,7 +21,14 @@ TRUTH = {
 CONFIG = {
     "name": "recovery",
     "horizon": 60,
-    "model": {"population": {"size": 2000, "initial_active_share": 0.6}},
+    # the base model states the satisfaction and loyalty dynamics the recovery is checked
+    # under (cumulative satisfaction that moves with each order, a moderate loyalty curve),
+    # so the check does not move with the market's defaults
+    "model": {
+        "population": {"size": 2000, "initial_active_share": 0.6},
+        "satisfaction": {"learning_rate": 0.3},
+        "loyalty": {"curve_steepness": 12.0, "loyalty_effect": 3.0},
+    },
     "survey": {"codebook": "ecsi", "respondents": 600},
     "free": {
         "platforms.0.quality": {"low": 0.55, "high": 0.9},
