@@ -287,16 +287,59 @@ def read_targets(path: str | Path) -> dict[str, Any]:
     >>> read_targets(p)["schema"]
     'shoplab.survey.targets/1'
     """
+    return read_schema_json(
+        path,
+        schema=SCHEMA,
+        what="targets file",
+        kind="calibration targets file (the targets.json written by `shoplab survey analyze`)",
+    )
+
+
+def read_schema_json(
+    path: str | Path,
+    *,
+    schema: str,
+    what: str,
+    kind: str,
+    error: type[Exception] = DataError,
+) -> dict[str, Any]:
+    """Read a JSON file that must declare ``schema``; any failure is one line naming it.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    schema : str
+        The value its ``"schema"`` key must hold.
+    what : str
+        What the file is, for "no such ..." and "not a readable JSON ..." messages.
+    kind : str
+        What a file of that schema is, for the wrong-schema message.
+    error : type
+        The exception class raised (the caller's user-error class).
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "x.json"
+    >>> _ = p.write_text('{"schema": "a/1", "n": 3}')
+    >>> read_schema_json(p, schema="a/1", what="x file", kind="x file")["n"]
+    3
+    >>> read_schema_json(p, schema="b/1", what="x file", kind="b file")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    survey.errors.DataError: ...x.json: not a b file: schema 'a/1'; allowed: 'b/1'
+    """
     try:
-        targets = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DataError(f"{path}: no such targets file") from None
+        raise error(f"{path}: no such {what}") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise DataError(f"{path}: not a readable JSON targets file ({err})") from None
-    schema = targets.get("schema") if isinstance(targets, dict) else None
-    if schema != SCHEMA:
-        raise DataError(
-            f"{path}: not a calibration targets file (the targets.json written by "
-            f"`shoplab survey analyze`): schema {schema!r}; allowed: {SCHEMA!r}"
-        )
-    return targets
+        raise error(f"{path}: not a readable JSON {what} ({err})") from None
+    found = data.get("schema") if isinstance(data, dict) else None
+    if found != schema:
+        raise error(f"{path}: not a {kind}: schema {found!r}; allowed: {schema!r}")
+    return data

@@ -29,7 +29,6 @@ Behavioural targets only, no survey:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -43,6 +42,7 @@ from experiments.overrides import apply_overrides, parse_assignment, set_path
 from sim.params import ModelParams
 from sim.schema import describe_validation_error
 from sim.virtual_survey import SurveyDesign
+from survey.targets import read_schema_json
 
 #: Free-parameter paths that start with this prefix set the virtual survey's design.
 SURVEY_PREFIX = "survey."
@@ -249,7 +249,7 @@ def read_behavioural_targets(path: str | Path) -> BehaviouralFile:
 
     Examples
     --------
-    >>> import tempfile
+    >>> import json, tempfile
     >>> p = Path(tempfile.mkdtemp()) / "market.json"
     >>> _ = p.write_text(json.dumps({"schema": BEHAVIOURAL_SCHEMA, "source": "accounts",
     ...     "targets": {"aov": {"value": 53.0, "se": 1.5, "derivation": "GMV / orders"}}}))
@@ -260,18 +260,13 @@ def read_behavioural_targets(path: str | Path) -> BehaviouralFile:
     Traceback (most recent call last):
     experiments.errors.ConfigError: ...market.json: not a behavioural targets file: schema ...
     """
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such behavioural targets file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ConfigError(f"{path}: not a readable JSON behavioural targets file ({err})") from None
-    schema = data.get("schema") if isinstance(data, dict) else None
-    if schema != BEHAVIOURAL_SCHEMA:
-        raise ConfigError(
-            f"{path}: not a behavioural targets file: schema {schema!r}; "
-            f"allowed: {BEHAVIOURAL_SCHEMA!r}"
-        )
+    data = read_schema_json(
+        path,
+        schema=BEHAVIOURAL_SCHEMA,
+        what="behavioural targets file",
+        kind="behavioural targets file",
+        error=ConfigError,
+    )
     try:
         return BehaviouralFile.model_validate({k: v for k, v in data.items() if k != "schema"})
     except ValidationError as err:
