@@ -5,7 +5,8 @@ empty for column-wide steps), ``column``, ``value`` (the original answer, never 
 an identifying column), ``what`` (the rule) and ``why``. Rules, in order:
 
 ``identifying column removed``, ``missing code``, ``unmapped label``,
-``out of range`` (answers set missing); ``failed attention check``,
+``out of range`` (answers set missing; the last two only with ``allow_unmapped``,
+otherwise they are an error); ``failed attention check``,
 ``duplicate respondent id``, ``speeder``, ``straight-lining``,
 ``no valid answers`` (rows dropped); ``too few valid answers`` (construct score set
 missing); ``reverse coded`` (column recoded).
@@ -14,18 +15,110 @@ missing); ``reverse coded`` (column recoded).
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
+import numpy as np
 import pandas as pd
 from pandas.api.types import is_numeric_dtype
 
-from survey.codebook import Codebook
+from survey.codebook import Codebook, normalise_label
 from survey.errors import DataError
 from survey.io import SurveyTable
 from survey.scoring import construct_scores, reverse_code
 
 LOG_COLUMNS: Final = ["row", "column", "value", "what", "why"]
+
+_NUMBER = r"(\d+(?:\.\d+)?)"
+_UNITS = re.compile(
+    rf"(?:{_NUMBER}(?:小时|时|hours?|hrs?|h))?"
+    rf"(?:{_NUMBER}(?:分钟|分|minutes?|mins?|m))?"
+    rf"(?:{_NUMBER}(?:秒钟|秒|seconds?|secs?|s))?"
+)
+_CLOCK = re.compile(r"(\d+):(\d{1,2})(?::(\d{1,2}(?:\.\d+)?))?")
+_SHOWN = 5  # offending values named in an error message
+
+
+def _one_duration(text: str) -> float | None:
+    """Seconds in one duration text, None if it cannot be read."""
+    text = "".join(unicodedata.normalize("NFKC", text).casefold().split())
+    if re.fullmatch(_NUMBER, text):
+        return float(text)
+    clock = _CLOCK.fullmatch(text)
+    if clock:
+        first, second, third = clock.groups()
+        if third is None:  # m:ss
+            hours, minutes, seconds = 0.0, float(first), float(second)
+        else:  # h:mm:ss
+            hours, minutes, seconds = float(first), float(second), float(third)
+        if (third is not None and minutes >= 60) or seconds >= 60:
+            return None
+        return hours * 3600 + minutes * 60 + seconds
+    units = _UNITS.fullmatch(text)
+    if units and text:
+        hours, minutes, seconds = (float(part) if part else 0.0 for part in units.groups())
+        return hours * 3600 + minutes * 60 + seconds
+    return None
+
+
+def parse_duration_seconds(values: Iterable[object]) -> np.ndarray:
+    """Durations in seconds, as exported by Chinese and international survey platforms.
+
+    Reads numbers (seconds: ``123``, ``123.5``), 问卷星-style texts (``"120秒"``,
+    ``"2分3秒"``, ``"1小时2分3秒"``, also ``"2 min 3 s"``, ``"1h2m3s"``) and clock
+    times (``"2:03"`` is m:ss, ``"00:02:03"`` is h:mm:ss). Full-width digits and any
+    spacing are accepted; empty cells give NaN.
+
+    Parameters
+    ----------
+    values : iterable
+        The answers of a duration column (numbers, texts or missing).
+
+    Returns
+    -------
+    numpy.ndarray
+        Seconds as floats, NaN where the cell is empty.
+
+    Raises
+    ------
+    DataError
+        If a value cannot be read; the message counts them and quotes the first.
+
+    Examples
+    --------
+    >>> parse_duration_seconds(["120秒", "2分3秒", "1小时2分3秒", "00:02:03", "2:03", 123.5, None])
+    array([ 120. ,  123. , 3723. ,  123. ,  123. ,  123.5,    nan])
+    """
+    series = pd.Series(list(values), dtype=object)
+    missing = series.isna() | (series.astype(str).str.strip() == "")
+    seconds = pd.Series(np.nan, index=series.index)
+    numeric = series.map(lambda value: isinstance(value, int | float | np.number))
+    seconds[numeric & ~missing] = series[numeric & ~missing].astype(float)
+    texts = series[~numeric & ~missing].astype(str)
+    # parse each distinct text once: fast on 100 000 rows
+    parsed = {text: _one_duration(text) for text in texts.unique()}
+    bad = [text for text, value in parsed.items() if value is None]
+    if bad:
+        count = int(texts.isin(bad).sum())
+        raise DataError(
+            f"cannot read {count} duration(s), e.g. {bad[0]!r}; expected seconds (123, "
+            "123.5), 120秒, 2分3秒, 1小时2分3秒, 2:03 (m:ss) or 00:02:03 (h:mm:ss)"
+        )
+    seconds[texts.index] = texts.map(parsed).astype(float)
+    return seconds.to_numpy(dtype=float)
+
+
+def _counts(values: pd.Series, shown: int = _SHOWN) -> str:
+    """The most frequent values with their counts: "'8分' ×120, '9 分' ×61, +2 more"."""
+    counts = values.value_counts(sort=True)
+    text = ", ".join(
+        f"{value:g} ×{n}" if isinstance(value, float) else f"{value!r} ×{n}"
+        for value, n in counts.head(shown).items()
+    )
+    more = len(counts) - shown
+    return text + (f", +{more} more" if more > 0 else "")
 
 
 @dataclass
@@ -134,9 +227,9 @@ def _item_columns(table: SurveyTable, codebook: Codebook) -> dict[str, str]:
     return found
 
 
-def _normalise_label(text: str) -> str:
-    """Case-fold and collapse whitespace (incl. ideographic spaces): ' Strongly  Agree'."""
-    return " ".join(text.split()).casefold()
+def _where(source: str, item: str, column: str) -> str:
+    named = f"column {item!r}" if column == item else f"column {column!r} (item {item!r})"
+    return f"{source}: {named}"
 
 
 def _to_codes(
@@ -147,16 +240,17 @@ def _to_codes(
     missing: list[float],
     log: _Log,
     source: str,
+    allow_unmapped: bool,
 ) -> pd.Series:
-    text_missing = {_normalise_label(str(code)) for code in codebook.missing_codes}
+    text_missing = {normalise_label(str(code)) for code in codebook.missing_codes}
     declared = codebook.labels_of(construct)
-    labels = {_normalise_label(label): code for label, code in declared.items()}
+    labels = {normalise_label(label): code for label, code in declared.items()}
     if is_numeric_dtype(raw):
         values = raw.astype(float)
     else:
         text = raw.astype("string")
         # normalise each distinct answer once: fast on 100 000 rows of text labels
-        text = text.map({value: _normalise_label(value) for value in text.dropna().unique()})
+        text = text.map({value: normalise_label(value) for value in text.dropna().unique()})
         text = text.astype("string")
         text = text.mask(text == "")
         is_missing_code = text.isin(text_missing)
@@ -177,16 +271,28 @@ def _to_codes(
             if not declared:
                 scale = codebook.scale_of(construct)
                 raise DataError(
-                    f"{source}: column {item!r} row {row}: text {raw[row]!r} in a numeric item; "
-                    f"allowed: numbers {scale.min:g}–{scale.max:g} "
+                    f"{_where(source, item, str(raw.name))} row {row}: text {raw[row]!r} in a "
+                    f"numeric item; allowed: numbers {scale.min:g}–{scale.max:g} "
                     "(or declare labels: in the codebook)"
+                )
+            if not allow_unmapped:
+                labels_shown = ", ".join(repr(label) for label in list(declared)[:8])
+                more = len(declared) - 8
+                labels_shown += f", +{more} more" if more > 0 else ""
+                raise DataError(
+                    f"{_where(source, item, str(raw.name))}: {int(unmapped.sum())} answer(s) "
+                    f"match no codebook label nor missing code: "
+                    f"{_counts(raw[unmapped].astype(str))}; labels are: {labels_shown} "
+                    "(add them to labels: or missing_codes:, or use --allow-unmapped to "
+                    "set them missing)"
                 )
             log.cells(
                 raw.index[unmapped],
                 item,
                 raw[unmapped],
                 "unmapped label",
-                f"not a number nor a codebook label; allowed: {list(declared)}",
+                f"not a number nor a codebook label, set missing (--allow-unmapped); "
+                f"allowed: {list(declared)}",
             )
     numeric_missing = [
         *pd.to_numeric(pd.Series(codebook.missing_codes, dtype=object), errors="coerce").dropna(),
@@ -228,9 +334,17 @@ def _check_other_columns(
 
 
 def _item_codes(
-    table: SurveyTable, codebook: Codebook, item_columns: dict[str, str], log: _Log
+    table: SurveyTable,
+    codebook: Codebook,
+    item_columns: dict[str, str],
+    log: _Log,
+    allow_unmapped: bool,
 ) -> pd.DataFrame:
-    """Numeric codes of every item; missing codes, unmapped labels, out-of-range set NaN."""
+    """Numeric codes of every item; missing codes set NaN.
+
+    Unmapped labels and answers outside the scale are an error naming the column, or,
+    with ``allow_unmapped``, set NaN and logged.
+    """
     items = pd.DataFrame(index=table.data.index)
     for cname in codebook.constructs:
         scale = codebook.scale_of(cname)
@@ -238,15 +352,29 @@ def _item_codes(
             column = item_columns[item]
             missing = table.user_missing.get(column, [])
             values = _to_codes(
-                table.data[column], item, cname, codebook, missing, log, table.source
+                table.data[column],
+                item,
+                cname,
+                codebook,
+                missing,
+                log,
+                table.source,
+                allow_unmapped,
             )
             outside = values.notna() & ((values < scale.min) | (values > scale.max))
+            if outside.any() and not allow_unmapped:
+                raise DataError(
+                    f"{_where(table.source, item, column)}: {int(outside.sum())} answer(s) "
+                    f"outside the scale {scale.min:g}–{scale.max:g}: "
+                    f"{_counts(values[outside])} (declare them in missing_codes:, fix the "
+                    "scale:, or use --allow-unmapped to set them missing)"
+                )
             log.cells(
                 items.index[outside],
                 item,
                 values[outside],
                 "out of range",
-                f"allowed: {scale.min:g}–{scale.max:g}",
+                f"allowed: {scale.min:g}–{scale.max:g}; set missing (--allow-unmapped)",
             )
             items[item] = values.mask(outside)
     return items
@@ -277,10 +405,13 @@ def _rows_to_keep(
         )
     if codebook.speeders:
         column, limit = codebook.speeders.column, codebook.speeders.min_seconds
-        seconds = pd.to_numeric(data[column], errors="coerce")
+        try:
+            seconds = pd.Series(parse_duration_seconds(data[column]), index=data.index)
+        except DataError as err:
+            raise DataError(f"{table.source}: speeders column {column!r}: {err}") from None
         if seconds.isna().all():
             raise DataError(
-                f"{table.source}: speeders column {column!r} holds no numbers (seconds)"
+                f"{table.source}: speeders column {column!r} holds no durations (all empty)"
             )
         keep &= ~log.rows(
             keep & (seconds < limit), column, "speeder", f"duration below {limit:g} s"
@@ -296,7 +427,9 @@ def _rows_to_keep(
     return keep
 
 
-def clean_survey(table: SurveyTable, codebook: Codebook) -> CleanedSurvey:
+def clean_survey(
+    table: SurveyTable, codebook: Codebook, *, allow_unmapped: bool | None = None
+) -> CleanedSurvey:
     """Apply the codebook's cleaning rules to raw answers.
 
     Parameters
@@ -305,6 +438,9 @@ def clean_survey(table: SurveyTable, codebook: Codebook) -> CleanedSurvey:
         Raw answers from :func:`survey.io.read_survey`.
     codebook : Codebook
         The validated codebook.
+    allow_unmapped : bool, optional
+        Set answers that match no label, or lie outside the scale, missing (logged)
+        instead of raising; default: the codebook's ``allow_unmapped``.
 
     Returns
     -------
@@ -314,8 +450,9 @@ def clean_survey(table: SurveyTable, codebook: Codebook) -> CleanedSurvey:
     Raises
     ------
     DataError
-        If a codebook column is absent, an item holds text the codebook cannot map,
-        or a construct has no valid answer at all.
+        If a codebook column is absent, an item holds text the codebook cannot map or
+        answers outside its scale (unless ``allow_unmapped``), a duration cannot be
+        read, or a construct has no valid answer at all.
 
     Examples
     --------
@@ -329,7 +466,9 @@ def clean_survey(table: SurveyTable, codebook: Codebook) -> CleanedSurvey:
     source = table.source
     item_columns = _item_columns(table, codebook)
     _check_other_columns(table, codebook, item_columns, log)
-    items = _item_codes(table, codebook, item_columns, log)
+    if allow_unmapped is None:
+        allow_unmapped = codebook.allow_unmapped
+    items = _item_codes(table, codebook, item_columns, log, allow_unmapped)
     keep = _rows_to_keep(table, codebook, items, log)
     items = items.loc[keep]
 

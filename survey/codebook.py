@@ -22,7 +22,9 @@ are refused, errors name the field and the allowed values). Every field::
     id_column: respondent_id           # duplicates after the first are dropped
     header_rows: 1                     # default: Qualtrics detected (3), else 1
     min_valid: 1                       # default minimum valid answers per construct
-    speeders: {column: duration, min_seconds: 120}
+    speeders: {column: duration, min_seconds: 120}   # "120", "2分3秒", "00:02:03", ...
+    allow_unmapped: false              # true: unmapped labels and out-of-scale answers
+                                       # become missing (logged) instead of an error
     straightlining: {min_items: 10}    # one same answer to all (10+) items -> dropped
     attention_checks: [{column: Q7, expected: 4}]
     roles: {satisfaction: Satisfaction, loyalty: Loyalty, quality: Quality,
@@ -33,19 +35,61 @@ are refused, errors name the field and the allowed values). Every field::
 An item is either a column name or ``{name: SAT1, header: "regex"}``; the regular
 expression is searched in the column names and in the question-text header row of
 survey-platform exports, so a file whose columns are full question texts can be
-read with short item names. Labels and text missing codes match whatever the case
-and spacing.
+read with short item names. Labels and text missing codes match whatever the case,
+the spacing (inner, full-width and ideographic spaces included) and the width of
+digits and letters (see :func:`normalise_label`): "9 分", "９分" and "9分" are one
+label. An answer of a labelled item that is neither a label, a number on the scale
+nor a missing code is an error unless ``allow_unmapped`` is set.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from survey.errors import CodebookError
+
+
+def normalise_label(text: str) -> str:
+    """The form in which labels, answers and text missing codes are compared.
+
+    NFKC folds full-width digits, letters and spaces to their ASCII forms, then case
+    is folded and every whitespace (inner, full-width, ideographic U+3000) removed.
+
+    Parameters
+    ----------
+    text : str
+        A label, an answer or a missing code.
+
+    Returns
+    -------
+    str
+        The normalised text.
+
+    Examples
+    --------
+    >>> normalise_label(" Strongly\u3000 AGREE ") == normalise_label("strongly agree")
+    True
+    >>> normalise_label("９ 分")
+    '9分'
+    """
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _distinct_labels(labels: dict[str, float], field: str) -> None:
+    seen: dict[str, str] = {}
+    for label, code in labels.items():
+        key = normalise_label(label)
+        if key in seen and labels[seen[key]] != code:
+            raise ValueError(
+                f"{field}: labels {seen[key]!r} and {label!r} are the same once case and "
+                f"spacing are ignored but have codes {labels[seen[key]]:g} and {code:g}"
+            )
+        seen.setdefault(key, label)
 
 
 class _Strict(BaseModel):
@@ -167,13 +211,16 @@ class Codebook(_Strict):
     roles: Roles = Roles()
     pls: PathModel | None = None
     nps: NPS | None = None
+    allow_unmapped: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> Codebook:
         names = set(self.constructs)
         allowed = f"allowed: {sorted(names)}"
+        _distinct_labels(self.labels, "labels")
         for cname, construct in self.constructs.items():
             items = construct.item_names
+            _distinct_labels(construct.labels, f"constructs.{cname}.labels")
             for rev in construct.reverse:
                 if rev not in items:
                     raise ValueError(

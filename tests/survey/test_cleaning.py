@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from survey.analyze import run_analysis
-from survey.cleaning import LOG_COLUMNS, clean_survey
+from survey.cleaning import LOG_COLUMNS, clean_survey, parse_duration_seconds
 from survey.codebook import parse_codebook
 from survey.errors import DataError
 from survey.io import SurveyTable
@@ -48,10 +48,10 @@ def test_clean_file_has_empty_log():
     assert len(cleaned.items) == 6
 
 
-def test_out_of_range_and_missing_codes_are_set_missing_and_logged():
+def test_out_of_range_and_missing_codes_are_set_missing_and_logged_when_allowed():
     answers = _answers().assign(s1=[1, 9, 3, 99, 5, 0])
     # "99" written as text in the YAML still matches the numeric answer 99.
-    cleaned = clean_survey(_table(answers), _codebook(missing_codes=["99"]))
+    cleaned = clean_survey(_table(answers), _codebook(missing_codes=["99"]), allow_unmapped=True)
     assert _rows(cleaned.log, "missing code") == [5]  # 99 on data row 3 = spreadsheet row 5
     assert _rows(cleaned.log, "out of range") == [3, 7]  # 9 and 0 outside 1-5
     assert cleaned.items["s1"].isna().sum() == 3
@@ -61,7 +61,10 @@ def test_out_of_range_and_missing_codes_are_set_missing_and_logged():
 def test_labels_are_mapped_and_unmapped_labels_logged():
     answers = _answers().astype(object)
     answers.loc[0, "s1"], answers.loc[1, "s1"], answers.loc[2, "s1"] = "非常满意", "不知道", "N/A"
-    codebook = _codebook(labels={"非常满意": 5, "非常不满意": 1}, missing_codes=["N/A"])
+    # allowed through the codebook as well as through the keyword
+    codebook = _codebook(
+        labels={"非常满意": 5, "非常不满意": 1}, missing_codes=["N/A"], allow_unmapped=True
+    )
     cleaned = clean_survey(_table(answers), codebook)
     assert cleaned.items.loc[2, "s1"] == 5
     assert _rows(cleaned.log, "unmapped label") == [3]
@@ -180,3 +183,122 @@ def test_a_construct_can_have_its_own_labels():
     )
     cleaned = clean_survey(_table(answers), codebook)
     assert (cleaned.items.loc[2, "s1"], cleaned.items.loc[2, "l1"]) == (3, 2)
+
+
+def test_out_of_range_answers_are_an_error_naming_column_values_and_scale():
+    answers = _answers().assign(s1=[1, 9, 3, 99, 9, 0])
+    with pytest.raises(DataError) as err:
+        clean_survey(_table(answers), _codebook(missing_codes=[99]))
+    message = str(err.value)
+    assert "\n" not in message
+    assert message.startswith("test.csv: column 's1': 3 answer(s) outside the scale 1–5: ")
+    assert "9 ×2, 0 ×1" in message and "99" not in message.split("1–5:")[1].split("(")[0]
+    assert "--allow-unmapped" in message
+
+
+def test_half_matching_labels_are_an_error_listing_the_unmapped_texts():
+    # the issue: "9 分" is meant for "9分", "8分" is not declared; 41% became missing
+    answers = _answers().astype(object)
+    answers["s1"] = ["9分", "9 分", "8分", "8分", "不适用", "10分"]
+    labels = {f"{k}分": k for k in [1, 2, 3, 4, 5, 6, 7, 9, 10]}
+    codebook = parse_codebook(
+        {
+            "scale": {"min": 0, "max": 10},
+            "labels": labels,
+            "missing_codes": ["不适用"],
+            "constructs": {"Sat": {"items": ["s1"]}},
+        }
+    )
+    with pytest.raises(DataError) as err:
+        clean_survey(_table(answers), codebook)
+    message = str(err.value)
+    assert "\n" not in message
+    assert "column 's1': 2 answer(s) match no codebook label" in message
+    assert "'8分' ×2" in message and "9 分" not in message and "不适用" not in message
+    assert "--allow-unmapped" in message
+    # declaring "8分" is enough: "9 分" matches "9分"
+    fixed = parse_codebook({**codebook.model_dump(), "labels": {**labels, "8分": 8}})
+    cleaned = clean_survey(_table(answers), fixed)
+    assert cleaned.items["s1"].tolist() == [9, 9, 8, 8, 10]  # 不适用 row: no valid answer
+    assert _rows(cleaned.log, "missing code") == [6]
+
+
+def test_the_error_lists_the_most_frequent_unmapped_texts_then_how_many_more():
+    answers = _answers().astype(object)
+    answers["s1"] = ["x", "x", "y", "z", "u", "v"]
+    answers.loc[:, "s2"] = ["w", "x", "y", "z", "u", "v"]
+    answers = pd.concat([answers, answers.assign(s1="t")], ignore_index=True)
+    with pytest.raises(DataError, match=r"'x' ×2, .* \+1 more;"):
+        clean_survey(_table(answers), _codebook(labels={"yes": 5}))
+
+
+def test_full_width_digits_letters_and_spaces_match_labels_and_missing_codes():
+    answers = _answers().astype(object)
+    answers["s1"] = ["９分", "Ｎ／Ａ", "９\u3000分", " 9 分 ", "ｓｔｒｏｎｇｌｙ ａｇｒｅｅ", "３"]
+    codebook = _codebook(
+        labels={"9分": 5, "Strongly agree": 4}, missing_codes=["N/A"], scale={"min": 1, "max": 9}
+    )
+    cleaned = clean_survey(_table(answers), codebook)
+    assert cleaned.items["s1"].fillna(-1).tolist() == [5, -1, 5, 5, 4, 3]
+    assert _rows(cleaned.log, "missing code") == [3]
+
+
+def test_labels_equal_once_normalised_must_have_one_code():
+    with pytest.raises(Exception, match=r"labels: labels '9分' and '9 分' are the same"):
+        _codebook(labels={"9分": 9, "9 分": 8})
+    assert _codebook(labels={"9分": 9, "9 分": 9}).labels["9 分"] == 9
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("120秒", 120),
+        ("2分3秒", 123),
+        ("2分钟3秒", 123),
+        ("1小时2分3秒", 3723),
+        ("1小时", 3600),
+        ("5分", 300),
+        ("00:02:03", 123),
+        ("1:02:03", 3723),
+        ("2:03", 123),
+        ("123.5", 123.5),
+        ("123", 123),
+        (" １２０ 秒 ", 120),
+        ("2 min 3 s", 123),
+        ("1h2m3s", 3723),
+        (123, 123),
+        (123.5, 123.5),
+    ],
+)
+def test_parse_duration_seconds_reads_each_format(text, seconds):
+    assert parse_duration_seconds([text]).tolist() == [seconds]
+
+
+def test_parse_duration_seconds_keeps_empty_cells_missing():
+    result = parse_duration_seconds(pd.Series(["120秒", None, "", np.nan]))
+    assert result[0] == 120 and np.isnan(result[1:]).all()
+
+
+@pytest.mark.parametrize("bad", ["fast", "2:75", "1:60:00", "秒", "-5", "2分3"])
+def test_parse_duration_seconds_refuses_what_it_cannot_read(bad):
+    with pytest.raises(DataError, match=f"cannot read 1 duration\\(s\\), e.g. '{bad}'"):
+        parse_duration_seconds(["120秒", bad])
+
+
+def test_wenjuanxin_durations_drop_speeders():
+    answers = _answers().assign(所用时间=["120秒", "5分3秒", "00:04:00", "3:30", "250", None])
+    codebook = _codebook(speeders={"column": "所用时间", "min_seconds": 200})
+    cleaned = clean_survey(_table(answers), codebook)
+    assert _rows(cleaned.log, "speeder") == [2]
+    assert list(cleaned.items.index) == [3, 4, 5, 6, 7]
+
+
+def test_unreadable_duration_names_the_column_and_an_example():
+    answers = _answers().assign(所用时间=["120秒", "about 2 min", "3:30", "x", "250", "x"])
+    codebook = _codebook(speeders={"column": "所用时间", "min_seconds": 200})
+    with pytest.raises(
+        DataError,
+        match=r"test.csv: speeders column '所用时间': cannot read 3 duration\(s\), "
+        r"e.g. 'about 2 min'",
+    ):
+        clean_survey(_table(answers), codebook)
