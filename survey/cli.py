@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from survey.analyze import analyze_survey
+from survey.codebook import load_codebook
 from survey.datasets import EXAMPLES, example_paths
 from survey.errors import DataError
 
@@ -53,6 +54,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     analyze.add_argument("--seed", type=int, default=42, help="bootstrap seed (default 42)")
     analyze.add_argument("--no-plots", action="store_true", help="skip the plots")
+    analyze.add_argument(
+        "--allow-unmapped",
+        action="store_true",
+        help="set answers matching no codebook label, or outside the scale, missing "
+        "(each logged in cleaning_log.csv) instead of stopping with an error",
+    )
     analyze.set_defaults(func=run_analyze)
 
 
@@ -77,7 +84,7 @@ def run_analyze(args: argparse.Namespace) -> int:
     Examples
     --------
     >>> args = argparse.Namespace(example="ecsi", data=None, codebook=None, out="out",
-    ...     sheet=None, bootstrap=0, seed=42, no_plots=True)
+    ...     sheet=None, bootstrap=0, seed=42, no_plots=True, allow_unmapped=False)
     >>> run_analyze(args)  # doctest: +SKIP
     0
     """
@@ -91,9 +98,12 @@ def run_analyze(args: argparse.Namespace) -> int:
         data, codebook = args.data, args.codebook
     if args.bootstrap < 0:
         raise DataError(f"--bootstrap must be 0 or more, got {args.bootstrap}")
+    book = load_codebook(codebook)
+    if getattr(args, "allow_unmapped", False):
+        book = book.model_copy(update={"allow_unmapped": True})
     analysis = analyze_survey(
         data,
-        codebook,
+        book,
         args.out,
         sheet=args.sheet,
         n_boot=args.bootstrap,
@@ -107,6 +117,11 @@ def run_analyze(args: argparse.Namespace) -> int:
         lines.append("  cleaning: no answer changed, no row dropped")
     for row in summary.itertuples():
         lines.append(f"  {row.what}: {row.entries} entries, {row.rows} rows")
+    if book.allow_unmapped:
+        lines.append(
+            "  allow-unmapped: answers matching no label or outside the scale set missing "
+            "(see cleaning_log.csv)"
+        )
     lines.append(f"outputs written to {args.out}/ (report.html, statistics.xlsx, targets.json)")
     print("\n".join(lines), file=sys.stdout)
     return 0

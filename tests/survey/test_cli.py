@@ -1,5 +1,6 @@
 """Bad input gives one line naming file, column or row, and exit status 2."""
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -156,3 +157,97 @@ def test_row_with_more_fields_than_the_header(capsys, tmp_path, content):
     data.write_text(content)
     status, _, err = _run(capsys, data, "--codebook", _codebook(tmp_path), "--out", tmp_path)
     _one_line_error(status, err, "ragged.csv", "as many fields as the header")
+
+
+def _labelled(ecsi, tmp_path):
+    """CUSA1 written as 问卷星 text "8分"; codebook lacks "8分" and spells "9 分"."""
+    data = tmp_path / "labelled.csv"
+    ecsi.assign(CUSA1=ecsi["CUSA1"].map(lambda v: f"{v}分")).to_csv(
+        data, index=False, encoding="gbk"
+    )
+
+    def labels(raw):
+        raw["labels"] = {**{f"{k}分": k for k in range(1, 11) if k not in (8, 9)}, "9 分": 9}
+
+    return data, _codebook(tmp_path, labels)
+
+
+def test_half_matching_labels_stop_with_the_unmapped_texts(capsys, ecsi, tmp_path):
+    data, codebook = _labelled(ecsi, tmp_path)
+    status, _, err = _run(capsys, data, "--codebook", codebook, "--out", tmp_path / "o")
+    # "9分" matches the label "9 分"; only "8分" is unmapped
+    _one_line_error(
+        status, err, "labelled.csv", "'CUSA1'", "109 answer(s)", "'8分' ×109", "--allow-unmapped"
+    )
+    assert "9分" not in err
+
+
+def test_allow_unmapped_sets_them_missing_and_logs_them(capsys, ecsi, tmp_path):
+    data, codebook = _labelled(ecsi, tmp_path)
+    out = tmp_path / "o"
+    status, stdout, err = _run(
+        capsys,
+        data,
+        "--codebook",
+        codebook,
+        "--out",
+        out,
+        "--allow-unmapped",
+        "--bootstrap",
+        "0",
+        "--no-plots",
+    )
+    assert status == 0, err
+    assert "unmapped label: 109 entries, 109 rows" in stdout and "allow-unmapped" in stdout
+    log = pd.read_csv(out / "cleaning_log.csv")
+    unmapped = log[log["what"] == "unmapped label"]
+    assert len(unmapped) == 109 and set(unmapped["value"]) == {"8分"}
+    assert unmapped["why"].str.contains("--allow-unmapped").all()
+
+
+def test_answers_outside_the_scale_stop_unless_allowed(capsys, ecsi, tmp_path):
+    data = tmp_path / "survey.csv"
+    ecsi.assign(PERQ2=ecsi["PERQ2"].where(ecsi.index % 10 != 0, 11)).to_csv(data, index=False)
+    status, _, err = _run(capsys, data, "--codebook", _codebook(tmp_path), "--out", tmp_path)
+    _one_line_error(status, err, "survey.csv", "'PERQ2'", "25 answer(s)", "11 ×25", "1–10")
+    status, stdout, err = _run(
+        capsys,
+        data,
+        "--codebook",
+        _codebook(tmp_path),
+        "--out",
+        tmp_path / "o",
+        "--allow-unmapped",
+        "--bootstrap",
+        "0",
+        "--no-plots",
+    )
+    assert status == 0, err
+    assert "out of range: 25 entries, 25 rows" in stdout
+
+
+def test_wenjuanxin_durations_and_an_unreadable_one(capsys, ecsi, tmp_path):
+    data = tmp_path / "wjx.csv"
+    times = ["120秒", "5分3秒", "00:04:00", "3:30", "250"] * 50
+    ecsi.assign(所用时间=times).to_csv(data, index=False, encoding="gbk")
+
+    def speeders(raw):
+        raw["speeders"] = {"column": "所用时间", "min_seconds": 200}
+
+    codebook = _codebook(tmp_path, speeders)
+    status, stdout, err = _run(
+        capsys,
+        data,
+        "--codebook",
+        codebook,
+        "--out",
+        tmp_path / "o",
+        "--bootstrap",
+        "0",
+        "--no-plots",
+    )
+    assert status == 0, err
+    assert "speeder: 50 entries, 50 rows" in stdout and "kept 200" in stdout
+    ecsi.assign(所用时间=[*times[:-1], "about 2 min"]).to_csv(data, index=False, encoding="gbk")
+    status, _, err = _run(capsys, data, "--codebook", codebook, "--out", tmp_path / "o")
+    _one_line_error(status, err, "wjx.csv", "speeders column '所用时间'", "'about 2 min'")
