@@ -227,6 +227,10 @@ def _item_columns(table: SurveyTable, codebook: Codebook) -> dict[str, str]:
     return found
 
 
+class _Unmapped(DataError):
+    """Unmapped labels or out-of-scale answers in one column (gathered over columns)."""
+
+
 def _where(source: str, item: str, column: str) -> str:
     named = f"column {item!r}" if column == item else f"column {column!r} (item {item!r})"
     return f"{source}: {named}"
@@ -279,7 +283,7 @@ def _to_codes(
                 labels_shown = ", ".join(repr(label) for label in list(declared)[:8])
                 more = len(declared) - 8
                 labels_shown += f", +{more} more" if more > 0 else ""
-                raise DataError(
+                raise _Unmapped(
                     f"{_where(source, item, str(raw.name))}: {int(unmapped.sum())} answer(s) "
                     f"match no codebook label nor missing code: "
                     f"{_counts(raw[unmapped].astype(str))}; labels are: {labels_shown} "
@@ -346,29 +350,35 @@ def _item_codes(
     with ``allow_unmapped``, set NaN and logged.
     """
     items = pd.DataFrame(index=table.data.index)
+    problems: dict[str, _Unmapped] = {}  # item -> its error; the first one is reported
     for cname in codebook.constructs:
         scale = codebook.scale_of(cname)
         for item in codebook.items_of(cname):
             column = item_columns[item]
             missing = table.user_missing.get(column, [])
-            values = _to_codes(
-                table.data[column],
-                item,
-                cname,
-                codebook,
-                missing,
-                log,
-                table.source,
-                allow_unmapped,
-            )
+            try:
+                values = _to_codes(
+                    table.data[column],
+                    item,
+                    cname,
+                    codebook,
+                    missing,
+                    log,
+                    table.source,
+                    allow_unmapped,
+                )
+            except _Unmapped as err:
+                problems[item] = err
+                continue
             outside = values.notna() & ((values < scale.min) | (values > scale.max))
             if outside.any() and not allow_unmapped:
-                raise DataError(
+                problems[item] = _Unmapped(
                     f"{_where(table.source, item, column)}: {int(outside.sum())} answer(s) "
                     f"outside the scale {scale.min:g}–{scale.max:g}: "
                     f"{_counts(values[outside])} (declare them in missing_codes:, fix the "
                     "scale:, or use --allow-unmapped to set them missing)"
                 )
+                continue
             log.cells(
                 items.index[outside],
                 item,
@@ -377,6 +387,10 @@ def _item_codes(
                 f"allowed: {scale.min:g}–{scale.max:g}; set missing (--allow-unmapped)",
             )
             items[item] = values.mask(outside)
+    if problems:
+        first, *others = problems
+        also = f"; the same in {len(others)} other item(s): {others}" if others else ""
+        raise DataError(f"{problems[first]}{also}")
     return items
 
 

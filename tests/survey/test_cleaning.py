@@ -302,3 +302,14 @@ def test_unreadable_duration_names_the_column_and_an_example():
         r"e.g. 'about 2 min'",
     ):
         clean_survey(_table(answers), codebook)
+
+
+def test_the_error_names_the_other_columns_with_the_same_problem():
+    answers = _answers().astype(object)
+    answers["s2"] = ["不知道"] * 6
+    answers["l1"] = [7, 1, 2, 3, 4, 5]
+    with pytest.raises(DataError) as err:
+        clean_survey(_table(answers), _codebook(labels={"满意": 4}))
+    message = str(err.value)
+    assert "column 's2': 6 answer(s) match no codebook label" in message
+    assert message.endswith("; the same in 1 other item(s): ['l1']") and "\n" not in message

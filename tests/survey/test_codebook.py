@@ -106,3 +106,16 @@ def test_model_level_error_is_not_prefixed_twice():
     with pytest.raises(CodebookError) as caught:
         parse_codebook(_with(roles={"loyalty": "Loyalty"}))
     assert str(caught.value).startswith("codebook: roles:")
+
+
+def test_allow_unmapped_defaults_to_false_and_labels_normalise():
+    from survey.codebook import normalise_label
+
+    assert parse_codebook(BASE).allow_unmapped is False
+    assert parse_codebook(_with(allow_unmapped=True)).allow_unmapped is True
+    assert normalise_label("９\u3000分") == normalise_label(" 9 分") == "9分"
+    assert normalise_label("Ｓｔｒｏｎｇｌｙ  Agree") == "stronglyagree"
+    with pytest.raises(CodebookError, match=r"constructs.Sat.labels: labels '9分' and '9 分'"):
+        parse_codebook(
+            _with(constructs={"Sat": {"items": ["s1"], "labels": {"9分": 9, "9 分": 8}}})
+        )
