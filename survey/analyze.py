@@ -6,7 +6,10 @@ does the same without touching the disk.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +19,7 @@ import pandas as pd
 from survey.cleaning import CleanedSurvey, clean_survey
 from survey.codebook import Codebook, Roles, load_codebook
 from survey.correlation import correlations, satisfaction_loyalty_link
-from survey.curve import fit_logistic_curve, loyalty_by_satisfaction
+from survey.curve import check_logistic, fit_logistic_curve, loyalty_by_satisfaction
 from survey.descriptives import item_descriptives
 from survey.errors import DataError
 from survey.export import write_csv, write_workbook
@@ -25,7 +28,12 @@ from survey.mediation import mediation
 from survey.nps import net_promoter_score
 from survey.pls import PLSResult, pls_bootstrap, pls_sem
 from survey.regression import driver_regression
-from survey.reliability import composite_loadings, item_rest_correlation, reliability_table
+from survey.reliability import (
+    composite_loadings,
+    item_rest_correlation,
+    reliability_table,
+    reverse_coding_warnings,
+)
 from survey.report import write_report
 from survey.segments import compare_segments, posthoc_segments
 from survey.targets import survey_targets, write_targets
@@ -72,6 +80,11 @@ class SurveyAnalysis:
         Calibration targets (see :mod:`survey.targets`).
     notes : list of str
         Conventions and analyses skipped, with the reason.
+    warnings : list of str
+        Problems with the data the analyst should act on (e.g. an item that seems
+        reverse coded but is not declared under ``reverse:``, a numerical problem
+        that left a statistic undefined); shown at the top of the report and
+        logged to the ``survey`` logger by :func:`analyze_survey`.
     """
 
     source: str
@@ -81,6 +94,36 @@ class SurveyAnalysis:
     pls: PLSResult | None
     targets: dict[str, Any]
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+#: Logger the console warnings of :func:`analyze_survey` go to.
+LOGGER = logging.getLogger("survey")
+
+
+@contextmanager
+def _numerical_problems(where: str, messages: list[str]) -> Iterator[None]:
+    """Turn numpy/scipy RuntimeWarnings raised inside the block into report sentences.
+
+    Other warnings are passed on unchanged. The filter is scoped to the block.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    seen = set()
+    for item in caught:
+        if issubclass(item.category, RuntimeWarning):
+            text = str(item.message)
+            if text not in seen:
+                seen.add(text)
+                messages.append(
+                    f"{where}: numerical problem ({text}); the statistics it affects are "
+                    "undefined and left empty."
+                )
+        else:
+            warnings.warn_explicit(
+                item.message, item.category, item.filename, item.lineno, source=item.source
+            )
 
 
 def _per_construct(
@@ -177,9 +220,18 @@ def _measurement_tables(cleaned: CleanedSurvey, codebook: Codebook) -> dict[str,
 
 
 def _loyalty_tables(
-    scores: pd.DataFrame, roles: Roles, n_boot: int, seed: int, notes: list[str]
+    scores: pd.DataFrame,
+    roles: Roles,
+    n_boot: int,
+    seed: int,
+    notes: list[str],
+    loyalty_scale: tuple[float, float] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Regression, satisfaction-loyalty link and curve, and mediation."""
+    """Regression, satisfaction-loyalty link and curve, and mediation.
+
+    The logistic curve goes into ``curve_fit`` only when :func:`check_logistic`
+    finds it identified; ``curve_models`` always says which curve is reported.
+    """
     sat, loyalty = roles.satisfaction, roles.loyalty
     drivers = [driver for driver in roles.drivers if driver not in (sat, loyalty)]
     tables = {
@@ -188,9 +240,15 @@ def _loyalty_tables(
         "curve": loyalty_by_satisfaction(scores, sat, loyalty),
     }
     try:
-        tables["curve_fit"] = fit_logistic_curve(scores, sat, loyalty)
+        fit = fit_logistic_curve(scores, sat, loyalty)
     except DataError as err:  # the curve is descriptive: report the means without a fit
         notes.append(f"Satisfaction-loyalty curve: no logistic fit ({err}).")
+    else:
+        check = check_logistic(fit, scores, sat, loyalty, scale=loyalty_scale)
+        tables["curve_models"] = check.table()
+        notes.append(f"Satisfaction-loyalty curve: {check.summary}.")
+        if check.identified:
+            tables["curve_fit"] = fit
     if roles.quality and n_boot > 0:
         notes.append(f"Mediation: {n_boot} bootstrap resamples, seed {seed}.")
         tables["mediation"] = mediation(
@@ -232,10 +290,23 @@ def run_analysis(
     """
     cleaned = clean_survey(table, codebook)
     notes = list(CONVENTIONS)
-    tables = {"cleaning_summary": cleaned.summary(), **_measurement_tables(cleaned, codebook)}
+    problems: list[str] = []
+    multi_item = {
+        name: codebook.items_of(name)
+        for name in codebook.constructs
+        if codebook.wants_reliability(name)
+    }
+    problems += reverse_coding_warnings(cleaned.items, multi_item)
+    with _numerical_problems("Reliability and validity", problems):
+        measurement = _measurement_tables(cleaned, codebook)
+    tables = {"cleaning_summary": cleaned.summary(), **measurement}
     roles = codebook.roles
     if roles.satisfaction and roles.loyalty:
-        tables.update(_loyalty_tables(cleaned.scores, roles, n_boot, seed, notes))
+        scale = codebook.scale_of(roles.loyalty)
+        with _numerical_problems("Satisfaction-loyalty analyses", problems):
+            tables.update(
+                _loyalty_tables(cleaned.scores, roles, n_boot, seed, notes, (scale.min, scale.max))
+            )
     else:
         notes.append(
             "Regression, mediation and the satisfaction-loyalty curve need "
@@ -258,15 +329,17 @@ def run_analysis(
         paths = codebook.pls.paths
         used = {*paths, *[source for sources in paths.values() for source in sources]}
         blocks = {name: codebook.items_of(name) for name in codebook.constructs if name in used}
-        pls = pls_sem(cleaned.items, blocks, paths)
+        with _numerical_problems("PLS model", problems):
+            pls = pls_sem(cleaned.items, blocks, paths)
         tables.update(
             pls_paths=pls.paths, pls_outer=pls.outer, pls_r2=pls.r2, pls_effects=pls.effects
         )
         if n_boot > 1:
             notes.append(f"PLS bootstrap: {n_boot} resamples, seed {seed}, percentile CIs.")
-            tables["pls_bootstrap"] = pls_bootstrap(
-                cleaned.items, blocks, paths, n_boot=n_boot, seed=seed
-            )
+            with _numerical_problems("PLS bootstrap", problems):
+                tables["pls_bootstrap"] = pls_bootstrap(
+                    cleaned.items, blocks, paths, n_boot=n_boot, seed=seed
+                )
     targets = survey_targets(cleaned, codebook, source=Path(table.source).name, tables=tables)
     return SurveyAnalysis(
         source=table.source,
@@ -276,6 +349,7 @@ def run_analysis(
         pls=pls,
         targets=targets,
         notes=notes,
+        warnings=problems,
     )
 
 
@@ -382,5 +456,7 @@ def analyze_survey(
     _output_folder(out_dir)  # fail before the analysis, not after
     table = read_survey(data, sheet=sheet, header_rows=book.header_rows)
     analysis = run_analysis(table, book, n_boot=n_boot, seed=seed)
+    for message in analysis.warnings:  # without logging set up, Python prints these to stderr
+        LOGGER.warning("warning: %s", message)
     write_outputs(analysis, out_dir, plots=plots)
     return analysis

@@ -390,3 +390,91 @@ def reliability_table(
         rows.append(row.assign(construct=name))
     table = pd.concat(rows, ignore_index=True)
     return table[["construct", *[c for c in table.columns if c != "construct"]]]
+
+
+def _flip_for_alpha(corr: np.ndarray) -> tuple[list[int], float]:
+    """Greedily reverse items while it raises standardised α; return them and the new α."""
+    signs = np.ones(corr.shape[0])
+    best = _standardised_alpha(corr)
+    flipped: list[int] = []
+    while True:
+        current = corr * np.outer(signs, signs)
+        rest = current.sum(axis=1) - 1  # each item's summed correlation with the others
+        candidates = [j for j in np.argsort(rest) if rest[j] < 0 and j not in flipped]
+        gains = []
+        for j in candidates:
+            trial = signs.copy()
+            trial[j] = -trial[j]
+            gains.append((_standardised_alpha(corr * np.outer(trial, trial)), j))
+        if not gains or max(gains)[0] <= best:
+            return flipped, best
+        best, j = max(gains)
+        signs[j] = -signs[j]
+        flipped.append(int(j))
+
+
+def reverse_coding_warnings(
+    data: pd.DataFrame, constructs: Mapping[str, Sequence[str]]
+) -> list[str]:
+    """Warn about items that correlate negatively with the rest of their construct.
+
+    Such an item is usually worded in reverse (or stored as ``min + max - x``) and
+    not declared under ``reverse:`` in the codebook; it drives α below zero and
+    makes HTMT undefined.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Answers, one numeric column per item.
+    constructs : mapping
+        Construct name → its items; constructs with fewer than two items, or whose
+        items cannot be analysed, are skipped.
+
+    Returns
+    -------
+    list of str
+        One sentence per construct with such items, naming them: the items whose
+        reversal raises standardised α (found greedily, the most negative first)
+        are suggested for ``reverse:``, with the α it would give.
+
+    Notes
+    -----
+    An item *j* is flagged when its item-rest correlation
+    (:func:`item_rest_correlation`) is negative. Reversing an item flips the sign
+    of its correlations, so the suggestion is computed on the correlation matrix.
+
+    Examples
+    --------
+    >>> from survey.datasets import example_paths
+    >>> df = pd.read_csv(example_paths("ecsi").data)
+    >>> df["CUSL1"] = 11 - df["CUSL1"]
+    >>> reverse_coding_warnings(df, {"Loyalty": ["CUSL1", "CUSL2", "CUSL3"]})[0][:63]
+    'Loyalty: CUSL1 (item-rest r = -0.35) correlates negatively with'
+    """
+    messages = []
+    for name, items in constructs.items():
+        if len(items) < 2:
+            continue
+        try:
+            rest = item_rest_correlation(data, items).set_index("item")["r_item_rest"]
+        except DataError:
+            continue
+        negative = [item for item in items if rest[item] < 0]
+        if not negative:
+            continue
+        block = _complete(data, items)
+        corr = np.corrcoef(block.to_numpy(float), rowvar=False)
+        alpha = _standardised_alpha(corr)
+        flipped, better = _flip_for_alpha(corr)
+        suspects = [items[j] for j in flipped] or negative
+        listed = ", ".join(f"{item} (item-rest r = {rest[item]:.2f})" for item in suspects)
+        one = len(suspects) == 1
+        message = (
+            f"{name}: {listed} {'correlates' if one else 'correlate'} negatively with the "
+            f"rest of the construct; if {'it is' if one else 'they are'} worded or stored "
+            f"in reverse, declare {'it' if one else 'them'} under `reverse:` in the codebook"
+        )
+        if flipped:
+            message += f" (standardised alpha would be {better:.3f} instead of {alpha:.3f})"
+        messages.append(message + ".")
+    return messages

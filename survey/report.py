@@ -47,7 +47,8 @@ TITLES: dict[str, str] = {
     "segment_posthoc": "Segment post-hoc tests (Games-Howell; Mann-Whitney with Holm correction)",
     "nps": "Net Promoter Score",
     "curve": "Satisfaction -> loyalty: mean loyalty per satisfaction level",
-    "curve_fit": "Satisfaction -> loyalty: logistic fit",
+    "curve_models": "Satisfaction -> loyalty: linear vs logistic curve (AIC, identification)",
+    "curve_fit": "Satisfaction -> loyalty: logistic fit (identified)",
     "pls_paths": "PLS path coefficients",
     "pls_r2": "PLS R-squared",
     "pls_effects": "PLS direct, indirect and total effects",
@@ -126,6 +127,65 @@ def draw_plots(analysis: SurveyAnalysis, folder: Path) -> dict[str, str]:
     return images
 
 
+def _reliability_lines(alpha: pd.Series) -> list[str]:
+    """Range of standardised alpha over the constructs where it is defined."""
+    lines = []
+    defined = alpha.dropna()
+    if not defined.empty:
+        lines.append(
+            f"Standardised Cronbach's alpha from {defined.min():.3f} ({defined.idxmin()}) "
+            f"to {defined.max():.3f} ({defined.idxmax()})."
+        )
+    negative = defined[defined < 0]
+    if not negative.empty:
+        lines.append(
+            "Negative alpha for "
+            + ", ".join(f"{name} ({value:.3f})" for name, value in negative.items())
+            + ": the items correlate negatively on average, usually an item worded or "
+            "stored in reverse and not declared under `reverse:` (see Warnings)."
+        )
+    undefined = list(alpha.index[alpha.isna()])
+    if undefined:
+        lines.append(f"Cronbach's alpha undefined for {', '.join(map(str, undefined))}.")
+    return lines
+
+
+def _htmt_lines(validity: pd.DataFrame) -> list[str]:
+    """Highest defined HTMT, and the pairs where HTMT is undefined."""
+    lines = []
+    defined = validity.dropna(subset=["htmt"])
+    if not defined.empty:
+        worst = defined.sort_values("htmt").iloc[-1]
+        lines.append(
+            f"Highest HTMT {worst['htmt']:.3f} ({worst['construct_a']}-"
+            f"{worst['construct_b']}); above 0.85 signals weak discriminant validity."
+        )
+    undefined = validity[validity["htmt"].isna()]
+    if not undefined.empty:
+        pairs = ", ".join(
+            f"{a}-{b}"
+            for a, b in zip(undefined["construct_a"], undefined["construct_b"], strict=True)
+        )
+        lines.append(
+            f"HTMT undefined for {pairs}: a construct's items correlate negatively on "
+            "average (see Warnings)."
+        )
+    return lines
+
+
+def _curve_line(tables: dict[str, pd.DataFrame]) -> str:
+    """The curve result: the logistic parameters only when identified."""
+    logistic = tables["curve_models"].set_index("model").loc["logistic"]
+    if "curve_fit" not in tables:
+        return str(logistic["note"])
+    est = tables["curve_fit"].set_index("parameter")["estimate"]
+    return (
+        f"logistic from {est['lower']:.2f} to {est['upper']:.2f}, midpoint "
+        f"{est['midpoint']:.2f}, slope {est['slope']:.2f} (AIC {logistic['aic']:.1f}, "
+        "below the linear fit's)"
+    )
+
+
 def key_results(tables: dict[str, pd.DataFrame]) -> list[str]:
     """One line per headline number an analyst reports first.
 
@@ -138,27 +198,25 @@ def key_results(tables: dict[str, pd.DataFrame]) -> list[str]:
     -------
     list of str
         Reliability range, weakest discriminant validity, satisfaction-loyalty link,
-        NPS and the R² of the PLS model, for the tables present.
+        curve, NPS and the R² of the PLS model, for the tables present. NaN never
+        ranks: undefined values are left out of highest/lowest and named on a line
+        of their own; a negative alpha gets its likely cause.
 
     Examples
     --------
     >>> nps = pd.DataFrame({"nps": [14.0], "ci_low": [4.4], "ci_high": [23.6], "n": [250]})
     >>> key_results({"nps": nps})
     ['NPS 14.0 (95% CI 4.4 to 23.6), n = 250.']
+    >>> validity = pd.DataFrame({"construct_a": ["A", "A"], "construct_b": ["B", "C"],
+    ...                          "htmt": [0.5, float("nan")]})
+    >>> key_results({"validity": validity})[0]
+    'Highest HTMT 0.500 (A-B); above 0.85 signals weak discriminant validity.'
     """
     lines = []
     if "reliability" in tables:
-        alpha = tables["reliability"].set_index("construct")["alpha_std"]
-        lines.append(
-            f"Standardised Cronbach's alpha from {alpha.min():.3f} ({alpha.idxmin()}) "
-            f"to {alpha.max():.3f} ({alpha.idxmax()})."
-        )
+        lines += _reliability_lines(tables["reliability"].set_index("construct")["alpha_std"])
     if "validity" in tables:
-        worst = tables["validity"].sort_values("htmt").iloc[-1]
-        lines.append(
-            f"Highest HTMT {worst['htmt']:.3f} ({worst['construct_a']}-"
-            f"{worst['construct_b']}); above 0.85 signals weak discriminant validity."
-        )
+        lines += _htmt_lines(tables["validity"])
     if "satisfaction_loyalty" in tables:
         link = tables["satisfaction_loyalty"].iloc[0]
         lines.append(
@@ -172,6 +230,8 @@ def key_results(tables: dict[str, pd.DataFrame]) -> list[str]:
             f"NPS {nps['nps']:.1f} (95% CI {nps['ci_low']:.1f} to "
             f"{nps['ci_high']:.1f}), n = {int(nps['n'])}."
         )
+    if "curve_models" in tables:
+        lines.append(f"Satisfaction -> loyalty curve: {_curve_line(tables)}.")
     if "pls_r2" in tables:
         r2 = ", ".join(f"{row.construct} {row.r2:.3f}" for row in tables["pls_r2"].itertuples())
         lines.append(f"PLS R-squared: {r2}.")
@@ -217,6 +277,11 @@ def write_report(analysis: SurveyAnalysis, out_dir: Path, plots: bool = True) ->
     parts = [
         f"<p>{cleaned.n_read} rows read, {len(cleaned.items)} kept after cleaning. "
         f"Generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by shoplab.</p>",
+        *(
+            ["<h2>Warnings</h2>", html_list(analysis.warnings, css_class="warning")]
+            if analysis.warnings
+            else []
+        ),
         "<h2>Key results</h2>",
         html_list(key_results(analysis.tables)),
         "<h2>Conventions and notes</h2>",

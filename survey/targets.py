@@ -28,6 +28,7 @@ Every moment carries its ``n`` (respondents it is computed from). Schema
       "curve": null | {
         "levels": [{"level": float, "mean": float, "sd": float|null, "n": int}, ...],
         "logistic": {"lower", "upper", "slope", "midpoint", "rmse"} | null,
+        "logistic_note": str | null,  # why "logistic" is null (not identified)
         "n": int
       }                              # mean loyalty at each rounded satisfaction level
     }
@@ -85,6 +86,7 @@ def calibration_targets(
     nps: pd.DataFrame | None = None,
     curve: pd.DataFrame | None = None,
     curve_fit: pd.DataFrame | None = None,
+    curve_models: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """Collect calibration targets into the ``targets.json`` layout (module docstring).
 
@@ -107,7 +109,11 @@ def calibration_targets(
     curve : DataFrame, optional
         :func:`survey.curve.loyalty_by_satisfaction` result.
     curve_fit : DataFrame, optional
-        :func:`survey.curve.fit_logistic_curve` result.
+        :func:`survey.curve.fit_logistic_curve` result; give it only when the
+        logistic is identified (:func:`survey.curve.check_logistic`).
+    curve_models : DataFrame, optional
+        :meth:`survey.curve.LogisticCheck.table`; its logistic ``note`` becomes
+        ``logistic_note`` when ``curve_fit`` is not given.
 
     Returns
     -------
@@ -160,7 +166,15 @@ def calibration_targets(
                 for p, v in zip(curve_fit["parameter"], curve_fit["estimate"], strict=True)
             }
         )
-        curve_target = {"levels": levels, "logistic": logistic, "n": int(curve["n"].sum())}
+        note = None
+        if logistic is None and curve_models is not None:
+            note = str(curve_models.set_index("model").loc["logistic", "note"])
+        curve_target = {
+            "levels": levels,
+            "logistic": logistic,
+            "logistic_note": note,
+            "n": int(curve["n"].sum()),
+        }
     return {
         "schema": SCHEMA,
         "source": source,
@@ -235,6 +249,7 @@ def survey_targets(
         nps=nps,
         curve=tables.get("curve"),
         curve_fit=tables.get("curve_fit"),
+        curve_models=tables.get("curve_models"),
     )
 
 

@@ -47,7 +47,9 @@ def htmt(data: pd.DataFrame, constructs: Mapping[str, Sequence[str]]) -> pd.Data
     :math:`HTMT_{ab} = \bar r_{ab} / \sqrt{\bar r_{aa}\,\bar r_{bb}}`, where
     :math:`\bar r_{ab}` is the mean correlation between items of *a* and items of
     *b* and :math:`\bar r_{aa}` the mean correlation among distinct items of *a*
-    (as seminr computes it).
+    (as seminr computes it). HTMT is undefined (NaN) when a construct's items
+    correlate negatively on average, usually an item that needs reverse coding
+    (see :func:`survey.reliability.reverse_coding_warnings`).
 
     References
     ----------
@@ -75,7 +77,10 @@ def htmt(data: pd.DataFrame, constructs: Mapping[str, Sequence[str]]) -> pd.Data
     rows = []
     for a, b in combinations(constructs, 2):
         hetero = corr.loc[list(constructs[a]), list(constructs[b])].to_numpy().mean()
-        value = hetero / np.sqrt(monotrait(constructs[a]) * monotrait(constructs[b]))
+        product = monotrait(constructs[a]) * monotrait(constructs[b])
+        # undefined when a block's items correlate negatively on average (an item
+        # needing reverse coding): NaN, explained by the analysis, not a numpy warning
+        value = hetero / np.sqrt(product) if product > 0 else np.nan
         rows.append((a, b, value, value > 0.85, value > 0.90))
     return pd.DataFrame(
         rows, columns=["construct_a", "construct_b", "htmt", "above_085", "above_090"]

@@ -1,5 +1,8 @@
 import base64
 import json
+import logging
+import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -7,9 +10,11 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from survey.analyze import analyze_survey, run_analysis
+from survey.analyze import analyze_survey, run_analysis, write_outputs
 from survey.codebook import parse_codebook
 from survey.datasets import example_paths, load_example
+from survey.io import SurveyTable
+from survey.report import key_results
 from survey.targets import SCHEMA
 
 PHONES = [f"139{k:08d}" for k in range(250)]
@@ -174,3 +179,86 @@ def test_segment_without_variance_keeps_the_rank_test_and_says_why():
     loyalty = tests[tests["dv"] == "Loyalty"]
     assert list(loyalty["method"]) == ["kruskal"]
     assert any("does not vary within segment" in note for note in analysis.notes)
+
+
+def _reversed_cusl1():
+    """ECSI with CUSL1 stored as 11 - x and the codebook not told."""
+    table, codebook = load_example("ecsi")
+    table.data = table.data.assign(CUSL1=11 - table.data["CUSL1"])
+    return table, codebook
+
+
+def test_forgotten_reverse_code_is_named_and_nan_never_ranks():
+    table, codebook = _reversed_cusl1()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        analysis = run_analysis(table, codebook, n_boot=0)
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    (warning,) = [w for w in analysis.warnings if w.startswith("Loyalty:")]
+    assert "CUSL1" in warning and "reverse:" in warning and "CUSL3" not in warning
+    lines = key_results(analysis.tables)
+    assert not any(re.search(r"\bnan\b", line, re.IGNORECASE) for line in lines)
+    assert any(line.startswith("Negative alpha for Loyalty") for line in lines)
+    assert any(line.startswith("HTMT undefined for") and "Loyalty" in line for line in lines)
+    highest = next(line for line in lines if line.startswith("Highest HTMT"))
+    assert "Loyalty" not in highest
+
+
+def test_forgotten_reverse_code_reaches_console_and_report(tmp_path, caplog):
+    table, codebook = _reversed_cusl1()
+    data = tmp_path / "ecsi_reversed.csv"
+    table.data.to_csv(data, index=False)
+    with caplog.at_level(logging.WARNING, logger="survey"):
+        analyze_survey(data, codebook, tmp_path / "out", n_boot=0, plots=False)
+    assert any("CUSL1" in record.getMessage() for record in caplog.records)
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "<h2>Warnings</h2>" in html and "`reverse:`" in html
+
+
+def test_shipped_ecsi_has_no_warnings():
+    assert run_analysis(*load_example("ecsi"), n_boot=0).warnings == []
+
+
+def test_unidentified_logistic_is_not_reported(tmp_path):
+    # On ECSI the logistic runs off the scale (lower asymptote in the thousands).
+    analysis = run_analysis(*load_example("ecsi"), n_boot=0)
+    assert "curve_fit" not in analysis.tables
+    models = analysis.tables["curve_models"].set_index("model")
+    assert not models.loc["logistic", "reported"]
+    assert models.loc["logistic", "note"].startswith("logistic not identified")
+    assert analysis.targets["curve"]["logistic"] is None
+    assert analysis.targets["curve"]["logistic_note"].startswith("logistic not identified")
+    line = next(line for line in key_results(analysis.tables) if "curve" in line)
+    assert "not identified" in line and "midpoint" in line  # the reason, not a result
+    write_outputs(analysis, tmp_path, plots=False)
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "logistic fit (identified)" not in html
+
+
+def test_identified_logistic_is_reported():
+    rng = np.random.default_rng(3)
+    n = 600
+    sat = rng.integers(1, 11, n)
+    s1, s2 = (np.clip(sat + rng.integers(-1, 2, n), 1, 10) for _ in range(2))
+    loyalty = 2 + 7 / (1 + np.exp(-1.5 * ((s1 + s2) / 2 - 6)))
+    l1, l2 = (np.clip(np.round(loyalty + rng.normal(0, 0.7, n)), 1, 10) for _ in range(2))
+    data = pd.DataFrame({"s1": s1, "s2": s2, "l1": l1, "l2": l2})
+    codebook = parse_codebook(
+        {
+            "scale": {"min": 1, "max": 10},
+            "constructs": {
+                "Satisfaction": {"items": ["s1", "s2"]},
+                "Loyalty": {"items": ["l1", "l2"]},
+            },
+            "roles": {"satisfaction": "Satisfaction", "loyalty": "Loyalty"},
+        }
+    )
+    analysis = run_analysis(SurveyTable(data=data, source="s_shape.csv"), codebook, n_boot=0)
+    estimates = analysis.tables["curve_fit"].set_index("parameter")["estimate"]
+    assert estimates[["lower", "upper", "midpoint"]].to_numpy() == pytest.approx(
+        [2, 9, 6], abs=0.15
+    )
+    assert analysis.targets["curve"]["logistic"]["midpoint"] == pytest.approx(estimates["midpoint"])
+    assert analysis.targets["curve"]["logistic_note"] is None
+    line = next(line for line in key_results(analysis.tables) if "curve" in line)
+    assert "midpoint 6.0" in line

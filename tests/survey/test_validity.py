@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 
@@ -42,3 +44,12 @@ def test_fornell_larcker_compares_root_ave_with_correlation(ecsi, ecsi_blocks):
 def test_single_construct_is_refused(ecsi, ecsi_blocks):
     with pytest.raises(DataError, match="at least 2 constructs"):
         htmt(ecsi, {"Image": ecsi_blocks["Image"]})
+
+
+def test_htmt_is_nan_without_numpy_warning_when_items_disagree(ecsi):
+    data = ecsi.assign(CUSL1=11 - ecsi["CUSL1"])
+    blocks = {"Loyalty": ["CUSL1", "CUSL2", "CUSL3"], "Value": ["PERV1", "PERV2"]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        table = htmt(data, blocks)
+    assert np.isnan(table["htmt"].iloc[0])
