@@ -7,7 +7,9 @@ of each item with the first principal component of the block's correlation matri
 which is what a PLS program estimates for a block on its own (Mode A converges to it).
 McDonald's ω total uses the standardised loadings of a one-factor model fitted by
 iterated principal-axis factoring. All statistics use the respondents who answered
-every item of the construct (listwise deletion).
+every item of the construct (listwise deletion within the construct): each construct
+uses its own complete cases, so a missing answer in another construct never changes
+it, and every table reports this ``n``.
 """
 
 from __future__ import annotations
@@ -301,6 +303,7 @@ def item_rest_correlation(data: pd.DataFrame, items: Sequence[str]) -> pd.DataFr
         * ``r_item_rest``: Pearson correlation of the item with the sum of the others
         * ``alpha_if_dropped``: raw Cronbach's α of the other items (NaN when only
           one item would remain)
+        * ``n``: respondents answering every item of the construct (used for both)
 
     Notes
     -----
@@ -321,10 +324,10 @@ def item_rest_correlation(data: pd.DataFrame, items: Sequence[str]) -> pd.DataFr
     >>> from survey.datasets import example_paths
     >>> df = pd.read_csv(example_paths("ecsi").data)
     >>> item_rest_correlation(df, ["CUSA1", "CUSA2", "CUSA3"]).round(3)
-        item  r_item_rest  alpha_if_dropped
-    0  CUSA1        0.577             0.744
-    1  CUSA2        0.657             0.632
-    2  CUSA3        0.624             0.672
+        item  r_item_rest  alpha_if_dropped    n
+    0  CUSA1        0.577             0.744  250
+    1  CUSA2        0.657             0.632  250
+    2  CUSA3        0.624             0.672  250
     """
     block = _complete(data, items)
     cov = np.cov(block.to_numpy(float), rowvar=False)
@@ -339,7 +342,12 @@ def item_rest_correlation(data: pd.DataFrame, items: Sequence[str]) -> pd.DataFr
         else np.full(k, np.nan)
     )
     return pd.DataFrame(
-        {"item": list(items), "r_item_rest": r_item_rest, "alpha_if_dropped": alpha_if_dropped}
+        {
+            "item": list(items),
+            "r_item_rest": r_item_rest,
+            "alpha_if_dropped": alpha_if_dropped,
+            "n": len(block),
+        }
     )
 
 
@@ -367,7 +375,9 @@ def reliability_table(
 
     Notes
     -----
-    Each statistic uses the respondents who answered all items of the construct.
+    Each statistic uses the respondents who answered all items of the construct
+    (its own complete cases, column ``n``); missing answers in other constructs do
+    not change a row.
 
     References
     ----------
