@@ -47,6 +47,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -368,8 +369,79 @@ def parse_codebook(raw: object, source: str = "codebook") -> Codebook:
         raise CodebookError(f"{source}: {detail}") from None
 
 
+INCLUDE_KEY = "include"
+
+
+def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """``top`` merged onto ``base``: mappings merged key by key, anything else replaced."""
+    merged = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _resolve_includes(node: object, path: Path, chain: tuple[Path, ...]) -> object:
+    """``node`` (read from ``path``) with every ``include:`` replaced by the merged files."""
+    if isinstance(node, list):
+        return [_resolve_includes(item, path, chain) for item in node]
+    if not isinstance(node, dict):
+        return node
+    own = {key: _resolve_includes(value, path, chain) for key, value in node.items()}
+    names = own.pop(INCLUDE_KEY, None)
+    if names is None:
+        return own
+    if isinstance(names, str):
+        names = [names]
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise CodebookError(f"{path}: include: expected a file path or a list of file paths")
+    merged: dict[str, Any] = {}
+    for name in names:
+        included = path.parent / name
+        merged = _merge(merged, _read_yaml(included, chain, included_from=path))
+    return _merge(merged, own)
+
+
+def _read_yaml(
+    path: Path, chain: tuple[Path, ...] = (), included_from: Path | None = None
+) -> dict[str, Any]:
+    """A codebook file (or an included fragment) as a mapping, its includes resolved."""
+    key = path.resolve()
+    if key in chain:
+        cycle = " -> ".join(str(p) for p in (*chain, key))
+        raise CodebookError(f"{path}: include cycle: {cycle}")
+    via = f" (included from {included_from})" if included_from is not None else ""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise CodebookError(f"{path}: cannot read codebook ({err.strerror}){via}") from None
+    except UnicodeDecodeError as err:
+        raise CodebookError(f"{path}: cannot read codebook ({err}){via}") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        detail = " ".join(str(err).split())
+        raise CodebookError(f"{path}: not valid YAML ({detail}){via}") from None
+    if raw is None and included_from is not None:
+        raw = {}
+    if not isinstance(raw, dict):
+        if included_from is None:
+            return raw  # type: ignore[return-value]  # parse_codebook names the problem
+        raise CodebookError(
+            f"{path}: expected a mapping of codebook fields, got {type(raw).__name__}{via}"
+        )
+    return _resolve_includes(raw, path, (*chain, key))  # type: ignore[return-value]
+
+
 def load_codebook(path: str | Path) -> Codebook:
-    """Read and validate a YAML codebook.
+    r"""Read and validate a YAML codebook, resolving ``include:`` of other YAML files.
+
+    Any mapping of the codebook may hold ``include: FILE`` (or a list of files), a
+    path relative to the file that names it. The included files are merged in order
+    (mappings key by key, lists and values replaced) and the mapping's own keys are
+    merged on top, so the including file wins.
 
     Parameters
     ----------
@@ -384,21 +456,23 @@ def load_codebook(path: str | Path) -> Codebook:
     Raises
     ------
     CodebookError
-        If the file is missing, is not YAML, or fails validation.
+        If the file or an included file is missing, is not YAML, or fails
+        validation, or if the includes form a cycle; one line naming the file.
 
     Examples
     --------
     >>> from survey.datasets import example_paths
     >>> load_codebook(example_paths("ecsi").codebook).roles.satisfaction
     'Satisfaction'
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "roles.yaml").write_text("roles: {satisfaction: Sat}")
+    >>> _ = (folder / "main.yaml").write_text(
+    ...     "include: roles.yaml\nscale: {min: 1, max: 5}\nconstructs: {Sat: {items: [s1]}}"
+    ... )
+    >>> load_codebook(folder / "main.yaml").roles.satisfaction
+    'Sat'
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise CodebookError(f"{path}: cannot read codebook ({err.strerror})") from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        raise CodebookError(f"{path}: not valid YAML ({err})") from None
-    return parse_codebook(raw, source=str(path))
+    return parse_codebook(_read_yaml(path), source=str(path))

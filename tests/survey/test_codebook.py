@@ -119,3 +119,84 @@ def test_allow_unmapped_defaults_to_false_and_labels_normalise():
         parse_codebook(
             _with(constructs={"Sat": {"items": ["s1"], "labels": {"9分": 9, "9 分": 8}}})
         )
+
+
+def _write(folder, name, text):
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_include_merges_files_relative_to_the_including_file(tmp_path):
+    _write(tmp_path, "shared/roles.yaml", "roles: {satisfaction: Sat, loyalty: Loy}\n")
+    _write(tmp_path, "shared/scale.yaml", "include: roles.yaml\nscale: {min: 0, max: 10}\n")
+    _write(tmp_path, "pls.yaml", "Sat: [Loy]\n")
+    main = _write(
+        tmp_path,
+        "main.yaml",
+        "include: [shared/scale.yaml]\n"
+        "scale: {min: 1, max: 5}\n"  # the including file wins
+        "constructs: {Sat: {items: [s1, s2]}, Loy: {items: [l1, l2]}}\n"
+        "roles: {loyalty: Sat}\n"  # merged key by key into the included roles
+        "pls: {paths: {include: pls.yaml}}\n",
+    )
+    codebook = load_codebook(main)
+    assert (codebook.scale.min, codebook.scale.max) == (1, 5)
+    assert codebook.roles.satisfaction == "Sat" and codebook.roles.loyalty == "Sat"
+    assert codebook.pls.paths == {"Sat": ["Loy"]}
+
+
+def test_include_lists_are_replaced_not_concatenated(tmp_path):
+    _write(tmp_path, "base.yaml", "segments: [a, b]\nscale: {min: 1, max: 5}\n")
+    main = _write(
+        tmp_path, "main.yaml", "include: base.yaml\nsegments: [c]\nconstructs: {S: {items: [x]}}\n"
+    )
+    assert load_codebook(main).segments == ["c"]
+
+
+def test_missing_included_file_is_one_line_naming_it(tmp_path):
+    main = _write(tmp_path, "main.yaml", "include: gone.yaml\n")
+    with pytest.raises(CodebookError) as caught:
+        load_codebook(main)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(str(tmp_path / "gone.yaml") + ": cannot read codebook")
+    assert "included from" in message and "main.yaml" in message
+
+
+def test_include_cycle_is_one_line_naming_the_file(tmp_path):
+    _write(tmp_path, "a.yaml", "include: b.yaml\n")
+    _write(tmp_path, "b.yaml", "include: a.yaml\n")
+    with pytest.raises(CodebookError) as caught:
+        load_codebook(tmp_path / "a.yaml")
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "a.yaml: include cycle:" in message and "b.yaml" in message
+    _write(tmp_path, "self.yaml", "include: self.yaml\n")
+    with pytest.raises(CodebookError, match="self.yaml: include cycle"):
+        load_codebook(tmp_path / "self.yaml")
+
+
+def test_bad_included_content_names_the_included_file(tmp_path):
+    _write(tmp_path, "list.yaml", "- a\n")
+    _write(tmp_path, "broken.yaml", "scale: [1, 2\n")
+    for name, problem in [("list.yaml", "expected a mapping"), ("broken.yaml", "not valid YAML")]:
+        main = _write(tmp_path, "main.yaml", f"include: {name}\n")
+        with pytest.raises(CodebookError) as caught:
+            load_codebook(main)
+        assert str(caught.value).startswith(f"{tmp_path / name}: {problem}")
+        assert "\n" not in str(caught.value)
+    main = _write(tmp_path, "main.yaml", "include: {a: 1}\n")
+    with pytest.raises(CodebookError, match="main.yaml: include: expected a file path"):
+        load_codebook(main)
+
+
+def test_empty_included_file_adds_nothing(tmp_path):
+    _write(tmp_path, "empty.yaml", "# nothing yet\n")
+    main = _write(
+        tmp_path,
+        "main.yaml",
+        "include: empty.yaml\nscale: {min: 1, max: 5}\nconstructs: {S: {items: [x]}}\n",
+    )
+    assert load_codebook(main).item_names == ["x"]
