@@ -9,11 +9,12 @@ from pathlib import Path
 from survey.analyze import analyze_survey
 from survey.codebook import load_codebook
 from survey.datasets import EXAMPLES, example_paths
+from survey.draft import write_draft
 from survey.errors import DataError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add the ``survey`` command with its ``analyze`` sub-command.
+    """Add the ``survey`` command with its ``analyze`` and ``codebook`` sub-commands.
 
     Parameters
     ----------
@@ -61,6 +62,61 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "(each logged in cleaning_log.csv) instead of stopping with an error",
     )
     analyze.set_defaults(func=run_analyze)
+    draft = commands.add_parser(
+        "codebook",
+        help="draft a YAML codebook from a survey file, to be checked and edited",
+        description="Guess item blocks, the answer scale, text labels, identifying "
+        "columns (never copying their values), a duration column and segment columns "
+        "from a survey file and write a draft codebook.",
+    )
+    draft.add_argument("data", type=Path, help="survey file")
+    draft.add_argument(
+        "--out", type=Path, default=Path("codebook.yaml"), help="YAML file (default codebook.yaml)"
+    )
+    draft.add_argument("--sheet", help="XLSX sheet name (default: the first sheet)")
+    draft.set_defaults(func=run_codebook)
+
+
+def run_codebook(args: argparse.Namespace) -> int:
+    """Run ``shoplab survey codebook``: write a draft codebook and say what it found.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed arguments: ``data``, ``out`` and ``sheet``.
+
+    Returns
+    -------
+    int
+        Exit status 0.
+
+    Raises
+    ------
+    DataError
+        If the file cannot be read or has no item-like column.
+
+    Examples
+    --------
+    >>> args = argparse.Namespace(data="survey.csv", out="codebook.yaml", sheet=None)
+    >>> run_codebook(args)  # doctest: +SKIP
+    0
+    """
+    try:
+        out = write_draft(args.data, args.out, sheet=args.sheet)
+    except ValueError as err:
+        raise DataError(str(err)) from None
+    book = load_codebook(out)
+    lines = [
+        f"draft codebook written to {out}: {len(book.constructs)} constructs, "
+        f"{len(book.item_names)} items, scale {book.scale.min:g}-{book.scale.max:g}",
+    ]
+    if book.identifying:
+        lines.append(f"  identifying (dropped): {', '.join(book.identifying)}")
+    if book.segments:
+        lines.append(f"  segments: {', '.join(book.segments)}")
+    lines.append("  check it, rename the constructs, then run: shoplab survey analyze")
+    print("\n".join(lines), file=sys.stdout)
+    return 0
 
 
 def run_analyze(args: argparse.Namespace) -> int:

@@ -1,0 +1,207 @@
+"""``shoplab survey codebook``: drafted codebooks load and reproduce the example."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from experiments.cli import main
+from survey.analyze import run_analysis
+from survey.codebook import load_codebook, parse_codebook
+from survey.draft import draft_codebook, draft_yaml, write_draft
+from survey.io import SurveyTable, read_survey
+
+LABELS = {"非常不满意": 1, "非常满意": 10}
+
+
+def _with_metadata(ecsi):
+    """The 问卷星 metadata columns of the GBK export built in test_io."""
+    rng = np.random.default_rng(5)
+    meta = pd.DataFrame(
+        {
+            "提交答卷时间": pd.date_range("2024-03-01", periods=len(ecsi), freq="h").astype(str),
+            "所用时间": rng.integers(120, 900, len(ecsi)),
+            "来源IP": [f"10.7.{k // 200}.{k % 200}" for k in range(len(ecsi))],
+            "来源": rng.choice(["微信", "手机提交"], len(ecsi)),
+        }
+    )
+    return pd.concat([meta, ecsi], axis=1)
+
+
+@pytest.fixture(scope="module")
+def reference(ecsi, ecsi_codebook, tmp_path_factory):
+    path = tmp_path_factory.mktemp("plain") / "plain.csv"
+    ecsi.to_csv(path, index=False)
+    return run_analysis(read_survey(path), ecsi_codebook, n_boot=0)
+
+
+@pytest.fixture(scope="module")
+def gbk(ecsi, tmp_path_factory):
+    path = tmp_path_factory.mktemp("gbk") / "问卷星.csv"
+    _with_metadata(ecsi).to_csv(path, index=False, encoding="gbk")
+    return path
+
+
+def test_gbk_wenjuanxin_draft_reproduces_the_example(
+    gbk, ecsi_codebook, ecsi_blocks, reference, tmp_path
+):
+    out = write_draft(gbk, tmp_path / "codebook.yaml")
+    book = load_codebook(out)
+    assert sorted(map(sorted, (book.items_of(c) for c in book.constructs))) == sorted(
+        map(sorted, ecsi_blocks.values())
+    )
+    assert (book.scale.min, book.scale.max) == (1, 10)
+    assert book.identifying == ["提交答卷时间", "来源IP"]
+    assert book.segments == ["来源"]
+    assert "# speeders: {column: 所用时间" in out.read_text(encoding="utf-8")
+    analysis = run_analysis(read_survey(gbk), book, n_boot=0)
+    # Compare under the shipped names, matched by item sets.
+    names = {
+        draft: shipped
+        for draft in book.constructs
+        for shipped in ecsi_codebook.constructs
+        if set(book.items_of(draft)) == set(ecsi_codebook.items_of(shipped))
+    }
+    assert len(names) == len(ecsi_codebook.constructs)
+    for table in SAME_TABLES:
+        pd.testing.assert_frame_equal(
+            _canonical(analysis.tables[table], names),
+            _canonical(reference.tables[table], {}),
+            rtol=1e-12,
+        )
+
+
+SAME_TABLES = [
+    "descriptives",
+    "construct_scores",
+    "reliability",
+    "item_analysis",
+    "validity",
+    "correlations",
+]
+
+
+def _canonical(table, names):
+    """Construct names replaced, construct pairs in sorted order, rows sorted."""
+    table = table.copy()
+    for column in ["construct", "construct_a", "construct_b", "x", "y"]:
+        if column in table:
+            table[column] = table[column].replace(names)
+    for a, b in [("construct_a", "construct_b"), ("x", "y")]:
+        if a in table:
+            swap = table[a] > table[b]
+            pairs = [(a, b)] + [(c, c[:-2] + "_b") for c in table if c.endswith("_a") and c != a]
+            for left, right in pairs:
+                table.loc[swap, [left, right]] = table.loc[swap, [right, left]].to_numpy()
+    keys = [c for c in ["construct", "item", "construct_a", "construct_b", "x", "y"] if c in table]
+    return table.sort_values(keys).reset_index(drop=True)
+
+
+def test_xlsx_with_question_headers_and_text_labels(ecsi, ecsi_codebook, reference, tmp_path):
+    # As in test_io: full question texts as headers, answers 1 and 10 as their labels.
+    items = list(ecsi.columns)
+    headers = {item: f"第{k + 1}题：您对该运营商的评价（{k + 1}）" for k, item in enumerate(items)}
+    coded = {code: label for label, code in LABELS.items()}
+    sheet = ecsi.astype(object).map(lambda v: coded.get(v, v)).rename(columns=headers)
+    path = tmp_path / "问卷.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"说明": ["封面"]}).to_excel(writer, sheet_name="封面", index=False)
+        pd.concat([_with_metadata(ecsi).iloc[:, :4], sheet], axis=1).to_excel(
+            writer, sheet_name="答卷", index=False
+        )
+    out = tmp_path / "codebook.yaml"
+    assert main(["survey", "codebook", str(path), "--sheet", "答卷", "--out", str(out)]) == 0
+    raw = yaml.safe_load(out.read_text(encoding="utf-8"))
+    book = load_codebook(out)
+    assert book.labels == LABELS and (book.scale.min, book.scale.max) == (1, 10)
+    assert book.identifying == ["提交答卷时间", "来源IP"]
+    # Identical question texts give no hint of the ECSI blocks: one block of 24
+    # questions, which the user splits (here: by the shipped codebook's item order).
+    (block,) = raw["constructs"].values()
+    assert [item["header"] for item in block["items"]] == [f"^第{k}题" for k in range(1, 25)]
+    by_header = {items[k]: block["items"][k] for k in range(24)}
+    raw["constructs"] = {
+        name: {"items": [by_header[item] for item in ecsi_codebook.items_of(name)]}
+        for name in ecsi_codebook.constructs
+    }
+    regrouped = parse_codebook(raw)
+    analysis = run_analysis(read_survey(path, sheet="答卷"), regrouped, n_boot=0)
+    pd.testing.assert_frame_equal(
+        analysis.tables["reliability"], reference.tables["reliability"], rtol=1e-12
+    )
+
+
+def test_identifying_values_are_found_and_never_written():
+    n = 20
+    secrets = {
+        "contact": [f"138{k:08d}" for k in range(n)],
+        "reach": [f"user{k}@example.com" for k in range(n)],
+        "origin": [f"192.168.1.{k}" for k in range(n)],
+        "card": [f"11010519900307{k:03d}X" for k in range(n)],
+    }
+    rng = np.random.default_rng(1)
+    data = pd.DataFrame(
+        {
+            **secrets,
+            "姓名": [f"张{k}" for k in range(n)],
+            "SAT1": rng.integers(1, 6, n),
+            "SAT2": rng.integers(1, 6, n),
+            "city": rng.choice(["北京", "上海", "广州"], n),
+        }
+    )
+    text = draft_yaml(SurveyTable(data=data, source="s.csv"))
+    book = parse_codebook(yaml.safe_load(text))
+    assert book.identifying == ["contact", "reach", "origin", "card", "姓名"]
+    assert book.segments == ["city"]
+    for values in [*secrets.values(), data["姓名"]]:
+        assert not any(str(value) in text for value in values)
+
+
+def test_numbered_text_answers_become_ordered_labels():
+    data = pd.DataFrame(
+        {
+            "1、您对服务的满意度": ["8分", "10分", "9 分", "7分"],
+            "2、您对价格的满意度": ["6分", "10分", "8分", "7分"],
+            "3、您的性别": ["男", "女", "女", "男"],
+        }
+    )
+    draft = draft_codebook(SurveyTable(data=data, source="s.csv"))
+    assert draft["constructs"] == {
+        "Block1": {
+            "items": [
+                {"name": "Q1", "header": "^1\\s*[、.．]"},
+                {"name": "Q2", "header": "^2\\s*[、.．]"},
+            ]
+        }
+    }
+    assert draft["labels"] == {"8分": 8, "10分": 10, "9 分": 9, "7分": 7, "6分": 6}
+    assert draft["scale"] == {"min": 6, "max": 10}
+    assert draft["segments"] == ["3、您的性别"]
+
+
+def test_wenjuanxin_matrix_questions_are_one_construct_each():
+    data = pd.DataFrame(
+        {
+            "5(服务态度)": [1, 2, 5, 4],
+            "5(响应速度)": [2, 2, 5, 3],
+            "6(价格)": [0, 7, 10, 9],
+            "6(套餐)": [1, 6, 10, 8],
+        }
+    )
+    draft = draft_codebook(SurveyTable(data=data, source="s.csv"))
+    assert list(draft["constructs"]) == ["Q5", "Q6"]
+    assert draft["constructs"]["Q5"]["items"][1] == {
+        "name": "Q5_2",
+        "header": "^5[(（]响应速度[)）]",
+    }
+    # The 0-10 block keeps its own scale next to the 1-5 one.
+    assert draft["constructs"]["Q6"]["scale"] == {"min": 0, "max": 10}
+    assert parse_codebook({k: v for k, v in draft.items() if not k.startswith("_")})
+
+
+def test_no_items_is_a_one_line_error(capsys, tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("name,city\nA,B\nC,D\n", encoding="utf-8")
+    status = main(["survey", "codebook", str(path), "--out", str(tmp_path / "c.yaml")])
+    err = capsys.readouterr().err
+    assert status == 2 and "no column looks like" in err and err.count("\n") == 1
