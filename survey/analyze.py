@@ -330,7 +330,8 @@ def run_analysis(
         used = {*paths, *[source for sources in paths.values() for source in sources]}
         blocks = {name: codebook.items_of(name) for name in codebook.constructs if name in used}
         with _numerical_problems("PLS model", problems):
-            pls = pls_sem(cleaned.items, blocks, paths)
+            pls = pls_sem(cleaned.items, blocks, paths, missing=codebook.pls.missing)
+        notes.append(pls.describe_missing())
         tables.update(
             pls_paths=pls.paths, pls_outer=pls.outer, pls_r2=pls.r2, pls_effects=pls.effects
         )
@@ -338,7 +339,12 @@ def run_analysis(
             notes.append(f"PLS bootstrap: {n_boot} resamples, seed {seed}, percentile CIs.")
             with _numerical_problems("PLS bootstrap", problems):
                 tables["pls_bootstrap"] = pls_bootstrap(
-                    cleaned.items, blocks, paths, n_boot=n_boot, seed=seed
+                    cleaned.items,
+                    blocks,
+                    paths,
+                    n_boot=n_boot,
+                    seed=seed,
+                    missing=codebook.pls.missing,
                 )
     targets = survey_targets(cleaned, codebook, source=Path(table.source).name, tables=tables)
     return SurveyAnalysis(

@@ -172,9 +172,14 @@ class AttentionCheck(_Strict):
 
 
 class PathModel(_Strict):
-    """A PLS path model: ``paths`` maps each endogenous construct to its predictors."""
+    """A PLS path model: ``paths`` maps each endogenous construct to its predictors.
+
+    ``missing`` is the treatment of missing answers: ``mean`` (mean replacement per
+    item, SmartPLS's default) or ``casewise`` (respondents answering every model item).
+    """
 
     paths: dict[str, list[str]] = Field(min_length=1)
+    missing: str = Field("mean", pattern="^(mean|casewise)$")
 
 
 class NPS(_Strict):

@@ -24,16 +24,24 @@ class PLSResult:
         ``construct``, ``item``, ``weight``, ``loading`` (outer weights of the
         standardised items; loading = correlation of item and construct score).
     r2 : DataFrame
-        ``construct``, ``r2``, ``adj_r2`` for each endogenous construct.
+        ``construct``, ``r2``, ``adj_r2`` for each endogenous construct, with ``n``
+        (respondents used) and ``missing`` (the missing-data treatment).
     effects : DataFrame
         ``source``, ``target``, ``direct``, ``indirect``, ``total`` for every pair
         with a non-zero total effect.
     scores : DataFrame
         Construct scores (mean 0, SD 1 with divisor n − 1), one column per construct.
     n : int
-        Respondents used (listwise deletion over all items of the model).
+        Respondents the model is estimated on (see ``missing``).
     iterations : int
         Iterations of the outer-weight loop until convergence.
+    missing : str
+        Treatment of missing answers: ``"mean"`` (mean replacement per item) or
+        ``"casewise"`` (respondents answering every model item).
+    missing_items : DataFrame
+        ``item``, ``n_missing``, ``share_missing`` (among respondents who answered
+        at least one model item) and ``replaced`` (answers set to the item mean;
+        0 under casewise deletion, where those respondents are dropped instead).
     """
 
     paths: pd.DataFrame
@@ -43,6 +51,39 @@ class PLSResult:
     scores: pd.DataFrame
     n: int
     iterations: int
+    missing: str
+    missing_items: pd.DataFrame
+
+    def describe_missing(self) -> str:
+        """One sentence naming the missing-data treatment, n and the items affected.
+
+        Returns
+        -------
+        str
+            E.g. ``"PLS missing data: mean replacement, n = 250; replaced: CUEX1 2.0%."``
+
+        Examples
+        --------
+        >>> from survey.datasets import example_paths
+        >>> df = pd.read_csv(example_paths("ecsi").data)
+        >>> df.loc[:9, "CUEX1"] = float("nan")
+        >>> blocks = {"Image": ["IMAG1", "IMAG2", "IMAG3", "IMAG4", "IMAG5"],
+        ...           "Expectations": ["CUEX1", "CUEX2", "CUEX3"]}
+        >>> pls_sem(df, blocks, {"Expectations": ["Image"]}).describe_missing()
+        'PLS missing data: mean replacement per item, n = 250; replaced: CUEX1 4.0% (10).'
+        """
+        affected = self.missing_items[self.missing_items["n_missing"] > 0]
+        shares = ", ".join(
+            f"{row.item} {100 * row.share_missing:.1f}% ({int(row.n_missing)})"
+            for row in affected.itertuples()
+        )
+        if self.missing == "mean":
+            head = f"PLS missing data: mean replacement per item, n = {self.n}"
+            tail = f"; replaced: {shares}." if shares else "; no missing answers."
+        else:
+            head = f"PLS missing data: casewise deletion, n = {self.n} complete respondents"
+            tail = f"; missing: {shares}." if shares else "; no missing answers."
+        return head + tail
 
 
 def _standardise(values: np.ndarray) -> np.ndarray:
@@ -89,22 +130,58 @@ def _ols(y: np.ndarray, x: np.ndarray) -> np.ndarray:
     return np.linalg.lstsq(x, y, rcond=None)[0]
 
 
-def _model_data(
-    data: pd.DataFrame, constructs: Mapping[str, Sequence[str]]
-) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """Complete cases of all model items, and each block as an array."""
-    items = [item for block in constructs.values() for item in block]
-    complete = data[items].dropna()
-    if len(complete) < 3:
+#: Missing-data treatments of :func:`pls_sem` and :func:`pls_bootstrap`.
+MISSING_METHODS: tuple[str, ...] = ("mean", "casewise")
+
+
+def _check_missing(missing: str) -> None:
+    if missing == "pairwise":
         raise DataError(
-            f"need at least 3 respondents answering all model items, got {len(complete)}"
+            "missing: pairwise is not offered: this PLS iterates on respondent-level "
+            "construct scores (scores table, bootstrap of respondents), which need every "
+            "item of every respondent; use mean or casewise"
         )
-    constant = [item for item in items if complete[item].std() == 0]
+    if missing not in MISSING_METHODS:
+        raise DataError(f"missing must be one of {list(MISSING_METHODS)}, got {missing!r}")
+
+
+def _model_data(
+    data: pd.DataFrame, constructs: Mapping[str, Sequence[str]], missing: str = "mean"
+) -> tuple[pd.DataFrame, dict[str, np.ndarray], pd.DataFrame]:
+    """Model items after the missing-data treatment, each block as an array, missing shares.
+
+    Respondents who answered no model item are left out under either treatment.
+    """
+    _check_missing(missing)
+    items = [item for block in constructs.values() for item in block]
+    answered = data.loc[data[items].notna().any(axis=1), items].astype(float)
+    n_missing = answered.isna().sum()
+    shares = pd.DataFrame(
+        {
+            "item": items,
+            "n_missing": n_missing.to_numpy(int),
+            "share_missing": (n_missing / max(len(answered), 1)).to_numpy(float),
+            "replaced": n_missing.to_numpy(int) if missing == "mean" else 0,
+        }
+    )
+    if missing == "mean":
+        empty = [item for item in items if n_missing[item] == len(answered)]
+        if empty:
+            raise DataError(f"item(s) {empty} have no answers; mean replacement is undefined")
+        used = answered.fillna(answered.mean())
+    else:
+        used = answered.dropna()
+    if len(used) < 3:
+        who = "answering all model items" if missing == "casewise" else "answering model items"
+        raise DataError(f"need at least 3 respondents {who}, got {len(used)}")
+    constant = [item for item in items if used[item].std() == 0]
     if constant:
         raise DataError(f"item(s) {constant} have no variance; the model is undefined")
-    return complete, {
-        name: complete[list(block)].to_numpy(float) for name, block in constructs.items()
-    }
+    return (
+        used,
+        {name: used[list(block)].to_numpy(float) for name, block in constructs.items()},
+        shares,
+    )
 
 
 def _outer_weights(
@@ -164,6 +241,7 @@ def pls_sem(
     paths: Mapping[str, Sequence[str]],
     tol: float = 1e-10,
     max_iter: int = 1000,
+    missing: str = "mean",
 ) -> PLSResult:
     r"""Estimate a PLS path model with Mode A outer weights and the path weighting scheme.
 
@@ -179,16 +257,23 @@ def pls_sem(
         Convergence tolerance: largest change of any outer weight between iterations.
     max_iter : int, default 1000
         Iteration limit; not converging raises ``ValueError``.
+    missing : {"mean", "casewise"}, default "mean"
+        Missing answers: ``"mean"`` replaces each by its item's mean (SmartPLS's
+        default); ``"casewise"`` keeps only respondents answering every model item.
+        Respondents answering no model item are left out either way. On complete
+        data both give the same model.
 
     Returns
     -------
     PLSResult
-        Tables ``paths``, ``outer``, ``r2``, ``effects`` and the construct ``scores``.
+        Tables ``paths``, ``outer``, ``r2``, ``effects``, the construct ``scores``,
+        ``n``, the ``missing`` treatment and the per-item ``missing_items`` shares.
 
     Notes
     -----
-    Lohmöller's algorithm on standardised items :math:`X_b` (respondents answering
-    all items). Outer weights start at 1. Each iteration: scores
+    Lohmöller's algorithm on standardised items :math:`X_b` (after the missing-data
+    treatment; mean-replaced items are standardised with their reduced variance, as
+    in SmartPLS). Outer weights start at 1. Each iteration: scores
     :math:`Y_b = X_b w_b` scaled to unit variance; inner proxies
     :math:`Z_b = \sum_{a \to b} \beta_{ab} Y_a + \sum_{b \to c} r_{bc} Y_c`
     (path weighting: regression weights for predecessors, correlations for
@@ -197,6 +282,11 @@ def pls_sem(
     score on its predictors; total effects :math:`T = (I - B)^{-1} - I`, indirect
     :math:`T - B`. Standardising with divisor n or n − 1 changes no reported number
     (all are scale-free), so results equal SmartPLS 2.0 and seminr.
+
+    Pairwise deletion is not offered: the iteration runs on respondent-level scores
+    (needed for the ``scores`` table and the respondent bootstrap), not on an item
+    correlation matrix, and a pairwise correlation matrix need not be positive
+    definite. SmartPLS likewise offers mean replacement and casewise deletion.
 
     References
     ----------
@@ -214,9 +304,12 @@ def pls_sem(
     >>> pls_sem(df, blocks, {"Expectations": ["Image"]}).paths.round(4)
       source        target  coefficient
     0  Image  Expectations        0.513
+    >>> df.loc[:24, "CUEX1"] = float("nan")
+    >>> pls_sem(df, blocks, {"Expectations": ["Image"]}, missing="casewise").n
+    225
     """
     order = _check_model(data, constructs, paths)
-    complete, raw = _model_data(data, constructs)
+    complete, raw, shares = _model_data(data, constructs, missing)
     blocks = {name: _standardise(values) for name, values in raw.items()}
     n = len(complete)
     weights, scores, iterations = _outer_weights(blocks, order, paths, tol, max_iter)
@@ -247,13 +340,17 @@ def pls_sem(
     return PLSResult(
         paths=pd.DataFrame(path_rows, columns=["source", "target", "coefficient"]),
         outer=pd.DataFrame(outer_rows, columns=["construct", "item", "weight", "loading"]),
-        r2=pd.DataFrame(r2_rows, columns=["construct", "r2", "adj_r2"]),
+        r2=pd.DataFrame(r2_rows, columns=["construct", "r2", "adj_r2"]).assign(
+            n=n, missing=missing
+        ),
         effects=pd.DataFrame(
             effect_rows, columns=["source", "target", "direct", "indirect", "total"]
         ),
         scores=pd.DataFrame(scores, index=complete.index)[list(constructs)],
         n=n,
         iterations=iterations,
+        missing=missing,
+        missing_items=shares,
     )
 
 
@@ -265,6 +362,7 @@ def pls_bootstrap(
     seed: int = 42,
     ci: float = 0.95,
     tol: float = 1e-7,
+    missing: str = "mean",
 ) -> pd.DataFrame:
     r"""Bootstrap standard errors and intervals of PLS path coefficients and total effects.
 
@@ -285,6 +383,9 @@ def pls_bootstrap(
     tol : float, default 1e-7
         Convergence tolerance of each resample's outer weights (looser than
         :func:`pls_sem`'s, as the bootstrap spread is far larger).
+    missing : {"mean", "casewise"}, default "mean"
+        Missing-data treatment, as in :func:`pls_sem`; mean replacement is done once
+        on all respondents before resampling (as SmartPLS does).
 
     Returns
     -------
@@ -322,7 +423,7 @@ def pls_bootstrap(
     order = _check_model(data, constructs, paths)
     if n_boot < 2:
         raise DataError(f"n_boot must be at least 2 resamples, got {n_boot}")
-    _, raw = _model_data(data, constructs)
+    _, raw, _ = _model_data(data, constructs, missing)
     n, size = len(next(iter(raw.values()))), len(order)
 
     def effects(rows: np.ndarray | slice) -> np.ndarray:
