@@ -123,9 +123,7 @@ def htmt(data: pd.DataFrame, constructs: Mapping[str, Sequence[str]]) -> pd.Data
         # undefined when a block's items correlate negatively on average (an item
         # needing reverse coding): NaN, explained by the analysis, not a numpy warning
         value = hetero / np.sqrt(product) if product > 0 else np.nan
-        rows.append(
-            (a, b, value, value > 0.85, value > 0.90, int(n_used.min()), int(n_used.max()))
-        )
+        rows.append((a, b, value, value > 0.85, value > 0.90, int(n_used.min()), int(n_used.max())))
     return pd.DataFrame(
         rows,
         columns=["construct_a", "construct_b", "htmt", "above_085", "above_090", "n_min", "n_max"],
