@@ -1,7 +1,12 @@
+import re
+import typing
+from pathlib import Path
+
 import pytest
 import yaml
+from pydantic import BaseModel
 
-from survey.codebook import load_codebook, parse_codebook
+from survey.codebook import Codebook, load_codebook, parse_codebook
 from survey.datasets import example_paths
 from survey.errors import CodebookError
 
@@ -200,3 +205,74 @@ def test_empty_included_file_adds_nothing(tmp_path):
         "include: empty.yaml\nscale: {min: 1, max: 5}\nconstructs: {S: {items: [x]}}\n",
     )
     assert load_codebook(main).item_names == ["x"]
+
+
+# docs/codebook.md, the codebook reference, must follow the models.
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "codebook.md"
+
+
+def _field_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
+    """Dotted paths of every field of a codebook model, as the reference spells them."""
+    paths = []
+    for name, field in model.model_fields.items():
+        path = f"{prefix}{name}"
+        paths.append(path)
+        for nested, suffix in _nested_models(field.annotation):
+            paths += _field_paths(nested, f"{path}{suffix}")
+    return paths
+
+
+def _nested_models(annotation: object) -> list[tuple[type[BaseModel], str]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [(annotation, ".")]
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is list:
+        return [(model, "[]" + suffix) for model, suffix in _nested_models(args[0])]
+    if origin is dict:
+        return [(model, ".<name>" + suffix) for model, suffix in _nested_models(args[1])]
+    return [found for arg in args for found in _nested_models(arg)]
+
+
+def _yaml_blocks(text: str) -> list[str]:
+    return re.findall(r"```yaml\n(.*?)```", text, flags=re.DOTALL)
+
+
+def test_reference_page_documents_every_codebook_field():
+    text = DOC.read_text(encoding="utf-8")
+    paths = _field_paths(Codebook)
+    assert "constructs.<name>.items[].header" in paths and "nps.detractors_max" in paths
+    missing = [path for path in paths if f"| `{path}` |" not in text]
+    assert not missing, f"docs/codebook.md lacks a table row for {missing}"
+
+
+def test_reference_page_documents_no_unknown_top_level_key():
+    text = DOC.read_text(encoding="utf-8")
+    documented = {re.split(r"[.[]", key)[0] for key in re.findall(r"^\| `([^`]+)` \|", text, re.M)}
+    assert documented - {"include"} == set(Codebook.model_fields)
+
+
+def test_worked_example_is_valid_and_uses_every_field():
+    block = _yaml_blocks(DOC.read_text(encoding="utf-8").split("## Worked example")[1])[0]
+    raw = yaml.safe_load(block)
+    assert set(raw) == set(Codebook.model_fields)
+    codebook = parse_codebook(raw, source="docs/codebook.md")
+    assert codebook.constructs["Satisfaction"].reverse == ["SAT2"]
+    assert codebook.labels_of("Recommend")["10分"] == 10
+
+
+def test_include_example_of_the_reference_page_loads(tmp_path):
+    section = DOC.read_text(encoding="utf-8").split("## Includes")[1].split("## ")[0]
+    for block in _yaml_blocks(section):
+        name = block.splitlines()[0].removeprefix("# ").strip()
+        _write(tmp_path, name, block)
+    codebook = load_codebook(tmp_path / "wave2.yaml")
+    assert codebook.roles.drivers == ["Quality"] and codebook.roles.loyalty == "Loyalty"
+    assert codebook.nps.item == "LOY3" and codebook.pls.paths["Loyalty"] == ["Satisfaction"]
+
+
+@pytest.mark.parametrize("name", ["ecsi", "bank"])
+def test_shipped_codebooks_load_as_their_plain_yaml(name):
+    path = example_paths(name).codebook
+    plain = parse_codebook(yaml.safe_load(path.read_text(encoding="utf-8")))
+    assert load_codebook(path) == plain
