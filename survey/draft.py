@@ -35,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from survey.codebook import parse_codebook
+from survey.codebook import normalise_label, parse_codebook
 from survey.io import SurveyTable, read_survey
 
 _PREFIXED = re.compile(r"^([A-Za-z][A-Za-z_]*?)_?(\d+)([a-z]?)$")
@@ -60,6 +60,54 @@ _VALUE_IDENTIFYING = [
 ]
 _LEADING_NUMBER = re.compile(r"^\s*(-?\d+(?:\.\d+)?)")
 _NEGATIVE = re.compile(r"不|没|差|无|否|dis|not|never|poor|bad|unlikely|un", re.IGNORECASE)
+_MISSING_TEXTS = {
+    normalise_label(text)
+    for text in [
+        "(跳过)",
+        "(空)",
+        "跳过",
+        "不适用",
+        "不知道",
+        "拒绝回答",
+        "N/A",
+        "NA",
+        "don't know",
+    ]
+}
+_MISSING_LOW = {-3.0, -2.0, -1.0}  # 问卷星 writes -3 for skipped, -2 for jumped over
+_MISSING_HIGH = {97.0, 98.0, 99.0, 999.0, 9999.0}
+# Common five-point wordings (synonyms share a code), for items answered in words only.
+_LIKERT: list[dict[str, int]] = [
+    {
+        normalise_label(text): code
+        for code, texts in enumerate(levels, start=1)
+        for text in texts.split("|")
+    }
+    for levels in [
+        [
+            "非常不满意|很不满意",
+            "不满意|比较不满意",
+            "一般|中立|不确定",
+            "满意|比较满意",
+            "非常满意|很满意",
+        ],
+        [
+            "非常不同意|完全不同意",
+            "不同意|比较不同意",
+            "一般|中立|不确定",
+            "同意|比较同意",
+            "非常同意|完全同意",
+        ],
+        [
+            "strongly disagree",
+            "disagree",
+            "neutral|neither agree nor disagree",
+            "agree",
+            "strongly agree",
+        ],
+        ["very dissatisfied", "dissatisfied", "neutral", "satisfied", "very satisfied"],
+    ]
+]
 _MAX_SEGMENT_LEVELS = 12
 _MAX_ANSWER_CODES = 12
 
@@ -70,6 +118,7 @@ class _Column:
     codes: set[float] = field(default_factory=set)
     texts: list[str] = field(default_factory=list)
     labels: dict[str, float] = field(default_factory=dict)
+    missing: list[float | str] = field(default_factory=list)
 
 
 def _as_text(value: object) -> str:
@@ -102,10 +151,24 @@ def _answers(name: str, values: pd.Series) -> _Column | None:
         else:
             text = str(value).strip()
             match = _LEADING_NUMBER.match(text)
-            if match:
+            if normalise_label(text) in _MISSING_TEXTS:
+                column.missing.append(text)
+            elif match:
                 column.labels[text] = float(match.group(1))
             else:
                 column.texts.append(text)
+    if not column.codes and not column.labels and column.texts:
+        for vocabulary in _LIKERT:
+            if all(normalise_label(text) in vocabulary for text in column.texts):
+                column.labels = {t: float(vocabulary[normalise_label(t)]) for t in column.texts}
+                column.texts = []
+                break
+    valid = column.codes - _MISSING_LOW - _MISSING_HIGH
+    if valid and min(valid) >= 1:
+        column.missing += sorted(column.codes & _MISSING_LOW)
+    if valid and max(valid) <= 11:
+        column.missing += sorted(column.codes & _MISSING_HIGH)
+    column.codes -= {code for code in column.missing if isinstance(code, float)}
     if not column.codes and not column.labels:
         return None  # texts only: a segment (or a scale the user codes in labels)
     if len(column.codes | set(column.labels.values())) + len(column.texts) > _MAX_ANSWER_CODES:
@@ -289,12 +352,18 @@ def draft_codebook(table: SurveyTable) -> dict:
     if scale is None or scale[0] >= scale[1]:
         scale = (1.0, 5.0)
         notes.append("scale: could not be read from the answers; 1-5 assumed")
+    missing = [code for members in merged.values() for m in members for code in m[2].missing]
+    missing = sorted({c for c in missing if isinstance(c, float)}) + sorted(
+        {c for c in missing if isinstance(c, str)}
+    )
     draft: dict = {
         "scale": {"min": _number(scale[0]), "max": _number(scale[1])},
         "constructs": constructs,
     }
     if all_labels:
         draft["labels"] = {k: _number(v) for k, v in all_labels.items()}
+    if missing:
+        draft["missing_codes"] = [c if isinstance(c, str) else _number(c) for c in missing]
     if segments:
         draft["segments"] = segments
     if identifying:
