@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from survey.cleaning import CleanedSurvey, clean_survey
@@ -25,6 +26,7 @@ from survey.errors import DataError
 from survey.export import write_csv, write_workbook
 from survey.io import SurveyTable, read_survey
 from survey.mediation import mediation
+from survey.missingness import little_mcar_test, missing_by_construct, missing_by_item
 from survey.nps import net_promoter_score
 from survey.pls import PLSResult, pls_bootstrap, pls_sem
 from survey.regression import driver_regression
@@ -47,8 +49,11 @@ CONVENTIONS: tuple[str, ...] = (
     "items with the first principal component of their correlation matrix.",
     "McDonald's omega total uses a one-factor model fitted by iterated principal-axis "
     "factoring on the item correlations.",
-    "Reliability statistics use respondents who answered every item of the construct; "
-    "construct scores are the mean of valid answers.",
+    "Reliability statistics use respondents who answered every item of the construct "
+    "(each construct its own complete cases, so missing answers elsewhere do not change "
+    "it); construct scores are the mean of valid answers.",
+    "HTMT and correlations use pairwise-complete respondents (as seminr and SmartPLS do): "
+    "each table gives the n behind it (n, or n_min/n_max over the correlations used).",
     "Fornell-Larcker compares the square root of AVE with correlations of the construct "
     "scores; HTMT uses item correlations (seminr's definition).",
     "PLS-SEM: Mode A outer weights, path weighting inner scheme, items standardised "
@@ -188,6 +193,26 @@ def _segment_means(cleaned: CleanedSurvey) -> pd.DataFrame:
     ]
 
 
+def _missing_tables(
+    cleaned: CleanedSurvey, codebook: Codebook, notes: list[str]
+) -> dict[str, pd.DataFrame]:
+    """Missing shares per item and construct, and Little's MCAR test when answers are missing."""
+    blocks = {name: codebook.items_of(name) for name in codebook.constructs}
+    tables = {
+        "missing_items": missing_by_item(cleaned.items, blocks),
+        "missing_constructs": missing_by_construct(cleaned.items, blocks),
+    }
+    items = list(dict.fromkeys(item for block in blocks.values() for item in block))
+    if not cleaned.items[items].isna().to_numpy().any():
+        notes.append("No missing answers: Little's MCAR test is not needed.")
+        return tables
+    try:
+        tables["missing_mcar"] = little_mcar_test(cleaned.items, items)
+    except (DataError, np.linalg.LinAlgError) as err:
+        notes.append(f"Little's MCAR test not computed ({err}).")
+    return tables
+
+
 def _measurement_tables(cleaned: CleanedSurvey, codebook: Codebook) -> dict[str, pd.DataFrame]:
     """Descriptives, reliability, item analysis, validity and correlations."""
     items, scores = cleaned.items, cleaned.scores
@@ -299,7 +324,9 @@ def run_analysis(
     problems += reverse_coding_warnings(cleaned.items, multi_item)
     with _numerical_problems("Reliability and validity", problems):
         measurement = _measurement_tables(cleaned, codebook)
-    tables = {"cleaning_summary": cleaned.summary(), **measurement}
+    with _numerical_problems("Missingness check", problems):
+        missing = _missing_tables(cleaned, codebook, notes)
+    tables = {"cleaning_summary": cleaned.summary(), **missing, **measurement}
     roles = codebook.roles
     if roles.satisfaction and roles.loyalty:
         scale = codebook.scale_of(roles.loyalty)

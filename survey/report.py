@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import matplotlib.style
 import pandas as pd
 from matplotlib.axes import Axes
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from survey.html import html_image, html_list, html_page
 from survey.plots import (
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
 #: Section titles of the tables, in report order.
 TITLES: dict[str, str] = {
     "cleaning_summary": "Cleaning (entries and rows per rule; details in cleaning_log.csv)",
+    "missing_items": "Data quality: missing answers per item",
+    "missing_constructs": "Data quality: missing answers per construct",
+    "missing_mcar": "Data quality: Little's MCAR test",
     "descriptives": "Item descriptives",
     "construct_scores": "Construct scores (mean of valid items)",
     "reliability": "Reliability per construct",
@@ -173,6 +177,145 @@ def _htmt_lines(validity: pd.DataFrame) -> list[str]:
     return lines
 
 
+#: Columns holding the number of respondents a statistic used.
+N_COLUMNS: tuple[str, ...] = ("n", "n_min", "n_ave_a", "n_ave_b")
+
+#: Tables not checked by :func:`low_n_lines`: they describe the data, or their ``n``
+#: counts a group (a satisfaction level, a segment), not missing answers.
+N_UNCHECKED: tuple[str, ...] = (
+    "cleaning_summary",
+    "missing_items",
+    "missing_constructs",
+    "missing_mcar",
+    "curve",
+    "segment_means",
+    "segment_posthoc",
+)
+
+
+def low_n_lines(
+    tables: dict[str, pd.DataFrame], n_respondents: int, threshold: float = 0.8
+) -> list[str]:
+    """Flag statistics computed on fewer than ``threshold`` of the respondents.
+
+    Parameters
+    ----------
+    tables : dict
+        The tables of a :class:`survey.analyze.SurveyAnalysis`.
+    n_respondents : int
+        Respondents kept after cleaning.
+    threshold : float, default 0.8
+        Share of the respondents below which a statistic is flagged.
+
+    Returns
+    -------
+    list of str
+        One line per table with such rows, naming the rows (by their text
+        columns) and the smallest ``n`` they used (columns :data:`N_COLUMNS`;
+        tables in :data:`N_UNCHECKED` are skipped).
+
+    Examples
+    --------
+    >>> rel = pd.DataFrame({"construct": ["A", "B"], "n": [240, 150], "alpha": [0.8, 0.7]})
+    >>> low_n_lines({"reliability": rel}, 250)
+    ['Reliability per construct: B (n = 150, 60%) use under 80% of the 250 respondents.']
+    """
+    lines = []
+    for name, table in tables.items():
+        columns = [column for column in N_COLUMNS if column in table.columns]
+        if name in N_UNCHECKED or not columns:
+            continue
+        used = table[columns].apply(pd.to_numeric, errors="coerce").min(axis=1)
+        low = table[used < threshold * n_respondents]
+        if low.empty:
+            continue
+        labels = [
+            c
+            for c in table.columns
+            if not (is_numeric_dtype(table[c]) or is_bool_dtype(table[c])) and c not in columns
+        ]
+        flagged = [
+            f"{'-'.join(str(row[c]) for c in labels) or f'row {index}'} "
+            f"(n = {int(used[index])}, {used[index] / n_respondents:.0%})"
+            for index, row in low.iterrows()
+        ]
+        shown = ", ".join(flagged[:8]) + (
+            f" and {len(flagged) - 8} more" if len(flagged) > 8 else ""
+        )
+        lines.append(
+            f"{TITLES.get(name, name)}: {shown} use under {threshold:.0%} of the "
+            f"{n_respondents} respondents."
+        )
+    return lines
+
+
+def data_quality_lines(tables: dict[str, pd.DataFrame], n_respondents: int) -> list[str]:
+    """Missing answers, Little's MCAR test and statistics on few respondents.
+
+    Parameters
+    ----------
+    tables : dict
+        The tables of a :class:`survey.analyze.SurveyAnalysis` (``missing_*``
+        from :mod:`survey.missingness`).
+    n_respondents : int
+        Respondents kept after cleaning.
+
+    Returns
+    -------
+    list of str
+        The share of missing answers (most-missing item and construct), the MCAR
+        test's result and :func:`low_n_lines`.
+
+    Examples
+    --------
+    >>> items = pd.DataFrame({"construct": ["A"], "item": ["a1"], "n": [250],
+    ...                       "n_missing": [0], "share_missing": [0.0]})
+    >>> data_quality_lines({"missing_items": items}, 250)
+    ['No missing answers.']
+    """
+    lines = []
+    items = tables.get("missing_items")
+    if items is not None and not items.empty:
+        if items["n_missing"].sum() == 0:
+            lines.append("No missing answers.")
+        else:
+            share = items["n_missing"].sum() / (len(items) * n_respondents)
+            worst = items.loc[items["share_missing"].idxmax()]
+            lines.append(
+                f"{share:.1%} of the item answers are missing; most in {worst['item']} "
+                f"({worst['construct']}, {worst['share_missing']:.1%})."
+            )
+            blocks = tables.get("missing_constructs")
+            if blocks is not None and not blocks.empty:
+                worst = blocks.loc[blocks["share_incomplete"].idxmax()]
+                lines.append(
+                    f"{worst['construct']}: {worst['share_incomplete']:.1%} of respondents "
+                    f"skipped at least one item (reliability uses its {int(worst['n_complete'])} "
+                    "complete cases)."
+                )
+    if "missing_mcar" in tables:
+        test = tables["missing_mcar"].iloc[0]
+        verdict = (
+            "missingness depends on the answers (not MCAR): statistics on complete or "
+            "pairwise cases may be biased"
+            if test["p_val"] < 0.05
+            else "no evidence against missing completely at random (which it does not prove)"
+        )
+        line = (
+            f"Little's MCAR test: chi2 = {test['statistic']:.2f}, df = {int(test['df'])}, "
+            f"p = {test['p_val']:.4f}, n = {int(test['n'])}, "
+            f"{int(test['missing_patterns'])} missing patterns: {verdict}"
+        )
+        if test["n"] < 5 * test["missing_patterns"]:
+            line += (
+                " (fewer than 5 respondents per pattern on average: the chi-square "
+                "approximation is rough, more so for non-normal rating scales; read the "
+                "p-value as indicative)"
+            )
+        lines.append(line + ".")
+    return lines + low_n_lines(tables, n_respondents)
+
+
 def _curve_line(tables: dict[str, pd.DataFrame]) -> str:
     """The curve result: the logistic parameters only when identified."""
     logistic = tables["curve_models"].set_index("model").loc["logistic"]
@@ -284,6 +427,8 @@ def write_report(analysis: SurveyAnalysis, out_dir: Path, plots: bool = True) ->
         ),
         "<h2>Key results</h2>",
         html_list(key_results(analysis.tables)),
+        "<h2>Data quality</h2>",
+        html_list(data_quality_lines(analysis.tables, len(cleaned.items))),
         "<h2>Conventions and notes</h2>",
         html_list(analysis.notes, css_class="note"),
     ]

@@ -7,7 +7,14 @@ import pytest
 
 from survey.analyze import run_analysis
 from survey.datasets import load_example
-from survey.report import TITLES, draw_plots, key_results, write_report
+from survey.report import (
+    TITLES,
+    data_quality_lines,
+    draw_plots,
+    key_results,
+    low_n_lines,
+    write_report,
+)
 
 
 @pytest.fixture(scope="module")
@@ -53,3 +60,64 @@ def test_key_results_skip_undefined_values():
         {"construct_a": ["A", "A"], "construct_b": ["B", "C"], "htmt": [np.nan, np.nan]}
     )
     assert key_results({"validity": validity})[0].startswith("HTMT undefined for A-B, A-C")
+
+
+@pytest.fixture(scope="module")
+def holed_analysis():
+    """ECSI with MCAR 10% in Quality/Satisfaction/Complaints, 30% in Loyalty (seeded)."""
+    import dataclasses
+
+    table, codebook = load_example("ecsi")
+    data = table.data.copy()
+    rng = np.random.default_rng(7)
+    for name in codebook.constructs:
+        if name in ("Image", "Expectations", "Value"):
+            continue
+        for item in codebook.items_of(name):
+            data.loc[rng.random(len(data)) < (0.3 if name == "Loyalty" else 0.1), item] = np.nan
+    return run_analysis(dataclasses.replace(table, data=data), codebook, n_boot=0)
+
+
+def test_every_statistic_table_gives_its_n(holed_analysis):
+    tables = holed_analysis.tables
+    for name in [
+        "descriptives",
+        "construct_scores",
+        "reliability",
+        "item_analysis",
+        "correlations",
+    ]:
+        assert "n" in tables[name].columns, name
+    assert {"n_min", "n_max", "n", "n_ave_a", "n_ave_b"} <= set(tables["validity"].columns)
+    assert tables["missing_mcar"]["n"].iloc[0] == 250
+
+
+def test_htmt_of_complete_constructs_unchanged_in_the_analysis(analysis, holed_analysis):
+    def pairs(a):
+        return a.tables["validity"].set_index(["construct_a", "construct_b"])
+
+    full, holed = pairs(analysis), pairs(holed_analysis)
+    for pair in [("Image", "Expectations"), ("Image", "Value"), ("Expectations", "Value")]:
+        assert holed.loc[pair, "htmt"] == pytest.approx(full.loc[pair, "htmt"], abs=1e-12)
+        assert holed.loc[pair, "correlation"] == pytest.approx(full.loc[pair, "correlation"])
+    assert holed.loc[("Image", "Expectations"), "htmt"] == pytest.approx(0.88803042750925)
+
+
+def test_data_quality_section_flags_statistics_on_few_respondents(holed_analysis, tmp_path):
+    html = write_report(holed_analysis, tmp_path, plots=False).read_text(encoding="utf-8")
+    assert "<h2>Data quality</h2>" in html
+    lines = data_quality_lines(holed_analysis.tables, 250)
+    assert lines[0].startswith("8.1% of the item answers are missing; most in CUSL")
+    assert any(line.startswith("Little's MCAR test: chi2 = ") for line in lines)
+    reliability = next(line for line in lines if line.startswith("Reliability per construct"))
+    assert "Loyalty (n = 90, 36%)" in reliability and "Image" not in reliability
+    validity = next(line for line in lines if line.startswith("Discriminant validity"))
+    assert "Image-Expectations" not in validity and "Image-Loyalty (n = 90" in validity
+    assert not any(line.startswith("Satisfaction -> loyalty: mean") for line in lines)
+
+
+def test_complete_data_has_no_data_quality_flags(analysis):
+    assert data_quality_lines(analysis.tables, 250) == ["No missing answers."]
+    assert "missing_mcar" not in analysis.tables
+    assert "No missing answers: Little's MCAR test is not needed." in analysis.notes
+    assert low_n_lines(analysis.tables, 250) == []
