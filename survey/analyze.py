@@ -360,7 +360,10 @@ def run_analysis(
             pls = pls_sem(cleaned.items, blocks, paths, missing=codebook.pls.missing)
         notes.append(pls.describe_missing())
         tables.update(
-            pls_paths=pls.paths, pls_outer=pls.outer, pls_r2=pls.r2, pls_effects=pls.effects
+            pls_paths=pls.paths.assign(n=pls.n),
+            pls_outer=pls.outer.assign(n=pls.n),
+            pls_r2=pls.r2,
+            pls_effects=pls.effects.assign(n=pls.n),
         )
         if n_boot > 1:
             notes.append(f"PLS bootstrap: {n_boot} resamples, seed {seed}, percentile CIs.")
