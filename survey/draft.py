@@ -38,7 +38,7 @@ import yaml
 from survey.codebook import normalise_label, parse_codebook
 from survey.io import SurveyTable, read_survey
 
-_PREFIXED = re.compile(r"^([A-Za-z][A-Za-z_]*?)_?(\d+)([a-z]?)$")
+_PREFIXED = re.compile(r"^([A-Za-z][A-Za-z0-9_]*?)_?(\d+)([a-z]?)$")
 _MATRIX = re.compile(r"^(\d+)\s*[(（]([^)）]+)[)）]\s*$")
 _NUMBERED = [
     (re.compile(r"^第\s*(\d+)\s*题"), "^第{n}题"),
@@ -46,7 +46,8 @@ _NUMBERED = [
     (re.compile(r"^[Qq](\d+)\b"), "^[Qq]{n}\\b"),
 ]
 _HEADER_IDENTIFYING = re.compile(
-    r"phone|mobile|手机|电话|e-?mail|邮箱|(?<![A-Za-z])IP(?![A-Za-z])|(?<![A-Za-z])I[Dd](?![a-z])"
+    r"phone|mobile|手机|电话|e-?mail|邮箱|(?-i:(?<![A-Za-z])IP(?![A-Za-z]))"
+    r"|(?-i:(?<![A-Za-z])I[Dd](?![a-z])|(?<=[a-z])Id(?![a-z])|(?<=[a-z])Date(?![a-z]))"
     r"|身份证|\bname\b|姓名|名字|昵称|地址|address|微信号|QQ|提交答卷时间|submi|timestamp"
     r"|开始时间|结束时间",
     re.IGNORECASE,
@@ -58,7 +59,8 @@ _VALUE_IDENTIFYING = [
     re.compile(r"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$"),  # IPv4
     re.compile(r"^\d{17}[\dXx]$"),  # Chinese ID number
 ]
-_LEADING_NUMBER = re.compile(r"^\s*(-?\d+(?:\.\d+)?)")
+# "8分", "10 - Extremely likely", but not a date such as "2024-05-01".
+_LEADING_NUMBER = re.compile(r"^\s*(-?\d+(?:\.\d+)?)(?![\d.:/-])\s*[^\d]{0,40}$")
 _NEGATIVE = re.compile(r"不|没|差|无|否|dis|not|never|poor|bad|unlikely|un", re.IGNORECASE)
 _MISSING_TEXTS = {
     normalise_label(text)

@@ -1,7 +1,10 @@
 """``shoplab survey codebook``: drafted codebooks load and reproduce the example."""
 
+import json
+
 import numpy as np
 import pandas as pd
+import pyreadstat
 import pytest
 import yaml
 
@@ -35,26 +38,69 @@ def reference(ecsi, ecsi_codebook, tmp_path_factory):
     return run_analysis(read_survey(path), ecsi_codebook, n_boot=0)
 
 
-@pytest.fixture(scope="module")
-def gbk(ecsi, tmp_path_factory):
-    path = tmp_path_factory.mktemp("gbk") / "问卷星.csv"
-    _with_metadata(ecsi).to_csv(path, index=False, encoding="gbk")
-    return path
+def _qualtrics(ecsi, path):
+    meta = pd.DataFrame(
+        {
+            "StartDate": "2024-05-01 10:00:00",
+            "IPAddress": [f"192.0.2.{k % 250}" for k in range(len(ecsi))],
+            "Duration (in seconds)": 300,
+            "ResponseId": [f"R_{k:05d}" for k in range(len(ecsi))],
+        }
+    )
+    body = pd.concat([meta, ecsi], axis=1).astype(str)
+    questions = {column: f"How much do you agree? - {column}" for column in body.columns}
+    ids = {column: json.dumps({"ImportId": f"QID{k}"}) for k, column in enumerate(body.columns)}
+    pd.concat([pd.DataFrame([questions, ids]), body]).to_csv(path, index=False)
 
 
-def test_gbk_wenjuanxin_draft_reproduces_the_example(
-    gbk, ecsi_codebook, ecsi_blocks, reference, tmp_path
+def _sav(ecsi, path):
+    # One extra respondent answered 99 (declared user-missing) everywhere.
+    data = pd.concat(
+        [ecsi.astype(float), pd.DataFrame([[99.0] * ecsi.shape[1]], columns=ecsi.columns)],
+        ignore_index=True,
+    )
+    pyreadstat.write_sav(
+        data,
+        str(path),
+        column_labels=[f"问题 {item}" for item in ecsi.columns],
+        variable_value_labels={item: {1.0: "非常不满意", 10.0: "非常满意"} for item in ecsi},
+        missing_ranges={item: [99.0] for item in ecsi},
+    )
+
+
+CONTAINERS = {
+    "问卷星.csv": lambda ecsi, path: _with_metadata(ecsi).to_csv(path, index=False, encoding="gbk"),
+    "bom.csv": lambda ecsi, path: _with_metadata(ecsi).to_csv(
+        path, index=False, encoding="utf-8-sig"
+    ),
+    "qualtrics.csv": _qualtrics,
+    "survey.sav": _sav,
+}
+IDENTIFYING = {
+    "问卷星.csv": ["提交答卷时间", "来源IP"],
+    "bom.csv": ["提交答卷时间", "来源IP"],
+    "qualtrics.csv": ["StartDate", "IPAddress", "ResponseId"],
+    "survey.sav": [],
+}
+
+
+@pytest.mark.parametrize("container", sorted(CONTAINERS))
+def test_unchanged_draft_reproduces_the_example(
+    container, ecsi, ecsi_codebook, ecsi_blocks, reference, tmp_path
 ):
-    out = write_draft(gbk, tmp_path / "codebook.yaml")
+    data = tmp_path / container
+    CONTAINERS[container](ecsi, data)
+    out = write_draft(data, tmp_path / "codebook.yaml")
     book = load_codebook(out)
     assert sorted(map(sorted, (book.items_of(c) for c in book.constructs))) == sorted(
         map(sorted, ecsi_blocks.values())
     )
     assert (book.scale.min, book.scale.max) == (1, 10)
-    assert book.identifying == ["提交答卷时间", "来源IP"]
-    assert book.segments == ["来源"]
-    assert "# speeders: {column: 所用时间" in out.read_text(encoding="utf-8")
-    analysis = run_analysis(read_survey(gbk), book, n_boot=0)
+    assert book.identifying == IDENTIFYING[container]
+    if container in ("问卷星.csv", "bom.csv"):
+        assert book.segments == ["来源"]
+        assert "# speeders: {column: 所用时间" in out.read_text(encoding="utf-8")
+    analysis = run_analysis(read_survey(data), book, n_boot=0)
     # Compare under the shipped names, matched by item sets.
     names = {
         draft: shipped
@@ -205,3 +251,28 @@ def test_no_items_is_a_one_line_error(capsys, tmp_path):
     status = main(["survey", "codebook", str(path), "--out", str(tmp_path / "c.yaml")])
     err = capsys.readouterr().err
     assert status == 2 and "no column looks like" in err and err.count("\n") == 1
+
+
+def test_qualtrics_matrix_names_and_words_that_only_look_identifying():
+    rng = np.random.default_rng(2)
+    n = 30
+    data = pd.DataFrame(
+        {
+            "Q1_1": rng.integers(1, 8, n),
+            "Q1_2": rng.integers(1, 8, n),
+            "Q2_1": rng.integers(1, 8, n),
+            "Q2_2": rng.integers(1, 8, n),
+            "Paid": rng.choice(["yes", "no"], n),
+            "update": rng.choice(["yes", "no"], n),
+            "ship": rng.choice(["yes", "no"], n),
+            "RecordedDate": "2024-05-01",
+            "ip": [f"10.0.0.{k}" for k in range(n)],
+        }
+    )
+    draft = draft_codebook(SurveyTable(data=data, source="s.csv"))
+    assert draft["constructs"] == {
+        "Q1": {"items": ["Q1_1", "Q1_2"]},
+        "Q2": {"items": ["Q2_1", "Q2_2"]},
+    }
+    assert draft["segments"] == ["Paid", "update", "ship"]
+    assert draft["identifying"] == ["RecordedDate", "ip"]  # "ip" by its values
