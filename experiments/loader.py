@@ -23,9 +23,7 @@ from typing import Any
 import yaml
 
 from experiments.errors import ConfigError
-from experiments.overrides import deep_merge
-
-INCLUDE_KEY = "include"
+from survey.includes import resolve_includes
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -62,22 +60,15 @@ def _parse(path: Path) -> Any:
 
 
 def _resolve(node: Any, folder: Path, chain: tuple[Path, ...]) -> Any:
-    if isinstance(node, list):
-        return [_resolve(item, folder, chain) for item in node]
-    if not isinstance(node, dict):
-        return node
-    own = {key: _resolve(value, folder, chain) for key, value in node.items()}
-    names = own.pop(INCLUDE_KEY, None)
-    if names is None:
-        return own
-    if isinstance(names, str):
-        names = [names]
-    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
-        raise ConfigError(f"{chain[-1]}: include: expected a file path or a list of paths")
-    merged: dict[str, Any] = {}
-    for name in names:
-        merged = deep_merge(merged, _read_mapping((folder / name).resolve(), chain))
-    return deep_merge(merged, own)
+    def names_of(value: Any) -> list[str]:
+        names = [value] if isinstance(value, str) else value
+        if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+            raise ConfigError(f"{chain[-1]}: include: expected a file path or a list of paths")
+        return names
+
+    return resolve_includes(
+        node, read=lambda name: _read_mapping((folder / name).resolve(), chain), names_of=names_of
+    )
 
 
 def _read_mapping(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:

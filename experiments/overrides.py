@@ -20,31 +20,7 @@ from typing import Any
 import yaml
 
 from experiments.errors import ConfigError
-
-
-def deep_merge(base: Mapping[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
-    """Merge ``update`` into a copy of ``base``: mappings merge, anything else replaces.
-
-    Parameters
-    ----------
-    base, update : mapping
-
-    Returns
-    -------
-    dict
-
-    Examples
-    --------
-    >>> deep_merge({"a": {"x": 1, "y": 2}}, {"a": {"y": 3}, "b": [1]})
-    {'a': {'x': 1, 'y': 3}, 'b': [1]}
-    """
-    merged = copy.deepcopy(dict(base))
-    for key, value in update.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = deep_merge(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
+from survey.includes import deep_merge
 
 
 def _child_key(node: Any, part: str, path: str) -> Any:

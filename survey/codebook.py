@@ -53,6 +53,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from survey.errors import CodebookError
+from survey.includes import resolve_includes
 
 
 def normalise_label(text: str) -> str:
@@ -374,39 +375,19 @@ def parse_codebook(raw: object, source: str = "codebook") -> Codebook:
         raise CodebookError(f"{source}: {detail}") from None
 
 
-INCLUDE_KEY = "include"
-
-
-def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
-    """``top`` merged onto ``base``: mappings merged key by key, anything else replaced."""
-    merged = dict(base)
-    for key, value in top.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
 def _resolve_includes(node: object, path: Path, chain: tuple[Path, ...]) -> object:
     """``node`` (read from ``path``) with every ``include:`` replaced by the merged files."""
-    if isinstance(node, list):
-        return [_resolve_includes(item, path, chain) for item in node]
-    if not isinstance(node, dict):
-        return node
-    own = {key: _resolve_includes(value, path, chain) for key, value in node.items()}
-    names = own.pop(INCLUDE_KEY, None)
-    if names is None:
-        return own
-    if isinstance(names, str):
-        names = [names]
-    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
-        raise CodebookError(f"{path}: include: expected a file path or a list of file paths")
-    merged: dict[str, Any] = {}
-    for name in names:
-        included = path.parent / name
-        merged = _merge(merged, _read_yaml(included, chain, included_from=path))
-    return _merge(merged, own)
+
+    def names_of(value: object) -> list[str]:
+        names = [value] if isinstance(value, str) else value
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+            raise CodebookError(f"{path}: include: expected a file path or a list of file paths")
+        return names
+
+    def read(name: str) -> dict[str, Any]:
+        return _read_yaml(path.parent / name, chain, included_from=path)
+
+    return resolve_includes(node, read=read, names_of=names_of)
 
 
 def _read_yaml(
