@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -30,3 +31,45 @@ def ecsi_blocks(ecsi_codebook: Codebook) -> dict[str, list[str]]:
 @pytest.fixture(scope="session")
 def bank() -> pd.DataFrame:
     return pd.read_csv(example_paths("bank").data)
+
+
+@pytest.fixture(scope="session")
+def ecsi_labels() -> dict[str, int]:
+    """Text labels of the ends of the ECSI 1-10 scale, as exported files write them."""
+    return {"非常不满意": 1, "非常满意": 10}
+
+
+@pytest.fixture(scope="session")
+def ecsi_wjx(ecsi: pd.DataFrame) -> pd.DataFrame:
+    """ECSI as a 问卷星 export: submission time, duration, IP and source columns in front."""
+    rng = np.random.default_rng(5)
+    meta = pd.DataFrame(
+        {
+            "提交答卷时间": pd.date_range("2024-03-01", periods=len(ecsi), freq="h").astype(str),
+            "所用时间": rng.integers(120, 900, len(ecsi)),
+            "来源IP": [f"10.7.{k // 200}.{k % 200}" for k in range(len(ecsi))],
+            "来源": rng.choice(["微信", "手机提交"], len(ecsi)),
+        }
+    )
+    return pd.concat([meta, ecsi], axis=1)
+
+
+@pytest.fixture(scope="session")
+def write_ecsi_xlsx(ecsi, ecsi_wjx, ecsi_labels):
+    """Write ECSI as an XLSX with full question texts as headers and the scale's ends as
+    text labels, on sheet 答卷 after a cover sheet; returns the writer (path -> None)."""
+
+    def write(path) -> None:
+        items = list(ecsi.columns)
+        headers = {
+            item: f"第{k + 1}题：您对该运营商的评价（{k + 1}）" for k, item in enumerate(items)
+        }
+        coded = {code: label for label, code in ecsi_labels.items()}
+        sheet = ecsi.astype(object).map(lambda v: coded.get(v, v)).rename(columns=headers)
+        with pd.ExcelWriter(path) as writer:
+            pd.DataFrame({"说明": ["封面"]}).to_excel(writer, sheet_name="封面", index=False)
+            pd.concat([ecsi_wjx.iloc[:, :4], sheet], axis=1).to_excel(
+                writer, sheet_name="答卷", index=False
+            )
+
+    return write

@@ -14,22 +14,6 @@ from survey.codebook import load_codebook, parse_codebook
 from survey.draft import draft_codebook, draft_yaml, write_draft
 from survey.io import SurveyTable, read_survey
 
-LABELS = {"非常不满意": 1, "非常满意": 10}
-
-
-def _with_metadata(ecsi):
-    """The 问卷星 metadata columns of the GBK export built in test_io."""
-    rng = np.random.default_rng(5)
-    meta = pd.DataFrame(
-        {
-            "提交答卷时间": pd.date_range("2024-03-01", periods=len(ecsi), freq="h").astype(str),
-            "所用时间": rng.integers(120, 900, len(ecsi)),
-            "来源IP": [f"10.7.{k // 200}.{k % 200}" for k in range(len(ecsi))],
-            "来源": rng.choice(["微信", "手机提交"], len(ecsi)),
-        }
-    )
-    return pd.concat([meta, ecsi], axis=1)
-
 
 @pytest.fixture(scope="module")
 def reference(ecsi, ecsi_codebook, tmp_path_factory):
@@ -68,13 +52,13 @@ def _sav(ecsi, path):
     )
 
 
+#: How each container is written, and from which frame: "wjx" is ECSI with the
+#: 问卷星 metadata columns (the ``ecsi_wjx`` fixture), "plain" the ECSI items alone.
 CONTAINERS = {
-    "问卷星.csv": lambda ecsi, path: _with_metadata(ecsi).to_csv(path, index=False, encoding="gbk"),
-    "bom.csv": lambda ecsi, path: _with_metadata(ecsi).to_csv(
-        path, index=False, encoding="utf-8-sig"
-    ),
-    "qualtrics.csv": _qualtrics,
-    "survey.sav": _sav,
+    "问卷星.csv": ("wjx", lambda frame, path: frame.to_csv(path, index=False, encoding="gbk")),
+    "bom.csv": ("wjx", lambda frame, path: frame.to_csv(path, index=False, encoding="utf-8-sig")),
+    "qualtrics.csv": ("plain", _qualtrics),
+    "survey.sav": ("plain", _sav),
 }
 IDENTIFYING = {
     "问卷星.csv": ["提交答卷时间", "来源IP"],
@@ -86,10 +70,11 @@ IDENTIFYING = {
 
 @pytest.mark.parametrize("container", sorted(CONTAINERS))
 def test_unchanged_draft_reproduces_the_example(
-    container, ecsi, ecsi_codebook, ecsi_blocks, reference, tmp_path
+    container, ecsi, ecsi_wjx, ecsi_codebook, ecsi_blocks, reference, tmp_path
 ):
     data = tmp_path / container
-    CONTAINERS[container](ecsi, data)
+    source, write = CONTAINERS[container]
+    write({"wjx": ecsi_wjx, "plain": ecsi}[source], data)
     out = write_draft(data, tmp_path / "codebook.yaml")
     book = load_codebook(out)
     assert sorted(map(sorted, (book.items_of(c) for c in book.constructs))) == sorted(
@@ -143,23 +128,18 @@ def _canonical(table, names):
     return table.sort_values(keys).reset_index(drop=True)
 
 
-def test_xlsx_with_question_headers_and_text_labels(ecsi, ecsi_codebook, reference, tmp_path):
+def test_xlsx_with_question_headers_and_text_labels(
+    ecsi, ecsi_codebook, ecsi_labels, write_ecsi_xlsx, reference, tmp_path
+):
     # As in test_io: full question texts as headers, answers 1 and 10 as their labels.
     items = list(ecsi.columns)
-    headers = {item: f"第{k + 1}题：您对该运营商的评价（{k + 1}）" for k, item in enumerate(items)}
-    coded = {code: label for label, code in LABELS.items()}
-    sheet = ecsi.astype(object).map(lambda v: coded.get(v, v)).rename(columns=headers)
     path = tmp_path / "问卷.xlsx"
-    with pd.ExcelWriter(path) as writer:
-        pd.DataFrame({"说明": ["封面"]}).to_excel(writer, sheet_name="封面", index=False)
-        pd.concat([_with_metadata(ecsi).iloc[:, :4], sheet], axis=1).to_excel(
-            writer, sheet_name="答卷", index=False
-        )
+    write_ecsi_xlsx(path)
     out = tmp_path / "codebook.yaml"
     assert main(["survey", "codebook", str(path), "--sheet", "答卷", "--out", str(out)]) == 0
     raw = yaml.safe_load(out.read_text(encoding="utf-8"))
     book = load_codebook(out)
-    assert book.labels == LABELS and (book.scale.min, book.scale.max) == (1, 10)
+    assert book.labels == ecsi_labels and (book.scale.min, book.scale.max) == (1, 10)
     assert book.identifying == ["提交答卷时间", "来源IP"]
     # Identical question texts give no hint of the ECSI blocks: one block of 24
     # questions, which the user splits (here: by the shipped codebook's item order).

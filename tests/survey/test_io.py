@@ -2,7 +2,6 @@
 
 import json
 
-import numpy as np
 import pandas as pd
 import pyreadstat
 import pytest
@@ -11,8 +10,6 @@ from survey.analyze import run_analysis
 from survey.codebook import parse_codebook
 from survey.errors import DataError
 from survey.io import read_survey
-
-LABELS = {"非常不满意": 1, "非常满意": 10}
 
 
 def _codebook(ecsi_codebook, **changes):
@@ -53,55 +50,35 @@ def reference(ecsi, ecsi_codebook, tmp_path_factory):
     return _statistics(path, ecsi_codebook)
 
 
-def _with_metadata(ecsi):
-    rng = np.random.default_rng(5)
-    meta = pd.DataFrame(
-        {
-            "提交答卷时间": pd.date_range("2024-03-01", periods=len(ecsi), freq="h").astype(str),
-            "所用时间": rng.integers(120, 900, len(ecsi)),
-            "来源IP": [f"10.7.{k // 200}.{k % 200}" for k in range(len(ecsi))],
-            "来源": rng.choice(["微信", "手机提交"], len(ecsi)),
-        }
-    )
-    return pd.concat([meta, ecsi], axis=1)
-
-
 def test_gbk_csv_with_chinese_metadata_gives_identical_statistics(
-    ecsi, ecsi_codebook, reference, tmp_path
+    ecsi_wjx, ecsi_codebook, reference, tmp_path
 ):
     path = tmp_path / "gbk.csv"
-    _with_metadata(ecsi).to_csv(path, index=False, encoding="gbk")
+    ecsi_wjx.to_csv(path, index=False, encoding="gbk")
     codebook = _codebook(ecsi_codebook, identifying=["来源IP"])
     _assert_same(reference, _statistics(path, codebook))
 
 
-def test_utf8_bom_csv_gives_identical_statistics(ecsi, ecsi_codebook, reference, tmp_path):
+def test_utf8_bom_csv_gives_identical_statistics(ecsi_wjx, ecsi_codebook, reference, tmp_path):
     path = tmp_path / "bom.csv"
-    _with_metadata(ecsi).to_csv(path, index=False, encoding="utf-8-sig")
+    ecsi_wjx.to_csv(path, index=False, encoding="utf-8-sig")
     _assert_same(reference, _statistics(path, ecsi_codebook))
 
 
 def test_xlsx_with_chinese_question_headers_and_text_labels(
-    ecsi, ecsi_codebook, reference, tmp_path
+    ecsi, ecsi_codebook, ecsi_labels, write_ecsi_xlsx, reference, tmp_path
 ):
     # Columns are full question texts; answers 1 and 10 are written as their labels.
     items = list(ecsi.columns)
-    headers = {item: f"第{k + 1}题：您对该运营商的评价（{k + 1}）" for k, item in enumerate(items)}
-    coded = {code: label for label, code in LABELS.items()}
-    sheet = ecsi.astype(object).map(lambda v: coded.get(v, v)).rename(columns=headers)
     path = tmp_path / "问卷.xlsx"
-    with pd.ExcelWriter(path) as writer:
-        pd.DataFrame({"说明": ["封面"]}).to_excel(writer, sheet_name="封面", index=False)
-        pd.concat([_with_metadata(ecsi).iloc[:, :4], sheet], axis=1).to_excel(
-            writer, sheet_name="答卷", index=False
-        )
+    write_ecsi_xlsx(path)
     raw = ecsi_codebook.model_dump(exclude_defaults=True)
     for construct in raw["constructs"].values():
         construct["items"] = [
             {"name": item, "header": f"^第{items.index(item) + 1}题："}
             for item in construct["items"]
         ]
-    raw["labels"] = LABELS
+    raw["labels"] = ecsi_labels
     codebook = parse_codebook(raw)
     table = read_survey(path, sheet="答卷")
     analysis = run_analysis(table, codebook, n_boot=0)
