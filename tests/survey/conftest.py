@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib
 import numpy as np
 import pandas as pd
+import pyreadstat
 import pytest
 
 from survey.codebook import Codebook, load_codebook
@@ -71,5 +72,27 @@ def write_ecsi_xlsx(ecsi, ecsi_wjx, ecsi_labels):
             pd.concat([ecsi_wjx.iloc[:, :4], sheet], axis=1).to_excel(
                 writer, sheet_name="答卷", index=False
             )
+
+    return write
+
+
+@pytest.fixture(scope="session")
+def write_ecsi_sav(ecsi):
+    """Write ECSI as an SPSS .sav with question labels and value labels of the scale's
+    ends, plus one respondent who answered 99 (declared user-missing) everywhere;
+    returns the writer (path -> None)."""
+
+    def write(path) -> None:
+        data = pd.concat(
+            [ecsi.astype(float), pd.DataFrame([[99.0] * ecsi.shape[1]], columns=ecsi.columns)],
+            ignore_index=True,
+        )
+        pyreadstat.write_sav(
+            data,
+            str(path),
+            column_labels=[f"问题 {item}" for item in ecsi.columns],
+            variable_value_labels={item: {1.0: "非常不满意", 10.0: "非常满意"} for item in ecsi},
+            missing_ranges={item: [99.0] for item in ecsi},
+        )
 
     return write

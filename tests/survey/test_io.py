@@ -3,7 +3,6 @@
 import json
 
 import pandas as pd
-import pyreadstat
 import pytest
 
 from survey.analyze import run_analysis
@@ -85,20 +84,12 @@ def test_xlsx_with_chinese_question_headers_and_text_labels(
     _assert_same(reference, (analysis.tables, analysis.targets))
 
 
-def test_spss_sav_with_value_labels_and_user_missing(ecsi, ecsi_codebook, reference, tmp_path):
+def test_spss_sav_with_value_labels_and_user_missing(
+    ecsi_codebook, write_ecsi_sav, reference, tmp_path
+):
     # One extra respondent answered 99 (declared user-missing in the .sav) everywhere.
-    data = pd.concat(
-        [ecsi.astype(float), pd.DataFrame([[99.0] * ecsi.shape[1]], columns=ecsi.columns)],
-        ignore_index=True,
-    )
     path = tmp_path / "survey.sav"
-    pyreadstat.write_sav(
-        data,
-        str(path),
-        column_labels=[f"问题 {item}" for item in ecsi.columns],
-        variable_value_labels={item: {1.0: "非常不满意", 10.0: "非常满意"} for item in ecsi},
-        missing_ranges={item: [99.0] for item in ecsi},
-    )
+    write_ecsi_sav(path)
     table = read_survey(path)
     assert table.user_missing["CUSA1"] == [99.0]
     assert table.value_labels["CUSA1"][10.0] == "非常满意"
