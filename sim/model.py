@@ -235,6 +235,10 @@ class ShopperModel(mesa.Model):
         focal, *rivals = self.params.platforms
         self.focal = focal
         self.rival_list_prices = np.array([p.price_index for p in rivals])
+        self.rival_deal_terms = (
+            np.array([p.deal_frequency for p in rivals]),
+            np.array([p.deal_depth for p in rivals]),
+        )
         self.prices_today = np.array([p.price_index for p in self.params.platforms])
         self.rival_deal_today = False
         self.counters = {
@@ -376,12 +380,11 @@ class ShopperModel(mesa.Model):
 
     def _rival_deals(self) -> None:
         """Which rivals run a promotion today, and every platform's price of the day."""
-        rivals = self.params.platforms[1:]
-        on_deal = rival_deals.draw_deal_days(
-            np.array([p.deal_frequency for p in rivals]), self.streams["deals"].random(len(rivals))
-        )
+        frequency, depth = self.rival_deal_terms
+        uniforms = self.streams["deals"].random(frequency.size)
+        on_deal = rival_deals.draw_deal_days(frequency, uniforms)
         self.prices_today[1:] = rival_deals.rival_prices_today(
-            self.rival_list_prices, on_deal=on_deal, depth=np.array([p.deal_depth for p in rivals])
+            self.rival_list_prices, on_deal=on_deal, depth=depth
         )
         self.rival_deal_today = bool(on_deal.any())
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from sim.params import ModelParams, Moments
+from sim.rules.loyalty_churn import target_loyalty
 from sim.states import ACTIVE, INITIAL, NEVER, OUTSIDE, WON_BACK
 
 
@@ -324,8 +325,8 @@ def create_shoppers(
         shoppers.acquired_day[initial] = 0
         shoppers.satisfaction[initial] = params.satisfaction.initial
         lp = params.loyalty
-        shoppers.loyalty[initial] = 1.0 / (
-            1.0 + np.exp(-lp.curve_steepness * (params.satisfaction.initial - lp.curve_midpoint))
+        shoppers.loyalty[initial] = target_loyalty(
+            shoppers.satisfaction[initial], lp.curve_midpoint, lp.curve_steepness
         )
     return shoppers
 
