@@ -28,9 +28,7 @@ member row carries its value, and a day reports who paid (``paid``), whose order
 was confirmed (``confirmed``) and who was refunded (``refunded``), so that money
 paid in = confirmed + refunded + still held in open groups (``GroupBook.held``).
 
-Lifecycle state codes are the model's (``Shoppers.state``: prospect 0, active 1,
-churned 2, won back 3), repeated here so the rule does not depend on where the
-model keeps them.
+Lifecycle state codes are the model's (:mod:`sim.states`).
 
 Examples
 --------
@@ -58,8 +56,7 @@ from typing import Protocol
 
 import numpy as np
 
-# Lifecycle state codes of ``Shoppers.state``.
-PROSPECT, ACTIVE, CHURNED, WON_BACK = 0, 1, 2, 3
+from sim.states import ACTIVE, CHURNED, PROSPECT, STATE_NAMES, WON_BACK
 
 # Member roles.
 OPENER, FRIEND, STRANGER = 0, 1, 2
@@ -453,7 +450,7 @@ def join_probability(state: np.ndarray, params: GroupRulesLike) -> np.ndarray:
     >>> join_probability(np.array([0, 1, 2, 3]), rules).tolist()
     [0.1, 0.3, 0.1, 0.3]
     """
-    table = np.zeros(5)  # shoppers outside the market (state 4) never join
+    table = np.zeros(len(STATE_NAMES))  # shoppers outside the market never join
     table[[PROSPECT, CHURNED]] = params.prospect_join_prob
     table[[ACTIVE, WON_BACK]] = params.customer_join_prob
     return table[state]

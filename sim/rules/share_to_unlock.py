@@ -28,8 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# Lifecycle state codes of ``Shoppers.state``.
-PROSPECT, OUTSIDE = 0, 4
+from sim.states import OUTSIDE, PROSPECT
 
 TiesOf = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 
