@@ -28,7 +28,7 @@ from experiments.executors import LocalExecutor
 from experiments.patterns.checks import CHURN_SCALE, LTR_LEVELS, RunRecord, ltr_retention_counts
 from experiments.seeds import replication_seed
 from sim import ModelParams, ShopperModel, validate_params
-from sim.states import ACTIVE, NEVER, WON_BACK
+from sim.states import NEVER
 
 #: The two runs of a replication.
 BASELINE, LOWER_CHURN = "baseline", "lower_churn"
@@ -137,17 +137,6 @@ class RunOutput:
     ltr_retained: np.ndarray
 
 
-def customers_mask(state: np.ndarray) -> np.ndarray:
-    """Current focal customers: state active (1) or won back (3).
-
-    Examples
-    --------
-    >>> customers_mask(np.array([0, 1, 2, 3])).tolist()
-    [False, True, False, True]
-    """
-    return np.isin(state, (ACTIVE, WON_BACK))
-
-
 def run_task(task: RunTask) -> RunOutput:
     """Run one model and return its summary (and, for the baseline, the LTR snapshot).
 
@@ -178,7 +167,7 @@ def run_task(task: RunTask) -> RunOutput:
         model.run(half)
         sh = model.shoppers
         ids = np.flatnonzero(
-            customers_mask(sh.state) & (sh.churned_day == NEVER) & (sh.orders > 0)
+            sh.active_mask() & (sh.churned_day == NEVER) & (sh.orders > 0)
         )
         ltr = np.asarray(model.ltr)[ids]
         model.run(task.days - half)

@@ -75,7 +75,12 @@ class FakeModel:
         churned_day = np.full(700, NEVER, dtype=np.int32)
         orders = np.ones(700, dtype=np.int32)
         orders[600:] = 0
-        self.shoppers = SimpleNamespace(state=state, churned_day=churned_day, orders=orders)
+        self.shoppers = SimpleNamespace(
+            state=state,
+            churned_day=churned_day,
+            orders=orders,
+            active_mask=lambda: np.isin(self.shoppers.state, (ACTIVE, WON_BACK)),
+        )
         self.runs = 0
 
     def run(self, days: int) -> None:

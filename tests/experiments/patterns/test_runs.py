@@ -2,7 +2,6 @@
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -10,7 +9,6 @@ from experiments.errors import ConfigError
 from experiments.patterns.checks import CHURN_SCALE, evaluate, pattern_by_key
 from experiments.patterns.runs import (
     PatternRun,
-    customers_mask,
     lower_churn_params,
     pattern_params,
     run_patterns,
@@ -74,10 +72,6 @@ def test_lower_churn_params_copy():
     lower = lower_churn_params(params, 0.5)
     assert lower["loyalty"] == {"base_churn_hazard": 0.005, "decay_rate": 0.1}
     assert params["loyalty"]["base_churn_hazard"] == 0.01
-
-
-def test_customers_are_active_or_won_back():
-    assert customers_mask(np.array([0, 1, 2, 3, 1])).tolist() == [False, True, False, True, True]
 
 
 @pytest.mark.parametrize(
