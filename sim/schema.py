@@ -7,6 +7,7 @@ the one formatter of the project (the experiment configs use it too).
 
 from __future__ import annotations
 
+import math
 import types
 import typing
 from collections.abc import Callable, Sequence
@@ -49,6 +50,37 @@ def param(default: Any, description: str, unit: str, source: str, **bounds: Any)
         json_schema_extra={"unit": unit, "source": source},
         **bounds,
     )
+
+
+def field_range(model: type[BaseModel], name: str) -> dict[str, float]:
+    """The closed hull of a numeric field's allowed range, from its bounds.
+
+    Parameters
+    ----------
+    model : type of pydantic.BaseModel
+        The model.
+    name : str
+        A numeric field of it.
+
+    Returns
+    -------
+    dict
+        ``low`` and ``high`` (infinite when unbounded; a strict bound is given as is).
+
+    Examples
+    --------
+    >>> class P(Strict):
+    ...     share: float = param(0.1, "A share.", "share", "-", ge=0, lt=1)
+    >>> field_range(P, "share")
+    {'low': 0, 'high': 1}
+    """
+    low, high = -math.inf, math.inf
+    for bound in model.model_fields[name].metadata:
+        for attribute in ("ge", "gt"):
+            low = getattr(bound, attribute, low)
+        for attribute in ("le", "lt"):
+            high = getattr(bound, attribute, high)
+    return {"low": low, "high": high}
 
 
 class Strict(BaseModel):

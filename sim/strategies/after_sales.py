@@ -43,6 +43,7 @@ class AfterSales(Strategy):
     """
 
     kind: Literal["after_sales"] = "after_sales"
+    effects: ClassVar[dict[str, float]] = {"resolution_add": 0.0, "recovery_mult": 1.0}
     summary: ClassVar[str] = (
         "Better after-sales service and no-questions returns: more complaints resolved."
     )

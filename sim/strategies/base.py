@@ -15,7 +15,8 @@ import numpy as np
 from pydantic import Field
 
 from sim.field_docs import numpydoc_parameters, with_parameters_section
-from sim.schema import Strict
+from sim.priors import Prior, effect_prior
+from sim.schema import Strict, field_range
 from sim.strategies.targeting import Targeting
 
 if TYPE_CHECKING:
@@ -45,6 +46,9 @@ class Strategy(Strict):
     """
 
     kind: str
+    #: Effect-size fields and the value at which each has no effect (0 for a
+    #: reduction, 1 for a multiplier): each gets a default prior, see :meth:`priors`.
+    effects: ClassVar[dict[str, float]] = {}
     target: Targeting = Field(
         default_factory=Targeting,
         description="Who is reached: everyone (the default), segments, value tiers or the "
@@ -58,6 +62,32 @@ class Strategy(Strict):
         super().__pydantic_init_subclass__(**kwargs)
         section = numpydoc_parameters(cls, skip=("kind",), last=("target",))
         cls.__doc__ = with_parameters_section(cls.__dict__.get("__doc__"), section)
+
+    @classmethod
+    def priors(cls) -> dict[str, Prior]:
+        """Default priors of the effect sizes (``effects``), by field name.
+
+        Each is :func:`sim.priors.effect_prior` of the field's default: from no effect
+        to twice the default effect, clipped to the allowed range. An experiment uses
+        them with ``strategy_priors: true``.
+
+        Returns
+        -------
+        dict
+            Field name -> prior (empty for a strategy without effect sizes).
+
+        Examples
+        --------
+        >>> from sim.strategies.recommendation import Recommendation
+        >>> Recommendation.priors()["purchase_rate_mult"].describe()
+        'triangular(low 1, mode 1.1, high 1.2)'
+        """
+        return {
+            name: effect_prior(
+                cls.model_fields[name].default, neutral=neutral, **field_range(cls, name)
+            )
+            for name, neutral in cls.effects.items()
+        }
 
     def pull(self, levers: Levers, shoppers: Shoppers, day: int, mask: np.ndarray | None) -> None:
         """Adjust the day's levers (default: nothing)."""

@@ -1,7 +1,8 @@
 """``shoplab strategies``: the catalogue a user reads before writing a config.
 
 Every registered strategy with its kind, summary and parameters (unit, default,
-allowed range, meaning, source), then the targeting options. The listing is built
+allowed range, meaning, source, and the default prior of each effect size), then
+the targeting options. The listing is built
 from the strategies' pydantic JSON schemas (:func:`sim.field_docs.parameter_rows`,
 which the strategies' docstrings are generated from too), so it cannot drift from
 the code.
@@ -17,10 +18,11 @@ from __future__ import annotations
 import argparse
 import inspect
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sim.errors import ParameterError
 from sim.field_docs import parameter_rows
+from sim.priors import Prior
 from sim.strategies.catalogue import REGISTRY
 from sim.strategies.targeting import Targeting
 
@@ -28,7 +30,9 @@ from sim.strategies.targeting import Targeting
 COMMON_FIELDS = ("kind", "target")
 
 
-def _parameter_lines(rows: list[dict[str, str]]) -> list[str]:
+def _parameter_lines(
+    rows: list[dict[str, str]], priors: Mapping[str, Prior] | None = None
+) -> list[str]:
     width = max((len(r["name"]) for r in rows), default=0)
     lines = []
     for r in rows:
@@ -38,6 +42,9 @@ def _parameter_lines(rows: list[dict[str, str]]) -> list[str]:
             lines.append(f"  {'':<{width}}  {r['description']}")
         if r["source"]:
             lines.append(f"  {'':<{width}}  source: {r['source']}")
+        prior = (priors or {}).get(r["name"])
+        if prior is not None:
+            lines.append(f"  {'':<{width}}  prior: {prior.describe()}; {prior.source}")
     return lines
 
 
@@ -72,7 +79,7 @@ def catalogue_text(kinds: Sequence[str] | None = None) -> str:
         lines.append(kind)
         lines.append(f"  {cls.summary}")
         rows = parameter_rows(cls, COMMON_FIELDS)
-        lines.extend(_parameter_lines(rows) if rows else ["  (no parameters)"])
+        lines.extend(_parameter_lines(rows, cls.priors()) if rows else ["  (no parameters)"])
         lines.append("")
     lines.append("Targeting: every strategy's `target` (default: everyone)")
     lines.extend(_parameter_lines(parameter_rows(Targeting)))

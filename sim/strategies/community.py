@@ -39,6 +39,7 @@ class CommunityEngagement(Strategy):
     """
 
     kind: Literal["community"] = "community"
+    effects: ClassVar[dict[str, float]] = {"decay_reduction": 0.0, "referral_mult": 1.0}
     summary: ClassVar[str] = "Community activities: loyalty decays more slowly, more referrals."
     decay_reduction: float = param(
         0.3,

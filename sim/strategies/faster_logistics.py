@@ -38,6 +38,7 @@ class FasterLogistics(Strategy):
     """
 
     kind: Literal["faster_logistics"] = "faster_logistics"
+    effects: ClassVar[dict[str, float]] = {"late_reduction": 0.0}
     summary: ClassVar[str] = "Faster, more reliable delivery: fewer late focal orders."
     late_reduction: float = param(
         0.5,

@@ -42,6 +42,7 @@ class FlashSales(Strategy):
     """
 
     kind: Literal["flash_sales"] = "flash_sales"
+    effects: ClassVar[dict[str, float]] = {"purchase_rate_mult": 1.0}
     summary: ClassVar[str] = "Periodic sale days with a deep discount and more orders."
     period_days: int = param(
         7, "Days between the starts of consecutive sales.", "days", "to be calibrated", ge=1

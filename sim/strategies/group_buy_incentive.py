@@ -44,6 +44,7 @@ class GroupBuyIncentive(Strategy):
     """
 
     kind: Literal["group_buy_incentive"] = "group_buy_incentive"
+    effects: ClassVar[dict[str, float]] = {"accept_mult": 1.0}
     summary: ClassVar[str] = (
         "Group-buy incentives: platform-funded extra group discount, smaller groups."
     )

@@ -40,6 +40,7 @@ class LoyaltyPoints(Strategy):
     """
 
     kind: Literal["loyalty_points"] = "loyalty_points"
+    effects: ClassVar[dict[str, float]] = {"switching_cost_scale": 0.0}
     summary: ClassVar[str] = (
         "Points on focal spend, redeemed as discounts; an unredeemed balance is a switching cost."
     )

@@ -40,6 +40,7 @@ class QualityControl(Strategy):
     """
 
     kind: Literal["quality_control"] = "quality_control"
+    effects: ClassVar[dict[str, float]] = {"defect_reduction": 0.0}
     summary: ClassVar[str] = "Quality supervision: fewer defects on focal orders."
     defect_reduction: float = param(
         0.5,

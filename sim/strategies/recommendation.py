@@ -39,6 +39,7 @@ class Recommendation(Strategy):
     """
 
     kind: Literal["recommendation"] = "recommendation"
+    effects: ClassVar[dict[str, float]] = {"quality_bonus": 0.0, "purchase_rate_mult": 1.0}
     summary: ClassVar[str] = "Personalised recommendation: better match, more orders."
     quality_bonus: float = param(
         0.03,

@@ -45,6 +45,7 @@ class ReferralRewards(Strategy):
     """
 
     kind: Literal["referral_rewards"] = "referral_rewards"
+    effects: ClassVar[dict[str, float]] = {"referral_mult": 1.0}
     summary: ClassVar[str] = "Rewards for referring friends: more referrals, paid per referral."
     referral_mult: float = param(
         2.0,

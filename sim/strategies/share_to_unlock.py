@@ -52,6 +52,7 @@ class ShareToUnlock(Strategy):
     """
 
     kind: Literal["share_to_unlock"] = "share_to_unlock"
+    effects: ClassVar[dict[str, float]] = {"click_prob": 0.0, "new_user_adopt_prob": 0.0}
     summary: ClassVar[str] = (
         "Share-to-unlock (bargain cut): friends click to unlock a reward; clickers register."
     )

@@ -43,6 +43,11 @@ class CustomerTiering(Strategy):
     """
 
     kind: Literal["tiering"] = "tiering"
+    effects: ClassVar[dict[str, float]] = {
+        "resolution_add": 0.0,
+        "late_reduction": 0.0,
+        "switching_cost": 0.0,
+    }
     summary: ClassVar[str] = (
         "VIP service for the top value tiers: faster resolution, priority delivery, perks."
     )

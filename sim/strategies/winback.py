@@ -47,6 +47,7 @@ class WinBack(Strategy):
     """
 
     kind: Literal["winback"] = "winback"
+    effects: ClassVar[dict[str, float]] = {"winback_add": 0.0}
     summary: ClassVar[str] = "Come-back offers to churned shoppers, paid per contact and return."
     winback_add: float = param(
         0.005,
