@@ -117,6 +117,39 @@ def paired_test(differences: Sequence[float]) -> float:
     return float(stats.ttest_1samp(data, 0.0).pvalue)
 
 
+def paired_diff_ci(
+    differences: Sequence[float], confidence: float = 0.95
+) -> tuple[float, float, float]:
+    """Mean paired difference and its t-based CI; ``[0, 0]`` when every difference is 0.
+
+    Parameters
+    ----------
+    differences : sequence of float
+        Arm minus baseline, one per replication (NaN dropped).
+    confidence : float
+        Coverage of the interval.
+
+    Returns
+    -------
+    tuple
+        ``(diff, low, high)`` as :func:`mean_ci`, except that an arm identical to the
+        baseline has the point interval ``[0, 0]`` (not NaN from a zero SD over one
+        replication).
+
+    Examples
+    --------
+    >>> paired_diff_ci([0.0])
+    (0.0, 0.0, 0.0)
+    >>> [round(v, 3) for v in paired_diff_ci([1.0, 2.0, 3.0])]
+    [2.0, -0.484, 4.484]
+    """
+    data = np.asarray(differences, dtype=float)
+    diff, low, high = mean_ci(data, confidence)
+    if data.size and np.all(data[~np.isnan(data)] == 0):
+        low = high = 0.0
+    return diff, low, high
+
+
 def compare_arms(
     summary: pd.DataFrame,
     metrics: Sequence[str] = METRICS,
@@ -160,9 +193,7 @@ def compare_arms(
         for (strategy, scenario), arm in values.groupby(level=[0, 1], sort=False):
             arm = arm.droplevel("strategy")
             differences = (arm - reference.reindex(arm.index)).to_numpy()
-            diff, diff_low, diff_high = mean_ci(differences, confidence)
-            if differences.size and np.all(differences[~np.isnan(differences)] == 0):
-                diff_low = diff_high = 0.0
+            diff, diff_low, diff_high = paired_diff_ci(differences, confidence)
             p_value = np.nan if strategy == baseline else paired_test(differences)
             rows.append(
                 (strategy, scenario, metric, int(arm.notna().sum()), *mean_ci(arm, confidence))

@@ -240,8 +240,14 @@ def run_summary(model: ShopperModel) -> dict[str, float]:
         ``defect_tolerance`` (share of customers who met a defect and are active at
         the end); ``points_liability`` (CNY value of unredeemed points); per
         segment ``active_end_<segment>``, ``retention_90_<segment>`` and
-        ``churn_rate_<segment>``; and the platform figures of
-        :func:`platform_figures`.
+        ``churn_rate_<segment>``; the money per segment ``revenue_<segment>``,
+        ``acquisition_cost_<segment>``, ``strategy_cost_<segment>`` and
+        ``profit_<segment>`` (booked per shopper in :class:`sim.rules.accounting.Ledger`:
+        revenue from the shopper's orders, the shopper's paid acquisition, the
+        strategy costs paid for the shopper), and ``strategy_cost_unallocated``
+        (strategy costs that belong to no shopper, such as fixed daily costs, in no
+        segment: the segments' profits add up to ``profit`` plus this, to rounding);
+        and the platform figures of :func:`platform_figures`.
     """
     sh = model.shoppers
     daily = model.daily_metrics()
@@ -291,6 +297,11 @@ def run_summary(model: ShopperModel) -> dict[str, float]:
         in_segment = sh.segment == i
         row[f"active_end_{name}"] = int((active & in_segment).sum())
         row[f"retention_90_{name}"] = retention_at(sh, 90, last_day, in_segment)
+    row["strategy_cost_unallocated"] = model.ledger.strategy_cost_unallocated
+    money_by_segment = model.ledger.by_group(sh.segment, len(model.segment_names))
+    for flow, values in money_by_segment.items():
+        for i, name in enumerate(model.segment_names):
+            row[f"{flow}_{name}"] = float(values[i])
     exposure = daily[[f"active_{name}" for name in model.segment_names]].to_numpy().sum(axis=0)
     for i, name in enumerate(model.segment_names):
         row[f"churn_rate_{name}"] = _ratio(365.0 * model.churn_by_segment[i], float(exposure[i]))

@@ -229,6 +229,7 @@ class ShopperModel(mesa.Model):
         self.network = build_network(self.params, self.shoppers.segment, self.streams["network"])
         self.exposure = NeighbourExposure(self.network, width=2)
         self.groups = group_formation.GroupBook.empty()
+        self.ledger = accounting.Ledger.empty(self.shoppers.size)
         self.discount_factor = accounting.daily_discount_factor(
             self.params.accounting.annual_discount_rate
         )
@@ -323,13 +324,13 @@ class ShopperModel(mesa.Model):
         self._group_deal_bonus(outcome, levers)
         self._loyalty_churn_winback(day, levers, outcome)
         self._publish_signals(levers)
-        strategy_cost = sum(
-            (
-                s.settle(outcome, self.shoppers, m)
-                for s, m in zip(self.params.strategies, masks, strict=True)
-            ),
-            0.0,
-        )
+        costs = [
+            accounting.as_strategy_cost(s.settle(outcome, self.shoppers, m))
+            for s, m in zip(self.params.strategies, masks, strict=True)
+        ]
+        for cost in costs:
+            self.ledger.book_strategy_cost(cost)
+        strategy_cost = sum((cost.total for cost in costs), 0.0)
         self._account(day, outcome, strategy_cost, counts)
         self.datacollector.collect(self)
         horizon = self.params.horizon_days
@@ -722,6 +723,12 @@ class ShopperModel(mesa.Model):
             "group_gmv": float(outcome.group_values.sum()),
         }
         acquisition_cost = self.params.acquisition.cost_per_acquisition * outcome.new_ads.size
+        np.add.at(self.ledger.revenue, focal, acc.take_rate * values)
+        np.add.at(
+            self.ledger.acquisition_cost,
+            outcome.new_ads,
+            self.params.acquisition.cost_per_acquisition,
+        )
         self.today = self._metrics(outcome, money, acquisition_cost, strategy_cost)
         self._count_cohorts(day, outcome)
 

@@ -8,6 +8,8 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 RECENT_SPEND_DAYS = 90.0  # memory of the exponentially weighted recent spend
@@ -85,3 +87,139 @@ def lifetime_value_closed_form(
     if first_margin_at_acquisition:
         return margin * (1.0 + discount_rate) / (1.0 + discount_rate - retention)
     return margin * retention / (1.0 + discount_rate - retention)
+
+
+@dataclass(frozen=True)
+class StrategyCost:
+    """A strategy's cost of one day, and which shoppers it was paid for.
+
+    Attributes
+    ----------
+    total : float
+        The day's cost in CNY (the figure booked in the accounts, computed as the
+        strategy's cost formula states it).
+    shoppers : numpy.ndarray
+        Ids of the shoppers a part of the cost was paid for (may repeat).
+    amounts : numpy.ndarray
+        CNY paid for each of them (same length as ``shoppers``).
+    unallocated : float
+        The part that belongs to no shopper (a fixed daily cost): reported as such,
+        never spread over shoppers by assumption.
+
+    Examples
+    --------
+    >>> cost = StrategyCost.per_shopper(np.array([0, 2]), np.array([1.5, 2.5]), fixed=3.0)
+    >>> cost.total, cost.unallocated
+    (7.0, 3.0)
+    """
+
+    total: float
+    shoppers: np.ndarray
+    amounts: np.ndarray
+    unallocated: float = 0.0
+
+    @classmethod
+    def per_shopper(
+        cls, shoppers: np.ndarray, amounts: np.ndarray | float, fixed: float = 0.0
+    ) -> StrategyCost:
+        """The cost of ``amounts`` paid for ``shoppers`` plus a ``fixed`` unallocated part.
+
+        Parameters
+        ----------
+        shoppers : numpy.ndarray
+            Shopper ids.
+        amounts : numpy.ndarray or float
+            CNY per shopper (a scalar: the same for each).
+        fixed : float
+            CNY that belongs to no shopper.
+
+        Returns
+        -------
+        StrategyCost
+            Its ``total`` is ``amounts.sum() + fixed``.
+        """
+        paid = np.broadcast_to(np.asarray(amounts, dtype=float), np.shape(shoppers))
+        return cls(float(paid.sum() + fixed), np.asarray(shoppers), paid, float(fixed))
+
+
+def as_strategy_cost(cost: float | StrategyCost) -> StrategyCost:
+    """A strategy's settled cost as a :class:`StrategyCost`.
+
+    A plain number says nothing about whom it was paid for, so it is all unallocated.
+
+    Examples
+    --------
+    >>> as_strategy_cost(4.0).unallocated
+    4.0
+    """
+    if isinstance(cost, StrategyCost):
+        return cost
+    return StrategyCost(float(cost), np.empty(0, np.int64), np.empty(0), float(cost))
+
+
+@dataclass
+class Ledger:
+    """Money booked per shopper over a run: the platform's revenue and what it paid.
+
+    Attributes
+    ----------
+    revenue : numpy.ndarray
+        Take-rate revenue from each shopper's focal orders (CNY).
+    acquisition_cost : numpy.ndarray
+        Paid acquisition of each shopper (CNY).
+    strategy_cost : numpy.ndarray
+        Strategy costs paid for each shopper (CNY).
+    strategy_cost_unallocated : float
+        Strategy costs that belong to no shopper (fixed daily costs, CNY).
+
+    Examples
+    --------
+    >>> ledger = Ledger.empty(3)
+    >>> ledger.book_strategy_cost(StrategyCost.per_shopper(np.array([1, 1]), 2.0, fixed=5.0))
+    >>> ledger.strategy_cost.tolist(), ledger.strategy_cost_unallocated
+    ([0.0, 4.0, 0.0], 5.0)
+    """
+
+    revenue: np.ndarray
+    acquisition_cost: np.ndarray
+    strategy_cost: np.ndarray
+    strategy_cost_unallocated: float = 0.0
+
+    @classmethod
+    def empty(cls, size: int) -> Ledger:
+        """A ledger of ``size`` shoppers with nothing booked."""
+        return cls(np.zeros(size), np.zeros(size), np.zeros(size))
+
+    def book_strategy_cost(self, cost: StrategyCost) -> None:
+        """Add one strategy's cost of a day (per shopper, and the unallocated part)."""
+        np.add.at(self.strategy_cost, cost.shoppers, cost.amounts)
+        self.strategy_cost_unallocated += cost.unallocated
+
+    def by_group(self, group: np.ndarray, size: int) -> dict[str, np.ndarray]:
+        """Revenue, acquisition and strategy cost, and profit summed per group (segment).
+
+        Parameters
+        ----------
+        group : numpy.ndarray
+            Group index of every shopper (0 .. ``size`` − 1).
+        size : int
+            Number of groups.
+
+        Returns
+        -------
+        dict
+            ``revenue``, ``acquisition_cost``, ``strategy_cost``, ``profit``: one
+            value per group; the unallocated strategy cost is in none of them.
+
+        Examples
+        --------
+        >>> ledger = Ledger(np.array([3.0, 1.0, 2.0]), np.zeros(3), np.array([1.0, 0, 0]))
+        >>> ledger.by_group(np.array([0, 1, 0]), 2)["profit"].tolist()
+        [4.0, 1.0]
+        """
+        sums = {
+            name: np.bincount(group, weights=getattr(self, name), minlength=size)
+            for name in ("revenue", "acquisition_cost", "strategy_cost")
+        }
+        sums["profit"] = sums["revenue"] - sums["acquisition_cost"] - sums["strategy_cost"]
+        return sums

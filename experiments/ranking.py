@@ -1,0 +1,247 @@
+"""Decision outputs: expected uplift, P(best) and expected regret of each arm.
+
+Every number is over replications, paired by replication: replication r of every arm
+in a scenario shares its random numbers (and, with uncertain parameters, its draw of
+the assumptions), so the arms' profits in replication r are one possible world in
+which the arms can be compared. The *90% interval* of the uplift is where the uplift
+lands across those worlds (5th-95th percentile of the per-replication uplift); the
+*CI* is the t-interval of its mean (as in ``comparison.csv``). P(best) is the share of
+replications in which an arm has the highest profit of all arms, the baseline
+included (ties split evenly), and the expected regret is the mean of what the arm
+loses against the best arm of each replication.
+
+Examples
+--------
+>>> import pandas as pd
+>>> summary = pd.DataFrame({
+...     "strategy": ["baseline"] * 4 + ["points"] * 4, "scenario": "base",
+...     "replication": [0, 1, 2, 3] * 2, "profit": [10.0, 12, 11, 13, 12, 11, 14, 15],
+...     "active_end": [5, 5, 5, 5, 6, 6, 6, 6]})
+>>> table = rank_arms(summary)
+>>> print(table[["strategy", "profit_uplift", "p_best", "expected_regret"]].to_string(index=False))
+strategy  profit_uplift  p_best  expected_regret
+  points            1.5    0.75             0.25
+baseline            0.0    0.25             1.75
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from experiments.analysis import paired_diff_ci
+from experiments.config import BASELINE
+
+#: Label of the rows over all shoppers (the other rows name a segment).
+ALL = "all"
+
+#: Columns of :func:`rank_arms`.
+RANKING_COLUMNS = (
+    "scenario",
+    "segment",
+    "rank",
+    "strategy",
+    "n",
+    "profit_uplift",
+    "profit_uplift_p05",
+    "profit_uplift_p95",
+    "profit_uplift_ci_low",
+    "profit_uplift_ci_high",
+    "retained_uplift",
+    "retained_uplift_p05",
+    "retained_uplift_p95",
+    "retained_uplift_ci_low",
+    "retained_uplift_ci_high",
+    "p_beats_baseline",
+    "p_best",
+    "p_best_retained",
+    "expected_regret",
+    "note",
+)
+
+#: Note of a row whose intervals cannot be computed, by number of replications.
+NO_CI = {
+    0: "no replication with every arm: nothing to compare",
+    1: "one replication: no CI or 90% interval (they need at least 2)",
+}
+
+
+def p_best(values: pd.DataFrame) -> pd.Series:
+    """Share of rows (replications) in which each column (arm) has the highest value.
+
+    Ties split evenly: two arms sharing the best value each get half of that row.
+
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        One row per replication, one column per arm, no NaN.
+
+    Returns
+    -------
+    pandas.Series
+        Arm -> P(best); sums to 1 when there is at least one row.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"a": [1.0, 3.0], "b": [2.0, 3.0]})
+    >>> p_best(frame).tolist()
+    [0.25, 0.75]
+    """
+    data = values.to_numpy(dtype=float)
+    best = data == data.max(axis=1, keepdims=True)
+    share = best / best.sum(axis=1, keepdims=True)
+    return pd.Series(share.mean(axis=0) if len(data) else np.nan, index=values.columns)
+
+
+def expected_regret(values: pd.DataFrame) -> pd.Series:
+    """Mean over rows (replications) of the best column's value minus each column's.
+
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        One row per replication, one column per arm, no NaN.
+
+    Returns
+    -------
+    pandas.Series
+        Arm -> expected regret (>= 0; 0 for an arm that is best in every row).
+
+    Examples
+    --------
+    >>> expected_regret(pd.DataFrame({"a": [1.0, 3.0], "b": [2.0, 2.0]})).tolist()
+    [0.5, 0.5]
+    """
+    data = values.to_numpy(dtype=float)
+    regret = data.max(axis=1, keepdims=True) - data
+    return pd.Series(regret.mean(axis=0) if len(data) else np.nan, index=values.columns)
+
+
+def _uplift_columns(
+    uplift: pd.DataFrame, name: str, confidence: float, interval: float
+) -> pd.DataFrame:
+    """Mean, percentile interval and mean's CI of each column of paired uplifts."""
+    tail = 100 * (1 - interval) / 2
+    rows = {}
+    for arm in uplift.columns:
+        values = uplift[arm].to_numpy(dtype=float)
+        mean, low, high = paired_diff_ci(values, confidence)
+        spread = np.percentile(values, [tail, 100 - tail]) if values.size > 1 else [np.nan] * 2
+        rows[arm] = (mean, *spread, low, high)
+    suffixes = ("", "_p05", "_p95", "_ci_low", "_ci_high")
+    return pd.DataFrame.from_dict(
+        rows, orient="index", columns=[f"{name}_uplift{s}" for s in suffixes]
+    )
+
+
+def _rank_one(
+    runs: pd.DataFrame,
+    profit: str,
+    retained: str,
+    baseline: str,
+    confidence: float,
+    interval: float,
+) -> pd.DataFrame:
+    """The ranking rows of one scenario and one pair of (profit, retained) columns."""
+    wide = runs.pivot(index="replication", columns="strategy", values=[profit, retained])
+    wide = wide.dropna()  # replications in which every arm has both numbers
+    arms = list(dict.fromkeys(runs["strategy"]))
+    money = wide[profit].reindex(columns=arms)
+    kept = wide[retained].reindex(columns=arms)
+    table = pd.concat(
+        [
+            _uplift_columns(money.sub(money[baseline], axis=0), "profit", confidence, interval),
+            _uplift_columns(kept.sub(kept[baseline], axis=0), "retained", confidence, interval),
+        ],
+        axis=1,
+    )
+    uplift = money.sub(money[baseline], axis=0)
+    table["n"] = len(wide)
+    table["p_beats_baseline"] = (uplift > 0).mean() if len(wide) else np.nan
+    table["p_best"] = p_best(money)
+    table["p_best_retained"] = p_best(kept)
+    table["expected_regret"] = expected_regret(money)
+    table["note"] = NO_CI.get(len(wide), "")
+    return table.rename_axis("strategy").reset_index()
+
+
+def segment_names(summary: pd.DataFrame) -> list[str]:
+    """Segments with both ``profit_<segment>`` and ``active_end_<segment>`` in the summary.
+
+    Examples
+    --------
+    >>> segment_names(pd.DataFrame(columns=["profit_rural", "active_end_rural",
+    ...                                     "active_end_young"]))
+    ['rural']
+    """
+    found = [c.removeprefix("active_end_") for c in summary.columns if c.startswith("active_end_")]
+    return [s for s in found if f"profit_{s}" in summary.columns]
+
+
+def rank_arms(
+    summary: pd.DataFrame,
+    *,
+    baseline: str = BASELINE,
+    confidence: float = 0.95,
+    interval: float = 0.90,
+    segments: bool = True,
+) -> pd.DataFrame:
+    """Rank the arms of each scenario by expected profit uplift, with P(best) and regret.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        One row per run: ``strategy``, ``scenario``, ``replication``, ``profit``,
+        ``active_end`` and, for the per-segment view, ``profit_<segment>`` and
+        ``active_end_<segment>``.
+    baseline : str
+        The arm uplifts are measured against.
+    confidence : float
+        Coverage of the CI of the mean uplift (0.95: equal to ``comparison.csv``).
+    interval : float
+        Coverage of the percentile interval of the per-replication uplift.
+    segments : bool
+        Add the per-segment view (rows with ``segment`` = the segment's name).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per scenario, segment (``"all"`` for every shopper, then each segment)
+        and arm, best first, columns:
+
+        * ``rank``: by ``profit_uplift`` within scenario and segment (1 = best);
+        * ``n``: replications used (those in which every arm has the numbers);
+        * ``profit_uplift``: mean paired uplift in profit over the baseline (CNY);
+          ``profit_uplift_p05``/``_p95``: 5th and 95th percentiles of the
+          per-replication uplift (for the default 90% ``interval``);
+          ``profit_uplift_ci_low``/``_ci_high``: CI of the mean;
+        * ``retained_uplift`` and its interval and CI: the same for customers
+          active at the end (``active_end``);
+        * ``p_beats_baseline``: share of replications with a profit uplift > 0;
+        * ``p_best``: share of replications in which the arm has the highest profit
+          (ties split evenly; sums to 1 over the arms of a scenario and segment);
+        * ``p_best_retained``: the same for customers active at the end;
+        * ``expected_regret``: mean over replications of the best arm's profit
+          minus the arm's (CNY, >= 0);
+        * ``note``: why intervals are missing (one replication), else empty.
+
+    Raises
+    ------
+    ValueError
+        If the summary has no ``baseline`` arm or lacks ``profit``/``active_end``.
+    """
+    missing = [c for c in ("profit", "active_end") if c not in summary.columns]
+    if missing:
+        raise ValueError(f"the summary has no column {missing[0]!r}, needed for the ranking")
+    if baseline not in set(summary["strategy"]):
+        raise ValueError(f"no {baseline!r} arm in the summary: uplifts need one")
+    pairs = [(ALL, "profit", "active_end")]
+    if segments:
+        pairs += [(s, f"profit_{s}", f"active_end_{s}") for s in segment_names(summary)]
+    tables = []
+    for scenario, runs in summary.groupby("scenario", sort=False):
+        for segment, profit, retained in pairs:
+            table = _rank_one(runs, profit, retained, baseline, confidence, interval)
+            table = table.sort_values("profit_uplift", ascending=False, kind="stable")
+            table["rank"] = np.arange(1, len(table) + 1)
+            tables.append(table.assign(scenario=scenario, segment=segment))
+    return pd.concat(tables, ignore_index=True)[list(RANKING_COLUMNS)]
