@@ -1,0 +1,163 @@
+"""Read order-log files: CSV (UTF-8, UTF-8 with BOM, GBK/GB18030), XLSX and Parquet.
+
+The file's columns are renamed to the order-frame fields by a
+:class:`~survey.orders.mapping.ColumnMapping`; values stay as they were read (CSV
+cells as text, so an id ``"007"`` keeps its zeros) and are parsed, with a log, by
+:func:`survey.orders.cleaning.clean_orders`. Row labels are what the cleaning log
+reports: spreadsheet row numbers for CSV and XLSX (the header is row 1) and 1-based
+row numbers for Parquet.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+
+import pandas as pd
+
+from survey.errors import DataError
+from survey.io import _decode, _delimiter, _read_xlsx
+from survey.orders.mapping import ColumnMapping
+
+#: File extensions :func:`read_order_log` understands.
+ORDER_EXTENSIONS: tuple[str, ...] = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet")
+
+
+@dataclass
+class RawOrders:
+    """An order log as read, columns renamed to fields, before cleaning.
+
+    Attributes
+    ----------
+    data : DataFrame
+        One column per mapped field (``customer_id``, ``date``, ``amount``, ...),
+        values as read; the index is the file's row number.
+    source : str
+        The file the orders came from.
+    date_format : str or None
+        The mapping's date format.
+    """
+
+    data: pd.DataFrame
+    source: str
+    date_format: str | None = None
+
+
+def _read_csv_text(path: Path) -> pd.DataFrame:
+    text = _decode(path)
+    if not text.strip():
+        raise DataError(f"{path}: the file is empty")
+    header = text.partition("\n")[0]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(StringIO(text), sep=_delimiter(header), index_col=False, dtype=str)
+    except (pd.errors.ParserError, pd.errors.ParserWarning, pd.errors.EmptyDataError) as err:
+        raise DataError(
+            f"{path}: not a valid CSV file, rows must have as many fields as the header "
+            f"({' '.join(str(err).split())})"
+        ) from None
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except Exception as err:  # noqa: BLE001 - pyarrow raises several error types
+        raise DataError(f"{path}: not a readable Parquet file ({err})") from None
+
+
+def read_order_table(path: str | Path, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read an order-log file as it is, one column per file column.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.csv``/``.txt`` (UTF-8, BOM or GBK/GB18030; comma, semicolon or tab),
+        ``.xlsx`` or ``.parquet`` file.
+    sheet : str or int, optional
+        XLSX sheet name or 0-based number (default: the first sheet).
+
+    Returns
+    -------
+    DataFrame
+        CSV cells as text (missing as NaN); XLSX and Parquet cells as stored. The
+        index is the row number (spreadsheet rows for CSV and XLSX).
+
+    Raises
+    ------
+    DataError
+        If the file is missing, empty, of an unknown type or unreadable, or has a
+        header but no rows.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "log.csv"
+    >>> _ = p.write_text("customer_id,date,amount\\n007,2024-01-02,9.5\\n")
+    >>> read_order_table(p)
+        customer_id        date amount
+    row
+    2           007  2024-01-02    9.5
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in ORDER_EXTENSIONS:
+        raise DataError(f"{path}: unknown file type {suffix!r}; allowed: {list(ORDER_EXTENSIONS)}")
+    if not path.is_file():
+        raise DataError(f"{path}: no such file")
+    if path.stat().st_size == 0:
+        raise DataError(f"{path}: the file is empty")
+    if suffix == ".parquet":
+        frame, first = _read_parquet(path), 1
+    elif suffix in (".csv", ".txt"):
+        frame, first = _read_csv_text(path), 2
+    else:
+        frame, first = _read_xlsx(path, sheet), 2
+    frame.columns = [str(column).strip() for column in frame.columns]
+    if frame.empty:
+        raise DataError(f"{path}: the file has a header but no orders")
+    frame.index = pd.RangeIndex(first, first + len(frame), name="row")
+    return frame
+
+
+def read_order_log(
+    path: str | Path, mapping: ColumnMapping | None = None, sheet: str | int | None = None
+) -> RawOrders:
+    """Read an order-log file and rename its columns to the order-frame fields.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file (see :func:`read_order_table`).
+    mapping : ColumnMapping, optional
+        Which file column is which field (default: columns named as the fields).
+    sheet : str or int, optional
+        XLSX sheet.
+
+    Returns
+    -------
+    RawOrders
+
+    Raises
+    ------
+    DataError
+        As :func:`read_order_table`, or if a mapped column is not in the file
+        (naming the field, the column and the file's columns).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "log.csv"
+    >>> _ = p.write_text("client,day,total,note\\n7,2024-01-02,9.5,x\\n")
+    >>> raw = read_order_log(p, ColumnMapping(customer_id="client", date="day", amount="total"))
+    >>> raw.data.columns.tolist()
+    ['customer_id', 'date', 'amount']
+    """
+    mapping = mapping or ColumnMapping()
+    table = read_order_table(path, sheet)
+    columns = mapping.resolve(list(table.columns), str(path))
+    data = table[list(columns.values())].copy()
+    data.columns = list(columns)
+    return RawOrders(data=data, source=str(path), date_format=mapping.date_format)

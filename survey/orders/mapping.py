@@ -1,0 +1,217 @@
+"""Which column of an order-log file holds which order-frame field.
+
+A mapping comes from the command line (``--customer COL --date COL --amount COL``
+...) or from a small YAML file (``--mapping MAP.yaml``)::
+
+    customer_id: Kundennummer
+    date: Bestelldatum
+    amount: Betrag
+    order_id: Auftrag        # optional, as are channel, segment, group_order, quantity
+    date_format: "%d.%m.%Y"  # optional strftime format; default ISO 8601
+
+A field left out is looked for under its own name (``customer_id``, ``date``, ...).
+
+Examples
+--------
+>>> ColumnMapping.from_dict({"customer_id": "client", "amount": "total"}).columns()
+{'customer_id': 'client', 'date': 'date', 'amount': 'total'}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from survey.errors import DataError
+from survey.orders.frame import COLUMNS, OPTIONAL, REQUIRED
+
+#: Keys a mapping file may have.
+MAPPING_KEYS: tuple[str, ...] = (*COLUMNS, "date_format")
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """File column per order-frame field, and how dates are written.
+
+    Attributes
+    ----------
+    customer_id, date, amount : str
+        File columns of the required fields (default: the field's own name).
+    order_id, channel, segment, group_order, quantity : str or None
+        File columns of the optional fields; None looks for a column of the field's
+        own name and leaves the field out if there is none.
+    date_format : str or None
+        A ``strftime`` format such as ``"%Y%m%d"``; None reads ISO 8601 dates
+        (``2024-01-31``, ``2024-01-31 13:45``).
+    source : str
+        Where the mapping came from, for error messages.
+    """
+
+    customer_id: str = "customer_id"
+    date: str = "date"
+    amount: str = "amount"
+    order_id: str | None = None
+    channel: str | None = None
+    segment: str | None = None
+    group_order: str | None = None
+    quantity: str | None = None
+    date_format: str | None = None
+    source: str = field(default="the column mapping", compare=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str = "the column mapping") -> ColumnMapping:
+        """A mapping from ``{field: column}``; unknown keys are an error.
+
+        Parameters
+        ----------
+        data : dict
+            Field → file column, plus an optional ``date_format``.
+        source : str
+            Where it came from (a file name), for error messages.
+
+        Returns
+        -------
+        ColumnMapping
+
+        Raises
+        ------
+        DataError
+            If a key is not a field, or a value is not a non-empty text.
+
+        Examples
+        --------
+        >>> ColumnMapping.from_dict({"customer": "id"}, source="map.yaml")
+        Traceback (most recent call last):
+        survey.errors.DataError: map.yaml: unknown key(s) ['customer']; allowed: ['customer_id', 'date', 'amount', 'order_id', 'channel', 'segment', 'group_order', 'quantity', 'date_format']
+        """
+        unknown = [key for key in data if key not in MAPPING_KEYS]
+        if unknown:
+            raise DataError(f"{source}: unknown key(s) {unknown}; allowed: {list(MAPPING_KEYS)}")
+        clean: dict[str, str] = {}
+        for key, value in data.items():
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, str | int) or not str(value):
+                raise DataError(f"{source}: {key}: {value!r} is not a column name")
+            clean[key] = str(value)
+        return cls(**clean, source=source)
+
+    def columns(self) -> dict[str, str]:
+        """Field → file column of the fields that are mapped (required always).
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> ColumnMapping(order_id="id").columns()
+        {'customer_id': 'customer_id', 'date': 'date', 'amount': 'amount', 'order_id': 'id'}
+        """
+        mapped = {name: getattr(self, name) for name in REQUIRED}
+        mapped.update({name: getattr(self, name) for name in OPTIONAL if getattr(self, name)})
+        return mapped
+
+    def resolve(self, header: list[str], file: str) -> dict[str, str]:
+        """Field → file column, checked against a file's header.
+
+        Optional fields not mapped are taken when the file has a column of their
+        own name.
+
+        Parameters
+        ----------
+        header : list of str
+            The file's column names.
+        file : str
+            The file's name, for the error message.
+
+        Returns
+        -------
+        dict
+
+        Raises
+        ------
+        DataError
+            If a mapped column is not in the file; the message names the field, the
+            column and the file's columns.
+
+        Examples
+        --------
+        >>> ColumnMapping(amount="total").resolve(["customer_id", "date", "total", "channel"], "f.csv")
+        {'customer_id': 'customer_id', 'date': 'date', 'amount': 'total', 'channel': 'channel'}
+        >>> ColumnMapping().resolve(["id", "date", "amount"], "f.csv")
+        Traceback (most recent call last):
+        survey.errors.DataError: f.csv: no column 'customer_id' for customer_id (map it with --customer COL or customer_id: in --mapping); columns: ['id', 'date', 'amount']
+        """
+        mapped = self.columns()
+        for name in OPTIONAL:
+            if name not in mapped and name in header:
+                mapped[name] = name
+        for name, column in mapped.items():
+            if column not in header:
+                option = "--" + ("customer" if name == "customer_id" else name.replace("_", "-"))
+                raise DataError(
+                    f"{file}: no column {column!r} for {name} (map it with {option} COL or "
+                    f"{name}: in --mapping); columns: {header}"
+                )
+        return {name: mapped[name] for name in COLUMNS if name in mapped}
+
+
+def load_mapping(path: str | Path) -> ColumnMapping:
+    """Read a YAML column mapping (module docstring).
+
+    Parameters
+    ----------
+    path : str or Path
+        The YAML file.
+
+    Returns
+    -------
+    ColumnMapping
+
+    Raises
+    ------
+    DataError
+        If the file is missing, not YAML, not a mapping of keys to column names, or
+        has an unknown key.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "map.yaml"
+    >>> _ = p.write_text("customer_id: client\\ndate_format: '%Y%m%d'\\n")
+    >>> load_mapping(p).date_format
+    '%Y%m%d'
+    """
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such mapping file") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise DataError(
+            f"{path}: not a readable YAML mapping ({' '.join(str(err).split())})"
+        ) from None
+    if not isinstance(data, dict):
+        raise DataError(
+            f"{path}: a mapping file is 'field: column' lines; allowed fields: {list(MAPPING_KEYS)}"
+        )
+    return ColumnMapping.from_dict(data, source=str(path))
+
+
+def mapping_fields() -> list[str]:
+    """The fields of :class:`ColumnMapping` that name a column or a format.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> mapping_fields()[-1]
+    'date_format'
+    """
+    return [item.name for item in fields(ColumnMapping) if item.name != "source"]
