@@ -69,7 +69,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 
 
 def read_order_table(path: str | Path, sheet: str | int | None = None) -> pd.DataFrame:
-    """Read an order-log file as it is, one column per file column.
+    r"""Read an order-log file as it is, one column per file column.
 
     Parameters
     ----------
@@ -95,7 +95,7 @@ def read_order_table(path: str | Path, sheet: str | int | None = None) -> pd.Dat
     --------
     >>> import tempfile
     >>> p = Path(tempfile.mkdtemp()) / "log.csv"
-    >>> _ = p.write_text("customer_id,date,amount\\n007,2024-01-02,9.5\\n")
+    >>> _ = p.write_text("customer_id,date,amount\n007,2024-01-02,9.5\n")
     >>> read_order_table(p)
         customer_id        date amount
     row
@@ -125,7 +125,7 @@ def read_order_table(path: str | Path, sheet: str | int | None = None) -> pd.Dat
 def read_order_log(
     path: str | Path, mapping: ColumnMapping | None = None, sheet: str | int | None = None
 ) -> RawOrders:
-    """Read an order-log file and rename its columns to the order-frame fields.
+    r"""Read an order-log file and rename its columns to the order-frame fields.
 
     Parameters
     ----------
@@ -150,7 +150,7 @@ def read_order_log(
     --------
     >>> import tempfile
     >>> p = Path(tempfile.mkdtemp()) / "log.csv"
-    >>> _ = p.write_text("client,day,total,note\\n7,2024-01-02,9.5,x\\n")
+    >>> _ = p.write_text("client,day,total,note\n7,2024-01-02,9.5,x\n")
     >>> raw = read_order_log(p, ColumnMapping(customer_id="client", date="day", amount="total"))
     >>> raw.data.columns.tolist()
     ['customer_id', 'date', 'amount']
