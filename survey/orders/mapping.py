@@ -85,7 +85,7 @@ class ColumnMapping:
         --------
         >>> ColumnMapping.from_dict({"customer": "id"}, source="map.yaml")  # doctest: +ELLIPSIS
         Traceback (most recent call last):
-        survey.errors.DataError: map.yaml: unknown key(s) ['customer']; allowed: ['customer_id', ...]
+        survey.errors.DataError: map.yaml: unknown key(s) ['customer']; allowed: [...]
         """
         unknown = [key for key in data if key not in MAPPING_KEYS]
         if unknown:
