@@ -21,6 +21,9 @@ from experiments.errors import ConfigError
 from experiments.results import ExperimentResults
 from experiments.runner import default_out, run_experiment
 
+#: ``--set`` assignments of ``--no-uncertainty``: no parameter drawn.
+NO_UNCERTAINTY = ("uncertain={}", "strategy_priors=false")
+
 
 def _add_config_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("config", type=Path, help="experiment config (YAML)")
@@ -33,10 +36,18 @@ def _add_config_arguments(parser: argparse.ArgumentParser) -> None:
         help="override a config field, VALUE parsed as YAML "
         "(repeatable; e.g. --set model.population.size=2000 --set replications=2)",
     )
+    parser.add_argument(
+        "--no-uncertainty",
+        action="store_true",
+        help="ignore the config's uncertain parameters and strategy priors: every "
+        "assumption at its configured value, CIs from Monte Carlo noise only",
+    )
 
 
 def _config(args: argparse.Namespace, extra: list[str]) -> tuple[ExperimentConfig, int]:
     """The config with the ``--set`` overrides, checked by building every run."""
+    if getattr(args, "no_uncertainty", False):
+        extra = [*extra, *NO_UNCERTAINTY]
     config = load_config(args.config, [*args.overrides, *extra])
     try:
         runs = plan_runs(config)

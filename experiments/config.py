@@ -33,6 +33,7 @@ from experiments.loader import read_yaml, yaml_line
 from experiments.messages import describe_error
 from experiments.overrides import parse_assignment, set_path
 from sim import ModelParams
+from sim.priors import Prior
 from sim.strategies import REGISTRY, StrategySpec
 
 #: Name of the arm every other arm is compared with; it has no strategy.
@@ -120,6 +121,11 @@ class ExperimentConfig(Spec):
         Add an arm for every registered strategy kind (``sim.strategies.REGISTRY``).
     sweep : Sweep, optional
         A parameter sweep whose points become extra scenarios.
+    uncertain : dict
+        Uncertain parameters (path -> :data:`sim.priors.Prior`), see
+        :mod:`experiments.uncertainty`.
+    strategy_priors : bool
+        Draw the strategies' effect sizes from their default priors too.
     outputs : Outputs
     execution : Execution
     """
@@ -141,6 +147,17 @@ class ExperimentConfig(Spec):
         "by its kind (unless an arm of that name is given).",
     )
     sweep: Sweep | None = Field(None, description="Optional parameter sweep.")
+    uncertain: dict[str, Prior] = Field(
+        default_factory=dict,
+        description="Uncertain parameters: model path or strategies.<kind>.<field> -> prior "
+        "({dist: uniform|triangular|normal|lognormal, ..., source: ...}); replication r "
+        "draws one value of each, shared by every arm and scenario.",
+    )
+    strategy_priors: bool = Field(
+        False,
+        description="Also draw the effect sizes of the arms' strategies from their default "
+        "priors (listed by `shoplab strategies`); an arm's own value of a field is kept.",
+    )
     outputs: Outputs = Field(default_factory=Outputs)
     execution: Execution = Field(default_factory=Execution)
 

@@ -15,7 +15,8 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -24,9 +25,15 @@ from pydantic import ValidationError
 from experiments.config import ExperimentConfig
 from experiments.errors import ConfigError
 from experiments.messages import describe_error
-from experiments.overrides import apply_overrides
+from experiments.overrides import apply_overrides, flatten
 from experiments.seeds import replication_seed
 from experiments.sweeps import sweep_scenarios
+from experiments.uncertainty import (
+    UncertainParameter,
+    apply_values,
+    draw_values,
+    uncertain_parameters,
+)
 from sim import ModelParams
 
 
@@ -46,6 +53,9 @@ class RunSpec:
         The experiment's master seed.
     horizon : int
         Days to run.
+    inputs : dict
+        The run's values of swept and uncertain parameters, by path (written into
+        its summary row as columns of those names).
     """
 
     strategy: str
@@ -54,6 +64,7 @@ class RunSpec:
     params: ModelParams
     master_seed: int
     horizon: int
+    inputs: dict[str, float] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -108,8 +119,13 @@ def _check_targets(params: ModelParams, where: str) -> None:
             )
 
 
-def arm_params(config: ExperimentConfig, strategy: str, overrides: dict[str, Any]) -> ModelParams:
-    """Parameters of one strategy arm in one scenario.
+def arm_params(
+    config: ExperimentConfig,
+    strategy: str,
+    overrides: dict[str, Any],
+    values: Mapping[str, float] | None = None,
+) -> ModelParams:
+    """Parameters of one strategy arm in one scenario (under given assumptions).
 
     Parameters
     ----------
@@ -119,6 +135,9 @@ def arm_params(config: ExperimentConfig, strategy: str, overrides: dict[str, Any
         Arm name.
     overrides : dict
         The scenario's overrides of model parameters.
+    values : mapping, optional
+        Values of the config's uncertain parameters, by path (default: none drawn,
+        every parameter at its configured value).
 
     Returns
     -------
@@ -137,7 +156,8 @@ def arm_params(config: ExperimentConfig, strategy: str, overrides: dict[str, Any
     0.7
     """
     data = apply_overrides(config.model.model_dump(exclude={"strategies"}), overrides)
-    data["strategies"] = [spec.model_dump() for spec in config.strategies[strategy]]
+    parameters = uncertain_parameters(config) if values else {}
+    data = apply_values(data, config.strategies[strategy], values or {}, parameters)
     try:
         params = ModelParams.model_validate(data)
     except ValidationError as err:
@@ -163,15 +183,41 @@ def plan_runs(config: ExperimentConfig) -> list[RunSpec]:
         If any arm's parameters are invalid in any scenario (naming the scenario).
     """
     scenarios = all_scenarios(config)
+    swept = set(scenarios) - set(config.scenarios)
+    parameters = uncertain_parameters(config)
+    _check_not_overridden(parameters, scenarios)
+    draws = [
+        draw_values(parameters, master_seed=config.seed, replication=r)
+        for r in range(config.replications)
+    ]
     runs = []
     for strategy in config.strategies:
         for scenario, overrides in scenarios.items():
+            point = dict(overrides) if scenario in swept else {}
             try:
                 params = arm_params(config, strategy, overrides)
+                for r in range(config.replications):
+                    if parameters:
+                        params = arm_params(config, strategy, overrides, draws[r])
+                    inputs = {**point, **draws[r]}
+                    runs.append(
+                        RunSpec(strategy, scenario, r, params, config.seed, config.horizon, inputs)
+                    )
             except ConfigError as err:
-                raise ConfigError(f"scenario {scenario!r}, arm {strategy!r}: {err}") from None
-            runs.extend(
-                RunSpec(strategy, scenario, r, params, config.seed, config.horizon)
-                for r in range(config.replications)
-            )
+                where = f"scenario {scenario!r}, arm {strategy!r}"
+                if parameters:
+                    where += f", replication {r} (uncertain values {draws[r]})"
+                raise ConfigError(f"{where}: {err}") from None
     return runs
+
+
+def _check_not_overridden(
+    parameters: Mapping[str, UncertainParameter], scenarios: Mapping[str, Mapping[str, Any]]
+) -> None:
+    for scenario, overrides in scenarios.items():
+        clash = sorted(set(flatten(overrides)) & set(parameters))
+        if clash:
+            raise ConfigError(
+                f"scenario {scenario!r} sets {clash}, which the config declares uncertain: "
+                "a parameter is either drawn or set by a scenario"
+            )

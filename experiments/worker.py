@@ -35,7 +35,8 @@ class RunOutput:
     timeseries : pandas.DataFrame
         One row per day.
     summary : pandas.DataFrame
-        One row.
+        One row: the run's metrics, then its swept and uncertain parameters' values
+        (:attr:`RunSpec.inputs`, columns named by their paths).
     cohorts : pandas.DataFrame
         Cohort retention by day.
     """
@@ -72,6 +73,6 @@ def execute_run(spec: RunSpec) -> RunOutput:
     return RunOutput(
         key=spec.key,
         timeseries=_tag(result.daily, spec),
-        summary=_tag(pd.DataFrame([result.summary]), spec),
+        summary=_tag(pd.DataFrame([{**result.summary, **spec.inputs}]), spec),
         cohorts=_tag(result.cohorts, spec),
     )
