@@ -40,3 +40,9 @@ def test_one_strategy_can_be_listed_and_an_unknown_one_is_a_user_error(capsys):
     assert "winback" in out and "coupons" not in out
     assert main(["strategies", "nope"]) == 2
     assert "unknown strategy kind" in capsys.readouterr().err
+
+
+def test_the_listing_shows_each_effect_sizes_default_prior_and_its_source():
+    text = catalogue_text(["recommendation", "coupons"])
+    assert "prior: triangular(low 1, mode 1.1, high 1.2); assumed: from no effect (1)" in text
+    assert text.count("prior:") == len(REGISTRY["recommendation"].priors()) == 2
