@@ -319,7 +319,7 @@ def maximum_likelihood(
 
 
 def fit_bgnbd(summary: pd.DataFrame) -> BGNBDFit:
-    """Fit the BG/NBD model to a customer summary by maximum likelihood.
+    r"""Fit the BG/NBD model to a customer summary by maximum likelihood.
 
     Parameters
     ----------
@@ -344,7 +344,7 @@ def fit_bgnbd(summary: pd.DataFrame) -> BGNBDFit:
     The log-likelihood (:func:`bgnbd_log_likelihood`) is summed over the distinct
     ``(frequency, recency, T)`` histories weighted by their counts and maximised over
     the log-parameters (Nelder–Mead, then BFGS) from :math:`r = a = b = 1`,
-    :math:`\\alpha` = mean T. Standard errors come from the inverse of the numerical
+    :math:`\alpha` = mean T. Standard errors come from the inverse of the numerical
     (central-difference) Hessian of the negative log-likelihood taken directly in the
     natural parameters.
 
@@ -483,6 +483,47 @@ def expected_purchases(
     >>> expected_purchases(fit, 39, [2], [30.43], [38.86]).round(3)
     array([1.226])
     """
+    return expected_purchases_if_alive(fit, t, frequency, T) * p_alive(fit, frequency, recency, T)
+
+
+def expected_purchases_if_alive(
+    fit: BGNBDFit,
+    t: ArrayLike,
+    frequency: ArrayLike,
+    T: ArrayLike,  # noqa: N803
+) -> np.ndarray:
+    r"""Expected transactions in the next ``t`` periods of a customer known to be alive at ``T``.
+
+    Parameters
+    ----------
+    fit : BGNBDFit
+        The fitted model.
+    t : array_like
+        Length of the future period (periods); broadcast against the history.
+    frequency, T : array_like
+        Repeat transactions and length of observation (periods); given that the
+        customer is alive, the time of the last transaction does not matter.
+
+    Returns
+    -------
+    ndarray
+        :math:`\frac{a+b+x-1}{a-1}\bigl[1 - (\frac{\alpha+T}{\alpha+T+t})^{r+x}
+        {}_2F_1(r+x, b+x; a+b+x-1; \frac{t}{\alpha+T+t})\bigr]`, the numerator of
+        eq. 10 of Fader, Hardie & Lee (2005); times :func:`p_alive` it gives
+        :func:`expected_purchases`.
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S., & Lee, K. L. (2005). "Counting your customers" the
+    easy way: an alternative to the Pareto/NBD model. *Marketing Science*, 24(2),
+    275–284.
+
+    Examples
+    --------
+    >>> fit = BGNBDFit(0.243, 4.414, 0.793, 2.426, {}, np.eye(4), 0.0, 0, True)
+    >>> expected_purchases_if_alive(fit, 39, [2], [38.86]).round(3)
+    array([1.687])
+    """
     r, alpha, a, b = fit.params
     x = np.asarray(frequency, dtype=float)
     big_t = np.asarray(T, dtype=float)
@@ -492,7 +533,7 @@ def expected_purchases(
         bracket = 1.0 - _pow_ratio(alpha + big_t, alpha + big_t + t, r + x) * special.hyp2f1(
             r + x, b + x, a + b + x - 1, z
         )
-    return (a + b + x - 1) / (a - 1) * bracket * p_alive(fit, frequency, recency, T)
+    return (a + b + x - 1) / (a - 1) * bracket
 
 
 def expected_repeat(fit: BGNBDFit, t: ArrayLike) -> np.ndarray:
