@@ -13,8 +13,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from survey.orders.rfm import as_day, daily_transactions
 from survey.orders.frame import CUSTOMER, DATE, check_orders
+from survey.orders.rfm import as_day, daily_transactions
 
 
 def _end_day(orders: pd.DataFrame, observation_end: object | None) -> int:
