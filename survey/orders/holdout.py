@@ -54,8 +54,8 @@ def holdout_by_frequency(
     ...                         "duration_holdout": 39.0})
     >>> holdout_by_frequency(fit, summary).round(3)
       bucket  frequency  n  actual  expected
-    0      0          0  2     0.5     0.157
-    1     7+          7  1     5.0     6.010
+    0      0          0  2     0.5     0.219
+    1     7+          7  1     5.0     4.389
     """
     if int(max_frequency) != max_frequency or max_frequency < 1:
         raise DataError(f"max_frequency {max_frequency!r} is not allowed; allowed: integer >= 1")
