@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "survey.cli",
     "experiments.calibration.cli",
     "experiments.patterns.cli",
+    "experiments.optimise.cli",
 )
 
 

@@ -1,0 +1,206 @@
+"""The search for the best strategy mix under a budget: a seeded optuna study, ask/tell in batches.
+
+A seeded sampler proposes ``batch`` candidate mixes at a time (a fixed number, so
+the result does not depend on the number of workers, as in
+:mod:`experiments.calibration.fit`); the evaluator simulates them on the same
+replications (common random numbers), and the study is told the uplift of each
+over the baseline in trial order. The budget is a constraint on the mean strategy
+cost a year, which TPE and NSGA-II respect (``Trial.set_constraint``: a candidate is
+feasible when ``cost_year - budget <= 0``); CMA-ES has no constraints, so an
+over-budget candidate's value is penalised (:func:`penalised`). A mix met before
+is not simulated again.
+
+Examples
+--------
+A closed-form evaluator: the profit uplift is 1000 x and the cost 200,000 x CNY a
+year, so under a budget of 100,000 the best x is 0.5:
+
+>>> import pandas as pd
+>>> from experiments.optimise.config import parse_optimise_config
+>>> config = parse_optimise_config({"name": "x", "horizon": 365, "replications": 1,
+...     "strategies": {"c": [{"kind": "coupons"}]},
+...     "optimise": {"budget": 100000, "trials": 24, "batch": 4,
+...                  "ranges": {"c": {"discount": [0.0, 0.9]}}}})
+>>> def closed_form(mixes, replications):
+...     rows = [("baseline", 0.0, 0.0)] + [
+...         (name, 1000 * m["c"][0]["discount"] if m else 0.0,
+...          200000 * m["c"][0]["discount"] if m else 0.0) for name, m in mixes.items()]
+...     return pd.DataFrame([{"strategy": s, "scenario": "base", "replication": 0,
+...         "profit": p, "active_end": 0, "strategy_cost": c} for s, p, c in rows])
+>>> trials = search(config, closed_form, progress=False)
+>>> best = trials[trials["feasible"]].sort_values("profit_uplift").iloc[-1]
+>>> bool(abs(best["c.discount"] - 0.5) < 0.05)
+True
+"""
+
+from __future__ import annotations
+
+import optuna
+import pandas as pd
+from tqdm import tqdm
+
+from experiments.calibration.fit import quiet_optuna
+from experiments.optimise.config import OptimiseConfig, OptimiseSpec
+from experiments.optimise.evaluate import SCORE_COLUMNS, Evaluator, score_mixes
+from experiments.optimise.front import on_front
+from experiments.optimise.space import SearchSpace, describe_mix, mix_key
+
+#: Score column maximised for each objective.
+OBJECTIVE_COLUMNS = {
+    "profit": ("profit_uplift",),
+    "retained": ("retained_uplift",),
+    "both": ("profit_uplift", "retained_uplift"),
+}
+
+
+def penalised(value: float, cost_year: float, budget: float) -> float:
+    """An objective value with the budget as a penalty (for CMA-ES, which has no constraints).
+
+    Within budget the value is unchanged. Over budget it is at most 0 (the all-off mix,
+    always within budget, scores 0) and falls with the overrun:
+    ``min(value, 0) - (1 + |value|) * overrun / budget``.
+
+    Parameters
+    ----------
+    value : float
+        The uplift.
+    cost_year : float
+        Mean strategy cost a year (CNY).
+    budget : float
+        The budget (CNY a year).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> penalised(50.0, 90.0, 100.0)
+    50.0
+    >>> penalised(50.0, 150.0, 100.0)  # 0 - 51 * 0.5
+    -25.5
+    """
+    overrun = cost_year - budget
+    if overrun <= 0:
+        return value
+    return min(value, 0.0) - (1 + abs(value)) * overrun / budget
+
+
+def make_sampler(spec: OptimiseSpec) -> optuna.samplers.BaseSampler:
+    """The seeded sampler of the search.
+
+    TPE and NSGA-II read the budget constraint each trial carries
+    (``Trial.set_constraint``); CMA-ES ignores it (the search penalises instead).
+
+    Parameters
+    ----------
+    spec : OptimiseSpec
+        Sampler, seed, start-up trials and batch.
+
+    Returns
+    -------
+    optuna.samplers.BaseSampler
+
+    Examples
+    --------
+    >>> type(make_sampler(OptimiseSpec(objective="both"))).__name__
+    'NSGAIISampler'
+    """
+    with quiet_optuna():
+        name = spec.sampler_name
+        if name == "nsga2":
+            return optuna.samplers.NSGAIISampler(population_size=spec.batch, seed=spec.seed)
+        if name == "cmaes":
+            return optuna.samplers.CmaEsSampler(
+                seed=spec.seed,
+                n_startup_trials=spec.startup_trials,
+                independent_sampler=optuna.samplers.RandomSampler(seed=spec.seed),
+                warn_independent_sampling=False,
+                popsize=max(spec.batch, 4),
+            )
+        return optuna.samplers.TPESampler(
+            seed=spec.seed, n_startup_trials=spec.startup_trials, multivariate=True
+        )
+
+
+def search(
+    config: OptimiseConfig,
+    evaluate: Evaluator,
+    budget: float | None = None,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Search the mixes of the config's levers for the best uplift within the budget.
+
+    Parameters
+    ----------
+    config : OptimiseConfig
+        Levers, ranges, objective, sampler, trials, batch; replications of the search
+        are the experiment's (indices 0 .. replications - 1).
+    evaluate : Evaluator
+        Mixes and replications -> run summaries (:class:`~.evaluate.ModelEvaluator`).
+    budget : float, optional
+        CNY a year (default: ``optimise.budget``).
+    progress : bool
+        Show a progress bar on standard error.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per trial: ``trial``, ``mix`` (the levers on), every dimension of the
+        space (``<lever>`` on/off, ``<lever>.<path>``; empty when the lever is off),
+        :data:`~.evaluate.SCORE_COLUMNS`, ``specs`` (the mix's strategies as JSON,
+        :func:`~.space.mix_key`), ``feasible`` (mean cost a year within the
+        budget) and ``on_front`` (:func:`~.front.on_front`).
+    """
+    spec = config.optimise
+    budget = spec.budget if budget is None else budget
+    if budget is None:
+        raise ValueError("search: no budget (give optimise.budget or --budget)")
+    space = SearchSpace.from_config(config)
+    replications = range(config.experiment.replications)
+    objectives = OBJECTIVE_COLUMNS[spec.objective]
+    penalise = spec.sampler_name == "cmaes"
+    scored: dict[str, pd.Series] = {}
+    rows: list[dict] = []
+    bar = tqdm(total=spec.trials, desc="optimising", unit="mix", disable=not progress)
+    with quiet_optuna():
+        study = optuna.create_study(
+            directions=["maximize"] * len(objectives), sampler=make_sampler(spec)
+        )
+        while len(rows) < spec.trials:
+            batch = [study.ask() for _ in range(min(spec.batch, spec.trials - len(rows)))]
+            points = [space.suggest(trial) for trial in batch]
+            mixes = {
+                f"t{trial.number:04d}": space.mix(p) for trial, p in zip(batch, points, strict=True)
+            }
+            first: dict[str, str] = {}  # a mix met twice in the batch runs once
+            for name, mix in mixes.items():
+                first.setdefault(mix_key(mix), name)
+            new = {name: mixes[name] for key, name in first.items() if key not in scored}
+            if new:
+                scores = score_mixes(evaluate(new, replications), config.experiment.horizon)
+                for name, mix in new.items():
+                    scored[mix_key(mix)] = scores.loc[name]
+            for trial, point, mix in zip(batch, points, mixes.values(), strict=True):
+                score = scored[mix_key(mix)]
+                trial.set_constraint("budget", float(score["cost_year"]) - budget)
+                values = [float(score[column]) for column in objectives]
+                if penalise:
+                    values = [penalised(values[0], float(score["cost_year"]), budget)]
+                study.tell(trial, values)
+                rows.append(
+                    {
+                        "trial": trial.number,
+                        "mix": describe_mix(mix),
+                        **space.row(point),
+                        **score[list(SCORE_COLUMNS)].to_dict(),
+                        "specs": mix_key(mix),
+                    }
+                )
+                bar.update(1)
+    bar.close()
+    trials = pd.DataFrame(rows)
+    trials["n"] = trials["n"].astype(int)
+    trials["feasible"] = trials["cost_year"] <= budget
+    trials["on_front"] = on_front(trials, objectives)
+    return trials
