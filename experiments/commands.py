@@ -13,6 +13,7 @@ import argparse
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from experiments.config import ExperimentConfig, load_config
@@ -70,30 +71,40 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def format_ranked(ranked: pd.DataFrame) -> str:
-    """The ranked table as text: uplift with its 95% CI and Holm-corrected p-value.
+    """The ranked table as text: uplift with its 95% CI, Holm-corrected p-value and P(best).
 
     Parameters
     ----------
     ranked : pandas.DataFrame
-        Output of :func:`experiments.analysis.ranked_table`.
+        Output of :meth:`experiments.results.ExperimentResults.ranked` (that of
+        :func:`experiments.analysis.ranked_table` with ``p_best`` and ``n``; without
+        them the P(best) column is left out).
 
     Returns
     -------
     str
+        With one replication, the CI column says so instead of showing NaN, and a
+        last line says why.
 
     Examples
     --------
     >>> table = pd.DataFrame({"scenario": ["base"], "rank": [1], "strategy": ["points"],
     ...     "mean": [1200.0], "uplift": [200.0], "uplift_ci_low": [50.0],
-    ...     "uplift_ci_high": [350.0], "p_holm": [0.01]})
+    ...     "uplift_ci_high": [350.0], "p_holm": [0.01], "p_best": [0.875], "n": [8]})
     >>> print(format_ranked(table))
-    scenario  rank strategy profit (CNY) uplift (CNY)      95% CI p (Holm)
-        base     1   points         1200         +200 [+50, +350]    0.010
+    scenario  rank strategy profit (CNY) uplift (CNY)      95% CI p (Holm) P(best)
+        base     1   points         1200         +200 [+50, +350]    0.010    0.88
     """
 
     def fmt_p(p: float) -> str:
         return "-" if pd.isna(p) else "<0.001" if p < 0.001 else f"{p:.3f}"
 
+    def fmt_ci(low: float, high: float, n: float) -> str:
+        if pd.isna(low) and n == 1:
+            return "none (1 replication)"
+        return f"[{low:+.0f}, {high:+.0f}]"
+
+    n = ranked["n"] if "n" in ranked else pd.Series(np.nan, index=ranked.index)
     table = pd.DataFrame(
         {
             "scenario": ranked["scenario"],
@@ -102,13 +113,23 @@ def format_ranked(ranked: pd.DataFrame) -> str:
             "profit (CNY)": ranked["mean"].map("{:.0f}".format),
             "uplift (CNY)": ranked["uplift"].map("{:+.0f}".format),
             "95% CI": [
-                f"[{low:+.0f}, {high:+.0f}]"
-                for low, high in zip(ranked["uplift_ci_low"], ranked["uplift_ci_high"], strict=True)
+                fmt_ci(low, high, count)
+                for low, high, count in zip(
+                    ranked["uplift_ci_low"], ranked["uplift_ci_high"], n, strict=True
+                )
             ],
             "p (Holm)": ranked["p_holm"].map(fmt_p),
         }
     )
-    return table.to_string(index=False)
+    if "p_best" in ranked:
+        table["P(best)"] = ranked["p_best"].map("{:.2f}".format)
+    text = table.to_string(index=False)
+    if (n == 1).any():
+        text += (
+            "\nOne replication: no CI or p-value (they need at least 2 replications; "
+            "set replications: 2 or more)."
+        )
+    return text
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -126,7 +147,8 @@ def _run(args: argparse.Namespace) -> int:
     results = run_experiment(config, out, resume=args.resume, progress=not args.no_progress)
     print(
         f"Results in {out}. Strategies ranked by profit uplift over the baseline "
-        "(paired by replication):"
+        "(paired by replication; P(best): share of replications in which the arm "
+        "makes the most profit, ranking.csv has more):"
     )
     print(format_ranked(results.ranked()))
     return 0

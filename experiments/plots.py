@@ -28,9 +28,12 @@ from matplotlib.axes import Axes
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 
-from experiments.analysis import mean_ci, paired_daily_uplift, segment_uplift
+from experiments.analysis import mean_ci, paired_daily_uplift
 from experiments.config import BASELINE
+from experiments.segments import compare_segments, spans_zero
+from experiments.sensitivity import varied
 
 STYLE = Path(__file__).with_name("experiments.mplstyle")
 
@@ -74,12 +77,20 @@ def save_figure(figure: Figure, path: str | Path) -> None:
         figure.savefig(path)
 
 
+def _label(metric: str) -> str:
+    """The axis label of a metric, or of ``<metric>_uplift`` (its uplift over the baseline)."""
+    if metric.endswith("_uplift") and metric.removesuffix("_uplift") in LABELS:
+        name, unit = LABELS[metric.removesuffix("_uplift")].split(" (")
+        return f"uplift in {name} over the baseline ({unit}"
+    return LABELS.get(metric, metric)
+
+
 def _name(metric: str) -> str:
-    return LABELS.get(metric, metric).split(" (")[0]
+    return _label(metric).split(" (")[0]
 
 
 def _unit(metric: str) -> str:
-    label = LABELS.get(metric, metric)
+    label = _label(metric)
     return label[label.rfind("(") + 1 : -1] if "(" in label else "-"
 
 
@@ -325,10 +336,10 @@ def plot_frontier(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def plot_segment_heatmap(
-    summary: pd.DataFrame, scenario: str, prefix: str = "active_end", ax: Axes | None = None
-) -> Axes:
-    """Heatmap of each arm's uplift over the baseline in each shopper segment.
+def segment_uplift_cells(
+    summary: pd.DataFrame, scenario: str, prefix: str = "active_end"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each arm's mean paired uplift per segment, and whether its 95% CI spans 0.
 
     Parameters
     ----------
@@ -337,7 +348,56 @@ def plot_segment_heatmap(
     scenario : str
         Scenario.
     prefix : str
-        ``active_end`` (customers) or ``retention_90`` (share).
+        ``active_end``, ``retention_90`` or ``profit``.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        Uplifts and booleans (True: the CI includes 0 or is missing), arms as rows
+        and segments as columns, in the summary's order.
+
+    Examples
+    --------
+    >>> summary = pd.DataFrame({"strategy": ["baseline"] * 3 + ["points"] * 3,
+    ...     "scenario": "base", "replication": [0, 1, 2] * 2,
+    ...     "active_end_young": [10, 12, 11, 20, 21, 22]})
+    >>> uplift, unsure = segment_uplift_cells(summary, "base")
+    >>> float(uplift.loc["points", "young"]), bool(unsure.loc["points", "young"])
+    (10.0, False)
+    """
+    rows = summary[summary["scenario"] == scenario]
+    table = compare_segments(rows, [prefix])
+    arms = [a for a in dict.fromkeys(rows["strategy"]) if a != BASELINE]
+    segments = list(dict.fromkeys(table["segment"]))
+    shape = {"index": arms, "columns": segments}
+    uplift = table.pivot(index="strategy", columns="segment", values="diff").reindex(**shape)
+    unsure = (
+        table.assign(unsure=spans_zero(table))
+        .pivot(index="strategy", columns="segment", values="unsure")
+        .reindex(**shape)
+        .fillna(True)
+        .astype(bool)
+    )
+    return uplift, unsure
+
+
+def plot_segment_heatmap(
+    summary: pd.DataFrame, scenario: str, prefix: str = "active_end", ax: Axes | None = None
+) -> Axes:
+    """Heatmap of each arm's paired uplift over the baseline in each shopper segment.
+
+    Cells whose 95% CI (paired by replication) includes 0 are not told from noise:
+    they are drawn grey and hatched, and the title says so; only the others are
+    coloured.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        One row per run with ``<prefix>_<segment>`` columns.
+    scenario : str
+        Scenario.
+    prefix : str
+        ``active_end`` (customers), ``retention_90`` (share) or ``profit`` (CNY).
     ax : Axes, optional
         Where to draw.
 
@@ -345,31 +405,44 @@ def plot_segment_heatmap(
     -------
     Axes
     """
-    table = segment_uplift(summary, scenario, prefix)
+    table, unsure = segment_uplift_cells(summary, scenario, prefix)
     values = table.to_numpy(dtype=float)
     finite = np.abs(values[np.isfinite(values)])
     limit = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
     decimals = 0 if limit >= 10 else 1 if limit >= 1 else 3
+    grey = unsure.to_numpy()
+    cmap = matplotlib.colormaps["RdBu"].with_extremes(bad="0.88")
     with matplotlib.style.context(STYLE):
         ax = _axes(ax, (2.5 + 1.1 * max(table.shape[1], 3), 1.8 + 0.5 * max(table.shape[0], 2)))
-        image = ax.imshow(values, cmap="RdBu", norm=TwoSlopeNorm(0, -limit, limit), aspect="auto")
+        image = ax.imshow(
+            np.ma.masked_array(values, mask=grey),
+            cmap=cmap,
+            norm=TwoSlopeNorm(0, -limit, limit),
+            aspect="auto",
+        )
         ax.set_xticks(range(table.shape[1]), table.columns, rotation=30, ha="right")
         ax.set_yticks(range(table.shape[0]), table.index)
         ax.grid(False)
         for (row, col), value in np.ndenumerate(values):
-            text = f"{value:+.{decimals}f}"
+            if grey[row, col]:
+                ax.add_patch(
+                    Rectangle((col - 0.5, row - 0.5), 1, 1, fill=False, hatch="//", edgecolor="0.7")
+                )
             ax.text(
                 col,
                 row,
-                text,
+                f"{value:+.{decimals}f}",
                 ha="center",
                 va="center",
                 fontsize=8,
-                color="white" if abs(value) > 0.6 * limit else "black",
+                color="white" if abs(value) > 0.6 * limit and not grey[row, col] else "black",
             )
         ax.figure.colorbar(image, ax=ax, label=f"uplift vs baseline ({_unit(prefix)})")
         ax.set_xlabel("shopper segment")
-        ax.set_title(f"Uplift in {_name(prefix)} by segment, scenario '{scenario}'")
+        ax.set_title(
+            f"Uplift in {_name(prefix)} by segment, scenario '{scenario}'\n"
+            "(paired by replication; grey, hatched: 95% CI spans 0, not told from noise)"
+        )
     return ax
 
 
@@ -401,13 +474,31 @@ def plot_sensitivity(sensitivity: pd.DataFrame, metric: str, ax: Axes | None = N
     >>> plot_sensitivity(table, "profit").get_xlabel()
     'total Sobol index ST (share of variance)'
     """
-    index = "ST" if "ST" in set(sensitivity["index"]) else "mu_star"
-    rows = sensitivity[(sensitivity["metric"] == metric) & (sensitivity["index"] == index)]
-    if rows.empty:
+    of_metric = sensitivity[sensitivity["metric"] == metric]
+    if of_metric.empty:
         raise ValueError(
             f"no sensitivity indices of {metric!r} (they need a Sobol or Morris sweep); "
             f"metrics with indices: {sorted(set(sensitivity['metric']))}"
         )
+    flat = list(dict.fromkeys(of_metric.loc[of_metric["index"].isna(), "strategy"]))
+    of_metric = varied(of_metric)
+    index = "ST" if "ST" in set(of_metric["index"]) else "mu_star"
+    rows = of_metric[of_metric["index"] == index]
+    if rows.empty:
+        with matplotlib.style.context(STYLE):
+            ax = _axes(ax, (8, 2.5))
+            ax.text(
+                0.5,
+                0.5,
+                f"no variation of {_name(metric)} at any sweep point\n"
+                f"(arms: {', '.join(flat)}): nothing to apportion",
+                ha="center",
+                va="center",
+                transform=ax.transAxes,
+            )
+            ax.set_xlabel("sensitivity index")
+            ax.set_title(f"Sensitivity of {_name(metric)} to the swept parameters")
+        return ax
     parameters = list(dict.fromkeys(rows["parameter"]))
     strategies = list(dict.fromkeys(rows["strategy"]))
     height = 0.8 / len(strategies)
@@ -431,6 +522,7 @@ def plot_sensitivity(sensitivity: pd.DataFrame, metric: str, ax: Axes | None = N
         unit = "share of variance" if index == "ST" else _unit(metric)
         name = "total Sobol index ST" if index == "ST" else "Morris mu*"
         ax.set_xlabel(f"{name} ({unit})")
-        ax.set_title(f"Sensitivity of {_name(metric)} to the swept parameters (95% CI)")
+        same = f"; no variation: {', '.join(flat)}" if flat else ""
+        ax.set_title(f"Sensitivity of {_name(metric)} to the swept parameters (95% CI{same})")
         _legend_outside(ax, "strategy")
     return ax

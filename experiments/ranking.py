@@ -31,6 +31,7 @@ import pandas as pd
 
 from experiments.analysis import paired_diff_ci
 from experiments.config import BASELINE
+from experiments.segments import segments_in
 
 #: Label of the rows over all shoppers (the other rows name a segment).
 ALL = "all"
@@ -164,19 +165,6 @@ def _rank_one(
     return table.rename_axis("strategy").reset_index()
 
 
-def segment_names(summary: pd.DataFrame) -> list[str]:
-    """Segments with both ``profit_<segment>`` and ``active_end_<segment>`` in the summary.
-
-    Examples
-    --------
-    >>> segment_names(pd.DataFrame(columns=["profit_rural", "active_end_rural",
-    ...                                     "active_end_young"]))
-    ['rural']
-    """
-    found = [c.removeprefix("active_end_") for c in summary.columns if c.startswith("active_end_")]
-    return [s for s in found if f"profit_{s}" in summary.columns]
-
-
 def rank_arms(
     summary: pd.DataFrame,
     *,
@@ -236,7 +224,8 @@ def rank_arms(
         raise ValueError(f"no {baseline!r} arm in the summary: uplifts need one")
     pairs = [(ALL, "profit", "active_end")]
     if segments:
-        pairs += [(s, f"profit_{s}", f"active_end_{s}") for s in segment_names(summary)]
+        found = [s for s in segments_in(summary) if f"profit_{s}" in summary.columns]
+        pairs += [(s, f"profit_{s}", f"active_end_{s}") for s in found]
     tables = []
     for scenario, runs in summary.groupby("scenario", sort=False):
         for segment, profit, retained in pairs:

@@ -21,8 +21,11 @@ from experiments import plots
 from experiments.analysis import METRICS, compare_arms, ranked_table
 from experiments.config import Sweep
 from experiments.errors import ConfigError
+from experiments.ranking import ALL, rank_arms
+from experiments.segments import SEGMENT_METRICS, compare_segments, segments_in
 from experiments.sensitivity import SENSITIVITY_METRICS, sweep_sensitivity
 from experiments.store import RunStore
+from experiments.sweeps import sweep_scenarios
 
 #: Plot kinds of :meth:`ExperimentResults.plot`.
 PLOT_KINDS = (
@@ -86,7 +89,10 @@ class ExperimentResults:
         return self.summary[self.summary["scenario"].isin(self.scenarios)]
 
     def to_df(self, table: str = "summary") -> pd.DataFrame:
-        """A table: ``summary``, ``timeseries``, ``cohorts``, ``comparison`` or ``sensitivity``.
+        """One table by name.
+
+        ``summary``, ``timeseries``, ``cohorts``, ``comparison``, ``ranking``,
+        ``segments`` or ``sensitivity``.
 
         Parameters
         ----------
@@ -101,18 +107,56 @@ class ExperimentResults:
             "timeseries": lambda: self.timeseries,
             "cohorts": lambda: self.cohorts,
             "comparison": self.compare,
+            "ranking": self.rank,
+            "segments": self.segments,
             "sensitivity": self.sensitivity,
         }
         if table not in tables:
             raise ConfigError(f"unknown table {table!r}; allowed: {', '.join(tables)}")
         return tables[table]()
 
+    def _sweep(self) -> Sweep | None:
+        config = self.manifest.get("config", {})
+        return Sweep.model_validate(config["sweep"]) if config.get("sweep") else None
+
+    def sweep_values(self) -> pd.DataFrame:
+        """Each sweep point's parameter values: scenario -> one column per swept path.
+
+        Empty (no columns) without a sweep. The values are those the points ran with
+        (integers rounded as the model's parameter is an integer).
+        """
+        sweep = self._sweep()
+        if sweep is None:
+            return pd.DataFrame(index=pd.Index([], name="scenario"))
+        config = self.manifest["config"]
+        points = sweep_scenarios(sweep, config.get("seed", 0), config.get("model", {}))
+        return pd.DataFrame.from_dict(points, orient="index").rename_axis("scenario")
+
     def compare(self, metrics: Sequence[str] = METRICS, confidence: float = 0.95) -> pd.DataFrame:
         """Means, CIs and paired differences vs the baseline.
 
-        See :func:`experiments.analysis.compare_arms`.
+        See :func:`experiments.analysis.compare_arms`. With a sweep, one more column
+        per swept parameter (its value at the sweep point; NaN for named scenarios),
+        so the uplift can be plotted against it.
         """
-        return compare_arms(self.summary, metrics, confidence=confidence)
+        table = compare_arms(self.summary, metrics, confidence=confidence)
+        values = self.sweep_values()
+        return table.join(values, on="scenario") if len(values.columns) else table
+
+    def rank(self) -> pd.DataFrame:
+        """Expected uplift, 90% interval, P(beats the baseline), P(best) and regret.
+
+        Per scenario, over every shopper and per segment. See
+        :func:`experiments.ranking.rank_arms`.
+        """
+        return rank_arms(self.summary)
+
+    def segments(self, metrics: Sequence[str] = SEGMENT_METRICS) -> pd.DataFrame:
+        """Paired uplift per segment with CI and p-value.
+
+        See :func:`experiments.segments.compare_segments`.
+        """
+        return compare_segments(self.summary, metrics)
 
     def sensitivity(self, metrics: Sequence[str] = SENSITIVITY_METRICS) -> pd.DataFrame:
         """Sobol or Morris indices of the config's sweep, per arm and metric.
@@ -120,16 +164,21 @@ class ExperimentResults:
         See :func:`experiments.sensitivity.sweep_sensitivity` (empty without a Sobol
         or Morris sweep).
         """
-        config = self.manifest.get("config", {})
-        sweep = Sweep.model_validate(config["sweep"]) if config.get("sweep") else None
-        return sweep_sensitivity(self.summary, sweep, config.get("seed", 0), metrics)
+        seed = self.manifest.get("config", {}).get("seed", 0)
+        return sweep_sensitivity(self.summary, self._sweep(), seed, metrics)
 
     def ranked(self, metric: str = "profit") -> pd.DataFrame:
-        """Arms ranked by uplift in ``metric`` per named scenario.
+        """Arms ranked by uplift in ``metric`` per named scenario, with P(best) and n.
 
-        See :func:`experiments.analysis.ranked_table`.
+        See :func:`experiments.analysis.ranked_table`; ``p_best`` (profit), ``n`` and
+        ``note`` come from :func:`experiments.ranking.rank_arms`.
         """
-        return ranked_table(compare_arms(self.named_summary, [metric]), metric)
+        named = self.named_summary
+        ranked = ranked_table(compare_arms(named, [metric]), metric)
+        decision = rank_arms(named, segments=False)
+        decision = decision[decision["segment"] == ALL]
+        keys = ["scenario", "strategy"]
+        return ranked.merge(decision[[*keys, "p_best", "n", "note"]], on=keys, how="left")
 
     def plot(self, kind: str, ax: Axes | None = None, **options: Any) -> Axes:
         """Draw one plot.
@@ -179,7 +228,8 @@ class ExperimentResults:
 
         ``frontier``, ``uplift_<metric>`` (profit, retention_90, active_end) and, per
         named scenario, ``active_<s>``, ``active_uplift_<s>``, ``retention_<s>``,
-        ``segments_<metric>_<s>``; with a Sobol or Morris sweep, ``sensitivity_<metric>``.
+        ``segments_<metric>_<s>`` (active_end, retention_90, profit); with a Sobol or
+        Morris sweep, ``sensitivity_<metric>`` (levels and ``<metric>_uplift``).
         Plots that compare arms are left out when there is
         only the baseline, metrics that are NaN everywhere (90-day retention of a
         shorter run) and the cohort plot before the first monthly cohort has closed.
@@ -198,6 +248,9 @@ class ExperimentResults:
         folder.mkdir(parents=True, exist_ok=True)
         compared = self.summary["strategy"].nunique() > 1
         measured = [m for m in ("profit", "retention_90", "active_end") if self._has(m)]
+        per_segment = [
+            m for m in measured if any(self._has(f"{m}_{s}") for s in segments_in(self.summary))
+        ]
         jobs: list[tuple[str, str, dict[str, Any]]] = []
         if compared:  # arms besides the baseline
             jobs.append(("frontier", "frontier", {}))
@@ -212,8 +265,8 @@ class ExperimentResults:
                 jobs.append((f"retention_{scenario}", "retention", {"scenario": scenario}))
             jobs += [
                 (f"segments_{m}_{scenario}", "segments", {"scenario": scenario, "prefix": m})
-                for m in ("active_end", "retention_90")
-                if compared and m in measured
+                for m in ("active_end", "retention_90", "profit")
+                if compared and m in per_segment
             ]
         written = []
         for name, kind, options in jobs:

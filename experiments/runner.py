@@ -51,8 +51,9 @@ def run_experiment(
 
     Each finished run is written at once under ``out/runs/``; with ``resume`` runs
     already there are skipped (the config must be the same, by hash), otherwise they
-    are deleted first. The merged tables, ``comparison.csv``, the manifest and the
-    plots are written at the end.
+    are deleted first. The merged tables, ``comparison.csv``, ``ranking.csv``,
+    ``segments.csv`` (with segments), ``sensitivity.csv`` (with a Sobol or Morris
+    sweep), the manifest and the plots are written at the end.
 
     Parameters
     ----------
@@ -115,9 +116,10 @@ def run_experiment(
     store.write_tables(tables, csv=config.outputs.csv)
     results = ExperimentResults(**tables, manifest=manifest)
     results.compare().to_csv(store.root / "comparison.csv", index=False)
-    sensitivity = results.sensitivity()
-    if not sensitivity.empty:
-        sensitivity.to_csv(store.root / "sensitivity.csv", index=False)
+    results.rank().to_csv(store.root / "ranking.csv", index=False)
+    for name, table in (("segments", results.segments()), ("sensitivity", results.sensitivity())):
+        if not table.empty:
+            table.to_csv(store.root / f"{name}.csv", index=False)
     if config.outputs.plots:
         results.save_plots(store.plots)
     manifest["finished"] = now()
