@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 from tqdm import tqdm
 
 from experiments.config import ExperimentConfig
-from experiments.design import plan_runs
+from experiments.design import RunSpec, plan_runs
 from experiments.executors import Executor, make_executor
 from experiments.manifest import check_resumable, new_manifest, now
 from experiments.results import ExperimentResults
@@ -81,17 +84,129 @@ def run_experiment(
         backend cannot start.
     """
     runs = plan_runs(config)
-    store = RunStore(default_out(config) if out is None else out)
-    manifest = new_manifest(config, len(runs))
+    store = open_store(default_out(config) if out is None else out, config, resume)
+    manifest = start_manifest(store, new_manifest(config, len(runs)), config, resume)
+    tables = execute_runs(runs, store, config, progress=progress, executor=executor)
+    store.write_tables(tables, csv=config.outputs.csv)
+    results = ExperimentResults(**tables, manifest=manifest)
+    results.compare().to_csv(store.root / "comparison.csv", index=False)
+    results.rank().to_csv(store.root / "ranking.csv", index=False)
+    for name, table in (("segments", results.segments()), ("sensitivity", results.sensitivity())):
+        if not table.empty:
+            table.to_csv(store.root / f"{name}.csv", index=False)
+    if config.outputs.plots:
+        results.save_plots(store.plots)
+    manifest["finished"] = now()
+    store.write_manifest(manifest)
+    return results
+
+
+def open_store(out: str | Path, config: ExperimentConfig, resume: bool) -> RunStore:
+    """The store of an experiment folder, ready to take runs.
+
+    Without ``resume`` the per-run files of an earlier experiment there are deleted;
+    with it, they must come from the same config (by hash).
+
+    Parameters
+    ----------
+    out : str or Path
+        Output folder.
+    config : ExperimentConfig
+        The config about to run.
+    resume : bool
+        Keep the runs already on disk.
+
+    Returns
+    -------
+    RunStore
+
+    Raises
+    ------
+    RunError
+        If ``resume`` and the folder holds results of another config.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> open_store(tempfile.mkdtemp(), ExperimentConfig(name="x"), resume=True).finished_keys()
+    set()
+    """
+    store = RunStore(out)
     if resume:
-        earlier = store.read_manifest()
-        check_resumable(earlier, config, str(store.root))
-        if earlier is not None:
-            manifest["started"] = earlier["started"]
-            manifest["resumed"] = [*earlier.get("resumed", []), now()]
+        check_resumable(store.read_manifest(), config, str(store.root))
     else:
         store.clear_runs()
+    return store
+
+
+def start_manifest(
+    store: RunStore, manifest: dict[str, Any], config: ExperimentConfig, resume: bool
+) -> dict[str, Any]:
+    """Write the manifest of a starting (or resumed) experiment and return it.
+
+    A resumed experiment keeps its first start time and adds this one to ``resumed``.
+
+    Parameters
+    ----------
+    store : RunStore
+        From :func:`open_store`.
+    manifest : dict
+        From :func:`experiments.manifest.new_manifest` (changed in place).
+    config : ExperimentConfig
+        The config.
+    resume : bool
+        Whether the experiment is resumed.
+
+    Returns
+    -------
+    dict
+        ``manifest``.
+    """
+    earlier = store.read_manifest() if resume else None
+    if earlier is not None:
+        manifest["started"] = earlier["started"]
+        manifest["resumed"] = [*earlier.get("resumed", []), now()]
     store.write_manifest(manifest)
+    return manifest
+
+
+def execute_runs(
+    runs: Sequence[RunSpec],
+    store: RunStore,
+    config: ExperimentConfig,
+    progress: bool = True,
+    executor: Executor | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Execute the runs not yet in the store, write each as it finishes, merge them all.
+
+    Parameters
+    ----------
+    runs : sequence of RunSpec
+        Every run of the experiment (those whose key is already in the store are
+        skipped, so an interrupted experiment resumes where it stopped).
+    store : RunStore
+        Where runs are written.
+    config : ExperimentConfig
+        The experiment (its ``execution`` block and name for the progress bar).
+    progress : bool
+        Show a progress bar on standard error.
+    executor : Executor, optional
+        Where to run (default: from ``config.execution``; the caller closes it).
+
+    Returns
+    -------
+    dict
+        Table name -> the merged table of ``runs``, in their order.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> config = ExperimentConfig(name="demo", horizon=3, replications=1,
+    ...                           model={"population": {"size": 200}})
+    >>> store = open_store(tempfile.mkdtemp(), config, resume=False)
+    >>> len(execute_runs(plan_runs(config), store, config, progress=False)["timeseries"])
+    3
+    """
     finished = store.finished_keys()
     todo = [run for run in runs if run.key not in finished]
     if todo:  # (a finished experiment resumed starts no workers)
@@ -112,16 +227,4 @@ def run_experiment(
             for output in pool.map_unordered(execute_run, todo):
                 store.write_run(output)
                 bar.update()
-    tables = store.merge_runs([run.key for run in runs])
-    store.write_tables(tables, csv=config.outputs.csv)
-    results = ExperimentResults(**tables, manifest=manifest)
-    results.compare().to_csv(store.root / "comparison.csv", index=False)
-    results.rank().to_csv(store.root / "ranking.csv", index=False)
-    for name, table in (("segments", results.segments()), ("sensitivity", results.sensitivity())):
-        if not table.empty:
-            table.to_csv(store.root / f"{name}.csv", index=False)
-    if config.outputs.plots:
-        results.save_plots(store.plots)
-    manifest["finished"] = now()
-    store.write_manifest(manifest)
-    return results
+    return store.merge_runs([run.key for run in runs])
