@@ -3,14 +3,18 @@
 The draft is a starting point that the user edits. It guesses
 
 * item blocks from the headers: a common alphabetic prefix with a number
-  (``CUSA1, CUSA2`` → construct ``CUSA``), or numbered questions (``第3题``,
-  ``3、question text``, ``Q3``) grouped while consecutive questions share one answer set;
+  (``CUSA1, CUSA2`` → construct ``CUSA``); the rows of a matrix question, whose
+  columns share one question number (``5(服务态度)``, or ``第5题：…—服务态度`` as an
+  export by text writes them) → construct ``Q5``; or single numbered questions
+  (``第3题``, ``3、question text``, ``Q3``) grouped while consecutive questions share
+  one answer set;
 * the scale from the answers (min..max of the numbers; texts with a leading number
   such as ``8分`` become ``labels`` with that number as code; other texts on an
   otherwise numeric item go to the nearer end of the scale, negative wording to the
   bottom);
-* identifying columns (phone, e-mail, IP, ID, name, submission time) from header words
-  and from value patterns (mobile numbers, e-mails, IPv4, Chinese ID numbers); their
+* identifying columns (phone, e-mail, IP, ID, name, submission time, and device,
+  browser, operating-system and user-agent metadata) from header words and from
+  value patterns (mobile numbers, e-mails, IPv4, Chinese ID numbers); their
   values are never written into the draft;
 * the duration column (a commented ``speeders`` suggestion) and segment columns
   (text columns with few distinct values that are not items).
@@ -50,6 +54,12 @@ _HEADER_IDENTIFYING = re.compile(
     r"|(?-i:(?<![A-Za-z])I[Dd](?![a-z])|(?<=[a-z])Id(?![a-z])|(?<=[a-z])Date(?![a-z]))"
     r"|身份证|\bname\b|姓名|名字|昵称|地址|address|微信号|QQ|提交答卷时间|submi|timestamp"
     r"|开始时间|结束时间",
+    re.IGNORECASE,
+)
+# Device and browser metadata: never analysed; a user-agent string can single a person out.
+_HEADER_DEVICE = re.compile(
+    r"user.?agent|device|设备|浏览器|browser|操作系统|operating.?system|(?-i:\bOS\b)|终端"
+    r"|来源详情|屏幕|screen|分辨率|resolution",
     re.IGNORECASE,
 )
 _HEADER_DURATION = re.compile(r"所用时间|用时|duration|time taken|seconds", re.IGNORECASE)
@@ -130,7 +140,7 @@ def _as_text(value: object) -> str:
 
 
 def _is_identifying(name: str, values: pd.Series) -> bool:
-    if _HEADER_IDENTIFYING.search(name):
+    if _HEADER_IDENTIFYING.search(name) or _HEADER_DEVICE.search(name):
         return True
     texts = values.dropna().map(_as_text)
     if texts.empty:
@@ -178,11 +188,24 @@ def _answers(name: str, values: pd.Series) -> _Column | None:
     return column
 
 
-def _item_key(name: str, counter: Counter) -> tuple[str, str, str | None] | None:
+def _question_number(name: str) -> str | None:
+    """The question number of a numbered header (``第5题…``, ``5、…``, ``Q5 …``), or None."""
+    for pattern, _ in _NUMBERED:
+        match = pattern.match(name)
+        if match:
+            return match.group(1)
+    return None
+
+
+def _item_key(
+    name: str, counter: Counter, repeated: set[str]
+) -> tuple[str, str, str | None] | None:
     """(block key, item name, header pattern) from a header, or None.
 
     Numbered questions have an empty block key (they are grouped by answer set);
-    sub-items of a 问卷星 matrix question ``5(服务态度)`` have the key ``Q5``.
+    sub-items of a matrix question, ``5(服务态度)`` or a question number that heads
+    several columns (``第5题：…—服务态度``, ``第5题：…—响应速度``; ``repeated``), have
+    the key ``Q5`` and are named ``Q5_1, Q5_2, ...`` in order.
     """
     matrix = _MATRIX.match(name)
     if matrix:
@@ -194,6 +217,9 @@ def _item_key(name: str, counter: Counter) -> tuple[str, str, str | None] | None
         match = pattern.match(name)
         if match:
             number = match.group(1)
+            if number in repeated:
+                counter[number] += 1
+                return f"Q{number}", f"Q{number}_{counter[number]}", f"^{re.escape(name)}$"
             return "", f"Q{number}", header.format(n=number)
     match = _PREFIXED.match(name)
     if match:
@@ -275,6 +301,8 @@ def draft_codebook(table: SurveyTable) -> dict:
     segments: list[str] = []
     blocks: list[tuple[str, list[tuple[str, str | None, _Column]]]] = []
     counter: Counter = Counter()
+    numbers = Counter(_question_number(str(name)) for name in data.columns)
+    repeated = {number for number, count in numbers.items() if number and count > 1}
     notes: list[str] = []
     for name in data.columns:
         name = str(name)
@@ -285,7 +313,7 @@ def draft_codebook(table: SurveyTable) -> dict:
         if _is_identifying(name, values):
             identifying.append(name)
             continue
-        key = _item_key(name, counter)
+        key = _item_key(name, counter, repeated)
         column = _answers(name, values) if key else None
         if key and column:
             prefix, item, header = key

@@ -77,6 +77,36 @@ def write_ecsi_xlsx(ecsi, ecsi_wjx, ecsi_labels):
 
 
 @pytest.fixture(scope="session")
+def write_ecsi_matrix_xlsx(ecsi, ecsi_wjx, ecsi_labels):
+    """Write ECSI as an XLSX export by text of a questionnaire with one matrix question per
+    construct (``第N题：stem—statement``; the single complaints item a question of its
+    own), the scale's ends as text labels, and device metadata columns; returns the writer."""
+
+    def write(path) -> None:
+        prefixes = list(dict.fromkeys(item.rstrip("0123456789") for item in ecsi.columns))
+        headers = {}
+        for number, prefix in enumerate(prefixes, start=1):
+            rows = [item for item in ecsi.columns if item.rstrip("0123456789") == prefix]
+            stem = f"第{number}题：请评价您对该运营商的看法（{number}）"
+            for k, item in enumerate(rows, start=1):
+                headers[item] = stem if len(rows) == 1 else f"{stem}—陈述{k}"
+        coded = {code: label for label, code in ecsi_labels.items()}
+        sheet = ecsi.astype(object).map(lambda v: coded.get(v, v)).rename(columns=headers)
+        devices = pd.DataFrame(
+            {
+                "设备": np.resize(["iPhone", "Android", "PC"], len(ecsi)),
+                "浏览器": np.resize(["微信内置", "Chrome"], len(ecsi)),
+            }
+        )
+        with pd.ExcelWriter(path) as writer:
+            pd.concat([ecsi_wjx.iloc[:, :4], devices, sheet], axis=1).to_excel(
+                writer, sheet_name="答卷", index=False
+            )
+
+    return write
+
+
+@pytest.fixture(scope="session")
 def write_ecsi_sav(ecsi):
     """Write ECSI as an SPSS .sav with question labels and value labels of the scale's
     ends, plus one respondent who answered 99 (declared user-missing) everywhere;

@@ -143,6 +143,39 @@ def test_xlsx_with_question_headers_and_text_labels(
     )
 
 
+def test_xlsx_of_matrix_questions_needs_only_the_construct_names(
+    ecsi, ecsi_codebook, ecsi_labels, write_ecsi_matrix_xlsx, reference, tmp_path
+):
+    # An export by text of a questionnaire with one matrix question per construct: the
+    # draft finds the blocks; renaming them is the only edit needed.
+    path = tmp_path / "矩阵.xlsx"
+    write_ecsi_matrix_xlsx(path)
+    out = tmp_path / "codebook.yaml"
+    assert main(["survey", "codebook", str(path), "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "iPhone" not in text and "10.7." not in text
+    book = load_codebook(out)
+    assert book.identifying == ["提交答卷时间", "来源IP", "设备", "浏览器"]
+    assert book.labels == ecsi_labels and (book.scale.min, book.scale.max) == (1, 10)
+    names = {"Q1": "Expectations", "Q2": "Satisfaction", "Block1": "Complaints",
+             "Q4": "Loyalty", "Q5": "Image", "Q6": "Quality", "Q7": "Value"}
+    assert list(book.constructs) == list(names)
+    for old, new in names.items():
+        text = text.replace(f"\n  {old}:\n", f"\n  {new}:\n")
+    out.write_text(text, encoding="utf-8")
+    edited = load_codebook(out)
+    assert {name: len(edited.items_of(name)) for name in edited.constructs} == {
+        name: len(ecsi_codebook.items_of(name)) for name in edited.constructs
+    }
+    analysis = run_analysis(read_survey(path), edited, n_boot=0)
+    for name in ["construct_scores", "reliability", "validity", "correlations"]:
+        pd.testing.assert_frame_equal(
+            _canonical(analysis.tables[name], {}),
+            _canonical(reference.tables[name], {}),
+            rtol=1e-12,
+        )
+
+
 def test_identifying_values_are_found_and_never_written():
     n = 20
     secrets = {
@@ -242,3 +275,14 @@ def test_qualtrics_matrix_names_and_words_that_only_look_identifying():
     }
     assert draft["segments"] == ["Paid", "update", "ship"]
     assert draft["identifying"] == ["RecordedDate", "ip"]  # "ip" by its values
+
+
+@pytest.mark.parametrize(
+    "header", ["User Agent", "UserAgent", "Device Type", "设备", "浏览器", "操作系统", "来源详情"]
+)
+def test_device_and_browser_metadata_is_recognised_and_never_analysed(header):
+    data = pd.DataFrame(
+        {"SAT1": [1, 5, 3, 4], "SAT2": [2, 4, 5, 4], header: ["a", "b", "a", "b"]}
+    )
+    draft = draft_codebook(SurveyTable(data=data, source="s.csv"))
+    assert draft["identifying"] == [header] and "segments" not in draft
