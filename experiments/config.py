@@ -98,6 +98,18 @@ class Execution(Spec):
         return self
 
 
+class Robustness(Spec):
+    """The design of ``shoplab robustness`` (``docs/robustness.md``)."""
+
+    samples: int = Field(
+        16,
+        ge=2,
+        le=100_000,
+        description="Sobol base size N: N x (D + 2) design points for D uncertain "
+        "parameters (a power of 2 keeps the design balanced).",
+    )
+
+
 class ExperimentConfig(Spec):
     """Strategies x scenarios x replications on a base model.
 
@@ -126,6 +138,8 @@ class ExperimentConfig(Spec):
         :mod:`experiments.uncertainty`.
     strategy_priors : bool
         Draw the strategies' effect sizes from their default priors too.
+    robustness : Robustness
+        Design of ``shoplab robustness``.
     outputs : Outputs
     execution : Execution
     """
@@ -158,6 +172,7 @@ class ExperimentConfig(Spec):
         description="Also draw the effect sizes of the arms' strategies from their default "
         "priors (listed by `shoplab strategies`); an arm's own value of a field is kept.",
     )
+    robustness: Robustness = Field(default_factory=Robustness)
     outputs: Outputs = Field(default_factory=Outputs)
     execution: Execution = Field(default_factory=Execution)
 
