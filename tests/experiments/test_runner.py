@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from distributed import LocalCluster
 
+from experiments.analysis import COMPARISON_COLUMNS
 from experiments.cli import main
 from experiments.config import ExperimentConfig
 from experiments.errors import RunError
@@ -138,9 +139,14 @@ def test_sweep_points_run_as_scenarios_but_stay_out_of_the_ranking(tiny, tmp_pat
     results = run_experiment(ExperimentConfig.model_validate(tiny), tmp_path, progress=False)
     assert list(dict.fromkeys(results.summary["scenario"])) == ["base", "sweep_0000", "sweep_0001"]
     assert set(results.ranked()["scenario"]) == {"base"}
-    assert set(pd.read_csv(tmp_path / "comparison.csv")["scenario"]) == {
-        "base", "sweep_0000", "sweep_0001"
-    }  # fmt: skip
+    comparison = pd.read_csv(tmp_path / "comparison.csv")
+    assert set(comparison["scenario"]) == {"base", "sweep_0000", "sweep_0001"}
+    # each sweep point says where it was: one column per swept path, NaN for named ones
+    assert list(comparison.columns) == [*COMPARISON_COLUMNS, "loyalty.winback_rate"]
+    values = comparison.groupby("scenario", dropna=False)["loyalty.winback_rate"].first()
+    assert values.isna()["base"] and values[["sweep_0000", "sweep_0001"]].tolist() == [0, 0.01]
+    summary = _summary(tmp_path).groupby("scenario")["loyalty.winback_rate"].first()
+    assert summary[["sweep_0000", "sweep_0001"]].tolist() == [0, 0.01]
 
 
 def test_csv_copies_are_written_on_request(tiny, tmp_path):
@@ -152,3 +158,16 @@ def test_csv_copies_are_written_on_request(tiny, tmp_path):
             pd.read_parquet(tmp_path / f"{name}.parquet"),
             check_dtype=False,
         )
+
+
+def test_decision_tables_are_written_beside_an_unchanged_comparison(tiny, tmp_path):
+    results = run_experiment(ExperimentConfig.model_validate(tiny), tmp_path, progress=False)
+    comparison = pd.read_csv(tmp_path / "comparison.csv")
+    assert list(comparison.columns) == list(COMPARISON_COLUMNS)  # no sweep: no extra column
+    ranking = pd.read_csv(tmp_path / "ranking.csv")
+    pd.testing.assert_frame_equal(
+        ranking.drop(columns="note"), results.rank().drop(columns="note"), check_dtype=False
+    )
+    segments = pd.read_csv(tmp_path / "segments.csv")
+    assert set(segments["metric"]) == {"retention_90", "active_end", "profit"}
+    assert set(segments["strategy"]) == {"points"}
