@@ -26,6 +26,7 @@ from sim.errors import ParameterError
 from sim.levers import Levers, at
 from sim.metrics import daily_metrics, metric_names, run_summary
 from sim.network import NeighbourExposure, build_network
+from sim.order_log import OrderLog
 from sim.outcome import DayOutcome
 from sim.params import ModelParams
 from sim.rules import (
@@ -37,6 +38,7 @@ from sim.rules import (
     loyalty_churn,
     market_entry,
     purchase,
+    risk_prediction,
     rival_deals,
     satisfaction,
     share_to_unlock,
@@ -165,6 +167,9 @@ class ShopperModel(mesa.Model):
         ``STREAMS`` names, ``unlock`` last (who starts a share-to-unlock, which
         friends are asked, click and adopt). The virtual survey draws from
         :meth:`survey_rng` (see ``SURVEY_SPAWN_OFFSET``), apart from all of them.
+    record_orders : bool, default False
+        Record every order in ``order_log`` (:mod:`sim.order_log`; see
+        :meth:`orders`). Off by default: the log grows by about 27 bytes an order.
 
     Attributes
     ----------
@@ -179,6 +184,14 @@ class ShopperModel(mesa.Model):
         parameters' stopping condition is met (``horizon_days`` days simulated);
         always True without one. :meth:`run` and Mesa's ``run_model()`` and
         ``batch_run`` stop on it; :meth:`step` itself still simulates a day.
+    order_log : OrderLog or None
+        Every order, with ``record_orders``.
+    order_days : numpy.ndarray
+        Per shopper, the days with a focal order (kept always: with
+        ``first_order_day`` and ``last_order_day`` it is the BG/NBD history the
+        ``bgnbd`` risk predictor reads).
+    bgnbd : sim.rules.risk_prediction.BGNBDPredictor
+        The BG/NBD model of at_risk targeting with predictor ``bgnbd``.
     datacollector : mesa.DataCollector
         Mesa's collector, as in Mesa's examples: one row for the initial state,
         collected when the model is built (``steps`` 0, ``day`` −1: the state at
@@ -201,6 +214,8 @@ class ShopperModel(mesa.Model):
         self,
         params: ModelParams | dict[str, Any] | None = None,
         rng: int | np.random.SeedSequence | None = None,
+        *,
+        record_orders: bool = False,
     ) -> None:
         root = seed_sequence(rng)
         self._root_seed = root
@@ -212,9 +227,10 @@ class ShopperModel(mesa.Model):
             for name, child in zip(STREAMS, children[1:], strict=True)
         }
         self.segment_names = [s.name for s in self.params.population.segments]
+        no_signals = risk_prediction.RiskSignals(np.empty(0, np.int64), np.empty(0))
         for strategy in self.params.strategies:  # fail early on unknown segment names
             strategy.target.mask(
-                np.empty(0, np.int8), np.empty(0, np.int8), np.empty(0), self.segment_names
+                np.empty(0, np.int8), np.empty(0, np.int8), no_signals, self.segment_names
             )
         market = self.params.market
         self.entry = market_entry.EntrySchedule.build(
@@ -230,6 +246,10 @@ class ShopperModel(mesa.Model):
         self.exposure = NeighbourExposure(self.network, width=2)
         self.groups = group_formation.GroupBook.empty()
         self.ledger = accounting.Ledger.empty(self.shoppers.size)
+        self.order_log = OrderLog() if record_orders else None
+        self.order_days = np.zeros(self.shoppers.size, dtype=np.int32)
+        self.bgnbd = risk_prediction.BGNBDPredictor()
+        self.bgnbd_fallback_days = 0
         self.discount_factor = accounting.daily_discount_factor(
             self.params.accounting.annual_discount_rate
         )
@@ -341,11 +361,7 @@ class ShopperModel(mesa.Model):
     def _pull_levers(self, day: int) -> tuple[Levers, list[np.ndarray | None]]:
         sh = self.shoppers
         levers = Levers.neutral(sh.size)
-        risk = None
-        if any(s.target.needs_risk for s in self.params.strategies):
-            risk = np.zeros(sh.size)
-            active = np.flatnonzero(sh.active_mask())
-            risk[active] = loyalty_churn.churn_risk(self._hazard(active, Levers.neutral(sh.size)))
+        risk = self._risk_signals(day)
         masks = []
         for strategy in self.params.strategies:
             mask = strategy.target.mask(sh.segment, sh.tier, risk, self.segment_names)
@@ -358,6 +374,67 @@ class ShopperModel(mesa.Model):
                 "lower the discounts of the combined strategies"
             )
         return levers, masks
+
+    def _risk_signals(self, day: int) -> risk_prediction.RiskSignals | None:
+        """What at_risk targeting reads today (None when no strategy targets at risk).
+
+        The oracle's true churn risk is computed only if a strategy uses it, and the
+        BG/NBD P(alive) only if one uses ``bgnbd`` (refitted on refit days, from the
+        focal history up to yesterday; :mod:`sim.rules.risk_prediction`).
+        """
+        targets = [s.target for s in self.params.strategies]
+        if not any(t.needs_risk for t in targets):
+            return None
+        sh = self.shoppers
+        signals = risk_prediction.RiskSignals(
+            risk_prediction.days_since_order(
+                day, last_order_day=sh.last_order_day, acquired_day=sh.acquired_day
+            )
+        )
+        if any(t.uses("oracle") for t in targets):
+            signals.churn_risk = np.zeros(sh.size)
+            active = np.flatnonzero(sh.active_mask())
+            signals.churn_risk[active] = loyalty_churn.churn_risk(
+                self._hazard(active, Levers.neutral(sh.size))
+            )
+        if any(t.uses("bgnbd") for t in targets):
+            history = risk_prediction.btyd_history(
+                day - 1,
+                first_order_day=sh.first_order_day,
+                last_order_day=sh.last_order_day,
+                order_days=self.order_days,
+            )
+            if self.bgnbd.due(day):
+                self.bgnbd.refit(day, history)
+            alive = self.bgnbd.p_alive(history)
+            if alive is None:
+                self.bgnbd_fallback_days += 1
+            else:
+                repeat = history["frequency"].to_numpy() > 0
+                signals.p_alive = np.full(sh.size, np.nan)
+                signals.p_alive[history["shopper"].to_numpy()[repeat]] = alive[repeat]
+        return signals
+
+    def _record(
+        self,
+        shopper: np.ndarray,
+        platform: np.ndarray | int,
+        value: np.ndarray,
+        discount: np.ndarray | float,
+        group: np.ndarray | bool,
+    ) -> None:
+        """Append orders to the event log, if the model records one (:mod:`sim.order_log`)."""
+        if self.order_log is None:
+            return
+        self.order_log.append(
+            day=self.steps - 1,
+            shopper=shopper,
+            platform=np.broadcast_to(platform, shopper.shape),
+            value=value,
+            discount=np.broadcast_to(discount, shopper.shape),
+            group=np.broadcast_to(group, shopper.shape),
+            segment=self.shoppers.segment[shopper],
+        )
 
     def _enter_market(self, day: int, outcome: DayOutcome) -> None:
         """Entrants of a growing market become prospects (:mod:`sim.rules.market_entry`).
@@ -494,6 +571,8 @@ class ShopperModel(mesa.Model):
         went_cheaper = cheaper_rival & (chosen > 0) & (self.prices_today[chosen] < focal_price)
         self.counters["switched_to_cheaper"] += int(went_cheaper.sum())
         sh.orders_elsewhere[orderers[chosen > 0]] += 1
+        elsewhere = orderers[chosen > 0]
+        self._record(elsewhere, chosen[chosen > 0], sh.order_value[elsewhere], 0.0, False)
         return orderers[chosen == 0]
 
     def _switching_cost(self, who: np.ndarray, levers: Levers) -> np.ndarray:
@@ -568,6 +647,7 @@ class ShopperModel(mesa.Model):
         sh, gb = self.shoppers, self.params.group_buy
         values = sh.order_value[focal]
         if not gb.enabled:
+            self._record(focal, 0, values, at(levers.price_discount, focal), False)
             return focal, values, np.ones(focal.size, dtype=np.int64)
         rng = self.streams["group_buy"]
         seeks = rng.random(focal.size) < gb.group_order_prob
@@ -615,6 +695,8 @@ class ShopperModel(mesa.Model):
         self.counters["groups_lapsed"] += today.lapsed
         ids = np.concatenate([focal[~seeks], confirmed.shopper])
         paid = np.concatenate([values[~seeks], confirmed.value])
+        grouped = np.arange(ids.size) >= focal.size - np.count_nonzero(seeks)
+        self._record(ids, 0, paid, at(levers.price_discount, ids), grouped)
         shoppers, where = np.unique(ids, return_inverse=True)
         return (
             shoppers,
@@ -708,6 +790,7 @@ class ShopperModel(mesa.Model):
         sh.inter_purchase_days[repeat] += day - sh.last_order_day[repeat]
         sh.first_order_day[focal[sh.first_order_day[focal] == NEVER]] = day
         sh.last_order_day[focal] = day
+        self.order_days[focal] += 1
         sh.orders[focal] += counts.astype(sh.orders.dtype)
         sh.spend[focal] += values
         accounting.decay_recent_spend(sh.recent_spend)
@@ -897,6 +980,59 @@ class ShopperModel(mesa.Model):
     def summary(self) -> dict[str, float]:
         """One row for the run: retention, customers, CLV, money, loyalty indicators.
 
-        See :func:`sim.metrics.run_summary` for the fields.
+        See :func:`sim.metrics.run_summary` for the fields. With at_risk targeting
+        by predictor ``bgnbd`` also ``bgnbd_fits`` (successful BG/NBD fits) and
+        ``bgnbd_fallback_days`` (days targeted by recency before the first fit).
         """
-        return run_summary(self)
+        summary = run_summary(self)
+        if any(s.target.uses("bgnbd") for s in self.params.strategies):
+            fits = sum(entry["status"] == "fitted" for entry in self.bgnbd.log)
+            summary["bgnbd_fits"] = fits
+            summary["bgnbd_fallback_days"] = self.bgnbd_fallback_days
+        return summary
+
+    def risk_prediction_log(self) -> pd.DataFrame:
+        """The BG/NBD fits of at_risk targeting by ``bgnbd``, one row per attempt.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``day``, ``n`` (customers with a focal order), ``r``, ``alpha``,
+            ``a``, ``b`` (NaN when not fitted), ``status`` (``fitted``, ``fallback``:
+            targeting by recency, or ``kept previous fit``) and ``reason``.
+        """
+        columns = ["day", "n", "r", "alpha", "a", "b", "status", "reason"]
+        return pd.DataFrame(self.bgnbd.log, columns=columns)
+
+    def orders(self) -> pd.DataFrame:
+        """The run's orders as an order frame (:mod:`survey.orders.frame`).
+
+        One row per order, on every platform (``channel``; the focal platform's rows
+        add up to the run's ``orders`` and ``gmv``), dated from 2019-01-01
+        (:data:`sim.order_log.EPOCH`).
+
+        Raises
+        ------
+        ParameterError
+            If the model was built without ``record_orders=True``.
+
+        Examples
+        --------
+        >>> m = ShopperModel({"population": {"size": 500}}, rng=4, record_orders=True)
+        >>> m.run(5)
+        >>> log = m.orders()
+        >>> focal = log[log["channel"] == m.focal.name]
+        >>> daily = m.daily_metrics()
+        >>> int(daily["orders"].sum()) == len(focal)
+        True
+        >>> bool(np.isclose(focal["amount"].sum(), daily["gmv"].sum(), rtol=1e-12))
+        True
+        """
+        if self.order_log is None:
+            raise ParameterError(
+                "this model records no orders: build it with ShopperModel(..., "
+                "record_orders=True)"
+            )
+        return self.order_log.to_order_frame(
+            platforms=[p.name for p in self.params.platforms], segments=self.segment_names
+        )

@@ -3,8 +3,11 @@
 Examples
 --------
 >>> result = simulate({"population": {"size": 500}}, rng=3, days=5)
->>> len(result.daily), result.summary["days"]
-(5, 5)
+>>> len(result.daily), result.summary["days"], result.orders
+(5, 5, None)
+>>> logged = simulate({"population": {"size": 500}}, rng=3, days=5, record_orders=True)
+>>> list(logged.orders.columns)
+['customer_id', 'date', 'amount', 'order_id', 'channel', 'segment', 'group_order']
 """
 
 from __future__ import annotations
@@ -31,11 +34,15 @@ class RunResult:
         One row for the run (:func:`sim.metrics.run_summary`).
     cohorts : pandas.DataFrame
         Monthly acquisition-cohort retention by day.
+    orders : pandas.DataFrame or None
+        Every order as an order frame (:meth:`ShopperModel.orders`), with
+        ``record_orders``; else None.
     """
 
     daily: pd.DataFrame
     summary: dict[str, float]
     cohorts: pd.DataFrame
+    orders: pd.DataFrame | None = None
 
 
 def simulate(
@@ -43,6 +50,7 @@ def simulate(
     *,
     rng: int | np.random.SeedSequence | None,
     days: int,
+    record_orders: bool = False,
 ) -> RunResult:
     """Build a :class:`~sim.model.ShopperModel`, run it ``days`` days, return its results.
 
@@ -56,6 +64,8 @@ def simulate(
     days : int
         Horizon in days; it is also the run's ``horizon_days`` when the parameters
         set none (so a growing market holds room for the entrants of every day).
+    record_orders : bool, default False
+        Keep every order (:mod:`sim.order_log`) and return it as ``orders``.
 
     Returns
     -------
@@ -64,8 +74,11 @@ def simulate(
     params = validate_params(params)
     if params.horizon_days is None:
         params = params.model_copy(update={"horizon_days": days})
-    model = ShopperModel(params, rng=rng)
+    model = ShopperModel(params, rng=rng, record_orders=record_orders)
     model.run(days)
     return RunResult(
-        daily=model.daily_metrics(), summary=model.summary(), cohorts=model.cohort_retention()
+        daily=model.daily_metrics(),
+        summary=model.summary(),
+        cohorts=model.cohort_retention(),
+        orders=model.orders() if record_orders else None,
     )

@@ -7,6 +7,10 @@ Examples
 >>> t.mask(segment=np.array([0, 1, 1]), tier=np.zeros(3), risk=None,
 ...        segment_names=["rural", "young"]).tolist()
 [False, True, True]
+>>> t = Targeting(kind="at_risk", recency_days=30)
+>>> signals = RiskSignals(days_since=np.array([-1, 5, 45]))
+>>> t.mask(segment=np.zeros(3), tier=np.zeros(3), risk=signals, segment_names=["all"]).tolist()
+[False, False, True]
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
+from sim.rules.risk_prediction import RiskSignals, alive_at_risk, recency_at_risk
 from sim.schema import Strict
 
 
@@ -24,11 +29,30 @@ class Targeting(Strict):
 
     ``everyone`` (the default), ``segment`` (shoppers of the named segments),
     ``tier`` (shoppers in the listed value tiers, 0 = basic) or ``at_risk``
-    (shoppers whose churn risk, the probability of churning within 30 days computed
-    from their own current state, is at least ``risk_threshold``).
+    (customers predicted to be at risk of churning, by ``predictor``):
+
+    * ``recency`` (the default): no order on the platform for ``recency_days`` days
+      or more (counted from sign-up for customers who have not ordered yet). What
+      every CRM team can compute from its order log, from the first day, with no
+      model to fit; the team cannot tell a lapsed customer from a churned one, so
+      churned customers are reached too;
+    * ``bgnbd``: P(alive) below ``alive_threshold`` under a BG/NBD model fitted to
+      every customer's platform orders so far and refitted every 30 days
+      (:mod:`sim.rules.risk_prediction`); customers without a repeat order, and all
+      customers before the first fit (too little history, or a fit that is not
+      identified: said in the run's ``risk_prediction_log``), are judged by recency;
+    * ``oracle``: the true probability of churning within 30 days, from the
+      shopper's own current hazard, at least ``risk_threshold``; no real team can
+      see it: the upper bound against which the others show the value lost to
+      prediction error.
     """
 
     kind: Literal["everyone", "segment", "tier", "at_risk"] = "everyone"
+    predictor: Literal["recency", "bgnbd", "oracle"] = Field(
+        "recency",
+        description="How at_risk predicts risk: recency of the last order, BG/NBD "
+        "P(alive), or the true hazard (oracle, the upper bound).",
+    )
     segments: list[str] = Field(default_factory=list, description="Segments reached.")
     tiers: list[int] = Field(default_factory=list, description="Value tiers reached.")
     risk_threshold: float = Field(
@@ -36,7 +60,23 @@ class Targeting(Strict):
         ge=0,
         le=1,
         description="30-day churn probability from which a shopper is at risk (default: "
-        "about the riskiest quarter of active customers under the default parameters).",
+        "about the riskiest quarter of active customers under the default parameters); "
+        "predictor oracle.",
+    )
+    recency_days: int = Field(
+        30,
+        ge=1,
+        le=3650,
+        description="Days without an order from which a customer is at risk (predictor "
+        "recency, and bgnbd's fallback; default: the 30-day window of monthly active "
+        "users, the activity definition platforms report; to be calibrated).",
+    )
+    alive_threshold: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="BG/NBD P(alive) below which a customer is at risk (predictor bgnbd; "
+        "default: more likely gone than alive; to be calibrated).",
     )
 
     @model_validator(mode="after")
@@ -49,14 +89,18 @@ class Targeting(Strict):
 
     @property
     def needs_risk(self) -> bool:
-        """Whether the mask needs the churn-risk score."""
+        """Whether the mask needs the risk signals."""
         return self.kind == "at_risk"
+
+    def uses(self, predictor: str) -> bool:
+        """Whether this is ``at_risk`` targeting with ``predictor``."""
+        return self.needs_risk and self.predictor == predictor
 
     def mask(
         self,
         segment: np.ndarray,
         tier: np.ndarray,
-        risk: np.ndarray | None,
+        risk: RiskSignals | None,
         segment_names: list[str],
     ) -> np.ndarray | None:
         """Boolean mask of reached shoppers, or None for everyone.
@@ -65,8 +109,9 @@ class Targeting(Strict):
         ----------
         segment, tier : numpy.ndarray
             Per-shopper segment index and value tier.
-        risk : numpy.ndarray or None
-            Per-shopper 30-day churn probability (needed for ``at_risk``).
+        risk : RiskSignals or None
+            What the predictors read (needed for ``at_risk``; the oracle needs its
+            ``churn_risk``).
         segment_names : list of str
             Segment names by index, to check and resolve ``segments``.
 
@@ -77,7 +122,8 @@ class Targeting(Strict):
         Raises
         ------
         ValueError
-            If a named segment does not exist.
+            If a named segment does not exist, or ``risk`` lacks the signal the
+            predictor reads.
         """
         if self.kind == "everyone":
             return None
@@ -92,5 +138,13 @@ class Targeting(Strict):
         if self.kind == "tier":
             return np.isin(tier, self.tiers)
         if risk is None:
-            raise ValueError("at_risk targeting needs the churn-risk score")
-        return risk >= self.risk_threshold
+            raise ValueError("at_risk targeting needs the risk signals")
+        if self.predictor == "recency":
+            return recency_at_risk(risk.days_since, recency_days=self.recency_days)
+        if self.predictor == "bgnbd":
+            return alive_at_risk(
+                risk, alive_threshold=self.alive_threshold, recency_days=self.recency_days
+            )
+        if risk.churn_risk is None:
+            raise ValueError("at_risk targeting with predictor oracle needs the churn risk")
+        return risk.churn_risk >= self.risk_threshold
