@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "experiments.commands",
     "sim.strategies.cli",
     "survey.cli",
+    "survey.orders.cli",
     "experiments.calibration.cli",
     "experiments.patterns.cli",
     "experiments.optimise.cli",
