@@ -40,7 +40,7 @@ from survey.orders.frame import AMOUNT, CUSTOMER, DATE
 from survey.orders.gammagamma import GammaGammaFit, clv, expected_spend, fit_gamma_gamma
 from survey.orders.holdout import cumulative_tracking, holdout_by_frequency
 from survey.orders.interpurchase import interpurchase_summary
-from survey.orders.io import read_order_log
+from survey.orders.io import RawOrders, read_order_log
 from survey.orders.mapping import ColumnMapping
 from survey.orders.rfm import as_day, customer_summary, period_days
 from survey.orders.targets import order_targets, summary_tables
@@ -491,6 +491,47 @@ def analyze_orders(
     """
     settings.check()
     raw = read_order_log(path, mapping, sheet)
+    return analyze_raw_orders(raw, out_dir, settings, drop_duplicates=drop_duplicates, plots=plots)
+
+
+def analyze_raw_orders(
+    raw: RawOrders,
+    out_dir: str | Path,
+    settings: OrderSettings,
+    *,
+    drop_duplicates: bool = False,
+    plots: bool = True,
+) -> OrderAnalysis:
+    """Clean and analyse orders already read (a file or a shipped example) and write.
+
+    Parameters
+    ----------
+    raw : RawOrders
+        Orders as read, columns named as the order-frame fields.
+    out_dir : str or Path
+        Output folder.
+    settings : OrderSettings
+        What to compute.
+    drop_duplicates : bool, default False
+        Drop exact duplicate rows.
+    plots : bool, default True
+        Draw the plots.
+
+    Returns
+    -------
+    OrderAnalysis
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from survey.orders.cdnow import load_cdnow
+    >>> raw = RawOrders(load_cdnow(), "CDNOW_sample.txt")
+    >>> analysis = analyze_raw_orders(raw, tempfile.mkdtemp(), OrderSettings("1997-09-30",
+    ...                               n_boot=0), plots=False)
+    >>> analysis.cleaned.log["what"].tolist()
+    ['exact duplicate rows', 'zero amount']
+    """
+    settings.check()
     cleaned = clean_orders(raw, drop_duplicates=drop_duplicates)
     analysis = run_order_analysis(cleaned, settings)
     write_order_outputs(analysis, out_dir, plots=plots)
