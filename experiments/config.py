@@ -80,6 +80,12 @@ class Outputs(Spec):
 
     csv: bool = Field(False, description="Also write every table as CSV.")
     plots: bool = Field(True, description="Draw the plots (PNG and SVG).")
+    orders: bool = Field(
+        False,
+        description="Record every order of every run and write it as "
+        "orders/<run key>.parquet, an order frame shoplab orders analyze reads "
+        "(about 65 bytes an order on disk before compression).",
+    )
 
 
 class Execution(Spec):

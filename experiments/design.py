@@ -56,6 +56,8 @@ class RunSpec:
     inputs : dict
         The run's values of swept and uncertain parameters, by path (written into
         its summary row as columns of those names).
+    record_orders : bool
+        Keep the run's order log (``outputs.orders``); results do not depend on it.
     """
 
     strategy: str
@@ -65,6 +67,7 @@ class RunSpec:
     master_seed: int
     horizon: int
     inputs: dict[str, float] = field(default_factory=dict)
+    record_orders: bool = False
 
     @property
     def key(self) -> str:
@@ -201,7 +204,16 @@ def plan_runs(config: ExperimentConfig) -> list[RunSpec]:
                         params = arm_params(config, strategy, overrides, draws[r])
                     inputs = {**point, **draws[r]}
                     runs.append(
-                        RunSpec(strategy, scenario, r, params, config.seed, config.horizon, inputs)
+                        RunSpec(
+                            strategy,
+                            scenario,
+                            r,
+                            params,
+                            config.seed,
+                            config.horizon,
+                            inputs,
+                            record_orders=config.outputs.orders,
+                        )
                     )
             except ConfigError as err:
                 where = f"scenario {scenario!r}, arm {strategy!r}"

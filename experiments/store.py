@@ -7,6 +7,10 @@ Layout of ``DIR``::
     timeseries.parquet            merged: one row per run per day
     summary.parquet               merged: one row per run
     cohorts.parquet               merged: cohort retention per run and day
+    orders/<run key>.parquet      with outputs.orders: each run's order log, an order
+                                  frame (survey.orders.frame) that `shoplab orders
+                                  analyze` reads; one file per run, not merged, as
+                                  customer ids are shopper indices within a run
     comparison.csv                per strategy x scenario x metric (see analysis)
     plots/                        PNG and SVG
 
@@ -34,6 +38,7 @@ import pandas as pd
 
 from experiments.errors import RunError
 from experiments.worker import RunOutput
+from survey.orders.frame import check_orders
 
 #: The merged tables, in the order they are written for a run.
 TABLES = ("timeseries", "cohorts", "summary")
@@ -64,6 +69,11 @@ class RunStore:
         return self.root / "manifest.json"
 
     @property
+    def orders(self) -> Path:
+        """Folder of the runs' order logs (``outputs.orders``)."""
+        return self.root / "orders"
+
+    @property
     def plots(self) -> Path:
         """Folder of the plots."""
         return self.root / "plots"
@@ -73,16 +83,20 @@ class RunStore:
         return {path.stem for path in (self.runs / "summary").glob("*.parquet")}
 
     def clear_runs(self) -> None:
-        """Delete the per-run files of an earlier experiment in this folder."""
+        """Delete the per-run files (and order logs) of an earlier experiment in this folder."""
         shutil.rmtree(self.runs, ignore_errors=True)
+        shutil.rmtree(self.orders, ignore_errors=True)
 
     def write_run(self, output: RunOutput) -> None:
-        """Write one finished run, its summary last.
+        """Write one finished run, its order log first (if any) and its summary last.
 
         Parameters
         ----------
         output : RunOutput
         """
+        if output.orders is not None:
+            self.orders.mkdir(parents=True, exist_ok=True)
+            _write_atomic(check_orders(output.orders), self.orders / f"{output.key}.parquet")
         for table, frame in output.tables().items():
             folder = self.runs / table
             folder.mkdir(parents=True, exist_ok=True)

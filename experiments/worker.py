@@ -39,12 +39,16 @@ class RunOutput:
         (:attr:`RunSpec.inputs`, columns named by their paths).
     cohorts : pandas.DataFrame
         Cohort retention by day.
+    orders : pandas.DataFrame or None
+        The run's order log, an order frame (:mod:`survey.orders.frame`), untagged
+        (one file per run), when the spec records orders.
     """
 
     key: str
     timeseries: pd.DataFrame
     summary: pd.DataFrame
     cohorts: pd.DataFrame
+    orders: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The three tables by name, summary last (it marks the run as finished)."""
@@ -69,10 +73,13 @@ def execute_run(spec: RunSpec) -> RunOutput:
     -------
     RunOutput
     """
-    result = simulate(spec.params, rng=spec.seed, days=spec.horizon)
+    result = simulate(
+        spec.params, rng=spec.seed, days=spec.horizon, record_orders=spec.record_orders
+    )
     return RunOutput(
         key=spec.key,
         timeseries=_tag(result.daily, spec),
         summary=_tag(pd.DataFrame([{**result.summary, **spec.inputs}]), spec),
         cohorts=_tag(result.cohorts, spec),
+        orders=result.orders,
     )
