@@ -136,7 +136,7 @@ def normalise_ids(values: pd.Series, column: str = CUSTOMER, source: str = "") -
     Parameters
     ----------
     values : Series
-        Non-missing ids as read.
+        Ids as read (a missing one stays missing).
     column : str
         The column, for error messages.
     source : str
@@ -158,8 +158,8 @@ def normalise_ids(values: pd.Series, column: str = CUSTOMER, source: str = "") -
     ['12', '12', '12', '12', '007', 'A-1']
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    texts = np.array([_id_text(value, column, source) for value in uniques], dtype=object)
-    return pd.Series(texts[codes], index=values.index, dtype="str")
+    texts = np.array([*(_id_text(value, column, source) for value in uniques), None])
+    return pd.Series(texts[codes], index=values.index, dtype="str")  # -1 (missing): None
 
 
 def _parse_dates(values: pd.Series, date_format: str | None) -> pd.Series:
@@ -176,7 +176,8 @@ def _parse_dates(values: pd.Series, date_format: str | None) -> pd.Series:
     # each distinct text parsed once: logs repeat dates
     codes, uniques = pd.factorize(text)
     parsed = pd.to_datetime(pd.Series(uniques, dtype="str"), format=fmt, errors="coerce")
-    out[~stamps] = parsed.astype("datetime64[ns]").to_numpy()[codes]
+    days = np.append(parsed.astype("datetime64[ns]").to_numpy(), np.datetime64("NaT", "ns"))
+    out[~stamps] = days[codes]  # code -1 (a missing cell) takes the NaT appended last
     return out
 
 
@@ -283,7 +284,7 @@ def _duplicates(data: pd.DataFrame, log: _Log, drop: bool) -> pd.DataFrame:
         "dropped (drop_duplicates)"
         if drop
         else "kept: without distinct order ids two identical orders on one day cannot be "
-        "told from a double export (use drop_duplicates to drop them)",
+        "told from a double export (--drop-duplicates drops them)",
     )
     return data[~dup.to_numpy()] if drop else data
 

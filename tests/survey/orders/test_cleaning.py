@@ -1,0 +1,171 @@
+"""Cleaning: every rule is a log entry with its count and rows; refunds matched; bad ids refused."""
+
+import pandas as pd
+import pytest
+
+from survey.errors import DataError
+from survey.orders.cleaning import clean_orders, normalise_ids
+from survey.orders.io import RawOrders
+
+
+def _raw(rows, columns=("customer_id", "date", "amount"), date_format=None):
+    data = pd.DataFrame(rows, columns=list(columns), dtype=object)
+    data.index = pd.RangeIndex(2, len(data) + 2, name="row")
+    return RawOrders(data, "log.csv", date_format)
+
+
+def _entry(cleaned, what):
+    log = cleaned.log.set_index("what")
+    return log.loc[what]
+
+
+def test_mixed_type_ids_are_one_customer_and_logged():
+    cleaned = clean_orders(
+        _raw(
+            [
+                [12, "2024-01-01", 1],
+                ["12", "2024-01-02", 1],
+                [12.0, "2024-01-03", 1],
+                [" 12 ", "2024-01-04", 1],
+                ["12.0", "2024-01-05", 1],
+                ["007", "2024-01-06", 1],
+            ]
+        )
+    )
+    assert cleaned.orders["customer_id"].tolist() == ["12"] * 5 + ["007"]
+    entry = _entry(cleaned, "customer id normalised")
+    # 12 and 12.0 are numbers in a column that also has texts; 12.0, " 12 ", "12.0" changed
+    assert entry["count"] == 4 and entry["rows"] == "2, 4, 5, 6"
+
+
+def test_a_fractional_id_is_refused_naming_file_and_column():
+    with pytest.raises(DataError) as err:
+        clean_orders(_raw([[12.5, "2024-01-01", 1]]))
+    assert str(err.value).startswith("log.csv: column customer_id: id 12.5 is not a whole number")
+
+
+def test_normalised_ids_are_strings():
+    assert normalise_ids(pd.Series([1, 2.0], dtype=object)).dtype == "str"
+
+
+def test_missing_ids_unparsable_dates_and_amounts_are_dropped_and_logged():
+    cleaned = clean_orders(
+        _raw(
+            [
+                ["a", "2024-01-01", "5"],
+                [None, "2024-01-01", "5"],
+                ["", "2024-01-01", "5"],
+                ["a", "31/01/2024", "5"],
+                ["a", "not a date", "5"],
+                ["a", None, "5"],
+                ["a", "2024-01-02", "five"],
+                ["a", "2024-01-03", None],
+            ]
+        )
+    )
+    assert cleaned.n_read == 8 and len(cleaned.orders) == 1
+    counts = cleaned.log.set_index("what")["count"].to_dict()
+    assert counts == {
+        "missing customer id": 2,
+        "missing date": 1,
+        "unparsable date": 2,
+        "missing amount": 1,
+        "unparsable amount": 1,
+    }
+    dates = _entry(cleaned, "unparsable date")
+    assert dates["rows"] == "5, 6" and dates["example"] == "31/01/2024"
+    assert "ISO 8601" in dates["why"]
+
+
+def test_date_format_from_the_mapping():
+    cleaned = clean_orders(_raw([["a", "31.01.2024", "5"]], date_format="%d.%m.%Y"))
+    assert cleaned.orders["date"].tolist() == [pd.Timestamp("2024-01-31")]
+
+
+def test_refund_is_subtracted_from_the_latest_earlier_order_of_the_customer():
+    cleaned = clean_orders(
+        _raw(
+            [
+                ["a", "2024-01-01", "10"],
+                ["a", "2024-01-05", "8"],
+                ["b", "2024-01-06", "7"],
+                ["a", "2024-01-07", "-3"],  # refunds part of a's 2024-01-05 order
+                ["a", "2024-01-20", "-10"],  # a's latest order is then 2024-01-05 (5 left)
+                ["c", "2024-01-20", "-4"],  # c never ordered
+            ]
+        )
+    )
+    kept = cleaned.orders.set_index(["customer_id", "date"])["amount"]
+    assert kept.to_dict() == {
+        ("a", pd.Timestamp("2024-01-01")): 10.0,
+        ("b", pd.Timestamp("2024-01-06")): 7.0,
+    }
+    counts = cleaned.log.set_index("what")["count"].to_dict()
+    assert counts == {"unmatched refund": 1, "refund matched": 2, "fully refunded order removed": 1}
+    assert _entry(cleaned, "unmatched refund")["rows"] == "7"
+
+
+def test_refund_with_an_order_id_refunds_that_order():
+    cleaned = clean_orders(
+        _raw(
+            [
+                ["a", "2024-01-01", "10", "o1"],
+                ["a", "2024-01-05", "8", "o2"],
+                ["a", "2024-01-07", "-4", "o1"],
+            ],
+            columns=("customer_id", "date", "amount", "order_id"),
+        )
+    )
+    assert cleaned.orders.set_index("order_id")["amount"].to_dict() == {"o1": 6.0, "o2": 8.0}
+
+
+def test_duplicate_order_ids_are_dropped_and_exact_duplicates_kept_unless_asked():
+    columns = ("customer_id", "date", "amount", "order_id")
+    rows = [["a", "2024-01-01", "10", "o1"], ["a", "2024-01-01", "10", "o1"]]
+    cleaned = clean_orders(_raw(rows, columns))
+    assert len(cleaned.orders) == 1
+    assert _entry(cleaned, "duplicate order id")["rows"] == "3"
+    twice = [["a", "2024-01-01", "10"], ["a", "2024-01-01", "10"]]
+    kept = clean_orders(_raw(twice))
+    assert len(kept.orders) == 2 and _entry(kept, "exact duplicate rows")["count"] == 1
+    assert len(clean_orders(_raw(twice), drop_duplicates=True).orders) == 1
+
+
+def test_zero_amounts_are_kept_as_purchases_or_dropped_and_always_logged():
+    rows = [["a", "2024-01-01", "0"], ["a", "2024-01-02", "5"]]
+    assert len(clean_orders(_raw(rows)).orders) == 2
+    dropped = clean_orders(_raw(rows), zero_amounts="drop")
+    assert len(dropped.orders) == 1 and _entry(dropped, "zero amount")["why"] == "dropped"
+
+
+def test_optional_columns_are_parsed():
+    cleaned = clean_orders(
+        _raw(
+            [["a", "2024-01-01", "5", "yes", "2", " app "], ["b", "2024-01-01", "5", "0", "1", ""]],
+            columns=("customer_id", "date", "amount", "group_order", "quantity", "channel"),
+        )
+    )
+    assert cleaned.orders["group_order"].tolist() == [True, False]
+    assert cleaned.orders["quantity"].tolist() == [2, 1]
+    assert cleaned.orders["channel"].iloc[0] == "app" and pd.isna(cleaned.orders["channel"].iloc[1])
+
+
+def test_unreadable_group_flag_is_a_one_line_error_naming_the_row():
+    with pytest.raises(
+        DataError,
+        match=r"log.csv: column group_order: 1 value\(s\) not true/false, e.g. 'maybe' \(row 2\)",
+    ):
+        clean_orders(
+            _raw(
+                [["a", "2024-01-01", "5", "maybe"]],
+                columns=("customer_id", "date", "amount", "group_order"),
+            )
+        )
+
+
+def test_a_log_with_nothing_left_is_an_error_saying_what_removed_it():
+    with pytest.raises(
+        DataError,
+        match=r"log.csv: no order left after cleaning \(2 rows read; unparsable date: 2\)",
+    ):
+        clean_orders(_raw([["a", "x", "1"], ["b", "y", "2"]]))

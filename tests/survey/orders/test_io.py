@@ -1,0 +1,64 @@
+"""Reading order logs: CSV (any encoding, delimiter), XLSX, Parquet; one-line errors."""
+
+import pandas as pd
+import pytest
+
+from survey.errors import DataError
+from survey.orders.io import read_order_log, read_order_table
+from survey.orders.mapping import ColumnMapping
+
+
+def test_csv_cells_are_read_as_text_so_ids_keep_their_zeros(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("customer_id,date,amount\n007,2024-01-02,9.50\n12,2024-01-03,1\n")
+    table = read_order_table(path)
+    assert table["customer_id"].tolist() == ["007", "12"]
+    assert table.index.tolist() == [2, 3]  # spreadsheet rows, the header is row 1
+
+
+def test_gbk_semicolon_csv_with_chinese_headers(tmp_path):
+    path = tmp_path / "订单.csv"
+    path.write_bytes("客户;日期;金额\nA1;2024-01-02;9,5\n".encode("gb18030"))
+    raw = read_order_log(path, ColumnMapping(customer_id="客户", date="日期", amount="金额"))
+    assert raw.data.columns.tolist() == ["customer_id", "date", "amount"]
+    assert raw.data.iloc[0].tolist() == ["A1", "2024-01-02", "9,5"]
+
+
+def test_xlsx_and_parquet_rows_are_numbered(tmp_path):
+    frame = pd.DataFrame({"customer_id": [1, 2], "date": ["2024-01-02"] * 2, "amount": [1.0, 2.0]})
+    frame.to_excel(tmp_path / "log.xlsx", index=False)
+    frame.to_parquet(tmp_path / "log.parquet")
+    assert read_order_table(tmp_path / "log.xlsx").index.tolist() == [2, 3]
+    assert read_order_table(tmp_path / "log.parquet").index.tolist() == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "fragment"),
+    [
+        ("empty.csv", "", "the file is empty"),
+        ("blank.csv", "\n\n", "the file is empty"),
+        ("header.csv", "customer_id,date,amount\n", "a header but no orders"),
+        ("ragged.csv", "customer_id,date,amount\n1,2024-01-01,3,4\n", "not a valid CSV file"),
+        ("log.json", "{}", "unknown file type '.json'"),
+        ("bad.parquet", "not parquet", "not a readable Parquet file"),
+    ],
+)
+def test_unreadable_files_are_one_line_errors(tmp_path, name, content, fragment):
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(DataError) as err:
+        read_order_table(path)
+    assert str(err.value).startswith(str(path)) and fragment in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_missing_file():
+    with pytest.raises(DataError, match="no such file"):
+        read_order_table("nowhere/log.csv")
+
+
+def test_missing_mapped_column_names_file_and_column(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("client,date,amount\n1,2024-01-02,3\n")
+    with pytest.raises(DataError, match=r"log.csv: no column 'customer_id' for customer_id"):
+        read_order_log(path)
