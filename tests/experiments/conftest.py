@@ -2,6 +2,8 @@ import copy
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
@@ -55,3 +57,23 @@ def finished(tiny: dict, tmp_path: Path) -> ExperimentResults:
     """The tiny experiment, run for 35 days (the first monthly cohort closes on day 30)."""
     tiny["horizon"] = 35
     return run_experiment(ExperimentConfig.model_validate(tiny), tmp_path, progress=False)
+
+
+@pytest.fixture
+def noisy_segments() -> pd.DataFrame:
+    """Baseline and one arm, 4 replications: segment 'young' differs by noise (mean -0.25,
+    changing sign), 'rural' by +50 plus the same noise; profit_young by exactly -3."""
+    rng = np.random.default_rng(3)
+    base_young, base_rural = rng.normal(100, 20, 4), rng.normal(200, 20, 4)
+    noise = np.array([1.5, -2.0, 0.5, -1.0])
+    return pd.DataFrame(
+        {
+            "strategy": ["baseline"] * 4 + ["arm"] * 4,
+            "scenario": "base",
+            "replication": [0, 1, 2, 3] * 2,
+            "active_end_young": np.r_[base_young, base_young + noise],
+            "active_end_rural": np.r_[base_rural, base_rural + 50 + noise],
+            "profit_young": np.r_[base_young, base_young - 3],
+            "profit_rural": np.r_[base_rural, base_rural + noise],
+        }
+    )

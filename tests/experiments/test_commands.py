@@ -133,3 +133,15 @@ def test_results_go_to_results_name_by_default(tiny_config, tmp_path, monkeypatc
     assert main(["run", str(tiny_config), "--set", "replications=1", "--no-progress"]) == 0
     assert (tmp_path / "results" / "tiny" / "summary.parquet").exists()
     assert "Results in results/tiny." in capsys.readouterr().out
+
+
+def test_run_prints_p_best_and_says_why_one_replication_has_no_ci(tiny_config, tmp_path, capsys):
+    out = tmp_path / "out"
+    args = ["run", str(tiny_config), "--out", str(out), "--no-progress", "--set", "replications=1"]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "P(best)" in printed and "nan" not in printed
+    assert "none (1 replication)" in printed
+    assert printed.rstrip().endswith(
+        "(they need at least 2 replications; set replications: 2 or more)."
+    )

@@ -1,8 +1,11 @@
 import matplotlib
+import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from experiments.plots import plot_segment_heatmap, plot_sensitivity
 from experiments.results import PLOT_KINDS
 
 
@@ -40,3 +43,23 @@ def test_sensitivity_plot_without_a_sweep_says_why(finished):
 def test_unknown_plot_kind_lists_the_kinds(finished):
     with pytest.raises(ValueError, match="allowed: active, active_uplift, retention, uplift"):
         finished.plot("pie")
+
+
+def test_segment_heatmap_greys_out_noise_and_colours_a_real_difference(noisy_segments):
+    ax = plot_segment_heatmap(noisy_segments, "base")
+    masked = np.ma.getmaskarray(ax.images[0].get_array())
+    assert masked.tolist() == [[True, False]]  # young (CI spans 0) grey, rural coloured
+    hatched = [patch for patch in ax.patches if patch.get_hatch()]
+    assert len(hatched) == 1 and hatched[0].get_xy() == (-0.5, -0.5)
+    assert "grey, hatched: 95% CI spans 0" in ax.get_title()
+
+
+def test_sensitivity_plot_of_an_outcome_without_variation_says_so():
+    table = pd.DataFrame(
+        {"strategy": "points", "metric": "profit_uplift", "parameter": [np.nan],
+         "index": [np.nan], "value": [np.nan], "conf": [np.nan],
+         "note": ["no variation: 0 at every sweep point, nothing to apportion"]}
+    )  # fmt: skip
+    ax = plot_sensitivity(table, "profit_uplift")
+    assert not ax.patches
+    assert "no variation of uplift in profit over the baseline" in ax.texts[0].get_text()
