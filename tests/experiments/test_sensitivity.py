@@ -5,7 +5,7 @@ import pytest
 from experiments.config import ExperimentConfig, Sweep
 from experiments.runner import run_experiment
 from experiments.sensitivity import sweep_sensitivity
-from experiments.sweeps import sweep_scenarios
+from experiments.sweeps import sample_points, sweep_scenarios
 
 PARAMETERS = {"a.x": (0.0, 1.0), "a.y": (0.0, 1.0), "a.z": (0.0, 1.0)}
 
@@ -126,7 +126,7 @@ def test_salib_warnings_are_reported_in_words():
         [{"strategy": "baseline", "scenario": s, "replication": 0, "profit": v}
          for s, v in spike.items()]
     )  # fmt: skip
-    assert len(spike) == design_size
+    assert len(sample_points(sweep, 0)) == design_size  # Saltelli: N (D + 2) points
     table = sweep_sensitivity(summary, sweep, seed=0, metrics=["profit"])
     note = table["note"].iloc[0]
     assert "not a power of 2" in note
