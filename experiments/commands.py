@@ -26,7 +26,7 @@ from experiments.runner import default_out, run_experiment
 NO_UNCERTAINTY = ("uncertain={}", "strategy_priors=false")
 
 
-def _add_config_arguments(parser: argparse.ArgumentParser) -> None:
+def _add_config_arguments(parser: argparse.ArgumentParser, uncertainty: bool = True) -> None:
     parser.add_argument("config", type=Path, help="experiment config (YAML)")
     parser.add_argument(
         "--set",
@@ -37,12 +37,45 @@ def _add_config_arguments(parser: argparse.ArgumentParser) -> None:
         help="override a config field, VALUE parsed as YAML "
         "(repeatable; e.g. --set model.population.size=2000 --set replications=2)",
     )
+    if not uncertainty:
+        return
     parser.add_argument(
         "--no-uncertainty",
         action="store_true",
         help="ignore the config's uncertain parameters and strategy priors: every "
         "assumption at its configured value, CIs from Monte Carlo noise only",
     )
+
+
+def _add_execution_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out", type=Path, metavar="DIR", help="output folder (default: results/<name>/)"
+    )
+    parser.add_argument(
+        "--workers", type=int, metavar="N", help="worker processes (default: from the config)"
+    )
+    parser.add_argument("--backend", choices=["local", "dask"], help="local processes or Dask")
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="join a running Dask scheduler, e.g. tcp://10.0.0.5:8786 "
+        "(default with --backend dask: a local cluster for the run)",
+    )
+    parser.add_argument("--resume", action="store_true", help="skip runs already in the folder")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _execution_overrides(args: argparse.Namespace) -> list[str]:
+    """``--set`` assignments of ``--workers``, ``--backend`` and ``--scheduler``."""
+    return [  # JSON is YAML: values stay what argparse parsed (an address stays a string)
+        f"execution.{name}={json.dumps(value)}"
+        for name, value in (
+            ("workers", args.workers),
+            ("backend", args.backend or ("dask" if args.scheduler else None)),
+            ("scheduler", args.scheduler),
+        )
+        if value is not None
+    ]
 
 
 def _config(args: argparse.Namespace, extra: list[str]) -> tuple[ExperimentConfig, int]:
@@ -133,16 +166,7 @@ def format_ranked(ranked: pd.DataFrame) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    extra = [  # JSON is YAML: values stay what argparse parsed (an address stays a string)
-        f"execution.{name}={json.dumps(value)}"
-        for name, value in (
-            ("workers", args.workers),
-            ("backend", args.backend or ("dask" if args.scheduler else None)),
-            ("scheduler", args.scheduler),
-        )
-        if value is not None
-    ]
-    config, _ = _config(args, extra)
+    config, _ = _config(args, _execution_overrides(args))
     out = args.out or default_out(config)
     results = run_experiment(config, out, resume=args.resume, progress=not args.no_progress)
     print(
@@ -175,21 +199,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Run an experiment config and compare every strategy arm with the baseline.",
     )
     _add_config_arguments(run)
-    run.add_argument(
-        "--out", type=Path, metavar="DIR", help="output folder (default: results/<name>/)"
-    )
-    run.add_argument(
-        "--workers", type=int, metavar="N", help="worker processes (default: from the config)"
-    )
-    run.add_argument("--backend", choices=["local", "dask"], help="local processes or Dask")
-    run.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="join a running Dask scheduler, e.g. tcp://10.0.0.5:8786 "
-        "(default with --backend dask: a local cluster for the run)",
-    )
-    run.add_argument("--resume", action="store_true", help="skip runs already in the folder")
-    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _add_execution_arguments(run)
     run.set_defaults(func=_run)
 
     validate = subparsers.add_parser(
