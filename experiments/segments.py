@@ -116,3 +116,48 @@ def spans_zero(table: pd.DataFrame) -> pd.Series:
     """
     low, high = table["diff_ci_low"], table["diff_ci_high"]
     return ~((low > 0) | (high < 0))
+
+
+def segment_uplift_cells(
+    summary: pd.DataFrame, scenario: str, prefix: str = "active_end"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each arm's mean paired uplift per segment, and whether its 95% CI spans 0.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        One row per run with ``<prefix>_<segment>`` columns.
+    scenario : str
+        Scenario.
+    prefix : str
+        ``active_end``, ``retention_90`` or ``profit``.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        Uplifts and booleans (True: the CI includes 0 or is missing), arms as rows
+        and segments as columns, in the summary's order.
+
+    Examples
+    --------
+    >>> summary = pd.DataFrame({"strategy": ["baseline"] * 3 + ["points"] * 3,
+    ...     "scenario": "base", "replication": [0, 1, 2] * 2,
+    ...     "active_end_young": [10, 12, 11, 20, 21, 22]})
+    >>> uplift, unsure = segment_uplift_cells(summary, "base")
+    >>> float(uplift.loc["points", "young"]), bool(unsure.loc["points", "young"])
+    (10.0, False)
+    """
+    rows = summary[summary["scenario"] == scenario]
+    table = compare_segments(rows, [prefix])
+    arms = [a for a in dict.fromkeys(rows["strategy"]) if a != BASELINE]
+    segments = list(dict.fromkeys(table["segment"]))
+    shape = {"index": arms, "columns": segments}
+    uplift = table.pivot(index="strategy", columns="segment", values="diff").reindex(**shape)
+    unsure = (
+        table.assign(unsure=spans_zero(table))
+        .pivot(index="strategy", columns="segment", values="unsure")
+        .reindex(**shape)
+        .fillna(True)
+        .astype(bool)
+    )
+    return uplift, unsure

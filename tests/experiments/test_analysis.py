@@ -9,9 +9,7 @@ from experiments.analysis import (
     paired_daily_uplift,
     paired_test,
     ranked_table,
-    segment_uplift,
 )
-from experiments.config import ExperimentConfig
 
 
 def _summary(baseline, arm):
@@ -98,20 +96,6 @@ def test_ranked_table_orders_by_uplift_within_scenario():
         ["war", 1, "baseline"],
         ["war", 2, "arm"],
     ]
-
-
-def test_segment_heatmap_shows_the_paired_segment_uplift(finished):
-    table = segment_uplift(finished.summary, "base")
-    assert list(table.index) == ["points"]
-    assert list(table.columns) == [
-        s.name for s in ExperimentConfig(name="x").model.population.segments
-    ]
-    summary = finished.summary.set_index(["strategy", "scenario", "replication"])
-    expected = (
-        summary.loc[("points", "base"), "active_end_young"]
-        - summary.loc[("baseline", "base"), "active_end_young"]
-    ).mean()
-    assert table.loc["points", "young"] == pytest.approx(expected)
 
 
 def test_active_uplift_is_paired_by_replication(finished):

@@ -2,7 +2,14 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from experiments.segments import SEGMENT_COLUMNS, compare_segments, segments_in, spans_zero
+from experiments.config import ExperimentConfig
+from experiments.segments import (
+    SEGMENT_COLUMNS,
+    compare_segments,
+    segment_uplift_cells,
+    segments_in,
+    spans_zero,
+)
 
 
 def test_segments_are_the_suffixes_of_active_end(noisy_segments):
@@ -42,3 +49,18 @@ def test_noise_spans_zero_and_a_real_difference_does_not(noisy_segments):
 def test_a_summary_without_segments_gives_an_empty_table(noisy_segments):
     summary = noisy_segments[["strategy", "scenario", "replication"]]
     assert compare_segments(summary).empty
+
+
+def test_heatmap_cells_are_the_paired_segment_uplift_of_a_real_run(finished):
+    table, unsure = segment_uplift_cells(finished.summary, "base")
+    assert list(table.index) == ["points"]
+    assert list(table.columns) == [
+        s.name for s in ExperimentConfig(name="x").model.population.segments
+    ]
+    summary = finished.summary.set_index(["strategy", "scenario", "replication"])
+    expected = (
+        summary.loc[("points", "base"), "active_end_young"]
+        - summary.loc[("baseline", "base"), "active_end_young"]
+    ).mean()
+    assert table.loc["points", "young"] == pytest.approx(expected)
+    assert unsure.shape == table.shape and unsure.dtypes.eq(bool).all()
