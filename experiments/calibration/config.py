@@ -90,6 +90,7 @@ class Behavioural(_Spec):
     derivation: str | None = Field(
         None, description="How the value and its SE were derived (shown in the fit report)."
     )
+    n: int | None = Field(None, ge=0, description="Observations it rests on (e.g. customers).")
 
 
 class BehaviouralFile(_Spec):
