@@ -149,7 +149,7 @@ def btyd_history(
     )
 
 
-@dataclass
+@dataclass(kw_only=True)
 class BGNBDPredictor:
     """P(alive) of each buyer under BG/NBD refitted to the focal history every month.
 
