@@ -288,7 +288,7 @@ def _check_space(config: OptimiseConfig) -> None:
                 except ConfigError as err:
                     raise ConfigError(
                         f"{config.source}: optimise.ranges.{arm}.{path} = {value!r} "
-                        f"is refused:{str(err).removeprefix(':')}"
+                        f"is refused: {str(err).removeprefix(': ')}"
                     ) from None
 
 

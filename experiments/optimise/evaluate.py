@@ -21,7 +21,7 @@ Examples
 >>> from experiments.executors import LocalExecutor
 >>> with LocalExecutor(1) as executor:
 ...     evaluate = ModelEvaluator(config, executor)
-...     summary = evaluate({"t0": [{"kind": "coupons"}]}, range(2))
+...     summary = evaluate({"t0": {"coupons": [{"kind": "coupons"}]}}, range(2))
 >>> sorted(set(summary["strategy"])), len(summary)
 (['baseline', 't0'], 4)
 """

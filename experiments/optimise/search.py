@@ -183,10 +183,11 @@ def search(
                     scored[mix_key(mix)] = scores.loc[name]
             for trial, point, mix in zip(batch, points, mixes.values(), strict=True):
                 score = scored[mix_key(mix)]
-                trial.set_constraint("budget", float(score["cost_year"]) - budget)
                 values = [float(score[column]) for column in objectives]
                 if penalise:
                     values = [penalised(values[0], float(score["cost_year"]), budget)]
+                else:
+                    trial.set_constraint("budget", float(score["cost_year"]) - budget)
                 study.tell(trial, values)
                 rows.append(
                     {

@@ -16,9 +16,9 @@ Examples
 ...     "optimise": {"ranges": {"coupons": {"discount": [0.02, 0.2]}}}})
 >>> space = SearchSpace.from_config(config)
 >>> trial = optuna.trial.FixedTrial({"coupons": True, "coupons.discount": 0.05, "points": False})
->>> space.mix(space.suggest(trial))
-{'coupons': [{'kind': 'coupons', 'discount': 0.05, 'target': {'kind': 'everyone', \
-'segments': [], 'tiers': [], 'risk_threshold': 0.15}}]}
+>>> mix = space.mix(space.suggest(trial))
+>>> list(mix), mix["coupons"][0]["discount"]
+(['coupons'], 0.05)
 """
 
 from __future__ import annotations
