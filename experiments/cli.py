@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "survey.orders.cli",
     "experiments.calibration.cli",
     "experiments.patterns.cli",
+    "experiments.robustness.cli",
     "experiments.optimise.cli",
 )
 
