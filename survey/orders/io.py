@@ -4,8 +4,9 @@ The file's columns are renamed to the order-frame fields by a
 :class:`~survey.orders.mapping.ColumnMapping`; values stay as they were read (CSV
 cells as text, so an id ``"007"`` keeps its zeros) and are parsed, with a log, by
 :func:`survey.orders.cleaning.clean_orders`. Row labels are what the cleaning log
-reports: spreadsheet row numbers for CSV and XLSX (the header is row 1) and 1-based
-row numbers for Parquet.
+reports: spreadsheet row numbers, the header being row 1, for every format (a
+Parquet file's first order is row 2, as in its CSV or XLSX export), so the same log
+gives the same cleaning log whatever its format.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def read_order_table(path: str | Path, sheet: str | int | None = None) -> pd.Dat
     -------
     DataFrame
         CSV cells as text (missing as NaN); XLSX and Parquet cells as stored. The
-        index is the row number (spreadsheet rows for CSV and XLSX).
+        index is the spreadsheet row number (the header is row 1), whatever the format.
 
     Raises
     ------
@@ -110,15 +111,15 @@ def read_order_table(path: str | Path, sheet: str | int | None = None) -> pd.Dat
     if path.stat().st_size == 0:
         raise DataError(f"{path}: the file is empty")
     if suffix == ".parquet":
-        frame, first = _read_parquet(path), 1
+        frame = _read_parquet(path)
     elif suffix in (".csv", ".txt"):
-        frame, first = _read_csv_text(path), 2
+        frame = _read_csv_text(path)
     else:
-        frame, first = _read_xlsx(path, sheet), 2
+        frame = _read_xlsx(path, sheet)
     frame.columns = [str(column).strip() for column in frame.columns]
     if frame.empty:
         raise DataError(f"{path}: the file has a header but no orders")
-    frame.index = pd.RangeIndex(first, first + len(frame), name="row")
+    frame.index = pd.RangeIndex(2, 2 + len(frame), name="row")
     return frame
 
 

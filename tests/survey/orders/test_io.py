@@ -24,12 +24,12 @@ def test_gbk_semicolon_csv_with_chinese_headers(tmp_path):
     assert raw.data.iloc[0].tolist() == ["A1", "2024-01-02", "9,5"]
 
 
-def test_xlsx_and_parquet_rows_are_numbered(tmp_path):
+def test_rows_are_numbered_as_in_a_spreadsheet_whatever_the_format(tmp_path):
     frame = pd.DataFrame({"customer_id": [1, 2], "date": ["2024-01-02"] * 2, "amount": [1.0, 2.0]})
     frame.to_excel(tmp_path / "log.xlsx", index=False)
     frame.to_parquet(tmp_path / "log.parquet")
     assert read_order_table(tmp_path / "log.xlsx").index.tolist() == [2, 3]
-    assert read_order_table(tmp_path / "log.parquet").index.tolist() == [1, 2]
+    assert read_order_table(tmp_path / "log.parquet").index.tolist() == [2, 3]
 
 
 @pytest.mark.parametrize(
