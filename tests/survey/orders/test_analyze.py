@@ -1,4 +1,4 @@
-"""The order-log pipeline: published CDNOW estimates end to end; one log, three formats, one result."""
+"""The order-log pipeline: published CDNOW estimates end to end; three formats, one result."""
 
 import json
 
