@@ -1030,8 +1030,7 @@ class ShopperModel(mesa.Model):
         """
         if self.order_log is None:
             raise ParameterError(
-                "this model records no orders: build it with ShopperModel(..., "
-                "record_orders=True)"
+                "this model records no orders: build it with ShopperModel(..., record_orders=True)"
             )
         return self.order_log.to_order_frame(
             platforms=[p.name for p in self.params.platforms], segments=self.segment_names

@@ -27,8 +27,11 @@ Examples
 >>> len(log), log.frame()["day"].tolist()
 (3, [0, 0, 2])
 >>> frame = log.to_order_frame(platforms=["focal", "rival"], segments=["rural", "young"])
->>> frame[["customer_id", "date", "amount", "channel"]].to_string(index=False)
-'customer_id       date  amount channel\\n          3 2019-01-01    20.0   focal\\n          1 2019-01-01    35.0   rival\\n          3 2019-01-03    18.0   focal'
+>>> print(frame[["customer_id", "date", "amount", "channel"]].to_string(index=False))
+customer_id       date  amount channel
+          3 2019-01-01    20.0   focal
+          1 2019-01-01    35.0   rival
+          3 2019-01-03    18.0   focal
 """
 
 from __future__ import annotations

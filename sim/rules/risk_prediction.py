@@ -264,9 +264,7 @@ class RiskSignals:
     p_alive: np.ndarray | None = None
 
 
-def alive_at_risk(
-    signals: RiskSignals, *, alive_threshold: float, recency_days: int
-) -> np.ndarray:
+def alive_at_risk(signals: RiskSignals, *, alive_threshold: float, recency_days: int) -> np.ndarray:
     """At risk under BG/NBD: P(alive) below ``alive_threshold``.
 
     Customers without a BG/NBD score (NaN: no focal order yet, or no repeat order,
