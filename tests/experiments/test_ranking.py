@@ -3,7 +3,9 @@ import pandas as pd
 import pytest
 
 from experiments.analysis import compare_arms
+from experiments.config import ExperimentConfig
 from experiments.ranking import NO_CI, RANKING_COLUMNS, expected_regret, p_best, rank_arms
+from experiments.runner import run_experiment
 
 
 def _summary(profits: dict[str, list[float]], retained: dict[str, list[float]] | None = None):
@@ -144,3 +146,44 @@ def test_without_uncertainty_the_ranking_is_the_comparison(finished):
 def test_missing_baseline_is_refused():
     with pytest.raises(ValueError, match="no 'baseline' arm"):
         rank_arms(_summary({"arm": [1.0, 2.0]}))
+
+
+def _reco_ranking(low: float, high: float, tmp_path) -> pd.DataFrame:
+    """Recommendation vs the baseline, its order-rate effect uniform on [low, high]."""
+    config = ExperimentConfig.model_validate(
+        {
+            "name": "prior",
+            "horizon": 30,
+            "replications": 8,
+            "seed": 4,
+            "model": {"population": {"size": 250}},
+            "outputs": {"plots": False},
+            "strategies": {"baseline": [], "reco": [{"kind": "recommendation"}]},
+            "uncertain": {
+                "strategies.recommendation.purchase_rate_mult": {
+                    "dist": "uniform", "low": low, "high": high, "source": "assumed"
+                }
+            },
+        }
+    )  # fmt: skip
+    results = run_experiment(config, tmp_path / f"{low}-{high}", progress=False)
+    return rank_arms(results.summary, segments=False).set_index("strategy")
+
+
+def test_a_wide_prior_widens_the_intervals_and_spreads_p_best(tmp_path):
+    # the same replications (seeds) with the effect known (+20% orders) or unknown
+    # (anything from -30% to +70%): where the uplift lands spreads, and the arm that is
+    # best in every replication when the effect is known is not when it is not
+    known = _reco_ranking(1.2, 1.2001, tmp_path).loc["reco"]
+    unknown = _reco_ranking(0.7, 1.7, tmp_path).loc["reco"]
+    width = {
+        name: row["profit_uplift_p95"] - row["profit_uplift_p05"]
+        for name, row in (("known", known), ("unknown", unknown))
+    }
+    assert width["unknown"] > 2 * width["known"]
+    assert (
+        unknown["profit_uplift_ci_high"] - unknown["profit_uplift_ci_low"]
+        > known["profit_uplift_ci_high"] - known["profit_uplift_ci_low"]
+    )
+    assert known["p_best"] == 1.0 and 0 < unknown["p_best"] < 1
+    assert known["profit_uplift_p05"] > 0 > unknown["profit_uplift_p05"]
