@@ -114,6 +114,13 @@ class Robustness(Spec):
         description="Sobol base size N: N x (D + 2) design points for D uncertain "
         "parameters (a power of 2 keeps the design balanced).",
     )
+    replications: int | None = Field(
+        None,
+        ge=1,
+        le=10_000,
+        description="Runs per arm, scenario and design point (default: the experiment's "
+        "replications; 1 is typical, the design's spread carries the information).",
+    )
 
 
 class ExperimentConfig(Spec):
