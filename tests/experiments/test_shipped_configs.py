@@ -3,6 +3,8 @@ from importlib.resources import files
 import numpy as np
 
 from experiments.config import load_config
+from experiments.optimise.config import load_optimise_config
+from experiments.optimise.runner import optimise
 from experiments.runner import run_experiment
 from sim.strategies import REGISTRY
 
@@ -42,3 +44,19 @@ def test_quickstart_has_at_least_two_strategy_arms_and_two_scenarios():
     config = load_config(CONFIGS / "quickstart.yaml")
     assert len(config.strategies) >= 3 and "loyalty_points" in config.strategies
     assert len(config.scenarios) == 2
+
+
+def test_optimise_budget_config_finds_a_mix_within_its_budget_at_a_tiny_size():
+    sets = [
+        "model.population.size=400",
+        "horizon=30",
+        "replications=2",
+        "optimise.trials=4",
+        "optimise.batch=2",
+        "optimise.reevaluate=1",
+        "optimise.fresh_replications=2",
+    ]
+    config = load_optimise_config(CONFIGS / "optimise_budget.yaml", sets)
+    result = optimise(config, progress=False)
+    assert (result.best["cost_year"] <= config.optimise.budget).all()
+    assert (result.best["replications"] == "2..3").all()
