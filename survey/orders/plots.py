@@ -11,6 +11,7 @@ import matplotlib.style
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
 from survey.plots import STYLE, _axes
 
@@ -52,6 +53,7 @@ def plot_cohort_curves(cohorts: pd.DataFrame, ax: Axes | None = None) -> Axes:
                 label=f"{cohort} (n={sizes[cohort]})",
             )
         ax.set_ylim(0, 1.05)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("months since first purchase")
         ax.set_ylabel("share active (bought within the churn window)")
         ax.set_title("Active share by monthly cohort")
