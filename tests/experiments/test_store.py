@@ -91,3 +91,31 @@ def test_manifest_round_trip_absence_and_corruption(tmp_path):
     store.manifest_path.write_text("{not json")
     with pytest.raises(RunError, match="manifest.json: not valid JSON"):
         store.read_manifest()
+
+
+def test_a_runs_order_log_is_written_as_an_order_frame_and_cleared_with_the_runs(tmp_path):
+    from survey.orders.frame import as_order_frame, read_orders
+
+    orders = as_order_frame(
+        pd.DataFrame({"customer_id": ["7"], "date": ["2019-01-01"], "amount": [12.5]})
+    )
+    store = RunStore(tmp_path)
+    output = _output("coupons-0", 1.0)
+    output.orders = orders
+    store.write_run(output)
+    assert read_orders(tmp_path / "orders" / "coupons-0.parquet").equals(orders)
+    store.write_run(_output("baseline-0", 1.0))  # a run without a log writes none
+    assert [p.name for p in store.orders.iterdir()] == ["coupons-0.parquet"]
+    store.clear_runs()
+    assert not store.orders.exists()
+
+
+def test_an_order_log_outside_the_schema_is_refused_before_the_run_is_finished(tmp_path):
+    from survey.errors import DataError
+
+    store = RunStore(tmp_path)
+    output = _output("coupons-0", 1.0)
+    output.orders = pd.DataFrame({"customer_id": ["7"], "amount": [1.0]})  # no date
+    with pytest.raises(DataError, match="date"):
+        store.write_run(output)
+    assert store.finished_keys() == set()
