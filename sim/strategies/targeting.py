@@ -29,22 +29,20 @@ class Targeting(Strict):
 
     ``everyone`` (the default), ``segment`` (shoppers of the named segments),
     ``tier`` (shoppers in the listed value tiers, 0 = basic) or ``at_risk``
-    (customers predicted to be at risk of churning, by ``predictor``):
-
-    * ``recency`` (the default): no order on the platform for ``recency_days`` days
-      or more (counted from sign-up for customers who have not ordered yet). What
-      every CRM team can compute from its order log, from the first day, with no
-      model to fit; the team cannot tell a lapsed customer from a churned one, so
-      churned customers are reached too;
-    * ``bgnbd``: P(alive) below ``alive_threshold`` under a BG/NBD model fitted to
-      every customer's platform orders so far and refitted every 30 days
-      (:mod:`sim.rules.risk_prediction`); customers without a repeat order, and all
-      customers before the first fit (too little history, or a fit that is not
-      identified: said in the run's ``risk_prediction_log``), are judged by recency;
-    * ``oracle``: the true probability of churning within 30 days, from the
-      shopper's own current hazard, at least ``risk_threshold``; no real team can
-      see it: the upper bound against which the others show the value lost to
-      prediction error.
+    (customers predicted to be at risk of churning, by ``predictor``). Predictor
+    ``recency`` (the default) reaches customers with no order on the platform for
+    ``recency_days`` days or more (counted from sign-up if they have not ordered):
+    what every CRM team can compute from its order log from the first day, with no
+    model to fit; like a real team it cannot tell a lapsed customer from a churned
+    one. Predictor ``bgnbd`` reaches customers whose P(alive) is below
+    ``alive_threshold`` under a BG/NBD model fitted to every customer's orders on the
+    platform so far and refitted every 30 days (sim.rules.risk_prediction); customers
+    without a repeat order, and everyone before the first fit (too little history,
+    or a fit that is not identified: see the run's risk_prediction_log), are judged
+    by recency. Predictor ``oracle`` reaches shoppers whose true probability of
+    churning within 30 days, from their current hazard, is at least
+    ``risk_threshold``: no real team can see it; it is the upper bound that shows
+    the value lost to prediction error.
     """
 
     kind: Literal["everyone", "segment", "tier", "at_risk"] = "everyone"
