@@ -40,10 +40,11 @@ import pandas as pd
 from tqdm import tqdm
 
 from experiments.calibration.fit import quiet_optuna
+from experiments.errors import ConfigError
 from experiments.optimise.config import OptimiseConfig, OptimiseSpec
 from experiments.optimise.evaluate import SCORE_COLUMNS, Evaluator, score_mixes
 from experiments.optimise.front import on_front
-from experiments.optimise.space import SearchSpace, describe_mix, mix_key
+from experiments.optimise.space import Mix, SearchSpace, describe_mix, mix_key
 
 #: Score column maximised for each objective.
 OBJECTIVE_COLUMNS = {
@@ -123,6 +124,26 @@ def make_sampler(spec: OptimiseSpec) -> optuna.samplers.BaseSampler:
         )
 
 
+def _score_new(
+    mixes: dict[str, Mix],
+    scored: dict[str, pd.Series],
+    evaluate: Evaluator,
+    replications: range,
+    horizon: int,
+) -> dict[str, pd.Series]:
+    """Simulate the mixes not met before, each once; their scores by :func:`~.space.mix_key`."""
+    first: dict[str, str] = {}  # a mix met twice in the batch runs once
+    for name, mix in mixes.items():
+        first.setdefault(mix_key(mix), name)
+    new = {key: name for key, name in first.items() if key not in scored}
+    if not new:
+        return {}
+    scores = score_mixes(
+        evaluate({name: mixes[name] for name in new.values()}, replications), horizon
+    )
+    return {key: scores.loc[name] for key, name in new.items()}
+
+
 def search(
     config: OptimiseConfig,
     evaluate: Evaluator,
@@ -155,9 +176,10 @@ def search(
     spec = config.optimise
     budget = spec.budget if budget is None else budget
     if budget is None:
-        raise ValueError("search: no budget (give optimise.budget or --budget)")
+        raise ConfigError(f"{config.source}: no budget: give --budget CNY or optimise.budget")
     space = SearchSpace.from_config(config)
     replications = range(config.experiment.replications)
+    horizon = config.experiment.horizon
     objectives = OBJECTIVE_COLUMNS[spec.objective]
     penalise = spec.sampler_name == "cmaes"
     scored: dict[str, pd.Series] = {}
@@ -173,14 +195,7 @@ def search(
             mixes = {
                 f"t{trial.number:04d}": space.mix(p) for trial, p in zip(batch, points, strict=True)
             }
-            first: dict[str, str] = {}  # a mix met twice in the batch runs once
-            for name, mix in mixes.items():
-                first.setdefault(mix_key(mix), name)
-            new = {name: mixes[name] for key, name in first.items() if key not in scored}
-            if new:
-                scores = score_mixes(evaluate(new, replications), config.experiment.horizon)
-                for name, mix in new.items():
-                    scored[mix_key(mix)] = scores.loc[name]
+            scored.update(_score_new(mixes, scored, evaluate, replications, horizon))
             for trial, point, mix in zip(batch, points, mixes.values(), strict=True):
                 score = scored[mix_key(mix)]
                 values = [float(score[column]) for column in objectives]
