@@ -24,12 +24,13 @@ to spend, or dropped with ``zero_amounts="drop"``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import is_datetime64_any_dtype, is_numeric_dtype
+from pandas.api.types import is_datetime64_any_dtype, is_numeric_dtype, is_string_dtype
 
 from survey.errors import DataError
 from survey.orders.frame import (
@@ -103,9 +104,28 @@ class _Log:
         return pd.DataFrame(self.rows, columns=LOG_COLUMNS).astype({"count": "int64"})
 
 
+def _per_value(
+    values: pd.Series, function: Callable[[object], object], missing: object
+) -> np.ndarray:
+    """``function`` of each cell, computed once per distinct value (``missing`` for NaN)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    results = np.empty(len(uniques) + 1, dtype=object)
+    results[:-1] = [function(value) for value in uniques]
+    results[-1] = missing
+    return results[codes]
+
+
 def _blank(values: pd.Series) -> pd.Series:
-    text = values.astype("str")
-    return values.isna() | (text.str.strip() == "")
+    if is_numeric_dtype(values.dtype) or is_datetime64_any_dtype(values.dtype):
+        return values.isna()
+    if is_string_dtype(values.dtype) and values.dtype != object:
+        return values.isna() | (values.str.strip() == "")
+    blank = _per_value(values, lambda v: isinstance(v, str) and not v.strip(), True)
+    return pd.Series(blank.astype(bool), index=values.index)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float | np.number) and not isinstance(value, bool | np.bool_)
 
 
 def _id_text(value: object, column: str, source: str) -> str:
@@ -123,7 +143,7 @@ def _id_text(value: object, column: str, source: str) -> str:
             )
         return str(int(value))
     text = str(value).strip()
-    return text.split(".")[0] if _WHOLE.fullmatch(text) else text
+    return text.split(".")[0] if "." in text and _WHOLE.fullmatch(text) else text
 
 
 def normalise_ids(values: pd.Series, column: str = CUSTOMER, source: str = "") -> pd.Series:
@@ -157,17 +177,19 @@ def normalise_ids(values: pd.Series, column: str = CUSTOMER, source: str = "") -
     >>> normalise_ids(pd.Series([12, "12", 12.0, " 12 ", "007", "A-1"], dtype=object)).tolist()
     ['12', '12', '12', '12', '007', 'A-1']
     """
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    texts = np.array([*(_id_text(value, column, source) for value in uniques), None])
-    return pd.Series(texts[codes], index=values.index, dtype="str")  # -1 (missing): None
+    texts = _per_value(values, lambda value: _id_text(value, column, source), None)
+    return pd.Series(texts, index=values.index, dtype="str")
 
 
 def _parse_dates(values: pd.Series, date_format: str | None) -> pd.Series:
     if is_datetime64_any_dtype(values.dtype):
         dates = values.dt.tz_convert(None) if getattr(values.dt, "tz", None) else values
         return dates.astype("datetime64[ns]")
-    stamps = values.map(lambda v: isinstance(v, pd.Timestamp | np.datetime64), na_action="ignore")
-    stamps = stamps.fillna(False).astype(bool)
+    if values.dtype == object:
+        is_stamp = _per_value(values, lambda v: isinstance(v, pd.Timestamp | np.datetime64), False)
+        stamps = pd.Series(is_stamp.astype(bool), index=values.index)
+    else:
+        stamps = pd.Series(False, index=values.index)
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     if stamps.any():
         out[stamps] = pd.to_datetime(values[stamps]).astype("datetime64[ns]")
@@ -220,7 +242,11 @@ def _required(data: pd.DataFrame, log: _Log, date_format: str | None, source: st
     raw_ids = data[CUSTOMER]
     data[CUSTOMER] = normalise_ids(raw_ids, CUSTOMER, source)
     changed = raw_ids.astype("str") != data[CUSTOMER]
-    numbers = raw_ids.map(lambda v: isinstance(v, int | float | np.number)).astype(bool)
+    numbers = (
+        pd.Series(_per_value(raw_ids, _is_number, False).astype(bool), index=raw_ids.index)
+        if raw_ids.dtype == object
+        else pd.Series(is_numeric_dtype(raw_ids.dtype), index=raw_ids.index)
+    )
     mixed = numbers.any() and (~numbers).any()
     log.add(
         "customer id normalised",

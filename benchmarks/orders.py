@@ -1,0 +1,100 @@
+"""Speed and memory of ``shoplab orders analyze`` on a large generated order log.
+
+Run from the repository root::
+
+    python -m benchmarks.orders --orders 1000000 --customers 100000 --json
+
+prints one JSON line with ``orders``, ``customers``, ``seconds`` (the whole command,
+as ``shoplab orders analyze LOG --calibration-end ... --out DIR`` runs it: reading,
+cleaning, summaries, BG/NBD and Gamma-Gamma fits with holdout tables, per-customer
+predictions, targets with 200 bootstrap resamples, plots and report), one entry per
+input format (``csv_seconds``, ``parquet_seconds``) and ``peak_rss_mb``. Bar: 10 s.
+
+The log follows the BG/NBD and Gamma-Gamma stories (Fader, Hardie & Lee 2005; Fader
+& Hardie 2013): customers join over the first 90 days, buy at gamma-distributed
+rates, drop out after each purchase with a beta-distributed probability, and spend
+gamma amounts around a gamma-distributed mean, over two years.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from survey.orders.analyze import OrderSettings, analyze_orders
+
+HORIZON_DAYS = 730
+CALIBRATION_END = "2024-12-31"  # the log runs 2024-01-01 to 2025-12-30
+
+
+def synthetic_orders(n_orders: int, n_customers: int, seed: int = 1) -> pd.DataFrame:
+    """An order log of exactly ``n_orders`` orders of ``n_customers`` customers."""
+    rng = np.random.default_rng(seed)
+    rate = rng.gamma(0.8, 1.0, n_customers) * (n_orders / n_customers) / 250.0  # a day
+    dropout = rng.beta(1.0, 12.0, n_customers)
+    first = rng.integers(0, 90, n_customers).astype(float)
+    days, who = [first], [np.arange(n_customers)]
+    clock, alive = first.copy(), np.ones(n_customers, dtype=bool)
+    while alive.any():  # one round per repeat purchase, over all customers at once
+        alive &= rng.random(n_customers) >= dropout
+        clock = clock + rng.exponential(1.0, n_customers) / rate
+        alive &= clock < HORIZON_DAYS
+        days.append(clock[alive])
+        who.append(np.flatnonzero(alive))
+    day, customer = np.concatenate(days), np.concatenate(who)
+    repeat = np.flatnonzero(np.arange(day.size) >= n_customers)
+    if day.size > n_orders:  # keep every first purchase and a random set of repeats
+        keep = np.r_[np.arange(n_customers), rng.choice(repeat, n_orders - n_customers, False)]
+        day, customer = day[np.sort(keep)], customer[np.sort(keep)]
+    spend_mean = 1 / rng.gamma(3.7, 1 / 15.4, n_customers)  # nu ~ Gamma(q, gamma)
+    amount = rng.gamma(6.25, spend_mean[customer] / 6.25).round(2)
+    dates = pd.Timestamp("2024-01-01") + pd.to_timedelta(np.floor(day), unit="D")
+    return pd.DataFrame(
+        {"customer_id": np.char.add("c", customer.astype(str)), "date": dates, "amount": amount}
+    )
+
+
+def run(n_orders: int, n_customers: int) -> dict[str, float | int]:
+    """Time ``orders analyze`` on the log as CSV and as Parquet; return the measurements."""
+    orders = synthetic_orders(n_orders, n_customers)
+    result: dict[str, float | int] = {"orders": len(orders), "customers": n_customers}
+    settings = OrderSettings(CALIBRATION_END)
+    with tempfile.TemporaryDirectory() as folder:
+        for kind in ("csv", "parquet"):
+            path = Path(folder) / f"orders.{kind}"
+            if kind == "csv":
+                orders.assign(date=orders["date"].dt.strftime("%Y-%m-%d")).to_csv(path, index=False)
+            else:
+                orders.to_parquet(path, index=False)
+            start = time.perf_counter()
+            analyze_orders(path, Path(folder) / f"out_{kind}", settings)
+            result[f"{kind}_seconds"] = round(time.perf_counter() - start, 3)
+    result["seconds"] = result["csv_seconds"]
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return result
+
+
+def main() -> None:
+    """Parse arguments, run the benchmark and print the result."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=1_000_000)
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--json", action="store_true", help="print one JSON line")
+    args = parser.parse_args()
+    result = run(args.orders, args.customers)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:>16}: {value}")
+
+
+if __name__ == "__main__":
+    main()
