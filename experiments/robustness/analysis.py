@@ -137,7 +137,9 @@ def _aggregate(rows: pd.DataFrame, variances: dict[str, float], names: list[str]
     return table
 
 
-def sobol_indices(outcomes: pd.DataFrame, parameters: Sequence[str], seed: int) -> pd.DataFrame:
+def sobol_indices(
+    outcomes: pd.DataFrame, parameters: Sequence[str], seed: int, note: str = ""
+) -> pd.DataFrame:
     """First-order and total Sobol indices of every arm's outcomes, per parameter.
 
     Parameters
@@ -149,6 +151,9 @@ def sobol_indices(outcomes: pd.DataFrame, parameters: Sequence[str], seed: int) 
         The design's parameters, in its column order.
     seed : int
         Seed of SALib's bootstrap of the CIs.
+    note : str
+        A note on the design (its sampling warnings in words), put in front of each
+        row's note.
 
     Returns
     -------
@@ -190,6 +195,7 @@ def sobol_indices(outcomes: pd.DataFrame, parameters: Sequence[str], seed: int) 
                 table = pd.DataFrame({"note": [note]})
             else:
                 table = _indices(values, names, seed)
+                table["note"] = "; ".join(text for text in (note, *table["note"][:1]) if text)
             tables.append(table.assign(scenario=scenario, strategy=strategy, outcome=outcome))
     sensitivity = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
     sensitivity = sensitivity.reindex(columns=list(SENSITIVITY_COLUMNS))

@@ -33,6 +33,7 @@ from SALib.sample import sobol
 from experiments.config import ExperimentConfig
 from experiments.design import RunSpec, _check_not_overridden, arm_params
 from experiments.errors import ConfigError
+from experiments.sensitivity import describe_warnings
 from experiments.uncertainty import UncertainParameter, uncertain_parameters
 
 #: Column of the summary that names a run's design point.
@@ -95,7 +96,8 @@ def sobol_design(
     pandas.DataFrame
         One row per design point (index ``design_point``, ``N x (D + 2)`` rows),
         one column per parameter path: the prior's quantile at the design's
-        unit-hypercube value.
+        unit-hypercube value. ``attrs["note"]``: SALib's sampling warnings in words
+        (empty if none).
 
     Examples
     --------
@@ -106,15 +108,17 @@ def sobol_design(
     (12, True)
     """
     problem = salib_problem(parameters)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # power of 2: said by analysis
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         unit = sobol.sample(problem, samples, calc_second_order=False, seed=seed)
     unit = np.clip(unit, _EDGE, 1 - _EDGE)
     values = {
         path: np.asarray(parameter.prior.ppf(unit[:, j]), dtype=float)
         for j, (path, parameter) in enumerate(parameters.items())
     }
-    return pd.DataFrame(values, index=pd.RangeIndex(len(unit), name=DESIGN_POINT))
+    design = pd.DataFrame(values, index=pd.RangeIndex(len(unit), name=DESIGN_POINT))
+    design.attrs["note"] = describe_warnings(caught)
+    return design
 
 
 def robust_parameters(config: ExperimentConfig) -> dict[str, UncertainParameter]:

@@ -139,7 +139,9 @@ def run_robustness(
     store.write_tables({"summary": summary}, csv=config.outputs.csv)
     design.to_csv(store.root / "design.csv")
     outcomes = point_outcomes(summary)
-    sensitivity = sobol_indices(outcomes, list(design.columns), seed=config.seed)
+    sensitivity = sobol_indices(
+        outcomes, list(design.columns), seed=config.seed, note=design.attrs.get("note", "")
+    )
     scenarios = scenario_boxes(outcomes, design)
     sensitivity.to_csv(store.root / "sensitivity.csv", index=False)
     scenarios.to_csv(store.root / "scenarios.csv", index=False)
