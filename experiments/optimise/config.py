@@ -120,6 +120,11 @@ class OptimiseSpec(_Spec):
         "NSGA-II (default for both; its population is the batch) or CMA-ES (one objective; "
         "the budget by penalty).",
     )
+    screen: bool = Field(
+        True,
+        description="Start with each lever alone, as in the config (one trial each), so "
+        "every strategy is tried at least once.",
+    )
     startup_trials: int = Field(8, ge=1, description="Random candidates before TPE or CMA-ES.")
     seed: int = Field(0, ge=0, description="Seed of the sampler.")
     reevaluate: int = Field(

@@ -86,6 +86,7 @@ def plot_pareto(
         ax.axhline(0, color="0.8", linewidth=0.8, zorder=0)
         ax.set_xlabel("strategy cost a year (CNY)")
         ax.set_ylabel(OBJECTIVE_LABELS[objective])
+        ax.set_title(f"{len(trials)} mixes tried (front: no mix within budget cheaper and better)")
         ax.legend(fontsize="small")
     return ax
 

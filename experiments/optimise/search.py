@@ -7,8 +7,9 @@ replications (common random numbers), and the study is told the uplift of each
 over the baseline in trial order. The budget is a constraint on the mean strategy
 cost a year, which TPE and NSGA-II respect (``Trial.set_constraint``: a candidate is
 feasible when ``cost_year - budget <= 0``); CMA-ES has no constraints, so an
-over-budget candidate's value is penalised (:func:`penalised`). A mix met before
-is not simulated again.
+over-budget candidate's value is penalised (:func:`penalised`). With
+``optimise.screen`` the first trials are each lever alone, as in the config, so
+every strategy is tried at least once. A mix met before is not simulated again.
 
 Examples
 --------
@@ -189,6 +190,9 @@ def search(
         study = optuna.create_study(
             directions=["maximize"] * len(objectives), sampler=make_sampler(spec)
         )
+        if spec.screen:
+            for point in space.screen_points():
+                study.enqueue_trial(point)
         while len(rows) < spec.trials:
             batch = [study.ask() for _ in range(min(spec.batch, spec.trials - len(rows)))]
             points = [space.suggest(trial) for trial in batch]

@@ -96,13 +96,48 @@ class SearchSpace:
             arm: [s.model_dump(mode="json") for s in strategies[arm]] for arm in config.levers
         }
         ranges = config.optimise.ranges
+        space = cls(levers=levers, ranges=ranges)
         integers = frozenset(
             f"{arm}.{path}"
             for arm, searched in ranges.items()
             for path in searched
-            if _is_int(get_path({"s": levers[arm]}, f"s.{spec_path(levers[arm], arm, path)}"))
+            if _is_int(space.value_in_config(arm, path))
         )
         return cls(levers=levers, ranges=ranges, integers=integers)
+
+    def value_in_config(self, arm: str, path: str) -> Any:
+        """The value a lever's parameter has in the config."""
+        specs = self.levers[arm]
+        return get_path({"s": specs}, f"s.{spec_path(specs, arm, path)}")
+
+    def screen_points(self) -> list[dict[str, Any]]:
+        """Each lever alone, with its parameters as in the config (where within their range).
+
+        Returns
+        -------
+        list of dict
+            Trial parameters for :meth:`optuna.Study.enqueue_trial`, one per lever;
+            a parameter whose config value lies outside its range is left to the sampler.
+
+        Examples
+        --------
+        >>> space = SearchSpace({"c": [{"kind": "coupons", "discount": 0.1}], "r": []},
+        ...                     {"c": {"discount": Range(low=0, high=0.2)}})
+        >>> space.screen_points()
+        [{'c': True, 'r': False, 'c.discount': 0.1}, {'c': False, 'r': True}]
+        """
+        points = []
+        for arm in self.levers:
+            point: dict[str, Any] = {lever: lever == arm for lever in self.levers}
+            for path, searched in self.ranges.get(arm, {}).items():
+                value = self.value_in_config(arm, path)
+                if isinstance(searched, Choices):
+                    if value in searched.choices:
+                        point[f"{arm}.{path}"] = searched.choices.index(value)
+                elif searched.low <= value <= searched.high:
+                    point[f"{arm}.{path}"] = value
+            points.append(point)
+        return points
 
     @property
     def columns(self) -> list[str]:

@@ -78,3 +78,9 @@ def test_nsga2_for_both_objectives_keeps_a_front_within_budget(closed_form_confi
 def test_penalised_values_over_budget_never_beat_the_empty_mix():
     assert penalised(1e6, cost_year=101.0, budget=100.0) < 0
     assert penalised(-5.0, cost_year=100.0, budget=100.0) == -5.0
+
+
+def test_screening_tries_each_lever_alone_first(closed_form_config):
+    trials = search(closed_form_config, ClosedForm(), progress=False)
+    first = trials.head(3)[["a", "b", "c"]].to_numpy()
+    assert (first == [[True, False, False], [False, True, False], [False, False, True]]).all()
