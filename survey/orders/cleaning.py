@@ -50,6 +50,7 @@ LOG_COLUMNS: Final = ["what", "column", "count", "rows", "example", "why"]
 
 _SHOWN = 5  # row numbers listed in a log entry
 _WHOLE = re.compile(r"[+-]?\d+\.0*")
+_WHOLE_TEXT = r"^([+-]?\d+)\.0*$"
 _TRUE = {"true", "yes", "y", "1", "1.0", "t"}
 _FALSE = {"false", "no", "n", "0", "0.0", "f"}
 
@@ -177,6 +178,14 @@ def normalise_ids(values: pd.Series, column: str = CUSTOMER, source: str = "") -
     >>> normalise_ids(pd.Series([12, "12", 12.0, " 12 ", "007", "A-1"], dtype=object)).tolist()
     ['12', '12', '12', '12', '007', 'A-1']
     """
+    if is_string_dtype(values.dtype) and values.dtype != object:
+        # text ids (CSV, Parquet): vectorised over the distinct ids
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        texts = pd.Series(uniques, dtype="str").str.strip()
+        texts = texts.str.replace(_WHOLE_TEXT, r"\1", regex=True)
+        out = texts.take(np.maximum(codes, 0)).where(codes >= 0)
+        return pd.Series(out.to_numpy(), index=values.index, dtype="str")
+    # Python objects (XLSX cells of several types): one conversion per distinct id
     texts = _per_value(values, lambda value: _id_text(value, column, source), None)
     return pd.Series(texts, index=values.index, dtype="str")
 

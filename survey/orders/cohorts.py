@@ -96,7 +96,7 @@ def cohort_retention(
     low = int(month.min()) if month.size else 0
     span = int(month.max()) - low + 1 if month.size else 1
     key = np.sort(who * span + (month - low))
-    key = key[np.r_[True, key[1:] != key[:-1]]]  # each customer and month once
+    key = key[np.r_[key[:1] == key[:1], key[1:] != key[:-1]]]  # each customer and month once
     pairs = (key // span, key % span + low)
     since = pairs[1] - cohort[pairs[0]]
 

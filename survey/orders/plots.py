@@ -57,7 +57,10 @@ def plot_cohort_curves(cohorts: pd.DataFrame, ax: Axes | None = None) -> Axes:
         ax.set_xlabel("months since first purchase")
         ax.set_ylabel("share active (bought within the churn window)")
         ax.set_title("Active share by monthly cohort")
-        ax.legend(fontsize="small", ncol=2)
+        if len(shown):
+            ax.legend(fontsize="small", ncol=2)
+        else:
+            ax.text(0.5, 0.5, "no month end observed", ha="center", transform=ax.transAxes)
     return ax
 
 

@@ -41,3 +41,15 @@ def test_longer_window_keeps_more_customers_active():
 def test_window_must_be_positive():
     with pytest.raises(ValueError, match="churn_window_days 0"):
         cohort_retention(_orders(), churn_window_days=0)
+
+
+def test_a_log_ending_before_its_first_month_end_has_no_rows():
+    orders = as_order_frame(
+        pd.DataFrame(
+            {"customer_id": ["a", "b"], "date": ["2024-01-01", "2024-01-05"], "amount": 1.0}
+        )
+    )
+    table = cohort_retention(orders)
+    assert table.empty and list(table.columns) == [
+        "cohort", "months_since_first", "month_end", "n", "active", "active_share",
+    ]  # fmt: skip

@@ -25,6 +25,12 @@ def test_cohort_curves_draw_one_line_per_cohort_up_to_twelve_largest():
     assert len(labels) == 12 and "2024-01 (n=10)" not in labels  # the two smallest left out
 
 
+def test_cohort_curves_of_a_log_shorter_than_a_month_say_so():
+    empty = _cohorts(1).iloc[:0]
+    ax = plot_cohort_curves(empty)
+    assert [text.get_text() for text in ax.texts] == ["no month end observed"]
+
+
 def test_lorenz_curve_marks_the_top_20_percent_share():
     lorenz = pd.DataFrame({"customer_share": [0, 0.8, 1.0], "revenue_share": [0, 0.36, 1.0]})
     ax = plot_lorenz_curve(lorenz, gini=0.5)
