@@ -30,6 +30,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from experiments.config import BASELINE, ExperimentConfig, parse_config
+from experiments.design import arm_params
 from experiments.errors import ConfigError
 from experiments.loader import read_yaml, yaml_line
 from experiments.messages import describe_error
@@ -289,7 +290,8 @@ def _check_space(config: OptimiseConfig) -> None:
                     "strategies": {arm: set_spec_values(specs, arm, {path: value})},
                 }
                 try:
-                    parse_config(data, "")
+                    parsed = parse_config(data, "")
+                    arm_params(parsed, arm, parsed.scenarios[config.scenario])
                 except ConfigError as err:
                     raise ConfigError(
                         f"{config.source}: optimise.ranges.{arm}.{path} = {value!r} "

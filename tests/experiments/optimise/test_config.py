@@ -55,6 +55,12 @@ def test_a_parameter_the_strategy_does_not_have_is_refused():
     assert "optimise.ranges.coupons.depth" in message and "unknown key" in message
 
 
+def test_a_choice_targeting_an_unknown_segment_is_refused_naming_the_segments():
+    choices = {"choices": [{"kind": "everyone"}, {"kind": "segment", "segments": ["yuong"]}]}
+    message = refusal(lambda d: d["optimise"]["ranges"]["coupons"].update(target=choices))
+    assert "unknown segment(s) ['yuong']" in message and "young" in message
+
+
 def test_an_empty_or_reversed_range_is_refused():
     assert "low must be below high" in refusal(
         lambda d: d["optimise"]["ranges"]["coupons"].update(discount=[0.3, 0.1])
