@@ -1,7 +1,9 @@
 """``shoplab calibrate CONFIG [--targets TARGETS.json] --out DIR``.
 
 ``--targets`` (the real survey's ``targets.json``) is required when the config has
-a ``survey:`` and refused when it has none (behavioural targets only).
+a ``survey:`` and refused when it has none (behavioural or order-log targets only).
+An order log's targets (the ``targets.json`` of ``shoplab orders analyze``) are named
+in the config, as ``targets.orders_file``.
 """
 
 from __future__ import annotations
@@ -41,6 +43,10 @@ def targets_description(config: CalibrationConfig, targets: str | None) -> str:
         parts.append(f"behavioural targets from {config.targets.behavioural_file}")
     elif config.targets.behavioural:
         parts.append("behavioural targets in the config")
+    if config.targets.orders_file:
+        parts.append(f"order-log targets from {config.targets.orders_file}")
+    elif config.targets.orders:
+        parts.append("order-log targets in the config")
     return "; ".join(parts)
 
 
@@ -82,9 +88,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``calibrate`` command."""
     parser = subparsers.add_parser(
         "calibrate",
-        help="fit the model's free parameters to a survey's targets.json or behavioural figures",
+        help="fit the model's free parameters to a survey's targets.json, behavioural figures "
+        "or an order log's targets",
         description="Fit the shopper model to real survey statistics (the model answers the "
-        "same questionnaire) and/or behavioural figures matched against its run summary; a "
+        "same questionnaire), behavioural figures matched against its run summary and/or an "
+        "order log's statistics (targets.orders_file) matched against its own order log; a "
         "seeded optimiser matches the simulated statistics to the targets.",
     )
     parser.add_argument("config", help="calibration config (YAML)")

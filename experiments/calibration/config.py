@@ -3,8 +3,10 @@
 A calibration fits a real survey's statistics (``survey:`` and the ``targets.json``
 of ``shoplab survey analyze``), behavioural figures matched against the model's run
 summary (``targets.behavioural``, or a file named by ``targets.behavioural_file``),
-or both. Without ``survey:`` no virtual survey is administered and at least one
-behavioural target is required.
+an order log's statistics matched against the simulated order log
+(``targets.orders_file``: the ``targets.json`` of ``shoplab orders analyze``, or
+``targets.orders``; :mod:`.orders`), or any mix. Without ``survey:`` no virtual
+survey is administered and at least one behavioural or order-log target is required.
 
 Examples
 --------
@@ -25,6 +27,17 @@ Behavioural targets only, no survey:
 ... })
 >>> cfg.survey is None, list(cfg.targets.behavioural)
 (True, ['aov'])
+
+An order log's statistics, over a simulated span equal to the log's:
+
+>>> cfg = parse_calibration_config({
+...     "name": "log", "horizon": 365,
+...     "free": {"loyalty.base_churn_hazard": {"low": 0.0005, "high": 0.004}},
+...     "targets": {"orders": {"inactive_share_90": {"value": 0.18, "se": 0.01}},
+...                 "orders_span_days": 365},
+... })
+>>> list(cfg.targets.orders)
+['inactive_share_90']
 """
 
 from __future__ import annotations
@@ -35,6 +48,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from experiments.calibration.orders import (
+    allowed_names,
+    churn_window,
+    is_order_statistic,
+    log_span_days,
+)
 from experiments.config import Execution
 from experiments.errors import ConfigError
 from experiments.loader import read_yaml
@@ -126,6 +145,24 @@ class TargetSpec(_Spec):
         description="JSON file of behavioural targets (schema shoplab.market.targets/1), "
         "relative to the config.",
     )
+    orders: dict[str, Behavioural] = Field(
+        default_factory=dict,
+        description="Order-log statistic (orders_per_buyer, aov, repeat_purchase_rate, "
+        "inactive_share_<W>, top20_spend_share) -> observed value and SE, computed on each "
+        "run's focal orders by survey.orders as on the real log (these win over the same "
+        "statistic in ``orders_file``).",
+    )
+    orders_file: str | None = Field(
+        None,
+        description="targets.json of `shoplab orders analyze` (schema "
+        "shoplab.market.targets/1), relative to the config.",
+    )
+    orders_span_days: int | None = Field(
+        None,
+        ge=1,
+        description="Days the real log spans, first to last order day included (default: "
+        "read from the orders_file's source); the horizon must equal it.",
+    )
 
 
 class Budget(_Spec):
@@ -161,11 +198,14 @@ class CalibrationConfig(_Spec):
     """A calibration: fit ``free`` parameters so the model matches the targets.
 
     The targets are a real survey's statistics (with ``survey``), behavioural
-    figures from the run summary, or both; without ``survey`` at least one
-    behavioural target is required. A ``targets.behavioural_file`` is read when
-    the config is validated, its targets merged into ``targets.behavioural``
-    (the config's own entries win) and its ``source`` kept in
-    ``behavioural_source``.
+    figures from the run summary, an order log's statistics, or any mix; without
+    ``survey`` at least one behavioural or order-log target is required. A
+    ``targets.behavioural_file`` is read when the config is validated, its targets
+    merged into ``targets.behavioural`` (the config's own entries win) and its
+    ``source`` kept in ``behavioural_source``; a ``targets.orders_file`` likewise
+    into ``targets.orders`` and ``orders_source``. Order-log targets must name
+    statistics of the simulated log, at most one churn window shorter than the
+    log, and the horizon must equal the log's span.
     """
 
     name: str = Field(..., min_length=1, description="Calibration name.")
@@ -183,6 +223,9 @@ class CalibrationConfig(_Spec):
     base_dir: Path = Field(Path("."), exclude=True, description="Folder of the config file.")
     behavioural_source: str | None = Field(
         None, exclude=True, description="The behavioural targets file's source (read from it)."
+    )
+    orders_source: str | None = Field(
+        None, exclude=True, description="The order-log targets file's source (read from it)."
     )
 
     @model_validator(mode="after")
@@ -215,14 +258,60 @@ class CalibrationConfig(_Spec):
             self.targets = spec.model_copy(
                 update={"behavioural": {**read.targets, **spec.behavioural}}
             )
+        if spec.orders_file is not None:
+            try:
+                read = read_behavioural_targets(self.base_dir / spec.orders_file)
+            except ConfigError as err:
+                raise ValueError(f"targets.orders_file: {err}") from None
+            self.orders_source = read.source
+            self.targets = self.targets.model_copy(
+                update={"orders": {**read.targets, **spec.orders}}
+            )
         if self.survey is None:
             if spec.constructs is not None:
                 raise ValueError("targets.constructs: survey targets, but the config has no survey")
-            if not self.targets.behavioural:
+            if not self.targets.behavioural and not self.targets.orders:
                 raise ValueError(
                     "survey: required unless a behavioural target is given "
-                    "(targets.behavioural or targets.behavioural_file)"
+                    "(targets.behavioural, targets.behavioural_file, targets.orders or "
+                    "targets.orders_file)"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _orders_comparable(self) -> CalibrationConfig:
+        spec = self.targets
+        if not spec.orders:
+            return self
+        where = (
+            f"targets.orders_file ({spec.orders_file})" if spec.orders_file else "targets.orders"
+        )
+        for name in spec.orders:
+            if not is_order_statistic(name):
+                raise ValueError(
+                    f"{where}: {name!r} is not a statistic of the simulated order log; "
+                    f"allowed: {allowed_names()}"
+                )
+        try:
+            window = churn_window(spec.orders)
+        except ValueError as err:
+            raise ValueError(f"{where}: {err}") from None
+        span = spec.orders_span_days or log_span_days(self.orders_source or "")
+        if span is None:
+            raise ValueError(
+                "targets.orders_span_days: required: the order log's span is not stated in "
+                f"{where}'s source (shoplab orders analyze writes 'YYYY-MM-DD to YYYY-MM-DD')"
+            )
+        if self.horizon != span:
+            raise ValueError(
+                f"horizon: {self.horizon} days, but the order log of {where} spans {span} "
+                f"days; its statistics are compared over the same span: set horizon: {span}"
+            )
+        if window is not None and window >= span:
+            raise ValueError(
+                f"{where}: inactive_share_{window}: the churn window must be shorter than the "
+                f"log's {span} days"
+            )
         return self
 
 

@@ -7,7 +7,8 @@ Each candidate runs ``budget.replications`` times on the executor
 virtual panel's answers scored exactly as a real survey), and its statistics are
 compared with the observed ones by the distance of :mod:`.intervals`. Without a
 survey in the config, the statistics are behavioural figures of the run summary
-only, and no virtual survey is administered. The last
+and of the simulated order log only (:mod:`.orders`), and no virtual survey is
+administered. The last
 ``refine_share`` of the budget is spent in and around the likelihood-ratio
 confidence set, so that the intervals chart the set rather than the optimiser's
 last steps. :class:`~.result.CalibrationResult` holds what was found.
@@ -58,8 +59,10 @@ from experiments.calibration.moments import (
     Statistic,
     Values,
     behavioural_statistics,
+    order_statistics,
     statistics,
 )
+from experiments.calibration.orders import is_order_statistic
 from experiments.calibration.result import CalibrationResult
 from experiments.calibration.targets import load_survey_codebook, virtual_codebook
 from experiments.calibration.worker import Task, evaluate, summary_fields
@@ -181,6 +184,11 @@ def _check_behavioural_fields(config: CalibrationConfig) -> None:
         if name not in fields:
             close = difflib.get_close_matches(name, fields, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
+            if is_order_statistic(name):
+                hint = (
+                    " (an order-log statistic: give the targets.json of `shoplab orders "
+                    "analyze` as targets.orders_file, or the figure under targets.orders)"
+                )
             raise ConfigError(
                 f"targets.behavioural.{name}: not a field of the run summary{hint}; "
                 f"allowed: {', '.join(fields)}"
@@ -258,7 +266,9 @@ def calibrate(
     """
     side = _survey_side(config, targets)
     _check_behavioural_fields(config)
-    observed = side.observed + behavioural_statistics(config.targets)
+    observed = (
+        side.observed + behavioural_statistics(config.targets) + order_statistics(config.targets)
+    )
     if not observed:
         raise ConfigError("targets: nothing to fit (no statistic of the targets file is selected)")
     budget = config.budget
@@ -309,6 +319,12 @@ def calibrate(
             else "no survey (behavioural targets only)."
         ),
     ]
+    if config.targets.orders:
+        notes.append(
+            "Order-log statistics: each run records its orders and the focal platform's "
+            f"log ({config.horizon} days, the real log's span) is measured by the "
+            "survey.orders functions that measured the real log."
+        )
     if approximate:
         notes.append(
             "Fewer than 3 candidates in the confidence set: intervals are the range "

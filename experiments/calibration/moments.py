@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from experiments.calibration.config import TargetSpec
+from experiments.calibration.orders import ORDERS_PREFIX
 
 #: Statistic name -> (value, standard error or spread): what a simulated run yields.
 Values = dict[str, tuple[float, float]]
@@ -101,4 +102,22 @@ def behavioural_statistics(spec: TargetSpec) -> list[Statistic]:
     """
     return [
         Statistic(f"summary.{field}", b.value, b.se, 0) for field, b in spec.behavioural.items()
+    ]
+
+
+def order_statistics(spec: TargetSpec) -> list[Statistic]:
+    """An order log's figures as observed statistics (name ``orders.<statistic>``).
+
+    Each keeps the n (customers) the file states, 0 when it states none.
+
+    Examples
+    --------
+    >>> from experiments.calibration.config import Behavioural
+    >>> s = TargetSpec(orders={"repeat_purchase_rate": Behavioural(value=0.4, se=0.01, n=2357)})
+    >>> [(o.name, o.n) for o in order_statistics(s)]
+    [('orders.repeat_purchase_rate', 2357)]
+    """
+    return [
+        Statistic(f"{ORDERS_PREFIX}{name}", b.value, b.se, b.n or 0)
+        for name, b in spec.orders.items()
     ]

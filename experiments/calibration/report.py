@@ -93,10 +93,22 @@ def write_calibration(result: CalibrationResult, out: Path, targets_source: str)
     ]
     behavioural = result.behavioural_table()
     if len(behavioural):
-        source = result.config.behavioural_source
-        parts.append("<h2>Behavioural targets (run summary)</h2>")
-        if source:
-            parts.append(f"<p>Source: {html.escape(source)}</p>")
+        config = result.config
+        kinds = [
+            kind
+            for kind, targets in (
+                ("run summary", config.targets.behavioural),
+                ("simulated order log", config.targets.orders),
+            )
+            if targets
+        ]
+        parts.append(f"<h2>Behavioural targets ({', '.join(kinds)})</h2>")
+        for what, source in (
+            ("Run summary", config.behavioural_source),
+            ("Order log", config.orders_source),
+        ):
+            if source:
+                parts.append(f"<p>{what}: {html.escape(source)}</p>")
         parts.append(_table(behavioural))
     parts += [html_image(title, data) for title, data in images.items()]
     report = out / "fit_report.html"

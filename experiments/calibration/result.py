@@ -21,6 +21,7 @@ from experiments.calibration.config import (
     candidate_parameters,
 )
 from experiments.calibration.moments import Statistic, Values
+from experiments.calibration.orders import ORDERS_PREFIX
 
 
 @dataclass
@@ -84,6 +85,8 @@ class CalibrationResult:
         if not values:
             if statistic.name.startswith("summary."):
                 return "never computed: the run summary gave no finite value"
+            if statistic.name.startswith(ORDERS_PREFIX):
+                return "never computed: the simulated order log gave no finite value"
             return "never computed: the virtual survey did not yield this statistic"
         low, high = min(values.values()), max(values.values())
         if not low <= statistic.value <= high:
@@ -183,20 +186,23 @@ class CalibrationResult:
         Returns
         -------
         pandas.DataFrame
-            ``target`` (``summary.<field>``), ``observed``, ``se``, ``ci_low``,
-            ``ci_high``, ``derivation`` (empty when the target gives none); no rows
-            when the calibration has no behavioural target.
+            ``target`` (``summary.<field>``, then ``orders.<statistic>`` for an
+            order log's), ``observed``, ``se``, ``ci_low``, ``ci_high``,
+            ``derivation`` (empty when the target gives none); no rows when the
+            calibration has no behavioural or order-log target.
         """
+        spec = self.config.targets
         rows = [
             {
-                "target": f"summary.{name}",
+                "target": f"{prefix}{name}",
                 "observed": b.value,
                 "se": b.se,
                 "ci_low": b.value - 1.96 * b.se,
                 "ci_high": b.value + 1.96 * b.se,
                 "derivation": b.derivation or "",
             }
-            for name, b in self.config.targets.behavioural.items()
+            for prefix, targets in (("summary.", spec.behavioural), (ORDERS_PREFIX, spec.orders))
+            for name, b in targets.items()
         ]
         columns = ["target", "observed", "se", "ci_low", "ci_high", "derivation"]
         return pd.DataFrame(rows, columns=columns)

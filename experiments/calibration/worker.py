@@ -7,7 +7,9 @@ answers are cleaned and scored by the survey module exactly as a real file
 (:func:`survey.targets.survey_targets`); the statistics fitted are then read from
 those targets as from the real ``targets.json`` (:mod:`.moments`). Without a
 codebook (a calibration with behavioural targets only) no survey is administered:
-the run's summary is all a replication yields.
+the run's summary is all a replication yields. With order-log targets the run
+records its orders, and the focal platform's log is measured by the functions of
+``survey.orders`` that measured the real log (:mod:`.orders`).
 
 Examples
 --------
@@ -30,6 +32,14 @@ Behavioural targets only, no survey:
 ...             codebook=None, respondents=0, horizon=5, seed=1, constructs=(), spec=spec)
 >>> sorted(evaluate(task)[2])
 ['summary.aov']
+
+An order log's statistics, measured on the run's own order log:
+
+>>> spec = TargetSpec(orders={"repeat_purchase_rate": Behavioural(value=0.4, se=0.01)})
+>>> task = Task(trial=0, replication=0, params={"population": {"size": 300}}, design={},
+...             codebook=None, respondents=0, horizon=30, seed=1, constructs=(), spec=spec)
+>>> sorted(evaluate(task)[2])
+['orders.repeat_purchase_rate']
 """
 
 from __future__ import annotations
@@ -39,6 +49,7 @@ from typing import Any
 
 from experiments.calibration.config import TargetSpec
 from experiments.calibration.moments import Values, behavioural_statistics, statistics
+from experiments.calibration.orders import focal_orders, simulated_order_values
 from experiments.seeds import replication_seed
 from sim import ShopperModel
 from survey.cleaning import clean_survey
@@ -101,11 +112,16 @@ def evaluate(task: Task) -> tuple[int, int, Values]:
         ``(trial, replication, found)``: ``found`` maps each statistic's name to
         (value, standard error): the survey's (when there is a codebook), and
         behavioural figures (``summary.<field>``) from the model's summary, with
-        standard error 0.
+        standard error 0, and order-log statistics (``orders.<statistic>``) of the
+        run's focal orders, with their standard errors on the simulated log.
     """
-    model = ShopperModel(task.params, rng=replication_seed(task.seed, task.replication))
-    model.run(task.horizon)
     spec = task.spec
+    model = ShopperModel(
+        task.params,
+        rng=replication_seed(task.seed, task.replication),
+        record_orders=bool(spec.orders),
+    )
+    model.run(task.horizon)
     found: Values = {}
     if task.codebook is not None:
         answers = model.survey(task.codebook, task.respondents, task.design)
@@ -116,6 +132,8 @@ def evaluate(task: Task) -> tuple[int, int, Values]:
     for s in behavioural_statistics(spec):
         field_name = s.name.removeprefix("summary.")
         found[s.name] = (float(summary.get(field_name, float("nan"))), 0.0)
+    if spec.orders:
+        found.update(simulated_order_values(focal_orders(model), spec.orders))
     return task.trial, task.replication, found
 
 

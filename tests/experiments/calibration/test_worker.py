@@ -62,9 +62,9 @@ def test_replication_r_runs_on_the_replication_seed_of_the_budget(task, monkeypa
     seeds = []
 
     class Recording(worker.ShopperModel):
-        def __init__(self, params, rng=None):
+        def __init__(self, params, rng=None, **options):
             seeds.append(rng)
-            super().__init__(params, rng=rng)
+            super().__init__(params, rng=rng, **options)
 
     monkeypatch.setattr(worker, "ShopperModel", Recording)
     other = dataclasses.replace(task, replication=2, params={"population": {"size": 300}})
