@@ -65,7 +65,7 @@ def _delimiter(header: str) -> str:
     return max([",", ";", "\t"], key=lambda sep: (header.count(sep), sep == ","))
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_csv(path: Path, dtype: type | None = None) -> pd.DataFrame:
     text = _decode(path)
     if not text.strip():
         raise DataError(f"{path}: the file is empty")
@@ -75,7 +75,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
         # header is refused, never silently taken as an index or cut short
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            return pd.read_csv(StringIO(text), sep=_delimiter(header), index_col=False)
+            return pd.read_csv(StringIO(text), sep=_delimiter(header), index_col=False, dtype=dtype)
     except (pd.errors.ParserError, pd.errors.ParserWarning) as err:
         raise DataError(
             f"{path}: not a valid CSV file, rows must have as many fields as the header "

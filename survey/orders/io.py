@@ -11,15 +11,13 @@ gives the same cleaning log whatever its format.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
-from io import StringIO
 from pathlib import Path
 
 import pandas as pd
 
 from survey.errors import DataError
-from survey.io import _decode, _delimiter, _read_xlsx
+from survey.io import _read_csv, _read_xlsx
 from survey.orders.mapping import ColumnMapping
 
 #: File extensions :func:`read_order_log` understands.
@@ -44,22 +42,6 @@ class RawOrders:
     data: pd.DataFrame
     source: str
     date_format: str | None = None
-
-
-def _read_csv_text(path: Path) -> pd.DataFrame:
-    text = _decode(path)
-    if not text.strip():
-        raise DataError(f"{path}: the file is empty")
-    header = text.partition("\n")[0]
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            return pd.read_csv(StringIO(text), sep=_delimiter(header), index_col=False, dtype=str)
-    except (pd.errors.ParserError, pd.errors.ParserWarning, pd.errors.EmptyDataError) as err:
-        raise DataError(
-            f"{path}: not a valid CSV file, rows must have as many fields as the header "
-            f"({' '.join(str(err).split())})"
-        ) from None
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -113,7 +95,7 @@ def read_order_table(path: str | Path, sheet: str | int | None = None) -> pd.Dat
     if suffix == ".parquet":
         frame = _read_parquet(path)
     elif suffix in (".csv", ".txt"):
-        frame = _read_csv_text(path)
+        frame = _read_csv(path, dtype=str)  # text cells: ids keep their zeros
     else:
         frame = _read_xlsx(path, sheet)
     frame.columns = [str(column).strip() for column in frame.columns]
