@@ -74,7 +74,9 @@ def on_front(trials: pd.DataFrame, objectives: Sequence[str]) -> np.ndarray:
 def choose(trials: pd.DataFrame, objectives: Sequence[str], count: int) -> pd.DataFrame:
     """The feasible mixes to re-evaluate: the best ``count`` by the objective, or the front.
 
-    With one objective, the ``count`` distinct feasible mixes of highest value. With
+    With one objective, the best feasible mix of each set of levers (the best
+    parameters of coupons alone, of coupons + points, ...), the ``count`` sets of
+    highest value: alternatives that differ in what is done, not in a decimal. With
     two, the distinct feasible mixes no feasible mix beats on both objectives; if
     there are more than ``count``, ``count`` of them spread evenly along the front
     (its two ends included). A mix with no lever on (the baseline) is never chosen.
@@ -97,10 +99,11 @@ def choose(trials: pd.DataFrame, objectives: Sequence[str], count: int) -> pd.Da
 
     Examples
     --------
-    >>> trials = pd.DataFrame({"trial": [0, 1, 2], "mix": ["a", "a", "b"], "specs": ["1", "1", "2"],
-    ...     "cost_year": [1.0, 1, 2], "profit_uplift": [3.0, 3, 5], "feasible": True})
+    >>> trials = pd.DataFrame({"trial": [0, 1, 2, 3], "mix": ["a", "a", "b", "a"],
+    ...     "specs": ["1", "1", "2", "3"], "cost_year": [1.0, 1, 2, 1],
+    ...     "profit_uplift": [3.0, 3, 5, 4], "feasible": True})
     >>> choose(trials, ("profit_uplift",), 5)["trial"].tolist()
-    [2, 0]
+    [2, 3]
     """
     rows = trials[trials["feasible"] & (trials["mix"] != "none")]
     rows = rows.drop_duplicates(subset="specs")
@@ -111,4 +114,5 @@ def choose(trials: pd.DataFrame, objectives: Sequence[str], count: int) -> pd.Da
             picks = np.unique(np.round(np.linspace(0, len(rows) - 1, count)).astype(int))
             rows = rows.iloc[picks]
         return rows
-    return rows.sort_values(list(objectives), ascending=False, kind="stable").head(count)
+    ranked = rows.sort_values(list(objectives), ascending=False, kind="stable")
+    return ranked.drop_duplicates(subset="mix").head(count)

@@ -41,6 +41,11 @@ def test_one_objective_chooses_the_best_feasible_mixes_never_the_empty_one():
     assert choose(trials, ("profit_uplift",), 2)["trial"].tolist() == [1, 3]
 
 
+def test_one_objective_chooses_the_best_parameters_of_each_set_of_levers():
+    trials = frame(mix=["a", "a", "b", "a", "c"], feasible=True, profit_uplift=[1.0, 3, 2, 9, 0])
+    assert choose(trials, ("profit_uplift",), 3)["trial"].tolist() == [3, 2, 4]
+
+
 def test_two_objectives_choose_the_front_spread_along_it_with_its_ends():
     trials = frame(profit_uplift=[1.0, 3, 9, 2, 50], retained_uplift=[9.0, 1, 9, 5, 50])
     chosen = choose(trials, ("profit_uplift", "retained_uplift"), 2)
