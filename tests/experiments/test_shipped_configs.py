@@ -1,6 +1,7 @@
 from importlib.resources import files
 
 import numpy as np
+import pytest
 
 from experiments.config import load_config
 from experiments.optimise.config import load_optimise_config
@@ -60,3 +61,35 @@ def test_optimise_budget_config_finds_a_mix_within_its_budget_at_a_tiny_size():
     result = optimise(config, progress=False)
     assert (result.best["cost_year"] <= config.optimise.budget).all()
     assert (result.best["replications"] == "2..3").all()
+
+
+#: The uncertainty config at a tiny size (and a Sobol base size of 2).
+TINY_UNCERTAINTY = [
+    "model.population.size=200",
+    "horizon=10",
+    "replications=2",
+    "outputs.plots=false",
+    "robustness.samples=2",
+]
+
+
+def test_uncertainty_config_runs_the_quickstart_arms_with_drawn_effects(tmp_path):
+    from experiments.robustness.design import plan_robustness
+
+    config = load_config(CONFIGS / "uncertainty.yaml", TINY_UNCERTAINTY)
+    assert config.strategy_priors
+    assert set(config.strategies) == set(load_config(CONFIGS / "quickstart.yaml").strategies)
+    results = run_experiment(config, tmp_path, progress=False)
+    assert results.summary["strategies.recommendation.purchase_rate_mult"].nunique() == 2
+    design, runs = plan_robustness(config)  # every arm valid at every design point
+    assert len(runs) == len(config.strategies) * 2 * len(design)  # 1 run per point
+
+
+@pytest.mark.slow
+def test_uncertainty_config_runs_by_robustness_at_a_tiny_size(tmp_path):
+    from experiments.robustness.runner import run_robustness
+
+    config = load_config(CONFIGS / "uncertainty.yaml", TINY_UNCERTAINTY)
+    robustness = run_robustness(config, tmp_path, progress=False)
+    assert set(robustness.scenarios["scenario"]) == {"base", "price_war"}
+    assert not robustness.sensitivity.empty
