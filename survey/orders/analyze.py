@@ -49,6 +49,9 @@ from survey.targets import write_targets
 #: Columns of ``summary.csv``.
 SUMMARY_COLUMNS = ["statistic", "value", "se", "n", "definition"]
 
+#: Shipped example logs: name → (CDNOW file, calibration end).
+EXAMPLES: dict[str, tuple[str, str]] = {"cdnow": ("sample", "1997-09-30")}
+
 
 @dataclass(frozen=True)
 class OrderSettings:
@@ -286,10 +289,7 @@ def run_order_analysis(cleaned: CleanedOrders, settings: OrderSettings) -> Order
 
     Examples
     --------
-    >>> from survey.orders.cdnow import load_cdnow
-    >>> from survey.orders.cleaning import CleanedOrders, LOG_COLUMNS
-    >>> orders = load_cdnow()
-    >>> cleaned = CleanedOrders(orders, pd.DataFrame(columns=LOG_COLUMNS), len(orders), "cdnow")
+    >>> cleaned = clean_orders(example_log("cdnow"))
     >>> analysis = run_order_analysis(cleaned, OrderSettings("1997-09-30", n_boot=0))
     >>> round(analysis.bgnbd.r, 3), round(analysis.gammagamma.p, 2)
     (0.243, 6.25)
@@ -364,6 +364,56 @@ def run_order_analysis(cleaned: CleanedOrders, settings: OrderSettings) -> Order
     )
 
 
+def example_log(name: str) -> RawOrders:
+    """A shipped example order log, as if read from its file.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`EXAMPLES`.
+
+    Returns
+    -------
+    RawOrders
+        Rows numbered as the file's lines.
+
+    Examples
+    --------
+    >>> len(example_log("cdnow").data)
+    6919
+    """
+    from survey.orders.cdnow import cdnow_path, load_cdnow
+
+    kind = EXAMPLES[name][0]
+    data = load_cdnow(kind)
+    data.index = pd.RangeIndex(1, len(data) + 1, name="row")
+    return RawOrders(data, str(cdnow_path(kind)))
+
+
+def example_analysis(name: str = "cdnow", n_boot: int = 0) -> OrderAnalysis:
+    """A shipped example log analysed as ``--example`` does, without writing files.
+
+    Parameters
+    ----------
+    name : str, default "cdnow"
+        A key of :data:`EXAMPLES`.
+    n_boot : int, default 0
+        Bootstrap resamples of the concentration SEs.
+
+    Returns
+    -------
+    OrderAnalysis
+
+    Examples
+    --------
+    >>> analysis = example_analysis()
+    >>> analysis.bgnbd.n, round(analysis.bgnbd.loglik, 1)
+    (2357, -9582.4)
+    """
+    settings = OrderSettings(EXAMPLES[name][1], n_boot=n_boot)
+    return run_order_analysis(clean_orders(example_log(name)), settings)
+
+
 def stats_names(settings: OrderSettings) -> list[str]:
     """Names of the targets an analysis with these settings writes.
 
@@ -418,12 +468,7 @@ def write_order_outputs(analysis: OrderAnalysis, out_dir: str | Path, plots: boo
     Examples
     --------
     >>> import tempfile
-    >>> from survey.orders.cdnow import load_cdnow
-    >>> from survey.orders.cleaning import CleanedOrders, LOG_COLUMNS
-    >>> orders = load_cdnow()
-    >>> cleaned = CleanedOrders(orders, pd.DataFrame(columns=LOG_COLUMNS), len(orders), "cdnow")
-    >>> analysis = run_order_analysis(cleaned, OrderSettings("1997-09-30", n_boot=0))
-    >>> out = write_order_outputs(analysis, tempfile.mkdtemp(), plots=False)
+    >>> out = write_order_outputs(example_analysis(), tempfile.mkdtemp(), plots=False)
     >>> sorted(p.name for p in out.iterdir())[:4]
     ['bgnbd.csv', 'cleaning_log.csv', 'cohorts.csv', 'customers.parquet']
     """

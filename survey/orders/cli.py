@@ -6,15 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from survey.errors import DataError
-from survey.orders.analyze import OrderSettings, analyze_raw_orders
-from survey.orders.io import RawOrders, read_order_log
+from survey.orders.analyze import EXAMPLES, OrderSettings, analyze_raw_orders, example_log
+from survey.orders.io import read_order_log
 from survey.orders.mapping import ColumnMapping, load_mapping
-
-#: Shipped example logs: name → (loader kind, calibration end).
-EXAMPLES: dict[str, tuple[str, str]] = {"cdnow": ("sample", "1997-09-30")}
 
 #: Command-line option → mapping field.
 _MAPPING_OPTIONS: dict[str, str] = {
@@ -150,32 +145,6 @@ def mapping_from_args(args: argparse.Namespace) -> ColumnMapping:
     }
     merged = {name: getattr(base, name) for name in _MAPPING_OPTIONS.values()} | given
     return ColumnMapping.from_dict(merged, source=str(args.mapping or "the command line"))
-
-
-def example_log(name: str) -> RawOrders:
-    """A shipped example order log, as if read from its file.
-
-    Parameters
-    ----------
-    name : str
-        A key of :data:`EXAMPLES`.
-
-    Returns
-    -------
-    RawOrders
-        Rows numbered as the file's lines.
-
-    Examples
-    --------
-    >>> len(example_log("cdnow").data)
-    6919
-    """
-    from survey.orders.cdnow import cdnow_path, load_cdnow
-
-    kind = EXAMPLES[name][0]
-    data = load_cdnow(kind)
-    data.index = pd.RangeIndex(1, len(data) + 1, name="row")
-    return RawOrders(data, str(cdnow_path(kind)))
 
 
 def run_analyze(args: argparse.Namespace) -> int:

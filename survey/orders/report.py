@@ -53,13 +53,8 @@ def draw_plots(analysis: object, folder: Path) -> dict[str, str]:
     Examples
     --------
     >>> import tempfile
-    >>> from survey.orders.analyze import OrderSettings, run_order_analysis
-    >>> from survey.orders.cdnow import load_cdnow
-    >>> from survey.orders.cleaning import CleanedOrders, LOG_COLUMNS
-    >>> orders = load_cdnow()
-    >>> cleaned = CleanedOrders(orders, pd.DataFrame(columns=LOG_COLUMNS), len(orders), "x")
-    >>> analysis = run_order_analysis(cleaned, OrderSettings("1997-09-30", n_boot=0))
-    >>> sorted(draw_plots(analysis, Path(tempfile.mkdtemp())))[0]
+    >>> from survey.orders.analyze import example_analysis
+    >>> sorted(draw_plots(example_analysis(), Path(tempfile.mkdtemp())))[0]
     'Active share by monthly cohort'
     """
     folder.mkdir(parents=True, exist_ok=True)
@@ -105,12 +100,8 @@ def key_results(analysis: object) -> list[str]:
 
     Examples
     --------
-    >>> from survey.orders.analyze import OrderSettings, run_order_analysis
-    >>> from survey.orders.cdnow import load_cdnow
-    >>> from survey.orders.cleaning import CleanedOrders, LOG_COLUMNS
-    >>> orders = load_cdnow()
-    >>> cleaned = CleanedOrders(orders, pd.DataFrame(columns=LOG_COLUMNS), len(orders), "x")
-    >>> key_results(run_order_analysis(cleaned, OrderSettings("1997-09-30", n_boot=0)))[0]
+    >>> from survey.orders.analyze import example_analysis
+    >>> key_results(example_analysis())[0]
     '2357 customers, 6919 orders, revenue 244,092'
     """
     summary = analysis.tables["summary"].set_index("statistic")
@@ -176,13 +167,8 @@ def write_report(analysis: object, out_dir: Path, plots: bool = True) -> Path:
     Examples
     --------
     >>> import tempfile
-    >>> from survey.orders.analyze import OrderSettings, run_order_analysis
-    >>> from survey.orders.cdnow import load_cdnow
-    >>> from survey.orders.cleaning import CleanedOrders, LOG_COLUMNS
-    >>> orders = load_cdnow()
-    >>> cleaned = CleanedOrders(orders, pd.DataFrame(columns=LOG_COLUMNS), len(orders), "x")
-    >>> analysis = run_order_analysis(cleaned, OrderSettings("1997-09-30", n_boot=0))
-    >>> write_report(analysis, Path(tempfile.mkdtemp()), plots=False).name
+    >>> from survey.orders.analyze import example_analysis
+    >>> write_report(example_analysis(), Path(tempfile.mkdtemp()), plots=False).name
     'report.html'
     """
     images = draw_plots(analysis, Path(out_dir) / "plots") if plots else {}

@@ -1,19 +1,14 @@
 """report.html: key results name the published CDNOW fit; tables and notes are in the page."""
 
-import pandas as pd
 import pytest
 
-from survey.orders.analyze import OrderSettings, run_order_analysis
-from survey.orders.cdnow import load_cdnow
-from survey.orders.cleaning import LOG_COLUMNS, CleanedOrders
+from survey.orders.analyze import example_analysis
 from survey.orders.report import key_results, write_report
 
 
 @pytest.fixture(scope="module")
 def analysis():
-    orders = load_cdnow()
-    cleaned = CleanedOrders(orders, pd.DataFrame(columns=LOG_COLUMNS), len(orders), "cdnow.csv")
-    return run_order_analysis(cleaned, OrderSettings("1997-09-30", n_boot=0))
+    return example_analysis()
 
 
 def test_key_results_state_the_fits_and_their_n(analysis):
@@ -25,7 +20,7 @@ def test_key_results_state_the_fits_and_their_n(analysis):
 
 def test_report_has_the_tables_and_notes_without_plots(analysis, tmp_path):
     page = write_report(analysis, tmp_path, plots=False).read_text(encoding="utf-8")
-    assert page.startswith("<!DOCTYPE html>") and "Order-log report: cdnow.csv" in page
+    assert page.startswith("<!DOCTYPE html>") and "Order-log report: CDNOW_sample.txt" in page
     for heading in [
         "Cleaning log",
         "Holdout: mean transactions",
