@@ -31,6 +31,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from survey.analyze import _output_folder
 from survey.errors import DataError
 from survey.orders.bgnbd import BGNBDFit, expected_purchases, fit_bgnbd, p_alive
 from survey.orders.cleaning import CleanedOrders, clean_orders
@@ -437,15 +438,6 @@ def stats_names(settings: OrderSettings) -> list[str]:
         f"inactive_share_{settings.churn_window_days}",
         "top20_spend_share",
     ]
-
-
-def _output_folder(out_dir: str | Path) -> Path:
-    out = Path(out_dir)
-    try:
-        (out / "plots").mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise DataError(f"{out}: cannot create the output folder ({err.strerror})") from None
-    return out
 
 
 def write_order_outputs(analysis: OrderAnalysis, out_dir: str | Path, plots: bool = True) -> Path:
