@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,9 @@ import pingouin
 from scipy import stats
 
 from experiments.config import BASELINE
+
+if TYPE_CHECKING:
+    from pandas.core.groupby import SeriesGroupBy
 
 #: Summary metrics compared by default.
 METRICS = (
@@ -117,39 +121,6 @@ def paired_test(differences: Sequence[float]) -> float:
     return float(stats.ttest_1samp(data, 0.0).pvalue)
 
 
-def paired_diff_ci(
-    differences: Sequence[float], confidence: float = 0.95
-) -> tuple[float, float, float]:
-    """Mean paired difference and its t-based CI; ``[0, 0]`` when every difference is 0.
-
-    Parameters
-    ----------
-    differences : sequence of float
-        Arm minus baseline, one per replication (NaN dropped).
-    confidence : float
-        Coverage of the interval.
-
-    Returns
-    -------
-    tuple
-        ``(diff, low, high)`` as :func:`mean_ci`, except that an arm identical to the
-        baseline has the point interval ``[0, 0]`` (not NaN from a zero SD over one
-        replication).
-
-    Examples
-    --------
-    >>> paired_diff_ci([0.0])
-    (0.0, 0.0, 0.0)
-    >>> [round(v, 3) for v in paired_diff_ci([1.0, 2.0, 3.0])]
-    [2.0, -0.484, 4.484]
-    """
-    data = np.asarray(differences, dtype=float)
-    diff, low, high = mean_ci(data, confidence)
-    if data.size and np.all(data[~np.isnan(data)] == 0):
-        low = high = 0.0
-    return diff, low, high
-
-
 def compare_arms(
     summary: pd.DataFrame,
     metrics: Sequence[str] = METRICS,
@@ -185,27 +156,131 @@ def compare_arms(
     across replications; the difference's CI is the same formula on the paired
     differences. A difference that is identically 0 has CI [0, 0] and p = 1.
     """
-    keyed = summary.set_index(["strategy", "scenario", "replication"])
-    rows = []
-    for metric in (m for m in metrics if m in summary.columns):
-        values = keyed[metric].astype(float)
-        reference = values.xs(baseline, level="strategy")
-        for (strategy, scenario), arm in values.groupby(level=[0, 1], sort=False):
-            arm = arm.droplevel("strategy")
-            differences = (arm - reference.reindex(arm.index)).to_numpy()
-            diff, diff_low, diff_high = paired_diff_ci(differences, confidence)
-            p_value = np.nan if strategy == baseline else paired_test(differences)
-            rows.append(
-                (strategy, scenario, metric, int(arm.notna().sum()), *mean_ci(arm, confidence))
-                + (diff, diff_low, diff_high, p_value)
-            )
-    table = pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS[:-1]))
+    keys = ["strategy", "scenario", "replication"]
+    present = [m for m in metrics if m in summary.columns]
+    keyed = summary.set_index(keys)[present].astype(float)
+    reference = keyed.xs(baseline, level="strategy")
+    runs = keyed.index.droplevel("strategy")
+    differences = keyed - reference.reindex(runs).to_numpy()
+    long = pd.concat(
+        {"value": keyed.stack(future_stack=True), "diff": differences.stack(future_stack=True)},
+        axis=1,
+    ).rename_axis([*keys, "metric"])
+    order = pd.MultiIndex.from_frame(
+        summary[["strategy", "scenario"]].drop_duplicates(), names=["strategy", "scenario"]
+    )
+    groups = long.groupby(level=["metric", "strategy", "scenario"], sort=False)
+    levels = t_intervals(groups["value"], confidence)
+    paired = paired_intervals(groups["diff"], confidence)
+    table = pd.DataFrame(
+        {
+            "n": levels["n"].astype(int),
+            "mean": levels["mean"],
+            "ci_low": levels["low"],
+            "ci_high": levels["high"],
+            "diff": paired["mean"],
+            "diff_ci_low": paired["low"],
+            "diff_ci_high": paired["high"],
+            "p_value": t_test_p(paired),
+        }
+    )
+    table.loc[table.index.get_level_values("strategy") == baseline, "p_value"] = np.nan
+    rank = {key: i for i, key in enumerate(order)}
+    table = (
+        table.reset_index()
+        .assign(
+            _m=lambda t: t["metric"].map({m: i for i, m in enumerate(present)}),
+            _o=lambda t: [rank[k] for k in zip(t["strategy"], t["scenario"], strict=True)],
+        )
+        .sort_values(["_m", "_o"], kind="stable")
+        .reset_index(drop=True)
+    )
+    table = table[list(COMPARISON_COLUMNS[:-1])]
     table["p_holm"] = np.nan
     for _, index in table.groupby("metric", sort=False).groups.items():
         table.loc[index, "p_holm"] = pingouin.multicomp(
             table.loc[index, "p_value"].to_numpy(dtype=float), method="holm"
         )[1]
     return table
+
+
+def t_intervals(grouped: SeriesGroupBy, confidence: float = 0.95) -> pd.DataFrame:
+    """:func:`mean_ci` of every group at once (NaN dropped), with n, SD, min and max.
+
+    Parameters
+    ----------
+    grouped : pandas.core.groupby.SeriesGroupBy
+        Values grouped (one value per replication).
+    confidence : float
+        Coverage of the intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: ``n``, ``mean``, ``sd``, ``min``, ``max``, ``low``, ``high``;
+        the interval is NaN with fewer than two values and ``[mean, mean]`` when all
+        values are equal.
+
+    Examples
+    --------
+    >>> values = pd.Series([1.0, 2.0, 3.0, 5.0, 5.0], index=["a", "a", "a", "b", "b"])
+    >>> table = t_intervals(values.groupby(level=0))
+    >>> [round(float(v), 3) for v in table.loc["a", ["mean", "low", "high"]]]
+    [2.0, -0.484, 4.484]
+    >>> float(table.loc["b", "low"]), float(table.loc["b", "high"])
+    (5.0, 5.0)
+    """
+    table = grouped.agg(["count", "mean", "std", "min", "max"]).rename(
+        columns={"count": "n", "std": "sd"}
+    )
+    n = table["n"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        quantile = stats.t.ppf((1 + confidence) / 2, np.where(n > 1, n - 1, np.nan))
+        half = quantile * table["sd"].to_numpy() / np.sqrt(n)
+    half = np.where(table["min"].to_numpy() == table["max"].to_numpy(), 0.0, half)
+    half = np.where(n > 1, half, np.nan)
+    table["low"] = table["mean"] - half
+    table["high"] = table["mean"] + half
+    return table
+
+
+def paired_intervals(grouped: SeriesGroupBy, confidence: float = 0.95) -> pd.DataFrame:
+    """Intervals of paired differences, every group at once.
+
+    As :func:`t_intervals`, except that a group whose differences are all 0 (an arm
+    identical to the baseline) has the interval ``[0, 0]``, even with one replication.
+
+    Examples
+    --------
+    >>> differences = pd.Series([0.0, 1.0, 3.0], index=["same", "arm", "arm"])
+    >>> paired_intervals(differences.groupby(level=0)).loc["same", ["low", "high"]].tolist()
+    [0.0, 0.0]
+    """
+    table = t_intervals(grouped, confidence)
+    zero = table["n"].gt(0) & table["min"].eq(0) & table["max"].eq(0)
+    table.loc[zero, ["low", "high"]] = 0.0
+    return table
+
+
+def t_test_p(table: pd.DataFrame) -> pd.Series:
+    """:func:`paired_test` of every row of a :func:`t_intervals` table of differences.
+
+    Examples
+    --------
+    >>> differences = pd.Series([0.0, 0.0, 2.0, 2.0, 1.0, 2.0, 4.0],
+    ...                         index=list("aabbccc"))
+    >>> t_test_p(t_intervals(differences.groupby(level=0))).round(4).tolist()  # c: as scipy's
+    [1.0, 0.0, 0.1181]
+    """
+    n, mean, sd = (table[c].to_numpy(dtype=float) for c in ("n", "mean", "sd"))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        statistic = mean / (sd / np.sqrt(n))
+        p = 2 * stats.t.sf(np.abs(statistic), n - 1)
+    constant = table["min"].to_numpy() == table["max"].to_numpy()
+    p = np.where(constant, 0.0, p)
+    p = np.where(n < 2, np.nan, p)
+    p = np.where((n > 0) & constant & (table["max"].to_numpy() == 0), 1.0, p)
+    return pd.Series(p, index=table.index)
 
 
 def ranked_table(comparison: pd.DataFrame, metric: str = "profit") -> pd.DataFrame:

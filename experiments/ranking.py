@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from experiments.analysis import paired_diff_ci
+from experiments.analysis import paired_intervals
 from experiments.config import BASELINE
 from experiments.segments import segments_in
 
@@ -67,10 +67,10 @@ NO_CI = {
 }
 
 
-def p_best(values: pd.DataFrame) -> pd.Series:
-    """Share of rows (replications) in which each column (arm) has the highest value.
+def best_shares(values: pd.DataFrame) -> pd.DataFrame:
+    """Each arm's share of being best in each replication: 1, or 1/k in a k-way tie, or 0.
 
-    Ties split evenly: two arms sharing the best value each get half of that row.
+    The mean over replications is P(best).
 
     Parameters
     ----------
@@ -79,23 +79,23 @@ def p_best(values: pd.DataFrame) -> pd.Series:
 
     Returns
     -------
-    pandas.Series
-        Arm -> P(best); sums to 1 when there is at least one row.
+    pandas.DataFrame
+        Same shape; each row sums to 1.
 
     Examples
     --------
     >>> frame = pd.DataFrame({"a": [1.0, 3.0], "b": [2.0, 3.0]})
-    >>> p_best(frame).tolist()
+    >>> best_shares(frame).mean().tolist()  # P(best)
     [0.25, 0.75]
     """
-    data = values.to_numpy(dtype=float)
-    best = data == data.max(axis=1, keepdims=True)
-    share = best / best.sum(axis=1, keepdims=True)
-    return pd.Series(share.mean(axis=0) if len(data) else np.nan, index=values.columns)
+    best = values.eq(values.max(axis=1), axis=0)
+    return best.div(best.sum(axis=1), axis=0)
 
 
-def expected_regret(values: pd.DataFrame) -> pd.Series:
-    """Mean over rows (replications) of the best column's value minus each column's.
+def regrets(values: pd.DataFrame) -> pd.DataFrame:
+    """What each arm loses against the best arm of each replication (>= 0).
+
+    The mean over replications is the expected regret.
 
     Parameters
     ----------
@@ -104,65 +104,79 @@ def expected_regret(values: pd.DataFrame) -> pd.Series:
 
     Returns
     -------
-    pandas.Series
-        Arm -> expected regret (>= 0; 0 for an arm that is best in every row).
+    pandas.DataFrame
+        Same shape.
 
     Examples
     --------
-    >>> expected_regret(pd.DataFrame({"a": [1.0, 3.0], "b": [2.0, 2.0]})).tolist()
+    >>> regrets(pd.DataFrame({"a": [1.0, 3.0], "b": [2.0, 2.0]})).mean().tolist()
     [0.5, 0.5]
     """
-    data = values.to_numpy(dtype=float)
-    regret = data.max(axis=1, keepdims=True) - data
-    return pd.Series(regret.mean(axis=0) if len(data) else np.nan, index=values.columns)
+    return -values.sub(values.max(axis=1), axis=0)
 
 
 def _uplift_columns(
     uplift: pd.DataFrame, name: str, confidence: float, interval: float
 ) -> pd.DataFrame:
-    """Mean, percentile interval and mean's CI of each column of paired uplifts."""
-    tail = 100 * (1 - interval) / 2
-    rows = {}
-    for arm in uplift.columns:
-        values = uplift[arm].to_numpy(dtype=float)
-        mean, low, high = paired_diff_ci(values, confidence)
-        spread = np.percentile(values, [tail, 100 - tail]) if values.size > 1 else [np.nan] * 2
-        rows[arm] = (mean, *spread, low, high)
-    suffixes = ("", "_p05", "_p95", "_ci_low", "_ci_high")
-    return pd.DataFrame.from_dict(
-        rows, orient="index", columns=[f"{name}_uplift{s}" for s in suffixes]
+    """Mean, percentile interval and mean's CI of paired uplifts, per scenario and arm.
+
+    ``uplift``: one row per (scenario, replication), one column per arm.
+    """
+    grouped = uplift.stack(future_stack=True).groupby(level=["scenario", "strategy"], sort=False)
+    table = paired_intervals(grouped, confidence)
+    tail = (1 - interval) / 2
+    spread = grouped.quantile([tail, 1 - tail]).unstack()  # linear, as numpy.percentile
+    spread[table["n"] < 2] = np.nan
+    return pd.DataFrame(
+        {
+            f"{name}_uplift": table["mean"],
+            f"{name}_uplift_p05": spread.iloc[:, 0],
+            f"{name}_uplift_p95": spread.iloc[:, 1],
+            f"{name}_uplift_ci_low": table["low"],
+            f"{name}_uplift_ci_high": table["high"],
+        }
     )
 
 
+def _per_scenario(values: pd.DataFrame) -> pd.Series:
+    """Mean per scenario and arm of a (scenario, replication) x arm frame."""
+    stacked = values.stack(future_stack=True)
+    return stacked.groupby(level=["scenario", "strategy"], sort=False).mean()
+
+
 def _rank_one(
-    runs: pd.DataFrame,
+    summary: pd.DataFrame,
     profit: str,
     retained: str,
     baseline: str,
     confidence: float,
     interval: float,
 ) -> pd.DataFrame:
-    """The ranking rows of one scenario and one pair of (profit, retained) columns."""
-    wide = runs.pivot(index="replication", columns="strategy", values=[profit, retained])
+    """The ranking rows of every scenario for one pair of (profit, retained) columns."""
+    keys = ["scenario", "replication", "strategy"]
+    wide = summary.set_index(keys)[[profit, retained]].astype(float).unstack("strategy")
     wide = wide.dropna()  # replications in which every arm has both numbers
-    arms = list(dict.fromkeys(runs["strategy"]))
-    money = wide[profit].reindex(columns=arms)
-    kept = wide[retained].reindex(columns=arms)
+    arms = list(dict.fromkeys(summary["strategy"]))
+    money = wide[profit].reindex(columns=arms).rename_axis(columns="strategy")
+    kept = wide[retained].reindex(columns=arms).rename_axis(columns="strategy")
+    uplift = money.sub(money[baseline], axis=0)
     table = pd.concat(
         [
-            _uplift_columns(money.sub(money[baseline], axis=0), "profit", confidence, interval),
+            _uplift_columns(uplift, "profit", confidence, interval),
             _uplift_columns(kept.sub(kept[baseline], axis=0), "retained", confidence, interval),
         ],
         axis=1,
     )
-    uplift = money.sub(money[baseline], axis=0)
-    table["n"] = len(wide)
-    table["p_beats_baseline"] = (uplift > 0).mean() if len(wide) else np.nan
-    table["p_best"] = p_best(money)
-    table["p_best_retained"] = p_best(kept)
-    table["expected_regret"] = expected_regret(money)
-    table["note"] = NO_CI.get(len(wide), "")
-    return table.rename_axis("strategy").reset_index()
+    table["p_beats_baseline"] = _per_scenario(uplift.gt(0).astype(float))
+    table["p_best"] = _per_scenario(best_shares(money))
+    table["p_best_retained"] = _per_scenario(best_shares(kept))
+    table["expected_regret"] = _per_scenario(regrets(money))
+    runs = summary[["scenario", "strategy"]].drop_duplicates()
+    table = table.reindex(pd.MultiIndex.from_frame(runs)).reset_index()
+    complete = wide.groupby(level="scenario").size()
+    table["n"] = table["scenario"].map(complete).fillna(0).astype(int)
+    table["note"] = table["n"].map(NO_CI).fillna("")
+    return table
 
 
 def rank_arms(
@@ -227,10 +241,16 @@ def rank_arms(
         found = [s for s in segments_in(summary) if f"profit_{s}" in summary.columns]
         pairs += [(s, f"profit_{s}", f"active_end_{s}") for s in found]
     tables = []
-    for scenario, runs in summary.groupby("scenario", sort=False):
-        for segment, profit, retained in pairs:
-            table = _rank_one(runs, profit, retained, baseline, confidence, interval)
-            table = table.sort_values("profit_uplift", ascending=False, kind="stable")
-            table["rank"] = np.arange(1, len(table) + 1)
-            tables.append(table.assign(scenario=scenario, segment=segment))
-    return pd.concat(tables, ignore_index=True)[list(RANKING_COLUMNS)]
+    for segment, profit, retained in pairs:
+        table = _rank_one(summary, profit, retained, baseline, confidence, interval)
+        tables.append(table.assign(segment=segment))
+    order = {scenario: i for i, scenario in enumerate(dict.fromkeys(summary["scenario"]))}
+    table = pd.concat(tables, ignore_index=True)
+    table = table.assign(
+        _scenario=table["scenario"].map(order),
+        _segment=table["segment"].map({segment: i for i, (segment, *_) in enumerate(pairs)}),
+    ).sort_values(
+        ["_scenario", "_segment", "profit_uplift"], ascending=[True, True, False], kind="stable"
+    )
+    table["rank"] = table.groupby(["scenario", "segment"], sort=False).cumcount() + 1
+    return table[list(RANKING_COLUMNS)].reset_index(drop=True)
