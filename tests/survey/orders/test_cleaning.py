@@ -169,3 +169,27 @@ def test_a_log_with_nothing_left_is_an_error_saying_what_removed_it():
         match=r"log.csv: no order left after cleaning \(2 rows read; unparsable date: 2\)",
     ):
         clean_orders(_raw([["a", "x", "1"], ["b", "y", "2"]]))
+
+
+def test_dates_stored_as_dates_in_xlsx_and_parquet_are_taken_as_they_are(tmp_path):
+    from survey.orders.io import read_order_log
+
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["a", "b"],
+            "date": pd.to_datetime(["2024-01-02 10:30", "2024-03-04"], format="ISO8601"),
+            "amount": [1.5, 2.0],
+        }
+    )
+    frame.to_excel(tmp_path / "log.xlsx", index=False)
+    frame.assign(date=frame["date"].dt.tz_localize("Asia/Shanghai")).to_parquet(
+        tmp_path / "log.parquet"
+    )
+    xlsx = clean_orders(read_order_log(tmp_path / "log.xlsx")).orders
+    parquet = clean_orders(read_order_log(tmp_path / "log.parquet")).orders
+    assert xlsx["date"].tolist() == frame["date"].tolist()
+    # a time-zone-aware timestamp becomes UTC wall time: 10:30 in Shanghai is 02:30 UTC
+    assert parquet["date"].tolist() == [
+        pd.Timestamp("2024-01-02 02:30"),
+        pd.Timestamp("2024-03-03 16:00"),
+    ]
