@@ -118,9 +118,24 @@ class StrategyCost:
     amounts: np.ndarray
     unallocated: float = 0.0
 
+    def __post_init__(self) -> None:
+        """Refuse parts that do not add up to the total (a strategy's bookkeeping bug)."""
+        parts = float(np.sum(self.amounts)) + self.unallocated
+        if np.shape(self.shoppers) != np.shape(self.amounts) or not np.isclose(
+            parts, self.total, rtol=1e-9, atol=1e-9
+        ):
+            raise ValueError(
+                f"strategy cost parts ({parts!r} CNY over {np.size(self.shoppers)} shoppers "
+                f"and {np.size(self.amounts)} amounts) do not make its total {self.total!r}"
+            )
+
     @classmethod
     def per_shopper(
-        cls, shoppers: np.ndarray, amounts: np.ndarray | float, fixed: float = 0.0
+        cls,
+        shoppers: np.ndarray,
+        amounts: np.ndarray | float,
+        fixed: float = 0.0,
+        total: float | None = None,
     ) -> StrategyCost:
         """The cost of ``amounts`` paid for ``shoppers`` plus a ``fixed`` unallocated part.
 
@@ -132,14 +147,25 @@ class StrategyCost:
             CNY per shopper (a scalar: the same for each).
         fixed : float
             CNY that belongs to no shopper.
+        total : float, optional
+            The day's cost as the strategy's formula computes it (default
+            ``amounts.sum() + fixed``); booked as is, so that the accounts do not
+            depend on the order of a summation. The parts must add up to it (to
+            1e-9 relative).
 
         Returns
         -------
         StrategyCost
-            Its ``total`` is ``amounts.sum() + fixed``.
+
+        Raises
+        ------
+        ValueError
+            If the parts do not add up to ``total``.
         """
-        paid = np.broadcast_to(np.asarray(amounts, dtype=float), np.shape(shoppers))
-        return cls(float(paid.sum() + fixed), np.asarray(shoppers), paid, float(fixed))
+        ids = np.asarray(shoppers)
+        paid = np.broadcast_to(np.asarray(amounts, dtype=float), ids.shape)
+        booked = float(paid.sum() + fixed) if total is None else float(total)
+        return cls(booked, ids, paid, float(fixed))
 
 
 def as_strategy_cost(cost: float | StrategyCost) -> StrategyCost:

@@ -54,3 +54,10 @@ def test_ledger_profit_by_segment_is_revenue_less_costs_of_its_shoppers():
     sums = ledger.by_group(np.array([1, 0, 1]), 3)
     assert sums["revenue"].tolist() == [20.0, 40.0, 0.0]
     assert sums["profit"].tolist() == [20 - 5 - 1, 40 - 0 - 3, 0.0]  # the 100 is in none
+
+
+def test_a_cost_whose_parts_do_not_make_its_total_is_refused():
+    with pytest.raises(ValueError, match="do not make its total 5.0"):
+        accounting.StrategyCost.per_shopper(np.array([0, 1]), 2.0, total=5.0)
+    cost = accounting.StrategyCost.per_shopper(np.array([0, 1]), 2.0, fixed=1.0, total=5.0)
+    assert (cost.total, cost.unallocated) == (5.0, 1.0)
