@@ -109,7 +109,7 @@ def test_refit_days_are_every_thirty_days_from_day_thirty():
 
 def test_a_fit_needs_enough_repeat_customers_else_it_falls_back():
     calls = []
-    predictor = BGNBDPredictor(min_repeat_customers=10, fit=lambda h: calls.append(h) or CDNOW)
+    predictor = BGNBDPredictor(min_repeat_customers=10, fit=lambda h, _: calls.append(h) or CDNOW)
     predictor.refit(30, _history(9))
     assert calls == [] and predictor.current is None and predictor.p_alive(_history(9)) is None
     assert predictor.log[-1]["status"] == "fallback"
@@ -120,7 +120,7 @@ def test_a_fit_needs_enough_repeat_customers_else_it_falls_back():
 
 
 def test_an_unidentified_fit_falls_back_or_keeps_the_previous_fit():
-    def refuse(history: pd.DataFrame) -> BGNBDFit:
+    def refuse(history: pd.DataFrame, previous: BGNBDFit | None) -> BGNBDFit:
         raise DataError("BG/NBD is not identified on these data")
 
     predictor = BGNBDPredictor(min_repeat_customers=1, fit=refuse)
