@@ -351,7 +351,7 @@ def alive_at_risk(signals: RiskSignals, *, alive_threshold: float, recency_days:
     Returns
     -------
     numpy.ndarray
-        Boolean mask.
+        True for the shoppers at risk.
 
     Examples
     --------
