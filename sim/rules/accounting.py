@@ -130,6 +130,17 @@ class StrategyCost:
             )
 
     @classmethod
+    def nothing(cls) -> StrategyCost:
+        """No cost today.
+
+        Examples
+        --------
+        >>> StrategyCost.nothing().total
+        0.0
+        """
+        return cls(0.0, np.empty(0, np.int64), np.empty(0))
+
+    @classmethod
     def per_shopper(
         cls,
         shoppers: np.ndarray,
