@@ -130,11 +130,14 @@ def key_results(analysis: object) -> list[str]:
             f"(n = {fit.n} repeat buyers)"
         )
     if "holdout" in analysis.tables:
-        track = analysis.tables["tracking"].iloc[-1]
+        tracking = analysis.tables["tracking"]
+        holdout = tracking[~tracking["calibration"]]
         lines.append(
-            f"holdout: {track['actual_cumulative']:.0f} repeat transactions to "
-            f"{analysis.observation_end:%Y-%m-%d} against {track['expected_cumulative']:.0f} "
-            "expected"
+            f"holdout check: {holdout['actual'].sum():.0f} repeat transactions in the holdout "
+            f"periods, to {analysis.observation_end:%Y-%m-%d}, against "
+            f"{holdout['expected'].sum():.0f} expected by BG/NBD; "
+            f"{tracking['actual_cumulative'].iloc[-1]:.0f} against "
+            f"{tracking['expected_cumulative'].iloc[-1]:.0f} from the start"
         )
     return lines
 
