@@ -47,15 +47,15 @@ SEGMENT_COLUMNS = (
 )
 
 
-def segments_in(summary: pd.DataFrame) -> list[str]:
-    """The segments of a summary: the suffixes of its ``active_end_<segment>`` columns.
+def segments_in(summary: pd.DataFrame, metric: str = "active_end") -> list[str]:
+    """The segments of a summary: the suffixes of its ``<metric>_<segment>`` columns.
 
     Examples
     --------
     >>> segments_in(pd.DataFrame(columns=["active_end", "active_end_rural", "profit"]))
     ['rural']
     """
-    return [c.removeprefix("active_end_") for c in summary.columns if c.startswith("active_end_")]
+    return [c.removeprefix(f"{metric}_") for c in summary.columns if c.startswith(f"{metric}_")]
 
 
 def compare_segments(
@@ -85,7 +85,7 @@ def compare_segments(
         the baseline), ``diff_ci_low``/``diff_ci_high``, ``p_value`` (paired t-test)
         and ``p_holm`` (Holm over every arm, scenario and segment of the metric).
     """
-    segments = segments_in(summary)
+    segments = dict.fromkeys(s for metric in metrics for s in segments_in(summary, metric))
     columns = {
         f"{metric}_{segment}": (metric, segment)
         for metric in metrics
