@@ -147,9 +147,12 @@ class ExperimentResults:
         """Expected uplift, 90% interval, P(beats the baseline), P(best) and regret.
 
         Per scenario, over every shopper and per segment. See
-        :func:`experiments.ranking.rank_arms`.
+        :func:`experiments.ranking.rank_arms`; with a sweep, one more column per swept
+        parameter, as in :meth:`compare`.
         """
-        return rank_arms(self.summary)
+        table = rank_arms(self.summary)
+        values = self.sweep_values()
+        return table.join(values, on="scenario") if len(values.columns) else table
 
     def segments(self, metrics: Sequence[str] = SEGMENT_METRICS) -> pd.DataFrame:
         """Paired uplift per segment with CI and p-value.

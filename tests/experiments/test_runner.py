@@ -145,6 +145,8 @@ def test_sweep_points_run_as_scenarios_but_stay_out_of_the_ranking(tiny, tmp_pat
     assert list(comparison.columns) == [*COMPARISON_COLUMNS, "loyalty.winback_rate"]
     values = comparison.groupby("scenario", dropna=False)["loyalty.winback_rate"].first()
     assert values.isna()["base"] and values[["sweep_0000", "sweep_0001"]].tolist() == [0, 0.01]
+    ranking = pd.read_csv(tmp_path / "ranking.csv").query("segment == 'all'")
+    assert ranking.groupby("scenario")["loyalty.winback_rate"].first()["sweep_0001"] == 0.01
     summary = _summary(tmp_path).groupby("scenario")["loyalty.winback_rate"].first()
     assert summary[["sweep_0000", "sweep_0001"]].tolist() == [0, 0.01]
 
