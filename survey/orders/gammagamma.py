@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,18 +123,49 @@ def gamma_gamma_log_likelihood(
     >>> gamma_gamma_log_likelihood([1], [1.0], p=1.0, q=1.0, gamma=1.0).round(4)
     array([-1.3863])
     """
+    return gamma_gamma_log_likelihood_function(frequency, monetary_value)(p, q, gamma)
+
+
+def gamma_gamma_log_likelihood_function(
+    frequency: ArrayLike, monetary_value: ArrayLike
+) -> Callable[[float, float, float], np.ndarray]:
+    """Prepare :func:`gamma_gamma_log_likelihood` for many parameter values on the same data.
+
+    Parameters
+    ----------
+    frequency, monetary_value : array_like
+        Repeat transactions (> 0) and their mean value (> 0), one per customer.
+
+    Returns
+    -------
+    callable
+        ``loglik(p, q, gamma)`` giving the per-customer log-densities; the gamma
+        functions are evaluated once per distinct frequency.
+
+    Examples
+    --------
+    >>> gamma_gamma_log_likelihood_function([1, 1], [1.0, 2.0])(1.0, 1.0, 1.0).round(4)
+    array([-1.3863, -2.1972])
+    """
     x = np.asarray(frequency, dtype=float)
     m = np.asarray(monetary_value, dtype=float)
-    px = p * x
-    return (
-        special.gammaln(px + q)
-        - special.gammaln(px)
-        - special.gammaln(q)
-        + q * np.log(gamma)
-        + (px - 1) * np.log(m)
-        + px * np.log(x)
-        - (px + q) * np.log(gamma + m * x)
-    )
+    counts, which = np.unique(x, return_inverse=True)
+    which = which.reshape(x.shape)
+    log_m, log_x, spend = np.log(m), np.log(x), m * x
+
+    def loglik(p: float, q: float, gamma: float) -> np.ndarray:
+        p_counts = p * counts
+        norm = special.gammaln(p_counts + q) - special.gammaln(p_counts) - special.gammaln(q)
+        px = p * x
+        return (
+            norm[which]
+            + q * np.log(gamma)
+            + (px - 1) * log_m
+            + px * log_x
+            - (px + q) * np.log(gamma + spend)
+        )
+
+    return loglik
 
 
 def fit_gamma_gamma(summary: pd.DataFrame, *, max_correlation: float = 0.3) -> GammaGammaFit:
@@ -164,9 +196,10 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, max_correlation: float = 0.3) -> G
 
     Notes
     -----
-    Maximum likelihood over the log-parameters (Nelder–Mead, then BFGS) from
-    :math:`p = q = 1`, :math:`\gamma` = mean spend; standard errors from the inverse
-    numerical Hessian taken directly in the natural parameters.
+    Maximum likelihood by :func:`survey.orders.bgnbd.maximum_likelihood` (BFGS on the
+    log-parameters, then Newton steps) from :math:`p = q = 1`, :math:`\gamma` = mean
+    spend; standard errors from the inverse numerical Hessian taken directly in the
+    natural parameters.
 
     References
     ----------
@@ -203,9 +236,10 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, max_correlation: float = 0.3) -> G
             stacklevel=2,
         )
 
+    loglik = gamma_gamma_log_likelihood_function(x, m)
+
     def negative_loglik(params: np.ndarray) -> float:
-        p, q, gamma = params
-        return -float(gamma_gamma_log_likelihood(x, m, p=p, q=q, gamma=gamma).sum())
+        return -float(loglik(*params).sum())
 
     estimate, loglik, covariance = maximum_likelihood(
         negative_loglik,

@@ -160,7 +160,7 @@ def cumulative_tracking(
 
     cohort_day, cohort_size = np.unique(first[first <= end], return_counts=True)
     elapsed = np.clip(last_day[:, None] - cohort_day[None, :], 0, None) / length
-    expected = expected_repeat(fit, elapsed) @ cohort_size
+    expected = (expected_repeat(fit, elapsed) * cohort_size).sum(axis=1)
     return pd.DataFrame(
         {
             "period": np.arange(1, n_periods + 1),

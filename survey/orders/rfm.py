@@ -98,13 +98,26 @@ def daily_transactions(orders: pd.DataFrame) -> pd.DataFrame:
     """
     check_orders(orders)
     day = orders["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
-    codes, ids = pd.factorize(orders["customer_id"].astype("str"), sort=True)
-    table = (
-        pd.DataFrame({"customer": codes, "day": day, "amount": orders["amount"].to_numpy(float)})
-        .groupby(["customer", "day"], sort=True)["amount"]
-        .sum()
-        .reset_index()
+    # factorize unsorted (twice as fast), then renumber the customers in sorted id order
+    codes, ids = pd.factorize(orders["customer_id"])
+    by_id = np.asarray(ids.argsort())
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[by_id] = np.arange(len(ids))
+    customer = rank[codes]
+    # one sort on a (customer, day) key, then sum runs of equal keys
+    span = int(day.max() - day.min()) + 1
+    key = customer * span + (day - day.min())
+    order = np.argsort(key)
+    key = key[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    table = pd.DataFrame(
+        {
+            "customer": customer[order][starts],
+            "day": day[order][starts],
+            "amount": np.add.reduceat(orders["amount"].to_numpy(float)[order], starts),
+        }
     )
+    ids = ids[by_id]
     table.attrs["customer_ids"] = pd.Series(ids, dtype="str")
     return table
 
