@@ -82,9 +82,9 @@ class Outputs(Spec):
     plots: bool = Field(True, description="Draw the plots (PNG and SVG).")
     orders: bool = Field(
         False,
-        description="Record every order of every run and write it as "
-        "orders/<run key>.parquet, an order frame shoplab orders analyze reads "
-        "(about 65 bytes an order on disk before compression).",
+        description="Record every order of every run and write the focal platform's "
+        "as orders/<run key>.parquet, an order frame shoplab orders analyze reads "
+        "(about 65 bytes an order before compression).",
     )
 
 

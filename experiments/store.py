@@ -7,10 +7,11 @@ Layout of ``DIR``::
     timeseries.parquet            merged: one row per run per day
     summary.parquet               merged: one row per run
     cohorts.parquet               merged: cohort retention per run and day
-    orders/<run key>.parquet      with outputs.orders: each run's order log, an order
-                                  frame (survey.orders.frame) that `shoplab orders
-                                  analyze` reads; one file per run, not merged, as
-                                  customer ids are shopper indices within a run
+    orders/<run key>.parquet      with outputs.orders: each run's focal-platform order
+                                  log, an order frame (survey.orders.frame) that
+                                  `shoplab orders analyze` reads; one file per run,
+                                  not merged, as customer ids are shopper indices
+                                  within a run
     comparison.csv                per strategy x scenario x metric (see analysis)
     plots/                        PNG and SVG
 

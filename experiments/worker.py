@@ -40,8 +40,10 @@ class RunOutput:
     cohorts : pandas.DataFrame
         Cohort retention by day.
     orders : pandas.DataFrame or None
-        The run's order log, an order frame (:mod:`survey.orders.frame`), untagged
-        (one file per run), when the spec records orders.
+        When the spec records orders, the run's focal-platform order log (the
+        platform's own CRM log, which ``shoplab orders analyze`` reads as a real
+        one), an order frame (:mod:`survey.orders.frame`), untagged (one file per
+        run).
     """
 
     key: str
@@ -81,5 +83,10 @@ def execute_run(spec: RunSpec) -> RunOutput:
         timeseries=_tag(result.daily, spec),
         summary=_tag(pd.DataFrame([{**result.summary, **spec.inputs}]), spec),
         cohorts=_tag(result.cohorts, spec),
-        orders=result.orders,
+        orders=None if result.orders is None else _focal(result.orders, spec),
     )
+
+
+def _focal(orders: pd.DataFrame, spec: RunSpec) -> pd.DataFrame:
+    focal = orders["channel"] == spec.params.platforms[0].name
+    return orders[focal].reset_index(drop=True)

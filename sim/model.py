@@ -1004,12 +1004,19 @@ class ShopperModel(mesa.Model):
         columns = ["day", "n", "r", "alpha", "a", "b", "status", "reason"]
         return pd.DataFrame(self.bgnbd.log, columns=columns)
 
-    def orders(self) -> pd.DataFrame:
+    def orders(self, *, focal_only: bool = False) -> pd.DataFrame:
         """The run's orders as an order frame (:mod:`survey.orders.frame`).
 
         One row per order, on every platform (``channel``; the focal platform's rows
         add up to the run's ``orders`` and ``gmv``), dated from 2019-01-01
         (:data:`sim.order_log.EPOCH`).
+
+        Parameters
+        ----------
+        focal_only : bool, default False
+            Only the focal platform's orders: the platform's own CRM log, which is
+            what ``shoplab orders analyze`` should read (with every platform's
+            orders it would count rivals' customers as the platform's).
 
         Raises
         ------
@@ -1032,6 +1039,9 @@ class ShopperModel(mesa.Model):
             raise ParameterError(
                 "this model records no orders: build it with ShopperModel(..., record_orders=True)"
             )
-        return self.order_log.to_order_frame(
+        orders = self.order_log.to_order_frame(
             platforms=[p.name for p in self.params.platforms], segments=self.segment_names
         )
+        if focal_only:
+            orders = orders[orders["channel"] == self.focal.name].reset_index(drop=True)
+        return orders

@@ -35,8 +35,8 @@ class RunResult:
     cohorts : pandas.DataFrame
         Monthly acquisition-cohort retention by day.
     orders : pandas.DataFrame or None
-        Every order as an order frame (:meth:`ShopperModel.orders`), with
-        ``record_orders``; else None.
+        Every order, on every platform, as an order frame
+        (:meth:`ShopperModel.orders`), with ``record_orders``; else None.
     """
 
     daily: pd.DataFrame

@@ -34,6 +34,7 @@ from sim import ShopperModel, simulate
 from sim.order_log import EPOCH, OrderLog
 from sim.params import default_platforms
 from survey.errors import DataError
+from survey.orders.analyze import OrderSettings, analyze_orders
 from survey.orders.bgnbd import bgnbd_log_likelihood, fit_bgnbd, maximum_likelihood, p_alive
 from survey.orders.cohorts import cohort_retention
 from survey.orders.frame import check_orders, read_orders, write_orders
@@ -199,6 +200,24 @@ def test_log_is_an_order_frame_that_round_trips_through_parquet(recorded, tmp_pa
     check_orders(log)
     assert log["order_id"].is_unique
     assert read_orders(write_orders(log, tmp_path / "orders.parquet")).equals(log)
+
+
+def test_focal_only_is_the_platforms_own_log(recorded):
+    focal = recorded.orders(focal_only=True)
+    everything = recorded.orders()
+    assert (focal["channel"] == recorded.focal.name).all()
+    assert len(focal) == (everything["channel"] == recorded.focal.name).sum()
+
+
+def test_orders_analyze_reads_the_simulated_log_as_a_real_one(recorded, tmp_path):
+    path = write_orders(recorded.orders(focal_only=True), tmp_path / "orders.parquet")
+    settings = OrderSettings(calibration_end="2019-02-14", n_boot=0)  # day 44 of 60
+    analysis = analyze_orders(path, tmp_path / "out", settings, plots=False)
+    stats = pd.read_csv(tmp_path / "out" / "summary.csv").set_index("statistic")["value"]
+    buyers = np.count_nonzero(recorded.shoppers.first_order_day >= 0)
+    assert stats["customers"] == buyers
+    assert stats["orders"] == recorded.daily_metrics()["orders"].sum()
+    assert len(analysis.cleaned.orders) == analysis.cleaned.n_read  # nothing cleaned away
 
 
 def test_same_seed_gives_the_same_log():
