@@ -373,7 +373,8 @@ def _newton(
         except np.linalg.LinAlgError:
             return (
                 f"is not identified on these data: the Hessian of the log-likelihood at {where} "
-                "is not negative definite (too few customers or repeat transactions?)"
+                "is not negative definite (estimates running off to 0 or infinity: too few "
+                "repeat transactions, or no spread between customers)"
             )
         inverse_factor = np.linalg.inv(factor)
         covariance = inverse_factor.T @ inverse_factor
