@@ -84,7 +84,7 @@ class Outputs(Spec):
         False,
         description="Record every order of every run and write the focal platform's "
         "as orders/<run key>.parquet, an order frame shoplab orders analyze reads "
-        "(about 65 bytes an order before compression).",
+        "(about 9 bytes an order).",
     )
 
 
