@@ -93,3 +93,15 @@ def test_uncertainty_config_runs_by_robustness_at_a_tiny_size(tmp_path):
     robustness = run_robustness(config, tmp_path, progress=False)
     assert set(robustness.scenarios["scenario"]) == {"base", "price_war"}
     assert not robustness.sensitivity.empty
+
+
+def test_calibrate_orders_config_fits_its_order_log_targets_at_a_tiny_size():
+    from experiments.calibration.config import load_calibration_config
+    from experiments.calibration.fit import calibrate
+
+    sets = ["model.population.size=300", "budget.trials=2", "budget.batch=2",
+            "budget.replications=1", "budget.startup_trials=2", "execution.workers=1"]  # fmt: skip
+    config = load_calibration_config(CONFIGS / "calibrate_orders.yaml", sets)
+    assert config.horizon == 365 and "inactive_share_90" in config.targets.orders
+    result = calibrate(config, progress=False)
+    assert set(result.fitted) == {f"orders.{name}" for name in config.targets.orders}
