@@ -42,8 +42,10 @@ def _run(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     trials = result.trials
     print(
-        f"{len(trials)} mixes tried ({int(trials['feasible'].sum())} within the budget of "
-        f"{result.budget:,.0f} CNY a year, {int(trials['on_front'].sum())} on the front), "
+        f"{len(trials)} trials, {trials['specs'].nunique()} distinct mixes "
+        f"({trials.loc[trials['feasible'], 'specs'].nunique()} within the budget of "
+        f"{result.budget:,.0f} CNY a year, {trials.loc[trials['on_front'], 'specs'].nunique()} "
+        "on the front), "
         f"{config.experiment.replications} paired replications each, in scenario "
         f"{config.scenario}; {result.runs} model runs in {seconds:.0f} s."
     )

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import optuna
+from pydantic import TypeAdapter
 
 from experiments.optimise.config import (
     Choices,
@@ -37,6 +38,9 @@ from experiments.optimise.config import (
     spec_path,
 )
 from experiments.overrides import get_path
+from sim.strategies import StrategySpec
+
+_SPEC: TypeAdapter[Any] = TypeAdapter(StrategySpec)
 
 #: A strategy mix: lever (arm) name -> its strategy specs (plain data), levers on only.
 Mix = dict[str, list[dict[str, Any]]]
@@ -106,9 +110,16 @@ class SearchSpace:
         return cls(levers=levers, ranges=ranges, integers=integers)
 
     def value_in_config(self, arm: str, path: str) -> Any:
-        """The value a lever's parameter has in the config."""
+        """The value a lever's parameter has in the config (defaults filled in)."""
+        return self._as_validated(arm, path, None)
+
+    def _as_validated(self, arm: str, path: str, value: Any) -> Any:
+        """A value (None: the config's) as the validated spec holds it (defaults filled in)."""
         specs = self.levers[arm]
-        return get_path({"s": specs}, f"s.{spec_path(specs, arm, path)}")
+        if value is not None:
+            specs = set_spec_values(specs, arm, {path: value})
+        valid = [_SPEC.validate_python(spec).model_dump(mode="json") for spec in specs]
+        return get_path({"s": valid}, f"s.{spec_path(valid, arm, path)}")
 
     def screen_points(self) -> list[dict[str, Any]]:
         """Each lever alone, with its parameters as in the config (where within their range).
@@ -121,10 +132,13 @@ class SearchSpace:
 
         Examples
         --------
-        >>> space = SearchSpace({"c": [{"kind": "coupons", "discount": 0.1}], "r": []},
-        ...                     {"c": {"discount": Range(low=0, high=0.2)}})
+        >>> space = SearchSpace({"c": [{"kind": "coupons", "discount": 0.1}],
+        ...                      "r": [{"kind": "recommendation"}]},
+        ...                     {"c": {"discount": Range(low=0, high=0.2)},
+        ...                      "r": {"target": Choices(choices=[{"kind": "tier", "tiers": [2]},
+        ...                                                       {"kind": "everyone"}])}})
         >>> space.screen_points()
-        [{'c': True, 'r': False, 'c.discount': 0.1}, {'c': False, 'r': True}]
+        [{'c': True, 'r': False, 'c.discount': 0.1}, {'c': False, 'r': True, 'r.target': 1}]
         """
         points = []
         for arm in self.levers:
@@ -132,8 +146,9 @@ class SearchSpace:
             for path, searched in self.ranges.get(arm, {}).items():
                 value = self.value_in_config(arm, path)
                 if isinstance(searched, Choices):
-                    if value in searched.choices:
-                        point[f"{arm}.{path}"] = searched.choices.index(value)
+                    found = [self._as_validated(arm, path, c) for c in searched.choices]
+                    if value in found:
+                        point[f"{arm}.{path}"] = found.index(value)
                 elif searched.low <= value <= searched.high:
                     point[f"{arm}.{path}"] = value
             points.append(point)
