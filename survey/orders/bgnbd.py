@@ -8,16 +8,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy import optimize, special
+from scipy import special
 
-from survey._validate import check_columns
-from survey.errors import DataError
+from survey.orders.mle import maximum_likelihood
+from survey.orders.rfm import check_summary
 
 BGNBD_PARAMETERS = ("r", "alpha", "a", "b")
-#: Newton steps after the optimiser, and the decrement (twice the log-likelihood still
-#: to gain) below which a fit has converged.
-_NEWTON_STEPS = 8
-_DECREMENT_TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -195,237 +191,6 @@ def bgnbd_log_likelihood_function(
     return loglik
 
 
-def check_summary(summary: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, np.ndarray]:
-    """Check a customer summary's columns and return them as float arrays.
-
-    Parameters
-    ----------
-    summary : DataFrame
-        A table from :func:`survey.orders.rfm.customer_summary`.
-    columns : tuple of str
-        Columns needed, among ``frequency``, ``recency``, ``T``, ``monetary_value``.
-
-    Returns
-    -------
-    dict of str to ndarray
-        The columns as float arrays.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"frequency": [1], "recency": [2.0], "T": [3.0]})
-    >>> check_summary(df, ("frequency", "recency", "T"))["T"]
-    array([3.])
-    """
-    check_columns(summary, list(columns))
-    arrays = {}
-    for column in columns:
-        try:
-            values = summary[column].to_numpy(dtype=float)
-        except (TypeError, ValueError):
-            raise DataError(f"column {column!r} must hold numbers") from None
-        if column != "monetary_value" and not np.isfinite(values).all():
-            raise DataError(f"column {column!r} holds missing or infinite values")
-        if (values < 0).any():
-            raise DataError(f"column {column!r} holds negative values; allowed: >= 0")
-        arrays[column] = values
-    if "frequency" in arrays and (arrays["frequency"] != np.round(arrays["frequency"])).any():
-        raise DataError("column 'frequency' holds non-integers; allowed: whole counts")
-    if {"recency", "T"} <= arrays.keys() and (arrays["recency"] > arrays["T"] + 1e-9).any():
-        raise DataError("column 'recency' exceeds 'T' for some customers; allowed: recency <= T")
-    if not len(summary):
-        raise DataError("the customer summary is empty")
-    return arrays
-
-
-def numerical_hessian(function: Callable[[np.ndarray], float], point: np.ndarray) -> np.ndarray:
-    """Hessian of a scalar function by central differences with relative steps.
-
-    Parameters
-    ----------
-    function : callable
-        Maps a parameter vector to a float.
-    point : ndarray
-        Where to differentiate (all entries non-zero: the steps are relative).
-
-    Returns
-    -------
-    ndarray
-        The symmetric ``len(point) × len(point)`` matrix.
-
-    Examples
-    --------
-    >>> h = numerical_hessian(lambda p: p[0] ** 2 * p[1], np.array([1.0, 2.0]))
-    >>> np.round(h, 6)
-    array([[4., 2.],
-           [2., 0.]])
-    """
-    point = np.asarray(point, dtype=float)
-    steps = 1e-4 * np.maximum(np.abs(point), 1e-8)
-    size = len(point)
-    hessian = np.empty((size, size))
-    for i in range(size):
-        for j in range(i, size):
-            total = 0.0
-            for si, sj, sign in ((1, 1, 1), (1, -1, -1), (-1, 1, -1), (-1, -1, 1)):
-                shifted = point.copy()
-                shifted[i] += si * steps[i]
-                shifted[j] += sj * steps[j]
-                total += sign * function(shifted)
-            hessian[i, j] = hessian[j, i] = total / (4 * steps[i] * steps[j])
-    return hessian
-
-
-def maximum_likelihood(
-    negative_loglik: Callable[[np.ndarray], float],
-    start: np.ndarray,
-    names: tuple[str, ...],
-    model: str,
-) -> tuple[np.ndarray, float, np.ndarray]:
-    r"""Minimise a negative log-likelihood over log-parameters; refuse an unidentified fit.
-
-    Parameters
-    ----------
-    negative_loglik : callable
-        Maps the natural (positive) parameters to minus the log-likelihood.
-    start : ndarray
-        Starting natural parameters.
-    names : tuple of str
-        Parameter names, for messages.
-    model : str
-        Model name, for messages.
-
-    Returns
-    -------
-    estimate : ndarray
-        The maximum-likelihood parameters.
-    loglik : float
-        The maximised log-likelihood.
-    covariance : ndarray
-        Inverse Hessian of the negative log-likelihood in the natural parameters.
-
-    Raises
-    ------
-    DataError
-        If the optimiser does not converge or the Hessian at the optimum is not positive
-        definite (the parameters are not identified by these data).
-
-    Notes
-    -----
-    BFGS on the log-parameters, then Newton steps in the natural parameters with the
-    numerical Hessian; if those fail, again from a Nelder–Mead start. Converged means
-    the Newton decrement :math:`g^\top H^{-1} g` (twice the log-likelihood a further
-    step could gain) is below 1e-6.
-
-    Examples
-    --------
-    >>> est, ll, cov = maximum_likelihood(lambda p: ((p - 2.0) ** 2).sum(),
-    ...                                   np.array([1.0]), ("x",), "toy")
-    >>> round(float(est[0]), 4), round(float(cov[0, 0]), 4)
-    (2.0, 0.5)
-    """
-
-    def on_log_scale(log_params: np.ndarray) -> float:
-        if np.any(np.abs(log_params) > 40):
-            return np.inf
-        with np.errstate(all="ignore"):
-            value = negative_loglik(np.exp(log_params))
-        return value if np.isfinite(value) else np.inf
-
-    # BFGS from the start; if Newton cannot finish from there, Nelder-Mead first
-    with np.errstate(all="ignore"):  # finite differences across an infinite edge
-        found = optimize.minimize(
-            on_log_scale, np.log(start), method="BFGS", options={"gtol": 1e-4}
-        )
-    result = _newton(negative_loglik, np.exp(found.x), names)
-    if isinstance(result, str):
-        with np.errstate(all="ignore"):
-            simplex = optimize.minimize(
-                on_log_scale,
-                np.log(start),
-                method="Nelder-Mead",
-                options={"xatol": 1e-4, "fatol": 1e-6, "maxiter": 2000, "maxfev": 4000},
-            )
-            found = optimize.minimize(
-                on_log_scale, simplex.x, method="BFGS", options={"gtol": 1e-4}
-            )
-        result = _newton(negative_loglik, np.exp(found.x), names)
-    if isinstance(result, str):
-        raise DataError(f"{model} {result}")
-    return result
-
-
-def _newton(
-    negative_loglik: Callable[[np.ndarray], float], estimate: np.ndarray, names: tuple[str, ...]
-) -> tuple[np.ndarray, float, np.ndarray] | str:
-    """Newton steps in the natural parameters; the result, or why there is none."""
-    decrement = np.inf
-    for _ in range(_NEWTON_STEPS):
-        where = ", ".join(
-            f"{name} {value:.4g}" for name, value in zip(names, estimate, strict=True)
-        )
-        if not np.isfinite(negative_loglik(estimate)):
-            return f"fit did not converge (log-likelihood not finite at {where})"
-        hessian = numerical_hessian(negative_loglik, estimate)
-        try:
-            if not np.all(np.isfinite(hessian)):
-                raise np.linalg.LinAlgError
-            factor = np.linalg.cholesky(hessian)
-        except np.linalg.LinAlgError:
-            return (
-                f"is not identified on these data: the Hessian of the log-likelihood at {where} "
-                "is not negative definite (estimates running off to 0 or infinity: too few "
-                "repeat transactions, or no spread between customers)"
-            )
-        inverse_factor = np.linalg.inv(factor)
-        covariance = inverse_factor.T @ inverse_factor
-        gradient = numerical_gradient(negative_loglik, estimate)
-        step = covariance @ gradient
-        # the Newton decrement g'H^-1 g: twice the log-likelihood a further step could gain
-        decrement = float(gradient @ step)
-        if decrement < _DECREMENT_TOLERANCE:
-            return estimate, -float(negative_loglik(estimate)), covariance
-        current = negative_loglik(estimate)
-        for _ in range(30):  # halve the step until it stays positive and improves
-            candidate = estimate - step
-            if np.all(candidate > 0) and negative_loglik(candidate) <= current:
-                break
-            step = step / 2
-        else:
-            break
-        estimate = candidate
-    return f"fit did not converge (Newton decrement {decrement:.3g} at {where})"
-
-
-def numerical_gradient(function: Callable[[np.ndarray], float], point: np.ndarray) -> np.ndarray:
-    """Gradient of a scalar function by central differences with relative steps.
-
-    Parameters
-    ----------
-    function : callable
-        Maps a parameter vector to a float.
-    point : ndarray
-        Where to differentiate (all entries non-zero: the steps are relative).
-
-    Returns
-    -------
-    ndarray
-        The gradient.
-
-    Examples
-    --------
-    >>> numerical_gradient(lambda p: p[0] ** 2 * p[1], np.array([1.0, 2.0])).round(6)
-    array([4., 1.])
-    """
-    point = np.asarray(point, dtype=float)
-    steps = 1e-5 * np.maximum(np.abs(point), 1e-8)
-    gradient = np.empty(len(point))
-    for i, step in enumerate(steps):
-        shift = np.zeros(len(point))
-        shift[i] = step
-        gradient[i] = (function(point + shift) - function(point - shift)) / (2 * step)
-    return gradient
-
-
 def fit_bgnbd(summary: pd.DataFrame) -> BGNBDFit:
     r"""Fit the BG/NBD model to a customer summary by maximum likelihood.
 
@@ -451,8 +216,8 @@ def fit_bgnbd(summary: pd.DataFrame) -> BGNBDFit:
     -----
     The log-likelihood (:func:`bgnbd_log_likelihood`) is summed over the distinct
     ``(frequency, recency, T)`` histories weighted by their counts and maximised by
-    :func:`maximum_likelihood` (BFGS on the log-parameters, then Newton steps) from
-    :math:`r = a = b = 1`, :math:`\alpha` = mean T. Standard errors come from the
+    :func:`survey.orders.mle.maximum_likelihood` (BFGS on the log-parameters, then
+    Newton steps) from :math:`r = a = b = 1`, :math:`\alpha` = mean T. Standard errors come from the
     inverse of the numerical (central-difference) Hessian of the negative
     log-likelihood taken directly in the natural parameters.
 
@@ -482,18 +247,8 @@ def fit_bgnbd(summary: pd.DataFrame) -> BGNBDFit:
         return -float((counts * loglik(*params)).sum())  # not @: BLAS threads are slow here
 
     start = np.array([1.0, max(float(columns["T"].mean()), 1e-3), 1.0, 1.0])
-    estimate, loglik, covariance = maximum_likelihood(
-        negative_loglik, start, BGNBD_PARAMETERS, "BG/NBD"
-    )
-    se = np.sqrt(np.diag(covariance))
-    return BGNBDFit(
-        *(float(value) for value in estimate),
-        se=dict(zip(BGNBD_PARAMETERS, (float(value) for value in se), strict=True)),
-        covariance=covariance,
-        loglik=loglik,
-        n=len(summary),
-        converged=True,
-    )
+    result = maximum_likelihood(negative_loglik, start, BGNBD_PARAMETERS, "BG/NBD")
+    return BGNBDFit(**result.fields(BGNBD_PARAMETERS), n=len(summary), converged=True)
 
 
 def p_alive(fit: BGNBDFit, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> np.ndarray:  # noqa: N803

@@ -12,13 +12,9 @@ from numpy.typing import ArrayLike
 from scipy import special
 
 from survey.errors import DataError
-from survey.orders.bgnbd import (
-    BGNBDFit,
-    check_summary,
-    expected_purchases_if_alive,
-    maximum_likelihood,
-    p_alive,
-)
+from survey.orders.bgnbd import BGNBDFit, expected_purchases_if_alive, p_alive
+from survey.orders.mle import maximum_likelihood
+from survey.orders.rfm import check_summary
 
 GAMMA_GAMMA_PARAMETERS = ("p", "q", "gamma")
 
@@ -196,7 +192,7 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, max_correlation: float = 0.3) -> G
 
     Notes
     -----
-    Maximum likelihood by :func:`survey.orders.bgnbd.maximum_likelihood` (BFGS on the
+    Maximum likelihood by :func:`survey.orders.mle.maximum_likelihood` (BFGS on the
     log-parameters, then Newton steps) from :math:`p = q = 1`, :math:`\gamma` = mean
     spend; standard errors from the inverse numerical Hessian taken directly in the
     natural parameters.
@@ -241,21 +237,10 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, max_correlation: float = 0.3) -> G
     def negative_loglik(params: np.ndarray) -> float:
         return -float(loglik(*params).sum())
 
-    estimate, loglik, covariance = maximum_likelihood(
-        negative_loglik,
-        np.array([1.0, 1.0, float(m.mean())]),
-        GAMMA_GAMMA_PARAMETERS,
-        "Gamma-Gamma",
-    )
-    se = np.sqrt(np.diag(covariance))
+    start = np.array([1.0, 1.0, float(m.mean())])
+    result = maximum_likelihood(negative_loglik, start, GAMMA_GAMMA_PARAMETERS, "Gamma-Gamma")
     return GammaGammaFit(
-        *(float(value) for value in estimate),
-        se=dict(zip(GAMMA_GAMMA_PARAMETERS, (float(value) for value in se), strict=True)),
-        covariance=covariance,
-        loglik=loglik,
-        n=len(x),
-        correlation=correlation,
-        converged=True,
+        **result.fields(GAMMA_GAMMA_PARAMETERS), n=len(x), correlation=correlation, converged=True
     )
 
 

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from survey.errors import DataError
-from survey.orders.bgnbd import BGNBDFit, check_summary, expected_purchases, expected_repeat
-from survey.orders.rfm import as_day, daily_transactions, period_days
+from survey.orders.bgnbd import BGNBDFit, expected_purchases, expected_repeat
+from survey.orders.rfm import as_day, check_summary, daily_transactions, period_days
 
 
 def holdout_by_frequency(

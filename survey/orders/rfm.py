@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from survey._validate import check_columns
 from survey.errors import DataError
 from survey.orders.frame import check_orders
 
@@ -245,3 +246,45 @@ def customer_summary(
     if summary.empty:
         raise DataError(f"no customer made a first purchase on or before {end.date()}")
     return summary
+
+
+def check_summary(summary: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Check a customer summary's columns and return them as float arrays.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        A table from :func:`survey.orders.rfm.customer_summary`.
+    columns : tuple of str
+        Columns needed, among ``frequency``, ``recency``, ``T``, ``monetary_value``.
+
+    Returns
+    -------
+    dict of str to ndarray
+        The columns as float arrays.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"frequency": [1], "recency": [2.0], "T": [3.0]})
+    >>> check_summary(df, ("frequency", "recency", "T"))["T"]
+    array([3.])
+    """
+    check_columns(summary, list(columns))
+    arrays = {}
+    for column in columns:
+        try:
+            values = summary[column].to_numpy(dtype=float)
+        except (TypeError, ValueError):
+            raise DataError(f"column {column!r} must hold numbers") from None
+        if column != "monetary_value" and not np.isfinite(values).all():
+            raise DataError(f"column {column!r} holds missing or infinite values")
+        if (values < 0).any():
+            raise DataError(f"column {column!r} holds negative values; allowed: >= 0")
+        arrays[column] = values
+    if "frequency" in arrays and (arrays["frequency"] != np.round(arrays["frequency"])).any():
+        raise DataError("column 'frequency' holds non-integers; allowed: whole counts")
+    if {"recency", "T"} <= arrays.keys() and (arrays["recency"] > arrays["T"] + 1e-9).any():
+        raise DataError("column 'recency' exceeds 'T' for some customers; allowed: recency <= T")
+    if not len(summary):
+        raise DataError("the customer summary is empty")
+    return arrays

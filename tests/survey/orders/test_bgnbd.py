@@ -14,7 +14,6 @@ from survey.orders.bgnbd import (
     expected_purchases_if_alive,
     expected_repeat,
     fit_bgnbd,
-    numerical_hessian,
     p_alive,
 )
 from survey.orders.cdnow import load_cdnow
@@ -160,9 +159,3 @@ def test_summary_with_recency_beyond_t_is_refused():
 def test_summary_without_frequency_is_refused():
     with pytest.raises(DataError, match=r"column\(s\) \['frequency'\] not in data"):
         fit_bgnbd(pd.DataFrame({"recency": [1.0], "T": [3.0]}))
-
-
-def test_numerical_hessian_of_a_quadratic_is_exact():
-    matrix = np.array([[2.0, 0.5], [0.5, 1.0]])
-    hessian = numerical_hessian(lambda p: 0.5 * p @ matrix @ p, np.array([1.0, -2.0]))
-    np.testing.assert_allclose(hessian, matrix, atol=1e-6)
