@@ -92,10 +92,12 @@ def optimise(
         If the backend cannot start.
     """
     budget = config.optimise.budget if budget is None else budget
-    if budget is None or not budget > 0:
+    if budget is None:
         raise ConfigError(
-            f"{config.source}: no budget: give --budget CNY (a year, above 0) or optimise.budget"
+            f"{config.source}: no budget: give --budget CNY (a year) or optimise.budget"
         )
+    if not budget > 0:
+        raise ConfigError(f"--budget: the budget must be above 0 CNY a year, got {budget:g}")
     objectives = OBJECTIVE_COLUMNS[config.optimise.objective]
     owned = (
         make_executor(config.experiment.execution)

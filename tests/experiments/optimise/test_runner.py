@@ -33,7 +33,9 @@ def test_the_budget_on_the_command_line_wins_over_the_config(closed_form_config)
     assert result.budget == 50_000 and (result.best["cost_year"] <= 50_000).all()
 
 
-def test_no_budget_anywhere_is_a_config_error(tiny):
+def test_no_budget_anywhere_or_a_budget_of_zero_is_a_config_error(tiny):
     tiny["optimise"].pop("budget")
     with pytest.raises(ConfigError, match="no budget: give --budget"):
         optimise(parse_optimise_config(tiny), progress=False)
+    with pytest.raises(ConfigError, match="must be above 0 CNY a year, got -5"):
+        optimise(parse_optimise_config(tiny), budget=-5, progress=False)
