@@ -126,7 +126,7 @@ def plot_p_alive_matrix(
 
     Examples
     --------
-    >>> fit = BGNBDFit(0.243, 4.414, 0.793, 2.426, {}, np.eye(4), 0.0, 0, True)
+    >>> from survey.orders.bgnbd import CDNOW_ESTIMATES as fit
     >>> plot_p_alive_matrix(fit, T=38.86, max_frequency=10).get_title()
     'P(alive) by frequency and recency'
     """

@@ -1,4 +1,10 @@
-"""Holdout validation of BG/NBD: expected vs actual repeat transactions (the paper's figures)."""
+"""Holdout validation of BG/NBD: expected vs actual repeat transactions (the paper's figures).
+
+References
+----------
+Fader, P. S., Hardie, B. G. S., & Lee, K. L. (2005). "Counting your customers" the easy
+way: an alternative to the Pareto/NBD model. *Marketing Science*, 24(2), 275–284.
+"""
 
 from __future__ import annotations
 
@@ -42,13 +48,11 @@ def holdout_by_frequency(
 
     References
     ----------
-    Fader, P. S., Hardie, B. G. S., & Lee, K. L. (2005). "Counting your customers" the
-    easy way: an alternative to the Pareto/NBD model. *Marketing Science*, 24(2),
-    275–284.
+    Fader, Hardie & Lee (2005), Figure 4 (full reference in the module docstring).
 
     Examples
     --------
-    >>> fit = BGNBDFit(0.243, 4.414, 0.793, 2.426, {}, np.eye(4), 0.0, 0, True)
+    >>> from survey.orders.bgnbd import CDNOW_ESTIMATES as fit
     >>> summary = pd.DataFrame({"frequency": [0, 0, 9], "recency": [0.0, 0.0, 30.0],
     ...                         "T": [38.0, 30.0, 38.0], "frequency_holdout": [0, 1, 5],
     ...                         "duration_holdout": 39.0})
@@ -121,14 +125,12 @@ def cumulative_tracking(
 
     References
     ----------
-    Fader, P. S., Hardie, B. G. S., & Lee, K. L. (2005). "Counting your customers" the
-    easy way: an alternative to the Pareto/NBD model. *Marketing Science*, 24(2),
-    275–284.
+    Fader, Hardie & Lee (2005), Figures 2 and 3 (full reference in the module docstring).
 
     Examples
     --------
     >>> from survey.orders.frame import as_order_frame
-    >>> fit = BGNBDFit(0.243, 4.414, 0.793, 2.426, {}, np.eye(4), 0.0, 0, True)
+    >>> from survey.orders.bgnbd import CDNOW_ESTIMATES as fit
     >>> orders = as_order_frame(pd.DataFrame({"customer_id": ["a", "a", "b"],
     ...     "date": ["1997-01-01", "1997-01-10", "1997-01-02"], "amount": [1.0, 2.0, 3.0]}))
     >>> cumulative_tracking(orders, fit, calibration_end="1997-01-07",
