@@ -63,6 +63,20 @@ def test_standard_errors_are_positive_and_symmetric(cdnow_fit):
     assert se[0] / cdnow_fit.r < 0.1 < se[2] / cdnow_fit.a
 
 
+def test_standard_errors_match_lifetimes_on_cdnow(cdnow_fit):
+    # lifetimes 0.11 docs/Quickstart.md, BetaGeoFitter.summary on the CDNOW summary:
+    # se(coef) r 0.012557, alpha 0.378221, a 0.185719, b 0.705345
+    published = {"r": 0.012557, "alpha": 0.378221, "a": 0.185719, "b": 0.705345}
+    for name, se in published.items():
+        assert cdnow_fit.se[name] == pytest.approx(se, rel=1e-3), name
+
+
+def test_one_week_prediction_of_the_best_customer_matches_lifetimes(cdnow_fit):
+    # lifetimes 0.11 docs/Quickstart.md: customer 1516 (x = 26, t_x = 30.86, T = 31.00)
+    # expects 0.710623 purchases in the next week
+    assert expected_purchases(cdnow_fit, 1, 26, 30.86, 31.0) == pytest.approx(0.710623, rel=1e-4)
+
+
 def test_to_frame_lists_estimates_then_loglik_and_n(cdnow_fit):
     table = cdnow_fit.to_frame()
     assert table["parameter"].tolist() == ["r", "alpha", "a", "b", "loglik", "n"]

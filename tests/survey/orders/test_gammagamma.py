@@ -50,6 +50,14 @@ def test_frequency_spend_correlation_is_reported(cdnow_fit):
     assert (table.loc[["p", "q", "gamma"], "se"] > 0).all()
 
 
+def test_expected_spend_matches_lifetimes_on_cdnow(cdnow_fit):
+    # lifetimes 0.11 docs/Quickstart.md, conditional_expected_average_profit: customer 1
+    # (x = 2, m = 22.35) 24.658619; customer 6 (x = 7, m = 73.74) 71.462843; no repeats
+    # 35.170981
+    spend = expected_spend(cdnow_fit, [2, 7, 0], [22.35, 73.74, np.nan])
+    np.testing.assert_allclose(spend, [24.658619, 71.462843, 35.170981], rtol=2e-4)
+
+
 def test_correlated_frequency_and_spend_is_warned_about():
     # heterogeneous spenders (nu ~ Gamma) whose spend also grows with their frequency
     x = np.repeat([1, 2, 3, 4, 5, 6], 50)
