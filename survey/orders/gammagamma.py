@@ -184,7 +184,8 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, max_correlation: float = 0.3) -> G
     summary : DataFrame
         Columns ``frequency`` and ``monetary_value`` (mean value of the repeat
         transactions), e.g. from :func:`survey.orders.rfm.customer_summary`; customers
-        with ``frequency`` 0 are left out.
+        with ``frequency`` 0 are left out, and so (with a ``UserWarning``) are those
+        whose repeat transactions were all worth 0.
     max_correlation : float, default 0.3
         A ``UserWarning`` is issued when the absolute correlation of frequency and mean
         spend among the customers fitted exceeds this (the model assumes independence).
@@ -198,7 +199,7 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, max_correlation: float = 0.3) -> G
     Raises
     ------
     DataError
-        If a column is missing or invalid, a repeat buyer's mean spend is not positive,
+        If a column is missing or invalid, a repeat buyer's mean spend is missing,
         fewer than 3 customers have repeat transactions, or the fit does not converge or
         is not identified.
 
@@ -223,12 +224,22 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, max_correlation: float = 0.3) -> G
     """
     columns = check_summary(summary, ("frequency", "monetary_value"))
     repeat = columns["frequency"] > 0
-    x, m = columns["frequency"][repeat], columns["monetary_value"][repeat]
-    if not (np.isfinite(m) & (m > 0)).all():
+    missing = int(np.isnan(columns["monetary_value"][repeat]).sum())
+    if missing:
         raise DataError(
-            f"column 'monetary_value' is missing or not positive for {int((~(m > 0)).sum())} "
-            "customer(s) with repeat transactions; allowed: mean spend > 0"
+            f"column 'monetary_value' is missing for {missing} customer(s) with repeat "
+            "transactions; allowed: their mean spend (>= 0)"
         )
+    free = int((columns["monetary_value"][repeat] == 0).sum())
+    if free:
+        warnings.warn(
+            f"{free} customer(s) whose repeat transactions were all worth 0 left out of the "
+            "Gamma-Gamma fit (its spend is positive)",
+            UserWarning,
+            stacklevel=2,
+        )
+    repeat &= columns["monetary_value"] > 0
+    x, m = columns["frequency"][repeat], columns["monetary_value"][repeat]
     if len(x) < 3:
         raise DataError(
             f"the Gamma-Gamma model needs at least 3 customers with repeat transactions, got "

@@ -146,9 +146,18 @@ def test_too_few_repeat_buyers_is_refused():
         fit_gamma_gamma(summary)
 
 
-def test_zero_mean_spend_of_a_repeat_buyer_is_refused():
-    summary = pd.DataFrame({"frequency": [1, 2, 3, 1], "monetary_value": [0.0, 5.0, 6.0, 2.0]})
-    with pytest.raises(DataError, match="not positive for 1 customer"):
+def test_repeat_buyers_who_spent_nothing_are_left_out_with_a_warning(cdnow_fit):
+    # CDNOW master file: one such customer; here added to the sample's summary
+    summary = customer_summary(load_cdnow("sample"), calibration_end="1997-09-30")
+    free = pd.DataFrame({"frequency": [3], "recency": [10.0], "T": [30.0], "monetary_value": [0.0]})
+    with pytest.warns(UserWarning, match="1 customer.* all worth 0 left out"):
+        fit = fit_gamma_gamma(pd.concat([summary, free], ignore_index=True))
+    assert fit.n == 946 and fit.p == pytest.approx(cdnow_fit.p)
+
+
+def test_missing_mean_spend_of_a_repeat_buyer_is_refused():
+    summary = pd.DataFrame({"frequency": [1, 2, 3, 1], "monetary_value": [np.nan, 5.0, 6.0, 2.0]})
+    with pytest.raises(DataError, match="'monetary_value' is missing for 1 customer"):
         fit_gamma_gamma(summary)
 
 
