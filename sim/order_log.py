@@ -96,7 +96,9 @@ class OrderLog:
         shopper, platform : numpy.ndarray
             Who ordered, and where (index into the model's platforms; 0 = focal).
         value : numpy.ndarray
-            Each order's value (CNY, at the price the merchant charges).
+            Each order's value (CNY, at the price the merchant charges; for an
+            order placed with a rival, the shopper's basket value, as the model
+            does not price baskets on rivals).
         discount : numpy.ndarray
             Share of the value the strategies took off (coupons); the shopper paid
             ``value * (1 - discount)``, the platform the rest.
