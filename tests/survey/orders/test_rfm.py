@@ -4,6 +4,8 @@ Fader, Hardie & Lee (2005) and hand-computed small logs."""
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from survey.errors import DataError
 from survey.orders.cdnow import load_cdnow
@@ -135,3 +137,37 @@ def test_no_customer_before_calibration_end_is_an_error():
 def test_a_frame_that_is_not_an_order_frame_is_refused():
     with pytest.raises(DataError, match="missing column"):
         customer_summary(pd.DataFrame({"customer_id": ["a"]}), calibration_end="2024-01-15")
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("abcde"), st.integers(0, 60), st.floats(0, 100)),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_summary_agrees_with_a_per_customer_count_on_any_log(rows):
+    # property: the vectorised summary equals counting each customer's distinct days
+    log = orders(
+        [(c, str(pd.Timestamp("2024-01-01") + pd.Timedelta(days=d))[:10], a) for c, d, a in rows]
+    )
+    end, stop = pd.Timestamp("2024-01-31"), pd.Timestamp("2024-03-01")
+    if log["date"].min() > end:
+        return
+    summary = customer_summary(log, calibration_end=end, observation_end=stop).set_index(
+        "customer_id"
+    )
+    for customer, own in log.groupby("customer_id"):
+        days = own.groupby("date")["amount"].sum().sort_index()
+        if days.index[0] > end:
+            assert customer not in summary.index
+            continue
+        row = summary.loc[customer]
+        calibration = days[days.index <= end]
+        assert row["frequency"] == len(calibration) - 1
+        assert row["frequency_holdout"] == len(days) - len(calibration)
+        assert row["recency"] == (calibration.index[-1] - days.index[0]).days / 7
+        assert row["T"] == (end - days.index[0]).days / 7
+        if len(calibration) > 1:
+            assert row["monetary_value"] == pytest.approx(calibration.iloc[1:].mean())
