@@ -87,9 +87,22 @@ def no_churn():
     return _btyd_market(None)
 
 
-@pytest.fixture(scope="module", params=[0.005, 0.02])
-def constant_hazard(request):
-    return request.param, _btyd_market(request.param)
+HAZARDS = (0.005, 0.02)  # per day
+
+
+@pytest.fixture(scope="module")
+def markets():
+    """The constant-hazard markets, by hazard, and the BG/NBD fit of each one's log."""
+    built = {}
+    for hazard in HAZARDS:
+        model = _btyd_market(hazard)
+        built[hazard] = model, fit_bgnbd(_summary_and_rates(model)[0])
+    return built
+
+
+@pytest.fixture(params=HAZARDS)
+def constant_hazard(request, markets):
+    return request.param, *markets[request.param]
 
 
 def _summary_and_rates(model: ShopperModel) -> tuple[pd.DataFrame, np.ndarray]:
@@ -279,9 +292,8 @@ def test_without_churn_the_nbd_rate_is_the_models_mean_purchase_rate(no_churn):
 def test_with_a_constant_hazard_the_bgnbd_dropout_lies_between_its_two_averages(
     constant_hazard,
 ):
-    hazard, model = constant_hazard
-    summary, q = _summary_and_rates(model)
-    fit = fit_bgnbd(summary)
+    hazard, model, fit = constant_hazard
+    _, q = _summary_and_rates(model)
     c = -np.expm1(-hazard)
     p_i = c / (c + q - c * q)  # chance of dropping out before the next purchase
     per_transaction = (q * p_i).mean() / q.mean()
@@ -290,17 +302,17 @@ def test_with_a_constant_hazard_the_bgnbd_dropout_lies_between_its_two_averages(
     assert fit.r / fit.alpha == pytest.approx(7 * q.mean(), rel=0.06)
 
 
-def test_dropout_estimate_rises_with_the_hazard():
-    low, high = (fit_bgnbd(_summary_and_rates(_btyd_market(h))[0]) for h in (0.005, 0.02))
+def test_dropout_estimate_rises_with_the_hazard(markets):
+    (_, low), (_, high) = (markets[hazard] for hazard in HAZARDS)
     assert low.a / (low.a + low.b) < high.a / (high.a + high.b)
 
 
 def test_p_alive_separates_the_shoppers_still_active(constant_hazard):
-    _, model = constant_hazard
+    _, model, fit = constant_hazard
     summary, _ = _summary_and_rates(model)
     repeat = summary["frequency"].to_numpy() > 0
     alive_now = model.shoppers.active_mask()[summary["customer_id"].astype(int).to_numpy()]
-    score = p_alive(fit_bgnbd(summary), summary["frequency"], summary["recency"], summary["T"])
+    score = p_alive(fit, summary["frequency"], summary["recency"], summary["T"])
     low, high = alive_now[repeat & (score < 0.5)], alive_now[repeat & (score >= 0.5)]
     # measured: of the repeat buyers scored below 0.5, 0.3% (h = 0.005) and 0% (h = 0.02)
     # are active; of those scored above, 86% (332 buyers) and 92% (12 buyers)
@@ -317,7 +329,7 @@ def test_cohort_curves_of_the_log_follow_the_models_closed_form(constant_hazard)
     where P(no order ...) = c (1 - q) (1 - u^w) / (1 - u) + u^w, u = (1 - q)(1 - c):
     the shopper orders (stage 2) before churning (stage 6) on a day.
     """
-    hazard, model = constant_hazard
+    hazard, model, _ = constant_hazard
     window = 30
     curves = cohort_retention(model.orders(), churn_window_days=window, observation_end=END)
     summary, q = _summary_and_rates(model)
