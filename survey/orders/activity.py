@@ -79,7 +79,11 @@ def orders_per_buyer(
 
 
 def inactive_share(
-    orders: pd.DataFrame, *, window_days: int = 90, observation_end: object | None = None
+    orders: pd.DataFrame,
+    *,
+    window_days: int = 90,
+    observation_end: object | None = None,
+    transactions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Share of customers without an order in the last ``window_days`` days (churned).
 
@@ -91,6 +95,9 @@ def inactive_share(
         Inactivity that counts as churn (days).
     observation_end : date, optional
         Default: the day of the last order.
+    transactions : DataFrame, optional
+        ``daily_transactions(orders)`` (:func:`survey.orders.rfm.daily_transactions`)
+        when already computed; it is computed here otherwise.
 
     Returns
     -------
@@ -111,7 +118,7 @@ def inactive_share(
     if window_days < 1:
         raise ValueError(f"window_days {window_days} must be 1 or more")
     end = _end_day(orders, observation_end)
-    table = daily_transactions(orders)
+    table = daily_transactions(orders) if transactions is None else transactions
     customer, day = table["customer"].to_numpy(), table["day"].to_numpy()
     in_log = day <= end
     customer, day = customer[in_log], day[in_log]

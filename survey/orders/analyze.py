@@ -43,7 +43,7 @@ from survey.orders.holdout import cumulative_tracking, holdout_by_frequency
 from survey.orders.interpurchase import interpurchase_summary
 from survey.orders.io import RawOrders, read_order_log
 from survey.orders.mapping import ColumnMapping
-from survey.orders.rfm import as_day, customer_summary, period_days
+from survey.orders.rfm import as_day, customer_summary, daily_transactions, period_days
 from survey.orders.targets import order_targets, summary_tables
 from survey.targets import write_targets
 
@@ -306,11 +306,13 @@ def run_order_analysis(cleaned: CleanedOrders, settings: OrderSettings) -> Order
             f"{start:%Y-%m-%d} to {end:%Y-%m-%d}"
         )
     notes: list[str] = []
+    transactions = daily_transactions(orders)  # shared by the summaries
     stats = summary_tables(
         orders,
         churn_window_days=settings.churn_window_days,
         n_boot=settings.n_boot,
         seed=settings.seed,
+        transactions=transactions,
     )
     holdout = end > calibration_end
     summary = customer_summary(
@@ -322,8 +324,12 @@ def run_order_analysis(cleaned: CleanedOrders, settings: OrderSettings) -> Order
     bgnbd = _fit("BG/NBD", fit_bgnbd, summary, notes)
     gammagamma = _fit("Gamma-Gamma", fit_gamma_gamma, summary, notes)
     tables = {
-        "summary": summary_table(orders, stats, interpurchase_summary(orders)),
-        "cohorts": cohort_retention(orders, churn_window_days=settings.churn_window_days),
+        "summary": summary_table(
+            orders, stats, interpurchase_summary(orders, transactions=transactions)
+        ),
+        "cohorts": cohort_retention(
+            orders, churn_window_days=settings.churn_window_days, transactions=transactions
+        ),
         "lorenz": lorenz_curve(orders),
         "bgnbd": bgnbd.to_frame()
         if bgnbd

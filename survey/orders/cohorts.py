@@ -24,7 +24,11 @@ def _month(day: np.ndarray) -> np.ndarray:
 
 
 def cohort_retention(
-    orders: pd.DataFrame, *, churn_window_days: int = 90, observation_end: object | None = None
+    orders: pd.DataFrame,
+    *,
+    churn_window_days: int = 90,
+    observation_end: object | None = None,
+    transactions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     r"""Share of each monthly cohort active at the end of each later month.
 
@@ -37,6 +41,9 @@ def cohort_retention(
     observation_end : date, optional
         The last day observed (default: the last order's day); month ends after it
         are not reported, and orders after it are ignored.
+    transactions : DataFrame, optional
+        ``daily_transactions(orders)`` (:func:`survey.orders.rfm.daily_transactions`)
+        when already computed; it is computed here otherwise.
 
     Returns
     -------
@@ -68,7 +75,7 @@ def cohort_retention(
     """
     if churn_window_days < 1:
         raise ValueError(f"churn_window_days {churn_window_days} must be 1 or more")
-    table = daily_transactions(orders)
+    table = daily_transactions(orders) if transactions is None else transactions
     customer, day = table["customer"].to_numpy(), table["day"].to_numpy()
     end = (
         int(day.max())

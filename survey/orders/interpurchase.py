@@ -10,13 +10,18 @@ import pandas as pd
 from survey.orders.rfm import daily_transactions
 
 
-def interpurchase_times(orders: pd.DataFrame) -> np.ndarray:
+def interpurchase_times(
+    orders: pd.DataFrame, *, transactions: pd.DataFrame | None = None
+) -> np.ndarray:
     """Days between each customer's consecutive purchase days, all customers pooled.
 
     Parameters
     ----------
     orders : DataFrame
         An order frame (:mod:`survey.orders.frame`).
+    transactions : DataFrame, optional
+        ``daily_transactions(orders)`` (:func:`survey.orders.rfm.daily_transactions`)
+        when already computed; it is computed here otherwise.
 
     Returns
     -------
@@ -33,14 +38,17 @@ def interpurchase_times(orders: pd.DataFrame) -> np.ndarray:
     >>> interpurchase_times(orders)
     array([10,  3])
     """
-    table = daily_transactions(orders)
+    table = daily_transactions(orders) if transactions is None else transactions
     customer, day = table["customer"].to_numpy(), table["day"].to_numpy()
     same = customer[1:] == customer[:-1]
     return np.diff(day)[same]
 
 
 def interpurchase_summary(
-    orders: pd.DataFrame, quantiles: Sequence[float] = (0.1, 0.25, 0.5, 0.75, 0.9)
+    orders: pd.DataFrame,
+    quantiles: Sequence[float] = (0.1, 0.25, 0.5, 0.75, 0.9),
+    *,
+    transactions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Distribution of inter-purchase times: n, mean, SD and quantiles, in days.
 
@@ -50,6 +58,9 @@ def interpurchase_summary(
         An order frame.
     quantiles : sequence of float
         Quantiles to report, each in [0, 1].
+    transactions : DataFrame, optional
+        ``daily_transactions(orders)`` (:func:`survey.orders.rfm.daily_transactions`)
+        when already computed; it is computed here otherwise.
 
     Returns
     -------
@@ -77,7 +88,7 @@ def interpurchase_summary(
     2        sd   3.055050  3
     3       q50   6.000000  3
     """
-    gaps = interpurchase_times(orders).astype(float)
+    gaps = interpurchase_times(orders, transactions=transactions).astype(float)
     n = int(gaps.size)
     bad = [q for q in quantiles if not 0 <= q <= 1]
     if bad:

@@ -10,13 +10,18 @@ import pandas as pd
 from survey.orders.rfm import daily_transactions
 
 
-def repeat_purchase_rate(orders: pd.DataFrame) -> pd.DataFrame:
+def repeat_purchase_rate(
+    orders: pd.DataFrame, *, transactions: pd.DataFrame | None = None
+) -> pd.DataFrame:
     r"""Share of customers who bought on at least two different days.
 
     Parameters
     ----------
     orders : DataFrame
         An order frame (:mod:`survey.orders.frame`).
+    transactions : DataFrame, optional
+        ``daily_transactions(orders)`` (:func:`survey.orders.rfm.daily_transactions`)
+        when already computed; it is computed here otherwise.
 
     Returns
     -------
@@ -40,7 +45,8 @@ def repeat_purchase_rate(orders: pd.DataFrame) -> pd.DataFrame:
        customers  repeat_customers  repeat_rate      se
     0          3                 1       0.3333  0.2722
     """
-    days = np.bincount(daily_transactions(orders)["customer"].to_numpy())
+    table = daily_transactions(orders) if transactions is None else transactions
+    days = np.bincount(table["customer"].to_numpy())
     n = int(days.size)
     repeaters = int((days >= 2).sum())
     rate = repeaters / n

@@ -45,6 +45,7 @@ def summary_tables(
     observation_end: object | None = None,
     n_boot: int = 200,
     seed: int = 0,
+    transactions: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The summaries the targets are taken from, one function each.
 
@@ -60,6 +61,9 @@ def summary_tables(
         Bootstrap resamples for the concentration SEs.
     seed : int, default 0
         Bootstrap seed.
+    transactions : DataFrame, optional
+        ``daily_transactions(orders)`` (:func:`survey.orders.rfm.daily_transactions`)
+        when already computed; it is computed here otherwise.
 
     Returns
     -------
@@ -76,9 +80,12 @@ def summary_tables(
     return {
         "orders_per_buyer": orders_per_buyer(orders, observation_end=observation_end),
         "aov": average_order_value(orders),
-        "repeat": repeat_purchase_rate(orders),
+        "repeat": repeat_purchase_rate(orders, transactions=transactions),
         "inactive": inactive_share(
-            orders, window_days=churn_window_days, observation_end=observation_end
+            orders,
+            window_days=churn_window_days,
+            observation_end=observation_end,
+            transactions=transactions,
         ),
         "concentration": spend_concentration(orders, top=0.2, n_boot=n_boot, seed=seed),
     }
