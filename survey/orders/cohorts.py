@@ -57,8 +57,9 @@ def cohort_retention(
     -----
     Customer i is active at day t if some purchase day :math:`d` has
     :math:`t - w < d \le t` (w the window). Each purchase day makes its customer
-    active at the month ends in :math:`[d, d + w)`; these are expanded and counted
-    once per customer and month, with no loop over customers.
+    active at the month ends in :math:`[d, d + w)`; these are expanded (without the
+    months an earlier purchase of the customer already covers) and counted per
+    cohort and month with one ``bincount``, with no loop over customers.
 
     Examples
     --------
@@ -90,35 +91,30 @@ def cohort_retention(
     seen = first <= end
     cohort = np.where(seen, _month(np.where(seen, first, 0)), -1)
 
-    # month ends t with d <= t < d + w, for each purchase day d
+    end_month = _month(np.array([end]))
+    last_month = int(end_month[0]) - int(_month_end(end_month)[0] > end)  # its end <= end
+    # month ends t with d <= t < d + w (and t <= end), for each purchase day d
     last_day = day + churn_window_days - 1
     start = _month(day)
-    stop = _month(last_day) - (_month_end(_month(last_day)) > last_day)
+    stop = np.minimum(_month(last_day) - (_month_end(_month(last_day)) > last_day), last_month)
+    # sorted by customer and day, start and stop rise within a customer: months the
+    # customer's previous purchase already covers are skipped, so each pair comes once
+    same = np.r_[False, customer[1:] == customer[:-1]]
+    start = np.where(same, np.maximum(start, np.r_[0, stop[:-1]] + 1), start)
     count = np.maximum(stop - start + 1, 0)
     who = np.repeat(customer, count)
     offsets = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
     month = np.repeat(start, count) + offsets
-    inside = _month_end(month) <= end
-    who, month = who[inside], month[inside]
-    low = int(month.min()) if month.size else 0
-    span = int(month.max()) - low + 1 if month.size else 1
-    key = np.sort(who * span + (month - low))
-    key = key[np.r_[key[:1] == key[:1], key[1:] != key[:-1]]]  # each customer and month once
-    pairs = (key // span, key % span + low)
-    since = pairs[1] - cohort[pairs[0]]
 
-    last_month = _month(np.array([end]))[0] - (_month_end(_month(np.array([end])))[0] > end)
     cohorts, sizes = np.unique(cohort[seen], return_counts=True)
+    low = int(cohorts[0]) if cohorts.size else 0
+    width = max(last_month - low + 1, 1)  # months since the first cohort
+    cell = (cohort[who] - low) * width + (month - cohort[who])
+    active = np.bincount(cell, minlength=cohorts.size and (int(cohorts[-1]) - low + 1) * width)
     horizon = np.maximum(last_month - cohorts + 1, 0)
     grid_cohort = np.repeat(cohorts, horizon)
     grid_since = np.arange(horizon.sum()) - np.repeat(np.cumsum(horizon) - horizon, horizon)
-    active = (
-        pd.Series(1, index=pd.MultiIndex.from_arrays([cohort[pairs[0]], since]))
-        .groupby(level=[0, 1])
-        .sum()
-    )
-    index = pd.MultiIndex.from_arrays([grid_cohort, grid_since])
-    counts = active.reindex(index, fill_value=0).to_numpy()
+    counts = active[(grid_cohort - low) * width + grid_since]
     n = np.repeat(sizes, horizon)
     return pd.DataFrame(
         {
