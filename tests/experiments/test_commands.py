@@ -32,6 +32,7 @@ def test_shipped_configs_are_the_three_documented_ones():
         "quickstart.yaml",
         "strategies.yaml",
         "bass_validation.yaml",
+        "uncertainty.yaml",
     }
 
 
