@@ -40,21 +40,21 @@ def customer_spend(orders: pd.DataFrame) -> np.ndarray:
     return np.sort(np.bincount(codes, weights=orders[AMOUNT].to_numpy(float)))
 
 
-def _weighted_gini(spend: np.ndarray, weights: np.ndarray) -> float:
-    """Gini of the sample holding ``weights[j]`` copies of ``spend[j]`` (spend ascending)."""
-    n = weights.sum()
-    before = np.cumsum(weights) - weights
-    total = (weights * spend).sum()
-    return float((spend * weights * (2 * before + weights - n)).sum() / (n * total))
+def _weighted_stats(spend: np.ndarray, weights: np.ndarray, top: float) -> tuple[float, float]:
+    """Top share and Gini of the sample holding ``weights[j]`` copies of ``spend[j]``.
 
-
-def _weighted_top_share(spend: np.ndarray, weights: np.ndarray, top: float) -> float:
-    """Share of spend of the top max(round(top·n), 1) of that sample."""
+    ``spend`` ascending. The top share is that of the max(round(top·n), 1) largest
+    copies; the Gini is the module's formula over the copies (a block of w copies
+    starting after c copies adds x·w·(2c + w − n) to its numerator).
+    """
     n = weights.sum()
+    upto = np.cumsum(weights)  # copies up to and including each value
+    mass = weights * spend
+    total = mass.sum()
+    gini_value = (mass * (2 * upto - weights - n)).sum() / (n * total)
     k = max(int(round(top * n)), 1)
-    above = np.cumsum(weights[::-1])[::-1] - weights  # copies ranked above each value
-    taken = np.clip(k - above, 0, weights)
-    return float((taken * spend).sum() / (weights * spend).sum())
+    taken = np.clip(k - (n - upto), 0, weights)  # n - upto copies rank above each value
+    return float((taken * spend).sum() / total), float(gini_value)
 
 
 def gini(spend: np.ndarray) -> float:
@@ -87,7 +87,7 @@ def gini(spend: np.ndarray) -> float:
     values = np.sort(np.asarray(spend, dtype=float))
     if values.size == 0 or values.sum() <= 0 or (values < 0).any():
         raise ValueError("gini needs non-negative values with a positive sum")
-    return _weighted_gini(values, np.ones(values.size))
+    return _weighted_stats(values, np.ones(values.size), 0.2)[1]
 
 
 def lorenz_curve(orders: pd.DataFrame) -> pd.DataFrame:
@@ -166,17 +166,14 @@ def spend_concentration(
     spend = customer_spend(orders)
     n = spend.size
     ones = np.ones(n)
-    values = [_weighted_top_share(spend, ones, top), _weighted_gini(spend, ones)]
+    values = list(_weighted_stats(spend, ones, top))
     ses = [np.nan, np.nan]
     if n_boot and n > 1:
         rng = np.random.default_rng(seed)
         replicates = np.empty((n_boot, 2))
         for b in range(n_boot):
             weights = np.bincount(rng.integers(0, n, n), minlength=n).astype(float)
-            replicates[b] = (
-                _weighted_top_share(spend, weights, top),
-                _weighted_gini(spend, weights),
-            )
+            replicates[b] = _weighted_stats(spend, weights, top)
         ses = list(replicates.std(axis=0, ddof=1))
     return pd.DataFrame(
         {"statistic": ["top_share", "gini"], "value": values, "se": ses, "n": n, "n_boot": n_boot}
