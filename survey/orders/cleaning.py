@@ -190,7 +190,7 @@ def normalise_ids(values: pd.Series, column: str = CUSTOMER, source: str = "") -
     return pd.Series(texts, index=values.index, dtype="str")
 
 
-def _parse_dates(values: pd.Series, date_format: str | None) -> pd.Series:
+def _parse_dates(values: pd.Series, date_format: str | None, source: str) -> pd.Series:
     if is_datetime64_any_dtype(values.dtype):
         dates = values.dt.tz_convert(None) if getattr(values.dt, "tz", None) else values
         return dates.astype("datetime64[ns]")
@@ -206,7 +206,16 @@ def _parse_dates(values: pd.Series, date_format: str | None) -> pd.Series:
     fmt = date_format or "ISO8601"
     # each distinct text parsed once: logs repeat dates
     codes, uniques = pd.factorize(text)
-    parsed = pd.to_datetime(pd.Series(uniques, dtype="str"), format=fmt, errors="coerce")
+    # utc=True: texts with an offset (2024-01-02T10:00+08:00) become UTC wall time, as
+    # time-zone-aware Parquet timestamps do; texts without one are taken as they are
+    try:
+        parsed = pd.to_datetime(
+            pd.Series(uniques, dtype="str"), format=fmt, errors="coerce", utc=True
+        ).dt.tz_convert(None)
+    except ValueError as err:
+        raise DataError(f"{source}: date_format {fmt!r} is not a strftime format ({err})") from None
+    # dates outside 1677-2262 (the nanosecond range) cannot be order dates: unparsable
+    parsed = parsed.where(parsed.between(pd.Timestamp.min, pd.Timestamp.max))
     days = np.append(parsed.astype("datetime64[ns]").to_numpy(), np.datetime64("NaT", "ns"))
     out[~stamps] = days[codes]  # code -1 (a missing cell) takes the NaT appended last
     return out
@@ -265,7 +274,7 @@ def _required(data: pd.DataFrame, log: _Log, date_format: str | None, source: st
         "ids written as numbers and as texts (12, '12', 12.0) are the same customer: "
         "whole numbers written as digits, spaces trimmed",
     )
-    checks = [(DATE, "date", _parse_dates(data[DATE], date_format))]
+    checks = [(DATE, "date", _parse_dates(data[DATE], date_format, source))]
     amounts = data[AMOUNT]
     parsed = (
         amounts

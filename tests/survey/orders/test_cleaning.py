@@ -193,3 +193,27 @@ def test_dates_stored_as_dates_in_xlsx_and_parquet_are_taken_as_they_are(tmp_pat
         pd.Timestamp("2024-01-02 02:30"),
         pd.Timestamp("2024-03-03 16:00"),
     ]
+
+
+def test_dates_with_offsets_become_utc_and_impossible_dates_are_unparsable():
+    cleaned = clean_orders(
+        _raw(
+            [
+                ["a", "2024-01-02T10:00:00+08:00", "1"],
+                ["a", "2024-01-03T10:00:00Z", "1"],
+                ["a", "2024-01-04 13:45", "1"],
+                ["a", "0001-01-01", "1"],  # outside the nanosecond range
+            ]
+        )
+    )
+    assert cleaned.orders["date"].tolist() == [
+        pd.Timestamp("2024-01-02 02:00"),
+        pd.Timestamp("2024-01-03 10:00"),
+        pd.Timestamp("2024-01-04 13:45"),
+    ]
+    assert _entry(cleaned, "unparsable date")["rows"] == "5"
+
+
+def test_a_bad_date_format_is_a_one_line_error():
+    with pytest.raises(DataError, match=r"log.csv: date_format '%Q' is not a strftime format"):
+        clean_orders(_raw([["a", "2024", "1"]], date_format="%Q"))
