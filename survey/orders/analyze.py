@@ -302,7 +302,8 @@ def run_order_analysis(cleaned: CleanedOrders, settings: OrderSettings) -> Order
     calibration_end = as_day(settings.calibration_end, "calibration end")
     if not start <= calibration_end <= end:
         raise DataError(
-            f"calibration end {calibration_end:%Y-%m-%d} is outside the log; allowed: "
+            f"{cleaned.source}: calibration end {calibration_end:%Y-%m-%d} is outside the log; "
+            "allowed: "
             f"{start:%Y-%m-%d} to {end:%Y-%m-%d}"
         )
     notes: list[str] = []
