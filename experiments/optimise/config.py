@@ -108,7 +108,13 @@ class OptimiseSpec(_Spec):
         "target.risk_threshold; an arm of several strategies: 1.winback_add) -> [low, high] "
         "or {choices: [...]}. Parameters not named keep the arm's values.",
     )
-    trials: int = Field(48, ge=2, le=100_000, description="Candidate mixes tried.")
+    trials: int = Field(
+        48,
+        ge=2,
+        le=100_000,
+        description="Distinct candidate mixes simulated (a proposal of a mix met before is "
+        "not simulated again; the search stops after 4 x trials proposals).",
+    )
     batch: int = Field(
         8,
         ge=2,

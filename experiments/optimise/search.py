@@ -125,24 +125,26 @@ def make_sampler(spec: OptimiseSpec) -> optuna.samplers.BaseSampler:
         )
 
 
-def _score_new(
-    mixes: dict[str, Mix],
-    scored: dict[str, pd.Series],
-    evaluate: Evaluator,
-    replications: range,
-    horizon: int,
-) -> dict[str, pd.Series]:
-    """Simulate the mixes not met before, each once; their scores by :func:`~.space.mix_key`."""
-    first: dict[str, str] = {}  # a mix met twice in the batch runs once
-    for name, mix in mixes.items():
-        first.setdefault(mix_key(mix), name)
-    new = {key: name for key, name in first.items() if key not in scored}
-    if not new:
-        return {}
-    scores = score_mixes(
-        evaluate({name: mixes[name] for name in new.values()}, replications), horizon
-    )
-    return {key: scores.loc[name] for key, name in new.items()}
+#: Most proposals per distinct mix simulated: a converged sampler that keeps proposing
+#: mixes met before stops the search instead of looping.
+ASKS_PER_TRIAL = 4
+
+
+def _tell(
+    study: optuna.Study,
+    trial: optuna.trial.Trial,
+    score: pd.Series,
+    objectives: tuple[str, ...],
+    budget: float,
+    penalise: bool,
+) -> None:
+    """Tell the study a trial's objective values, with the budget as constraint or penalty."""
+    values = [float(score[column]) for column in objectives]
+    if penalise:
+        values = [penalised(values[0], float(score["cost_year"]), budget)]
+    else:
+        trial.set_constraint("budget", float(score["cost_year"]) - budget)
+    study.tell(trial, values)
 
 
 def search(
@@ -152,6 +154,11 @@ def search(
     progress: bool = True,
 ) -> pd.DataFrame:
     """Search the mixes of the config's levers for the best uplift within the budget.
+
+    Each round asks the sampler for proposals until ``batch`` mixes not met before are
+    gathered (a proposal of a mix met before is told its known values at once, and
+    simulated no more), simulates them, and tells their values in trial order. The
+    search ends after ``trials`` distinct mixes, or after ``4 x trials`` proposals.
 
     Parameters
     ----------
@@ -168,10 +175,11 @@ def search(
     Returns
     -------
     pandas.DataFrame
-        One row per trial: ``trial``, ``mix`` (the levers on), every dimension of the
-        space (``<lever>`` on/off, ``<lever>.<path>``; empty when the lever is off),
-        :data:`~.evaluate.SCORE_COLUMNS`, ``specs`` (the mix's strategies as JSON,
-        :func:`~.space.mix_key`), ``feasible`` (mean cost a year within the
+        One row per trial (proposal), in trial order: ``trial``, ``mix`` (the levers
+        on), every dimension of the space (``<lever>`` on/off, ``<lever>.<path>``;
+        empty when the lever is off), :data:`~.evaluate.SCORE_COLUMNS`, ``specs``
+        (the mix's strategies as JSON, :func:`~.space.mix_key`), ``new`` (the trial
+        simulated a mix not met before), ``feasible`` (mean cost a year within the
         budget) and ``on_front`` (:func:`~.front.on_front`).
     """
     spec = config.optimise
@@ -180,11 +188,11 @@ def search(
         raise ConfigError(f"{config.source}: no budget: give --budget CNY or optimise.budget")
     space = SearchSpace.from_config(config)
     replications = range(config.experiment.replications)
-    horizon = config.experiment.horizon
     objectives = OBJECTIVE_COLUMNS[spec.objective]
     penalise = spec.sampler_name == "cmaes"
     scored: dict[str, pd.Series] = {}
-    rows: list[dict] = []
+    rows: dict[int, dict] = {}
+    asks = 0
     bar = tqdm(total=spec.trials, desc="optimising", unit="mix", disable=not progress)
     with quiet_optuna():
         study = optuna.create_study(
@@ -193,33 +201,40 @@ def search(
         if spec.screen:
             for point in space.screen_points():
                 study.enqueue_trial(point)
-        while len(rows) < spec.trials:
-            batch = [study.ask() for _ in range(min(spec.batch, spec.trials - len(rows)))]
-            points = [space.suggest(trial) for trial in batch]
-            mixes = {
-                f"t{trial.number:04d}": space.mix(p) for trial, p in zip(batch, points, strict=True)
-            }
-            scored.update(_score_new(mixes, scored, evaluate, replications, horizon))
-            for trial, point, mix in zip(batch, points, mixes.values(), strict=True):
-                score = scored[mix_key(mix)]
-                values = [float(score[column]) for column in objectives]
-                if penalise:
-                    values = [penalised(values[0], float(score["cost_year"]), budget)]
+        while len(scored) < spec.trials and asks < ASKS_PER_TRIAL * spec.trials:
+            wanted = min(spec.batch, spec.trials - len(scored))
+            pending: list[tuple[optuna.trial.Trial, str]] = []
+            new: dict[str, Mix] = {}
+            while len(new) < wanted and asks < ASKS_PER_TRIAL * spec.trials:
+                trial = study.ask()
+                asks += 1
+                point = space.suggest(trial)
+                mix = space.mix(point)
+                key = mix_key(mix)
+                rows[trial.number] = {
+                    "trial": trial.number,
+                    "mix": describe_mix(mix),
+                    **space.row(point),
+                    "specs": key,
+                    "new": key not in scored and key not in new,
+                }
+                if key in scored:
+                    _tell(study, trial, scored[key], objectives, budget, penalise)
                 else:
-                    trial.set_constraint("budget", float(score["cost_year"]) - budget)
-                study.tell(trial, values)
-                rows.append(
-                    {
-                        "trial": trial.number,
-                        "mix": describe_mix(mix),
-                        **space.row(point),
-                        **score[list(SCORE_COLUMNS)].to_dict(),
-                        "specs": mix_key(mix),
-                    }
-                )
-                bar.update(1)
+                    new.setdefault(key, mix)
+                    pending.append((trial, key))
+            if new:
+                names = {key: f"t{i:04d}" for i, key in enumerate(new, start=len(scored))}
+                found = evaluate({names[key]: mix for key, mix in new.items()}, replications)
+                scores = score_mixes(found, config.experiment.horizon)
+                scored.update({key: scores.loc[name] for key, name in names.items()})
+                bar.update(len(new))
+            for trial, key in pending:
+                _tell(study, trial, scored[key], objectives, budget, penalise)
     bar.close()
-    trials = pd.DataFrame(rows)
+    trials = pd.DataFrame(
+        [{**row, **scored[row["specs"]][list(SCORE_COLUMNS)].to_dict()} for row in rows.values()]
+    )
     trials["n"] = trials["n"].astype(int)
     trials["feasible"] = trials["cost_year"] <= budget
     trials["on_front"] = on_front(trials, objectives)

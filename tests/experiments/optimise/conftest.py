@@ -38,14 +38,17 @@ class ClosedForm:
     profit uplift = 1000 x_a - 200 [b on] + 300 [c on]; retained uplift =
     40 [b on] + 100 x_a; cost a year = 200,000 x_a + 1,000 [b on] + 150,000 [c on]
     (the horizon is 365 days, so the run's cost is the cost a year), the same in
-    every replication. Each call's replications are recorded in ``asked``.
+    every replication. Each call's replications are recorded in ``asked``, the number
+    of mixes evaluated in ``mixes``.
     """
 
     def __init__(self) -> None:
         self.asked: list[tuple[int, ...]] = []
+        self.mixes = 0
 
     def __call__(self, mixes: dict, replications: Sequence[int]) -> pd.DataFrame:
         self.asked.append(tuple(replications))
+        self.mixes += len(mixes)
         rows = []
         for r in replications:
             rows.append(("baseline", r, 1000.0, 500, 0.0))

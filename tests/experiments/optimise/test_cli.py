@@ -61,5 +61,5 @@ def test_the_options_override_the_config(write_config, tiny, tmp_path, capsys):
         )
         == 0
     )
-    assert len(pd.read_csv(out / "pareto.csv")) == 2
+    assert pd.read_csv(out / "pareto.csv")["new"].sum() == 2
     assert "2 trials" in capsys.readouterr().out
