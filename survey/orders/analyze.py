@@ -44,7 +44,7 @@ from survey.orders.interpurchase import interpurchase_summary
 from survey.orders.io import RawOrders, read_order_log
 from survey.orders.mapping import ColumnMapping
 from survey.orders.rfm import as_day, customer_summary, daily_transactions, period_days
-from survey.orders.targets import order_targets, summary_tables
+from survey.orders.targets import order_targets, summary_tables, target_entries
 from survey.targets import write_targets
 
 #: Columns of ``summary.csv``.
@@ -182,33 +182,17 @@ def summary_table(
     2357.0
     """
     n_customers = int(orders[CUSTOMER].nunique())
-    per_buyer = tables["orders_per_buyer"].iloc[0]
-    aov = tables["aov"].iloc[0]
-    repeat = tables["repeat"].iloc[0]
-    inactive = tables["inactive"].iloc[0]
-    conc = tables["concentration"].set_index("statistic")
-    window = int(inactive["window_days"])
+    gini = tables["concentration"].set_index("statistic").loc["gini"]
     rows = [
         _row("customers", n_customers, np.nan, n_customers, "distinct customer ids"),
         _row("orders", len(orders), np.nan, len(orders), "rows of the cleaned log"),
         _row("revenue", orders[AMOUNT].sum(), np.nan, len(orders), "sum of amounts"),
         _row("span_days", (orders[DATE].max() - orders[DATE].min()).days + 1, np.nan,
              len(orders), "first to last order day, inclusive"),
-        _row("repeat_purchase_rate", repeat["repeat_rate"], repeat["se"], repeat["customers"],
-             "customers who bought on two or more days / customers; binomial SE"),
-        _row("aov", aov["aov"], aov["se"], aov["n_customers"],
-             f"revenue / orders ({int(aov['n_orders'])} orders); SE clustered by customer"),
-        _row("orders_per_buyer", per_buyer["orders_per_buyer"], per_buyer["se"], per_buyer["n"],
-             f"orders from {per_buyer['window_start']:%Y-%m-%d} to "
-             f"{per_buyer['window_end']:%Y-%m-%d} / customers ordering in it"),
-        _row(f"inactive_share_{window}", inactive["inactive_share"], inactive["se"],
-             inactive["n"], f"no order in the last {window} days, among customers first "
-             f"ordering {window}+ days before the end; binomial SE"),
-        _row("top20_spend_share", conc.loc["top_share", "value"], conc.loc["top_share", "se"],
-             conc.loc["top_share", "n"], "revenue share of the top 20% customers by spend; "
-             f"bootstrap SE ({int(conc.loc['top_share', 'n_boot'])} resamples)"),
-        _row("gini", conc.loc["gini", "value"], conc.loc["gini", "se"], conc.loc["gini", "n"],
-             "Gini of spend per customer, sum (2i - n - 1) x_(i) / (n sum x); bootstrap SE"),
+        *(_row(name, *entry) for name, entry in target_entries(tables).items()),
+        _row("gini", gini["value"], gini["se"], gini["n"], "Gini of spend per customer, "
+             f"sum (2i - n - 1) x_(i) / (n sum x); SE: SD of {int(gini['n_boot'])} bootstrap "
+             "resamples of customers (seeded)"),
     ]  # fmt: skip
     for stat in interpurchase.itertuples():
         rows.append(

@@ -91,6 +91,75 @@ def summary_tables(
     }
 
 
+def target_entries(tables: dict[str, pd.DataFrame]) -> dict[str, tuple[float, float, int, str]]:
+    """Each target's value, SE, n and derivation, read from the summary tables.
+
+    Parameters
+    ----------
+    tables : dict
+        From :func:`summary_tables`.
+
+    Returns
+    -------
+    dict
+        Target name → ``(value, se, n, derivation)``, every target (also those whose
+        SE is not positive, which :func:`order_targets` leaves out). The calibration
+        can compare a simulated log's values with a real log's targets by name.
+
+    Examples
+    --------
+    >>> from survey.orders.cdnow import load_cdnow
+    >>> value, se, n, _ = target_entries(summary_tables(load_cdnow(), n_boot=0))["aov"]
+    >>> round(value, 2), round(se, 2), n
+    (35.28, 0.95, 2357)
+    """
+    per_buyer = tables["orders_per_buyer"].iloc[0]
+    aov = tables["aov"].iloc[0]
+    repeat = tables["repeat"].iloc[0]
+    inactive = tables["inactive"].iloc[0]
+    concentration = tables["concentration"].set_index("statistic")
+    top = concentration.loc["top_share"]
+    span = f"{per_buyer['window_start']:%Y-%m-%d} to {per_buyer['window_end']:%Y-%m-%d}"
+    window = int(inactive["window_days"])
+    return {
+        "orders_per_buyer": (
+            float(per_buyer["orders_per_buyer"]),
+            float(per_buyer["se"]),
+            int(per_buyer["n"]),
+            f"orders from {span} (the last 365 days of the log"
+            + ("" if per_buyer["covered"] else "; the log starts later, so a shorter span")
+            + ") / customers with an order in them; SE: SD of orders per buyer / sqrt(n)",
+        ),
+        "aov": (
+            float(aov["aov"]),
+            float(aov["se"]),
+            int(aov["n_customers"]),
+            f"revenue / orders over the log ({int(aov['n_orders'])} orders); SE: ratio "
+            "estimator (delta method) with customers as clusters, n = customers",
+        ),
+        "repeat_purchase_rate": (
+            float(repeat["repeat_rate"]),
+            float(repeat["se"]),
+            int(repeat["customers"]),
+            "share of customers who bought on at least two different days; binomial SE",
+        ),
+        f"inactive_share_{window}": (
+            float(inactive["inactive_share"]),
+            float(inactive["se"]),
+            int(inactive["n"]),
+            f"share of customers with no order in the last {window} days of the log, among "
+            f"those whose first order is at least {window} days before its end; binomial SE",
+        ),
+        "top20_spend_share": (
+            float(top["value"]),
+            float(top["se"]),
+            int(top["n"]),
+            "share of revenue from the top 20% of customers by spend over the log; SE: SD "
+            f"of {int(top['n_boot'])} bootstrap resamples of customers (seeded)",
+        ),
+    }
+
+
 def order_targets(tables: dict[str, pd.DataFrame], *, source: str) -> dict[str, Any]:
     """Collect the targets, with SE, n and derivation, into the ``targets.json`` layout.
 
@@ -115,60 +184,11 @@ def order_targets(tables: dict[str, pd.DataFrame], *, source: str) -> dict[str, 
     >>> targets["targets"]["aov"]["n"]
     2357
     """
-    per_buyer = tables["orders_per_buyer"].iloc[0]
-    aov = tables["aov"].iloc[0]
-    repeat = tables["repeat"].iloc[0]
-    inactive = tables["inactive"].iloc[0]
-    concentration = tables["concentration"].set_index("statistic")
-    top = concentration.loc["top_share"]
-    span = f"{per_buyer['window_start']:%Y-%m-%d} to {per_buyer['window_end']:%Y-%m-%d}"
-    window = int(inactive["window_days"])
-    entries = {
-        "orders_per_buyer": (
-            per_buyer["orders_per_buyer"],
-            per_buyer["se"],
-            per_buyer["n"],
-            f"orders from {span} (the last 365 days of the log"
-            + ("" if per_buyer["covered"] else "; the log starts later, so a shorter span")
-            + ") / customers with an order in them; SE: SD of orders per buyer / sqrt(n)",
-        ),
-        "aov": (
-            aov["aov"],
-            aov["se"],
-            aov["n_customers"],
-            f"revenue / orders over the log ({int(aov['n_orders'])} orders); SE: ratio "
-            "estimator (delta method) with customers as clusters, n = customers",
-        ),
-        "repeat_purchase_rate": (
-            repeat["repeat_rate"],
-            repeat["se"],
-            repeat["customers"],
-            "share of customers who bought on at least two different days; binomial SE",
-        ),
-        f"inactive_share_{window}": (
-            inactive["inactive_share"],
-            inactive["se"],
-            inactive["n"],
-            f"share of customers with no order in the last {window} days of the log, among "
-            f"those whose first order is at least {window} days before its end; binomial SE",
-        ),
-        "top20_spend_share": (
-            top["value"],
-            top["se"],
-            top["n"],
-            "share of revenue from the top 20% of customers by spend over the log; SE: SD "
-            f"of {int(top['n_boot'])} bootstrap resamples of customers (seeded)",
-        ),
-    }
+    entries = target_entries(tables)
     targets = {}
     for name, (value, se, n, derivation) in entries.items():
         if math.isfinite(float(value)) and math.isfinite(float(se)) and float(se) > 0:
-            targets[name] = {
-                "value": float(value),
-                "se": float(se),
-                "derivation": derivation,
-                "n": int(n),
-            }
+            targets[name] = {"value": value, "se": se, "derivation": derivation, "n": n}
     return {"schema": SCHEMA, "source": source, "targets": targets}
 
 
