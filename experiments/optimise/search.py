@@ -36,6 +36,9 @@ True
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 import optuna
 import pandas as pd
 from tqdm import tqdm
@@ -130,21 +133,55 @@ def make_sampler(spec: OptimiseSpec) -> optuna.samplers.BaseSampler:
 ASKS_PER_TRIAL = 4
 
 
-def _tell(
-    study: optuna.Study,
-    trial: optuna.trial.Trial,
-    score: pd.Series,
-    objectives: tuple[str, ...],
-    budget: float,
-    penalise: bool,
-) -> None:
-    """Tell the study a trial's objective values, with the budget as constraint or penalty."""
-    values = [float(score[column]) for column in objectives]
-    if penalise:
-        values = [penalised(values[0], float(score["cost_year"]), budget)]
-    else:
-        trial.set_constraint("budget", float(score["cost_year"]) - budget)
-    study.tell(trial, values)
+@dataclass
+class _Study:
+    """An optuna study with what the search knows: scores by mix, rows by trial."""
+
+    study: optuna.Study
+    space: SearchSpace
+    objectives: tuple[str, ...]
+    budget: float
+    penalise: bool
+    scored: dict[str, pd.Series] = field(default_factory=dict)
+    rows: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    def tell(self, trial: optuna.trial.Trial, key: str) -> None:
+        """Tell a trial the scored mix's values, with the budget as constraint or penalty."""
+        score = self.scored[key]
+        values = [float(score[column]) for column in self.objectives]
+        if self.penalise:
+            values = [penalised(values[0], float(score["cost_year"]), self.budget)]
+        else:
+            trial.set_constraint("budget", float(score["cost_year"]) - self.budget)
+        self.study.tell(trial, values)
+
+    def propose(self, wanted: int, asks: int) -> tuple[dict[str, Mix], list, int]:
+        """Ask until ``wanted`` mixes not met before are pending, or ``asks`` are spent.
+
+        A proposal of a mix met before is told at once. Returns the new mixes by key,
+        the pending (trial, key) pairs and the proposals left.
+        """
+        new: dict[str, Mix] = {}
+        pending = []
+        while len(new) < wanted and asks > 0:
+            trial = self.study.ask()
+            asks -= 1
+            point = self.space.suggest(trial)
+            mix = self.space.mix(point)
+            key = mix_key(mix)
+            self.rows[trial.number] = {
+                "trial": trial.number,
+                "mix": describe_mix(mix),
+                **self.space.row(point),
+                "specs": key,
+                "new": key not in self.scored and key not in new,
+            }
+            if key in self.scored:
+                self.tell(trial, key)
+            else:
+                new.setdefault(key, mix)
+                pending.append((trial, key))
+        return new, pending, asks
 
 
 def search(
@@ -187,12 +224,8 @@ def search(
     if budget is None:
         raise ConfigError(f"{config.source}: no budget: give --budget CNY or optimise.budget")
     space = SearchSpace.from_config(config)
-    replications = range(config.experiment.replications)
     objectives = OBJECTIVE_COLUMNS[spec.objective]
-    penalise = spec.sampler_name == "cmaes"
-    scored: dict[str, pd.Series] = {}
-    rows: dict[int, dict] = {}
-    asks = 0
+    asks = ASKS_PER_TRIAL * spec.trials
     bar = tqdm(total=spec.trials, desc="optimising", unit="mix", disable=not progress)
     with quiet_optuna():
         study = optuna.create_study(
@@ -201,39 +234,27 @@ def search(
         if spec.screen:
             for point in space.screen_points():
                 study.enqueue_trial(point)
-        while len(scored) < spec.trials and asks < ASKS_PER_TRIAL * spec.trials:
-            wanted = min(spec.batch, spec.trials - len(scored))
-            pending: list[tuple[optuna.trial.Trial, str]] = []
-            new: dict[str, Mix] = {}
-            while len(new) < wanted and asks < ASKS_PER_TRIAL * spec.trials:
-                trial = study.ask()
-                asks += 1
-                point = space.suggest(trial)
-                mix = space.mix(point)
-                key = mix_key(mix)
-                rows[trial.number] = {
-                    "trial": trial.number,
-                    "mix": describe_mix(mix),
-                    **space.row(point),
-                    "specs": key,
-                    "new": key not in scored and key not in new,
-                }
-                if key in scored:
-                    _tell(study, trial, scored[key], objectives, budget, penalise)
-                else:
-                    new.setdefault(key, mix)
-                    pending.append((trial, key))
+        state = _Study(study, space, objectives, budget, spec.sampler_name == "cmaes")
+        while len(state.scored) < spec.trials and asks > 0:
+            wanted = min(spec.batch, spec.trials - len(state.scored))
+            new, pending, asks = state.propose(wanted, asks)
             if new:
-                names = {key: f"t{i:04d}" for i, key in enumerate(new, start=len(scored))}
-                found = evaluate({names[key]: mix for key, mix in new.items()}, replications)
+                names = {key: f"t{i:04d}" for i, key in enumerate(new, start=len(state.scored))}
+                found = evaluate(
+                    {names[key]: mix for key, mix in new.items()},
+                    range(config.experiment.replications),
+                )
                 scores = score_mixes(found, config.experiment.horizon)
-                scored.update({key: scores.loc[name] for key, name in names.items()})
+                state.scored.update({key: scores.loc[name] for key, name in names.items()})
                 bar.update(len(new))
             for trial, key in pending:
-                _tell(study, trial, scored[key], objectives, budget, penalise)
+                state.tell(trial, key)
     bar.close()
     trials = pd.DataFrame(
-        [{**row, **scored[row["specs"]][list(SCORE_COLUMNS)].to_dict()} for row in rows.values()]
+        [
+            {**row, **state.scored[row["specs"]][list(SCORE_COLUMNS)].to_dict()}
+            for row in state.rows.values()
+        ]
     )
     trials["n"] = trials["n"].astype(int)
     trials["feasible"] = trials["cost_year"] <= budget
