@@ -28,8 +28,8 @@ from experiments.plots import STYLE, _axes, _legend_outside, save_figure, strate
 
 #: What each outcome is, for titles.
 OUTCOME_NAMES = {
-    "profit_uplift": "uplift in profit over the baseline",
-    "active_end_uplift": "uplift in retained customers over the baseline",
+    "profit_uplift": "the uplift in profit over the baseline",
+    "active_end_uplift": "the uplift in retained customers over the baseline",
     "is_best": "whether the arm is the best (by profit)",
 }
 
@@ -105,7 +105,7 @@ def plot_sobol(
         ax.axvline(0, color="0.5", linewidth=0.8)
         ax.set_xlabel("Sobol index (share of variance; S1 dark, ST light, 95% CI)")
         same = f"; no variation: {', '.join(flat)}" if flat else ""
-        ax.set_title(f"{scenario}: sensitivity of the {OUTCOME_NAMES.get(outcome, outcome)}{same}")
+        ax.set_title(f"{scenario}: sensitivity of {OUTCOME_NAMES.get(outcome, outcome)}{same}")
         if strategies:
             _legend_outside(ax, "strategy")
     return ax

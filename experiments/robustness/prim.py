@@ -12,7 +12,13 @@ the peeling trajectory is a box with
 The box reported is chosen on the trajectory by a stated rule: **the densest box
 whose coverage is at least ``min_coverage`` (0.5)**, the larger coverage winning a
 tie; so a box describes at least half the cases, as purely as the trajectory
-allows. This module is the only one that touches ``ema_workbench``.
+allows. PRIM can peel on noise when points are few, so each restriction is then
+tested: its quasi-p-value (Bryant & Lempert 2010, *Technol. Forecast. Soc. Change*
+77:34-49) is the binomial probability of the box's density or more, were the
+density that of the box without that restriction. Restrictions with a quasi-p
+above ``max_quasi_p`` (0.05) are dropped one at a time (the least significant
+first) and the box's statistics recomputed. This module is the only one that
+touches ``ema_workbench``.
 
 Examples
 --------
@@ -31,12 +37,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 #: Threshold of a case for ema_workbench (y is 0 or 1).
 _CASE = 1e-9
 
 #: Default rule: the densest box covering at least this share of the cases.
 MIN_COVERAGE = 0.5
+
+#: Restrictions less significant than this (quasi-p-value) are dropped.
+MAX_QUASI_P = 0.05
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,8 @@ class Box:
     limits : dict
         Restricted parameter -> (low, high), in the data's values (parameters the
         box does not restrict are left out).
+    quasi_p : dict
+        Restricted parameter -> quasi-p-value of its restriction.
     coverage, density, mass : float
         Share of the cases inside; share of the box's points that are cases; share
         of all points inside.
@@ -62,6 +74,7 @@ class Box:
     """
 
     limits: dict[str, tuple[float, float]] = field(default_factory=dict)
+    quasi_p: dict[str, float] = field(default_factory=dict)
     coverage: float = np.nan
     density: float = np.nan
     mass: float = np.nan
@@ -79,11 +92,69 @@ def _prim_class() -> type:
     return Prim
 
 
+def _inside(x: pd.DataFrame, limits: dict[str, tuple[float, float]]) -> np.ndarray:
+    inside = np.ones(len(x), dtype=bool)
+    for name, (low, high) in limits.items():
+        inside &= x[name].between(low, high).to_numpy()
+    return inside
+
+
+def quasi_p(x: pd.DataFrame, y: np.ndarray, limits: dict[str, tuple[float, float]]) -> dict:
+    """Quasi-p-value of each restriction of a box (Bryant & Lempert 2010).
+
+    The probability, under a binomial model, of the box's number of cases or more
+    among its points, were the density that of the box without the restriction.
+
+    Parameters
+    ----------
+    x : pandas.DataFrame
+        The points.
+    y : numpy.ndarray of bool
+        Cases.
+    limits : dict
+        Restricted parameter -> (low, high).
+
+    Returns
+    -------
+    dict
+        Parameter -> quasi-p-value.
+
+    Examples
+    --------
+    >>> x = pd.DataFrame({"a": np.linspace(0, 1, 100)})
+    >>> quasi_p(x, x["a"].to_numpy() > 0.5, {"a": (0.5, 1.0)})["a"] < 1e-10
+    True
+    """
+    inside = _inside(x, limits)
+    n, k = int(inside.sum()), int(y[inside].sum())
+    values = {}
+    for name in limits:
+        without = _inside(x, {other: v for other, v in limits.items() if other != name})
+        density = float(y[without].mean())
+        values[name] = float(stats.binom.sf(k - 1, n, density))
+    return values
+
+
+def _significant(
+    x: pd.DataFrame, y: np.ndarray, limits: dict[str, tuple[float, float]], max_p: float
+) -> tuple[dict[str, tuple[float, float]], dict[str, float]]:
+    """Drop the least significant restriction until every quasi-p is at most ``max_p``."""
+    limits = dict(limits)
+    while limits:
+        values = quasi_p(x, y, limits)
+        worst = max(values, key=values.get)
+        if values[worst] <= max_p:
+            return limits, values
+        del limits[worst]
+    return limits, {}
+
+
 def find_box(
     x: pd.DataFrame,
     y: np.ndarray,
     *,
     min_coverage: float = MIN_COVERAGE,
+    max_quasi_p: float = MAX_QUASI_P,
     peel_alpha: float = 0.05,
 ) -> Box:
     """The PRIM box of where ``y`` holds, chosen by the densest-with-coverage rule.
@@ -97,6 +168,8 @@ def find_box(
     min_coverage : float
         The box chosen is the densest on the peeling trajectory with at least this
         coverage.
+    max_quasi_p : float
+        Restrictions whose quasi-p-value is above this are dropped (1 keeps all).
     peel_alpha : float
         Share of the points peeled at each step.
 
@@ -150,13 +223,16 @@ def find_box(
         for name in data.columns
         if limits.loc[0, name] > initial.loc[0, name] or limits.loc[1, name] < initial.loc[1, name]
     }
-    chosen = trajectory.loc[step]
+    restricted, values = _significant(data, y, restricted, max_quasi_p)
+    inside = _inside(data, restricted)
+    n, k = int(inside.sum()), int(y[inside].sum())
     return Box(
         limits=restricted,
-        coverage=float(chosen["coverage"]),
-        density=float(chosen["density"]),
-        mass=float(chosen["mass"]),
-        n=int(chosen["n"]),
+        quasi_p=values,
+        coverage=k / cases,
+        density=k / n,
+        mass=n / points,
+        n=n,
         cases=cases,
         points=points,
     )

@@ -47,6 +47,7 @@ SCENARIO_COLUMNS = (
     "coverage",
     "density",
     "mass",
+    "quasi_p",
     "n",
     "cases",
     "points",
@@ -81,10 +82,11 @@ def scenario_boxes(
         One row per restricted parameter of each box: ``scenario``, ``question``
         (``best`` or ``loses_money``), ``strategy``, ``parameter``, ``low``,
         ``high`` (the box's limits), ``range_low``, ``range_high`` (the parameter's
-        range over the design), ``coverage``, ``density``, ``mass``, ``n`` (points
-        in the box), ``cases`` (points where the condition holds), ``points``
-        (design points), ``note``. A box that restricts nothing (the condition
-        never or always holds, or no box beats the whole space) has one row with
+        range over the design), ``coverage``, ``density``, ``mass``, ``quasi_p`` (of
+        the parameter's restriction), ``n`` (points in the box), ``cases`` (points
+        where the condition holds), ``points`` (design points), ``note``. A box that
+        restricts nothing (the condition never or always holds, or no restriction is
+        significant) has one row with
         no parameter and its note.
     """
     x = design.reset_index(drop=True)
@@ -94,9 +96,11 @@ def scenario_boxes(
         group = group.sort_values(DESIGN_POINT)
         for question, y in _conditions(group, strategy).items():
             box = find_box(x, y, min_coverage=min_coverage)
-            stats = {k: v for k, v in asdict(box).items() if k != "limits"}
+            stats = {k: v for k, v in asdict(box).items() if k not in ("limits", "quasi_p")}
             if not box.limits and not box.note:
-                stats["note"] = "no box denser than the whole space covers enough cases"
+                stats["note"] = (
+                    "no significant restriction: the cases are spread over the whole space"
+                )
             head = {"scenario": scenario, "question": question, "strategy": strategy}
             limits = box.limits or {None: (np.nan, np.nan)}
             for parameter, (low, high) in limits.items():
@@ -106,7 +110,16 @@ def scenario_boxes(
                         "range_low": ranges.loc["min", parameter],
                         "range_high": ranges.loc["max", parameter],
                     }
+                significance = {"quasi_p": box.quasi_p.get(parameter, np.nan)}
                 rows.append(
-                    {**head, "parameter": parameter, "low": low, "high": high, **span, **stats}
+                    {
+                        **head,
+                        "parameter": parameter,
+                        "low": low,
+                        "high": high,
+                        **span,
+                        **significance,
+                        **stats,
+                    }
                 )
     return pd.DataFrame(rows, columns=list(SCENARIO_COLUMNS))

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.robustness.prim import find_box
+from experiments.robustness.prim import find_box, quasi_p
 
 
 def _planted(n: int = 2000, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
@@ -42,3 +42,12 @@ def test_no_case_or_every_case_gives_no_box_and_says_why():
 def test_mismatched_lengths_are_refused():
     with pytest.raises(ValueError, match="3 rows but y has 2"):
         find_box(pd.DataFrame({"a": [1.0, 2, 3]}), np.array([True, False]))
+
+
+def test_a_restriction_on_noise_has_a_large_quasi_p_and_is_dropped():
+    x, y = _planted(400, seed=4)
+    limits = {"a": (0.3, 0.8), "b": (0.0, 0.4), "c": (0.1, 0.9)}  # c: noise
+    values = quasi_p(x, y, limits)
+    assert values["a"] < 1e-6 and values["b"] < 1e-6 and values["c"] > 0.05
+    box = find_box(x, y)
+    assert "c" not in box.limits and all(p <= 0.05 for p in box.quasi_p.values())
