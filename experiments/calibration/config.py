@@ -298,9 +298,14 @@ class CalibrationConfig(_Spec):
             raise ValueError(f"{where}: {err}") from None
         span = spec.orders_span_days or log_span_days(self.orders_source or "")
         if span is None:
+            stated = (
+                f"is not stated in the source of {spec.orders_file} (shoplab orders analyze "
+                "writes it as 'YYYY-MM-DD to YYYY-MM-DD')"
+                if spec.orders_file
+                else "is needed for targets.orders"
+            )
             raise ValueError(
-                "targets.orders_span_days: required: the order log's span is not stated in "
-                f"{where}'s source (shoplab orders analyze writes 'YYYY-MM-DD to YYYY-MM-DD')"
+                f"targets.orders_span_days: required: the order log's span in days {stated}"
             )
         if self.horizon != span:
             raise ValueError(

@@ -162,7 +162,8 @@ def test_the_orders_file_is_read_with_its_span_and_the_config_entries_win(log_ta
         ),  # fmt: skip
         (
             {"targets": {"orders": {"aov": {"value": 50.0, "se": 1.0}}}},
-            "targets.orders_span_days: required: the order log's span is not stated",
+            "targets.orders_span_days: required: the order log's span in days is needed for "
+            "targets.orders",
         ),
         (
             {"targets": {"orders_file": "missing.json"}},
@@ -229,3 +230,14 @@ def test_cli_fits_an_order_log_and_a_bad_window_exits_2(log_targets, tmp_path, c
     assert main(["calibrate", str(path), "--set", "horizon=30", "--quiet"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "set horizon: 40" in err, err
+
+
+def test_a_file_without_its_span_needs_orders_span_days(log_targets, tmp_path):
+    data = json.loads(log_targets.read_text())
+    (tmp_path / "hand.json").write_text(json.dumps({**data, "source": "a CRM export"}))
+    config = _config(str(tmp_path / "hand.json"))
+    with pytest.raises(ConfigError) as err:
+        parse_calibration_config(config, "c.yaml")
+    assert "the order log's span in days is not stated in the source of" in _one_line(err)
+    config["targets"]["orders_span_days"] = DAYS
+    assert parse_calibration_config(config).orders_source == "a CRM export"
