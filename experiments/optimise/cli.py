@@ -83,7 +83,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--objective", choices=["profit", "retained", "both"], help="uplift maximised"
     )
-    parser.add_argument("--trials", type=int, metavar="N", help="distinct candidate mixes simulated")
+    parser.add_argument(
+        "--trials", type=int, metavar="N", help="distinct candidate mixes simulated"
+    )
     parser.add_argument("--workers", type=int, metavar="N", help="worker processes")
     parser.add_argument("--backend", choices=["local", "dask"], help="local processes or Dask")
     parser.add_argument(
