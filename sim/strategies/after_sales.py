@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+import numpy as np
+
+from sim.rules.accounting import StrategyCost
 from sim.schema import param
-from sim.strategies.base import Strategy, count_reached, reached
+from sim.strategies.base import Strategy, reached
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from sim.levers import Levers
     from sim.outcome import DayOutcome
     from sim.shoppers import Shoppers
@@ -79,8 +80,21 @@ class AfterSales(Strategy):
         levers.add("resolution_add", self.resolution_add, mask)
         levers.multiply("recovery_mult", self.recovery_mult, mask)
 
-    def settle(self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None) -> float:
-        """Complaint handling plus the value lost on returns (CNY)."""
-        handled = self.cost_per_complaint * count_reached(outcome.complaints, mask)
-        returns = shoppers.order_value[reached(outcome.resolved, mask)]
-        return float(handled + self.return_cost_share * returns.sum())
+    def settle(
+        self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None
+    ) -> StrategyCost:
+        """Complaint handling plus the value lost on returns (CNY), per complaining shopper."""
+        complained = reached(outcome.complaints, mask)
+        returned = reached(outcome.resolved, mask)
+        handled = self.cost_per_complaint * complained.size
+        returns = shoppers.order_value[returned]
+        return StrategyCost.per_shopper(
+            np.concatenate([complained, returned]),
+            np.concatenate(
+                [
+                    np.full(complained.size, self.cost_per_complaint),
+                    self.return_cost_share * returns,
+                ]
+            ),
+            total=float(handled + self.return_cost_share * returns.sum()),
+        )

@@ -16,6 +16,7 @@ from pydantic import Field
 
 from sim.field_docs import numpydoc_parameters, with_parameters_section
 from sim.priors import Prior, effect_prior
+from sim.rules.accounting import StrategyCost
 from sim.schema import Strict, field_range
 from sim.strategies.targeting import Targeting
 
@@ -40,9 +41,13 @@ class Strategy(Strict):
     pull(levers, shoppers, day, mask)
         Before the day's rules: adjust the levers for the reached shoppers
         (``mask``: boolean array, or None for everyone).
-    settle(outcome, shoppers, mask) -> float
+    settle(outcome, shoppers, mask) -> StrategyCost
         After the day's rules: update the strategy's own shopper state (points,
-        say) and return the day's cost in CNY.
+        say) and return the day's cost in CNY as a
+        :class:`sim.rules.accounting.StrategyCost`: its total, what of it was paid
+        for which shopper (what the cost formula is based on: their order, their
+        redemption, serving them), and the part that belongs to no shopper (a fixed
+        daily cost), which is never spread over shoppers by assumption.
     """
 
     kind: str
@@ -92,9 +97,11 @@ class Strategy(Strict):
     def pull(self, levers: Levers, shoppers: Shoppers, day: int, mask: np.ndarray | None) -> None:
         """Adjust the day's levers (default: nothing)."""
 
-    def settle(self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None) -> float:
-        """Book the day's cost in CNY (default: nothing)."""
-        return 0.0
+    def settle(
+        self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None
+    ) -> StrategyCost:
+        """Book the day's cost in CNY, per shopper it was paid for (default: nothing)."""
+        return StrategyCost.nothing()
 
 
 def reached(indices: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
@@ -146,19 +153,8 @@ def reached_order_values(outcome: DayOutcome, mask: np.ndarray | None) -> np.nda
     return outcome.focal_values[mask[outcome.focal_shoppers]]
 
 
-def count_reached(indices: np.ndarray, mask: np.ndarray | None) -> int:
-    """How many of ``indices`` (shopper ids of some event) the strategy reaches.
-
-    Examples
-    --------
-    >>> count_reached(np.array([0, 2, 3]), np.array([True, False, False, True]))
-    2
-    """
-    return int(reached(indices, mask).size)
-
-
-def count_reached_active(shoppers: Shoppers, mask: np.ndarray | None) -> int:
-    """Reached shoppers who are current focal customers (active or won back).
+def reached_active(shoppers: Shoppers, mask: np.ndarray | None) -> np.ndarray:
+    """Ids of the reached shoppers who are current focal customers (active or won back).
 
     Examples
     --------
@@ -167,8 +163,8 @@ def count_reached_active(shoppers: Shoppers, mask: np.ndarray | None) -> int:
     >>> from sim.states import ACTIVE
     >>> shoppers = create_shoppers(ModelParams(population={"size": 3}), np.random.default_rng(0))
     >>> shoppers.state[:2] = ACTIVE
-    >>> count_reached_active(shoppers, np.array([False, True, True]))
-    1
+    >>> reached_active(shoppers, np.array([False, True, True])).tolist()
+    [1]
     """
     active = shoppers.active_mask()
-    return int(np.count_nonzero(active if mask is None else active & mask))
+    return np.flatnonzero(active if mask is None else active & mask)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from sim.rules.accounting import StrategyCost
 from sim.schema import param
-from sim.strategies.base import Strategy, count_reached_active
+from sim.strategies.base import Strategy, reached_active
 
 if TYPE_CHECKING:
     import numpy as np
@@ -72,7 +73,14 @@ class CommunityEngagement(Strategy):
         levers.multiply("loyalty_decay_mult", 1.0 - self.decay_reduction, mask)
         levers.multiply("referral_mult", self.referral_mult, mask)
 
-    def settle(self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None) -> float:
-        """Fixed cost plus the participants' cost (CNY)."""
-        participants = count_reached_active(shoppers, mask)
-        return self.fixed_cost_per_day + self.cost_per_participant_per_day * participants
+    def settle(
+        self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None
+    ) -> StrategyCost:
+        """Fixed cost (no shopper's) plus each active participant's cost (CNY)."""
+        participants = reached_active(shoppers, mask)
+        return StrategyCost.per_shopper(
+            participants,
+            self.cost_per_participant_per_day,
+            fixed=self.fixed_cost_per_day,
+            total=self.fixed_cost_per_day + self.cost_per_participant_per_day * participants.size,
+        )

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from sim.rules.accounting import StrategyCost
 from sim.schema import param
-from sim.strategies.base import Strategy, reached_order_values
+from sim.strategies.base import Strategy, reached, reached_order_values
 
 if TYPE_CHECKING:
     import numpy as np
@@ -52,6 +53,13 @@ class Coupons(Strategy):
         """Lower the focal price for the reached shoppers."""
         levers.add("price_discount", self.discount, mask)
 
-    def settle(self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None) -> float:
-        """The discount given on the reached shoppers' focal orders (CNY)."""
-        return float(self.discount * reached_order_values(outcome, mask).sum())
+    def settle(
+        self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None
+    ) -> StrategyCost:
+        """The discount given on each reached shopper's focal orders (CNY)."""
+        values = reached_order_values(outcome, mask)
+        return StrategyCost.per_shopper(
+            reached(outcome.focal_shoppers, mask),
+            self.discount * values,
+            total=float(self.discount * values.sum()),
+        )

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from sim.rules.accounting import StrategyCost
 from sim.schema import param
-from sim.strategies.base import Strategy, reached_order_values
+from sim.strategies.base import Strategy, reached
 
 if TYPE_CHECKING:
     import numpy as np
@@ -56,6 +57,11 @@ class FasterLogistics(Strategy):
         """Scale the late-delivery rate down for the reached shoppers."""
         levers.multiply("late_mult", 1.0 - self.late_reduction, mask)
 
-    def settle(self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None) -> float:
-        """Delivery cost of the reached shoppers' focal orders (CNY)."""
-        return self.cost_per_order * reached_order_values(outcome, mask).size
+    def settle(
+        self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None
+    ) -> StrategyCost:
+        """Delivery cost of each reached shopper's focal orders (CNY)."""
+        who = reached(outcome.focal_shoppers, mask)
+        return StrategyCost.per_shopper(
+            who, self.cost_per_order, total=self.cost_per_order * who.size
+        )

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import model_validator
 
+from sim.rules.accounting import StrategyCost
 from sim.schema import param
-from sim.strategies.base import Strategy, reached_order_values
+from sim.strategies.base import Strategy, reached, reached_order_values
 
 if TYPE_CHECKING:
     import numpy as np
@@ -87,8 +88,15 @@ class FlashSales(Strategy):
         levers.add("price_discount", self.discount, mask)
         levers.multiply("purchase_rate_mult", self.purchase_rate_mult, mask)
 
-    def settle(self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None) -> float:
-        """The discount given on the reached shoppers' focal orders of a sale day (CNY)."""
+    def settle(
+        self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None
+    ) -> StrategyCost:
+        """The discount given on each reached shopper's focal orders of a sale day (CNY)."""
         if not self.is_sale_day(outcome.day):
-            return 0.0
-        return float(self.discount * reached_order_values(outcome, mask).sum())
+            return StrategyCost.nothing()
+        values = reached_order_values(outcome, mask)
+        return StrategyCost.per_shopper(
+            reached(outcome.focal_shoppers, mask),
+            self.discount * values,
+            total=float(self.discount * values.sum()),
+        )

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+import numpy as np
 from pydantic import model_validator
 
+from sim.rules.accounting import StrategyCost
 from sim.schema import param
 from sim.strategies.base import Strategy
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from sim.levers import Levers
     from sim.outcome import DayOutcome
     from sim.shoppers import Shoppers
@@ -89,8 +89,20 @@ class GroupBuyIncentive(Strategy):
         levers.group_size_delta += self.group_size_delta
         levers.multiply("group_accept_mult", self.accept_mult)
 
-    def settle(self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None) -> float:
-        """Extra discount on formed groups' orders plus group-customer rewards (CNY)."""
-        discount = self.extra_discount * shoppers.order_value[outcome.group_members].sum()
+    def settle(
+        self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None
+    ) -> StrategyCost:
+        """Extra discount on each group member's order plus group-customer rewards (CNY)."""
+        values = shoppers.order_value[outcome.group_members]
+        discount = self.extra_discount * values.sum()
         rewards = self.reward_per_group_customer * outcome.new_group.size
-        return float(discount + rewards)
+        return StrategyCost.per_shopper(
+            np.concatenate([outcome.group_members, outcome.new_group]),
+            np.concatenate(
+                [
+                    self.extra_discount * values,
+                    np.full(outcome.new_group.size, self.reward_per_group_customer),
+                ]
+            ),
+            total=float(discount + rewards),
+        )

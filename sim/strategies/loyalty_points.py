@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 
+from sim.rules.accounting import StrategyCost
 from sim.schema import param
 from sim.strategies.base import Strategy, reached
 
@@ -111,8 +112,10 @@ class LoyaltyPoints(Strategy):
         cost[holders] = self.switching_cost_scale * np.minimum(balance, 1.0)
         levers.add("switching_cost_add", cost, holder_mask)
 
-    def settle(self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None) -> float:
-        """Redeem, earn, forfeit; return the CNY value redeemed today."""
+    def settle(
+        self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None
+    ) -> StrategyCost:
+        """Redeem, earn, forfeit; return the CNY value each shopper redeemed today."""
         keep = mask is None or mask[outcome.focal_shoppers]
         who = outcome.focal_shoppers[keep] if mask is not None else outcome.focal_shoppers
         values = outcome.focal_values[keep] if mask is not None else outcome.focal_values
@@ -125,4 +128,4 @@ class LoyaltyPoints(Strategy):
         )
         shoppers.points[who] += self.earn_rate * paid
         shoppers.points[outcome.churned] = 0.0
-        return float(redeemed_cny.sum())
+        return StrategyCost.per_shopper(who, redeemed_cny, total=float(redeemed_cny.sum()))

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from sim.rules.accounting import StrategyCost
 from sim.schema import param
-from sim.strategies.base import Strategy, reached_order_values
+from sim.strategies.base import Strategy, reached
 
 if TYPE_CHECKING:
     import numpy as np
@@ -65,7 +66,15 @@ class QualityControl(Strategy):
         """Scale the defect rate down for the reached shoppers."""
         levers.multiply("defect_mult", 1.0 - self.defect_reduction, mask)
 
-    def settle(self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None) -> float:
-        """Fixed cost plus the inspection of the reached shoppers' focal orders (CNY)."""
-        orders = reached_order_values(outcome, mask).size
-        return self.fixed_cost_per_day + self.cost_per_order * self.defect_reduction * orders
+    def settle(
+        self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None
+    ) -> StrategyCost:
+        """Fixed cost (no shopper's) plus the inspection of each reached focal order (CNY)."""
+        who = reached(outcome.focal_shoppers, mask)
+        per_order = self.cost_per_order * self.defect_reduction
+        return StrategyCost.per_shopper(
+            who,
+            per_order,
+            fixed=self.fixed_cost_per_day,
+            total=self.fixed_cost_per_day + per_order * who.size,
+        )

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from sim.rules.accounting import StrategyCost
 from sim.schema import param
-from sim.strategies.base import Strategy, count_reached_active
+from sim.strategies.base import Strategy, reached_active
 
 if TYPE_CHECKING:
     import numpy as np
@@ -65,6 +66,11 @@ class Recommendation(Strategy):
         levers.add("quality_bonus", self.quality_bonus, mask)
         levers.multiply("purchase_rate_mult", self.purchase_rate_mult, mask)
 
-    def settle(self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None) -> float:
-        """Cost of serving the reached active shoppers today (CNY)."""
-        return self.cost_per_active_per_day * count_reached_active(shoppers, mask)
+    def settle(
+        self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None
+    ) -> StrategyCost:
+        """Cost of serving each reached active shopper today (CNY)."""
+        served = reached_active(shoppers, mask)
+        return StrategyCost.per_shopper(
+            served, self.cost_per_active_per_day, total=self.cost_per_active_per_day * served.size
+        )

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from sim.rules.accounting import StrategyCost
 from sim.schema import param
-from sim.strategies.base import Strategy, count_reached
+from sim.strategies.base import Strategy, reached
 
 if TYPE_CHECKING:
     import numpy as np
@@ -67,6 +68,11 @@ class ReferralRewards(Strategy):
         """Raise the referral weight of the reached shoppers."""
         levers.multiply("referral_mult", self.referral_mult, mask)
 
-    def settle(self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None) -> float:
-        """Rewards for today's reached referral customers (CNY)."""
-        return self.reward_per_referral * count_reached(outcome.new_referral, mask)
+    def settle(
+        self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None
+    ) -> StrategyCost:
+        """Rewards for today's reached referral customers (CNY), each booked to the customer."""
+        rewarded = reached(outcome.new_referral, mask)
+        return StrategyCost.per_shopper(
+            rewarded, self.reward_per_referral, total=self.reward_per_referral * rewarded.size
+        )

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from sim.rules.accounting import StrategyCost
 from sim.schema import param
-from sim.strategies.base import Strategy, count_reached
+from sim.strategies.base import Strategy, reached
 
 if TYPE_CHECKING:
     import numpy as np
@@ -105,6 +106,11 @@ class ShareToUnlock(Strategy):
         levers.add("unlock_adopt_prob", self.new_user_adopt_prob, mask)
         levers.add("unlock_satisfaction_add", self.satisfaction_bonus, mask)
 
-    def settle(self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None) -> float:
-        """Rewards for today's successful unlocks of reached starters (CNY)."""
-        return self.reward_value * count_reached(outcome.unlocks, mask)
+    def settle(
+        self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None
+    ) -> StrategyCost:
+        """Rewards for today's successful unlocks of reached starters (CNY), per starter."""
+        starters = reached(outcome.unlocks, mask)
+        return StrategyCost.per_shopper(
+            starters, self.reward_value, total=self.reward_value * starters.size
+        )

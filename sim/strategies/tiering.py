@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 
+from sim.rules.accounting import StrategyCost
 from sim.schema import param
 from sim.strategies.base import Strategy
 
@@ -98,7 +99,11 @@ class CustomerTiering(Strategy):
         levers.multiply("late_mult", 1.0 - self.late_reduction, vip)
         levers.add("switching_cost_add", self.switching_cost, vip)
 
-    def settle(self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None) -> float:
-        """Cost of the active VIPs served today (CNY)."""
-        served = self.vips(shoppers, mask) & shoppers.active_mask()
-        return self.cost_per_vip_per_day * int(np.count_nonzero(served))
+    def settle(
+        self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None
+    ) -> StrategyCost:
+        """Cost of each active VIP served today (CNY)."""
+        served = np.flatnonzero(self.vips(shoppers, mask) & shoppers.active_mask())
+        return StrategyCost.per_shopper(
+            served, self.cost_per_vip_per_day, total=self.cost_per_vip_per_day * served.size
+        )

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 
+from sim.rules.accounting import StrategyCost
 from sim.schema import param
 from sim.states import CHURNED
-from sim.strategies.base import Strategy, count_reached, reached
+from sim.strategies.base import Strategy, reached
 
 if TYPE_CHECKING:
     from sim.levers import Levers
@@ -86,20 +87,32 @@ class WinBack(Strategy):
         if self.first_order_discount > 0:
             levers.add("price_discount", self.first_order_discount, shoppers.winback_discount_due)
 
-    def settle(self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None) -> float:
-        """Contacts, accepted offers and first-order discounts (CNY)."""
-        cost = self.cost_per_winback * count_reached(outcome.won_back, mask)
+    def settle(
+        self, outcome: DayOutcome, shoppers: Shoppers, mask: np.ndarray | None
+    ) -> StrategyCost:
+        """Contacts, accepted offers and first-order discounts (CNY), per shopper concerned."""
+        back = reached(outcome.won_back, mask)
+        cost = self.cost_per_winback * back.size
+        who, amounts = [back], [np.full(back.size, self.cost_per_winback)]
         if self.is_contact_day(outcome.day):
             churned_at_start = shoppers.state == CHURNED
             churned_at_start[outcome.churned] = False
             churned_at_start[outcome.won_back] = True
-            contacted = churned_at_start if mask is None else churned_at_start & mask
-            cost += self.cost_per_contact * int(np.count_nonzero(contacted))
+            contacted = np.flatnonzero(
+                churned_at_start if mask is None else churned_at_start & mask
+            )
+            cost += self.cost_per_contact * contacted.size
+            who.append(contacted)
+            amounts.append(np.full(contacted.size, self.cost_per_contact))
         if self.first_order_discount > 0:
             due = shoppers.winback_discount_due
             used = due[outcome.focal_shoppers]
             cost += self.first_order_discount * float(outcome.focal_values[used].sum())
+            who.append(outcome.focal_shoppers[used])
+            amounts.append(self.first_order_discount * outcome.focal_values[used])
             due[outcome.focal_shoppers] = False
             due[outcome.churned] = False
-            due[reached(outcome.won_back, mask)] = True
-        return float(cost)
+            due[back] = True
+        return StrategyCost.per_shopper(
+            np.concatenate(who), np.concatenate(amounts), total=float(cost)
+        )

@@ -192,3 +192,32 @@ def test_a_run_without_days_has_an_empty_summary_of_flows():
     assert summary["days"] == 0 and summary["revenue"] == 0.0
     assert math.isnan(summary["nps_end"])
     assert isinstance(model.daily_metrics(), pd.DataFrame) and model.daily_metrics().empty
+
+
+def test_money_per_segment_adds_up_to_the_totals(points_run):
+    # totals come from the daily sums as before; segments from the per-shopper ledger,
+    # summed in another order: equal to rounding (1e-9 relative)
+    summary, names = run_summary(points_run), points_run.segment_names
+    for flow in ("revenue", "acquisition_cost", "strategy_cost"):
+        parts = sum(summary[f"{flow}_{s}"] for s in names)
+        assert parts == pytest.approx(summary[flow], rel=1e-9)
+    assert summary["strategy_cost_unallocated"] == 0.0  # points cost belongs to shoppers
+    profits = sum(summary[f"profit_{s}"] for s in names)
+    assert profits == pytest.approx(summary["profit"], rel=1e-9)
+    assert summary["strategy_cost"] > 0 and summary["revenue_rural"] > 0
+
+
+def test_a_fixed_strategy_cost_is_unallocated_not_spread_over_segments():
+    # quality control: 40 CNY a day belongs to no shopper; its inspections do
+    quality = {"kind": "quality_control", "fixed_cost_per_day": 40.0, "cost_per_order": 1.0}
+    model = ShopperModel({"population": {"size": 1500}, "strategies": [quality]}, rng=3)
+    model.run(20)
+    summary, names = run_summary(model), model.segment_names
+    assert summary["strategy_cost_unallocated"] == 40.0 * 20
+    inspections = sum(summary[f"strategy_cost_{s}"] for s in names)
+    assert inspections == pytest.approx(summary["strategy_cost"] - 40.0 * 20, rel=1e-9)
+    assert inspections > 0
+    profits = sum(summary[f"profit_{s}"] for s in names)
+    assert profits - summary["strategy_cost_unallocated"] == pytest.approx(
+        summary["profit"], rel=1e-9
+    )

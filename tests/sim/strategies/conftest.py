@@ -25,6 +25,19 @@ class Recorder(Strategy):
 
 
 @pytest.fixture
+def paid():
+    """What a settled strategy cost paid for each shopper: {shopper id: CNY} (ids summed)."""
+
+    def by_shopper(cost) -> dict[int, float]:
+        totals: dict[int, float] = {}
+        for shopper, amount in zip(cost.shoppers.tolist(), cost.amounts.tolist(), strict=True):
+            totals[shopper] = totals.get(shopper, 0.0) + amount
+        return totals
+
+    return by_shopper
+
+
+@pytest.fixture
 def run_recorded():
     """Run a model for ``days`` with a Recorder appended; return the model and the recorder."""
 

@@ -30,9 +30,13 @@ def test_after_sales_levers_reach_the_target_only(tiny):
     assert levers.recovery_mult.tolist() == [1.0, 2.0, 2.0, 1.0, 1.0, 1.0]
 
 
-def test_after_sales_cost_is_complaint_handling_plus_returns(tiny, day):
+def test_after_sales_cost_is_complaint_handling_plus_returns(tiny, day, paid):
     service = AfterSales(cost_per_complaint=5.0, return_cost_share=0.2)
     today = day(complaints=[0, 3, 4], resolved=[3, 4])  # order values 10, 40, 50
-    assert service.settle(today, tiny, None) == pytest.approx(5.0 * 3 + 0.2 * (40.0 + 50.0))
+    assert service.settle(today, tiny, None).total == pytest.approx(5.0 * 3 + 0.2 * (40.0 + 50.0))
     mask = np.array([True, False, False, True, False, False])
-    assert service.settle(today, tiny, mask) == pytest.approx(5.0 * 2 + 0.2 * 40.0)
+    assert service.settle(today, tiny, mask).total == pytest.approx(5.0 * 2 + 0.2 * 40.0)
+    # each complaint and return is paid for the shopper who made it
+    assert paid(service.settle(today, tiny, None)) == pytest.approx(
+        {0: 5.0, 3: 5.0 + 0.2 * 40.0, 4: 5.0 + 0.2 * 50.0}
+    )

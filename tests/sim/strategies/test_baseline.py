@@ -13,7 +13,8 @@ def test_baseline_pulls_no_lever_and_costs_nothing(tiny, day):
     Baseline().pull(levers, tiny, 0, None)
     assert levers == Levers.neutral(tiny.size)
     today = day(focal_shoppers=[0, 1], focal_values=[10.0, 20.0], churned=[2])
-    assert Baseline().settle(today, tiny, np.ones(tiny.size, bool)) == 0.0
+    cost = Baseline().settle(today, tiny, np.ones(tiny.size, bool))
+    assert (cost.total, cost.shoppers.size, cost.unallocated) == (0.0, 0, 0.0)
 
 
 def test_a_run_with_the_baseline_equals_a_run_without_strategies():

@@ -118,7 +118,7 @@ def test_two_strategies_book_the_sum_of_their_own_costs_on_the_same_outcome(tiny
     sale.pull(levers, tiny, 7, young)
     assert levers.price_discount.tolist() == pytest.approx([0.1, 0.1, 0.3, 0.3, 0.1, 0.1])
     today = day(day=7, focal_shoppers=[0, 2, 5], focal_values=[10.0, 30.0, 60.0])
-    total = coupons.settle(today, tiny, None) + sale.settle(today, tiny, young)
+    total = coupons.settle(today, tiny, None).total + sale.settle(today, tiny, young).total
     assert total == pytest.approx(0.1 * 100.0 + 0.2 * 30.0)
 
 
@@ -130,7 +130,7 @@ def test_a_combined_run_books_each_strategy_once_per_day(run_recorded):
     model, recorder = run_recorded(params, rng=4, days=30)
     strategies = [Coupons(**coupons), QualityControl(**quality), FlashSales(**sale)]
     expected = [
-        sum(s.settle(o, model.shoppers, None) for s in strategies) for o in recorder.outcomes
+        sum(s.settle(o, model.shoppers, None).total for s in strategies) for o in recorder.outcomes
     ]
     by_hand = [
         0.05 * reached_order_values(o, None).sum()

@@ -27,9 +27,12 @@ def test_community_levers_reach_the_target_only(tiny):
     assert levers.referral_mult.tolist() == [1.0, 1.0, 1.5, 1.5, 1.0, 1.0]
 
 
-def test_community_cost_is_fixed_plus_per_active_participant(tiny, day):
+def test_community_cost_is_fixed_plus_per_active_participant(tiny, day, paid):
     tiny.state[2] = CHURNED
     community = CommunityEngagement(fixed_cost_per_day=50.0, cost_per_participant_per_day=0.1)
-    assert community.settle(day(), tiny, None) == pytest.approx(50.0 + 0.1 * 5)
+    assert community.settle(day(), tiny, None).total == pytest.approx(50.0 + 0.1 * 5)
     mask = np.array([False, False, True, True, False, False])
-    assert community.settle(day(), tiny, mask) == pytest.approx(50.0 + 0.1 * 1)
+    assert community.settle(day(), tiny, mask).total == pytest.approx(50.0 + 0.1 * 1)
+    # the fixed cost belongs to no shopper; each active participant costs 0.1
+    cost = community.settle(day(), tiny, mask)
+    assert (cost.unallocated, paid(cost)) == (50.0, pytest.approx({3: 0.1}))

@@ -15,15 +15,16 @@ def test_coupons_bring_more_focal_orders_than_the_baseline_on_the_same_seed():
     assert treated["orders"].sum() > 1.15 * base["orders"].sum()
 
 
-def test_coupon_cost_is_the_discount_on_the_reached_focal_orders(tiny, day):
+def test_coupon_cost_is_the_discount_on_the_reached_focal_orders(tiny, day, paid):
     coupons = Coupons(discount=0.1)
     mask = np.array([True, True, False, False, True, False])
     levers = Levers.neutral(tiny.size)
     coupons.pull(levers, tiny, 1, mask)
     assert levers.price_discount.tolist() == [0.1, 0.1, 0.0, 0.0, 0.1, 0.0]
     today = day(focal_shoppers=[0, 2, 4], focal_values=[10.0, 30.0, 50.0])
-    assert coupons.settle(today, tiny, mask) == pytest.approx(0.1 * (10.0 + 50.0))
-    assert coupons.settle(today, tiny, None) == pytest.approx(0.1 * 90.0)
+    assert coupons.settle(today, tiny, mask).total == pytest.approx(0.1 * (10.0 + 50.0))
+    assert coupons.settle(today, tiny, None).total == pytest.approx(0.1 * 90.0)
+    assert paid(coupons.settle(today, tiny, mask)) == pytest.approx({0: 1.0, 4: 5.0})
 
 
 def test_model_books_the_coupon_on_every_focal_order_when_everyone_is_reached(run_recorded):

@@ -31,8 +31,11 @@ def test_faster_logistics_cuts_the_late_rate_of_the_target_only(tiny):
     assert levers.late_mult.tolist() == [0.25, 1.0, 0.25, 1.0, 1.0, 1.0]
 
 
-def test_logistics_cost_is_paid_per_reached_focal_order(tiny, day):
+def test_logistics_cost_is_paid_per_reached_focal_order(tiny, day, paid):
     logistics = FasterLogistics(cost_per_order=1.5)
     today = day(focal_shoppers=[1, 2, 4], focal_values=[20.0, 30.0, 50.0])
-    assert logistics.settle(today, tiny, None) == pytest.approx(4.5)
-    assert logistics.settle(today, tiny, np.array([0, 0, 1, 0, 1, 0], bool)) == pytest.approx(3.0)
+    assert logistics.settle(today, tiny, None).total == pytest.approx(4.5)
+    assert paid(logistics.settle(today, tiny, None)) == pytest.approx({1: 1.5, 2: 1.5, 4: 1.5})
+    assert logistics.settle(today, tiny, np.array([0, 0, 1, 0, 1, 0], bool)).total == pytest.approx(
+        3.0
+    )

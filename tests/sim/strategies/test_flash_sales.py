@@ -32,12 +32,16 @@ def test_sale_levers_act_on_sale_days_and_on_the_target_only(tiny):
     assert levers.purchase_rate_mult.tolist() == [2.0, 1.0, 2.0, 1.0, 1.0, 1.0]
 
 
-def test_sale_cost_is_the_discount_given_on_sale_days(tiny, day):
+def test_sale_cost_is_the_discount_given_on_sale_days(tiny, day, paid):
     sale = FlashSales(period_days=7, duration_days=1, discount=0.25)
     orders = {"focal_shoppers": [0, 3], "focal_values": [10.0, 40.0]}
-    assert sale.settle(day(day=14, **orders), tiny, None) == pytest.approx(0.25 * 50.0)
-    assert sale.settle(day(day=15, **orders), tiny, None) == 0.0
-    assert sale.settle(day(day=14, **orders), tiny, np.array([0, 0, 0, 1, 0, 0], bool)) == 10.0
+    assert sale.settle(day(day=14, **orders), tiny, None).total == pytest.approx(0.25 * 50.0)
+    assert sale.settle(day(day=15, **orders), tiny, None).total == 0.0
+    assert paid(sale.settle(day(day=14, **orders), tiny, None)) == pytest.approx({0: 2.5, 3: 10.0})
+    assert paid(sale.settle(day(day=15, **orders), tiny, None)) == {}
+    assert (
+        sale.settle(day(day=14, **orders), tiny, np.array([0, 0, 0, 1, 0, 0], bool)).total == 10.0
+    )
 
 
 def test_a_sale_cannot_last_longer_than_its_period():

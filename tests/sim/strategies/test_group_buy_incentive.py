@@ -47,10 +47,13 @@ def test_an_extra_group_discount_raises_the_satisfaction_of_formed_groups_only(r
     assert after[members] == pytest.approx(np.minimum(before[members] + deal, 1.0))
 
 
-def test_group_incentive_cost_is_the_extra_discount_on_formed_groups_plus_rewards(tiny, day):
+def test_group_incentive_cost_is_the_extra_discount_on_formed_groups_plus_rewards(tiny, day, paid):
     incentive = GroupBuyIncentive(extra_discount=0.05, reward_per_group_customer=3.0)
     today = day(group_members=[1, 2, 5], new_group=[2, 5])  # order values 20, 30, 60
-    assert incentive.settle(today, tiny, None) == pytest.approx(0.05 * 110.0 + 3.0 * 2)
+    assert incentive.settle(today, tiny, None).total == pytest.approx(0.05 * 110.0 + 3.0 * 2)
+    assert paid(incentive.settle(today, tiny, None)) == pytest.approx(
+        {1: 0.05 * 20.0, 2: 0.05 * 30.0 + 3.0, 5: 0.05 * 60.0 + 3.0}
+    )
 
 
 def test_group_incentive_changes_the_terms_of_every_group(tiny):

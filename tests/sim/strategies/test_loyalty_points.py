@@ -1,3 +1,5 @@
+import copy
+
 import numpy as np
 import pytest
 
@@ -26,7 +28,7 @@ def test_points_pay_a_capped_share_of_the_order_and_act_only_on_the_target(tiny)
     assert levers.switching_cost_add[2] == 0.0
 
 
-def test_points_cost_is_the_value_redeemed(tiny, day):
+def test_points_cost_is_the_value_redeemed(tiny, day, paid):
     tiny.points[:] = [0.0, 600.0, 0.0, 1000.0, 0.0, 0.0]
     points = LoyaltyPoints(earn_rate=1.0, point_value=0.01, redeem_threshold=500.0)
     today = day(
@@ -35,5 +37,7 @@ def test_points_cost_is_the_value_redeemed(tiny, day):
         focal_discounts=[0.3, 0.25, 0.0],
     )
     # shopper 1 redeems min(6 CNY / 20, 0.3) x 20 = 6 CNY; shopper 3 min(10/40, 0.3) x 40 = 10
-    assert points.settle(today, tiny, None) == pytest.approx(16.0)
+    tiny_again = copy.deepcopy(tiny)
+    assert points.settle(today, tiny, None).total == pytest.approx(16.0)
+    assert paid(points.settle(today, tiny_again, None)) == pytest.approx({1: 6.0, 3: 10.0, 5: 0.0})
     assert tiny.points[[1, 3, 5]].tolist() == pytest.approx([0.0 + 14.0, 0.0 + 30.0, 60.0])

@@ -36,9 +36,11 @@ def test_quality_control_for_one_segment_leaves_the_others_defect_rate_alone():
     assert defects_per_order(model, ~targeted) == pytest.approx(0.06, abs=0.01)
 
 
-def test_quality_cost_is_fixed_plus_inspection_of_reached_orders(tiny, day):
+def test_quality_cost_is_fixed_plus_inspection_of_reached_orders(tiny, day, paid):
     quality = QualityControl(defect_reduction=0.4, fixed_cost_per_day=100.0, cost_per_order=2.0)
     today = day(focal_shoppers=[0, 1, 3, 5], focal_values=[10.0, 20.0, 40.0, 60.0])
-    assert quality.settle(today, tiny, None) == pytest.approx(100.0 + 2.0 * 0.4 * 4)
+    assert quality.settle(today, tiny, None).total == pytest.approx(100.0 + 2.0 * 0.4 * 4)
     mask = np.array([True, False, False, True, False, False])
-    assert quality.settle(today, tiny, mask) == pytest.approx(100.0 + 2.0 * 0.4 * 2)
+    assert quality.settle(today, tiny, mask).total == pytest.approx(100.0 + 2.0 * 0.4 * 2)
+    cost = quality.settle(today, tiny, mask)  # the fixed cost belongs to no shopper
+    assert (cost.unallocated, paid(cost)) == (100.0, pytest.approx({0: 0.8, 3: 0.8}))

@@ -25,8 +25,13 @@ def test_recommendation_levers_reach_the_target_only(tiny):
     assert levers.purchase_rate_mult.tolist() == [1.0, 1.0, 1.0, 1.2, 1.2, 1.2]
 
 
-def test_recommendation_costs_each_reached_active_shopper_a_day(tiny, day):
+def test_recommendation_costs_each_reached_active_shopper_a_day(tiny, day, paid):
     tiny.state[[1, 4]] = CHURNED
     rec = Recommendation(cost_per_active_per_day=0.02)
-    assert rec.settle(day(), tiny, None) == pytest.approx(0.02 * 4)
-    assert rec.settle(day(), tiny, np.array([1, 1, 1, 0, 0, 0], bool)) == pytest.approx(0.02 * 2)
+    assert rec.settle(day(), tiny, None).total == pytest.approx(0.02 * 4)
+    assert rec.settle(day(), tiny, np.array([1, 1, 1, 0, 0, 0], bool)).total == pytest.approx(
+        0.02 * 2
+    )
+    assert paid(rec.settle(day(), tiny, None)) == pytest.approx(
+        {0: 0.02, 2: 0.02, 3: 0.02, 5: 0.02}
+    )

@@ -22,8 +22,11 @@ def test_referral_boost_reaches_the_target_only(tiny):
     assert levers.referral_mult.tolist() == [2.5, 2.5, 1.0, 1.0, 1.0, 1.0]
 
 
-def test_referral_reward_is_paid_per_reached_new_referral_customer(tiny, day):
+def test_referral_reward_is_paid_per_reached_new_referral_customer(tiny, day, paid):
     rewards = ReferralRewards(reward_per_referral=8.0)
     today = day(new_referral=[0, 2, 5], new_group=[1])
-    assert rewards.settle(today, tiny, None) == pytest.approx(24.0)
-    assert rewards.settle(today, tiny, np.array([0, 0, 1, 0, 0, 1], bool)) == pytest.approx(16.0)
+    assert rewards.settle(today, tiny, None).total == pytest.approx(24.0)
+    assert rewards.settle(today, tiny, np.array([0, 0, 1, 0, 0, 1], bool)).total == pytest.approx(
+        16.0
+    )
+    assert paid(rewards.settle(today, tiny, np.array([0, 0, 1, 0, 0, 1], bool))) == {2: 8.0, 5: 8.0}

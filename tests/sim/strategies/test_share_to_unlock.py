@@ -72,11 +72,15 @@ def test_unlocks_leave_the_days_bass_acquisition_alone(run_recorded):
         )
 
 
-def test_cost_counts_reached_starters_only(tiny, day):
+def test_cost_counts_reached_starters_only(tiny, day, paid):
     strategy = ShareToUnlock(reward_value=4.0)
     today = day(unlocks=[0, 2, 5])
-    assert strategy.settle(today, tiny, None) == 12.0
-    assert strategy.settle(today, tiny, np.array([True, False, False, False, False, True])) == 8.0
+    assert strategy.settle(today, tiny, None).total == 12.0
+    assert paid(strategy.settle(today, tiny, None)) == {0: 4.0, 2: 4.0, 5: 4.0}
+    assert (
+        strategy.settle(today, tiny, np.array([True, False, False, False, False, True])).total
+        == 8.0
+    )
 
 
 def test_pull_sets_the_unlock_terms_for_the_target_only(tiny):

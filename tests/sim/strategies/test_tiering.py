@@ -40,10 +40,11 @@ def test_vip_service_reaches_only_the_top_tiers_of_the_target(tiny):
     assert levers.resolution_add.tolist() == [0.0, 0.0, 0.3, 0.0, 0.3, 0.3]
 
 
-def test_tiering_costs_each_active_vip_one_day_of_service(tiny, day):
+def test_tiering_costs_each_active_vip_one_day_of_service(tiny, day, paid):
     tiny.tier[:] = [0, 1, 2, 2, 3, 2]
     tiny.state[5] = CHURNED
     tiering = CustomerTiering(vip_min_tier=2, cost_per_vip_per_day=0.5)
-    assert tiering.settle(day(), tiny, None) == pytest.approx(0.5 * 3)  # shoppers 2, 3, 4
+    assert tiering.settle(day(), tiny, None).total == pytest.approx(0.5 * 3)  # shoppers 2, 3, 4
     mask = np.array([True, True, True, False, False, True])
-    assert tiering.settle(day(), tiny, mask) == pytest.approx(0.5 * 1)  # shopper 2
+    assert tiering.settle(day(), tiny, mask).total == pytest.approx(0.5 * 1)  # shopper 2
+    assert paid(tiering.settle(day(), tiny, None)) == {2: 0.5, 3: 0.5, 4: 0.5}

@@ -25,30 +25,33 @@ def test_winback_offer_reaches_the_target_only(tiny):
     assert levers.winback_add.tolist() == [0.02, 0.0, 0.02, 0.0, 0.02, 0.0]
 
 
-def test_winback_cost_counts_contacts_on_contact_days_and_accepted_offers(tiny, day):
+def test_winback_cost_counts_contacts_on_contact_days_and_accepted_offers(tiny, day, paid):
     # at the start of the day shoppers 0, 1, 2 were churned; 3 churns today, 2 comes back
     tiny.state[[0, 1, 3]] = CHURNED
     tiny.state[2] = WON_BACK
     winback = WinBack(contact_interval_days=30, cost_per_contact=0.5, cost_per_winback=10.0)
     events = {"churned": [3], "won_back": [2]}
-    assert winback.settle(day(day=60, **events), tiny, None) == pytest.approx(0.5 * 3 + 10.0)
-    assert winback.settle(day(day=61, **events), tiny, None) == pytest.approx(10.0)
+    assert winback.settle(day(day=60, **events), tiny, None).total == pytest.approx(0.5 * 3 + 10.0)
+    assert winback.settle(day(day=61, **events), tiny, None).total == pytest.approx(10.0)
     mask = np.array([True, False, False, True, False, False])
-    assert winback.settle(day(day=60, **events), tiny, mask) == pytest.approx(0.5 * 1)
+    assert winback.settle(day(day=60, **events), tiny, mask).total == pytest.approx(0.5 * 1)
+    # contacts of 0, 1 and 2 (churned at the start of the day); 2's accepted offer
+    assert paid(winback.settle(day(day=60, **events), tiny, None)) == {0: 0.5, 1: 0.5, 2: 10.5}
 
 
-def test_first_order_discount_applies_once_after_coming_back(tiny, day):
+def test_first_order_discount_applies_once_after_coming_back(tiny, day, paid):
     winback = WinBack(first_order_discount=0.2, cost_per_contact=0.0, cost_per_winback=0.0)
     levers = Levers.neutral(tiny.size)
     winback.pull(levers, tiny, 0, None)
     assert levers.price_discount.tolist() == [0.0] * 6
     tiny.state[4] = WON_BACK
-    assert winback.settle(day(day=0, won_back=[4]), tiny, None) == 0.0
+    assert winback.settle(day(day=0, won_back=[4]), tiny, None).total == 0.0
     levers = Levers.neutral(tiny.size)
     winback.pull(levers, tiny, 1, None)
     assert levers.price_discount.tolist() == [0.0, 0.0, 0.0, 0.0, 0.2, 0.0]
     first_order = day(day=1, focal_shoppers=[0, 4], focal_values=[10.0, 50.0])
-    assert winback.settle(first_order, tiny, None) == pytest.approx(0.2 * 50.0)
+    used = winback.settle(first_order, tiny, None)
+    assert used.total == pytest.approx(0.2 * 50.0) and paid(used) == {4: 10.0}
     levers = Levers.neutral(tiny.size)
     winback.pull(levers, tiny, 2, None)
     assert levers.price_discount.tolist() == [0.0] * 6
