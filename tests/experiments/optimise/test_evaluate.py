@@ -3,10 +3,12 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from experiments.config import Outputs
 from experiments.design import arm_params
 from experiments.executors import LocalExecutor
 from experiments.optimise.config import parse_optimise_config
 from experiments.optimise.evaluate import ModelEvaluator, mixes_config, score_mixes
+from experiments.runner import run_experiment
 from experiments.seeds import replication_seed
 from sim import simulate
 
@@ -66,3 +68,23 @@ def test_scores_are_paired_differences_with_t_intervals_and_the_cost_scaled_to_a
     assert row["profit_uplift_ci_low"] == pytest.approx(3.0 - half)
     assert row["cost_year"] == pytest.approx(100.0)
     assert row["retained_uplift"] == 0 and row["retained_uplift_ci_high"] == 0
+
+
+def test_uncertain_parameters_are_drawn_per_replication_as_in_shoplab_run(tiny, tmp_path):
+    tiny["uncertain"] = {
+        "strategies.recommendation.purchase_rate_mult": {"dist": "uniform", "low": 1.0, "high": 2.0}
+    }
+    config = parse_optimise_config(tiny)
+    mix = {"recommendation": [{"kind": "recommendation"}]}
+    with LocalExecutor(1) as executor:
+        found = ModelEvaluator(config, executor)({"t0": mix}, range(2))
+    experiment = mixes_config(config, {"t0": mix}, 2).model_copy(
+        update={"outputs": Outputs(plots=False)}
+    )
+    expected = run_experiment(experiment, tmp_path, progress=False).summary
+    assert found["profit"].tolist() == expected["profit"].tolist()
+    # the draws differ between replications, so the uplift is not that of the fixed 1.1
+    without = parse_optimise_config({k: v for k, v in tiny.items() if k != "uncertain"})
+    with LocalExecutor(1) as executor:
+        fixed = ModelEvaluator(without, executor)({"t0": mix}, range(2))
+    assert fixed["profit"].tolist() != found["profit"].tolist()
