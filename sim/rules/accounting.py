@@ -160,6 +160,7 @@ class StrategyCost:
             CNY that belongs to no shopper.
         total : float, optional
             The day's cost as the strategy's formula computes it (default
+            ``fixed + amounts * len(shoppers)`` for a scalar amount, else
             ``amounts.sum() + fixed``); booked as is, so that the accounts do not
             depend on the order of a summation. The parts must add up to it (to
             1e-9 relative).
@@ -175,7 +176,12 @@ class StrategyCost:
         """
         ids = np.asarray(shoppers)
         paid = np.broadcast_to(np.asarray(amounts, dtype=float), ids.shape)
-        booked = float(paid.sum() + fixed) if total is None else float(total)
+        if total is not None:
+            booked = float(total)
+        elif np.ndim(amounts) == 0:  # a price per shopper: the price times the count
+            booked = float(fixed + amounts * ids.size)
+        else:
+            booked = float(paid.sum() + fixed)
         return cls(booked, ids, paid, float(fixed))
 
 

@@ -79,8 +79,5 @@ class CommunityEngagement(Strategy):
         """Fixed cost (no shopper's) plus each active participant's cost (CNY)."""
         participants = reached_active(shoppers, mask)
         return StrategyCost.per_shopper(
-            participants,
-            self.cost_per_participant_per_day,
-            fixed=self.fixed_cost_per_day,
-            total=self.fixed_cost_per_day + self.cost_per_participant_per_day * participants.size,
+            participants, self.cost_per_participant_per_day, fixed=self.fixed_cost_per_day
         )

@@ -62,6 +62,4 @@ class FasterLogistics(Strategy):
     ) -> StrategyCost:
         """Delivery cost of each reached shopper's focal orders (CNY)."""
         who = reached(outcome.focal_shoppers, mask)
-        return StrategyCost.per_shopper(
-            who, self.cost_per_order, total=self.cost_per_order * who.size
-        )
+        return StrategyCost.per_shopper(who, self.cost_per_order)

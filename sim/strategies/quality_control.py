@@ -72,9 +72,4 @@ class QualityControl(Strategy):
         """Fixed cost (no shopper's) plus the inspection of each reached focal order (CNY)."""
         who = reached(outcome.focal_shoppers, mask)
         per_order = self.cost_per_order * self.defect_reduction
-        return StrategyCost.per_shopper(
-            who,
-            per_order,
-            fixed=self.fixed_cost_per_day,
-            total=self.fixed_cost_per_day + per_order * who.size,
-        )
+        return StrategyCost.per_shopper(who, per_order, fixed=self.fixed_cost_per_day)

@@ -71,6 +71,4 @@ class Recommendation(Strategy):
     ) -> StrategyCost:
         """Cost of serving each reached active shopper today (CNY)."""
         served = reached_active(shoppers, mask)
-        return StrategyCost.per_shopper(
-            served, self.cost_per_active_per_day, total=self.cost_per_active_per_day * served.size
-        )
+        return StrategyCost.per_shopper(served, self.cost_per_active_per_day)

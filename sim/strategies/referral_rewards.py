@@ -73,6 +73,4 @@ class ReferralRewards(Strategy):
     ) -> StrategyCost:
         """Rewards for today's reached referral customers (CNY), each booked to the customer."""
         rewarded = reached(outcome.new_referral, mask)
-        return StrategyCost.per_shopper(
-            rewarded, self.reward_per_referral, total=self.reward_per_referral * rewarded.size
-        )
+        return StrategyCost.per_shopper(rewarded, self.reward_per_referral)

@@ -111,6 +111,4 @@ class ShareToUnlock(Strategy):
     ) -> StrategyCost:
         """Rewards for today's successful unlocks of reached starters (CNY), per starter."""
         starters = reached(outcome.unlocks, mask)
-        return StrategyCost.per_shopper(
-            starters, self.reward_value, total=self.reward_value * starters.size
-        )
+        return StrategyCost.per_shopper(starters, self.reward_value)

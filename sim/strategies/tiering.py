@@ -104,6 +104,4 @@ class CustomerTiering(Strategy):
     ) -> StrategyCost:
         """Cost of each active VIP served today (CNY)."""
         served = np.flatnonzero(self.vips(shoppers, mask) & shoppers.active_mask())
-        return StrategyCost.per_shopper(
-            served, self.cost_per_vip_per_day, total=self.cost_per_vip_per_day * served.size
-        )
+        return StrategyCost.per_shopper(served, self.cost_per_vip_per_day)
