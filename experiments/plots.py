@@ -347,12 +347,10 @@ def plot_segment_heatmap(
 
     Parameters
     ----------
-    summary : pandas.DataFrame
-        One row per run with ``<prefix>_<segment>`` columns.
-    scenario : str
-        Scenario.
-    prefix : str
-        ``active_end`` (customers), ``retention_90`` (share) or ``profit`` (CNY).
+    summary, scenario, prefix
+        As :func:`experiments.segments.segment_uplift_cells`: the runs, the
+        scenario to draw and the metric (``active_end``: customers, ``retention_90``:
+        share, ``profit``: CNY).
     ax : Axes, optional
         Where to draw.
 

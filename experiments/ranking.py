@@ -95,17 +95,8 @@ def best_shares(values: pd.DataFrame) -> pd.DataFrame:
 def regrets(values: pd.DataFrame) -> pd.DataFrame:
     """What each arm loses against the best arm of each replication (>= 0).
 
-    The mean over replications is the expected regret.
-
-    Parameters
-    ----------
-    values : pandas.DataFrame
-        One row per replication, one column per arm, no NaN.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Same shape.
+    The mean over replications is the expected regret. ``values`` as for
+    :func:`best_shares`; the result has its shape.
 
     Examples
     --------

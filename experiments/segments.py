@@ -72,10 +72,9 @@ def compare_segments(
         One row per run with ``<metric>_<segment>`` columns.
     metrics : sequence of str
         Per-segment metrics (those without columns are skipped).
-    baseline : str
-        The arm the others are compared with (left out of the table).
-    confidence : float
-        Coverage of the intervals.
+    baseline, confidence
+        As for :func:`experiments.analysis.compare_arms` (the baseline's own rows
+        are left out).
 
     Returns
     -------
