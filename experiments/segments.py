@@ -83,6 +83,7 @@ def compare_segments(
         both numbers), ``mean`` (the arm's mean), ``diff`` (mean paired uplift over
         the baseline), ``diff_ci_low``/``diff_ci_high``, ``p_value`` (paired t-test)
         and ``p_holm`` (Holm over every arm, scenario and segment of the metric).
+        Rows without any value (90-day retention in a shorter run) are left out.
     """
     segments = dict.fromkeys(s for metric in metrics for s in segments_in(summary, metric))
     columns = {
@@ -94,7 +95,8 @@ def compare_segments(
     if not columns:
         return pd.DataFrame(columns=list(SEGMENT_COLUMNS))
     table = compare_arms(summary, list(columns), baseline, confidence)
-    table = table[table["strategy"] != baseline].reset_index(drop=True)
+    measured = (table["strategy"] != baseline) & (table["n"] > 0)
+    table = table[measured].reset_index(drop=True)
     named = pd.DataFrame(table["metric"].map(columns).tolist(), columns=["metric", "segment"])
     table[["metric", "segment"]] = named
     for _, index in table.groupby("metric", sort=False).groups.items():

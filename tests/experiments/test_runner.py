@@ -171,5 +171,5 @@ def test_decision_tables_are_written_beside_an_unchanged_comparison(tiny, tmp_pa
         ranking.drop(columns="note"), results.rank().drop(columns="note"), check_dtype=False
     )
     segments = pd.read_csv(tmp_path / "segments.csv")
-    assert set(segments["metric"]) == {"retention_90", "active_end", "profit"}
+    assert set(segments["metric"]) == {"active_end", "profit"}  # no 90-day retention in 40 days
     assert set(segments["strategy"]) == {"points"}

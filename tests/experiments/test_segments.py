@@ -64,3 +64,10 @@ def test_heatmap_cells_are_the_paired_segment_uplift_of_a_real_run(finished):
     ).mean()
     assert table.loc["points", "young"] == pytest.approx(expected)
     assert unsure.shape == table.shape and unsure.dtypes.eq(bool).all()
+
+
+def test_a_metric_not_measured_in_a_run_is_left_out(finished):
+    # 35 days: no customer is 90 days old, retention_90_<segment> is NaN everywhere
+    table = compare_segments(finished.summary)
+    assert set(table["metric"]) == {"active_end", "profit"}
+    assert (table["n"] == 3).all()
