@@ -3,7 +3,8 @@
 Examples
 --------
 >>> import pandas as pd
->>> trials = pd.DataFrame({"cost_year": [1e4, 5e4, 2e5], "profit_uplift": [10.0, 30, 50],
+>>> trials = pd.DataFrame({"specs": ["a", "b", "c"], "cost_year": [1e4, 5e4, 2e5],
+...     "profit_uplift": [10.0, 30, 50],
 ...     "feasible": [True, True, False], "on_front": [True, True, False]})
 >>> plot_pareto(trials, "profit", budget=1e5).get_xlabel()
 'strategy cost a year (CNY)'
@@ -17,6 +18,7 @@ import matplotlib.style
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from experiments.plots import STYLE, save_figure
 
@@ -43,7 +45,8 @@ def plot_pareto(
     Parameters
     ----------
     trials : pandas.DataFrame
-        The search table: ``cost_year``, ``<objective>_uplift``, ``feasible``, ``on_front``.
+        The search table: ``specs``, ``cost_year``, ``<objective>_uplift``, ``feasible``,
+        ``on_front``.
     objective : {"profit", "retained"}
         Which uplift is on the y axis.
     budget : float
@@ -86,7 +89,11 @@ def plot_pareto(
         ax.axhline(0, color="0.8", linewidth=0.8, zorder=0)
         ax.set_xlabel("strategy cost a year (CNY)")
         ax.set_ylabel(OBJECTIVE_LABELS[objective])
-        ax.set_title(f"{len(trials)} mixes tried (front: no mix within budget cheaper and better)")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+        ax.set_title(
+            f"{trials['specs'].nunique()} mixes tried (front: none within budget is "
+            "cheaper and better)"
+        )
         ax.legend(fontsize="small")
     return ax
 

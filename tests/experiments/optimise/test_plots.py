@@ -6,6 +6,7 @@ from experiments.optimise.plots import plot_pareto, save_pareto
 
 TRIALS = pd.DataFrame(
     {
+        "specs": ["a", "b", "c", "a"],
         "cost_year": [1e4, 5e4, 2e5, 3e4],
         "profit_uplift": [10.0, 30, 50, 5],
         "retained_uplift": [1.0, 2, 3, 4],
