@@ -3,13 +3,15 @@
 The spec is data (a YAML config validated by :mod:`experiments.config`); one runner
 (:func:`experiments.runner.run_experiment`) executes it on local processes or Dask,
 and one results object (:class:`experiments.results.ExperimentResults`) turns it into
-tables (``.to_df()``, ``.compare()``, ``.ranked()``) and plots (``.plot()``).
+tables (``.to_df()``, ``.compare()``, ``.rank()``, ``.segments()``, ``.ranked()``) and
+plots (``.plot()``).
 
 Modules: ``config`` (spec), ``loader`` (YAML and includes), ``overrides`` (dotted
 paths, ``--set``), ``sweeps`` (grid / Latin / Sobol / Morris designs), ``design``
 (the runs and their parameters), ``seeds`` (common random numbers), ``executors``
 (local processes, Dask), ``worker`` (one run), ``store`` (files), ``manifest``,
-``runner``, ``analysis`` (paired comparisons), ``sensitivity`` (sweep indices),
+``runner``, ``analysis`` (paired comparisons), ``ranking`` (expected uplift, P(best),
+regret), ``segments`` (paired comparisons per segment), ``sensitivity`` (sweep indices),
 ``plots``, ``results``, ``commands`` (``shoplab run / validate / plot``).
 
 Examples
