@@ -7,7 +7,9 @@ from tests.experiments.optimise.conftest import ClosedForm
 
 
 def with_workers(data: dict, workers: int) -> dict:
-    return {**data, "execution": {"workers": workers}}
+    """The tiny config, smaller still (2 mixes, 1 re-evaluated, 10 days), on ``workers``."""
+    small = {**data["optimise"], "trials": 2, "reevaluate": 1}
+    return {**data, "horizon": 10, "optimise": small, "execution": {"workers": workers}}
 
 
 def test_the_result_is_the_same_with_one_and_two_workers(tiny):
