@@ -83,6 +83,20 @@ class Targeting(Strict):
             raise ValueError("targeting kind 'segment' needs a non-empty 'segments' list")
         if self.kind == "tier" and not self.tiers:
             raise ValueError("targeting kind 'tier' needs a non-empty 'tiers' list")
+        uses = {
+            "predictor": ("at_risk", ("recency", "bgnbd", "oracle")),
+            "risk_threshold": ("at_risk", ("oracle",)),
+            "recency_days": ("at_risk", ("recency", "bgnbd")),
+            "alive_threshold": ("at_risk", ("bgnbd",)),
+        }
+        for name, (kind, predictors) in uses.items():
+            changed = getattr(self, name) != type(self).model_fields[name].default
+            if changed and (self.kind != kind or self.predictor not in predictors):
+                raise ValueError(
+                    f"{name} applies to kind at_risk with predictor "
+                    f"{' or '.join(predictors)} (here: kind {self.kind}, predictor "
+                    f"{self.predictor}); set the predictor or leave {name} out"
+                )
         return self
 
     @property

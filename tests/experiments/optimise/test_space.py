@@ -8,7 +8,7 @@ from experiments.optimise.space import SearchSpace, describe_mix, mix_key
 DATA = {
     "name": "x",
     "strategies": {
-        "coupons": [{"kind": "coupons", "target": {"kind": "at_risk"}}],
+        "coupons": [{"kind": "coupons", "target": {"kind": "at_risk", "predictor": "oracle"}}],
         "winback": [{"kind": "winback"}],
         "points": [{"kind": "loyalty_points"}],
     },

@@ -88,3 +88,23 @@ def test_each_predictor_reaches_some_but_not_all_customers_in_a_run(predictor):
     customers = model.shoppers.acquired_day != NEVER
     assert 0 < np.count_nonzero(reached) < np.count_nonzero(customers)
     assert not reached[~customers].any()
+
+
+@pytest.mark.parametrize(
+    ("fields", "name"),
+    [
+        ({"kind": "at_risk", "risk_threshold": 0.3}, "risk_threshold"),  # recency by default
+        ({"kind": "at_risk", "predictor": "recency", "alive_threshold": 0.3}, "alive_threshold"),
+        ({"kind": "at_risk", "predictor": "oracle", "recency_days": 60}, "recency_days"),
+        ({"kind": "everyone", "predictor": "bgnbd"}, "predictor"),
+    ],
+)
+def test_a_setting_of_another_predictor_is_refused_not_ignored(fields, name):
+    with pytest.raises(ValueError, match=f"{name} applies to kind at_risk with predictor"):
+        Targeting(**fields)
+
+
+def test_settings_of_the_chosen_predictor_and_dumped_defaults_are_accepted():
+    chosen = Targeting(kind="at_risk", predictor="bgnbd", alive_threshold=0.3, recency_days=45)
+    assert Targeting.model_validate(chosen.model_dump()) == chosen
+    assert Targeting.model_validate(Targeting(kind="segment", segments=["a"]).model_dump())
