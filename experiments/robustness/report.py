@@ -22,6 +22,9 @@ import pandas as pd
 
 from experiments.robustness.analysis import BEST_ARM, IS_BEST
 
+#: A total index below this is reported as no influence on which arm is best.
+MIN_INFLUENCE = 0.05
+
 
 def _influence(sensitivity: pd.DataFrame, scenario: str) -> str:
     rows = sensitivity[
@@ -33,6 +36,13 @@ def _influence(sensitivity: pd.DataFrame, scenario: str) -> str:
     if rows.empty:
         return f"{scenario}: the same arm is best at every design point; no assumption changes it."
     top = rows.loc[rows["ST"].idxmax()]
+    if top["ST"] < MIN_INFLUENCE:
+        return (
+            f"{scenario}: no assumption has a total Sobol index of {MIN_INFLUENCE} or more on "
+            f"which arm is best (largest: {top['parameter']}, ST {top['ST']:.2f}; n = "
+            f"{int(top['n'])} points): the few points where the winner changes form no "
+            "pattern the design resolves."
+        )
     return (
         f"{scenario}: which arm is best depends most on {top['parameter']} "
         f"(total Sobol index ST {top['ST']:.2f}; n = {int(top['n'])} points)."

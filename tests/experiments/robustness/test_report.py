@@ -72,3 +72,34 @@ def test_a_scenario_where_one_arm_always_wins_says_nothing_changes_it():
     lines = describe_findings(sensitivity, scenarios).splitlines()
     assert "the same arm is best at every design point" in lines[0]
     assert lines[1].startswith("  a: best at 48 of 48 points (100%); everywhere")
+
+
+def test_a_top_index_near_zero_is_not_reported_as_deciding():
+    sensitivity = pd.DataFrame(
+        {
+            "scenario": "base",
+            "strategy": "(best arm)",
+            "outcome": "is_best",
+            "parameter": ["x", "y"],
+            "ST": [0.01, 0.0],
+            "n": 48,
+        }
+    )
+    scenarios = pd.DataFrame(
+        {
+            "scenario": "base",
+            "question": "best",
+            "strategy": ["a"],
+            "parameter": [None],
+            "low": None,
+            "high": None,
+            "coverage": 1.0,
+            "density": 1.0,
+            "n": 48,
+            "cases": 47,
+            "points": 48,
+            "note": "no significant restriction: ...",
+        }
+    )
+    first = describe_findings(sensitivity, scenarios).splitlines()[0]
+    assert first.startswith("base: no assumption has a total Sobol index of 0.05 or more")
