@@ -37,7 +37,9 @@ class WinBack(Strategy):
     ...``, one per reached shopper churned at the start of that day. An
     ``at_risk`` target with predictor ``oracle`` reaches no churned shopper (the
     true churn risk is defined for active shoppers only); ``recency`` and ``bgnbd``
-    reach churned customers silent long enough, as a real team would. Cost per day: ``cost_per_contact`` × contacts +
+    reach churned customers silent long enough, as a real team would.
+
+    Cost per day: ``cost_per_contact`` × contacts +
     ``cost_per_winback`` × reached shoppers won back today +
     ``first_order_discount`` × value of the first focal orders of returned
     shoppers.
