@@ -6,7 +6,7 @@ Examples
 >>> model = ShopperModel({"population": {"size": 1000}}, rng=1)
 >>> model.run(10)
 >>> sorted(model.summary())[:3]
-['acquisition_cost', 'active_end', 'active_end_homemakers']
+['acquisition_cost', 'acquisition_cost_homemakers', 'acquisition_cost_low_income']
 """
 
 from sim.errors import ParameterError, SimError

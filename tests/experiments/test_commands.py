@@ -5,11 +5,12 @@ import pytest
 
 from experiments.cli import main
 
-#: Experiment configs (``calibrate_*.yaml`` are calibration configs, run by their own tests).
+#: Experiment configs (``calibrate_*.yaml`` and ``optimise_*.yaml`` are calibration and
+#: optimisation configs, run by their own tests and test_shipped_configs).
 CONFIGS = sorted(
     path
     for path in Path(str(files("experiments") / "configs")).glob("*.yaml")
-    if not path.name.startswith("calibrate_")
+    if not path.name.startswith(("calibrate_", "optimise_"))
 )
 TINY_SETS = [
     "--set", "model.population.size=500",
@@ -27,13 +28,16 @@ def _one_line_error(capsys) -> str:
     return lines[0]
 
 
-def test_shipped_configs_are_the_three_documented_ones():
+def test_shipped_experiment_configs_are_the_documented_ones():
     assert {p.name for p in CONFIGS} == {
         "quickstart.yaml",
         "strategies.yaml",
         "bass_validation.yaml",
         "uncertainty.yaml",
+        "at_risk_predictors.yaml",
     }
+    readme = (Path(str(files("experiments") / "configs")) / "README.md").read_text()
+    assert all(p.name in readme for p in CONFIGS)
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=lambda p: p.stem)
