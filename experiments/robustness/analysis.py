@@ -191,8 +191,8 @@ def sobol_indices(
                 continue
             values = rows[outcome].to_numpy(dtype=float)
             if np.ptp(values) == 0:
-                note = NO_VARIATION.format(value=values[0])
-                table = pd.DataFrame({"note": [note]})
+                flat = NO_VARIATION.format(value=values[0])
+                table = pd.DataFrame({"note": [flat]})
             else:
                 table = _indices(values, names, seed)
                 table["note"] = "; ".join(text for text in (note, *table["note"][:1]) if text)
