@@ -17,7 +17,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -35,6 +35,8 @@ from experiments.overrides import parse_assignment, set_path
 from sim import ModelParams
 from sim.priors import Prior
 from sim.strategies import REGISTRY, StrategySpec
+
+_Parsed = TypeVar("_Parsed")
 
 #: Name of the arm every other arm is compared with; it has no strategy.
 BASELINE = "baseline"
@@ -294,6 +296,45 @@ def load_config(path: str | Path, overrides: Sequence[str] = ()) -> ExperimentCo
     >>> config.replications
     2
     """
+    return load_yaml_config(path, overrides, parse_config)
+
+
+def load_yaml_config(
+    path: str | Path,
+    overrides: Sequence[str],
+    parse: Callable[..., _Parsed],
+) -> _Parsed:
+    """Read a YAML config, apply ``PATH=VALUE`` overrides and hand it to ``parse``.
+
+    The config's ``name`` defaults to the file's stem; errors name the file, the
+    overrides given and the line of the field where it is known.
+
+    Parameters
+    ----------
+    path : str or Path
+        The YAML file (``include:`` resolved relative to it).
+    overrides : sequence of str
+        ``PATH=VALUE`` assignments (the ``--set`` option), VALUE parsed as YAML.
+    parse : callable
+        ``parse(data, source, line_of=...)``, e.g. :func:`parse_config`.
+
+    Returns
+    -------
+    object
+        What ``parse`` returns.
+
+    Raises
+    ------
+    ConfigError
+        On any problem with the file, the overrides or a value.
+
+    Examples
+    --------
+    >>> from importlib.resources import files
+    >>> path = files("experiments") / "configs" / "quickstart.yaml"
+    >>> load_yaml_config(path, ["horizon=30"], parse_config).horizon
+    30
+    """
     path = Path(path)
     data = read_yaml(path)
     data.setdefault("name", path.stem)
@@ -301,4 +342,4 @@ def load_config(path: str | Path, overrides: Sequence[str] = ()) -> ExperimentCo
         key, value = parse_assignment(assignment)
         set_path(data, key, value)
     source = f"{path} (with --set {' '.join(overrides)})" if overrides else str(path)
-    return parse_config(data, source, line_of=lambda keys: yaml_line(path, keys))
+    return parse(data, source, line_of=lambda keys: yaml_line(path, keys))

@@ -29,12 +29,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from experiments.config import BASELINE, ExperimentConfig, parse_config
+from experiments.config import BASELINE, ExperimentConfig, load_yaml_config, parse_config
 from experiments.design import arm_params
 from experiments.errors import ConfigError
-from experiments.loader import read_yaml, yaml_line
 from experiments.messages import describe_error
-from experiments.overrides import parse_assignment, set_path
+from experiments.overrides import set_path
 
 #: The optimisation objectives: uplift over the baseline in profit, in retained
 #: customers (``active_end``), or both (a Pareto front).
@@ -386,11 +385,4 @@ def load_optimise_config(path: str | Path, overrides: Sequence[str] = ()) -> Opt
     >>> config.optimise.trials
     4
     """
-    path = Path(path)
-    data = read_yaml(path)
-    data.setdefault("name", path.stem)
-    for assignment in overrides:
-        key, value = parse_assignment(assignment)
-        set_path(data, key, value)
-    source = f"{path} (with --set {' '.join(overrides)})" if overrides else str(path)
-    return parse_optimise_config(data, source, line_of=lambda keys: yaml_line(path, keys))
+    return load_yaml_config(path, overrides, parse_optimise_config)
