@@ -18,7 +18,11 @@ Examples
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The stylesheet of every report: a readable width, compact right-aligned tables,
 #: images no wider than the page, and muted notes (``class='note'``).
@@ -124,3 +128,72 @@ def html_list(items: Sequence[str], css_class: str | None = None) -> str:
     """
     opening = "<ul>" if css_class is None else f"<ul class='{html.escape(css_class)}'>"
     return "\n".join([opening, *[f"<li>{html.escape(item)}</li>" for item in items], "</ul>"])
+
+
+def html_table(table: pd.DataFrame) -> str:
+    """A table without its index, numbers to 4 significant digits, cell text escaped.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The table; an empty one gives a muted "Nothing to report." line.
+
+    Returns
+    -------
+    str
+        HTML for :func:`html_page`'s body.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> print(html_table(pd.DataFrame({"arm": ["a<b"], "uplift": [2.54321]})))
+    <table class="dataframe">
+      <thead>
+        <tr style="text-align: right;">
+          <th>arm</th>
+          <th>uplift</th>
+        </tr>
+      </thead>
+      <tbody>
+        <tr>
+          <td>a&lt;b</td>
+          <td>2.543</td>
+        </tr>
+      </tbody>
+    </table>
+    >>> html_table(pd.DataFrame())
+    "<p class='note'>Nothing to report.</p>"
+    """
+    if table.empty:
+        return "<p class='note'>Nothing to report.</p>"
+    return table.to_html(
+        index=False, float_format=lambda v: f"{v:.4g}", na_rep="", border=0, escape=True
+    )
+
+
+def html_plots(images: Mapping[str, str]) -> list[str]:
+    """The "Plots" section: a heading and each titled plot, nothing when there are none.
+
+    Parameters
+    ----------
+    images : mapping of str to str
+        Title -> base64 PNG, in page order.
+
+    Returns
+    -------
+    list of str
+        HTML sections for :func:`html_page`'s body.
+
+    Examples
+    --------
+    >>> html_plots({})
+    []
+    >>> for section in html_plots({"Fit": "iVBORw0KGgo="}):
+    ...     print(section)
+    <h2>Plots</h2>
+    <h3>Fit</h3>
+    <img alt='Fit' src='data:image/png;base64,iVBORw0KGgo='>
+    """
+    if not images:
+        return []
+    return ["<h2>Plots</h2>", *[html_image(title, data) for title, data in images.items()]]

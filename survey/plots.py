@@ -7,6 +7,8 @@ packaged style ``survey.mplstyle`` is applied inside ``matplotlib.style.context`
 
 from __future__ import annotations
 
+import base64
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,6 +22,39 @@ from matplotlib.figure import Figure
 from survey.curve import predict_logistic_curve
 
 STYLE = Path(__file__).with_name("survey.mplstyle")
+
+
+def save_png(ax: Axes, path: Path) -> str:
+    """Save ``ax``'s figure as PNG in the package style; return the PNG base64-encoded.
+
+    Without a CJK font installed Chinese labels show as boxes (the style lists CJK
+    fonts to fall back on); reports keep the full text in their tables, so no warning
+    is given per missing glyph.
+
+    Parameters
+    ----------
+    ax : Axes
+        A plot.
+    path : Path
+        The PNG file to write.
+
+    Returns
+    -------
+    str
+        The file's bytes, base64-encoded, for :func:`survey.html.html_image`.
+
+    Examples
+    --------
+    >>> import base64, tempfile
+    >>> ax = _axes(None)
+    >>> encoded = save_png(ax, Path(tempfile.mkdtemp()) / "empty.png")
+    >>> base64.b64decode(encoded)[1:4]
+    b'PNG'
+    """
+    with matplotlib.style.context(STYLE), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        ax.figure.savefig(path, format="png")
+    return base64.b64encode(path.read_bytes()).decode("ascii")
 
 
 def _axes(ax: Axes | None, size: tuple[float, float] | None = None) -> Axes:

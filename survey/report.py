@@ -6,26 +6,22 @@ and can be mailed as one file; the PNGs are also written to ``plots/``.
 
 from __future__ import annotations
 
-import base64
 import html
-import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import matplotlib.style
 import pandas as pd
-from matplotlib.axes import Axes
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-from survey.html import html_image, html_list, html_page
+from survey.html import html_list, html_page, html_plots, html_table
 from survey.plots import (
-    STYLE,
     plot_correlation_heatmap,
     plot_item_distributions,
     plot_path_diagram,
     plot_satisfaction_loyalty_curve,
     plot_segment_comparison,
+    save_png,
 )
 
 if TYPE_CHECKING:
@@ -61,15 +57,6 @@ TITLES: dict[str, str] = {
 }
 
 
-def _save(ax: Axes, path: Path) -> str:
-    with matplotlib.style.context(STYLE), warnings.catch_warnings():
-        # Without a CJK font installed Chinese labels show as boxes (the style lists CJK
-        # fonts to fall back on); the report tables keep the full text, so no warning per glyph.
-        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-        ax.figure.savefig(path, format="png")
-    return base64.b64encode(path.read_bytes()).decode("ascii")
-
-
 def draw_plots(analysis: SurveyAnalysis, folder: Path) -> dict[str, str]:
     """Draw every plot of an analysis into ``folder`` as PNG.
 
@@ -97,7 +84,7 @@ def draw_plots(analysis: SurveyAnalysis, folder: Path) -> dict[str, str]:
     folder.mkdir(parents=True, exist_ok=True)
     codebook, cleaned, tables = analysis.codebook, analysis.cleaned, analysis.tables
     images = {
-        "Item distributions": _save(
+        "Item distributions": save_png(
             plot_item_distributions(
                 cleaned.items, codebook.item_names, codebook.scale.min, codebook.scale.max
             ),
@@ -105,11 +92,11 @@ def draw_plots(analysis: SurveyAnalysis, folder: Path) -> dict[str, str]:
         ),
     }
     if "correlations" in tables:
-        images["Construct correlations"] = _save(
+        images["Construct correlations"] = save_png(
             plot_correlation_heatmap(tables["correlations"]), folder / "correlation_heatmap.png"
         )
     if "curve" in tables:
-        images["Satisfaction -> loyalty curve"] = _save(
+        images["Satisfaction -> loyalty curve"] = save_png(
             plot_satisfaction_loyalty_curve(
                 tables["curve"],
                 tables.get("curve_fit"),
@@ -120,12 +107,12 @@ def draw_plots(analysis: SurveyAnalysis, folder: Path) -> dict[str, str]:
         )
     if "segment_tests" in tables:
         for column in cleaned.segments.columns:
-            images[f"Segments: {column}"] = _save(
+            images[f"Segments: {column}"] = save_png(
                 plot_segment_comparison(cleaned.scores, cleaned.segments[column]),
                 folder / f"segment_comparison_{column}.png",
             )
     if analysis.pls is not None:
-        images["PLS path model"] = _save(
+        images["PLS path model"] = save_png(
             plot_path_diagram(analysis.pls.paths, analysis.pls.r2), folder / "path_diagram.png"
         )
     return images
@@ -381,14 +368,6 @@ def key_results(tables: dict[str, pd.DataFrame]) -> list[str]:
     return lines
 
 
-def _table_html(table: pd.DataFrame) -> str:
-    if table.empty:
-        return "<p class='note'>Nothing to report.</p>"
-    return table.to_html(
-        index=False, float_format=lambda v: f"{v:.4g}", na_rep="", border=0, escape=True
-    )
-
-
 def write_report(analysis: SurveyAnalysis, out_dir: Path, plots: bool = True) -> Path:
     """Write ``report.html`` (and ``plots/*.png``) for an analysis.
 
@@ -433,10 +412,8 @@ def write_report(analysis: SurveyAnalysis, out_dir: Path, plots: bool = True) ->
         html_list(analysis.notes, css_class="note"),
     ]
     for name, table in analysis.tables.items():
-        parts += [f"<h2>{html.escape(TITLES.get(name, name))}</h2>", _table_html(table)]
-    if images:
-        parts.append("<h2>Plots</h2>")
-    parts += [html_image(title, data) for title, data in images.items()]
+        parts += [f"<h2>{html.escape(TITLES.get(name, name))}</h2>", html_table(table)]
+    parts += html_plots(images)
     path = out_dir / "report.html"
     page = html_page(f"Survey report: {Path(analysis.source).name}", parts)
     path.write_text(page, encoding="utf-8")

@@ -7,32 +7,22 @@ base64), in the page shell every shoplab report shares (:mod:`survey.html`).
 
 from __future__ import annotations
 
-import base64
 import html
 from datetime import UTC, datetime
 from pathlib import Path
 
-import matplotlib.style
 import pandas as pd
-from matplotlib.axes import Axes
 
-from survey.html import html_image, html_list, html_page
+from survey.html import html_list, html_page, html_plots, html_table
 from survey.orders.btyd_plots import (
     plot_cumulative_tracking,
     plot_holdout_by_frequency,
     plot_p_alive_matrix,
 )
 from survey.orders.plots import plot_cohort_curves, plot_lorenz_curve
-from survey.plots import STYLE
-from survey.report import _table_html
+from survey.plots import save_png
 
 _P_ALIVE_MAX_FREQUENCY = 14  # rows of the P(alive) matrix
-
-
-def _save(ax: Axes, path: Path) -> str:
-    with matplotlib.style.context(STYLE):
-        ax.figure.savefig(path, format="png")
-    return base64.b64encode(path.read_bytes()).decode("ascii")
 
 
 def draw_plots(analysis: object, folder: Path) -> dict[str, str]:
@@ -61,24 +51,24 @@ def draw_plots(analysis: object, folder: Path) -> dict[str, str]:
     tables = analysis.tables
     gini = float(tables["summary"].set_index("statistic").loc["gini", "value"])
     images = {
-        "Active share by monthly cohort": _save(
+        "Active share by monthly cohort": save_png(
             plot_cohort_curves(tables["cohorts"]), folder / "cohort_curves.png"
         ),
-        "Spend concentration (Lorenz curve)": _save(
+        "Spend concentration (Lorenz curve)": save_png(
             plot_lorenz_curve(tables["lorenz"], gini), folder / "lorenz.png"
         ),
     }
     if "holdout" in tables:
-        images["Holdout: transactions by calibration frequency"] = _save(
+        images["Holdout: transactions by calibration frequency"] = save_png(
             plot_holdout_by_frequency(tables["holdout"]), folder / "holdout_by_frequency.png"
         )
-        images["Holdout: cumulative repeat transactions"] = _save(
+        images["Holdout: cumulative repeat transactions"] = save_png(
             plot_cumulative_tracking(tables["tracking"]), folder / "holdout_tracking.png"
         )
     if analysis.bgnbd is not None:
         calibration = analysis.customers
         frequency = int(min(calibration["frequency"].max(), _P_ALIVE_MAX_FREQUENCY))
-        images["P(alive) by frequency and recency"] = _save(
+        images["P(alive) by frequency and recency"] = save_png(
             plot_p_alive_matrix(
                 analysis.bgnbd, T=float(calibration["T"].max()), max_frequency=max(frequency, 1)
             ),
@@ -199,10 +189,8 @@ def write_report(analysis: object, out_dir: Path, plots: bool = True) -> Path:
     ]
     for title, table in sections:
         if table is not None:
-            parts += [f"<h2>{html.escape(title)}</h2>", _table_html(table)]
-    if images:
-        parts.append("<h2>Plots</h2>")
-    parts += [html_image(title, data) for title, data in images.items()]
+            parts += [f"<h2>{html.escape(title)}</h2>", html_table(table)]
+    parts += html_plots(images)
     path = Path(out_dir) / "report.html"
     page = html_page(f"Order-log report: {Path(cleaned.source).name}", parts)
     path.write_text(page, encoding="utf-8")

@@ -1,6 +1,8 @@
 from html.parser import HTMLParser
 
-from survey.html import DEFAULT_CSS, html_image, html_list, html_page
+import pandas as pd
+
+from survey.html import DEFAULT_CSS, html_image, html_list, html_page, html_plots, html_table
 
 
 class _Outline(HTMLParser):
@@ -71,3 +73,18 @@ def test_list_escapes_each_line_and_sets_the_class():
         "</ul>",
     ]
     assert html_list([]) == "<ul>\n</ul>"
+
+
+def test_table_rounds_to_four_digits_escapes_cells_and_says_when_empty():
+    snippet = html_table(pd.DataFrame({"arm": ["a<b"], "uplift": [2.54321], "ci": [float("nan")]}))
+    assert "<td>2.543</td>" in snippet and "<td>a&lt;b</td>" in snippet
+    assert "<td></td>" in snippet  # missing shown as blank, not NaN
+    assert html_table(pd.DataFrame()) == "<p class='note'>Nothing to report.</p>"
+
+
+def test_plots_section_heads_the_images_in_order_and_is_empty_without_them():
+    sections = html_plots({"B": "QkI=", "A": "QUE="})
+    assert sections[0] == "<h2>Plots</h2>"
+    assert [_outline(s).tags for s in sections[1:]] == [["h3", "img"], ["h3", "img"]]
+    assert sections[1].startswith("<h3>B</h3>")
+    assert html_plots({}) == []
