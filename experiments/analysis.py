@@ -196,12 +196,36 @@ def compare_arms(
         .reset_index(drop=True)
     )
     table = table[list(COMPARISON_COLUMNS[:-1])]
-    table["p_holm"] = np.nan
+    table["p_holm"] = holm_within_metric(table)
+    return table
+
+
+def holm_within_metric(table: pd.DataFrame) -> pd.Series:
+    """Holm-corrected p-values, the correction run within each ``metric`` over its rows.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Rows with ``metric`` and ``p_value`` (NaN p-values stay NaN).
+
+    Returns
+    -------
+    pandas.Series
+        ``p_holm``, on ``table``'s index.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"metric": ["profit", "profit", "active_end"],
+    ...                       "p_value": [0.01, 0.04, 0.04]})
+    >>> holm_within_metric(table).round(3).tolist()  # profit: 2 x 0.01, max(0.02, 1 x 0.04)
+    [0.02, 0.04, 0.04]
+    """
+    p_holm = pd.Series(np.nan, index=table.index)
     for _, index in table.groupby("metric", sort=False).groups.items():
-        table.loc[index, "p_holm"] = pingouin.multicomp(
+        p_holm.loc[index] = pingouin.multicomp(
             table.loc[index, "p_value"].to_numpy(dtype=float), method="holm"
         )[1]
-    return table
+    return p_holm
 
 
 def t_intervals(grouped: SeriesGroupBy, confidence: float = 0.95) -> pd.DataFrame:

@@ -23,9 +23,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-import pingouin
 
-from experiments.analysis import compare_arms
+from experiments.analysis import compare_arms, holm_within_metric
 from experiments.config import BASELINE
 
 #: Per-segment metrics compared by default: ``<metric>_<segment>`` columns.
@@ -99,9 +98,7 @@ def compare_segments(
     table = table[measured].reset_index(drop=True)
     named = pd.DataFrame(table["metric"].map(columns).tolist(), columns=["metric", "segment"])
     table[["metric", "segment"]] = named
-    for _, index in table.groupby("metric", sort=False).groups.items():
-        p = table.loc[index, "p_value"].to_numpy(dtype=float)
-        table.loc[index, "p_holm"] = pingouin.multicomp(p, method="holm")[1]
+    table["p_holm"] = holm_within_metric(table)
     return table[list(SEGMENT_COLUMNS)]
 
 
