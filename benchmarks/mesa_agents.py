@@ -17,13 +17,12 @@ Run from the project root::
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import time
 
 import mesa
 
-from benchmarks.model import peak_rss_mb
+from benchmarks.results import peak_rss_mb, print_result
 from sim import ModelParams, ShopperModel
 from sim.rules.choice import service_level
 
@@ -173,9 +172,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         "speedup": round(object_seconds / vector_seconds, 1),
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }
-    print(
-        json.dumps(result) if args.json else "\n".join(f"{k:>30}: {v}" for k, v in result.items())
-    )
+    print_result(result, as_json=args.json, width=30)
     return result
 
 

@@ -17,16 +17,10 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
-import json  # noqa: E402
-import resource  # noqa: E402
 import time  # noqa: E402
 
+from benchmarks.results import peak_rss_mb, print_result  # noqa: E402
 from sim import ShopperModel  # noqa: E402
-
-
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process, in MB (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def main(argv: list[str] | None = None) -> dict[str, float]:
@@ -63,11 +57,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         "graph_mb": round(model.network.nbytes() / 1e6, 1),
         "active_end": int(model.shoppers.active_mask().sum()),
     }
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key:>18}: {value}")
+    print_result(result, as_json=args.json, width=18)
     return result
 
 

@@ -22,8 +22,6 @@ gamma amounts around a gamma-distributed mean, over two years.
 from __future__ import annotations
 
 import argparse
-import json
-import resource
 import tempfile
 import time
 from pathlib import Path
@@ -31,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from benchmarks.results import peak_rss_mb, print_result
 from survey.orders.analyze import OrderSettings, run_order_analysis, write_order_outputs
 from survey.orders.cleaning import clean_orders
 from survey.orders.io import read_order_log
@@ -98,7 +97,7 @@ def run(n_orders: int, n_customers: int) -> dict[str, float | int]:
             result[f"{kind}_seconds"] = round(sum(times.values()), 3)
             result.update({f"{kind}_{step}_seconds": value for step, value in times.items()})
     result["seconds"] = result["csv_seconds"]
-    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    result["peak_rss_mb"] = round(peak_rss_mb(), 1)
     return result
 
 
@@ -110,11 +109,7 @@ def main(argv: list[str] | None = None) -> dict[str, float | int]:
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     args = parser.parse_args(argv)
     result = run(args.orders, args.customers)
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key:>24}: {value}")
+    print_result(result, as_json=args.json, width=24)
     return result
 
 

@@ -12,8 +12,6 @@ an XLSX file of the same answers) and ``peak_rss_mb``. Bars: 10 s and 15 s.
 from __future__ import annotations
 
 import argparse
-import json
-import resource
 import tempfile
 import time
 from pathlib import Path
@@ -22,6 +20,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
+from benchmarks.results import peak_rss_mb, print_result
 from survey.analyze import analyze_survey
 from survey.codebook import Codebook, parse_codebook
 from survey.io import read_survey
@@ -97,7 +96,7 @@ def run(respondents: int, items: int) -> dict[str, float | int]:
         "items": items,
         "seconds": round(seconds, 3),
         "xlsx_read_seconds": round(xlsx_seconds, 3),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
     }
 
 
@@ -109,11 +108,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     args = parser.parse_args()
     result = run(args.respondents, args.items)
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key:>18}: {value}")
+    print_result(result, as_json=args.json, width=18)
 
 
 if __name__ == "__main__":
