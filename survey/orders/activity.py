@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from survey.orders.frame import CUSTOMER, DATE, check_orders
-from survey.orders.rfm import as_day, daily_transactions
+from survey.orders.rfm import as_day, first_purchase_day, purchase_days
 
 
 def _end_day(orders: pd.DataFrame, observation_end: object | None) -> int:
@@ -118,14 +118,11 @@ def inactive_share(
     if window_days < 1:
         raise ValueError(f"window_days {window_days} must be 1 or more")
     end = _end_day(orders, observation_end)
-    table = daily_transactions(orders) if transactions is None else transactions
-    customer, day = table["customer"].to_numpy(), table["day"].to_numpy()
+    customer, day = purchase_days(orders, transactions)
     in_log = day <= end
     customer, day = customer[in_log], day[in_log]
-    size = int(customer.max()) + 1 if customer.size else 0
-    first = np.full(size, np.iinfo(np.int64).max)
-    np.minimum.at(first, customer, day)
-    last = np.full(size, np.iinfo(np.int64).min)
+    first = first_purchase_day(customer, day)
+    last = np.full(first.size, np.iinfo(np.int64).min)
     np.maximum.at(last, customer, day)
     eligible = first <= end - window_days
     inactive = int((last[eligible] <= end - window_days).sum())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from survey.orders.rfm import as_day, daily_transactions
+from survey.orders.rfm import as_day, first_purchase_day, purchase_days
 
 
 def _month_end(month: np.ndarray) -> np.ndarray:
@@ -76,8 +76,7 @@ def cohort_retention(
     """
     if churn_window_days < 1:
         raise ValueError(f"churn_window_days {churn_window_days} must be 1 or more")
-    table = daily_transactions(orders) if transactions is None else transactions
-    customer, day = table["customer"].to_numpy(), table["day"].to_numpy()
+    customer, day = purchase_days(orders, transactions)
     end = (
         int(day.max())
         if observation_end is None
@@ -85,9 +84,7 @@ def cohort_retention(
     )
     keep = day <= end
     customer, day = customer[keep], day[keep]
-    n_customers = int(customer.max()) + 1 if customer.size else 0
-    first = np.full(n_customers, np.iinfo(np.int64).max)
-    np.minimum.at(first, customer, day)
+    first = first_purchase_day(customer, day)
     seen = first <= end
     cohort = np.where(seen, _month(np.where(seen, first, 0)), -1)
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from survey.orders.rfm import daily_transactions
+from survey.orders.rfm import purchase_days
 
 
 def interpurchase_times(
@@ -38,8 +38,7 @@ def interpurchase_times(
     >>> interpurchase_times(orders)
     array([10,  3])
     """
-    table = daily_transactions(orders) if transactions is None else transactions
-    customer, day = table["customer"].to_numpy(), table["day"].to_numpy()
+    customer, day = purchase_days(orders, transactions)
     same = customer[1:] == customer[:-1]
     return np.diff(day)[same]
 

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from survey.orders.rfm import daily_transactions
+from survey.orders.rfm import purchase_days
 
 
 def repeat_purchase_rate(
@@ -45,8 +45,8 @@ def repeat_purchase_rate(
        customers  repeat_customers  repeat_rate      se
     0          3                 1       0.3333  0.2722
     """
-    table = daily_transactions(orders) if transactions is None else transactions
-    days = np.bincount(table["customer"].to_numpy())
+    customer, _ = purchase_days(orders, transactions)
+    days = np.bincount(customer)
     n = int(days.size)
     repeaters = int((days >= 2).sum())
     rate = repeaters / n

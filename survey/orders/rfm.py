@@ -123,6 +123,65 @@ def daily_transactions(orders: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def purchase_days(
+    orders: pd.DataFrame, transactions: pd.DataFrame | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Customer code and day of each purchase occasion (:func:`daily_transactions`).
+
+    Parameters
+    ----------
+    orders : DataFrame
+        An order frame (:func:`survey.orders.frame.check_orders`).
+    transactions : DataFrame, optional
+        ``daily_transactions(orders)`` when already computed; it is computed here
+        otherwise.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``customer`` (int codes) and ``day`` (int64 days since 1970-01-01), sorted by
+        customer and day.
+
+    Examples
+    --------
+    >>> from survey.orders.frame import as_order_frame
+    >>> orders = as_order_frame(pd.DataFrame({"customer_id": ["b", "a", "b"],
+    ...                                       "date": ["1970-01-03", "1970-01-02", "1970-01-03"],
+    ...                                       "amount": 1.0}))
+    >>> purchase_days(orders)
+    (array([0, 1]), array([1, 2]))
+    """
+    table = daily_transactions(orders) if transactions is None else transactions
+    return table["customer"].to_numpy(), table["day"].to_numpy()
+
+
+def first_purchase_day(customer: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Each customer's first purchase day, indexed by customer code.
+
+    Parameters
+    ----------
+    customer : numpy.ndarray
+        Int customer codes, one per purchase (:func:`purchase_days`).
+    day : numpy.ndarray
+        The purchases' days.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64, one entry per code up to the largest; a code without a purchase gets
+        the largest int64 (later than any day).
+
+    Examples
+    --------
+    >>> first_purchase_day(np.array([0, 0, 2]), np.array([5, 3, 9])).tolist()
+    [3, 9223372036854775807, 9]
+    """
+    size = int(customer.max()) + 1 if customer.size else 0
+    first = np.full(size, np.iinfo(np.int64).max)
+    np.minimum.at(first, customer, day)
+    return first
+
+
 def customer_summary(
     orders: pd.DataFrame,
     *,

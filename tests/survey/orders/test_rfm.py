@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 from survey.errors import DataError
 from survey.orders.cdnow import load_cdnow
 from survey.orders.frame import as_order_frame
-from survey.orders.rfm import as_day, customer_summary, daily_transactions, period_days
+from survey.orders.rfm import (
+    as_day,
+    customer_summary,
+    daily_transactions,
+    first_purchase_day,
+    period_days,
+    purchase_days,
+)
 
 
 @pytest.fixture(scope="module")
@@ -171,3 +178,25 @@ def test_summary_agrees_with_a_per_customer_count_on_any_log(rows):
         assert row["T"] == (end - days.index[0]).days / 7
         if len(calibration) > 1:
             assert row["monetary_value"] == pytest.approx(calibration.iloc[1:].mean())
+
+
+def test_purchase_days_merge_a_customers_orders_of_one_day_and_reuse_given_transactions():
+    orders = as_order_frame(
+        pd.DataFrame(
+            {
+                "customer_id": ["b", "a", "b", "b"],
+                "date": ["1970-01-05", "1970-01-02", "1970-01-05", "1970-01-03"],
+                "amount": 1.0,
+            }
+        )
+    )
+    customer, day = purchase_days(orders)
+    assert customer.tolist() == [0, 1, 1] and day.tolist() == [1, 2, 4]  # b: days 2 and 4
+    given = daily_transactions(orders).iloc[:1]
+    assert purchase_days(orders, given)[1].tolist() == [1]
+
+
+def test_first_purchase_day_is_each_customers_earliest_day_in_any_order():
+    first = first_purchase_day(np.array([1, 0, 1, 0]), np.array([7, 9, 4, 3]))
+    assert first.tolist() == [3, 4]
+    assert first_purchase_day(np.array([], dtype=np.int64), np.array([], dtype=np.int64)).size == 0
