@@ -311,28 +311,23 @@ def load_yaml_config(
 
     Parameters
     ----------
-    path : str or Path
-        The YAML file (``include:`` resolved relative to it).
-    overrides : sequence of str
-        ``PATH=VALUE`` assignments (the ``--set`` option), VALUE parsed as YAML.
+    path, overrides
+        As for :func:`load_config`.
     parse : callable
-        ``parse(data, source, line_of=...)``, e.g. :func:`parse_config`.
+        ``parse(data, source, line_of=...)``, e.g. :func:`parse_config`; it raises
+        :class:`ConfigError` for a bad value, as the reading does for a bad file or
+        override.
 
     Returns
     -------
     object
         What ``parse`` returns.
 
-    Raises
-    ------
-    ConfigError
-        On any problem with the file, the overrides or a value.
-
     Examples
     --------
     >>> from importlib.resources import files
-    >>> path = files("experiments") / "configs" / "quickstart.yaml"
-    >>> load_yaml_config(path, ["horizon=30"], parse_config).horizon
+    >>> quickstart = files("experiments") / "configs" / "quickstart.yaml"
+    >>> load_yaml_config(quickstart, ["horizon=30"], parse_config).horizon
     30
     """
     path = Path(path)
