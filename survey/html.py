@@ -141,7 +141,7 @@ def html_table(table: pd.DataFrame) -> str:
     Returns
     -------
     str
-        HTML for :func:`html_page`'s body.
+        The ``<table>`` (missing values blank), or the note, for a page's body.
 
     Examples
     --------
