@@ -43,10 +43,16 @@ def _influence(sensitivity: pd.DataFrame, scenario: str) -> str:
             f"{int(top['n'])} points): the few points where the winner changes form no "
             "pattern the design resolves."
         )
-    return (
+    text = (
         f"{scenario}: which arm is best depends most on {top['parameter']} "
         f"(total Sobol index ST {top['ST']:.2f}; n = {int(top['n'])} points)."
     )
+    if top["ST"] > 1:
+        text += (
+            " An index above 1 is sampling noise of a small design: the order of the "
+            "parameters is what it resolves; more --samples give the size."
+        )
+    return text
 
 
 def _box(group: pd.DataFrame) -> str:

@@ -103,3 +103,35 @@ def test_a_top_index_near_zero_is_not_reported_as_deciding():
     )
     first = describe_findings(sensitivity, scenarios).splitlines()[0]
     assert first.startswith("base: no assumption has a total Sobol index of 0.05 or more")
+
+
+def test_a_top_index_above_one_is_called_sampling_noise():
+    sensitivity = pd.DataFrame(
+        {
+            "scenario": "base",
+            "strategy": "(best arm)",
+            "outcome": "is_best",
+            "parameter": ["x", "y"],
+            "ST": [0.3, 1.4],
+            "n": 96,
+        }
+    )
+    never = pd.DataFrame(
+        {
+            "scenario": ["base"],
+            "question": ["best"],
+            "strategy": ["a"],
+            "parameter": [None],
+            "low": [None],
+            "high": [None],
+            "coverage": [None],
+            "density": [None],
+            "n": [0],
+            "cases": [0],
+            "points": [96],
+            "note": ["never: ..."],
+        }
+    )
+    first = describe_findings(sensitivity, never).splitlines()[0]
+    assert "depends most on y (total Sobol index ST 1.40" in first
+    assert "above 1 is sampling noise" in first
