@@ -67,6 +67,8 @@ class Uniform(_Prior):
 
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
+        if math.isnan(self.low) or math.isnan(self.high):
+            raise ValueError(f"low and high must be numbers, got [{self.low}, {self.high}]")
         if not self.low < self.high:
             raise ValueError(f"low must be below high, got [{self.low}, {self.high}]")
         return self
@@ -119,11 +121,13 @@ class Normal(_Prior):
     dist: Literal["normal"] = "normal"
     mean: float
     sd: float = Field(..., gt=0)
-    low: float = -math.inf
-    high: float = math.inf
+    low: float = Field(-math.inf, allow_inf_nan=True, description="Truncation (-inf: none).")
+    high: float = Field(math.inf, allow_inf_nan=True, description="Truncation (inf: none).")
 
     @model_validator(mode="after")
     def _ordered(self) -> Normal:
+        if math.isnan(self.low) or math.isnan(self.high):
+            raise ValueError(f"low and high must be numbers, got [{self.low}, {self.high}]")
         if not self.low < self.high:
             raise ValueError(f"low must be below high, got [{self.low}, {self.high}]")
         return self

@@ -13,7 +13,8 @@ import typing
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 
 def param(default: Any, description: str, unit: str, source: str, **bounds: Any) -> Any:
@@ -83,10 +84,79 @@ def field_range(model: type[BaseModel], name: str) -> dict[str, float]:
     return {"low": low, "high": high}
 
 
-class Strict(BaseModel):
-    """Base of every parameter block: unknown keys are rejected, values validated."""
+def _admits_bool(annotation: Any) -> bool:
+    """Whether a field of this type may hold a boolean (or a model that checks its own)."""
+    if annotation is bool or annotation is Any:
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_admits_bool(arg) for arg in typing.get_args(annotation))
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+def _holds_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return True
+    return isinstance(value, list | tuple) and any(_holds_bool(item) for item in value)
+
+
+class NoBoolNumbers(BaseModel):
+    """Refuses ``true``/``false`` where a number (or a list of numbers) is expected.
+
+    Python's ``bool`` is an ``int``, so pydantic's lax mode would read ``horizon: true``
+    as 1 day; a mixin for the project's schema bases.
+
+    Examples
+    --------
+    >>> class P(NoBoolNumbers):
+    ...     days: int = 1
+    >>> try:
+    ...     P(days=True)
+    ... except ValidationError as err:
+    ...     print(err.errors()[0]["msg"])
+    a boolean where a number is expected
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bool_numbers(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        problems = [
+            InitErrorDetails(
+                type=PydanticCustomError("bool_number", "a boolean where a number is expected"),
+                loc=(name,),
+                input=value,
+            )
+            for name, value in data.items()
+            if name in cls.model_fields
+            and _holds_bool(value)
+            and not _admits_bool(cls.model_fields[name].annotation)
+        ]
+        if problems:
+            raise ValidationError.from_exception_data(cls.__name__, problems)
+        return data
+
+
+class Strict(NoBoolNumbers):
+    """Base of every parameter block: unknown keys are rejected, values validated.
+
+    Numbers must be finite (``.inf`` and ``.nan`` are refused; a field that means an
+    open bound says so with ``Field(allow_inf_nan=True)``) and booleans are not numbers.
+
+    Examples
+    --------
+    >>> class P(Strict):
+    ...     rate: float = 0.1
+    >>> try:
+    ...     P(rate=float("inf"))
+    ... except ValidationError as err:
+    ...     print(err.errors()[0]["msg"])
+    Input should be a finite number
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=True, frozen=False, allow_inf_nan=False
+    )
 
 
 def _members(annotation: Any) -> tuple[Any, ...]:

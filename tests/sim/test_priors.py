@@ -95,3 +95,13 @@ def test_every_declared_effect_is_a_numeric_field_and_its_prior_contains_the_def
 def test_strategies_with_effect_sizes_declare_priors():
     with_priors = {kind for kind, cls in REGISTRY.items() if cls.priors()}
     assert with_priors == set(REGISTRY) - {"baseline", "coupons"}
+
+
+def test_normal_takes_explicit_infinite_bounds_but_no_nan() -> None:
+    # Parameter blocks refuse .inf (issue 15); a truncation bound of -inf/inf means none.
+    unbounded = Normal(mean=1.0, sd=0.1, low=-math.inf, high=math.inf)
+    assert float(unbounded.ppf(0.5)) == pytest.approx(1.0)
+    with pytest.raises(ValidationError, match="must be numbers"):
+        Normal(mean=1.0, sd=0.1, low=math.nan)
+    with pytest.raises(ValidationError, match="finite number"):
+        Normal(mean=math.inf, sd=0.1)
