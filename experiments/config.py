@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
@@ -34,6 +33,7 @@ from experiments.messages import describe_error
 from experiments.overrides import parse_assignment, set_path
 from sim import ModelParams
 from sim.priors import Prior
+from sim.schema import NoBoolNumbers
 from sim.strategies import REGISTRY, StrategySpec
 
 _Parsed = TypeVar("_Parsed")
@@ -45,10 +45,13 @@ BASELINE = "baseline"
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80)]
 
 
-class Spec(BaseModel):
-    """Base of the experiment spec blocks: unknown keys are errors."""
+class Spec(NoBoolNumbers):
+    """Base of the experiment spec blocks: unknown keys and non-finite numbers are errors.
 
-    model_config = ConfigDict(extra="forbid")
+    Booleans given as numbers (``horizon: true``) are refused too.
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Sweep(Spec):

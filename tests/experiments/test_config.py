@@ -146,3 +146,29 @@ def test_fields_set_outside_the_file_have_no_line(tiny_config):
         load_config(tiny_config, ["model.network.kind=ring"])
     assert ", line" not in str(err.value)
     assert "model.network.kind: Input should be 'small_world'" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [(("horizon",), True), (("replications",), False), (("model", "population", "size"), True)],
+)
+def test_boolean_given_as_a_number_is_refused(tiny, path, value):
+    # issue 15: `horizon: true` validated as "runs of 1 days".
+    target = tiny
+    for key in path[:-1]:
+        target = target.setdefault(key, {})
+    target[path[-1]] = value
+    with pytest.raises(ConfigError, match=rf"{'.'.join(path)}: a boolean where a number"):
+        parse_config(tiny, "c.yaml")
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan")])
+def test_non_finite_numbers_are_refused_in_the_model_and_the_sweep(tiny, value):
+    # issue 15: `cost_per_acquisition: .inf` passed validate, then run stopped.
+    tiny["model"]["acquisition"] = {"cost_per_acquisition": value}
+    with pytest.raises(ConfigError, match=r"cost_per_acquisition: .*finite number"):
+        parse_config(tiny, "c.yaml")
+    del tiny["model"]["acquisition"]
+    tiny["sweep"] = {"method": "grid", "parameters": {"loyalty.decay_rate": [0.0, value]}}
+    with pytest.raises(ConfigError, match="finite number"):
+        parse_config(tiny, "c.yaml")
