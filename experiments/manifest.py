@@ -114,5 +114,5 @@ def check_resumable(manifest: dict[str, Any] | None, config: ExperimentConfig, w
         raise RunError(
             f"{where}: the results there come from a different config "
             f"(hash {str(manifest.get('config_sha256'))[:12]}, this one "
-            f"{config.fingerprint()[:12]}); run without --resume or choose another --out"
+            f"{config.fingerprint()[:12]}); --overwrite to start over, or choose another --out"
         )

@@ -25,6 +25,7 @@ from tqdm import tqdm
 
 from experiments.config import ExperimentConfig
 from experiments.design import RunSpec, plan_runs
+from experiments.errors import RunError
 from experiments.executors import Executor, make_executor
 from experiments.manifest import check_resumable, new_manifest, now
 from experiments.results import ExperimentResults
@@ -49,14 +50,17 @@ def run_experiment(
     resume: bool = False,
     progress: bool = True,
     executor: Executor | None = None,
+    overwrite: bool = False,
 ) -> ExperimentResults:
     """Run every (arm, scenario, replication) of ``config`` and write its results.
 
     Each finished run is written at once under ``out/runs/``; with ``resume`` runs
-    already there are skipped (the config must be the same, by hash), otherwise they
-    are deleted first. The merged tables, ``comparison.csv``, ``ranking.csv``,
-    ``segments.csv`` (with segments), ``sensitivity.csv`` (with a Sobol or Morris
-    sweep), the manifest and the plots are written at the end.
+    already there are skipped (the config must be the same, by hash; a run with a
+    broken file runs again), with ``overwrite`` they are deleted first, and with
+    neither a folder holding finished runs is refused. The merged tables (with the
+    config's hash), ``comparison.csv``, ``ranking.csv``, ``segments.csv`` (with
+    segments), ``sensitivity.csv`` (with a Sobol or Morris sweep), the manifest and
+    the plots are written at the end.
 
     Parameters
     ----------
@@ -70,6 +74,8 @@ def run_experiment(
         Show a progress bar on standard error.
     executor : Executor, optional
         Where to run (default: from ``config.execution``; the caller closes it).
+    overwrite : bool
+        Delete the runs of an earlier experiment in the folder.
 
     Returns
     -------
@@ -80,14 +86,15 @@ def run_experiment(
     ConfigError
         If an arm's parameters are invalid.
     RunError
-        If the folder holds results of another config (with ``resume``) or the
-        backend cannot start.
+        If the folder holds results of another config (with ``resume``), holds
+        finished runs (without ``resume`` or ``overwrite``), or the backend cannot start.
     """
     runs = plan_runs(config)
-    store = open_store(default_out(config) if out is None else out, config, resume)
+    out = default_out(config) if out is None else out
+    store = open_store(out, config, resume, overwrite=overwrite)
     manifest = start_manifest(store, new_manifest(config, len(runs)), config, resume)
     tables = execute_runs(runs, store, config, progress=progress, executor=executor)
-    store.write_tables(tables, csv=config.outputs.csv)
+    store.write_tables(tables, csv=config.outputs.csv, config_sha256=manifest["config_sha256"])
     results = ExperimentResults(**tables, manifest=manifest)
     results.compare().to_csv(store.root / "comparison.csv", index=False)
     results.rank().to_csv(store.root / "ranking.csv", index=False)
@@ -101,11 +108,16 @@ def run_experiment(
     return results
 
 
-def open_store(out: str | Path, config: ExperimentConfig, resume: bool) -> RunStore:
+def open_store(
+    out: str | Path, config: ExperimentConfig, resume: bool, overwrite: bool = False
+) -> RunStore:
     """The store of an experiment folder, ready to take runs.
 
-    Without ``resume`` the per-run files of an earlier experiment there are deleted;
-    with it, they must come from the same config (by hash).
+    With ``resume`` the runs on disk must come from the same config (by hash); a
+    run with a missing, truncated or incomplete file is deleted to run again, and
+    how many is said on standard error. With ``overwrite`` the per-run files of an
+    earlier experiment there are deleted. With neither, a folder holding finished
+    runs is refused, so that they are never deleted by mistake.
 
     Parameters
     ----------
@@ -115,6 +127,8 @@ def open_store(out: str | Path, config: ExperimentConfig, resume: bool) -> RunSt
         The config about to run.
     resume : bool
         Keep the runs already on disk.
+    overwrite : bool
+        Delete the runs already on disk.
 
     Returns
     -------
@@ -123,7 +137,8 @@ def open_store(out: str | Path, config: ExperimentConfig, resume: bool) -> RunSt
     Raises
     ------
     RunError
-        If ``resume`` and the folder holds results of another config.
+        If ``resume`` and the folder holds results of another config; if neither
+        ``resume`` nor ``overwrite`` and it holds finished runs; if both are asked.
 
     Examples
     --------
@@ -131,11 +146,29 @@ def open_store(out: str | Path, config: ExperimentConfig, resume: bool) -> RunSt
     >>> open_store(tempfile.mkdtemp(), ExperimentConfig(name="x"), resume=True).finished_keys()
     set()
     """
+    if resume and overwrite:
+        raise RunError("--resume keeps the finished runs and --overwrite deletes them: give one")
     store = RunStore(out)
     if resume:
         check_resumable(store.read_manifest(), config, str(store.root))
-    else:
+        broken = store.broken_keys({"summary": 1, "timeseries": config.horizon})
+        if broken:
+            store.drop_runs(broken)
+            print(
+                f"shoplab: {len(broken)} run(s) in {store.runs} had a truncated or "
+                f"incomplete file and will run again (e.g. {broken[0]})",
+                file=sys.stderr,
+            )
+    elif overwrite:
         store.clear_runs()
+    else:
+        finished = store.finished_keys()
+        if finished:
+            name = (store.read_manifest() or {}).get("name", config.name)
+            raise RunError(
+                f"{store.root} holds {len(finished)} finished runs of {name}: "
+                "--resume to continue them, --overwrite to start over"
+            )
     return store
 
 

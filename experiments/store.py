@@ -16,7 +16,11 @@ Layout of ``DIR``::
     plots/                        PNG and SVG
 
 A run is finished when its summary file exists; files are written to a temporary
-name and renamed, so a killed experiment leaves no half-written run behind.
+name and renamed, so a killed experiment leaves no half-written run behind. A file
+damaged afterwards (truncated, emptied) is found by :meth:`RunStore.broken_keys`,
+which reads each file's Parquet footer. The merged tables carry the hash of the
+config they were merged from (:data:`CONFIG_HASH_KEY` in their Parquet metadata),
+and :meth:`RunStore.read_tables` refuses tables whose hash is not the manifest's.
 
 Examples
 --------
@@ -36,6 +40,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from experiments.errors import RunError
 from experiments.worker import RunOutput
@@ -44,11 +50,50 @@ from survey.orders.frame import check_orders
 #: The merged tables, in the order they are written for a run.
 TABLES = ("timeseries", "cohorts", "summary")
 
+#: Parquet metadata key of a merged table: the hash of the config it was merged from.
+CONFIG_HASH_KEY = b"shoplab.config_sha256"
 
-def _write_atomic(frame: pd.DataFrame, path: Path) -> None:
+
+def _write_atomic(frame: pd.DataFrame, path: Path, config_sha256: str | None = None) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
-    frame.to_parquet(temporary, index=False)
+    if config_sha256 is None:
+        frame.to_parquet(temporary, index=False)
+    else:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        metadata = {**(table.schema.metadata or {}), CONFIG_HASH_KEY: config_sha256.encode()}
+        pq.write_table(table.replace_schema_metadata(metadata), temporary)
     os.replace(temporary, path)
+
+
+def parquet_rows(path: Path) -> int | None:
+    """The row count in a Parquet file's footer, or None if the file is unreadable.
+
+    Reads the footer only, so it is cheap whatever the file's size.
+
+    Parameters
+    ----------
+    path : Path
+
+    Returns
+    -------
+    int or None
+        None for a missing, empty, truncated or non-Parquet file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "t.parquet"
+    >>> pd.DataFrame({"a": [1, 2]}).to_parquet(path)
+    >>> parquet_rows(path)
+    2
+    >>> _ = path.write_bytes(path.read_bytes()[:-9])  # truncated
+    >>> parquet_rows(path) is None
+    True
+    """
+    try:
+        return pq.read_metadata(path).num_rows
+    except (OSError, pa.ArrowException):
+        return None
 
 
 class RunStore:
@@ -82,6 +127,53 @@ class RunStore:
     def finished_keys(self) -> set[str]:
         """Keys of the runs already on disk."""
         return {path.stem for path in (self.runs / "summary").glob("*.parquet")}
+
+    def broken_keys(self, rows: dict[str, int] | None = None) -> list[str]:
+        """Keys of finished runs with a file that cannot be read or is incomplete.
+
+        Each of the run's tables (and its order log, if any) must have a readable
+        Parquet footer and at least one row; ``rows`` gives exact row counts.
+
+        Parameters
+        ----------
+        rows : dict, optional
+            Table name -> the row count a complete run's file has.
+
+        Returns
+        -------
+        list of str
+            Sorted keys.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> RunStore(tempfile.mkdtemp()).broken_keys({"summary": 1})
+        []
+        """
+        expected = rows or {}
+        broken = []
+        for key in sorted(self.finished_keys()):
+            counts = {table: parquet_rows(self.runs / table / f"{key}.parquet") for table in TABLES}
+            order_log = self.orders / f"{key}.parquet"
+            if order_log.exists():
+                counts["orders"] = parquet_rows(order_log)
+            if any(
+                count is None or count < 1 or count != expected.get(table, count)
+                for table, count in counts.items()
+            ):
+                broken.append(key)
+        return broken
+
+    def drop_runs(self, keys: Sequence[str]) -> None:
+        """Delete the files of the runs ``keys`` (so they run again).
+
+        Parameters
+        ----------
+        keys : sequence of str
+        """
+        for key in keys:
+            for folder in [*(self.runs / table for table in TABLES), self.orders]:
+                (folder / f"{key}.parquet").unlink(missing_ok=True)
 
     def clear_runs(self) -> None:
         """Delete the per-run files (and order logs) of an earlier experiment in this folder."""
@@ -132,7 +224,12 @@ class RunStore:
             for table in TABLES
         }
 
-    def write_tables(self, tables: dict[str, pd.DataFrame], csv: bool = False) -> None:
+    def write_tables(
+        self,
+        tables: dict[str, pd.DataFrame],
+        csv: bool = False,
+        config_sha256: str | None = None,
+    ) -> None:
         """Write merged tables as ``<name>.parquet`` (and ``<name>.csv``).
 
         Parameters
@@ -141,10 +238,13 @@ class RunStore:
             Table name -> DataFrame.
         csv : bool
             Also write CSV.
+        config_sha256 : str, optional
+            Hash of the config the tables were merged from, stored in each Parquet
+            file's metadata (:data:`CONFIG_HASH_KEY`).
         """
         self.root.mkdir(parents=True, exist_ok=True)
         for name, frame in tables.items():
-            _write_atomic(frame, self.root / f"{name}.parquet")
+            _write_atomic(frame, self.root / f"{name}.parquet", config_sha256)
             if csv:
                 frame.to_csv(self.root / f"{name}.csv", index=False)
 
@@ -159,13 +259,33 @@ class RunStore:
         Raises
         ------
         RunError
-            If the folder holds no finished experiment.
+            If the folder holds no finished experiment, or its manifest is unfinished
+            or does not match the tables (they were merged from another config).
         """
         paths = {name: self.root / f"{name}.parquet" for name in TABLES}
         absent = [str(path) for path in paths.values() if not path.exists()]
         if absent or not self.manifest_path.exists():
             missing = ", ".join(absent) or "manifest.json"
             raise RunError(f"{self.root}: no finished experiment here (missing {missing})")
+        manifest = self.read_manifest() or {}
+        if not manifest.get("finished"):
+            raise RunError(
+                f"{self.manifest_path}: the experiment there did not finish; run it again "
+                "with --resume to complete it"
+            )
+        expected = str(manifest.get("config_sha256"))
+        for path in paths.values():
+            try:
+                metadata = pq.read_schema(path).metadata or {}
+            except (OSError, pa.ArrowException):
+                raise RunError(f"{path}: not a readable Parquet file") from None
+            found = metadata.get(CONFIG_HASH_KEY, b"(none recorded)").decode(errors="replace")
+            if found != expected:
+                raise RunError(
+                    f"{path}: merged from another config (hash {found[:12]}) than "
+                    f"{self.manifest_path.name} records ({expected[:12]}); run the "
+                    "experiment again with --resume to merge its runs"
+                )
         return {name: pd.read_parquet(path) for name, path in paths.items()}
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:

@@ -76,18 +76,42 @@ def test_unknown_plot_kind_lists_the_kinds():
         _results().plot("pie")
 
 
-def test_load_reads_what_the_store_wrote(tmp_path):
-    results = _results()
-    store = RunStore(tmp_path)
+def _store_finished(results: ExperimentResults, folder, tables_hash: str = "abc") -> RunStore:
+    store = RunStore(folder)
     store.write_tables(
-        {"timeseries": results.timeseries, "cohorts": results.cohorts, "summary": results.summary}
+        {"timeseries": results.timeseries, "cohorts": results.cohorts, "summary": results.summary},
+        config_sha256=tables_hash,
     )
     store.write_manifest(results.manifest)
+    return store
+
+
+def test_load_reads_what_the_store_wrote(tmp_path):
+    manifest = {"config": {"scenarios": {"war": {}, "base": {}}}}
+    results = _results({**manifest, "config_sha256": "abc", "finished": "2026-01-01"})
+    _store_finished(results, tmp_path)
     loaded = ExperimentResults.load(tmp_path)
     pd.testing.assert_frame_equal(loaded.summary, results.summary)
     assert loaded.manifest == results.manifest and loaded.scenarios == ["war", "base"]
     with pytest.raises(RunError, match="no finished experiment here"):
         ExperimentResults.load(tmp_path / "elsewhere")
+
+
+def test_load_refuses_tables_merged_from_another_config_than_the_manifest(tmp_path):
+    # issue 15: a new config run into a finished folder and killed before the merge
+    # left its manifest beside the old tables, and `shoplab plot` plotted the old ones
+    manifest = {"config_sha256": "new", "finished": "2026-01-01"}
+    _store_finished(_results(manifest), tmp_path, tables_hash="old")
+    with pytest.raises(
+        RunError, match=r"timeseries.parquet: merged from another config \(hash old\)"
+    ):
+        ExperimentResults.load(tmp_path)
+
+
+def test_load_refuses_an_unfinished_manifest(tmp_path):
+    _store_finished(_results({"config_sha256": "abc", "finished": None}), tmp_path)
+    with pytest.raises(RunError, match="did not finish; run it again with --resume"):
+        ExperimentResults.load(tmp_path)
 
 
 def test_a_baseline_only_experiment_draws_no_comparison_plots(finished, tmp_path):

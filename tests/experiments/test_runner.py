@@ -34,6 +34,19 @@ class KilledAfter(Executor):
             yield fn(item)
 
 
+class Counting(LocalExecutor):
+    """A local executor that records the runs it was given."""
+
+    def __init__(self, workers: int) -> None:
+        super().__init__(workers)
+        self.executed: list = []
+
+    def map_unordered(self, fn: Callable, items: Iterable) -> Iterator:
+        items = list(items)
+        self.executed.extend(items)
+        return super().map_unordered(fn, items)
+
+
 def test_results_do_not_depend_on_worker_count(tiny, tmp_path):
     config = ExperimentConfig.model_validate(tiny)
     one = run_experiment(config, tmp_path / "one", progress=False, executor=LocalExecutor(1))
@@ -73,16 +86,9 @@ def test_resume_runs_only_the_missing_runs(tiny, tmp_path):
     config = ExperimentConfig.model_validate(tiny)
     with pytest.raises(_Killed):
         run_experiment(config, tmp_path, progress=False, executor=KilledAfter(10))
-    executed = []
-
-    class Counting(LocalExecutor):
-        def map_unordered(self, fn, items):
-            items = list(items)
-            executed.extend(items)
-            return super().map_unordered(fn, items)
-
-    run_experiment(config, tmp_path, resume=True, progress=False, executor=Counting(1))
-    assert len(executed) == 12 - 10
+    counting = Counting(1)
+    run_experiment(config, tmp_path, resume=True, progress=False, executor=counting)
+    assert len(counting.executed) == 12 - 10
 
 
 def test_resume_refuses_results_of_another_config(tiny, tmp_path):
@@ -173,3 +179,47 @@ def test_decision_tables_are_written_beside_an_unchanged_comparison(tiny, tmp_pa
     segments = pd.read_csv(tmp_path / "segments.csv")
     assert set(segments["metric"]) == {"active_end", "profit"}  # no 90-day retention in 40 days
     assert set(segments["strategy"]) == {"points"}
+
+
+def test_running_into_finished_runs_without_resume_is_refused_and_keeps_them(tiny, tmp_path):
+    # issue 15: re-running without --resume deleted 32 finished runs, exit 0
+    config = ExperimentConfig.model_validate(tiny)
+    with pytest.raises(_Killed):
+        run_experiment(config, tmp_path, progress=False, executor=KilledAfter(4))
+    with pytest.raises(RunError) as err:
+        run_experiment(config, tmp_path, progress=False)
+    assert str(err.value) == (
+        f"{tmp_path} holds 4 finished runs of tiny: --resume to continue them, "
+        "--overwrite to start over"
+    )
+    assert len(list((tmp_path / "runs" / "summary").glob("*.parquet"))) == 4
+    with pytest.raises(RunError, match="give one"):
+        run_experiment(config, tmp_path, resume=True, overwrite=True, progress=False)
+
+
+def test_overwrite_starts_over(tiny, tmp_path):
+    config = ExperimentConfig.model_validate(tiny)
+    with pytest.raises(_Killed):
+        run_experiment(config, tmp_path, progress=False, executor=KilledAfter(4))
+    counting = Counting(1)
+    run_experiment(config, tmp_path, overwrite=True, progress=False, executor=counting)
+    assert len(counting.executed) == 12
+
+
+def test_resume_redoes_runs_whose_files_are_truncated_or_empty(tiny, tmp_path, capsys):
+    # issue 15: --resume counted them as finished and the merge failed (ArrowInvalid)
+    config = ExperimentConfig.model_validate(tiny)
+    run_experiment(config, tmp_path / "whole", progress=False)
+    with pytest.raises(_Killed):
+        run_experiment(config, tmp_path / "killed", progress=False, executor=KilledAfter(6))
+    runs = tmp_path / "killed" / "runs"
+    first, second = sorted((runs / "summary").glob("*.parquet"))[:2]
+    (runs / "timeseries" / first.name).write_bytes(b"")
+    summary = second.read_bytes()
+    second.write_bytes(summary[: len(summary) // 2])
+    run_experiment(config, tmp_path / "killed", resume=True, progress=False)
+    assert capsys.readouterr().err.strip() == (
+        f"shoplab: 2 run(s) in {runs} had a truncated or incomplete file and will run "
+        f"again (e.g. {first.stem})"
+    )
+    pd.testing.assert_frame_equal(_summary(tmp_path / "whole"), _summary(tmp_path / "killed"))

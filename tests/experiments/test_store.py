@@ -4,10 +4,11 @@ import json
 
 import pandas as pd
 import pyarrow
+import pyarrow.parquet
 import pytest
 
 from experiments.errors import RunError
-from experiments.store import TABLES, RunStore
+from experiments.store import CONFIG_HASH_KEY, TABLES, RunStore, parquet_rows
 from experiments.worker import RunOutput
 
 
@@ -63,8 +64,8 @@ def test_clear_runs_forgets_an_earlier_experiment(tmp_path):
 def test_merged_tables_round_trip_with_optional_csv(tmp_path):
     store = RunStore(tmp_path / "exp")
     tables = _output("baseline-0", 1.0).tables()
-    store.write_tables(tables, csv=True)
-    store.write_manifest({"config": {"name": "x"}, "seeds": {"entropy": 1}})
+    store.write_tables(tables, csv=True, config_sha256="abc")
+    store.write_manifest({"config_sha256": "abc", "finished": "2026-01-01T00:00:00+00:00"})
     for name, frame in store.read_tables().items():
         pd.testing.assert_frame_equal(frame, tables[name])
         pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "exp" / f"{name}.csv"), frame)
@@ -119,3 +120,36 @@ def test_an_order_log_outside_the_schema_is_refused_before_the_run_is_finished(t
     with pytest.raises(DataError, match="date"):
         store.write_run(output)
     assert store.finished_keys() == set()
+
+
+def test_a_truncated_empty_or_short_run_file_is_broken_and_dropped(tmp_path):
+    # issue 15: --resume counted a truncated or zero-length run file as finished
+    store = RunStore(tmp_path)
+    for key in ("a-0", "b-0", "c-0", "d-0"):
+        store.write_run(_output(key, 1.0))
+    cohorts = tmp_path / "runs" / "cohorts" / "a-0.parquet"
+    cohorts.write_bytes(cohorts.read_bytes()[:-20])  # truncated: no footer
+    (tmp_path / "runs" / "summary" / "b-0.parquet").write_bytes(b"")  # zero-length
+    pd.DataFrame({"day": [0]}).to_parquet(tmp_path / "runs" / "timeseries" / "c-0.parquet")
+    assert store.broken_keys() == ["a-0", "b-0"]
+    assert store.broken_keys({"summary": 1, "timeseries": 2}) == ["a-0", "b-0", "c-0"]
+    store.drop_runs(["a-0", "b-0", "c-0"])
+    assert store.finished_keys() == {"d-0"}
+    assert not list((tmp_path / "runs").rglob("[abc]-0.parquet"))
+
+
+def test_parquet_rows_reads_the_footer_and_is_none_for_an_unreadable_file(tmp_path):
+    path = tmp_path / "t.parquet"
+    pd.DataFrame({"a": range(7)}).to_parquet(path)
+    assert parquet_rows(path) == 7
+    (tmp_path / "text.parquet").write_text("a,b\n1,2\n")
+    assert parquet_rows(tmp_path / "text.parquet") is None
+    assert parquet_rows(tmp_path / "absent.parquet") is None
+
+
+def test_merged_tables_carry_the_config_hash_in_their_metadata(tmp_path):
+    store = RunStore(tmp_path)
+    store.write_tables({"summary": pd.DataFrame({"a": [1]})}, config_sha256="f00d")
+    metadata = pyarrow.parquet.read_schema(tmp_path / "summary.parquet").metadata
+    assert metadata[CONFIG_HASH_KEY] == b"f00d"
+    assert pd.read_parquet(tmp_path / "summary.parquet")["a"].tolist() == [1]
