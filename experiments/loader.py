@@ -24,39 +24,14 @@ import yaml
 
 from experiments.errors import ConfigError
 from survey.includes import resolve_includes
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that rejects a key given twice in one mapping."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"key {key!r} is given twice", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+from survey.yaml_safe import YamlError, load_yaml_file, read_text_bounded
 
 
 def _parse(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(f"{path}: cannot read the file ({err})") from None
-    try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader: no arbitrary objects
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = " ".join(str(part) for part in (err.context, err.problem) if part)
-        raise ConfigError(f"{path}:{where}: invalid YAML: {problem}") from None
-    except yaml.YAMLError as err:
-        raise ConfigError(f"{path}: invalid YAML: {err}") from None
+        return load_yaml_file(path)  # safe, and bounded in size, depth and aliases
+    except YamlError as err:
+        raise ConfigError(str(err)) from None
 
 
 def _resolve(node: Any, folder: Path, chain: tuple[Path, ...]) -> Any:
@@ -76,7 +51,12 @@ def _read_mapping(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
         cycle = " -> ".join(str(p) for p in (*chain, path))
         raise ConfigError(f"{path}: include cycle: {cycle}")
     data = _parse(path)
-    if data is None:
+    if data is None and not chain:
+        raise ConfigError(
+            f"{path}: the file is empty (only blank lines or comments); "
+            "a config needs at least one field, e.g. `name: my_study`"
+        )
+    if data is None:  # an empty included fragment changes nothing
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(
@@ -100,8 +80,10 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
     Raises
     ------
     ConfigError
-        If the file is missing, is not valid YAML (the message names the line), is
-        not a mapping, or includes itself.
+        If the file is missing, is not a regular file, is over the size limit, is
+        empty or only comments, is not valid YAML or breaks a limit of
+        :mod:`survey.yaml_safe` (the message names the line), is not a mapping, or
+        includes itself.
     """
     return _read_mapping(Path(path).resolve())
 
@@ -132,8 +114,8 @@ def yaml_line(path: str | Path, keys: list[str]) -> int | None:
     4
     """
     try:
-        node = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        node = yaml.compose(read_text_bounded(path), Loader=yaml.SafeLoader)
+    except (YamlError, yaml.YAMLError):
         return None
     line = None
     for key in keys:

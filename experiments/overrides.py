@@ -17,10 +17,9 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-import yaml
-
 from experiments.errors import ConfigError
 from survey.includes import deep_merge
+from survey.yaml_safe import YamlError, load_yaml_text, preview
 
 
 def _child_key(node: Any, part: str, path: str) -> Any:
@@ -155,7 +154,8 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     Raises
     ------
     ConfigError
-        If there is no ``=`` or the value is not valid YAML.
+        If there is no ``=`` or the value is not valid YAML or breaks a limit of
+        :mod:`survey.yaml_safe` (nesting depth, alias expansion, integer size).
 
     Examples
     --------
@@ -166,11 +166,14 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     """
     path, sep, raw = text.partition("=")
     if not sep or not path.strip():
-        raise ConfigError(f"--set {text!r}: expected PATH=VALUE, e.g. replications=2")
+        raise ConfigError(f"--set {preview(text)}: expected PATH=VALUE, e.g. replications=2")
     try:
-        value = yaml.safe_load(raw)
-    except yaml.YAMLError as err:
-        raise ConfigError(f"--set {text!r}: the value is not valid YAML ({err.problem})") from None
+        value = load_yaml_text(raw, source=f"--set {path.strip()}")  # bounded: depth, aliases
+    except YamlError as err:
+        where = f"{err.where}: " if err.where else ""
+        raise ConfigError(
+            f"--set {preview(text)}: the value is not valid YAML ({where}{err.problem})"
+        ) from None
     return path.strip(), value
 
 

@@ -2,6 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from experiments.cli import main
 from experiments.errors import ConfigError
 from experiments.overrides import apply_overrides, get_path, parse_assignment, set_path
 
@@ -56,3 +57,31 @@ def test_a_value_set_at_a_path_is_read_back(path, value):
     set_path(tree, ".".join(path), value)
     assert get_path(tree, ".".join(path)) == value
     assert tree["other"] == 1  # "other" cannot be drawn from the alphabet
+
+
+def test_deeply_nested_set_value_is_one_line_not_a_recursion_error():
+    # issue 15: `--set name=[[[...` 500+ deep gave a RecursionError traceback.
+    with pytest.raises(ConfigError) as caught:
+        parse_assignment("name=" + "[" * 600)
+    message = str(caught.value)
+    assert "nested over 100 levels deep (the limit)" in message
+    assert len(message) < 200 and "\n" not in message
+
+
+def test_alias_bomb_in_a_set_value_is_refused():
+    levels = ["a0: &a0 [" + ", ".join(["x"] * 10) + "]"]
+    levels += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    with pytest.raises(ConfigError, match=r"--set 'name=.*over 100,000 nodes \(the limit"):
+        parse_assignment("name={" + ", ".join(levels) + "}")
+
+
+def test_deep_set_value_through_the_cli_is_one_line_with_exit_status_2(tiny_config, capsys):
+    assert main(["validate", str(tiny_config), "--set", "name=" + "[" * 600]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "nested over 100 levels deep" in err
+
+
+def test_set_value_with_a_duplicate_key_is_refused():
+    with pytest.raises(ConfigError, match=r"key 'a' is given twice"):
+        parse_assignment("model={a: 1, a: 2}")
