@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
+    AfterValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -41,8 +42,23 @@ _Parsed = TypeVar("_Parsed")
 #: Name of the arm every other arm is compared with; it has no strategy.
 BASELINE = "baseline"
 
+#: The separator of arm, scenario and replication in run keys (``experiments.design``).
+KEY_SEPARATOR = "__"
+
+
+def _no_key_separator(name: str) -> str:
+    """Refuse a name holding the run-key separator (two names could give one run key)."""
+    if KEY_SEPARATOR in name:
+        raise ValueError("may not contain '__', which separates the names in run file names")
+    return name
+
+
 #: Strategy, scenario and experiment names: used in file names, so kept plain.
-Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80)]
+Name = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80),
+    AfterValidator(_no_key_separator),
+]
 
 
 class Spec(NoBoolNumbers):

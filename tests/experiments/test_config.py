@@ -172,3 +172,18 @@ def test_non_finite_numbers_are_refused_in_the_model_and_the_sweep(tiny, value):
     tiny["sweep"] = {"method": "grid", "parameters": {"loyalty.decay_rate": [0.0, value]}}
     with pytest.raises(ConfigError, match="finite number"):
         parse_config(tiny, "c.yaml")
+
+
+def test_names_holding_the_run_key_separator_are_refused(tiny):
+    # issue 15: arms a, a__b and scenarios c, b__c gave the run key a__b__c twice
+    tiny["strategies"] = {"a": [], "a__b": []}
+    tiny["scenarios"] = {"c": {}, "b__c": {}}
+    with pytest.raises(ConfigError) as err:
+        parse_config(tiny, "c.yaml")
+    message = str(err.value)
+    assert "\n" not in message
+    assert "scenarios.b__c.[key]: may not contain '__'" in message
+    assert "strategies.a__b.[key]: may not contain '__'" in message
+    tiny["strategies"] = {"a": [], "a_b": []}
+    tiny["scenarios"] = {"c": {}, "b_c": {}}
+    assert list(parse_config(tiny, "c.yaml").strategies) == ["baseline", "a", "a_b"]
