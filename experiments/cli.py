@@ -120,7 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"shoplab: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("shoplab: interrupted", file=sys.stderr)
+        print(
+            "shoplab: interrupted; run the same command with --resume to continue", file=sys.stderr
+        )
         return 130
 
 
