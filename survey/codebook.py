@@ -49,11 +49,11 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from survey.errors import CodebookError
 from survey.includes import resolve_includes
+from survey.yaml_safe import YamlError, load_yaml_file
 
 
 def normalise_label(text: str) -> str:
@@ -400,16 +400,12 @@ def _read_yaml(
         raise CodebookError(f"{path}: include cycle: {cycle}")
     via = f" (included from {included_from})" if included_from is not None else ""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise CodebookError(f"{path}: cannot read codebook ({err.strerror}){via}") from None
-    except UnicodeDecodeError as err:
-        raise CodebookError(f"{path}: cannot read codebook ({err}){via}") from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        detail = " ".join(str(err).split())
-        raise CodebookError(f"{path}: not valid YAML ({detail}){via}") from None
+        raw = load_yaml_file(path)  # safe, and bounded in size, depth and aliases
+    except YamlError as err:
+        if err.stage == "read":
+            raise CodebookError(f"{path}: cannot read codebook ({err.problem}){via}") from None
+        where = f"{err.where}: " if err.where else ""
+        raise CodebookError(f"{path}: not valid YAML ({where}{err.problem}){via}") from None
     if raw is None and included_from is not None:
         raw = {}
     if not isinstance(raw, dict):

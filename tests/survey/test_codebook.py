@@ -1,4 +1,6 @@
+import os
 import re
+import time
 import typing
 from pathlib import Path
 
@@ -276,3 +278,49 @@ def test_shipped_codebooks_load_as_their_plain_yaml(name):
     path = example_paths(name).codebook
     plain = parse_codebook(yaml.safe_load(path.read_text(encoding="utf-8")))
     assert load_codebook(path) == plain
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("scale: {min: 1, max: 5}\nscale: {min: 1, max: 7}\n", "key 'scale' is given twice"),
+        ("x: " + "[" * 10_000 + "]" * 10_000 + "\n", "nested over 100 levels deep (the limit)"),
+        ("bogus: &a [*a]\n", "alias *a refers to the node that defines it"),
+        ("? [a, b]\n: 1\n", "a key must be a plain value"),
+    ],
+)
+def test_hostile_codebook_yaml_is_one_line_naming_the_file(tmp_path, text, expected):
+    # issue 15: duplicate codebook keys were accepted (the last one winning), and a
+    # codebook nested 10,000 levels gave a RecursionError traceback.
+    path = _write(tmp_path, "codebook.yaml", text)
+    with pytest.raises(CodebookError) as caught:
+        load_codebook(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: not valid YAML (line ") and expected in message
+    assert "\n" not in message
+
+
+def test_codebook_alias_bomb_is_refused_within_2_s(tmp_path):
+    lines = ["a0: &a0 [" + ", ".join(["lol"] * 9) + "]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    path = _write(tmp_path, "bomb.yaml", "\n".join(lines))
+    started = time.perf_counter()
+    with pytest.raises(CodebookError, match=r"over 100,000 nodes \(the limit"):
+        load_codebook(path)
+    assert time.perf_counter() - started < 2
+
+
+def test_codebook_that_is_a_fifo_or_a_device_is_refused_without_reading(tmp_path):
+    # issue 15: a /dev/zero codebook exhausted memory and a FIFO blocked forever.
+    fifo = tmp_path / "codebook.yaml"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero")):
+        with pytest.raises(CodebookError, match=rf"^{path}: cannot read codebook \(not a regular"):
+            load_codebook(path)
+
+
+def test_included_codebook_fragment_over_1_mb_is_refused(tmp_path):
+    _write(tmp_path, "big.yaml", "# padding\n" * 110_000)
+    main = _write(tmp_path, "main.yaml", "include: big.yaml\n")
+    with pytest.raises(CodebookError, match=r"big.yaml: cannot read codebook \(the file is over"):
+        load_codebook(main)
