@@ -33,6 +33,15 @@ RATE_CV = 1.1
 #: Coefficient of variation of a shopper's basket value within a segment (Gamma
 #: shape 1/CV² ≈ 2.8); to be calibrated.
 VALUE_CV = 0.6
+#: Memory a run takes per day-0 shopper, in bytes: the README's model benchmark (peak
+#: RSS 241 MB at 100,000 shoppers, 784 MB at 1,000,000, 365 days, mean degree 10, the
+#: year's 13% entrants held too) gives (784 - 241) MB / 900,000 = 603 bytes.
+BYTES_PER_SHOPPER = 603
+#: Largest population: 50 M shoppers take about 30 GB (``BYTES_PER_SHOPPER``), beyond
+#: a workstation; larger sizes only end in a memory error.
+MAX_SHOPPERS = 50_000_000
+#: Longest horizon and entrant room, in days (100 years), as the experiment horizon.
+MAX_DAYS = 36_500
 
 
 class Moments(Strict):
@@ -117,12 +126,18 @@ class Population(Strict):
     """Who the shoppers are."""
 
     size: int = param(
-        10_000, "Number of shoppers (prospects included).", "shoppers", "user's choice", ge=1
+        10_000,
+        "Number of shoppers (prospects included); at most 50 M, about 30 GB of memory.",
+        "shoppers",
+        "user's choice",
+        ge=1,
+        le=MAX_SHOPPERS,
     )
     segments: list[Segment] = Field(
         default_factory=default_segments,
         description="Segments and their attribute distributions (source material).",
         min_length=1,
+        max_length=1000,
     )
     initial_active_share: float = param(
         0.447,
@@ -179,6 +194,7 @@ class Network(Strict):
         "to be calibrated (the order of the source material's unsourced 'a satisfied "
         "customer tells about 9 others')",
         ge=0,
+        le=1000,
     )
     rewire_prob: float = param(
         0.1,
@@ -339,6 +355,7 @@ class Market(Strict):
         "days",
         "design",
         ge=0,
+        le=MAX_DAYS,
     )
 
 
@@ -366,6 +383,7 @@ class GroupBuy(Strict):
         "shoppers",
         "platform rules: the required number, commonly 2",
         ge=2,
+        le=100,
     )
     window_days: int = param(
         1,
@@ -380,6 +398,7 @@ class GroupBuy(Strict):
         "shoppers",
         "to be calibrated",
         ge=0,
+        le=1000,
     )
     prospect_join_prob: float = param(
         0.05,
@@ -661,12 +680,14 @@ class Accounting(Strict):
         "customers above which a shopper is in tier 1, 2, ... (recomputed weekly).",
         "percent",
         "design: tiers relative to the spend distribution, so they are populated",
+        max_length=100,
     )
     tier_thresholds: list[float] | None = param(
         None,
         "Fixed recent-spend thresholds of tier 1, 2, ... in CNY, instead of percentiles.",
         "CNY",
         "user's choice",
+        max_length=100,
     )
     ltr_shift: float = param(
         -22.3,
@@ -706,7 +727,9 @@ class ModelParams(Strict):
 
     population: Population = Field(default_factory=Population)
     network: Network = Field(default_factory=Network)
-    platforms: list[Platform] = Field(default_factory=default_platforms, min_length=2)
+    platforms: list[Platform] = Field(
+        default_factory=default_platforms, min_length=2, max_length=100
+    )
     acquisition: Acquisition = Field(default_factory=Acquisition)
     market: Market = Field(default_factory=Market)
     group_buy: GroupBuy = Field(default_factory=GroupBuy)
@@ -728,6 +751,7 @@ class ModelParams(Strict):
         "days",
         "user's choice",
         ge=1,
+        le=MAX_DAYS,
     )
 
     @model_validator(mode="after")
@@ -745,5 +769,27 @@ class ModelParams(Strict):
             raise ValueError(
                 f"accounting.tier_percentiles must lie strictly between 0 and 100, "
                 f"got {self.accounting.tier_percentiles}"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _discounts_below_the_price(self) -> ModelParams:
+        """Refuse strategies whose discounts on one order could reach 100% (the run would stop)."""
+        parts = [(s.kind, s.max_price_discount()) for s in self.strategies]
+        parts = [(kind, share) for kind, share in parts if share > 0]
+        total = sum(share for _, share in parts)
+        if total >= 1.0:
+            listed = " + ".join(f"{kind} {share:.0%}" for kind, share in parts)
+            raise ValueError(
+                f"strategies: the largest price discounts add up to {total:.0%} ({listed}), "
+                "and an order cannot be discounted by 100% or more; lower them"
+            )
+        extra = [getattr(spec, "extra_discount", 0.0) for spec in self.strategies]
+        group = self.platforms[0].group_discount + sum(extra)
+        if sum(extra) > 0 and group >= 1.0:
+            raise ValueError(
+                f"strategies: the group discount ({self.platforms[0].group_discount:.0%}) plus "
+                f"the group-buy incentives' extra discounts add up to {group:.0%}; they must "
+                "stay below 100%"
             )
         return self

@@ -94,6 +94,26 @@ class Strategy(Strict):
             for name, neutral in cls.effects.items()
         }
 
+    def max_price_discount(self) -> float:
+        """The largest share of a focal order's price this strategy can take off.
+
+        The model stops when the discounts of the strategies on one order reach 100%,
+        so :class:`sim.params.ModelParams` refuses strategies whose largest discounts
+        add up to that, before any run.
+
+        Returns
+        -------
+        float
+            In [0, 1); 0 (the default) for a strategy that gives no price discount.
+
+        Examples
+        --------
+        >>> from sim.strategies.coupons import Coupons
+        >>> Coupons(discount=0.3).max_price_discount()
+        0.3
+        """
+        return 0.0
+
     def pull(self, levers: Levers, shoppers: Shoppers, day: int, mask: np.ndarray | None) -> None:
         """Adjust the day's levers (default: nothing)."""
 

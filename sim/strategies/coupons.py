@@ -49,6 +49,16 @@ class Coupons(Strategy):
         lt=1,
     )
 
+    def max_price_discount(self) -> float:
+        """The largest share of an order's price it takes off (see the base class).
+
+        Examples
+        --------
+        >>> Coupons(discount=0.1).max_price_discount()
+        0.1
+        """
+        return self.discount
+
     def pull(self, levers: Levers, shoppers: Shoppers, day: int, mask: np.ndarray | None) -> None:
         """Lower the focal price for the reached shoppers."""
         levers.add("price_discount", self.discount, mask)

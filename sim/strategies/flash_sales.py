@@ -81,6 +81,16 @@ class FlashSales(Strategy):
             self.duration_days
         )
 
+    def max_price_discount(self) -> float:
+        """The largest share of an order's price it takes off (see the base class).
+
+        Examples
+        --------
+        >>> FlashSales(discount=0.2).max_price_discount()
+        0.2
+        """
+        return self.discount
+
     def pull(self, levers: Levers, shoppers: Shoppers, day: int, mask: np.ndarray | None) -> None:
         """On sale days: the discount and the purchase boost for the reached shoppers."""
         if not self.is_sale_day(day):

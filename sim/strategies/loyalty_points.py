@@ -94,6 +94,16 @@ class LoyaltyPoints(Strategy):
         share = np.minimum(value / shoppers.order_value[index], self.max_redeem_share)
         return np.where(points >= self.redeem_threshold, share, 0.0)
 
+    def max_price_discount(self) -> float:
+        """The largest share of an order's price it takes off (see the base class).
+
+        Examples
+        --------
+        >>> LoyaltyPoints(point_value=0).max_price_discount()
+        0.0
+        """
+        return self.max_redeem_share if self.point_value > 0 else 0.0
+
     def pull(self, levers: Levers, shoppers: Shoppers, day: int, mask: np.ndarray | None) -> None:
         """Redemption as a price cut, and the balance as a switching cost."""
         if self.point_value == 0:

@@ -83,6 +83,16 @@ class WinBack(Strategy):
         """Whether churned shoppers are contacted on ``day``."""
         return day % self.contact_interval_days == 0
 
+    def max_price_discount(self) -> float:
+        """The largest share of an order's price it takes off (see the base class).
+
+        Examples
+        --------
+        >>> WinBack(first_order_discount=0.2).max_price_discount()
+        0.2
+        """
+        return self.first_order_discount
+
     def pull(self, levers: Levers, shoppers: Shoppers, day: int, mask: np.ndarray | None) -> None:
         """The offer for reached churned shoppers; the discount for returned ones."""
         levers.add("winback_add", self.winback_add, mask)
