@@ -23,10 +23,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from survey.errors import DataError
 from survey.orders.frame import COLUMNS, OPTIONAL, REQUIRED
+from survey.yaml_safe import YamlError, load_yaml_file
 
 #: Keys a mapping file may have.
 MAPPING_KEYS: tuple[str, ...] = (*COLUMNS, "date_format")
@@ -188,14 +187,12 @@ def load_mapping(path: str | Path) -> ColumnMapping:
     '%Y%m%d'
     """
     path = Path(path)
+    if not path.exists():
+        raise DataError(f"{path}: no such mapping file")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such mapping file") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-        raise DataError(
-            f"{path}: not a readable YAML mapping ({' '.join(str(err).split())})"
-        ) from None
+        data = load_yaml_file(path)
+    except YamlError as err:
+        raise DataError(f"{path}: not a readable YAML mapping ({err.problem})") from None
     if not isinstance(data, dict):
         raise DataError(
             f"{path}: a mapping file is 'field: column' lines; allowed fields: {list(MAPPING_KEYS)}"

@@ -58,3 +58,16 @@ def test_optional_columns_named_as_fields_are_taken_without_mapping():
 
 def test_every_mapping_field_is_an_allowed_key():
     assert mapping_fields() == list(MAPPING_KEYS)
+
+
+def test_a_hostile_mapping_file_is_one_line_within_the_yaml_limits(tmp_path):
+    bomb = tmp_path / "bomb.yaml"
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{k}: &a{k} [{', '.join([f'*a{k - 1}'] * 9)}]" for k in range(1, 9)]
+    bomb.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataError, match="not a readable YAML mapping .*alias"):
+        load_mapping(bomb)
+    twice = tmp_path / "twice.yaml"
+    twice.write_text("customer_id: a\ncustomer_id: b\n")
+    with pytest.raises(DataError, match="given twice"):
+        load_mapping(twice)
