@@ -62,6 +62,11 @@ def _add_execution_arguments(parser: argparse.ArgumentParser) -> None:
         "(default with --backend dask: a local cluster for the run)",
     )
     parser.add_argument("--resume", action="store_true", help="skip runs already in the folder")
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="delete the runs of an earlier experiment in the folder and start over",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -168,7 +173,13 @@ def format_ranked(ranked: pd.DataFrame) -> str:
 def _run(args: argparse.Namespace) -> int:
     config, _ = _config(args, _execution_overrides(args))
     out = args.out or default_out(config)
-    results = run_experiment(config, out, resume=args.resume, progress=not args.no_progress)
+    results = run_experiment(
+        config,
+        out,
+        resume=args.resume,
+        progress=not args.no_progress,
+        overwrite=args.overwrite,
+    )
     print(
         f"Results in {out}. Strategies ranked by profit uplift over the baseline "
         "(paired by replication; P(best): share of replications in which the arm "

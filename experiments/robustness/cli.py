@@ -29,7 +29,13 @@ def _robustness(args: argparse.Namespace) -> int:
     config = load_config(args.config, [*args.overrides, *extra])
     out = args.out or default_robustness_out(config)
     try:
-        results = run_robustness(config, out, resume=args.resume, progress=not args.no_progress)
+        results = run_robustness(
+            config,
+            out,
+            resume=args.resume,
+            progress=not args.no_progress,
+            overwrite=args.overwrite,
+        )
     except ConfigError as err:
         raise ConfigError(f"{args.config}: {err}") from None
     record = results.manifest["robustness"]

@@ -99,6 +99,7 @@ def run_robustness(
     resume: bool = False,
     progress: bool = True,
     executor: Executor | None = None,
+    overwrite: bool = False,
 ) -> RobustnessResults:
     """Run every arm in every scenario at every design point, and analyse the results.
 
@@ -116,6 +117,9 @@ def run_robustness(
         Show a progress bar on standard error.
     executor : Executor, optional
         Where to run (default: from ``config.execution``; the caller closes it).
+    overwrite : bool
+        Delete the runs of an earlier experiment in the folder (without it or
+        ``resume``, a folder holding finished runs is refused).
 
     Returns
     -------
@@ -131,7 +135,8 @@ def run_robustness(
         backend cannot start.
     """
     design, runs = plan_robustness(config)
-    store = open_store(default_robustness_out(config) if out is None else out, config, resume)
+    out = default_robustness_out(config) if out is None else out
+    store = open_store(out, config, resume, overwrite=overwrite)
     manifest = new_manifest(config, len(runs))
     manifest["robustness"] = _record(config, design)
     start_manifest(store, manifest, config, resume)

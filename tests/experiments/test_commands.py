@@ -150,3 +150,41 @@ def test_run_prints_p_best_and_says_why_one_replication_has_no_ci(tiny_config, t
     assert printed.rstrip().endswith(
         "(they need at least 2 replications; set replications: 2 or more)."
     )
+
+
+def test_rerun_into_finished_runs_is_refused_until_resume_or_overwrite(
+    tiny_config, tmp_path, capsys
+):
+    # issue 15: re-running without --resume deleted the finished runs, exit 0
+    out = tmp_path / "out"
+    args = ["run", str(tiny_config), "--out", str(out), "--no-progress", "--set", "replications=1"]
+    assert main(args) == 0
+    capsys.readouterr()
+    assert main(args) == 2
+    assert _one_line_error(capsys) == (
+        f"shoplab: error: {out} holds 4 finished runs of tiny: --resume to continue them, "
+        "--overwrite to start over"
+    )
+    assert main([*args, "--overwrite"]) == 0
+    assert main([*args, "--resume", "--overwrite"]) == 2
+    assert "give one" in _one_line_error(capsys)
+
+
+def test_plot_refuses_old_tables_beside_the_manifest_of_a_killed_new_run(
+    tiny_config, tmp_path, monkeypatch, capsys
+):
+    # issue 15: a different config run into a finished folder and killed before the
+    # merge left its manifest beside the old tables, and `plot` plotted the old ones
+    out = tmp_path / "out"
+    args = ["run", str(tiny_config), "--out", str(out), "--no-progress", "--set", "replications=1"]
+    assert main(args) == 0
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("experiments.runner.execute_runs", killed)
+    assert main([*args, "--set", "seed=99", "--overwrite"]) == 130
+    capsys.readouterr()
+    assert main(["plot", str(out)]) == 2
+    assert "did not finish; run it again with --resume" in _one_line_error(capsys)
+    assert not (out / "plots").exists()
