@@ -83,6 +83,12 @@ class Targeting(Strict):
             raise ValueError("targeting kind 'segment' needs a non-empty 'segments' list")
         if self.kind == "tier" and not self.tiers:
             raise ValueError("targeting kind 'tier' needs a non-empty 'tiers' list")
+        for name, kind in (("segments", "segment"), ("tiers", "tier")):
+            if getattr(self, name) and self.kind != kind:
+                raise ValueError(
+                    f"{name} applies to kind {kind} (here: kind {self.kind}); set kind: "
+                    f"{kind} or leave {name} out"
+                )
         uses = {
             "predictor": ("at_risk", ("recency", "bgnbd", "oracle")),
             "risk_threshold": ("at_risk", ("oracle",)),

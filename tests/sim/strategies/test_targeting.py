@@ -108,3 +108,26 @@ def test_settings_of_the_chosen_predictor_and_dumped_defaults_are_accepted():
     chosen = Targeting(kind="at_risk", predictor="bgnbd", alive_threshold=0.3, recency_days=45)
     assert Targeting.model_validate(chosen.model_dump()) == chosen
     assert Targeting.model_validate(Targeting(kind="segment", segments=["a"]).model_dump())
+
+
+@pytest.mark.parametrize(
+    ("fields", "name"),
+    [
+        ({"kind": "everyone", "segments": ["nonexistent"]}, "segments"),
+        ({"segments": ["young"]}, "segments"),
+        ({"kind": "tier", "tiers": [1], "segments": ["young"]}, "segments"),
+        ({"kind": "at_risk", "tiers": [2]}, "tiers"),
+        ({"kind": "segment", "segments": ["young"], "tiers": [1]}, "tiers"),
+    ],
+)
+def test_a_list_of_another_kind_is_refused_not_ignored(fields, name):
+    # issue 15: `kind: everyone` with `segments: [nonexistent]` validated and silently
+    # targeted everyone.
+    with pytest.raises(ValidationError, match=rf"{name} applies to kind"):
+        Targeting(**fields)
+
+
+def test_a_threshold_without_kind_is_refused():
+    # issue 15: `target: {risk_threshold: 0.9}` without `kind`.
+    with pytest.raises(ValidationError, match="risk_threshold applies to kind at_risk"):
+        Targeting(risk_threshold=0.9)
