@@ -72,6 +72,13 @@ class ExperimentResults:
         Returns
         -------
         ExperimentResults
+
+        Raises
+        ------
+        RunError
+            If the folder holds no finished experiment, its manifest is unfinished
+            (a run killed part-way), or its tables were merged from another config
+            than the manifest's (a new run killed before the merge left old tables).
         """
         store = RunStore(folder)
         return cls(**store.read_tables(), manifest=store.read_manifest() or {})
