@@ -1,9 +1,14 @@
-"""``shoplab calibrate CONFIG [--targets TARGETS.json] --out DIR``.
+"""``shoplab calibrate CONFIG [--targets TARGETS.json] --out DIR [--resume | --overwrite]``.
 
 ``--targets`` (the real survey's ``targets.json``) is required when the config has
 a ``survey:`` and refused when it has none (behavioural or order-log targets only).
 An order log's targets (the ``targets.json`` of ``shoplab orders analyze``) are named
 in the config, as ``targets.orders_file``.
+
+Each finished batch of candidates is written to ``DIR/trial_log/`` as it completes;
+``--resume`` continues a killed calibration from them (the same config and targets
+only), and a folder that already holds a calibration is refused without
+``--resume`` or ``--overwrite``.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from pathlib import Path
 from experiments.calibration.config import CalibrationConfig, load_calibration_config
 from experiments.calibration.fit import calibrate
 from experiments.calibration.report import write_calibration
+from experiments.calibration.trial_log import TrialLog, fingerprint
 from experiments.errors import ConfigError
 from survey.targets import read_targets
 
@@ -68,7 +74,13 @@ def _run(args: argparse.Namespace) -> int:
         )
     targets = read_targets(args.targets) if args.targets is not None else None
     out = Path(args.out) if args.out else Path("results") / config.name
-    result = calibrate(config, targets, progress=not args.quiet)
+    log = TrialLog.open(
+        out, fingerprint(config, targets), resume=args.resume, overwrite=args.overwrite
+    )
+    if log.batches:
+        done = sum(len(batch) for batch in log.batches)
+        print(f"resuming: {done} finished candidates read back from {log.folder}")
+    result = calibrate(config, targets, progress=not args.quiet, log=log)
     report = write_calibration(result, out, targets_description(config, args.targets))
     fit = result.fit_table()
     print(result.parameters().to_string(index=False, float_format=lambda v: f"{v:.4g}"))
@@ -109,6 +121,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=[],
         metavar="PATH=VALUE",
         help="override a config field, e.g. budget.trials=20 (repeatable)",
+    )
+    again = parser.add_mutually_exclusive_group()
+    again.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue a calibration killed part-way from the finished candidates in --out "
+        "(same config and targets); ends as an uninterrupted one",
+    )
+    again.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="delete the calibration already in --out and start over",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=_run)

@@ -65,8 +65,9 @@ from experiments.calibration.moments import (
 from experiments.calibration.orders import is_order_statistic
 from experiments.calibration.result import CalibrationResult
 from experiments.calibration.targets import load_survey_codebook, virtual_codebook
+from experiments.calibration.trial_log import RESTART, TrialLog
 from experiments.calibration.worker import Task, evaluate, summary_fields
-from experiments.errors import ConfigError
+from experiments.errors import ConfigError, RunError
 from experiments.executors import Executor, make_executor
 from sim.virtual_survey import resolve_mapping
 from survey.codebook import Codebook
@@ -137,6 +138,32 @@ def make_sampler(config: CalibrationConfig) -> optuna.samplers.BaseSampler:
         )
 
 
+def _suggest(trial: optuna.trial.Trial, config: CalibrationConfig) -> dict[str, float]:
+    """The candidate's free parameters, asked of the sampler in the config's order."""
+    return {p: trial.suggest_float(p, b.low, b.high) for p, b in config.free.items()}
+
+
+def _replay_batch(
+    batch: Sequence[optuna.trial.Trial], recorded: list[dict[str, Any]], config: CalibrationConfig
+) -> dict[int, Values]:
+    """A finished batch read back: the sampler asked as it was, checked against the record."""
+    if len(recorded) != len(batch):
+        raise RunError(
+            f"trial log: a batch of {len(recorded)} candidates where the budget makes "
+            f"{len(batch)}; {RESTART}"
+        )
+    pooled: dict[int, Values] = {}
+    for trial, record in zip(batch, recorded, strict=True):
+        values = _suggest(trial, config)
+        if trial.number != record["trial"] or values != record["params"]:
+            raise RunError(
+                f"trial log: candidate {record['trial']} differs from what the seeded sampler "
+                f"proposes now ({values}; another optuna version?); {RESTART}"
+            )
+        pooled[trial.number] = record["simulated"]
+    return pooled
+
+
 def _evaluate_batch(
     executor: Executor,
     batch: Sequence[optuna.trial.Trial],
@@ -148,8 +175,7 @@ def _evaluate_batch(
     """Run every replication of a batch of candidates; pooled statistics by trial number."""
     tasks = []
     for trial in batch:
-        values = {p: trial.suggest_float(p, b.low, b.high) for p, b in config.free.items()}
-        params, design = candidate_parameters(config, values)
+        params, design = candidate_parameters(config, _suggest(trial, config))
         tasks += [
             Task(
                 trial=trial.number,
@@ -239,7 +265,10 @@ def _survey_side(config: CalibrationConfig, targets: dict[str, Any] | None) -> _
 
 
 def calibrate(
-    config: CalibrationConfig, targets: dict[str, Any] | None = None, progress: bool = True
+    config: CalibrationConfig,
+    targets: dict[str, Any] | None = None,
+    progress: bool = True,
+    log: TrialLog | None = None,
 ) -> CalibrationResult:
     """Fit the config's free parameters to a real survey's targets and behavioural figures.
 
@@ -252,6 +281,11 @@ def calibrate(
         required when the config has a survey, refused when it has none.
     progress : bool
         Show a progress bar on stderr.
+    log : TrialLog, optional
+        Where each finished batch is written as it completes. Its batches read
+        back from disk are replayed (asked of the same seeded sampler in the same
+        order and told their recorded distances) instead of run again, so a
+        resumed calibration ends as an uninterrupted one.
 
     Returns
     -------
@@ -263,6 +297,8 @@ def calibrate(
         If no target can be compared (no construct the model answers, say), the
         survey targets are missing (or given without a survey), or a behavioural
         target names no field of the run summary.
+    RunError
+        If a recorded batch is not what the seeded sampler proposes.
     """
     side = _survey_side(config, targets)
     _check_behavioural_fields(config)
@@ -291,17 +327,32 @@ def calibrate(
                 for point in around_confidence_set(frame, bounds, scaled, size, rng):
                     study.enqueue_trial(point)
             batch = [study.ask() for _ in range(size)]
-            pooled = _evaluate_batch(
-                executor, batch, config, side.codebook, side.respondents, side.constructs
-            )
+            index = len(rows) // budget.batch
+            if log is not None and index < len(log.batches):
+                pooled = _replay_batch(batch, log.batches[index], config)
+            else:
+                pooled = _evaluate_batch(
+                    executor, batch, config, side.codebook, side.respondents, side.constructs
+                )
+            finished = []
             for trial in batch:
                 sims = pooled[trial.number]
                 value = distance(observed, sims, budget.replications, config.targets.weights)
                 study.tell(trial, value)
                 simulated[trial.number] = sims
                 rows.append({"trial": trial.number, **trial.params, "distance": value})
+                finished.append(
+                    {
+                        "trial": trial.number,
+                        "params": trial.params,
+                        "distance": value,
+                        "simulated": sims,
+                    }
+                )
                 bar.update(1)
                 bar.set_postfix(best=f"{min(r['distance'] for r in rows):.3g}")
+            if log is not None and index >= len(log.batches):
+                log.write(index, finished)
     bar.close()
     trials = pd.DataFrame(rows, columns=["trial", *names, "distance"])
     phi = dispersion(trials["distance"].min(), len(observed), len(names))
