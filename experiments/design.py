@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,7 @@ from experiments.uncertainty import (
     uncertain_parameters,
 )
 from sim import ModelParams
+from sim.params import BYTES_PER_SHOPPER
 
 
 @dataclass(frozen=True)
@@ -220,7 +222,67 @@ def plan_runs(config: ExperimentConfig) -> list[RunSpec]:
                 if parameters:
                     where += f", replication {r} (uncertain values {draws[r]})"
                 raise ConfigError(f"{where}: {err}") from None
+    check_memory(config, runs, physical_memory())
     return runs
+
+
+def physical_memory() -> int | None:
+    """Physical memory of this machine in bytes, or None where the system does not say.
+
+    Examples
+    --------
+    >>> physical_memory() is None or physical_memory() > 0
+    True
+    """
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def check_memory(config: ExperimentConfig, runs: list[RunSpec], memory: int | None) -> None:
+    """Refuse runs that cannot fit in this machine's memory, before the first one starts.
+
+    A run takes about :data:`sim.params.BYTES_PER_SHOPPER` bytes per shopper (the
+    README's model benchmark), and local workers run side by side. A Dask cluster's
+    memory is not this machine's, so it is not checked.
+
+    Parameters
+    ----------
+    config : ExperimentConfig
+        The experiment (its backend and workers).
+    runs : list of RunSpec
+        The planned runs.
+    memory : int or None
+        Bytes of memory available (None: unknown, no check).
+
+    Raises
+    ------
+    ConfigError
+        If the largest run times the workers needs more than ``memory``.
+
+    Examples
+    --------
+    >>> config = ExperimentConfig(name="demo", model={"population": {"size": 1_000_000}})
+    >>> check_memory(config, plan_runs(config)[:1], memory=2 * 10**9)
+    >>> try:
+    ...     check_memory(config, plan_runs(config)[:1], memory=10**8)
+    ... except ConfigError as err:
+    ...     print(str(err).split(" (")[0])
+    model.population.size: 1,000,000 shoppers x 1 worker need about 0.6 GB
+    """
+    if memory is None or not runs or config.execution.backend != "local":
+        return
+    size = max(run.params.population.size for run in runs)
+    workers = min(config.execution.workers, len(runs))
+    need = size * BYTES_PER_SHOPPER * workers
+    if need > memory:
+        raise ConfigError(
+            f"model.population.size: {size:,} shoppers x {workers} worker"
+            f"{'s' if workers > 1 else ''} need about {need / 1e9:.1f} GB "
+            f"({BYTES_PER_SHOPPER} bytes a shopper), more than this machine's "
+            f"{memory / 1e9:.1f} GB of memory; use fewer shoppers or workers"
+        )
 
 
 def _check_not_overridden(
