@@ -1,6 +1,10 @@
 """``shoplab calibrate``: resuming a killed calibration, refusing a folder in use."""
 
 import json
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -126,3 +130,26 @@ def test_resume_and_overwrite_together_are_refused(tmp_path):
     with pytest.raises(SystemExit) as err:
         main(calibrate_args(tmp_path, "--resume", "--overwrite"))
     assert err.value.code == 2
+
+
+@pytest.mark.slow
+def test_a_calibration_killed_with_sigkill_resumes_to_the_same_result(tmp_path):
+    larger = ["--set", "model.population.size=3000", "--set", "budget.trials=12"]
+    whole, killed = tmp_path / "whole", tmp_path / "killed"
+    assert main(calibrate_args(whole, *larger)) == 0
+    process = subprocess.Popen(
+        [sys.executable, "-m", "experiments.cli", *calibrate_args(killed, *larger)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    first = killed / "trial_log" / "batch_00000.json"
+    deadline = time.monotonic() + 120
+    while not first.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    finished = len(list((killed / "trial_log").glob("batch_*.json")))
+    assert 1 <= finished < 6 and not (killed / "fit.csv").exists()
+    assert main(calibrate_args(killed, *larger, "--resume")) == 0
+    for name in COMPARED:
+        assert (killed / name).read_bytes() == (whole / name).read_bytes(), name
