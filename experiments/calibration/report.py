@@ -1,7 +1,8 @@
 """Write a calibration's outputs to a folder.
 
 The files: calibrated.yaml, fit.csv, parameters.csv, trials.csv, fit_report.html
-(self-contained) and plots/.
+(self-contained) and plots/; the text files are written under a temporary name and
+renamed when complete.
 
 Examples
 --------
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import html
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,6 +28,30 @@ from experiments.plots import STYLE
 from survey.html import html_image, html_list, html_page
 
 OUTPUTS = ("calibrated.yaml", "fit.csv", "parameters.csv", "trials.csv", "fit_report.html")
+
+
+def write_atomic(text: str, path: Path) -> None:
+    """Write a text file under a temporary name, then rename it into place.
+
+    A process killed part-way leaves the old file (or none) and a hidden
+    ``.NAME.tmp``, never a half-written file under the real name.
+
+    Parameters
+    ----------
+    text : str
+    path : Path
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "a.csv"
+    >>> write_atomic("x,y", path)
+    >>> path.read_text(), sorted(p.name for p in path.parent.iterdir())
+    ('x,y', ['a.csv'])
+    """
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def _save(ax: Axes, folder: Path, name: str) -> str:
@@ -68,12 +94,13 @@ def write_calibration(result: CalibrationResult, out: Path, targets_source: str)
         f"# targets: {targets_source}; distance {result.best['distance']:.4g}\n"
         "# Include it in an experiment config as  model: {include: calibrated.yaml}\n"
     )
-    (out / "calibrated.yaml").write_text(
-        header + yaml.safe_dump(result.calibrated_fragment(), sort_keys=False), encoding="utf-8"
+    write_atomic(
+        header + yaml.safe_dump(result.calibrated_fragment(), sort_keys=False),
+        out / "calibrated.yaml",
     )
-    fit.to_csv(out / "fit.csv", index=False)
-    parameters.to_csv(out / "parameters.csv", index=False)
-    result.trials.to_csv(out / "trials.csv", index=False)
+    write_atomic(fit.to_csv(index=False), out / "fit.csv")
+    write_atomic(parameters.to_csv(index=False), out / "parameters.csv")
+    write_atomic(result.trials.to_csv(index=False), out / "trials.csv")
     plots = out / "plots"
     images = {
         "Fitted vs observed": _save(plot_fit(fit), plots, "fit"),
@@ -112,5 +139,5 @@ def write_calibration(result: CalibrationResult, out: Path, targets_source: str)
         parts.append(_table(behavioural))
     parts += [html_image(title, data) for title, data in images.items()]
     report = out / "fit_report.html"
-    report.write_text(html_page(f"Calibration: {result.config.name}", parts), encoding="utf-8")
+    write_atomic(html_page(f"Calibration: {result.config.name}", parts), report)
     return report

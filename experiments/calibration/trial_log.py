@@ -26,13 +26,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from experiments.calibration.config import CalibrationConfig
-from experiments.calibration.report import OUTPUTS
+from experiments.calibration.report import OUTPUTS, write_atomic
 from experiments.errors import RunError
 
 #: The folder of the trial log inside a calibration's output folder.
@@ -75,12 +74,6 @@ def fingerprint(config: CalibrationConfig, targets: dict[str, Any] | None) -> st
     }
     text = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _write_atomic(text: str, path: Path) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
 
 
 def _read_json(path: Path) -> Any:
@@ -173,7 +166,7 @@ class TrialLog:
                 )
             log.batches = log._read_batches()
         log.folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(json.dumps({"fingerprint": digest}) + "\n", state)
+        write_atomic(json.dumps({"fingerprint": digest}) + "\n", state)
         return log
 
     def _read_batches(self) -> list[list[dict[str, Any]]]:
@@ -200,4 +193,4 @@ class TrialLog:
             Each candidate's ``trial``, ``params``, ``distance`` and ``simulated``.
         """
         text = json.dumps(batch, allow_nan=True)
-        _write_atomic(text + "\n", self.folder / f"batch_{index:05d}.json")
+        write_atomic(text + "\n", self.folder / f"batch_{index:05d}.json")

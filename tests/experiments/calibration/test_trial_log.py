@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from experiments.calibration import trial_log
+from experiments.calibration import report
 from experiments.calibration.config import load_calibration_config, shipped_config
 from experiments.calibration.trial_log import TrialLog, fingerprint
 from experiments.errors import RunError
@@ -88,7 +88,7 @@ def test_a_write_killed_before_the_rename_leaves_no_finished_batch(tmp_path, dig
     def killed(*args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(trial_log.os, "replace", killed)
+    monkeypatch.setattr(report.os, "replace", killed)
     with pytest.raises(KeyboardInterrupt):
         log.write(0, BATCH)
     monkeypatch.undo()
