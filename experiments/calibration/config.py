@@ -46,7 +46,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from experiments.calibration.orders import (
     allowed_names,
@@ -54,7 +54,7 @@ from experiments.calibration.orders import (
     is_order_statistic,
     log_span_days,
 )
-from experiments.config import Execution
+from experiments.config import Execution, Spec
 from experiments.errors import ConfigError
 from experiments.loader import read_yaml
 from experiments.overrides import apply_overrides, parse_assignment, set_path
@@ -70,8 +70,8 @@ SURVEY_PREFIX = "survey."
 BEHAVIOURAL_SCHEMA = "shoplab.market.targets/1"
 
 
-class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Spec(Spec):
+    """Unknown keys, non-finite numbers and booleans given as numbers are errors."""
 
 
 class Bounds(_Spec):

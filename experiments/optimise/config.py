@@ -29,7 +29,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from experiments.config import BASELINE, ExperimentConfig, load_yaml_config, parse_config
+from experiments.config import (
+    BASELINE,
+    ExperimentConfig,
+    Spec,
+    load_yaml_config,
+    parse_config,
+)
 from experiments.design import arm_params
 from experiments.errors import ConfigError
 from experiments.messages import describe_error
@@ -40,8 +46,8 @@ from experiments.overrides import set_path
 Objective = Literal["profit", "retained", "both"]
 
 
-class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Spec(Spec):
+    """Unknown keys, non-finite numbers and booleans given as numbers are errors."""
 
 
 class Range(_Spec):

@@ -92,3 +92,10 @@ def test_the_shipped_config_loads_with_a_range_per_tuned_lever():
     assert config.optimise.budget == 100_000 and config.experiment.model.population.size == 20_000
     assert set(config.optimise.ranges) <= set(config.levers)
     assert config.optimise.sampler_name == "tpe"
+
+
+def test_a_boolean_or_infinite_budget_is_refused():
+    assert "a boolean where a number is expected" in refusal(
+        lambda d: d["optimise"].update(budget=True)
+    )
+    assert "finite number" in refusal(lambda d: d["optimise"].update(budget=float("inf")))
