@@ -8,7 +8,7 @@ Examples
 --------
 >>> rows = parameter_rows()
 >>> rows[0][:2]
-('population.size', 'Number of shoppers (prospects included).')
+('population.size', 'Number of shoppers (prospects included); at most 50 M, about 30 GB of memory.')
 """
 
 from __future__ import annotations
