@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from survey.errors import DataError
+from survey.file_limits import check_cell_text, check_not_binary, check_xlsx
 
 #: File extensions :func:`read_survey` understands.
 SUPPORTED_EXTENSIONS: tuple[str, ...] = (".csv", ".txt", ".xlsx", ".xlsm", ".sav")
@@ -66,6 +67,7 @@ def _delimiter(header: str) -> str:
 
 
 def _read_csv(path: Path, dtype: type | None = None) -> pd.DataFrame:
+    check_not_binary(path)
     text = _decode(path)
     if not text.strip():
         raise DataError(f"{path}: the file is empty")
@@ -97,6 +99,7 @@ def _open_workbook(path: Path) -> pd.ExcelFile:
 
 
 def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
+    check_xlsx(path)
     with _open_workbook(path) as workbook:
         names = [str(name) for name in workbook.sheet_names]
         if sheet is None:
@@ -105,7 +108,14 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
             raise DataError(f"{path}: no sheet number {sheet}; allowed sheets: {names}")
         if isinstance(sheet, str) and sheet not in names:
             raise DataError(f"{path}: no sheet {sheet!r}; allowed sheets: {names}")
-        frame = pd.read_excel(workbook, sheet_name=sheet)
+        try:
+            frame = pd.read_excel(workbook, sheet_name=sheet)
+        except Exception as err:  # noqa: BLE001 - calamine and openpyxl raise their own types
+            reason = " ".join(str(err).split())[:200]
+            raise DataError(
+                f"{path}: sheet {sheet!r} is corrupt, not readable XLSX "
+                f"({type(err).__name__}: {reason})"
+            ) from None
     if len(frame.columns) == 0:
         raise DataError(f"{path}: sheet {sheet!r} is empty")
     return frame
@@ -210,6 +220,7 @@ def read_survey(
         table = _read_sav(path)
     else:
         frame = _read_csv(path) if suffix in (".csv", ".txt") else _read_xlsx(path, sheet)
+        check_cell_text(frame, path)
         frame.columns = [str(column).strip() for column in frame.columns]
         table = _split_header_rows(frame, header_rows)
         table.source = str(path)

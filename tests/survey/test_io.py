@@ -1,6 +1,8 @@
 """The same respondents in five file layouts give identical statistics."""
 
 import json
+import re
+import zipfile
 
 import pandas as pd
 import pytest
@@ -8,6 +10,7 @@ import pytest
 from survey.analyze import run_analysis
 from survey.codebook import parse_codebook
 from survey.errors import DataError
+from survey.file_limits import MAX_CELL_CHARS, check_xlsx
 from survey.io import read_survey
 
 
@@ -166,3 +169,101 @@ def test_semicolon_csv_from_european_excel(ecsi, tmp_path):
     path = tmp_path / "semicolon.csv"
     ecsi.to_csv(path, sep=";", index=False)
     pd.testing.assert_frame_equal(read_survey(path).data.reset_index(drop=True), ecsi)
+
+
+# Hostile files (issue 15): refused in one line, before calamine allocates anything.
+
+
+def _rewrite_member(source, target, name, change):
+    """Copy an XLSX archive member by member, passing one member's bytes through change."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for member in old.infolist():
+            data = old.read(member)
+            new.writestr(member, change(data) if member.filename == name else data)
+
+
+def _refuse_calamine(monkeypatch):
+    def never(*args, **kwargs):
+        raise AssertionError("the workbook reached a reader")
+
+    monkeypatch.setattr(pd, "ExcelFile", never)
+
+
+def test_small_workbook_declaring_a_whole_sheet_is_refused_before_reading(
+    ecsi, tmp_path, monkeypatch
+):
+    plain = tmp_path / "plain.xlsx"
+    ecsi.to_excel(plain, index=False)
+    hostile = tmp_path / "declares_all.xlsx"
+    _rewrite_member(
+        plain,
+        hostile,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:XFD1048576"', xml),
+    )
+    assert hostile.stat().st_size < 40_000  # a ~21 KB file
+    _refuse_calamine(monkeypatch)
+    # 16384 columns (A..XFD) x 1048576 rows, the Excel maximum sheet
+    with pytest.raises(
+        DataError, match=r"declares_all.xlsx: .* declares 17179869184 cells; the limit is 50000000$"
+    ):
+        read_survey(hostile)
+
+
+def test_workbook_unpacking_beyond_the_byte_limit_is_refused(tmp_path):
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"\0" * 2_000_000)  # ~2 KB compressed
+    assert bomb.stat().st_size < 10_000
+    with pytest.raises(
+        DataError, match=r"bomb.xlsx: the workbook unpacks to 2000\d* bytes; the limit is 1000000$"
+    ):
+        check_xlsx(bomb, max_bytes=1_000_000)
+    check_xlsx(bomb, max_bytes=3_000_000)  # under the limit: accepted
+
+
+def test_cell_text_over_the_limit_is_refused_showing_forty_characters(ecsi, tmp_path):
+    frame = ecsi.head(5).astype(object)
+    frame.loc[3, "age"] = "LONGCELL"
+    plain = tmp_path / "plain.xlsx"
+    frame.to_excel(plain, index=False)
+    # Excel writers cut cells at 32767 characters; a hostile file is written by hand
+    path = tmp_path / "long.xlsx"
+    long_text = b"y" * (MAX_CELL_CHARS + 1)
+    _rewrite_member(
+        plain, path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"LONGCELL", long_text)
+    )
+    with pytest.raises(DataError) as caught:
+        read_survey(path)
+    message = str(caught.value)
+    assert "\n" not in message and "row 5, column 'age'" in message  # header row 1, frame row 3
+    assert f"a cell of {MAX_CELL_CHARS + 1} characters; the limit is {MAX_CELL_CHARS}" in message
+    assert "y" * 40 in message and "y" * 41 not in message
+
+
+def test_truncated_zip_gives_one_line(ecsi, tmp_path):
+    plain = tmp_path / "plain.xlsx"
+    ecsi.to_excel(plain, index=False)
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(plain.read_bytes()[: plain.stat().st_size // 2])
+    with pytest.raises(DataError, match=r"cut.xlsx: not a readable XLSX workbook \(corrupt zip"):
+        read_survey(cut)
+
+
+def test_broken_xml_inside_a_valid_zip_gives_one_line(ecsi, tmp_path):
+    plain = tmp_path / "plain.xlsx"
+    ecsi.to_excel(plain, index=False)
+    broken = tmp_path / "broken.xlsx"
+    _rewrite_member(plain, broken, "xl/worksheets/sheet1.xml", lambda xml: xml[: len(xml) // 2])
+    with pytest.raises(DataError) as caught:
+        read_survey(broken)
+    assert str(caught.value).startswith(f"{broken}: ") and "\n" not in str(caught.value)
+
+
+def test_binary_file_named_csv_is_refused(tmp_path):
+    path = tmp_path / "photo.csv"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(
+        DataError, match=r"photo.csv: a binary file, not a CSV text file \(NUL byte at offset 8\)"
+    ):
+        read_survey(path)
