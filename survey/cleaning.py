@@ -9,7 +9,12 @@ an identifying column), ``what`` (the rule) and ``why``. Rules, in order:
 otherwise they are an error); ``failed attention check``,
 ``duplicate respondent id``, ``speeder``, ``straight-lining``,
 ``no valid answers`` (rows dropped); ``too few valid answers`` (construct score set
-missing); ``reverse coded`` (column recoded).
+missing); ``reverse coded`` (column recoded); ``small segment suppressed`` (a segment
+level with fewer than :data:`MIN_SEGMENT_SIZE` respondents set missing, so neither its
+name nor its scores are published; the log counts its rows, never the level).
+
+Personal data typed into a cell (phone, e-mail, IPv4, ID number) is replaced by a
+placeholder (:func:`survey.redact.redact`) in the log ``value`` and in error messages.
 """
 
 from __future__ import annotations
@@ -27,9 +32,12 @@ from pandas.api.types import is_numeric_dtype
 from survey.codebook import Codebook, normalise_label
 from survey.errors import DataError
 from survey.io import SurveyTable
+from survey.redact import redact, redact_values
 from survey.scoring import construct_scores, reverse_code
 
 LOG_COLUMNS: Final = ["row", "column", "value", "what", "why"]
+#: Fewest respondents a segment level needs to be published (small-cell suppression).
+MIN_SEGMENT_SIZE: Final = 5
 
 _NUMBER = r"(\d+(?:\.\d+)?)"
 _UNITS = re.compile(
@@ -191,6 +199,7 @@ class _Log:
         if not self.parts:
             return pd.DataFrame(columns=LOG_COLUMNS)
         log = pd.concat([part.astype({"value": object}) for part in self.parts])
+        log["value"] = redact_values(log["value"])
         return log.astype({"row": "Int64"}).reset_index(drop=True)[LOG_COLUMNS]
 
 
@@ -441,8 +450,30 @@ def _rows_to_keep(
     return keep
 
 
+def _published_segments(segments: pd.DataFrame, min_size: int, log: _Log) -> pd.DataFrame:
+    """Segment levels with fewer than ``min_size`` respondents set missing, rows logged."""
+    published = {}
+    for column in segments.columns:
+        counts = segments[column].value_counts()
+        small = counts[counts < min_size]
+        hidden = segments[column].isin(small.index).fillna(False).astype(bool)
+        log.rows(
+            hidden,
+            column,
+            "small segment suppressed",
+            f"{int(hidden.sum())} respondent(s) in {len(small)} level(s) with fewer than "
+            f"{min_size} respondents; level not published",
+        )
+        published[column] = segments[column].mask(hidden)
+    return pd.DataFrame(published, index=segments.index, columns=segments.columns)
+
+
 def clean_survey(
-    table: SurveyTable, codebook: Codebook, *, allow_unmapped: bool | None = None
+    table: SurveyTable,
+    codebook: Codebook,
+    *,
+    allow_unmapped: bool | None = None,
+    min_segment_size: int = MIN_SEGMENT_SIZE,
 ) -> CleanedSurvey:
     """Apply the codebook's cleaning rules to raw answers.
 
@@ -455,6 +486,9 @@ def clean_survey(
     allow_unmapped : bool, optional
         Set answers that match no label, or lie outside the scale, missing (logged)
         instead of raising; default: the codebook's ``allow_unmapped``.
+    min_segment_size : int, default :data:`MIN_SEGMENT_SIZE` (5)
+        Segment levels with fewer kept respondents are set missing (small-cell
+        suppression) and counted in the log.
 
     Returns
     -------
@@ -476,6 +510,18 @@ def clean_survey(
     >>> clean_survey(table, codebook).items.shape
     (250, 24)
     """
+    try:
+        return _clean(table, codebook, allow_unmapped, min_segment_size)
+    except DataError as err:  # a cell quoted in the message may hold personal data
+        raise DataError(redact(str(err))) from None
+
+
+def _clean(
+    table: SurveyTable,
+    codebook: Codebook,
+    allow_unmapped: bool | None,
+    min_segment_size: int,
+) -> CleanedSurvey:
     log = _Log()
     source = table.source
     item_columns = _item_columns(table, codebook)
@@ -508,7 +554,9 @@ def clean_survey(
     scores = construct_scores(
         items, constructs, {name: codebook.min_valid_of(name) for name in constructs}
     )
-    segments = table.data.loc[keep, codebook.segments].astype("string")
+    segments = _published_segments(
+        table.data.loc[keep, codebook.segments].astype("string"), min_segment_size, log
+    )
     return CleanedSurvey(
         items=items, scores=scores, segments=segments, log=log.frame(), n_read=len(table.data)
     )

@@ -41,6 +41,7 @@ import yaml
 
 from survey.codebook import normalise_label, parse_codebook
 from survey.io import SurveyTable, read_survey
+from survey.redact import PERSONAL_DATA
 
 _PREFIXED = re.compile(r"^([A-Za-z][A-Za-z0-9_]*?)_?(\d+)([a-z]?)$")
 _MATRIX = re.compile(r"^(\d+)\s*[(（]([^)）]+)[)）]\s*$")
@@ -63,12 +64,6 @@ _HEADER_DEVICE = re.compile(
     re.IGNORECASE,
 )
 _HEADER_DURATION = re.compile(r"所用时间|用时|duration|time taken|seconds", re.IGNORECASE)
-_VALUE_IDENTIFYING = [
-    re.compile(r"^1\d{10}$"),  # Chinese mobile number
-    re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"),  # e-mail
-    re.compile(r"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$"),  # IPv4
-    re.compile(r"^\d{17}[\dXx]$"),  # Chinese ID number
-]
 # "8分", "10 - Extremely likely", but not a date such as "2024-05-01".
 _LEADING_NUMBER = re.compile(r"^\s*(-?\d+(?:\.\d+)?)(?![\d.:/-])\s*[^\d]{0,40}$")
 _NEGATIVE = re.compile(r"不|没|差|无|否|dis|not|never|poor|bad|unlikely|un", re.IGNORECASE)
@@ -145,8 +140,8 @@ def _is_identifying(name: str, values: pd.Series) -> bool:
     texts = values.dropna().map(_as_text)
     if texts.empty:
         return False
-    for pattern in _VALUE_IDENTIFYING:
-        if texts.str.match(pattern).mean() >= 0.5:
+    for pattern in PERSONAL_DATA.values():
+        if texts.str.fullmatch(pattern).mean() >= 0.5:
             return True
     return False
 

@@ -313,3 +313,116 @@ def test_the_error_names_the_other_columns_with_the_same_problem():
     message = str(err.value)
     assert "column 's2': 6 answer(s) match no codebook label" in message
     assert message.endswith("; the same in 1 other item(s): ['l1']") and "\n" not in message
+
+
+# Personal data typed into cells never reaches the outputs (issue 15, item 6).
+_PERSONAL = {
+    "<phone>": "13812345678",
+    "<e-mail>": "li.wei@example.cn",
+    "<IP address>": "192.168.1.20",
+    "<ID number>": "11010519491231002X",
+}
+
+
+def _analyze(tmp_path, data, codebook, *extra):
+    import yaml
+
+    from experiments.cli import main
+
+    data_path, codebook_path = tmp_path / "survey.csv", tmp_path / "codebook.yaml"
+    data.to_csv(data_path, index=False)
+    codebook_path.write_text(yaml.safe_dump(codebook, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out"
+    args = [str(data_path), "--codebook", str(codebook_path), "--out", str(out), *extra]
+    return main(["survey", "analyze", *args]), out
+
+
+def _ecsi_codebook_raw():
+    import yaml
+
+    from survey.datasets import example_paths
+
+    return yaml.safe_load(example_paths("ecsi").codebook.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("placeholder", "text"), _PERSONAL.items())
+def test_personal_data_in_an_item_is_not_quoted_in_the_error_line(
+    capsys, ecsi, tmp_path, placeholder, text
+):
+    broken = ecsi.astype(object)
+    broken.loc[3, "PERQ2"] = f"my contact {text}"
+    status, _ = _analyze(tmp_path, broken, _ecsi_codebook_raw(), "--no-plots")
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1
+    assert text not in err
+    assert f"'my contact {placeholder}'" in err and "'PERQ2'" in err
+
+
+@pytest.mark.parametrize(("placeholder", "text"), _PERSONAL.items())
+def test_personal_data_in_an_item_is_replaced_in_the_cleaning_log(
+    capsys, ecsi, tmp_path, placeholder, text
+):
+    broken = ecsi.astype(object)
+    broken.loc[3, "PERQ2"] = text
+    codebook = {**_ecsi_codebook_raw(), "labels": {"非常不满意": 1, "非常满意": 10}}
+    status, out = _analyze(tmp_path, broken, codebook, "--no-plots", "--allow-unmapped")
+    assert status == 0, capsys.readouterr().err
+    written = [
+        (out / "cleaning_log.csv").read_text(encoding="utf-8"),
+        pd.read_excel(out / "statistics.xlsx", sheet_name="cleaning_log", engine="openpyxl").to_csv(),
+        (out / "report.html").read_text(encoding="utf-8"),
+    ]
+    for content in written:
+        assert text not in content
+    log = pd.read_csv(out / "cleaning_log.csv")
+    # data row 3 (0-based) is spreadsheet row 5: header on row 1; a bare phone number
+    # is read as a number (out of range), the other kinds as text (unmapped label).
+    assert log[["row", "column", "value"]].values.tolist() == [[5, "PERQ2", placeholder]]
+
+
+def _segment_data(levels):
+    answers = _answers()
+    frame = pd.concat([answers] * 2, ignore_index=True).assign(id=range(12))
+    return frame.assign(group=levels)
+
+
+def test_segment_levels_below_the_minimum_size_are_suppressed_and_counted():
+    levels = ["a"] * 5 + ["b"] * 4 + ["c"] * 2 + [None]
+    cleaned = clean_survey(_table(_segment_data(levels)), _codebook(segments=["group"]))
+    assert cleaned.segments["group"].value_counts().to_dict() == {"a": 5}
+    suppressed = cleaned.log[cleaned.log["what"] == "small segment suppressed"]
+    assert _rows(cleaned.log, "small segment suppressed") == list(range(7, 13))
+    assert suppressed["value"].isna().all()
+    assert "6 respondent(s) in 2 level(s) with fewer than 5" in suppressed["why"].iloc[0]
+
+
+def test_minimum_segment_size_can_be_lowered():
+    levels = ["a"] * 5 + ["b"] * 4 + ["c"] * 2 + [None]
+    cleaned = clean_survey(
+        _table(_segment_data(levels)), _codebook(segments=["group"]), min_segment_size=2
+    )
+    assert cleaned.segments["group"].value_counts().to_dict() == {"a": 5, "b": 4, "c": 2}
+    assert cleaned.log.empty
+
+
+def test_a_one_person_segment_named_by_an_e_mail_is_not_published(capsys, bank, tmp_path):
+    import yaml
+
+    from survey.datasets import example_paths
+
+    data = bank.astype({"gender": object})
+    data.loc[7, "gender"] = "li.wei@example.cn"
+    codebook = yaml.safe_load(example_paths("bank").codebook.read_text(encoding="utf-8"))
+    status, out = _analyze(tmp_path, data, codebook, "--no-plots")
+    assert status == 0, capsys.readouterr().err
+    report = (out / "report.html").read_text(encoding="utf-8")
+    targets = (out / "targets.json").read_text(encoding="utf-8")
+    sheets = pd.read_excel(out / "statistics.xlsx", sheet_name=None, engine="openpyxl")
+    for content in [report, targets, *(sheet.to_csv() for sheet in sheets.values())]:
+        assert "li.wei" not in content and "<e-mail>" not in content
+    assert set(yaml.safe_load(targets)["segments"]["gender"]) == {"female", "male"}
+    assert "small segment suppressed" in report
+    log = sheets["cleaning_log"]
+    suppressed = log[log["what"] == "small segment suppressed"]
+    assert suppressed["row"].tolist() == [9]  # data row 7 (0-based) is spreadsheet row 9
+    assert "1 respondent(s) in 1 level(s) with fewer than 5" in suppressed["why"].iloc[0]
