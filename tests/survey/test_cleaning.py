@@ -369,7 +369,9 @@ def test_personal_data_in_an_item_is_replaced_in_the_cleaning_log(
     assert status == 0, capsys.readouterr().err
     written = [
         (out / "cleaning_log.csv").read_text(encoding="utf-8"),
-        pd.read_excel(out / "statistics.xlsx", sheet_name="cleaning_log", engine="openpyxl").to_csv(),
+        pd.read_excel(
+            out / "statistics.xlsx", sheet_name="cleaning_log", engine="openpyxl"
+        ).to_csv(),
         (out / "report.html").read_text(encoding="utf-8"),
     ]
     for content in written:
