@@ -130,7 +130,14 @@ def check_xlsx(
                 if not _SHEET_MEMBER.fullmatch(member.filename):
                     continue
                 with archive.open(member) as part:
-                    cells = declared_cells(part.read(PROBE_BYTES))
+                    start = part.read(PROBE_BYTES)
+                cells = declared_cells(start)
+                if cells is None and len(start) == PROBE_BYTES and b"sheetData" not in start:
+                    # the dimension, if any, precedes sheetData: it may hide further on
+                    raise DataError(
+                        f"{path}: sheet {member.filename} has no <dimension> or <sheetData> "
+                        f"in its first {PROBE_BYTES} bytes; the limit is {PROBE_BYTES}"
+                    )
                 if cells is not None and cells > max_cells:
                     raise DataError(
                         f"{path}: sheet {member.filename} declares {cells} cells; "

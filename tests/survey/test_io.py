@@ -10,7 +10,7 @@ import pytest
 from survey.analyze import run_analysis
 from survey.codebook import parse_codebook
 from survey.errors import DataError
-from survey.file_limits import MAX_CELL_CHARS, check_xlsx
+from survey.file_limits import MAX_CELL_CHARS, PROBE_BYTES, check_xlsx
 from survey.io import read_survey
 
 
@@ -208,6 +208,18 @@ def test_small_workbook_declaring_a_whole_sheet_is_refused_before_reading(
         DataError, match=r"declares_all.xlsx: .* declares 17179869184 cells; the limit is 50000000$"
     ):
         read_survey(hostile)
+
+
+def test_dimension_hidden_behind_padding_is_refused(tmp_path):
+    padded = tmp_path / "padded.xlsx"
+    sheet = (
+        '<worksheet><sheetPr codeName="' + "p" * PROBE_BYTES + '"/>'
+        '<dimension ref="A1:XFD1048576"/><sheetData/></worksheet>'
+    )
+    with zipfile.ZipFile(padded, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    with pytest.raises(DataError, match=r"padded.xlsx: sheet .* has no <dimension> or <sheetData>"):
+        check_xlsx(padded)
 
 
 def test_workbook_unpacking_beyond_the_byte_limit_is_refused(tmp_path):
