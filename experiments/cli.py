@@ -117,7 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except user_error_types() as err:
-        print(f"shoplab: error: {err}", file=sys.stderr)
+        from survey.redact import redact  # personal data typed into data never reaches stderr
+
+        print(f"shoplab: error: {redact(str(err))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(
