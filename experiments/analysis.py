@@ -80,15 +80,8 @@ def mean_ci(values: Sequence[float], confidence: float = 0.95) -> tuple[float, f
     >>> [round(v, 3) for v in mean_ci([1.0, 2.0, 3.0])]  # 2 +- t(0.975, 2) * 1 / sqrt(3)
     [2.0, -0.484, 4.484]
     """
-    data = np.asarray(values, dtype=float)
-    data = data[~np.isnan(data)]
-    if data.size == 0:
-        return (np.nan, np.nan, np.nan)
-    mean = float(data.mean())
-    if data.size < 2:
-        return (mean, np.nan, np.nan)
-    half = stats.t.ppf((1 + confidence) / 2, data.size - 1) * data.std(ddof=1) / np.sqrt(data.size)
-    return (mean, float(mean - half), float(mean + half))
+    row = t_intervals(_one_group(values), confidence).iloc[0]
+    return (float(row["mean"]), float(row["low"]), float(row["high"]))
 
 
 def paired_test(differences: Sequence[float]) -> float:
@@ -110,15 +103,14 @@ def paired_test(differences: Sequence[float]) -> float:
     >>> paired_test([0.0, 0.0, 0.0])
     1.0
     """
-    data = np.asarray(differences, dtype=float)
-    data = data[~np.isnan(data)]
-    if data.size and np.all(data == 0):
-        return 1.0
-    if data.size < 2:
-        return np.nan
-    if np.all(data == data[0]):
-        return 0.0
-    return float(stats.ttest_1samp(data, 0.0).pvalue)
+    return float(t_test_p(t_intervals(_one_group(differences))).iloc[0])
+
+
+def _one_group(values: Sequence[float]) -> SeriesGroupBy:
+    """``values`` as one group, for the vectorised interval and test functions."""
+    data = pd.Series(np.asarray(values, dtype=float))
+    group = pd.Categorical(np.zeros(len(data), dtype=int), categories=[0])
+    return data.groupby(group, observed=False)  # one group even when empty
 
 
 def compare_arms(
