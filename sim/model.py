@@ -778,13 +778,12 @@ class ShopperModel(mesa.Model):
     ) -> None:
         """Stage 8: GMV, the platform's revenue, costs, profit; lifetime value; tiers."""
         sh, acc = self.shoppers, self.params.accounting
-        focal, values = outcome.focal_shoppers, outcome.focal_values
+        focal, values = outcome.focal_shoppers, outcome.focal_values  # one entry a shopper
+        revenue = acc.take_rate * values
         np.add.at(
             sh.clv,
             focal,
-            accounting.discounted(
-                acc.take_rate * values, day - sh.acquired_day[focal], self.discount_factor
-            ),
+            accounting.discounted(revenue, day - sh.acquired_day[focal], self.discount_factor),
         )
         repeat = focal[sh.last_order_day[focal] != NEVER]
         sh.inter_purchase_days[repeat] += day - sh.last_order_day[repeat]
@@ -806,11 +805,9 @@ class ShopperModel(mesa.Model):
             "group_gmv": float(outcome.group_values.sum()),
         }
         acquisition_cost = self.params.acquisition.cost_per_acquisition * outcome.new_ads.size
-        np.add.at(self.ledger.revenue, focal, acc.take_rate * values)
-        np.add.at(
-            self.ledger.acquisition_cost,
-            outcome.new_ads,
-            self.params.acquisition.cost_per_acquisition,
+        self.ledger.revenue[focal] += revenue
+        self.ledger.acquisition_cost[outcome.new_ads] += (
+            self.params.acquisition.cost_per_acquisition
         )
         self.today = self._metrics(outcome, money, acquisition_cost, strategy_cost)
         self._count_cohorts(day, outcome)
