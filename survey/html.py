@@ -1,12 +1,14 @@
 """Self-contained HTML pages, the shell every shoplab report shares.
 
 A report builds its body as HTML strings (headings, tables from
-``DataFrame.to_html``, embedded plots from :func:`html_image`) and
-:func:`html_page` wraps them in one page: doctype, UTF-8 charset, the escaped title
-as ``<title>`` and ``<h1>``, and a stylesheet. Plots are embedded as base64 PNG, so
-the page reads offline and can be mailed as one file. The survey report and the
-calibration report use it; survey/ imports neither ``sim`` nor ``experiments``, so
-any part of the project can.
+:func:`html_table`, embedded plots from :func:`html_image` or side by side from
+:func:`html_figures`, sections from :func:`html_section`) and :func:`html_page`
+wraps them in one page: doctype, UTF-8 charset, the escaped title as ``<title>`` and
+``<h1>``, the shared stylesheet :data:`DEFAULT_CSS` and the table sorter
+:data:`SORT_SCRIPT`. Plots are embedded as base64 PNG and the script is inline, so
+the page reads offline, fetches nothing and can be mailed as one file. The survey,
+order-log, calibration and experiment reports use it, so all have one look;
+survey/ imports neither ``sim`` nor ``experiments``, so any part of the project can.
 
 Examples
 --------
@@ -24,14 +26,87 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-#: The stylesheet of every report: a readable width, compact right-aligned tables,
-#: images no wider than the page, and muted notes (``class='note'``).
-DEFAULT_CSS = (
-    "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}\n"
-    "table{border-collapse:collapse;font-size:12px;margin:0.5em 0 1.5em}\n"
-    "td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}\n"
-    "th{background:#eef3f8} img{max-width:100%} .note{color:#555;font-size:13px}"
+#: Fonts of every report: the system's interface font for Latin text and numbers,
+#: then fonts that cover Chinese (simplified) on Linux, macOS and Windows.
+FONT_STACK = (
+    'system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", "Noto Sans SC", '
+    '"Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", '
+    '"WenQuanYi Micro Hei", sans-serif'
 )
+
+#: The stylesheet of every report: a readable width, the CJK-covering
+#: :data:`FONT_STACK`, compact right-aligned tables with tabular figures whose
+#: headers sort on click, images no wider than the page, side-by-side figures
+#: (``class='grid'``), a highlighted answer (``class='headline'``), muted notes
+#: (``class='note'``) and warnings (``class='warning'``).
+DEFAULT_CSS = (
+    f"body{{font-family:{FONT_STACK};max-width:1200px;margin:2em auto;padding:0 1em;"
+    "color:#1f2933;line-height:1.45}\n"
+    "h1{font-size:1.6em;margin:0 0 .3em}\n"
+    "h2{border-bottom:2px solid #1b6ca8;padding-bottom:.15em;margin-top:1.8em}\n"
+    "h3{font-size:1.05em;margin:1.2em 0 .4em}\n"
+    "table{border-collapse:collapse;font-size:12px;margin:0.5em 0 1.5em;"
+    "font-variant-numeric:tabular-nums}\n"
+    "td,th{border:1px solid #d5dbe3;padding:3px 6px;text-align:right}\n"
+    "th{background:#eef3f8} tbody tr:nth-child(even){background:#f8fafc}\n"
+    "table.sortable th{cursor:pointer} table.sortable th:hover{background:#dde8f3}\n"
+    "th[aria-sort=ascending]::after{content:' \\25B2'}\n"
+    "th[aria-sort=descending]::after{content:' \\25BC'}\n"
+    "img{max-width:100%} figure{margin:0}\n"
+    "figcaption{font-weight:600;font-size:13px;margin:.3em 0}\n"
+    ".grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:1em}\n"
+    ".headline{font-size:1.12em;background:#f1f7fd;border-left:4px solid #1b6ca8;"
+    "padding:.5em 1em;margin:.6em 0}\n"
+    ".note{color:#555;font-size:13px} .warning{color:#9a3412}\n"
+    "nav{font-size:13px} nav a{margin-right:1em;color:#1b6ca8}\n"
+    "details>summary{cursor:pointer;color:#1b6ca8;margin:.4em 0}\n"
+    "pre{background:#f6f8fa;padding:.8em;overflow:auto;font-size:12px}"
+)
+
+#: Inline script of every page: a click on a header of a ``table.sortable`` sorts
+#: its rows by that column, ascending then descending. Cells are compared as
+#: numbers when they read as one (``+1,234``, ``-0.5``, ``<0.001``, ``12k``, ``3.4M``,
+#: ``56%``, the lower bound of ``[+1, +2]``), as text otherwise; numbers come before
+#: text and blank cells last. No library, no network.
+SORT_SCRIPT = """(function () {
+  var scale = {k: 1e3, K: 1e3, M: 1e6, "%": 1};
+  function key(cell) {
+    var text = cell ? cell.textContent.trim() : "";
+    if (text === "") return null;
+    var m = text.replace(/[,\\s]/g, "").replace(/\\u2212/g, "-")
+      .match(/^[<>\\u2264\\u2265]?\\[?([+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:e[+-]?\\d+)?)([kKM%]?)/);
+    return m ? parseFloat(m[1]) * (scale[m[2]] || 1) : text;
+  }
+  function compare(a, b) {
+    if (a === null || b === null) return (a === null) - (b === null);
+    if (typeof a === "number" && typeof b === "number") return a - b;
+    if (typeof a === "number") return -1;
+    if (typeof b === "number") return 1;
+    return a.localeCompare(b);
+  }
+  document.querySelectorAll("table.sortable").forEach(function (table) {
+    var heads = table.querySelectorAll("thead th");
+    heads.forEach(function (th, column) {
+      th.title = "sort by this column";
+      th.addEventListener("click", function () {
+        var body = table.tBodies[0];
+        if (!body) return;
+        var down = th.getAttribute("aria-sort") === "ascending";
+        heads.forEach(function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", down ? "descending" : "ascending");
+        var rows = Array.prototype.slice.call(body.rows).map(function (row, i) {
+          return {row: row, key: key(row.cells[column]), i: i};
+        });
+        rows.sort(function (a, b) {
+          var c = compare(a.key, b.key);
+          if (a.key !== null && b.key !== null && down) c = -c;
+          return c || a.i - b.i;
+        });
+        rows.forEach(function (r) { body.appendChild(r.row); });
+      });
+    });
+  });
+})();"""
 
 
 def html_page(title: str, body: str | Sequence[str], css: str | None = None) -> str:
@@ -51,7 +126,8 @@ def html_page(title: str, body: str | Sequence[str], css: str | None = None) -> 
     Returns
     -------
     str
-        The page, ready to write as UTF-8.
+        The page, ready to write as UTF-8; :data:`SORT_SCRIPT` ends its body, so
+        the tables of :func:`html_table` sort on a click.
 
     Examples
     --------
@@ -73,6 +149,7 @@ def html_page(title: str, body: str | Sequence[str], css: str | None = None) -> 
             f"<style>{DEFAULT_CSS if css is None else css}</style></head><body>",
             f"<h1>{heading}</h1>",
             *sections,
+            f"<script>{SORT_SCRIPT}</script>",
             "</body></html>",
         ]
     )
@@ -131,7 +208,7 @@ def html_list(items: Sequence[str], css_class: str | None = None) -> str:
 
 
 def html_table(table: pd.DataFrame) -> str:
-    """A table without its index, numbers to 4 significant digits, cell text escaped.
+    """A sortable table without its index, numbers to 4 significant digits, text escaped.
 
     Parameters
     ----------
@@ -141,13 +218,14 @@ def html_table(table: pd.DataFrame) -> str:
     Returns
     -------
     str
-        The ``<table>`` (missing values blank), or the note, for a page's body.
+        The ``<table class="dataframe sortable">`` (missing values blank; a click on
+        a header sorts it, see :data:`SORT_SCRIPT`), or the note, for a page's body.
 
     Examples
     --------
     >>> import pandas as pd
     >>> print(html_table(pd.DataFrame({"arm": ["a<b"], "uplift": [2.54321]})))
-    <table class="dataframe">
+    <table class="dataframe sortable">
       <thead>
         <tr style="text-align: right;">
           <th>arm</th>
@@ -167,7 +245,12 @@ def html_table(table: pd.DataFrame) -> str:
     if table.empty:
         return "<p class='note'>Nothing to report.</p>"
     return table.to_html(
-        index=False, float_format=lambda v: f"{v:.4g}", na_rep="", border=0, escape=True
+        index=False,
+        float_format=lambda v: f"{v:.4g}",
+        na_rep="",
+        border=0,
+        escape=True,
+        classes="sortable",
     )
 
 
@@ -197,3 +280,71 @@ def html_plots(images: Mapping[str, str]) -> list[str]:
     if not images:
         return []
     return ["<h2>Plots</h2>", *[html_image(title, data) for title, data in images.items()]]
+
+
+def html_figures(images: Mapping[str, str]) -> str:
+    """Plots side by side, each with its caption, wrapping to the page's width.
+
+    Parameters
+    ----------
+    images : mapping of str to str
+        Caption (plain text, escaped here) -> base64 PNG, in reading order.
+
+    Returns
+    -------
+    str
+        A ``<div class='grid'>`` of ``<figure>`` elements (empty string without
+        images), for a page's body.
+
+    Examples
+    --------
+    >>> print(html_figures({"base <1>": "QUJD", "price war": "REVG"}))
+    <div class='grid'>
+    <figure><figcaption>base &lt;1&gt;</figcaption><img alt='base &lt;1&gt;' \
+src='data:image/png;base64,QUJD'></figure>
+    <figure><figcaption>price war</figcaption><img alt='price war' \
+src='data:image/png;base64,REVG'></figure>
+    </div>
+    >>> html_figures({})
+    ''
+    """
+    if not images:
+        return ""
+    figures = []
+    for caption, data in images.items():
+        label = html.escape(caption)
+        figures.append(
+            f"<figure><figcaption>{label}</figcaption><img alt='{label}' "
+            f"src='data:image/png;base64,{data}'></figure>"
+        )
+    return "\n".join(["<div class='grid'>", *figures, "</div>"])
+
+
+def html_section(title: str, body: str | Sequence[str], anchor: str) -> str:
+    """A titled ``<section>`` that a link ``#anchor`` jumps to.
+
+    Parameters
+    ----------
+    title : str
+        Plain text (escaped here): the section's ``<h2>``.
+    body : str or sequence of str
+        The section's HTML (inserted as it is; escape text from data first).
+    anchor : str
+        The section's ``id`` (escaped here).
+
+    Returns
+    -------
+    str
+        HTML for :func:`html_page`'s body.
+
+    Examples
+    --------
+    >>> print(html_section("Ranking & CIs", ["<p>a</p>", "<p>b</p>"], "ranking"))
+    <section id='ranking'><h2>Ranking &amp; CIs</h2>
+    <p>a</p>
+    <p>b</p>
+    </section>
+    """
+    parts = [body] if isinstance(body, str) else list(body)
+    opening = f"<section id='{html.escape(anchor)}'><h2>{html.escape(title)}</h2>"
+    return "\n".join([opening, *parts, "</section>"])
