@@ -233,8 +233,8 @@ class ExperimentResults:
     def _has(self, metric: str) -> bool:
         return metric in self.summary and bool(self.summary[metric].notna().any())
 
-    def save_plots(self, folder: str | Path) -> list[Path]:
-        """Draw every plot for the named scenarios as PNG and SVG.
+    def plot_jobs(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """The plots of the named scenarios: (file stem, kind, options) in drawing order.
 
         ``frontier``, ``uplift_<metric>`` (profit, retention_90, active_end) and, per
         named scenario, ``active_<s>``, ``active_uplift_<s>``, ``retention_<s>``,
@@ -243,19 +243,12 @@ class ExperimentResults:
         Plots that compare arms are left out when there is
         only the baseline, metrics that are NaN everywhere (90-day retention of a
         shorter run) and the cohort plot before the first monthly cohort has closed.
-
-        Parameters
-        ----------
-        folder : str or Path
-            Where to write (created if needed).
+        ``kind`` and ``options`` are the arguments of :meth:`plot`.
 
         Returns
         -------
-        list of Path
-            The files written.
+        list of tuple
         """
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
         compared = self.summary["strategy"].nunique() > 1
         measured = [m for m in ("profit", "retention_90", "active_end") if self._has(m)]
         per_segment = [
@@ -278,8 +271,25 @@ class ExperimentResults:
                 for m in ("active_end", "retention_90", "profit")
                 if compared and m in per_segment
             ]
+        return jobs
+
+    def save_plots(self, folder: str | Path) -> list[Path]:
+        """Draw every plot of :meth:`plot_jobs` as PNG and SVG.
+
+        Parameters
+        ----------
+        folder : str or Path
+            Where to write (created if needed).
+
+        Returns
+        -------
+        list of Path
+            The files written.
+        """
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
         written = []
-        for name, kind, options in jobs:
+        for name, kind, options in self.plot_jobs():
             figure = self.plot(kind, **options).figure
             for suffix in ("png", "svg"):
                 path = folder / f"{name}.{suffix}"
