@@ -16,9 +16,15 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import multiprocessing.context
+import os
+import select
+import sys
+import threading
+import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from experiments.config import Execution
@@ -57,8 +63,80 @@ def _process_context() -> multiprocessing.context.BaseContext:
     return context
 
 
+def exit_with(pid: int, poll: float = 0.5) -> None:
+    """End this process (at once, exit status 1) when the process ``pid`` ends.
+
+    The initializer of every local worker, given the main process's id. A worker
+    blocked on its task queue would otherwise outlive a main process killed with
+    SIGKILL: the queue's write end, the fork server's liveness pipe and the resource
+    tracker's pipe are all held open by the workers themselves, so none of them ever
+    sees end-of-file. ``prctl(PR_SET_PDEATHSIG)`` does not help either: a worker's
+    parent is the fork server, which lives on. So a daemon thread waits for ``pid``
+    to end: on Linux on a process file descriptor (woken by the kernel the moment
+    the process dies), elsewhere by checking every ``poll`` seconds. Once the
+    workers are gone, the fork server and the resource tracker see end-of-file on
+    their pipes and exit too.
+
+    Parameters
+    ----------
+    pid : int
+        The process to outlive by no more than ``poll`` seconds (at once on Linux).
+    poll : float
+        Seconds between checks where there is no process file descriptor.
+
+    Examples
+    --------
+    >>> exit_with(os.getpid())  # this process is alive: the watch thread just waits
+    >>> any(thread.name == "shoplab-exit-with" for thread in threading.enumerate())
+    True
+    """
+    descriptor = None
+    if hasattr(os, "pidfd_open"):
+        try:
+            descriptor = os.pidfd_open(pid)
+        except ProcessLookupError:  # the main process died before this worker started
+            os._exit(1)
+        except OSError:  # a kernel before 5.3: fall back to polling
+            descriptor = None
+    threading.Thread(
+        target=_wait_then_exit, args=(pid, descriptor, poll), name="shoplab-exit-with", daemon=True
+    ).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by another user
+        return True
+    return True
+
+
+def _wait_then_exit(pid: int, descriptor: int | None, poll: float) -> None:
+    if descriptor is not None:
+        select.select([descriptor], [], [])  # readable once the process has ended
+    else:
+        while _alive(pid):
+            time.sleep(poll)
+    os._exit(1)
+
+
+def _describe_items(items: Sequence[Any]) -> str:
+    """Name lost items by their run key where they have one: ``3 run(s): a, b, c``."""
+    names = [str(getattr(item, "key", item)) for item in items]
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f"{len(names)} run(s): {shown}"
+
+
 class LocalExecutor(Executor):
     """Local worker processes (``concurrent.futures``); one worker runs in-process.
+
+    Workers end with the process that started them, even when it is killed with
+    SIGKILL (:func:`exit_with`). A worker that dies (killed, out of memory) loses
+    the items it and the other workers held: they run once more on fresh workers
+    (every run carries its seed, so the retry gives the same result); if workers die
+    again, a :class:`~experiments.errors.RunError` names the runs.
 
     Parameters
     ----------
@@ -72,6 +150,9 @@ class LocalExecutor(Executor):
 
     def __exit__(self, *exc: object) -> None:
         """Shut the worker processes down."""
+        self._close_pool()
+
+    def _close_pool(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
@@ -82,6 +163,11 @@ class LocalExecutor(Executor):
         The worker processes start on the first call and serve every later call
         until the executor is closed (calibration maps one batch at a time).
 
+        Raises
+        ------
+        RunError
+            If worker processes die twice while running the same items.
+
         Examples
         --------
         >>> with LocalExecutor(2) as executor:
@@ -91,17 +177,55 @@ class LocalExecutor(Executor):
         if self.workers == 1:
             yield from map(fn, items)
             return
+        todo = list(items)
+        lost = yield from self._map_on_pool(fn, todo)
+        if not lost:
+            return
+        self._close_pool()
+        print(
+            f"shoplab: a worker process died (killed, or out of memory?); running its "
+            f"{_describe_items(lost)} again on fresh workers",
+            file=sys.stderr,
+        )
+        lost = yield from self._map_on_pool(fn, lost)
+        if lost:
+            self._close_pool()
+            raise RunError(
+                f"worker processes died twice while running {_describe_items(lost)} (killed, "
+                "or out of memory?); the finished runs are kept: run the same command "
+                "with --resume to continue"
+            )
+
+    def _map_on_pool(self, fn: Callable[[T], R], todo: list[T]) -> Iterator[R]:
+        """Yield the results of ``todo`` on the pool; return the items a dead worker lost."""
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=_process_context())
-        pending: set[Future[R]] = {self._pool.submit(fn, item) for item in items}
+            self._pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=_process_context(),
+                initializer=exit_with,
+                initargs=(os.getpid(),),
+            )
+        futures: dict[Future[R], T] = {}
+        lost: list[T] = []
+        for index, item in enumerate(todo):
+            try:
+                futures[self._pool.submit(fn, item)] = item
+            except BrokenProcessPool:
+                lost.extend(todo[index:])
+                break
+        pending = set(futures)
         try:
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    yield future.result()
+                    if isinstance(future.exception(), BrokenProcessPool):
+                        lost.append(futures[future])
+                    else:
+                        yield future.result()
         finally:
             for future in pending:
                 future.cancel()
+        return lost
 
 
 class DaskExecutor(Executor):

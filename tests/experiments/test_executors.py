@@ -3,6 +3,9 @@
 import math
 import operator
 import os
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -64,3 +67,75 @@ def test_dask_local_cluster_maps_like_the_local_executor():
         on_dask = sorted(executor.map_unordered(abs, items))
     with LocalExecutor(1) as executor:
         assert on_dask == sorted(executor.map_unordered(abs, items)) == [1, 2, 3, 4]
+
+
+def _descendants_after_kill(code: str, expected: int) -> tuple[list, list]:
+    """Start ``code`` in a real subprocess, wait for ``expected`` descendants, kill -9 it.
+
+    Returns the descendants and those still running 5 s later (then killed, so a
+    failing test leaves no orphans behind).
+    """
+    psutil = pytest.importorskip("psutil")
+    main = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert main.stdout.readline().strip() == "ready"
+    deadline = time.monotonic() + 60
+    while len(children := psutil.Process(main.pid).children(recursive=True)) < expected:
+        assert time.monotonic() < deadline, "the worker processes did not start"
+        time.sleep(0.2)
+    main.kill()
+    main.wait()
+    deadline = time.monotonic() + 5
+    while (alive := [child for child in children if _running(child)]) and (
+        time.monotonic() < deadline
+    ):
+        time.sleep(0.2)
+    for child in alive:
+        child.kill()
+    return children, alive
+
+
+def _running(process) -> bool:
+    psutil = pytest.importorskip("psutil")
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def test_no_process_outlives_a_main_process_killed_with_sigkill():
+    # the issue: 60 s after kill -9 of the main process, the fork server, the resource
+    # tracker and both workers were still alive (their pipes held open by each other)
+    code = (
+        "import time\n"
+        "from experiments.executors import LocalExecutor\n"
+        "with LocalExecutor(2) as executor:\n"
+        "    print('ready', flush=True)\n"
+        "    list(executor.map_unordered(time.sleep, [60] * 4))\n"
+    )
+    children, alive = _descendants_after_kill(code, expected=4)
+    assert len(children) == 4  # fork server, resource tracker, two workers
+    assert alive == []
+
+
+def test_a_killed_worker_is_replaced_and_its_runs_retried_once(tmp_path, capfd):
+    marker = tmp_path / "killed"
+    # os.system runs sh, whose parent is the worker: the second item kills its worker
+    # with SIGKILL the first time only, the others exit with their own status
+    items = ["exit 3", f"test -e {marker} || {{ touch {marker}; kill -9 $PPID; }}", "exit 5"]
+    with LocalExecutor(2) as executor:
+        statuses = sorted(
+            os.waitstatus_to_exitcode(s) for s in executor.map_unordered(os.system, items)
+        )
+    assert marker.exists() and statuses == [0, 3, 5]
+    message = capfd.readouterr().err.strip().splitlines()
+    assert len(message) == 1 and "a worker process died" in message[0]
+    assert "again on fresh workers" in message[0]
+
+
+def test_workers_killed_twice_give_one_line_naming_the_runs():
+    items = ["exit 0", "kill -9 $PPID"]
+    with LocalExecutor(2) as executor, pytest.raises(RunError) as caught:
+        list(executor.map_unordered(os.system, items))
+    message = str(caught.value)
+    assert "\n" not in message and "died twice" in message
+    assert "kill -9 $PPID" in message and "--resume" in message
