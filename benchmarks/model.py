@@ -5,8 +5,10 @@ Run from the project root::
     python -m benchmarks.model --shoppers 1000000 --days 365 --json
 
 prints one JSON line: shoppers, days, mean degree, network build seconds, simulation
-seconds, agent-days per second, peak resident memory (MB), state and graph bytes.
-Threads of numerical libraries are pinned to one, so the figure is for one core.
+seconds, agent-days per second, peak resident memory (MB), state and graph bytes
+(in total and per shopper). Threads of numerical libraries are pinned to one, so the
+figure is for one core. ``--profile`` adds the seconds spent in each stage of the day
+(``stage_<name>``, see ``ShopperModel.stages``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--network", default="small_world")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="print one JSON line")
+    parser.add_argument(
+        "--profile", action="store_true", help="also print the seconds spent in each stage"
+    )
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
@@ -41,6 +46,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         },
         rng=args.seed,
     )
+    seconds = model.profile_stages() if args.profile else {}
     built = time.perf_counter()
     model.run(args.days)
     done = time.perf_counter()
@@ -55,9 +61,13 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "state_mb": round(model.shoppers.nbytes() / 1e6, 1),
         "graph_mb": round(model.network.nbytes() / 1e6, 1),
+        # per shopper the model holds (the day-0 market and the entrants to come)
+        "state_bytes_per_shopper": round(model.shoppers.nbytes() / model.shoppers.size, 1),
+        "graph_bytes_per_shopper": round(model.network.nbytes() / model.shoppers.size, 1),
         "active_end": int(model.shoppers.active_mask().sum()),
     }
-    print_result(result, as_json=args.json, width=18)
+    result.update({f"stage_{name}": round(s, 3) for name, s in seconds.items()})
+    print_result(result, as_json=args.json, width=24)
     return result
 
 

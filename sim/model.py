@@ -15,6 +15,9 @@ Examples
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import mesa
@@ -89,6 +92,52 @@ SURVEY_SPAWN_OFFSET = 2**31
 #: satisfied and 9-10 as very satisfied (Reichheld 1993's defectors said they were
 #: "satisfied or very satisfied").
 SATISFIED_LTR = 7
+
+
+@dataclass
+class DayWork:
+    """What one day's stages hand on to the next (see ``ShopperModel.stages``).
+
+    Attributes
+    ----------
+    day : int
+        The day.
+    outcome : DayOutcome
+        The day's events, as strategies settle from them.
+    levers : Levers or None
+        The strategies' levers (set by the ``levers`` stage).
+    masks : list
+        Each strategy's target mask of the day.
+    orderers : int array
+        Active shoppers who order today (any platform).
+    focal, values, counts : arrays
+        Shoppers with a focal order (after ``groups``: each once), the value of
+        their orders and how many.
+    performance : float array
+        Perceived performance of each focal shopper's orders.
+    strategy_cost, acquisition_cost : float
+        The day's costs, CNY.
+    money : dict
+        The day's orders, GMV, revenue, group orders and group GMV.
+
+    Examples
+    --------
+    >>> DayWork(day=0, outcome=DayOutcome.empty(0)).focal.size
+    0
+    """
+
+    day: int
+    outcome: DayOutcome
+    levers: Levers | None = None
+    masks: list[np.ndarray | None] = field(default_factory=list)
+    orderers: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    focal: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    values: np.ndarray = field(default_factory=lambda: np.empty(0))
+    counts: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    performance: np.ndarray = field(default_factory=lambda: np.empty(0))
+    strategy_cost: float = 0.0
+    acquisition_cost: float = 0.0
+    money: dict[str, float] = field(default_factory=dict)
 
 
 def validate_params(params: ModelParams | dict[str, Any] | None) -> ModelParams:
@@ -192,6 +241,15 @@ class ShopperModel(mesa.Model):
         ``bgnbd`` risk predictor reads).
     bgnbd : sim.rules.risk_prediction.BGNBDPredictor
         The BG/NBD model of at_risk targeting with predictor ``bgnbd``.
+    stages : list of (str, callable)
+        The day's stages in order, each a method taking the day's
+        :class:`DayWork`: ``enter_market``, ``rival_deals``, ``levers``,
+        ``acquire``, ``share_to_unlock``, ``purchase``, ``choose_platform``,
+        ``groups``, ``experience``, ``satisfaction``, ``group_deal_bonus``,
+        ``loyalty_churn``, ``word_of_mouth``, ``settle_strategies``,
+        ``accounting``, ``metrics``.
+    stage_seconds : dict of str to float or None
+        Seconds spent in each stage, after :meth:`profile_stages` (else None).
     datacollector : mesa.DataCollector
         Mesa's collector, as in Mesa's examples: one row for the initial state,
         collected when the model is built (``steps`` 0, ``day`` −1: the state at
@@ -275,6 +333,25 @@ class ShopperModel(mesa.Model):
         initial = np.count_nonzero(self.shoppers.acquired_day == 0)  # day-0 customers
         self.cohort_counts = np.array([[initial], [initial]], dtype=np.int64)
         self.today: dict[str, float] = {}
+        self.stages: list[tuple[str, Callable[[DayWork], None]]] = [
+            ("enter_market", self._enter_market),
+            ("rival_deals", self._rival_deals),
+            ("levers", self._pull_levers),
+            ("acquire", self._acquire),
+            ("share_to_unlock", self._share_to_unlock),
+            ("purchase", self._purchase),
+            ("choose_platform", self._choose_platform),
+            ("groups", self._run_groups),
+            ("experience", self._experience),
+            ("satisfaction", self._update_satisfaction),
+            ("group_deal_bonus", self._group_deal_bonus),
+            ("loyalty_churn", self._loyalty_churn_winback),
+            ("word_of_mouth", self._word_of_mouth),
+            ("settle_strategies", self._settle_strategies),
+            ("accounting", self._account),
+            ("metrics", self._daily_metrics),
+        ]
+        self.stage_seconds: dict[str, float] | None = None
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 name: (lambda model, key=name: model.today[key])
@@ -328,44 +405,53 @@ class ShopperModel(mesa.Model):
         super().run_model()
 
     def step(self) -> None:
-        """One day: strategies pull levers, the eight stages run, strategies settle."""
-        day = self.steps - 1
-        outcome = DayOutcome.empty(day)
-        self._enter_market(day, outcome)
-        self._rival_deals()
-        levers, masks = self._pull_levers(day)
-        self._acquire(day, levers, outcome)
-        self._share_to_unlock(day, levers, outcome)
-        orderers = self._purchase(levers)
-        focal_orders = self._choose_platform(orderers, levers)
-        focal_orders, values, counts = self._run_groups(day, focal_orders, levers, outcome)
-        performance = self._experience(focal_orders, values, levers, outcome)
-        self._update_satisfaction(focal_orders, performance)
-        self._group_deal_bonus(outcome, levers)
-        self._loyalty_churn_winback(day, levers, outcome)
-        self._publish_signals(levers)
-        costs = [
-            accounting.as_strategy_cost(s.settle(outcome, self.shoppers, m))
-            for s, m in zip(self.params.strategies, masks, strict=True)
-        ]
-        for cost in costs:
-            self.ledger.book_strategy_cost(cost)
-        strategy_cost = sum((cost.total for cost in costs), 0.0)
-        self._account(day, outcome, strategy_cost, counts)
-        self.datacollector.collect(self)
+        """One day: strategies pull levers, the eight stages run, strategies settle.
+
+        The stages are :attr:`stages`, run in order on the day's :class:`DayWork`;
+        with :meth:`profile_stages` on, each stage's seconds add up in
+        ``stage_seconds``.
+        """
+        work = DayWork(day=self.steps - 1, outcome=DayOutcome.empty(self.steps - 1))
+        if self.stage_seconds is None:
+            for _, stage in self.stages:
+                stage(work)
+        else:
+            clock = time.perf_counter
+            for name, stage in self.stages:
+                start = clock()
+                stage(work)
+                self.stage_seconds[name] += clock() - start
         horizon = self.params.horizon_days
         if horizon is not None and self.steps >= horizon:
             self.running = False
 
+    def profile_stages(self) -> dict[str, float]:
+        """Time each stage of the following days; returns the running seconds by stage.
+
+        The returned dict (also ``model.stage_seconds``) fills as days run, in the
+        order of :attr:`stages`. Without this call no stage is timed.
+
+        Examples
+        --------
+        >>> m = ShopperModel({"population": {"size": 300}}, rng=0)
+        >>> seconds = m.profile_stages()
+        >>> m.run(2)
+        >>> list(seconds)[:3], all(s >= 0 for s in seconds.values())
+        (['enter_market', 'rival_deals', 'levers'], True)
+        """
+        self.stage_seconds = dict.fromkeys((name for name, _ in self.stages), 0.0)
+        return self.stage_seconds
+
     # ------------------------------------------------------------------ stages
-    def _pull_levers(self, day: int) -> tuple[Levers, list[np.ndarray | None]]:
+    def _pull_levers(self, work: DayWork) -> None:
+        """Each strategy adjusts the day's levers for the shoppers it targets."""
         sh = self.shoppers
         levers = Levers.neutral(sh.size)
-        risk = self._risk_signals(day)
+        risk = self._risk_signals(work.day)
         masks = []
         for strategy in self.params.strategies:
             mask = strategy.target.mask(sh.segment, sh.tier, risk, self.segment_names)
-            strategy.pull(levers, sh, day, mask)
+            strategy.pull(levers, sh, work.day, mask)
             masks.append(mask)
         discount = np.asarray(levers.price_discount)
         if discount.size and discount.max() >= 1.0:
@@ -373,7 +459,7 @@ class ShopperModel(mesa.Model):
                 "the strategies' price discounts add up to 100% or more for some shoppers; "
                 "lower the discounts of the combined strategies"
             )
-        return levers, masks
+        work.levers, work.masks = levers, masks
 
     def _risk_signals(self, day: int) -> risk_prediction.RiskSignals | None:
         """What at_risk targeting reads today (None when no strategy targets at risk).
@@ -436,7 +522,7 @@ class ShopperModel(mesa.Model):
             segment=self.shoppers.segment[shopper],
         )
 
-    def _enter_market(self, day: int, outcome: DayOutcome) -> None:
+    def _enter_market(self, work: DayWork) -> None:
         """Entrants of a growing market become prospects (:mod:`sim.rules.market_entry`).
 
         Raises
@@ -445,6 +531,7 @@ class ShopperModel(mesa.Model):
             Past the days of entrants the model holds room for, in a growing market
             (rather than a market that silently stops growing).
         """
+        day = work.day
         room = self.entry.starts.size - 2
         if day > room and self.params.market.growth_per_year > 0:
             raise ParameterError(
@@ -454,9 +541,9 @@ class ShopperModel(mesa.Model):
         if day > 0:
             entering = self.entry.entering(day)
             self.shoppers.state[entering] = PROSPECT
-            outcome.entrants = entering
+            work.outcome.entrants = entering
 
-    def _rival_deals(self) -> None:
+    def _rival_deals(self, work: DayWork) -> None:
         """Which rivals run a promotion today, and every platform's price of the day."""
         frequency, depth = self.rival_deal_terms
         uniforms = self.streams["deals"].random(frequency.size)
@@ -466,9 +553,10 @@ class ShopperModel(mesa.Model):
         )
         self.rival_deal_today = bool(on_deal.any())
 
-    def _acquire(self, day: int, levers: Levers, outcome: DayOutcome) -> None:
+    def _acquire(self, work: DayWork) -> None:
         """Stage 1: Bass adoption through ads and referrals (per-year rates, per day)."""
         sh, p = self.shoppers, self.params.acquisition
+        day, levers, outcome = work.day, work.levers, work.outcome
         prospects = np.flatnonzero(sh.state == PROSPECT)
         u = self.streams["acquisition"].random(prospects.size)
         heard = self.exposure.share(prospects)
@@ -488,12 +576,13 @@ class ShopperModel(mesa.Model):
         self._adopt(outcome.new_ads, day, ADS)
         self._adopt(outcome.new_referral, day, REFERRAL)
 
-    def _share_to_unlock(self, day: int, levers: Levers, outcome: DayOutcome) -> None:
+    def _share_to_unlock(self, work: DayWork) -> None:
         """Share-to-unlock (:mod:`sim.rules.share_to_unlock`): friends' clicks, new customers.
 
         Runs only when a strategy set ``levers.unlock_start_prob`` above 0 for some
         shopper (so that otherwise the ``unlock`` stream is not drawn from at all).
         """
+        day, levers, outcome = work.day, work.levers, work.outcome
         start = levers.unlock_start_prob
         if not np.any(np.asarray(start) > 0):
             return
@@ -533,19 +622,20 @@ class ShopperModel(mesa.Model):
         sh.acquired_day[who] = day
         sh.satisfaction[who] = self.params.satisfaction.initial
 
-    def _purchase(self, levers: Levers) -> np.ndarray:
+    def _purchase(self, work: DayWork) -> None:
         """Stage 2: active shoppers order at their daily rate."""
-        sh = self.shoppers
+        sh, levers = self.shoppers, work.levers
         active = np.flatnonzero(sh.active_mask())
         u = self.streams["purchase"].random(active.size)
         prob = purchase.order_probability(
             sh.purchase_rate[active], at(levers.purchase_rate_mult, active)
         )
-        return active[u < prob]
+        work.orderers = active[u < prob]
 
-    def _choose_platform(self, orderers: np.ndarray, levers: Levers) -> np.ndarray:
+    def _choose_platform(self, work: DayWork) -> None:
         """Stage 3: multinomial logit over platforms at today's prices (rivals' deals)."""
         sh, f = self.shoppers, self.focal
+        orderers, levers = work.orderers, work.levers
         discount = np.broadcast_to(at(levers.price_discount, orderers), orderers.shape)
         service = choice.service_level(
             f.late_rate * at(levers.late_mult, orderers),
@@ -573,16 +663,15 @@ class ShopperModel(mesa.Model):
         sh.orders_elsewhere[orderers[chosen > 0]] += 1
         elsewhere = orderers[chosen > 0]
         self._record(elsewhere, chosen[chosen > 0], sh.order_value[elsewhere], 0.0, False)
-        return orderers[chosen == 0]
+        work.focal = orderers[chosen == 0]
 
     def _switching_cost(self, who: np.ndarray, levers: Levers) -> np.ndarray:
         return np.maximum(np.broadcast_to(at(levers.switching_cost_add, who), who.shape), 0.0)
 
-    def _experience(
-        self, focal: np.ndarray, values: np.ndarray, levers: Levers, outcome: DayOutcome
-    ) -> np.ndarray:
+    def _experience(self, work: DayWork) -> None:
         """Stage 4: defects, late deliveries, complaints, resolution; perceived performance."""
         f, e = self.focal, self.params.experience
+        focal, levers, outcome = work.focal, work.levers, work.outcome
         rng = self.streams["experience"]
         u = rng.random((focal.size, 4))
         noise = rng.standard_normal(focal.size)
@@ -598,13 +687,13 @@ class ShopperModel(mesa.Model):
         self.shoppers.complaints[focal[incidents.complaint]] += 1
         self.shoppers.complaints_resolved[focal[incidents.resolved]] += 1
         outcome.focal_shoppers = focal
-        outcome.focal_values = values
+        outcome.focal_values = work.values
         outcome.focal_discounts = np.broadcast_to(
             at(levers.price_discount, focal), focal.shape
         ).astype(float)
         outcome.complaints = focal[incidents.complaint]
         outcome.resolved = focal[incidents.resolved]
-        return experience.perceived_performance(
+        work.performance = experience.perceived_performance(
             f.quality + at(levers.quality_bonus, focal),
             incidents,
             noise,
@@ -612,9 +701,10 @@ class ShopperModel(mesa.Model):
             recovery_mult=at(levers.recovery_mult, focal),
         )
 
-    def _update_satisfaction(self, focal: np.ndarray, performance: np.ndarray) -> None:
+    def _update_satisfaction(self, work: DayWork) -> None:
         """Stage 5: expectation-disconfirmation for focal orders; negative word of mouth."""
         sh, s = self.shoppers, self.params.satisfaction
+        focal, performance = work.focal, work.performance
         sh.satisfaction[focal], sh.quality_expectation[focal] = satisfaction.update_satisfaction(
             sh.satisfaction[focal],
             sh.quality_expectation[focal],
@@ -628,9 +718,7 @@ class ShopperModel(mesa.Model):
                 sh.satisfaction[active], self.exposure.share(active)[:, 1], s.negative_wom_effect
             )
 
-    def _run_groups(
-        self, day: int, focal: np.ndarray, levers: Levers, outcome: DayOutcome
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _run_groups(self, work: DayWork) -> None:
         """Group buying (:mod:`sim.rules.group_formation`): which focal orders happen.
 
         A share of today's focal orders is placed at the group price: each opens or
@@ -638,17 +726,17 @@ class ShopperModel(mesa.Model):
         customers adopt, customers place an extra order); formed groups confirm
         their members' orders, lapsed ones refund them.
 
-        Returns
-        -------
-        shoppers, values, counts : numpy.ndarray
-            Each shopper with a focal order today (once), the value of their orders
-            (CNY, at the price the merchant charges) and how many orders that is.
+        Sets ``work.focal``, ``work.values`` and ``work.counts``: each shopper with a
+        focal order today (once), the value of their orders (CNY, at the price the
+        merchant charges) and how many orders that is.
         """
         sh, gb = self.shoppers, self.params.group_buy
+        day, focal, levers, outcome = work.day, work.focal, work.levers, work.outcome
         values = sh.order_value[focal]
         if not gb.enabled:
             self._record(focal, 0, values, at(levers.price_discount, focal), False)
-            return focal, values, np.ones(focal.size, dtype=np.int64)
+            work.values, work.counts = values, np.ones(focal.size, dtype=np.int64)
+            return
         rng = self.streams["group_buy"]
         seeks = rng.random(focal.size) < gb.group_order_prob
         rules = group_formation.GroupRules(
@@ -698,15 +786,13 @@ class ShopperModel(mesa.Model):
         grouped = np.arange(ids.size) >= focal.size - np.count_nonzero(seeks)
         self._record(ids, 0, paid, at(levers.price_discount, ids), grouped)
         shoppers, where = np.unique(ids, return_inverse=True)
-        return (
-            shoppers,
-            np.bincount(where, weights=paid, minlength=shoppers.size),
-            np.bincount(where, minlength=shoppers.size),
-        )
+        work.focal = shoppers
+        work.values = np.bincount(where, weights=paid, minlength=shoppers.size)
+        work.counts = np.bincount(where, minlength=shoppers.size)
 
-    def _group_deal_bonus(self, outcome: DayOutcome, levers: Levers) -> None:
+    def _group_deal_bonus(self, work: DayWork) -> None:
         """Members of formed groups enjoy the deal: a satisfaction bonus."""
-        members = outcome.group_members
+        members, levers = work.outcome.group_members, work.levers
         if members.size:
             sh = self.shoppers
             deal = self.params.group_buy.formed_value_bonus + levers.group_discount_add
@@ -725,9 +811,10 @@ class ShopperModel(mesa.Model):
             multiplier=sh.churn_frailty[who] * at(levers.churn_mult, who),
         )
 
-    def _loyalty_churn_winback(self, day: int, levers: Levers, outcome: DayOutcome) -> None:
+    def _loyalty_churn_winback(self, work: DayWork) -> None:
         """Stage 6: loyalty follows satisfaction; active shoppers may churn, churned come back."""
         sh, lp = self.shoppers, self.params.loyalty
+        day, levers, outcome = work.day, work.levers, work.outcome
         active = np.flatnonzero(sh.active_mask())
         target = loyalty_churn.target_loyalty(
             sh.satisfaction[active], lp.curve_midpoint, lp.curve_steepness
@@ -756,6 +843,10 @@ class ShopperModel(mesa.Model):
         sh.satisfaction[back] = lp.winback_satisfaction
         outcome.churned, outcome.won_back = churned, back
 
+    def _word_of_mouth(self, work: DayWork) -> None:
+        """Stage 7 of a day (see :meth:`_publish_signals`)."""
+        self._publish_signals(work.levers)
+
     def _publish_signals(self, levers: Levers) -> None:
         """Stage 7: what each shopper now tells friends (referrals, negative word of mouth)."""
         sh, a = self.shoppers, self.params.accounting
@@ -773,11 +864,20 @@ class ShopperModel(mesa.Model):
             )
         )
 
-    def _account(
-        self, day: int, outcome: DayOutcome, strategy_cost: float, counts: np.ndarray
-    ) -> None:
+    def _settle_strategies(self, work: DayWork) -> None:
+        """Strategies settle the day's costs, booked per shopper in the ledger."""
+        costs = [
+            accounting.as_strategy_cost(s.settle(work.outcome, self.shoppers, m))
+            for s, m in zip(self.params.strategies, work.masks, strict=True)
+        ]
+        for cost in costs:
+            self.ledger.book_strategy_cost(cost)
+        work.strategy_cost = sum((cost.total for cost in costs), 0.0)
+
+    def _account(self, work: DayWork) -> None:
         """Stage 8: GMV, the platform's revenue, costs, profit; lifetime value; tiers."""
         sh, acc = self.shoppers, self.params.accounting
+        day, outcome, counts = work.day, work.outcome, work.counts
         focal, values = outcome.focal_shoppers, outcome.focal_values  # one entry a shopper
         revenue = acc.take_rate * values
         np.add.at(
@@ -804,13 +904,20 @@ class ShopperModel(mesa.Model):
             "group_orders": int(outcome.group_members.size),
             "group_gmv": float(outcome.group_values.sum()),
         }
-        acquisition_cost = self.params.acquisition.cost_per_acquisition * outcome.new_ads.size
+        work.money = money
+        work.acquisition_cost = self.params.acquisition.cost_per_acquisition * outcome.new_ads.size
         self.ledger.revenue[focal] += revenue
         self.ledger.acquisition_cost[outcome.new_ads] += (
             self.params.acquisition.cost_per_acquisition
         )
-        self.today = self._metrics(outcome, money, acquisition_cost, strategy_cost)
-        self._count_cohorts(day, outcome)
+
+    def _daily_metrics(self, work: DayWork) -> None:
+        """The day's metrics (``today``), collected by Mesa's DataCollector; cohorts."""
+        self.today = self._metrics(
+            work.outcome, work.money, work.acquisition_cost, work.strategy_cost
+        )
+        self._count_cohorts(work.day, work.outcome)
+        self.datacollector.collect(self)
 
     def _count_cohorts(self, day: int, outcome: DayOutcome) -> None:
         """Monthly acquisition cohorts: customers acquired and active now, kept by events.
@@ -835,12 +942,10 @@ class ShopperModel(mesa.Model):
         active[day // 30] += new
         acquired_day = self.shoppers.acquired_day
         back = np.concatenate([outcome.won_back, outcome.group_won_back])
-        active[: n_cohorts] -= np.bincount(
-            acquired_day[outcome.churned] // 30, minlength=n_cohorts
-        )[:n_cohorts]
-        active[: n_cohorts] += np.bincount(acquired_day[back] // 30, minlength=n_cohorts)[
+        active[:n_cohorts] -= np.bincount(acquired_day[outcome.churned] // 30, minlength=n_cohorts)[
             :n_cohorts
         ]
+        active[:n_cohorts] += np.bincount(acquired_day[back] // 30, minlength=n_cohorts)[:n_cohorts]
         self.cohort_rows.append(self.cohort_counts[:, :n_cohorts].copy())
 
     def _tiers(self) -> np.ndarray:

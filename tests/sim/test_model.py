@@ -1,3 +1,5 @@
+import time
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -366,3 +368,19 @@ def test_a_run_past_the_room_for_entrants_is_an_error_not_a_market_that_stops_gr
         model.run(1)
     closed = ShopperModel({**SMALL, "market": {"entrant_days": 5, "growth_per_year": 0.0}}, rng=7)
     closed.run(10)  # a closed market has no entrants to run out of
+
+
+def test_profiling_times_every_stage_and_changes_no_number():
+    plain = ShopperModel(SMALL, rng=3)
+    plain.run(20)
+    timed = ShopperModel(SMALL, rng=3)
+    seconds = timed.profile_stages()
+    start = time.perf_counter()
+    timed.run(20)
+    elapsed = time.perf_counter() - start
+    pd.testing.assert_frame_equal(plain.daily_metrics(), timed.daily_metrics(), check_exact=True)
+    assert list(seconds) == [name for name, _ in timed.stages]
+    assert plain.stage_seconds is None
+    assert all(s > 0 for s in seconds.values())
+    # the stages are the whole day: their seconds add up to the run's, bar the loop
+    assert 0.5 * elapsed < sum(seconds.values()) <= elapsed
