@@ -67,7 +67,9 @@ def _add_execution_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="delete the runs of an earlier experiment in the folder and start over",
     )
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(  # --no-progress: its older name
+        "--quiet", "--no-progress", dest="no_progress", action="store_true", help="no progress bar"
+    )
 
 
 def _execution_overrides(args: argparse.Namespace) -> list[str]:
