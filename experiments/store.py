@@ -16,7 +16,9 @@ Layout of ``DIR``::
     plots/                        PNG and SVG
 
 A run is finished when its summary file exists; files are written to a temporary
-name and renamed, so a killed experiment leaves no half-written run behind. A file
+name and renamed, so a killed experiment leaves no half-written run behind; a write
+that fails (a full disk, a read-only folder) deletes its temporary file, keeps the
+finished runs and is one line naming the file (:func:`writing`). A file
 damaged afterwards (truncated, emptied) is found by :meth:`RunStore.broken_keys`,
 which reads each file's Parquet footer. The merged tables carry the hash of the
 config they were merged from (:data:`CONFIG_HASH_KEY` in their Parquet metadata),
@@ -32,10 +34,11 @@ set()
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,15 +57,61 @@ TABLES = ("timeseries", "cohorts", "summary")
 CONFIG_HASH_KEY = b"shoplab.config_sha256"
 
 
+@contextlib.contextmanager
+def writing(path: Path, temporary: Path | None = None) -> Iterator[None]:
+    """Turn a failed write of ``path`` (full disk, read-only folder) into one line.
+
+    The temporary file being written, if any, is deleted, so nothing half-written is
+    left behind; files written before are kept (the finished runs), and the message
+    says that ``--resume`` continues once the cause is fixed.
+
+    Parameters
+    ----------
+    path : Path
+        The file (or folder) being written.
+    temporary : Path, optional
+        Its temporary name, deleted on failure.
+
+    Raises
+    ------
+    RunError
+        Instead of the :class:`OSError` raised inside the block.
+
+    Examples
+    --------
+    >>> import errno
+    >>> with writing(Path("out/summary.parquet")):  # doctest: +ELLIPSIS
+    ...     raise OSError(errno.ENOSPC, "No space left on device")
+    Traceback (most recent call last):
+    ...
+    experiments.errors.RunError: out/summary.parquet: cannot write (No space left on device); ...
+    """
+    try:
+        yield
+    except BaseException as err:  # an interrupt or a bad table too: no temporary file left
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+        if not isinstance(err, OSError):
+            raise
+        raise RunError(
+            f"{path}: cannot write ({err.strerror or err}); the runs already finished are "
+            "kept: once there is room or the folder is writable, run the same command "
+            "with --resume to continue"
+        ) from None
+
+
 def _write_atomic(frame: pd.DataFrame, path: Path, config_sha256: str | None = None) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
-    if config_sha256 is None:
-        frame.to_parquet(temporary, index=False)
-    else:
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-        metadata = {**(table.schema.metadata or {}), CONFIG_HASH_KEY: config_sha256.encode()}
-        pq.write_table(table.replace_schema_metadata(metadata), temporary)
-    os.replace(temporary, path)
+    with writing(path, temporary):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if config_sha256 is None:
+            frame.to_parquet(temporary, index=False)
+        else:
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            metadata = {**(table.schema.metadata or {}), CONFIG_HASH_KEY: config_sha256.encode()}
+            pq.write_table(table.replace_schema_metadata(metadata), temporary)
+        os.replace(temporary, path)
 
 
 def parquet_rows(path: Path) -> int | None:
@@ -188,12 +237,9 @@ class RunStore:
         output : RunOutput
         """
         if output.orders is not None:
-            self.orders.mkdir(parents=True, exist_ok=True)
             _write_atomic(check_orders(output.orders), self.orders / f"{output.key}.parquet")
         for table, frame in output.tables().items():
-            folder = self.runs / table
-            folder.mkdir(parents=True, exist_ok=True)
-            _write_atomic(frame, folder / f"{output.key}.parquet")
+            _write_atomic(frame, self.runs / table / f"{output.key}.parquet")
 
     def merge_runs(self, keys: Sequence[str]) -> dict[str, pd.DataFrame]:
         """Merge the per-run files of ``keys`` (in that order) into one table each.
@@ -242,11 +288,14 @@ class RunStore:
             Hash of the config the tables were merged from, stored in each Parquet
             file's metadata (:data:`CONFIG_HASH_KEY`).
         """
-        self.root.mkdir(parents=True, exist_ok=True)
         for name, frame in tables.items():
             _write_atomic(frame, self.root / f"{name}.parquet", config_sha256)
             if csv:
-                frame.to_csv(self.root / f"{name}.csv", index=False)
+                path = self.root / f"{name}.csv"
+                temporary = path.with_name(f".{path.name}.tmp")
+                with writing(path, temporary):
+                    frame.to_csv(temporary, index=False)
+                    os.replace(temporary, path)
 
     def read_tables(self) -> dict[str, pd.DataFrame]:
         """Read the merged tables.
@@ -289,15 +338,18 @@ class RunStore:
         return {name: pd.read_parquet(path) for name, path in paths.items()}
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
-        """Write ``manifest.json``.
+        """Write ``manifest.json`` (to a temporary name, then renamed).
 
         Parameters
         ----------
         manifest : dict
         """
-        self.root.mkdir(parents=True, exist_ok=True)
         text = json.dumps(manifest, indent=2, sort_keys=False, allow_nan=False)
-        self.manifest_path.write_text(text + "\n", encoding="utf-8")
+        temporary = self.manifest_path.with_name(f".{self.manifest_path.name}.tmp")
+        with writing(self.manifest_path, temporary):
+            self.root.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(text + "\n", encoding="utf-8")
+            os.replace(temporary, self.manifest_path)
 
     def read_manifest(self) -> dict[str, Any] | None:
         """The manifest, or None if there is none.

@@ -1,6 +1,8 @@
 """The experiment folder: per-run files, merged tables, manifest."""
 
+import errno
 import json
+import subprocess
 
 import pandas as pd
 import pyarrow
@@ -153,3 +155,95 @@ def test_merged_tables_carry_the_config_hash_in_their_metadata(tmp_path):
     metadata = pyarrow.parquet.read_schema(tmp_path / "summary.parquet").metadata
     assert metadata[CONFIG_HASH_KEY] == b"f00d"
     assert pd.read_parquet(tmp_path / "summary.parquet")["a"].tolist() == [1]
+
+
+def _disk_full_after(monkeypatch, writes: int) -> None:
+    """Make Parquet writes fail like a full disk after ``writes`` successful ones.
+
+    The failing write leaves part of its file behind, as a real full disk does.
+    """
+    real, count = pyarrow.parquet.write_table, iter(range(10**6))
+
+    def write_table(table, where, *args, **kwargs):
+        if next(count) < writes:
+            return real(table, where, *args, **kwargs)
+        where.write(b"PAR1 half a file")  # pandas passes the open temporary file
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pyarrow.parquet, "write_table", write_table)
+
+
+def test_a_full_disk_is_one_line_keeps_finished_runs_and_leaves_no_temporary(tmp_path, monkeypatch):
+    # the issue: a full disk gave an OSError traceback and left a .tmp file behind
+    store = RunStore(tmp_path)
+    store.write_run(_output("baseline-0", 1.0))
+    _disk_full_after(monkeypatch, writes=1)  # the next run's timeseries, then the disk is full
+    with pytest.raises(RunError) as caught:
+        store.write_run(_output("baseline-1", 2.0))
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(str(tmp_path / "runs" / "cohorts" / "baseline-1.parquet"))
+    assert "No space left on device" in message and "--resume" in message
+    assert not list(tmp_path.rglob("*.tmp"))
+    assert store.finished_keys() == {"baseline-0"} and store.broken_keys() == []
+
+
+def test_an_interrupted_write_leaves_no_temporary_file(tmp_path, monkeypatch):
+    def interrupted(*args, **kwargs):
+        (tmp_path / "runs" / "timeseries" / ".baseline-0.parquet.tmp").write_bytes(b"PAR1")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pyarrow.parquet, "write_table", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        RunStore(tmp_path).write_run(_output("baseline-0", 1.0))
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+@pytest.fixture
+def mount(tmp_path):
+    """Mount a tmpfs with the given options on a folder (skipped where not permitted).
+
+    Root ignores file modes, so a chmod 0o555 folder does not stop it; a read-only
+    or a tiny file system stops everyone.
+    """
+    mounted = []
+
+    def mount_tmpfs(options: str):
+        folder = tmp_path / f"mount{len(mounted)}"
+        folder.mkdir()
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
+            capture_output=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            pytest.skip("mounting a tmpfs is not permitted here")
+        mounted.append(folder)
+        return folder
+
+    yield mount_tmpfs
+    for folder in mounted:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+def test_a_read_only_folder_is_one_line_naming_the_file(mount):
+    folder = mount("ro,size=1m")
+    with pytest.raises(RunError) as caught:
+        RunStore(folder / "study").write_manifest({"name": "x"})
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(str(folder / "study" / "manifest.json"))
+    assert "Read-only file system" in message
+
+
+def test_a_really_full_disk_keeps_the_runs_written_before(mount):
+    folder = mount("size=64k")
+    store = RunStore(folder)
+    with pytest.raises(RunError, match="No space left on device"):
+        for replication in range(10_000):
+            output = _output("baseline-0", 1.0)
+            output.key = f"baseline-{replication}"
+            output.timeseries = pd.concat([output.timeseries] * 50, ignore_index=True)
+            store.write_run(output)
+    assert not list(folder.rglob("*.tmp"))
+    finished = store.finished_keys()
+    assert finished and store.broken_keys() == []  # every finished run reads back whole
