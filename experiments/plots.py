@@ -3,8 +3,8 @@
 Every function takes tidy result tables and ``ax=None`` (a new figure is made
 without pyplot, so no global matplotlib state changes and no GUI backend is needed)
 and returns the Axes. The packaged style ``experiments.mplstyle`` is applied inside
-``matplotlib.style.context``. Bands and error bars are 95% t-intervals across
-replications.
+:func:`survey.fonts.plot_style`, which draws Chinese labels in Noto Sans CJK SC. Bands
+and error bars are 95% t-intervals across replications.
 
 Examples
 --------
@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import matplotlib.style
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -34,6 +34,7 @@ from experiments.analysis import mean_ci, paired_daily_uplift
 from experiments.config import BASELINE
 from experiments.segments import segment_uplift_cells
 from experiments.sensitivity import varied
+from survey.fonts import plot_style
 
 STYLE = Path(__file__).with_name("experiments.mplstyle")
 
@@ -73,7 +74,7 @@ def save_figure(figure: Figure, path: str | Path) -> None:
     path : str or Path
         File name; the suffix picks the format (``.png``, ``.svg``).
     """
-    with matplotlib.style.context(STYLE):
+    with plot_style(STYLE):
         figure.savefig(path)
 
 
@@ -126,7 +127,7 @@ def _curves(
     frame: pd.DataFrame, y: str, ax: Axes | None, title: str, ylabel: str, paired: bool = False
 ) -> Axes:
     """Mean of ``y`` by day per strategy with a 95% CI band, in the packaged style."""
-    with matplotlib.style.context(STYLE):
+    with plot_style(STYLE):
         ax = _axes(ax)
         colours = strategy_colours(frame["strategy"])
         for strategy, group in frame.groupby("strategy", sort=False):
@@ -257,7 +258,7 @@ def plot_uplift(comparison: pd.DataFrame, metric: str = "profit", ax: Axes | Non
     rows = comparison[(comparison["metric"] == metric) & (comparison["strategy"] != BASELINE)]
     rows = rows.iloc[::-1].assign(position=np.arange(len(rows)))
     labels = [f"{s}  ({c})" for s, c in zip(rows["strategy"], rows["scenario"], strict=True)]
-    with matplotlib.style.context(STYLE):
+    with plot_style(STYLE):
         ax = _axes(ax, (8, 1.2 + 0.4 * max(len(rows), 2)))
         for scenario, group in reversed(list(rows.groupby("scenario", sort=False))):
             errors = np.vstack(
@@ -295,7 +296,7 @@ def plot_frontier(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """
     frame = summary.assign(cost=summary["strategy_cost"] + summary["acquisition_cost"])
     markers = dict(zip(dict.fromkeys(frame["scenario"]), "osD^v<>P*X", strict=False))
-    with matplotlib.style.context(STYLE):
+    with plot_style(STYLE):
         ax = _axes(ax, (9, 5.5))
         colours = strategy_colours(frame["strategy"])
         for scenario, rows in frame.groupby("scenario", sort=False):
@@ -365,7 +366,7 @@ def plot_segment_heatmap(
     decimals = 0 if limit >= 10 else 1 if limit >= 1 else 3
     grey = unsure.to_numpy()
     cmap = matplotlib.colormaps["RdBu"].with_extremes(bad="0.88")
-    with matplotlib.style.context(STYLE):
+    with plot_style(STYLE):
         ax = _axes(ax, (2.5 + 1.1 * max(table.shape[1], 3), 1.8 + 0.5 * max(table.shape[0], 2)))
         image = ax.imshow(
             np.ma.masked_array(values, mask=grey),
@@ -438,7 +439,7 @@ def plot_sensitivity(sensitivity: pd.DataFrame, metric: str, ax: Axes | None = N
     index = "ST" if "ST" in set(of_metric["index"]) else "mu_star"
     rows = of_metric[of_metric["index"] == index]
     if rows.empty:
-        with matplotlib.style.context(STYLE):
+        with plot_style(STYLE):
             ax = _axes(ax, (8, 2.5))
             ax.text(
                 0.5,
@@ -456,7 +457,7 @@ def plot_sensitivity(sensitivity: pd.DataFrame, metric: str, ax: Axes | None = N
     strategies = list(dict.fromkeys(rows["strategy"]))
     height = 0.8 / len(strategies)
     colours = strategy_colours(strategies)
-    with matplotlib.style.context(STYLE):
+    with plot_style(STYLE):
         ax = _axes(ax, (8, 1.5 + 0.3 * len(parameters) * len(strategies)))
         for k, (strategy, group) in enumerate(rows.groupby("strategy", sort=False)):
             group = group.set_index("parameter").reindex(parameters)

@@ -2,17 +2,17 @@
 
 Every function takes ``ax=None`` (a new figure is made, without pyplot, so no global
 matplotlib state changes and no GUI backend is needed) and returns the Axes. The
-packaged style ``survey.mplstyle`` is applied inside ``matplotlib.style.context``.
+packaged style ``survey.mplstyle`` is applied inside :func:`survey.fonts.plot_style`,
+which draws Chinese labels in Noto Sans CJK SC.
 """
 
 from __future__ import annotations
 
 import base64
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib.style
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -20,6 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from survey.curve import predict_logistic_curve
+from survey.fonts import plot_style
 
 STYLE = Path(__file__).with_name("survey.mplstyle")
 
@@ -27,9 +28,8 @@ STYLE = Path(__file__).with_name("survey.mplstyle")
 def save_png(ax: Axes, path: Path) -> str:
     """Save ``ax``'s figure as PNG in the package style; return the PNG base64-encoded.
 
-    Without a CJK font installed Chinese labels show as boxes (the style lists CJK
-    fonts to fall back on); reports keep the full text in their tables, so no warning
-    is given per missing glyph.
+    Chinese labels are drawn in Noto Sans CJK SC (:mod:`survey.fonts`), whatever
+    fonts the machine has.
 
     Parameters
     ----------
@@ -51,8 +51,7 @@ def save_png(ax: Axes, path: Path) -> str:
     >>> base64.b64decode(encoded)[1:4]
     b'PNG'
     """
-    with matplotlib.style.context(STYLE), warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+    with plot_style(STYLE):
         ax.figure.savefig(path, format="png")
     return base64.b64encode(path.read_bytes()).decode("ascii")
 
@@ -105,7 +104,7 @@ def plot_item_distributions(
         .fillna(0)
         .T
     )
-    with matplotlib.style.context(STYLE):
+    with plot_style(STYLE):
         ax = _axes(ax, (7, 0.3 * len(items) + 1.5))
         colours = matplotlib.colormaps["RdYlGn"](np.linspace(0.05, 0.95, len(codes)))
         left = np.zeros(len(items))
@@ -153,7 +152,7 @@ def plot_correlation_heatmap(correlations: pd.DataFrame, ax: Axes | None = None)
     matrix = pd.DataFrame(np.eye(len(names)), index=names, columns=names)
     for row in correlations.itertuples():
         matrix.loc[row.x, row.y] = matrix.loc[row.y, row.x] = row.r
-    with matplotlib.style.context(STYLE):
+    with plot_style(STYLE):
         ax = _axes(ax, (1 + 0.8 * len(names), 0.6 + 0.7 * len(names)))
         image = ax.imshow(matrix.to_numpy(), cmap="RdBu_r", vmin=-1, vmax=1)
         ax.set_xticks(range(len(names)), names, rotation=45, ha="right")
@@ -199,7 +198,7 @@ def plot_satisfaction_loyalty_curve(
     >>> plot_satisfaction_loyalty_curve(levels).get_xlabel()
     'satisfaction'
     """
-    with matplotlib.style.context(STYLE):
+    with plot_style(STYLE):
         ax = _axes(ax)
         error = np.vstack([levels["mean"] - levels["ci_low"], levels["ci_high"] - levels["mean"]])
         ax.errorbar(
@@ -258,7 +257,7 @@ def plot_segment_comparison(
 
     levels = sorted(segment.dropna().unique(), key=str)
     width = 0.8 / max(len(levels), 1)
-    with matplotlib.style.context(STYLE):
+    with plot_style(STYLE):
         ax = _axes(ax)
         for k, level in enumerate(levels):
             group = scores[segment == level]
@@ -306,7 +305,7 @@ def plot_path_diagram(
         for name, angle in zip(names, angles, strict=True)
     }
     r2_of = {} if r2 is None else dict(zip(r2["construct"], r2["r2"], strict=True))
-    with matplotlib.style.context(STYLE):
+    with plot_style(STYLE):
         ax = _axes(ax, (8, 5.5))
         for row in paths.itertuples():
             (x0, y0), (x1, y1) = position[row.source], position[row.target]

@@ -13,13 +13,13 @@ Examples
 
 from __future__ import annotations
 
-import matplotlib.style
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from experiments.plots import STYLE
+from survey.fonts import plot_style
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
@@ -32,7 +32,7 @@ def plot_fit(fit_table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     The shaded band is ±1.96: a statistic inside it lies within the observed
     value's 95% confidence interval.
     """
-    with matplotlib.style.context(STYLE):
+    with plot_style(STYLE):
         ax = _axes(ax, (7, 0.45 * len(fit_table) + 1.5))
         y = np.arange(len(fit_table))[::-1]
         colors = np.where(fit_table["within_ci"], "#2a7ab0", "#c8553d")
@@ -47,7 +47,7 @@ def plot_fit(fit_table: pd.DataFrame, ax: Axes | None = None) -> Axes:
 
 def plot_convergence(trials: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Distance of every candidate, and the best so far, by trial."""
-    with matplotlib.style.context(STYLE):
+    with plot_style(STYLE):
         ax = _axes(ax, (7, 4))
         ax.scatter(trials["trial"], trials["distance"], s=12, color="#999", label="candidate")
         ax.plot(trials["trial"], trials["distance"].cummin(), color="#2a7ab0", label="best so far")
@@ -61,7 +61,7 @@ def plot_convergence(trials: pd.DataFrame, ax: Axes | None = None) -> Axes:
 
 def plot_profile(trials: pd.DataFrame, parameter: str, ax: Axes | None = None) -> Axes:
     """Distance against one parameter; the 95% confidence set is highlighted."""
-    with matplotlib.style.context(STYLE):
+    with plot_style(STYLE):
         ax = _axes(ax, (5, 3.5))
         inside = trials["in_confidence_set"]
         ax.scatter(

@@ -25,6 +25,7 @@ from matplotlib.axes import Axes
 from experiments.calibration.plots import plot_convergence, plot_fit, plot_profile
 from experiments.calibration.result import CalibrationResult
 from experiments.plots import STYLE
+from survey.fonts import plot_style
 from survey.html import html_image, html_list, html_page
 
 OUTPUTS = ("calibrated.yaml", "fit.csv", "parameters.csv", "trials.csv", "fit_report.html")
@@ -55,10 +56,8 @@ def write_atomic(text: str, path: Path) -> None:
 
 
 def _save(ax: Axes, folder: Path, name: str) -> str:
-    import matplotlib.style
-
     folder.mkdir(parents=True, exist_ok=True)
-    with matplotlib.style.context(STYLE):
+    with plot_style(STYLE):
         for ext in ("png", "svg"):
             ax.figure.savefig(folder / f"{name}.{ext}", bbox_inches="tight")
     return base64.b64encode((folder / f"{name}.png").read_bytes()).decode("ascii")

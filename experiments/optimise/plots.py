@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib.style
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from experiments.plots import STYLE, save_figure
+from survey.fonts import plot_style
 
 #: Axis label of each objective.
 OBJECTIVE_LABELS = {
@@ -63,7 +63,7 @@ def plot_pareto(
     y = f"{objective}_uplift"
     feasible = trials["feasible"].astype(bool)
     front = trials[trials["on_front"].astype(bool)].sort_values("cost_year")
-    with matplotlib.style.context(STYLE):
+    with plot_style(STYLE):
         if ax is None:
             ax = Figure(figsize=(7, 5)).add_subplot()
         over = trials[~feasible]

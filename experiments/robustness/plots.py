@@ -19,12 +19,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib.style
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
 from experiments.plots import STYLE, _axes, _legend_outside, save_figure, strategy_colours
+from survey.fonts import plot_style
 
 #: What each outcome is, for titles.
 OUTCOME_NAMES = {
@@ -76,7 +76,7 @@ def plot_sobol(
     strategies = list(dict.fromkeys(rows["strategy"]))
     colours = strategy_colours(strategies)
     height = 0.8 / max(len(strategies), 1)
-    with matplotlib.style.context(STYLE):
+    with plot_style(STYLE):
         ax = _axes(ax, (8, 1.5 + 0.3 * max(len(parameters) * len(strategies), 2)))
         for k, strategy in enumerate(strategies):
             group = rows[rows["strategy"] == strategy].set_index("parameter").reindex(parameters)
@@ -145,7 +145,7 @@ def plot_boxes(
     rows = scenarios[(scenarios["scenario"] == scenario) & (scenarios["question"] == question)]
     rows = rows[rows["parameter"].notna() & (rows["parameter"] != "")]
     colours = strategy_colours(list(dict.fromkeys(rows["strategy"])))
-    with matplotlib.style.context(STYLE):
+    with plot_style(STYLE):
         ax = _axes(ax, (8, 1.5 + 0.35 * max(len(rows), 2)))
         width = (rows["range_high"] - rows["range_low"]).to_numpy(float)
         start = (rows["low"] - rows["range_low"]).to_numpy(float) / width

@@ -1,17 +1,18 @@
 """Plots of the buy-till-you-die models: holdout fit, tracking and the P(alive) matrix.
 
 Every function takes ``ax=None`` (a new figure without pyplot) and returns the Axes,
-drawn inside ``matplotlib.style.context`` with the survey style.
+drawn in the survey style inside :func:`survey.fonts.plot_style` (Chinese labels in
+Noto Sans CJK SC).
 """
 
 from __future__ import annotations
 
-import matplotlib.style
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
 from survey.errors import DataError
+from survey.fonts import plot_style
 from survey.orders.bgnbd import BGNBDFit, p_alive
 from survey.plots import STYLE, _axes
 
@@ -39,7 +40,7 @@ def plot_holdout_by_frequency(table: pd.DataFrame, ax: Axes | None = None) -> Ax
     'Holdout transactions by calibration frequency'
     """
     positions = np.arange(len(table))
-    with matplotlib.style.context(STYLE):
+    with plot_style(STYLE):
         ax = _axes(ax)
         ax.bar(positions - 0.2, table["actual"], width=0.4, label="actual")
         ax.bar(positions + 0.2, table["expected"], width=0.4, label="BG/NBD expected")
@@ -83,7 +84,7 @@ def plot_cumulative_tracking(
     'cumulative repeat transactions'
     """
     suffix = "_cumulative" if cumulative else ""
-    with matplotlib.style.context(STYLE):
+    with plot_style(STYLE):
         ax = _axes(ax)
         ax.plot(table["period"], table["actual" + suffix], label="actual")
         ax.plot(table["period"], table["expected" + suffix], linestyle="--", label="BG/NBD")
@@ -138,7 +139,7 @@ def plot_p_alive_matrix(
     frequency = np.arange(max_frequency + 1)[:, None]
     recency = np.linspace(0, T, 101)[None, :]
     matrix = p_alive(fit, frequency, recency, T)
-    with matplotlib.style.context(STYLE):
+    with plot_style(STYLE):
         ax = _axes(ax)
         image = ax.imshow(
             matrix,

@@ -1,18 +1,19 @@
 """Plots of the order-log summaries: cohort activity curves and the spend Lorenz curve.
 
 Every function takes ``ax=None`` (a new figure without pyplot) and returns the Axes,
-drawn inside ``matplotlib.style.context`` with the survey style. The models' plots
-(holdout fit, P(alive) matrix) are in :mod:`survey.orders.btyd_plots`.
+drawn in the survey style inside :func:`survey.fonts.plot_style` (Chinese labels in
+Noto Sans CJK SC). The models' plots (holdout fit, P(alive) matrix) are in
+:mod:`survey.orders.btyd_plots`.
 """
 
 from __future__ import annotations
 
-import matplotlib.style
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
+from survey.fonts import plot_style
 from survey.plots import STYLE, _axes
 
 _MAX_CURVES = 12  # cohorts drawn; larger logs show the largest ones
@@ -42,7 +43,7 @@ def plot_cohort_curves(cohorts: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """
     sizes = cohorts.groupby("cohort", sort=True)["n"].first()
     shown = sizes.nlargest(_MAX_CURVES).index if len(sizes) > _MAX_CURVES else sizes.index
-    with matplotlib.style.context(STYLE):
+    with plot_style(STYLE):
         ax = _axes(ax)
         for cohort, curve in cohorts[cohorts["cohort"].isin(shown)].groupby("cohort", sort=True):
             ax.plot(
@@ -88,7 +89,7 @@ def plot_lorenz_curve(lorenz: pd.DataFrame, gini: float, ax: Axes | None = None)
     'Spend concentration (Lorenz curve)'
     """
     top = 1 - float(np.interp(0.8, lorenz["customer_share"], lorenz["revenue_share"]))
-    with matplotlib.style.context(STYLE):
+    with plot_style(STYLE):
         ax = _axes(ax)
         ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="equality")
         ax.plot(lorenz["customer_share"], lorenz["revenue_share"], label=f"spend (Gini {gini:.3f})")
