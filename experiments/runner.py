@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from tqdm import tqdm
 
 from experiments.config import ExperimentConfig
 from experiments.design import RunSpec, plan_runs
@@ -31,6 +30,7 @@ from experiments.manifest import check_resumable, new_manifest, now
 from experiments.results import ExperimentResults
 from experiments.store import RunStore
 from experiments.worker import execute_run
+from survey.progress import progress_bar
 
 
 def default_out(config: ExperimentConfig) -> Path:
@@ -248,13 +248,12 @@ def execute_runs(
             if executor is None
             else contextlib.nullcontext(executor)
         )
-        bar = tqdm(
+        bar = progress_bar(
             total=len(runs),
             initial=len(runs) - len(todo),
             unit="run",
             desc=config.name,
-            file=sys.stderr,
-            disable=not progress,
+            enabled=progress,
         )
         with owned as pool, bar:
             for output in pool.map_unordered(execute_run, todo):

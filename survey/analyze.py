@@ -285,7 +285,12 @@ def _loyalty_tables(
 
 
 def run_analysis(
-    table: SurveyTable, codebook: Codebook, n_boot: int = 1000, seed: int = 42
+    table: SurveyTable,
+    codebook: Codebook,
+    n_boot: int = 1000,
+    seed: int = 42,
+    *,
+    progress: bool = False,
 ) -> SurveyAnalysis:
     """Clean a survey and compute every statistic the codebook allows.
 
@@ -300,6 +305,8 @@ def run_analysis(
         both.
     seed : int, default 42
         Seed of the bootstrap.
+    progress : bool, default False
+        Draw a bar of the PLS bootstrap on a terminal.
 
     Returns
     -------
@@ -375,6 +382,7 @@ def run_analysis(
                     n_boot=n_boot,
                     seed=seed,
                     missing=codebook.pls.missing,
+                    progress=progress,
                 )
     targets = survey_targets(cleaned, codebook, source=Path(table.source).name, tables=tables)
     return SurveyAnalysis(
@@ -448,6 +456,7 @@ def analyze_survey(
     n_boot: int = 1000,
     seed: int = 42,
     plots: bool = True,
+    progress: bool = False,
 ) -> SurveyAnalysis:
     """Analyse a survey file with a codebook and write every output.
 
@@ -467,6 +476,8 @@ def analyze_survey(
         Bootstrap seed.
     plots : bool, default True
         Draw the plots.
+    progress : bool, default False
+        Draw a bar of the PLS bootstrap on a terminal.
 
     Returns
     -------
@@ -491,7 +502,7 @@ def analyze_survey(
     book = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
     _output_folder(out_dir)  # fail before the analysis, not after
     table = read_survey(data, sheet=sheet, header_rows=book.header_rows)
-    analysis = run_analysis(table, book, n_boot=n_boot, seed=seed)
+    analysis = run_analysis(table, book, n_boot=n_boot, seed=seed, progress=progress)
     for message in analysis.warnings:  # without logging set up, Python prints these to stderr
         LOGGER.warning("warning: %s", message)
     write_outputs(analysis, out_dir, plots=plots)

@@ -55,6 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     analyze.add_argument("--seed", type=int, default=42, help="bootstrap seed (default 42)")
     analyze.add_argument("--no-plots", action="store_true", help="skip the plots")
+    analyze.add_argument("--quiet", action="store_true", help="no progress bar")
     analyze.add_argument(
         "--allow-unmapped",
         action="store_true",
@@ -165,6 +166,7 @@ def run_analyze(args: argparse.Namespace) -> int:
         n_boot=args.bootstrap,
         seed=args.seed,
         plots=not args.no_plots,
+        progress=not getattr(args, "quiet", False),
     )
     cleaned = analysis.cleaned
     lines = [f"read {cleaned.n_read} rows from {data}; kept {len(cleaned.items)}"]

@@ -10,6 +10,7 @@ import pandas as pd
 
 from survey._validate import check_items
 from survey.errors import DataError
+from survey.progress import progress_bar
 
 
 @dataclass
@@ -363,6 +364,7 @@ def pls_bootstrap(
     ci: float = 0.95,
     tol: float = 1e-7,
     missing: str = "mean",
+    progress: bool = False,
 ) -> pd.DataFrame:
     r"""Bootstrap standard errors and intervals of PLS path coefficients and total effects.
 
@@ -386,6 +388,8 @@ def pls_bootstrap(
     missing : {"mean", "casewise"}, default "mean"
         Missing-data treatment, as in :func:`pls_sem`; mean replacement is done once
         on all respondents before resampling (as SmartPLS does).
+    progress : bool, default False
+        Draw a bar of the resamples on a terminal (:func:`survey.progress.progress_bar`).
 
     Returns
     -------
@@ -434,7 +438,8 @@ def pls_bootstrap(
 
     estimate = effects(slice(None))
     rng = np.random.default_rng(seed)
-    draws = np.stack([effects(rng.integers(0, n, n)) for _ in range(n_boot)])
+    resamples = progress_bar(range(n_boot), desc="PLS bootstrap", unit="resample", enabled=progress)
+    draws = np.stack([effects(rng.integers(0, n, n)) for _ in resamples])
     low, high = np.percentile(draws, [50 * (1 - ci), 50 * (1 + ci)], axis=0)
     se = draws.std(axis=0, ddof=1)
     index = {name: position for position, name in enumerate(order)}

@@ -44,7 +44,6 @@ import numpy as np
 import optuna
 import pandas as pd
 from scipy import stats as sps
-from tqdm import tqdm
 
 from experiments.calibration.config import CalibrationConfig, candidate_parameters
 from experiments.calibration.intervals import (
@@ -71,6 +70,7 @@ from experiments.errors import ConfigError, RunError
 from experiments.executors import Executor, make_executor
 from sim.virtual_survey import resolve_mapping
 from survey.codebook import Codebook
+from survey.progress import progress_bar
 
 
 @contextmanager
@@ -316,7 +316,7 @@ def calibrate(
     threshold = float(sps.chi2.ppf(0.95, df=len(names)))
     n_refine = int(round(budget.refine_share * budget.trials))
     rng = np.random.default_rng(budget.seed)
-    bar = tqdm(total=budget.trials, desc="calibrating", unit="candidate", disable=not progress)
+    bar = progress_bar(total=budget.trials, desc="calibrating", unit="candidate", enabled=progress)
     with quiet_optuna(), make_executor(config.execution) as executor:
         study = optuna.create_study(direction="minimize", sampler=make_sampler(config))
         while len(rows) < budget.trials:

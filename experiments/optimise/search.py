@@ -41,7 +41,6 @@ from typing import Any
 
 import optuna
 import pandas as pd
-from tqdm import tqdm
 
 from experiments.calibration.fit import quiet_optuna
 from experiments.errors import ConfigError
@@ -49,6 +48,7 @@ from experiments.optimise.config import OptimiseConfig, OptimiseSpec
 from experiments.optimise.evaluate import SCORE_COLUMNS, Evaluator, score_mixes
 from experiments.optimise.front import on_front
 from experiments.optimise.space import Mix, SearchSpace, describe_mix, mix_key
+from survey.progress import progress_bar
 
 #: Score column maximised for each objective.
 OBJECTIVE_COLUMNS = {
@@ -226,7 +226,7 @@ def search(
     space = SearchSpace.from_config(config)
     objectives = OBJECTIVE_COLUMNS[spec.objective]
     asks = ASKS_PER_TRIAL * spec.trials
-    bar = tqdm(total=spec.trials, desc="optimising", unit="mix", disable=not progress)
+    bar = progress_bar(total=spec.trials, desc="optimising", unit="mix", enabled=progress)
     with quiet_optuna():
         study = optuna.create_study(
             directions=["maximize"] * len(objectives), sampler=make_sampler(spec)

@@ -15,7 +15,6 @@ Examples
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from experiments.config import load_config
@@ -28,7 +27,8 @@ from experiments.patterns.report import (
     validation_page,
     write_csv,
 )
-from experiments.patterns.runs import PatternRun, RunOutput, run_patterns
+from experiments.patterns.runs import PatternRun, run_patterns
+from survey.progress import progress_bar
 
 #: Default output folder.
 DEFAULT_OUT = Path("results") / "patterns"
@@ -106,20 +106,6 @@ def _changed_options(setting: PatternRun) -> list[str]:
     return options
 
 
-def _report_progress(total: int):
-    done = 0
-
-    def report(output: RunOutput) -> None:
-        nonlocal done
-        done += 1
-        print(
-            f"  run {done}/{total}: replication {output.replication} ({output.variant})",
-            file=sys.stderr,
-        )
-
-    return report
-
-
 def _run(args: argparse.Namespace) -> int:
     setting = setting_from_args(args)
     config = load_config(args.config) if args.config is not None else None
@@ -129,8 +115,10 @@ def _run(args: argparse.Namespace) -> int:
     )
     out = Path(args.out) if args.out else DEFAULT_OUT
     print(f"patterns: {setting.describe()}, {model_source}")
-    progress = None if args.quiet else _report_progress(2 * setting.replications)
-    records = run_patterns(model, setting, progress=progress)
+    with progress_bar(
+        total=2 * setting.replications, desc="patterns", unit="run", enabled=not args.quiet
+    ) as bar:
+        records = run_patterns(model, setting, progress=lambda _: bar.update())
     table = evaluate(records)
     print(format_table(table))
     csv = write_csv(table, out / "patterns.csv")
@@ -201,5 +189,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="also write the validation page (docs/validation.md) to FILE",
     )
-    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=_run)
