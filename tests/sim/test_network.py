@@ -70,3 +70,19 @@ def test_incremental_exposure_equals_recomputing_from_scratch(seed):
 def test_edges_list_drops_self_loops_and_repeats():
     net = from_edges(3, np.array([0, 0, 1, 2]), np.array([1, 1, 0, 2]))
     assert net.degree.tolist() == [1, 1, 0]
+
+
+def test_exposure_after_updates_equals_the_neighbour_mean_recomputed_from_scratch():
+    rng = np.random.default_rng(3)
+    net = small_world(500, 6, 0.2, np.ones(500), rng)
+    exposure = NeighbourExposure(net, width=2)
+    for _ in range(5):  # a few days of signals, some rows unchanged from the day before
+        signal = exposure.signal.copy()
+        rows = rng.random(500) < 0.3
+        signal[rows] = rng.integers(0, 3, (int(rows.sum()), 2)).astype(np.float32)
+        exposure.update(signal)
+    expected = net.neighbour_share(signal.astype(float))
+    np.testing.assert_allclose(exposure.share(np.arange(500)), expected, atol=1e-12)
+    np.testing.assert_array_equal(
+        exposure.share(np.arange(500), column=1), exposure.share(np.arange(500))[:, 1]
+    )
