@@ -1,4 +1,4 @@
-"""The ``shoplab run``, ``shoplab validate`` and ``shoplab plot`` commands.
+"""The ``shoplab run``, ``validate``, ``plot`` and ``report`` commands.
 
 Examples
 --------
@@ -182,24 +182,38 @@ def _run(args: argparse.Namespace) -> int:
         progress=not args.no_progress,
         overwrite=args.overwrite,
     )
+    from experiments.report import write_report
+
+    report = write_report(out)
     print(
-        f"Results in {out}. Strategies ranked by profit uplift over the baseline "
-        "(paired by replication; P(best): share of replications in which the arm "
-        "makes the most profit, ranking.csv has more):"
+        "Strategies ranked by profit uplift over the baseline (paired by replication; "
+        "P(best): share of replications in which the arm makes the most profit, "
+        "ranking.csv has more):"
     )
     print(format_ranked(results.ranked()))
+    print(f"Results in {out}; report: {report}")
     return 0
 
 
 def _plot(args: argparse.Namespace) -> int:
+    from experiments.report import write_report
+
     results = ExperimentResults.load(args.folder)
     written = results.save_plots(args.folder / "plots")
-    print(f"{len(written)} plot files written to {args.folder / 'plots'}")
+    report = write_report(args.folder)
+    print(f"{len(written)} plot files written to {args.folder / 'plots'}; report: {report}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from experiments.report import write_report
+
+    print(f"Report: {write_report(args.folder)}")
     return 0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add the ``run``, ``validate`` and ``plot`` sub-commands.
+    """Add the ``run``, ``validate``, ``plot`` and ``report`` sub-commands.
 
     Parameters
     ----------
@@ -230,3 +244,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     plot.add_argument("folder", type=Path, metavar="DIR", help="the experiment's output folder")
     plot.set_defaults(func=_plot)
+
+    report = subparsers.add_parser(
+        "report",
+        help="rebuild the report.html of a finished experiment",
+        description="Rebuild report.html (one self-contained page: the answer, the ranking, "
+        "plots, segments, scenarios, sweeps, manifest) from the results saved in a folder. "
+        "A folder whose experiment did not finish, or whose tables do not match its "
+        "manifest, is refused.",
+    )
+    report.add_argument("folder", type=Path, metavar="DIR", help="the experiment's output folder")
+    report.set_defaults(func=_report)

@@ -54,7 +54,7 @@ DEFAULT_CSS = (
     "th[aria-sort=descending]::after{content:' \\25BC'}\n"
     "img{max-width:100%} figure{margin:0}\n"
     "figcaption{font-weight:600;font-size:13px;margin:.3em 0}\n"
-    ".grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:1em}\n"
+    ".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(480px,1fr));gap:1em}\n"
     ".headline{font-size:1.12em;background:#f1f7fd;border-left:4px solid #1b6ca8;"
     "padding:.5em 1em;margin:.6em 0}\n"
     ".note{color:#555;font-size:13px} .warning{color:#9a3412}\n"

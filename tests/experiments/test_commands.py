@@ -137,7 +137,7 @@ def test_results_go_to_results_name_by_default(tiny_config, tmp_path, monkeypatc
     monkeypatch.chdir(tmp_path)
     assert main(["run", str(tiny_config), "--set", "replications=1", "--no-progress"]) == 0
     assert (tmp_path / "results" / "tiny" / "summary.parquet").exists()
-    assert "Results in results/tiny." in capsys.readouterr().out
+    assert "Results in results/tiny; report: results/tiny/report.html" in capsys.readouterr().out
 
 
 def test_run_prints_p_best_and_says_why_one_replication_has_no_ci(tiny_config, tmp_path, capsys):
