@@ -18,7 +18,6 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pandas as pd
 import yaml
 from matplotlib.axes import Axes
 
@@ -26,7 +25,7 @@ from experiments.calibration.plots import plot_convergence, plot_fit, plot_profi
 from experiments.calibration.result import CalibrationResult
 from experiments.plots import STYLE
 from survey.fonts import plot_style
-from survey.html import html_image, html_list, html_page
+from survey.html import html_image, html_list, html_page, html_table
 
 OUTPUTS = ("calibrated.yaml", "fit.csv", "parameters.csv", "trials.csv", "fit_report.html")
 
@@ -61,10 +60,6 @@ def _save(ax: Axes, folder: Path, name: str) -> str:
         for ext in ("png", "svg"):
             ax.figure.savefig(folder / f"{name}.{ext}", bbox_inches="tight")
     return base64.b64encode((folder / f"{name}.png").read_bytes()).decode("ascii")
-
-
-def _table(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, float_format=lambda v: f"{v:.4g}", border=0)
 
 
 def write_calibration(result: CalibrationResult, out: Path, targets_source: str) -> Path:
@@ -113,9 +108,9 @@ def write_calibration(result: CalibrationResult, out: Path, targets_source: str)
         f"{reached} of {len(fit)} statistics within the observed 95% CI. Generated {stamp}.</p>",
         html_list(result.notes, css_class="note"),
         "<h2>Fitted parameters (95% interval)</h2>",
-        _table(parameters),
+        html_table(parameters),
         "<h2>Fitted vs observed</h2>",
-        _table(fit),
+        html_table(fit),
     ]
     behavioural = result.behavioural_table()
     if len(behavioural):
@@ -135,7 +130,7 @@ def write_calibration(result: CalibrationResult, out: Path, targets_source: str)
         ):
             if source:
                 parts.append(f"<p>{what}: {html.escape(source)}</p>")
-        parts.append(_table(behavioural))
+        parts.append(html_table(behavioural))
     parts += [html_image(title, data) for title, data in images.items()]
     report = out / "fit_report.html"
     write_atomic(html_page(f"Calibration: {result.config.name}", parts), report)
