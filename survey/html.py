@@ -19,19 +19,34 @@ Examples
 
 from __future__ import annotations
 
+import base64
 import html
+import io
+import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pandas as pd
 
+#: Family name of the Chinese glyphs a page embeds (:func:`cjk_font_face`).
+EMBEDDED_CJK_FAMILY = "shoplab CJK"
+
 #: Fonts of every report: the system's interface font for Latin text and numbers,
-#: then fonts that cover Chinese (simplified) on Linux, macOS and Windows.
+#: then fonts that cover Chinese (simplified) on Linux, macOS and Windows, then the
+#: glyphs the page embeds itself, for a machine that has none of them.
 FONT_STACK = (
     'system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", "Noto Sans SC", '
     '"Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", '
-    '"WenQuanYi Micro Hei", sans-serif'
+    f'"WenQuanYi Micro Hei", "{EMBEDDED_CJK_FAMILY}", sans-serif'
+)
+
+#: Characters whose glyphs a page embeds: CJK radicals, punctuation, kana and
+#: ideographs (with extensions A to F and compatibility forms), and full-width forms.
+CJK_CHARACTERS = re.compile(
+    "[\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0002fa1f]"
 )
 
 #: The stylesheet of every report: a readable width, the CJK-covering
@@ -109,6 +124,64 @@ SORT_SCRIPT = """(function () {
 })();"""
 
 
+@lru_cache(maxsize=32)
+def _subset_font(characters: str) -> str:
+    """Noto Sans CJK SC cut down to ``characters``, as base64 OpenType (same bytes each time)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    from survey.fonts import cjk_font_path
+
+    options = subset.Options()
+    options.name_IDs = ["*"]  # keeps the font's copyright and SIL OFL notice
+    options.hinting = False
+    options.notdef_outline = True
+    font = TTFont(cjk_font_path(), recalcTimestamp=False)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=characters)
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def cjk_font_face(text: str) -> str:
+    """A CSS ``@font-face`` that embeds the glyphs of the CJK characters in ``text``.
+
+    Browsers on a machine without a Chinese font would draw boxes: the page carries
+    its own glyphs instead, cut from Noto Sans CJK SC (SIL OFL 1.1, shipped by the
+    ``mplfonts`` dependency, see :mod:`survey.fonts`) down to the characters the
+    page uses (a few kB), as family :data:`EMBEDDED_CJK_FAMILY`, which
+    :data:`FONT_STACK` lists after the system's Chinese fonts.
+
+    Parameters
+    ----------
+    text : str
+        The page's text.
+
+    Returns
+    -------
+    str
+        The rule (the font as a base64 ``data:`` URL), or ``""`` when ``text`` has
+        no CJK character.
+
+    Examples
+    --------
+    >>> cjk_font_face("no Chinese here")
+    ''
+    >>> cjk_font_face("满意度 and 忠诚度").startswith(
+    ...     '@font-face{font-family:"shoplab CJK";src:url(data:font/otf;base64,')
+    True
+    """
+    characters = "".join(sorted(set(CJK_CHARACTERS.findall(text))))
+    if not characters:
+        return ""
+    return (
+        f'@font-face{{font-family:"{EMBEDDED_CJK_FAMILY}";'
+        f'src:url(data:font/otf;base64,{_subset_font(characters)}) format("opentype")}}'
+    )
+
+
 def html_page(title: str, body: str | Sequence[str], css: str | None = None) -> str:
     """A complete, self-contained HTML page.
 
@@ -121,7 +194,8 @@ def html_page(title: str, body: str | Sequence[str], css: str | None = None) -> 
         newlines). It is inserted as it is, not escaped: escape any text from data
         with :func:`html.escape` (``DataFrame.to_html`` escapes cell text itself).
     css : str, optional
-        A stylesheet for the ``<style>`` element; default :data:`DEFAULT_CSS`.
+        A stylesheet for the ``<style>`` element; default :data:`DEFAULT_CSS`. When
+        the page has Chinese (CJK) text, :func:`cjk_font_face` is added to it.
 
     Returns
     -------
@@ -142,11 +216,14 @@ def html_page(title: str, body: str | Sequence[str], css: str | None = None) -> 
     """
     sections = [body] if isinstance(body, str) else list(body)
     heading = html.escape(title)
+    style = DEFAULT_CSS if css is None else css
+    face = cjk_font_face(heading + "".join(sections))
+    style = f"{style}\n{face}" if face else style
     return "\n".join(
         [
             "<!DOCTYPE html><html><head><meta charset='utf-8'>",
             f"<title>{heading}</title>",
-            f"<style>{DEFAULT_CSS if css is None else css}</style></head><body>",
+            f"<style>{style}</style></head><body>",
             f"<h1>{heading}</h1>",
             *sections,
             f"<script>{SORT_SCRIPT}</script>",

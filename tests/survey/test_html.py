@@ -88,3 +88,52 @@ def test_plots_section_heads_the_images_in_order_and_is_empty_without_them():
     assert [_outline(s).tags for s in sections[1:]] == [["h3", "img"], ["h3", "img"]]
     assert sections[1].startswith("<h3>B</h3>")
     assert html_plots({}) == []
+
+
+def test_font_stack_covers_chinese_after_the_default_font():
+    from survey.html import FONT_STACK
+
+    families = [f.strip().strip('"') for f in FONT_STACK.split(",")]
+    assert families[0] == "system-ui" and families[-1] == "sans-serif"  # Latin, numbers
+    assert {"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "shoplab CJK"} <= set(families)
+    assert f"font-family:{FONT_STACK}" in DEFAULT_CSS
+
+
+def test_a_chinese_page_embeds_exactly_its_glyphs_and_the_same_bytes_each_time():
+    import base64
+    import io
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    from survey.html import _subset_font
+
+    page = html_page("满意度 report", html_table(pd.DataFrame({"构念": ["忠诚度"], "n": [3]})))
+    face = re.search(r"src:url\(data:font/otf;base64,([A-Za-z0-9+/=]+)\)", page)
+    font = TTFont(io.BytesIO(base64.b64decode(face.group(1))))
+    covered = {chr(code) for code in font.getBestCmap()}
+    assert covered == set("满意度构念忠诚")  # Latin stays in the system font
+    assert "SIL Open Font License" in font["name"].getDebugName(13)
+    first = html_page("满意度 report", "")
+    _subset_font.cache_clear()  # cut the font again: the same bytes
+    assert html_page("满意度 report", "") == first
+    assert "@font-face" not in html_page("satisfaction", "<p>no Chinese</p>")
+
+
+def test_every_page_sorts_its_tables_with_an_inline_script():
+    from survey.html import SORT_SCRIPT
+
+    page = html_page("t", html_table(pd.DataFrame({"a": [2, 1]})))
+    assert '<table class="dataframe sortable">' in page
+    assert page.endswith(f"<script>{SORT_SCRIPT}</script>\n</body></html>")
+    assert "http" not in SORT_SCRIPT and "src=" not in SORT_SCRIPT  # nothing fetched
+
+
+def test_figures_sit_side_by_side_and_sections_carry_their_anchor():
+    from survey.html import html_figures, html_section
+
+    grid = html_figures({"base": "QUJD", "价格战": "REVG"})
+    assert grid.startswith("<div class='grid'>") and grid.count("<figure>") == 2
+    assert "<figcaption>价格战</figcaption>" in grid
+    section = html_section("A < B", "<p>x</p>", "a")
+    assert section.startswith("<section id='a'><h2>A &lt; B</h2>")
