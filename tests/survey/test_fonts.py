@@ -29,6 +29,7 @@ from experiments.cli import main
 from survey import plots
 from survey.fonts import (
     CJK_FAMILY,
+    EMBEDDED_FAMILY,
     cjk_characters,
     cjk_fallback_rc,
     cjk_font_face,
@@ -189,7 +190,8 @@ def _embedded_font(rule: str) -> bytes:
 def test_a_report_embeds_the_glyphs_of_its_chinese_characters_only():
     page = "<td>满意度</td><td>忠诚度</td><td>4.2 (n = 90)</td>"
     rule = cjk_font_face(page)
-    assert rule.startswith(f'@font-face{{font-family:"{CJK_FAMILY}";')
+    assert rule.startswith(f'@font-face{{font-family:"{EMBEDDED_FAMILY}";')
+    assert rule.endswith("unicode-range:U+5EA6,U+5FE0,U+610F,U+6EE1,U+8BDA}")  # 度忠意满诚
     woff = _embedded_font(rule)
     assert woff[:4] == b"wOFF" and len(woff) < 20_000  # a few kB, not the 16 MB file
     font = TTFont(io.BytesIO(woff))
