@@ -31,8 +31,9 @@ from pandas.api.types import is_numeric_dtype
 
 from survey.codebook import Codebook, normalise_label
 from survey.errors import DataError
+from survey.header_patterns import matching_columns
 from survey.io import SurveyTable
-from survey.redact import redact, redact_values
+from survey.redact import preview, preview_list, redact, redact_values
 from survey.scoring import construct_scores, reverse_code
 
 LOG_COLUMNS: Final = ["row", "column", "value", "what", "why"]
@@ -209,20 +210,15 @@ def _find_column(table: SurveyTable, name: str, pattern: str | None, field: str)
         if name in columns:
             return name
         raise DataError(
-            f"{table.source}: column {name!r} from codebook {field} is not in the file; "
-            f"columns are: {columns[:40]}"
+            f"{table.source}: column {preview(name)} from codebook {field} is not in the file; "
+            f"columns are: {preview_list(columns, 40)}"
         )
-    regex = re.compile(pattern)
-    matches = [
-        column
-        for column in columns
-        if regex.search(column) or regex.search(table.questions.get(column, ""))
-    ]
+    matches = matching_columns(pattern, columns, table.questions, source=table.source)
     if len(matches) != 1:
-        found = "no column" if not matches else f"{len(matches)} columns {matches}"
+        found = "no column" if not matches else f"{len(matches)} columns {preview_list(matches)}"
         raise DataError(
-            f"{table.source}: header pattern {pattern!r} of item {name!r} matches {found}; "
-            f"it must match exactly one of: {columns[:40]}"
+            f"{table.source}: header pattern {preview(pattern)} of item {preview(name)} matches "
+            f"{found}; it must match exactly one of: {preview_list(columns, 40)}"
         )
     return matches[0]
 

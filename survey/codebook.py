@@ -30,7 +30,7 @@ are refused, errors name the field and the allowed values). Every field::
     roles: {satisfaction: Satisfaction, loyalty: Loyalty, quality: Quality,
             drivers: [Quality, Value]} # regression, mediation, curve, targets
     pls: {paths: {Satisfaction: [Quality, Value], Loyalty: [Satisfaction]}}
-    nps: {item: LOY3, promoters_min: 9, detractors_max: 6}
+    nps: {item: LOY3, promoters_min: 5, detractors_max: 3}  # on LOY3's scale (1-5)
 
 An item is either a column name or ``{name: SAT1, header: "regex"}``; the regular
 expression is searched in the column names and in the question-text header row of
@@ -40,19 +40,26 @@ the spacing (inner, full-width and ideographic spaces included) and the width of
 digits and letters (see :func:`normalise_label`): "9 分", "９分" and "9分" are one
 label. An answer of a labelled item that is neither a label, a number on the scale
 nor a missing code is an error unless ``allow_unmapped`` is set.
+
+Numbers must be finite (``.nan`` and ``.inf`` are refused), NPS cut-offs must lie on
+the scale of the NPS item with ``detractors_max < promoters_min``, a ``reverse:`` item
+may be listed once, and a header pattern may not hold the regex forms that can take
+exponential time (see :mod:`survey.header_patterns`). Duplicate YAML keys are refused
+by the loader (:mod:`survey.yaml_safe`).
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from survey.errors import CodebookError
+from survey.header_patterns import check_header_pattern
 from survey.includes import resolve_includes
+from survey.redact import SHOWN_CHARS, preview, preview_list
 from survey.yaml_safe import YamlError, load_yaml_file
 
 
@@ -82,16 +89,26 @@ def normalise_label(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
+def _key(name: str) -> str:
+    """A codebook name as part of a field path in a message (long names cut)."""
+    return name if len(name) <= SHOWN_CHARS else f"{name[:SHOWN_CHARS]}…"
+
+
 def _distinct_labels(labels: dict[str, float], field: str) -> None:
     seen: dict[str, str] = {}
     for label, code in labels.items():
         key = normalise_label(label)
         if key in seen and labels[seen[key]] != code:
             raise ValueError(
-                f"{field}: labels {seen[key]!r} and {label!r} are the same once case and "
+                f"{field}: labels {preview(seen[key])} and {preview(label)} are the same once "
+                "case and "
                 f"spacing are ignored but have codes {labels[seen[key]]:g} and {code:g}"
             )
         seen.setdefault(key, label)
+
+
+#: A finite number (``.nan`` and ``.inf`` refused).
+Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class _Strict(BaseModel):
@@ -101,13 +118,13 @@ class _Strict(BaseModel):
 class Scale(_Strict):
     """Range of valid answer codes, inclusive."""
 
-    min: float
-    max: float
+    min: Finite
+    max: Finite
 
     @model_validator(mode="after")
     def _ordered(self) -> Scale:
         if self.min >= self.max:
-            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
+            raise ValueError(f"min ({self.min:g}) must be below max ({self.max:g})")
         return self
 
 
@@ -120,10 +137,7 @@ class Item(_Strict):
     @model_validator(mode="after")
     def _valid_pattern(self) -> Item:
         if self.header is not None:
-            try:
-                re.compile(self.header)
-            except re.error as err:
-                raise ValueError(f"header pattern {self.header!r} is not a regex: {err}") from err
+            check_header_pattern(self.header)  # a ValueError names what is not allowed
         return self
 
 
@@ -135,7 +149,7 @@ class Construct(_Strict):
     scale: Scale | None = None
     min_valid: int | None = Field(default=None, ge=1)
     reliability: bool | None = None
-    labels: dict[str, float] = {}
+    labels: dict[str, Finite] = {}
 
     @property
     def item_names(self) -> list[str]:
@@ -187,8 +201,8 @@ class NPS(_Strict):
     """The would-recommend item and the promoter / detractor cut-offs (inclusive)."""
 
     item: str
-    promoters_min: float = 9
-    detractors_max: float = 6
+    promoters_min: Finite = 9
+    detractors_max: Finite = 6
 
 
 class Codebook(_Strict):
@@ -205,8 +219,8 @@ class Codebook(_Strict):
 
     scale: Scale
     constructs: dict[str, Construct] = Field(min_length=1)
-    labels: dict[str, float] = {}
-    missing_codes: list[float | str] = []
+    labels: dict[str, Finite] = {}
+    missing_codes: list[Finite | str] = []
     segments: list[str] = []
     identifying: list[str] = []
     id_column: str | None = None
@@ -223,39 +237,42 @@ class Codebook(_Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Codebook:
         names = set(self.constructs)
-        allowed = f"allowed: {sorted(names)}"
+        allowed = f"allowed: {preview_list(sorted(names))}"
         _distinct_labels(self.labels, "labels")
         for cname, construct in self.constructs.items():
             items = construct.item_names
-            _distinct_labels(construct.labels, f"constructs.{cname}.labels")
+            field = f"constructs.{_key(cname)}"
+            _distinct_labels(construct.labels, f"{field}.labels")
+            twice = sorted({rev for rev in construct.reverse if construct.reverse.count(rev) > 1})
+            if twice:
+                raise ValueError(f"{field}.reverse: {preview_list(twice)} listed more than once")
             for rev in construct.reverse:
                 if rev not in items:
                     raise ValueError(
-                        f"constructs.{cname}.reverse: {rev!r} is not an item of {cname}; "
-                        f"allowed: {items}"
+                        f"{field}.reverse: {preview(rev)} is not an item of {_key(cname)}; "
+                        f"allowed: {preview_list(items)}"
                     )
             if construct.min_valid is not None and construct.min_valid > len(items):
                 raise ValueError(
-                    f"constructs.{cname}.min_valid: {construct.min_valid} exceeds its "
-                    f"{len(items)} item(s)"
+                    f"{field}.min_valid: {construct.min_valid} exceeds its {len(items)} item(s)"
                 )
             if construct.reliability and len(items) < 2:
                 raise ValueError(
-                    f"constructs.{cname}.reliability: Cronbach's alpha needs at least 2 items "
-                    f"but {cname} has {len(items)} ({items[0]}); set reliability: false"
+                    f"{field}.reliability: Cronbach's alpha needs at least 2 items but "
+                    f"{_key(cname)} has {len(items)} ({_key(items[0])}); set reliability: false"
                 )
         roles = [self.roles.satisfaction, self.roles.loyalty, self.roles.quality]
         for role in [*roles, *self.roles.drivers]:
             if role is not None and role not in names:
-                raise ValueError(f"roles: unknown construct {role!r}; {allowed}")
+                raise ValueError(f"roles: unknown construct {preview(role)}; {allowed}")
         if self.pls is not None:
             for target, sources in self.pls.paths.items():
                 for name in [target, *sources]:
                     if name not in names:
-                        raise ValueError(f"pls.paths: unknown construct {name!r}; {allowed}")
+                        raise ValueError(f"pls.paths: unknown construct {preview(name)}; {allowed}")
         all_items = [item for c in self.constructs.values() for item in c.item_names]
-        if self.nps is not None and self.nps.item not in all_items:
-            raise ValueError(f"nps.item: {self.nps.item!r} is not an item; allowed: {all_items}")
+        if self.nps is not None:
+            self._check_nps(self.nps, all_items)
         used = {
             *all_items,
             *self.segments,
@@ -266,13 +283,35 @@ class Codebook(_Strict):
         leaked = sorted(set(self.identifying) & used)
         if leaked:
             raise ValueError(
-                f"identifying: {leaked} also used as item, segment, id or check "
+                f"identifying: {preview_list(leaked)} also used as item, segment, id or check "
                 "column; identifying columns are never analysed nor copied"
             )
         repeated = sorted({item for item in all_items if all_items.count(item) > 1})
         if repeated:
-            raise ValueError(f"constructs: items used in more than one construct: {repeated}")
+            raise ValueError(f"constructs: items used more than once: {preview_list(repeated)}")
         return self
+
+    def _check_nps(self, nps: NPS, all_items: list[str]) -> None:
+        """The NPS item exists and its cut-offs split its scale into three parts."""
+        if nps.item not in all_items:
+            raise ValueError(
+                f"nps.item: {preview(nps.item)} is not an item; allowed: {preview_list(all_items)}"
+            )
+        owner = next(name for name, c in self.constructs.items() if nps.item in c.item_names)
+        scale = self.scale_of(owner)
+        allowed = (
+            f"allowed: {scale.min:g} <= detractors_max < promoters_min <= {scale.max:g} "
+            f"(the scale of {preview(nps.item)})"
+        )
+        cut_offs = {"promoters_min": nps.promoters_min, "detractors_max": nps.detractors_max}
+        for name, value in cut_offs.items():
+            if not scale.min <= value <= scale.max:
+                raise ValueError(f"nps.{name}: {value:g} is outside the scale; {allowed}")
+        if nps.detractors_max >= nps.promoters_min:
+            raise ValueError(
+                f"nps.detractors_max: {nps.detractors_max:g} is not below promoters_min "
+                f"{nps.promoters_min:g}; {allowed}"
+            )
 
     @property
     def item_names(self) -> list[str]:
@@ -302,7 +341,8 @@ class Codebook(_Strict):
         """
         if construct not in self.constructs:
             raise CodebookError(
-                f"unknown construct {construct!r}; allowed: {sorted(self.constructs)}"
+                f"unknown construct {preview(construct)}; "
+                f"allowed: {preview_list(sorted(self.constructs))}"
             )
         return self.constructs[construct].item_names
 
@@ -327,7 +367,9 @@ class Codebook(_Strict):
 
 def _describe(error: dict) -> str:
     # Union branches show up in the location as "str" or "function-after[..., Item]".
-    parts = [str(part) for part in error["loc"] if str(part) != "str" and "[" not in str(part)]
+    parts = [
+        _key(str(part)) for part in error["loc"] if str(part) != "str" and "[" not in str(part)
+    ]
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         return f"{'.'.join(parts)}: unknown field"

@@ -8,6 +8,7 @@ reaches the cleaning log or an error message).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Final
 
 import pandas as pd
@@ -19,6 +20,38 @@ PERSONAL_DATA: Final[dict[str, re.Pattern[str]]] = {
     "<e-mail>": re.compile(r"[^@\s'\",;:<>()\[\]]+@[^@\s'\",;:<>()\[\]]+\.[A-Za-z]{2,}"),
     "<IP address>": re.compile(r"(?<![\d.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\d.])"),  # IPv4
 }
+#: Most characters of a value from data or a config that a message shows.
+SHOWN_CHARS: Final = 60
+
+
+def preview(value: object, limit: int = SHOWN_CHARS) -> str:
+    """A value as a message may show it: redacted, cut to ``limit`` characters, quoted.
+
+    Parameters
+    ----------
+    value : object
+        A cell, a column name, a label or a config value (anything with ``str``).
+    limit : int, default :data:`SHOWN_CHARS` (60)
+        Characters kept; a longer value ends with ``…`` and its length.
+
+    Returns
+    -------
+    str
+        The ``repr`` of the shortened, redacted text.
+
+    Examples
+    --------
+    >>> preview("x" * 1_000_000, limit=5)
+    "'xxxxx…' (1000000 characters)"
+    >>> preview("mail li@example.cn")
+    "'mail <e-mail>'"
+    """
+    text = str(value)
+    if len(text) <= limit:
+        return repr(redact(text))
+    # redact a little past the cut, so that a phone number across it is still caught
+    shown = redact(text[: limit + 20])[:limit]
+    return f"{shown + '…'!r} ({len(text)} characters)"
 
 
 def redact(text: str) -> str:
@@ -45,6 +78,35 @@ def redact(text: str) -> str:
     for placeholder, pattern in PERSONAL_DATA.items():
         text = pattern.sub(placeholder, text)
     return text
+
+
+def preview_list(values: Iterable[object], limit: int = 10) -> str:
+    """Up to ``limit`` values as :func:`preview` shows them, in list brackets.
+
+    Parameters
+    ----------
+    values : iterable
+        Allowed values, offending values, column names, ...
+    limit : int, default 10
+        Values shown; the rest are counted.
+
+    Returns
+    -------
+    str
+        E.g. ``['a', 'b', +3 more]``.
+
+    Examples
+    --------
+    >>> preview_list(["a", "b", "c"], limit=2)
+    "['a', 'b', +1 more]"
+    >>> preview_list([])
+    '[]'
+    """
+    values = list(values)
+    shown = [preview(value) for value in values[:limit]]
+    if len(values) > limit:
+        shown.append(f"+{len(values) - limit} more")
+    return f"[{', '.join(shown)}]"
 
 
 def redact_values(values: pd.Series) -> pd.Series:

@@ -56,7 +56,7 @@ def test_roles_and_paths_must_name_constructs():
 
 
 def test_scale_must_be_ordered():
-    with pytest.raises(CodebookError, match=r"scale: min \(5.0\) must be below max \(1.0\)"):
+    with pytest.raises(CodebookError, match=r"scale: min \(5\) must be below max \(1\)"):
         parse_codebook(_with(scale={"min": 5, "max": 1}))
 
 
@@ -67,7 +67,7 @@ def test_wrong_type_names_the_field():
 
 def test_item_in_two_constructs_is_refused():
     bad = _with(constructs={"A": {"items": ["x", "y"]}, "B": {"items": ["y", "z"]}})
-    with pytest.raises(CodebookError, match=r"more than one construct: \['y'\]"):
+    with pytest.raises(CodebookError, match=r"items used more than once: \['y'\]"):
         parse_codebook(bad)
 
 
@@ -324,3 +324,83 @@ def test_included_codebook_fragment_over_1_mb_is_refused(tmp_path):
     main = _write(tmp_path, "main.yaml", "include: big.yaml\n")
     with pytest.raises(CodebookError, match=r"big.yaml: cannot read codebook \(the file is over"):
         load_codebook(main)
+
+
+@pytest.mark.parametrize("bound", [float("nan"), float("inf"), float("-inf")])
+def test_scale_bounds_must_be_finite(bound):
+    # issue 15: the codebook accepted `scale.min: .nan`
+    with pytest.raises(CodebookError, match="scale.min: Input should be a finite number"):
+        parse_codebook(_with(scale={"min": bound, "max": 5}))
+    own = {"Sat": {"items": ["s1", "s2"], "scale": {"min": 0, "max": bound}}}
+    with pytest.raises(CodebookError, match="constructs.Sat.scale.max: .*finite"):
+        parse_codebook(_with(constructs=own))
+
+
+def test_label_codes_and_missing_codes_must_be_finite():
+    with pytest.raises(CodebookError, match="labels.bad: .*finite"):
+        parse_codebook(_with(labels={"bad": float("nan")}))
+    with pytest.raises(CodebookError, match="missing_codes"):
+        parse_codebook(_with(missing_codes=[float("inf")]))
+
+
+def test_nan_scale_in_a_yaml_codebook_is_one_line(tmp_path):
+    path = _write(tmp_path, "cb.yaml", "scale: {min: .nan, max: 10}\nconstructs: {S: {items: [a]}}")
+    with pytest.raises(CodebookError, match=rf"^{path}: scale.min: Input should be a finite"):
+        load_codebook(path)
+
+
+@pytest.mark.parametrize(
+    "nps, field",
+    [
+        ({"promoters_min": 50}, "promoters_min: 50 is outside the scale"),
+        ({"detractors_max": 0}, "detractors_max: 0 is outside the scale"),
+        ({"promoters_min": 6, "detractors_max": 6}, "detractors_max: 6 is not below"),
+        ({"promoters_min": float("nan")}, "promoters_min: Input should be a finite"),
+    ],
+)
+def test_nps_cut_offs_must_split_the_scale_of_the_nps_item(nps, field):
+    # issue 15: `nps.promoters_min: 50` on a 1-10 scale was accepted and the NPS of the
+    # ECSI example became -18.4 instead of 14.0
+    raw = {**BASE, "scale": {"min": 1, "max": 10}, "nps": {"item": "s2", **nps}}
+    with pytest.raises(CodebookError, match=f"nps.{field}"):
+        parse_codebook(raw)
+
+
+def test_nps_cut_offs_use_the_scale_of_the_nps_items_construct():
+    own = {"Sat": {"items": ["s1"]}, "Rec": {"items": ["r"], "scale": {"min": 0, "max": 10}}}
+    book = parse_codebook(_with(constructs=own, nps={"item": "r", "promoters_min": 9}))
+    assert book.nps.promoters_min == 9  # 9 is beyond the codebook scale 1-5, not r's 0-10
+    with pytest.raises(CodebookError, match="allowed: 1 <= detractors_max < promoters_min <= 5"):
+        parse_codebook(_with(nps={"item": "s1", "promoters_min": 9}))
+
+
+def test_reverse_item_listed_twice_is_one_line():
+    # issue 15: `reverse: [IMAG1, IMAG1]` gave a "Columns must be same length" traceback
+    bad = _with(constructs={"Sat": {"items": ["s1", "s2"], "reverse": ["s1", "s1"]}})
+    with pytest.raises(CodebookError, match=r"constructs.Sat.reverse: \['s1'\] listed more than"):
+        parse_codebook(bad)
+
+
+def test_exponential_header_pattern_is_refused_at_load_within_a_second(tmp_path):
+    # issue 15: the header pattern `(a+)+$` searched in a 41-character name ran past 30 s
+    text = "scale: {min: 1, max: 5}\nconstructs: {S: {items: [{name: a, header: '(a+)+$'}]}}"
+    path = _write(tmp_path, "cb.yaml", text)
+    started = time.perf_counter()
+    with pytest.raises(CodebookError) as caught:
+        load_codebook(path)
+    assert time.perf_counter() - started < 1
+    assert str(caught.value) == (
+        f"{path}: constructs.S.items.0: header pattern '(a+)+$': a repeat inside a repeat "
+        "(e.g. (a+)+) is not allowed"
+    )
+
+
+def test_long_names_in_codebook_errors_are_cut():
+    # issue 15: offending values were echoed whole (a 1 MB name gave a 1 MB line)
+    name = "x" * 1_000_000
+    with pytest.raises(CodebookError) as caught:
+        parse_codebook(_with(roles={"satisfaction": name}))
+    assert len(str(caught.value)) < 300 and "(1000000 characters)" in str(caught.value)
+    with pytest.raises(CodebookError) as caught:
+        parse_codebook(_with(constructs={name: {"items": ["a"], "bogus": 1}}))
+    assert len(str(caught.value)) < 300
