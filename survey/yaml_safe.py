@@ -30,6 +30,19 @@ from typing import Any
 import yaml
 
 from survey.errors import SurveyError
+from survey.shorten import preview
+
+__all__ = [
+    "MAX_ALIAS_NODES",
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_INT",
+    "YamlError",
+    "load_yaml_file",
+    "load_yaml_text",
+    "preview",
+    "read_text_bounded",
+]
 
 #: Largest YAML file read, in bytes (configs and codebooks are a few kilobytes).
 MAX_BYTES = 1_000_000
@@ -39,8 +52,6 @@ MAX_DEPTH = 100
 MAX_ALIAS_NODES = 100_000
 #: Largest integer magnitude accepted (a count, a seed or a size never needs more).
 MAX_INT = 10**18
-#: Longest key or value quoted in a message.
-_PREVIEW = 40
 
 
 class YamlError(SurveyError, ValueError):
@@ -64,29 +75,6 @@ class YamlError(SurveyError, ValueError):
         at = f" {where}:" if where else ""
         kind = " invalid YAML:" if stage == "parse" else ""
         super().__init__(f"{source}:{at}{kind} {problem}")
-
-
-def preview(value: object) -> str:
-    """``repr(value)`` cut to a short, quotable length for a one-line message.
-
-    Parameters
-    ----------
-    value : object
-        A key or a value from the input.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> preview("a" * 500)
-    "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...'"
-    >>> preview(42)
-    '42'
-    """
-    text = repr(value)
-    return text if len(text) <= _PREVIEW else f"{text[: _PREVIEW - 4]}...{text[-1]}"
 
 
 def _where(mark: yaml.Mark | None) -> str:

@@ -152,4 +152,35 @@ def test_missing_and_non_utf8_files_are_read_errors(tmp_path):
 
 def test_preview_cuts_long_values_for_messages():
     assert preview("short") == "'short'"
-    assert len(preview("x" * 1_000_000)) == 40
+    assert len(preview("x" * 1_000_000)) == 60  # survey.shorten.PREVIEW_CHARS
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "problem"),
+    [
+        ("? [a, b]\n: 1\n", "line 1, column 3", "a key must be a plain value"),
+        ("n: " + "9" * 5_000_000, "line 1, column 4", "an integer of 5000000 digits"),
+        ('name: "abc\n  def\n', "line 3, column 1", "while scanning a quoted scalar"),
+        ("a: [1, 2\nb: 3\n", "line 2, column 2", "while parsing a flow sequence"),
+        ("a: 1\n b: 2\n", "line 2, column 3", "mapping values are not allowed"),
+    ],
+)
+def test_every_yaml_error_is_one_line_naming_line_and_column(text, where, problem):
+    # the issue: YAML errors spanned several lines (PyYAML prints the context, then
+    # the problem, each with its own position), and a 5 M-digit integer gave a traceback
+    with pytest.raises(YamlError) as caught:
+        load_yaml_text(text, source="study.yaml", max_chars=10**7)
+    message = str(caught.value)
+    assert "\n" not in message and len(message) < 200
+    assert message.startswith(f"study.yaml: {where}: invalid YAML: {problem}")
+
+
+def test_a_five_million_digit_integer_file_is_refused_before_parsing(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_text("horizon: " + "9" * 5_000_000)
+    with pytest.raises(YamlError) as caught:
+        load_yaml_file(path)
+    assert (
+        str(caught.value)
+        == f"{path}: the file is over the limit of 1,000,000 bytes for a YAML file"
+    )
