@@ -1,16 +1,25 @@
 """The sections of the experiment report, in page order, each a function to HTML.
 
-Each takes the loaded results (:class:`experiments.report.data.ReportData`) and
-returns one ``<section>``.
-
-Every string from the data (arm, scenario and segment names, config values) is
-escaped: tables go through :func:`survey.html.html_table`, text through
-:func:`html.escape`.
+Each section function (:data:`BUILDERS`) takes the loaded results
+(:class:`experiments.report.data.ReportData`) and returns one ``<section>`` whose
+``id`` and title are its entry of :data:`SECTIONS`. Every string from the data (arm,
+scenario and segment names, config values) is escaped: tables go through
+:func:`survey.html.html_table`, text through :func:`html.escape`.
 
 Examples
 --------
 >>> [anchor for anchor, _ in SECTIONS]
 ['answer', 'ranking', 'plots', 'segments', 'scenarios', 'sweeps', 'manifest']
+>>> from experiments.results import ExperimentResults
+>>> results = ExperimentResults(pd.DataFrame(), pd.DataFrame({"scenario": ["base"]}),
+...     pd.DataFrame(), manifest={"name": "demo", "config": {"scenarios": {"base": {}}}})
+>>> data = ReportData(results, *[pd.DataFrame()] * 4, plots={})
+>>> print(sweeps_section(data))
+<section id='sweeps'><h2>Sweeps and sensitivity</h2>
+<p class='note'>This experiment has no sweep (sweep: in the config), so there is no \
+sensitivity analysis; shoplab robustness CONFIG asks which assumptions would change \
+the answer.</p>
+</section>
 """
 
 from __future__ import annotations
@@ -67,6 +76,11 @@ def _figures(data: ReportData, plots: Sequence[tuple[str, str]]) -> str:
     )
 
 
+def _intervals(frame: pd.DataFrame, low: str, high: str) -> list[str]:
+    """Each row's interval ``[low, high]`` in CNY (``-`` where missing)."""
+    return [format_ci(a, b) for a, b in zip(frame[low], frame[high], strict=True)]
+
+
 def _uncertainty_line(config: dict) -> str:
     drawn = list(config.get("uncertain") or {})
     if config.get("strategy_priors"):
@@ -84,16 +98,7 @@ def _uncertainty_line(config: dict) -> str:
 
 
 def answer_section(data: ReportData) -> str:
-    """Section 1: the question, the design, and the answer per scenario from ``ranking.csv``.
-
-    Parameters
-    ----------
-    data : ReportData
-
-    Returns
-    -------
-    str
-    """
+    """Section 1: the question, the design, and the answer per scenario from ``ranking.csv``."""
     config = data.config
     arms = [s for s in config.get("strategies", {}) if s != BASELINE]
     size = config.get("model", {}).get("population", {}).get("size")
@@ -163,49 +168,27 @@ def ranking_table(data: ReportData, scenario: str) -> pd.DataFrame:
             "strategy": rows["strategy"].to_numpy(),
             "profit (CNY)": [format_money(v).lstrip("+") for v in mean],
             "uplift (CNY)": rows["profit_uplift"].map(format_money).to_numpy(),
-            "95% CI": [
-                format_ci(low, high)
-                for low, high in zip(
-                    rows["profit_uplift_ci_low"], rows["profit_uplift_ci_high"], strict=True
-                )
-            ],
+            "95% CI": _intervals(rows, "profit_uplift_ci_low", "profit_uplift_ci_high"),
             "p (Holm)": [format_p(p) for p in p_holm],
             "verdict": [
                 "-" if s == BASELINE else verdict(row)
                 for s, (_, row) in zip(rows["strategy"], rows.iterrows(), strict=True)
             ],
-            "90% of replications": [
-                format_ci(low, high)
-                for low, high in zip(
-                    rows["profit_uplift_p05"], rows["profit_uplift_p95"], strict=True
-                )
-            ],
+            "90% of replications": _intervals(rows, "profit_uplift_p05", "profit_uplift_p95"),
             "P(beats baseline)": rows["p_beats_baseline"].map(format_share).to_numpy(),
             "P(best)": rows["p_best"].map(format_share).to_numpy(),
             "regret (CNY)": [format_money(v).lstrip("+") for v in rows["expected_regret"]],
             "customers kept": rows["retained_uplift"].map(format_count).to_numpy(),
-            "customers 95% CI": [
-                format_ci(low, high)
-                for low, high in zip(
-                    rows["retained_uplift_ci_low"], rows["retained_uplift_ci_high"], strict=True
-                )
-            ],
+            "customers 95% CI": _intervals(
+                rows, "retained_uplift_ci_low", "retained_uplift_ci_high"
+            ),
             "P(most customers)": rows["p_best_retained"].map(format_share).to_numpy(),
         }
     )
 
 
 def ranking_section(data: ReportData) -> str:
-    """Section 2: per scenario, the arms ranked by profit uplift with CIs, Holm p and P(best).
-
-    Parameters
-    ----------
-    data : ReportData
-
-    Returns
-    -------
-    str
-    """
+    """Section 2: per scenario, the arms ranked by profit uplift with CIs, Holm p and P(best)."""
     parts = []
     for scenario in data.scenarios:
         parts += [
@@ -237,16 +220,7 @@ def ranking_section(data: ReportData) -> str:
 
 
 def plots_section(data: ReportData) -> str:
-    """Section 3: uplift forest plots, the cost frontier and the curves per scenario.
-
-    Parameters
-    ----------
-    data : ReportData
-
-    Returns
-    -------
-    str
-    """
+    """Section 3: uplift forest plots, the cost frontier and the curves per scenario."""
     scenarios = data.scenarios
     groups = [
         (
@@ -315,12 +289,7 @@ def segment_table(data: ReportData) -> pd.DataFrame:
         tag = f" ({scenario})" if several else ""
         table[f"best arm{tag}"] = rows["strategy"].fillna("-").to_numpy()
         table[f"profit uplift{tag}"] = rows["profit_uplift"].map(format_money).to_numpy()
-        table[f"95% CI{tag}"] = [
-            format_ci(low, high)
-            for low, high in zip(
-                rows["profit_uplift_ci_low"], rows["profit_uplift_ci_high"], strict=True
-            )
-        ]
+        table[f"95% CI{tag}"] = _intervals(rows, "profit_uplift_ci_low", "profit_uplift_ci_high")
         table[f"P(best){tag}"] = rows["p_best"].map(format_share).to_numpy()
         table[f"verdict{tag}"] = rows["verdict"].fillna("-").to_numpy()
     return table
@@ -349,16 +318,7 @@ def _segments_csv_table(segments: pd.DataFrame) -> pd.DataFrame:
 
 
 def segments_section(data: ReportData) -> str:
-    """Section 4: which strategy pays for whom: best arm per segment, heatmaps, segments.csv.
-
-    Parameters
-    ----------
-    data : ReportData
-
-    Returns
-    -------
-    str
-    """
+    """Section 4: which strategy pays for whom: best arm per segment, heatmaps, segments.csv."""
     table = segment_table(data)
     if table.empty:
         text = "The model has no shopper segments, so there is no per-segment view."
@@ -402,16 +362,7 @@ def _overrides(overrides: dict) -> str:
 
 
 def scenarios_section(data: ReportData) -> str:
-    """Section 5: the scenarios side by side: their markets and every arm's uplift in each.
-
-    Parameters
-    ----------
-    data : ReportData
-
-    Returns
-    -------
-    str
-    """
+    """Section 5: the scenarios side by side: their markets and every arm's uplift in each."""
     scenarios = data.scenarios
     defined = data.config.get("scenarios", {})
     profit = _comparison_rows(data, "profit")
@@ -453,12 +404,9 @@ def scenarios_section(data: ReportData) -> str:
     for scenario in scenarios:
         rows = scenario_rows(data.ranking, scenario).set_index("strategy").reindex(arms)
         side[f"uplift ({scenario})"] = rows["profit_uplift"].map(format_money).to_numpy()
-        side[f"95% CI ({scenario})"] = [
-            format_ci(low, high)
-            for low, high in zip(
-                rows["profit_uplift_ci_low"], rows["profit_uplift_ci_high"], strict=True
-            )
-        ]
+        side[f"95% CI ({scenario})"] = _intervals(
+            rows, "profit_uplift_ci_low", "profit_uplift_ci_high"
+        )
         side[f"rank ({scenario})"] = rows["rank"].to_numpy()
         side[f"P(best) ({scenario})"] = rows["p_best"].map(format_share).to_numpy()
     parts += ["<h3>Profit uplift of every arm in each scenario (CNY)</h3>", html_table(side)]
@@ -466,16 +414,7 @@ def scenarios_section(data: ReportData) -> str:
 
 
 def sweeps_section(data: ReportData) -> str:
-    """Section 6: the sweep's points and the sensitivity indices, when the config has a sweep.
-
-    Parameters
-    ----------
-    data : ReportData
-
-    Returns
-    -------
-    str
-    """
+    """Section 6: the sweep's points and the sensitivity indices, when the config has a sweep."""
     sweep = data.config.get("sweep")
     if not sweep:
         text = (
@@ -497,10 +436,7 @@ def sweeps_section(data: ReportData) -> str:
         swept = [c for c in sweep.get("parameters", {}) if c in points.columns]
         table = points[["scenario", *swept, "strategy"]].copy()
         table["uplift (CNY)"] = points["diff"].map(format_money)
-        table["95% CI"] = [
-            format_ci(low, high)
-            for low, high in zip(points["diff_ci_low"], points["diff_ci_high"], strict=True)
-        ]
+        table["95% CI"] = _intervals(points, "diff_ci_low", "diff_ci_high")
         table["p (Holm)"] = points["p_holm"].map(format_p)
         parts += [
             "<details open><summary>Profit uplift at each sweep point</summary>",
@@ -537,16 +473,7 @@ def _run_time(manifest: dict) -> str:
 
 
 def manifest_section(data: ReportData) -> str:
-    """Section 7: what ran: name, config hash, seed, runs, times, versions, the whole config.
-
-    Parameters
-    ----------
-    data : ReportData
-
-    Returns
-    -------
-    str
-    """
+    """Section 7: what ran: name, config hash, seed, runs, times, versions, the whole config."""
     manifest = data.results.manifest
     config = data.config
     seeds = manifest.get("seeds", {})
