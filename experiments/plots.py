@@ -67,6 +67,8 @@ def _legend_outside(ax: Axes, title: str) -> None:
 def save_figure(figure: Figure, path: str | Path) -> None:
     """Save a figure with the packaged style (tight bounding box, resolution).
 
+    An SVG of a figure with Chinese text draws it as outlines (:func:`survey.fonts.plot_style`).
+
     Parameters
     ----------
     figure : Figure
@@ -74,7 +76,7 @@ def save_figure(figure: Figure, path: str | Path) -> None:
     path : str or Path
         File name; the suffix picks the format (``.png``, ``.svg``).
     """
-    with plot_style(STYLE):
+    with plot_style(STYLE, saving=figure):
         figure.savefig(path)
 
 

@@ -27,6 +27,7 @@ import importlib.util
 import io
 import logging
 import unicodedata
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -35,6 +36,8 @@ from pathlib import Path
 import matplotlib
 import matplotlib.style
 from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 #: The distribution that ships the font, and the font file inside its package.
 FONT_PACKAGE = "mplfonts"
@@ -160,7 +163,7 @@ def cjk_fallback_rc() -> dict[str, list[str]]:
 
 
 @contextmanager
-def plot_style(style: str | Path) -> Iterator[None]:
+def plot_style(style: str | Path, *, saving: Figure | None = None) -> Iterator[None]:
     """Apply a packaged matplotlib style with Noto Sans CJK SC as the fallback font.
 
     Use it instead of ``matplotlib.style.context(style)`` around drawing and saving.
@@ -170,6 +173,10 @@ def plot_style(style: str | Path) -> Iterator[None]:
     ----------
     style : str or Path
         A style name or ``.mplstyle`` file, as for :func:`matplotlib.style.context`.
+    saving : Figure, optional
+        The figure about to be saved. If it has CJK text, SVG files draw their text as
+        outlines (``svg.fonttype: path``): an SVG whose text names its fonts shows boxes
+        on a machine without a CJK font. Figures in Latin script keep their text.
 
     Yields
     ------
@@ -183,9 +190,48 @@ def plot_style(style: str | Path) -> Iterator[None]:
     ...     label = ax.set_title("满意度 2024")
     >>> label.get_fontfamily()
     ['DejaVu Sans', 'Noto Sans CJK SC']
+    >>> with plot_style({"svg.fonttype": "none"}, saving=ax.figure):
+    ...     matplotlib.rcParams["svg.fonttype"]
+    'path'
     """
     with matplotlib.style.context(style), matplotlib.rc_context(cjk_fallback_rc()):
-        yield
+        if saving is not None and has_cjk_text(saving):
+            with matplotlib.rc_context({"svg.fonttype": "path"}):
+                yield
+        else:
+            yield
+
+
+def has_cjk_text(figure: Figure) -> bool:
+    """Whether any text of ``figure`` (tick labels and legends included) has CJK characters.
+
+    The figure is laid out first (without rendering, CJK font as fallback), which sets
+    its tick labels.
+
+    Parameters
+    ----------
+    figure : Figure
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().add_subplot()
+    >>> _ = ax.bar(["a", "b"], [1, 2])
+    >>> has_cjk_text(ax.figure)
+    False
+    >>> _ = ax.bar(["忠诚度"], [3])
+    >>> has_cjk_text(ax.figure)
+    True
+    """
+    with matplotlib.rc_context(cjk_fallback_rc()), warnings.catch_warnings():
+        # only the text is read: a text made outside plot_style may lack glyphs here
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        figure.draw_without_rendering()
+    return any(cjk_characters(text.get_text()) for text in figure.findobj(Text))
 
 
 #: The family name of the subset a report embeds (:func:`cjk_font_face`).
@@ -272,11 +318,11 @@ def _woff_subset(characters: str) -> bytes:
     options.layout_features = []  # no ligatures or vertical forms: a report is horizontal
     options.hinting = False
     options.name_IDs = _KEPT_NAMES
-    font = TTFont(cjk_font_path(), lazy=True)
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=characters)
-    subsetter.subset(font)
     buffer = io.BytesIO()
-    font.flavor = "woff"
-    font.save(buffer)
+    with TTFont(cjk_font_path(), lazy=True) as font:
+        subsetter.subset(font)
+        font.flavor = "woff"
+        font.save(buffer)
     return buffer.getvalue()

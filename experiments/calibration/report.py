@@ -56,7 +56,7 @@ def write_atomic(text: str, path: Path) -> None:
 
 def _save(ax: Axes, folder: Path, name: str) -> str:
     folder.mkdir(parents=True, exist_ok=True)
-    with plot_style(STYLE):
+    with plot_style(STYLE, saving=ax.figure):
         for ext in ("png", "svg"):
             ax.figure.savefig(folder / f"{name}.{ext}", bbox_inches="tight")
     return base64.b64encode((folder / f"{name}.png").read_bytes()).decode("ascii")

@@ -18,6 +18,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pandas as pd
+import pytest
 import yaml
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont
@@ -25,6 +26,7 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from experiments import plots as experiment_plots
 from experiments.cli import main
 from survey import plots
 from survey.fonts import (
@@ -59,10 +61,11 @@ def _draw(label: str, rc: dict | None = None) -> np.ndarray:
 
 
 def test_the_font_file_is_noto_sans_cjk_sc_under_the_sil_open_font_license():
-    names = TTFont(cjk_font_path(), lazy=True)["name"]
-    assert names.getDebugName(1).startswith("Noto Sans CJK SC")
-    # name ID 13 is the licence description the foundry wrote into the font
-    assert "SIL Open Font License, Version 1.1" in names.getDebugName(13)
+    with TTFont(cjk_font_path(), lazy=True) as font:
+        names = font["name"]
+        assert names.getDebugName(1).startswith("Noto Sans CJK SC")
+        # name ID 13 is the licence description the foundry wrote into the font
+        assert "SIL Open Font License, Version 1.1" in names.getDebugName(13)
 
 
 def test_a_chinese_label_draws_with_no_missing_glyph_warning(caplog, tmp_path):
@@ -127,6 +130,18 @@ def test_a_label_drawn_in_the_style_keeps_its_fonts_when_saved_outside(caplog, t
         warnings.simplefilter("always")
         ax.figure.savefig(tmp_path / "later.png")
     assert _glyph_problems(records, caplog) == []
+
+
+@pytest.mark.parametrize(("title", "keeps_text"), [("满意度", False), ("Satisfaction", True)])
+def test_an_svg_draws_chinese_text_as_outlines_and_keeps_latin_text(title, keeps_text, tmp_path):
+    """The experiments' style writes SVG text as text (svg.fonttype: none), which a viewer
+    without a CJK font shows as boxes; a figure with Chinese text is saved as outlines."""
+    with plot_style(experiment_plots.STYLE):
+        ax = experiment_plots._axes(None)
+        ax.set_title(title)
+    experiment_plots.save_figure(ax.figure, tmp_path / "plot.svg")
+    svg = (tmp_path / "plot.svg").read_text(encoding="utf-8")
+    assert ("<text" in svg) is keeps_text
 
 
 def _chinese_survey(folder: Path) -> tuple[Path, Path]:
