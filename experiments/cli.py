@@ -2,9 +2,14 @@
 
 Each command group lives in its own module and exposes ``register(subparsers)``,
 which adds its sub-commands and sets ``func`` on the parsed arguments; ``func``
-returns the exit status. User-facing errors from any package are turned into one
-clear line on standard error and exit status 2; anything else is a bug and keeps
-its traceback.
+returns the exit status. A command module imports its heavy libraries inside its
+command functions, and ``shoplab COMMAND`` imports the command modules only up to
+the one that registers COMMAND, so that a quick command (``validate`` refusing a
+hostile file) does not wait for matplotlib, optuna or Dask. User-facing errors from
+any package are turned into one clear line on standard error (at most
+:data:`survey.shorten.LINE_CHARS` characters, personal data redacted) and exit
+status 2, and so is a full disk or a read-only folder; anything else is a bug and
+keeps its traceback.
 
 Examples
 --------
@@ -15,6 +20,7 @@ shoplab 0.1.0
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import sys
 from collections.abc import Sequence
@@ -30,6 +36,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "experiments.patterns.cli",
     "experiments.robustness.cli",
     "experiments.optimise.cli",
+    "experiments.dashboard.cli",
 )
 
 
@@ -60,8 +67,40 @@ def _package_version() -> str:
         return "unknown"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser with every installed command group.
+#: OS errors that are the machine's state, not a bug: reported as one line.
+ENVIRONMENT_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
+)
+
+
+def command_word(argv: Sequence[str]) -> str | None:
+    """The sub-command an argument list names: its first word that is not an option.
+
+    Parameters
+    ----------
+    argv : sequence of str
+        The arguments after ``shoplab`` (the top level has no option taking a value).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> command_word(["validate", "study.yaml"]), command_word(["--help"])
+    ('validate', None)
+    """
+    return next((arg for arg in argv if not arg.startswith("-")), None)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Build the argument parser with the installed command groups.
+
+    Parameters
+    ----------
+    command : str, optional
+        Stop after the command module that registers this sub-command (the others
+        are not imported); by default, or if no module registers it, all of them.
 
     Returns
     -------
@@ -89,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue
         module.register(subparsers)
+        if command is not None and command in subparsers.choices:
+            break
     return parser
 
 
@@ -109,7 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     --------
     >>> main(["strategies"])  # doctest: +SKIP
     """
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(command_word(argv))
     args = parser.parse_args(argv)
     if getattr(args, "func", None) is None:
         parser.print_help()
@@ -117,15 +159,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except user_error_types() as err:
-        from survey.redact import redact  # personal data typed into data never reaches stderr
-
-        print(f"shoplab: error: {redact(str(err))}", file=sys.stderr)
-        return 2
+        return _report_error(str(err))
+    except OSError as err:
+        if err.errno not in ENVIRONMENT_ERRNOS:
+            raise
+        return _report_error(f"{err.filename or 'writing'}: {err.strerror}")
     except KeyboardInterrupt:
         print(
             "shoplab: interrupted; run the same command with --resume to continue", file=sys.stderr
         )
         return 130
+
+
+def _report_error(message: str) -> int:
+    """Print a user error as one line on standard error; the exit status 2."""
+    from survey.redact import redact  # personal data typed into data never reaches stderr
+    from survey.shorten import clip
+
+    line = " ".join(clip(message).split())  # clipped first: redacting is slow on huge text
+    print(f"shoplab: error: {redact(line)}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":
