@@ -1,6 +1,6 @@
 """The benchmarks stay runnable (their numbers are measured by hand, not here)."""
 
-from benchmarks import mesa_agents, model
+from benchmarks import model
 
 
 def test_model_benchmark_reports_speed_and_memory(capsys):
@@ -8,7 +8,3 @@ def test_model_benchmark_reports_speed_and_memory(capsys):
     assert {"shoppers", "days", "agent_days_per_s", "peak_rss_mb"} <= set(result)
     assert '"agent_days_per_s"' in capsys.readouterr().out
 
-
-def test_mesa_agent_benchmark_runs_both_versions():
-    result = mesa_agents.main(["--shoppers", "300", "--days", "3", "--json"])
-    assert result["speedup"] > 0
