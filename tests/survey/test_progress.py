@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from experiments.cli import main
+from experiments.cli import build_parser, main
 from survey.pls import pls_bootstrap
 from survey.progress import progress_bar, showing
 
@@ -105,7 +105,7 @@ def tiny_config(tmp_path):
     return path
 
 
-@pytest.mark.parametrize("quiet", [[], ["--quiet"], ["--no-progress"]])
+@pytest.mark.parametrize("quiet", [[], ["--quiet"]])
 def test_shoplab_run_draws_its_bar_on_a_terminal_unless_quiet(
     quiet, tiny_config, tmp_path, monkeypatch, capsys
 ):
@@ -116,6 +116,12 @@ def test_shoplab_run_draws_its_bar_on_a_terminal_unless_quiet(
     drawn = re.search(r"tiny: .*4/4 \[\d\d:\d\d<\d\d:\d\d", terminal.getvalue())
     assert bool(drawn) is (not quiet)
     assert f"Results in {out}" in capsys.readouterr().out  # where the outputs are
+
+
+@pytest.mark.parametrize("command", ["run", "robustness"])
+def test_no_progress_is_kept_as_the_old_name_of_quiet(command):
+    for flag in ("--quiet", "--no-progress"):
+        assert build_parser().parse_args([command, "config.yaml", flag]).no_progress
 
 
 def test_the_pls_bootstrap_draws_its_bar_on_a_terminal(monkeypatch):
@@ -138,3 +144,16 @@ def test_the_pls_bootstrap_draws_its_bar_on_a_terminal(monkeypatch):
     monkeypatch.setattr("sys.stderr", quiet)
     pls_bootstrap(data, blocks, {"B": ["A"]}, n_boot=3, seed=1, progress=False)
     assert quiet.getvalue() == ""
+
+
+@pytest.mark.parametrize("quiet", [[], ["--quiet"]])
+def test_survey_analyze_draws_the_bootstrap_bar_on_a_terminal_unless_quiet(
+    quiet, tmp_path, monkeypatch, capsys
+):
+    terminal = FakeTerminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    out = tmp_path / "out"
+    args = ["survey", "analyze", "--example", "ecsi", "--out", str(out), "--no-plots"]
+    assert main([*args, "--bootstrap", "3", *quiet]) == 0
+    assert bool(re.search(r"PLS bootstrap: .*3/3 \[", terminal.getvalue())) is (not quiet)
+    assert f"outputs written to {out}" in capsys.readouterr().out
