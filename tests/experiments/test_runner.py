@@ -1,4 +1,6 @@
+import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 
 import pandas as pd
@@ -223,3 +225,22 @@ def test_resume_redoes_runs_whose_files_are_truncated_or_empty(tiny, tmp_path, c
         f"again (e.g. {first.stem})"
     )
     pd.testing.assert_frame_equal(_summary(tmp_path / "whole"), _summary(tmp_path / "killed"))
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("quiet", [[], ["--quiet"]])
+def test_run_draws_its_bar_of_runs_on_a_terminal_unless_quiet(
+    quiet, tiny, write_config, tmp_path, monkeypatch, capsys
+):
+    tiny.update(horizon=5, replications=2, scenarios={"base": {}})  # 2 arms x 2: 4 runs
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)  # the bar goes to standard error
+    out = tmp_path / "out"
+    assert main(["run", str(write_config(tiny)), "--workers", "1", "--out", str(out), *quiet]) == 0
+    drawn = re.search(r"tiny: .*4/4 \[\d\d:\d\d<\d\d:\d\d", terminal.getvalue())
+    assert bool(drawn) is (not quiet)  # done/total [elapsed<left]
+    assert f"Results in {out}" in capsys.readouterr().out  # where the outputs are

@@ -13,7 +13,6 @@ import termios
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 
 from experiments.cli import build_parser, main
 from survey.pls import pls_bootstrap
@@ -21,17 +20,6 @@ from survey.progress import progress_bar, showing
 
 #: What tqdm draws once a bar of 3 steps is done: "3/3 [00:00<00:00," (done/total, elapsed<left).
 DONE_AND_LEFT = re.compile(r"3/3 \[\d\d:\d\d<\d\d:\d\d")
-
-#: 1 arm + the baseline x 1 scenario x 2 replications of 150 shoppers for 5 days: 4 runs.
-TINY = {
-    "name": "tiny",
-    "horizon": 5,
-    "replications": 2,
-    "seed": 3,
-    "model": {"population": {"size": 150}},
-    "strategies": {"baseline": [], "reco": [{"kind": "recommendation"}]},
-    "outputs": {"plots": False},
-}
 
 
 class FakeTerminal(io.StringIO):
@@ -96,26 +84,6 @@ def test_a_resumed_bar_starts_from_the_steps_already_done():
         assert bar.n == 2
         bar.update()
     assert DONE_AND_LEFT.search(terminal.getvalue())
-
-
-@pytest.fixture
-def tiny_config(tmp_path):
-    path = tmp_path / "tiny.yaml"
-    path.write_text(yaml.safe_dump(TINY), encoding="utf-8")
-    return path
-
-
-@pytest.mark.parametrize("quiet", [[], ["--quiet"]])
-def test_shoplab_run_draws_its_bar_on_a_terminal_unless_quiet(
-    quiet, tiny_config, tmp_path, monkeypatch, capsys
-):
-    terminal = FakeTerminal()
-    monkeypatch.setattr("sys.stderr", terminal)
-    out = tmp_path / "out"
-    assert main(["run", str(tiny_config), "--workers", "1", "--out", str(out), *quiet]) == 0
-    drawn = re.search(r"tiny: .*4/4 \[\d\d:\d\d<\d\d:\d\d", terminal.getvalue())
-    assert bool(drawn) is (not quiet)
-    assert f"Results in {out}" in capsys.readouterr().out  # where the outputs are
 
 
 @pytest.mark.parametrize("command", ["run", "robustness"])
