@@ -27,7 +27,6 @@ import importlib.util
 import io
 import logging
 import unicodedata
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -205,8 +204,8 @@ def plot_style(style: str | Path, *, saving: Figure | None = None) -> Iterator[N
 def has_cjk_text(figure: Figure) -> bool:
     """Whether any text of ``figure`` (tick labels and legends included) has CJK characters.
 
-    The figure is laid out first (without rendering, CJK font as fallback), which sets
-    its tick labels.
+    Tick labels are read through the Axes, which sets them (a categorical axis names its
+    ticks only then); nothing is drawn.
 
     Parameters
     ----------
@@ -227,11 +226,10 @@ def has_cjk_text(figure: Figure) -> bool:
     >>> has_cjk_text(ax.figure)
     True
     """
-    with matplotlib.rc_context(cjk_fallback_rc()), warnings.catch_warnings():
-        # only the text is read: a text made outside plot_style may lack glyphs here
-        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-        figure.draw_without_rendering()
-    return any(cjk_characters(text.get_text()) for text in figure.findobj(Text))
+    texts = list(figure.findobj(Text))
+    for ax in figure.axes:
+        texts += [*ax.get_xticklabels(), *ax.get_yticklabels()]
+    return any(cjk_characters(text.get_text()) for text in texts)
 
 
 #: The family name of the subset a report embeds (:func:`cjk_font_face`).
