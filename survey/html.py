@@ -50,19 +50,21 @@ CJK_CHARACTERS = re.compile(
 )
 
 #: The stylesheet of every report: a readable width, the CJK-covering
-#: :data:`FONT_STACK`, compact right-aligned tables with tabular figures whose
-#: headers sort on click, images no wider than the page, side-by-side figures
-#: (``class='grid'``), a highlighted answer (``class='headline'``), muted notes
-#: (``class='note'``) and warnings (``class='warning'``).
+#: :data:`FONT_STACK`, compact tables (labels in the first column left, the rest
+#: right-aligned, tabular figures, cells unwrapped) whose headers sort on click,
+#: images no wider than the page, side-by-side figures (``class='grid'``), a
+#: highlighted answer (``class='headline'``), muted notes (``class='note'``) and
+#: warnings (``class='warning'``).
 DEFAULT_CSS = (
-    f"body{{font-family:{FONT_STACK};max-width:1200px;margin:2em auto;padding:0 1em;"
+    f"body{{font-family:{FONT_STACK};max-width:1240px;margin:2em auto;padding:0 1em;"
     "color:#1f2933;line-height:1.45}\n"
     "h1{font-size:1.6em;margin:0 0 .3em}\n"
     "h2{border-bottom:2px solid #1b6ca8;padding-bottom:.15em;margin-top:1.8em}\n"
     "h3{font-size:1.05em;margin:1.2em 0 .4em}\n"
-    "table{border-collapse:collapse;font-size:12px;margin:0.5em 0 1.5em;"
-    "font-variant-numeric:tabular-nums}\n"
-    "td,th{border:1px solid #d5dbe3;padding:3px 6px;text-align:right}\n"
+    "table{border-collapse:collapse;font-size:12px;margin:0.5em 0 1.5em;max-width:100%;"
+    "overflow-x:auto;display:block;width:max-content;font-variant-numeric:tabular-nums}\n"
+    "td,th{border:1px solid #d5dbe3;padding:3px 5px;text-align:right}\n"
+    "td{white-space:nowrap} td:first-child,th:first-child{text-align:left}\n"
     "th{background:#eef3f8} tbody tr:nth-child(even){background:#f8fafc}\n"
     "table.sortable th{cursor:pointer} table.sortable th:hover{background:#dde8f3}\n"
     "th[aria-sort=ascending]::after{content:' \\25B2'}\n"

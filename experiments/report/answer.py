@@ -25,7 +25,7 @@ import pandas as pd
 
 from experiments.config import BASELINE
 from experiments.ranking import ALL
-from experiments.report.formats import format_ci, format_cny, format_period
+from experiments.report.formats import format_ci, format_cny, format_count, format_period
 
 #: Verdicts of :func:`verdict`.
 PAYS, LOSES, UNSURE, UNKNOWN = "pays", "loses", "not told from the baseline", "no CI"
@@ -154,6 +154,52 @@ baseline; the least bad, coupons, makes -52.0k CNY over 90 days against the base
     return sentence + "."
 
 
+def customers_sentence(rows: pd.DataFrame) -> str:
+    """One sentence: which arm keeps the most customers (active at the end), and how sure.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        A scenario's rows of ``ranking.csv`` over every shopper (:func:`scenario_rows`).
+
+    Returns
+    -------
+    str
+        The arm with the highest mean uplift in customers active at the end, with its
+        95% CI and its profit uplift; that no arm clearly keeps more when the CI
+        reaches 0; empty without arms or with fewer than 2 replications.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"strategy": ["baseline", "reco", "share"], "n": 8,
+    ...     "profit_uplift": [0.0, 276_818.0, 39_280.0],
+    ...     "retained_uplift": [0.0, 2593.5, 3269.6],
+    ...     "retained_uplift_ci_low": [0.0, 2504.2, 3208.8],
+    ...     "retained_uplift_ci_high": [0.0, 2682.8, 3330.4]})
+    >>> print(customers_sentence(rows))
+    share keeps the most customers: +3,270 active at the end [95% CI +3,209, +3,330], \
+for +39.3k CNY of profit uplift.
+    """
+    arms = rows[rows["strategy"] != BASELINE]
+    if arms.empty or int(arms["n"].iloc[0]) < 2:
+        return ""
+    top = arms.sort_values("retained_uplift", ascending=False, kind="stable").iloc[0]
+    low, high = top["retained_uplift_ci_low"], top["retained_uplift_ci_high"]
+    kept = (
+        f"{format_count(top['retained_uplift'])} active at the end "
+        f"[95% CI {format_count(low)}, {format_count(high)}]"
+    )
+    if not low > 0:
+        return (
+            "No arm clearly keeps more customers than the baseline (the most on average: "
+            f"{top['strategy']}, {kept})."
+        )
+    return (
+        f"{top['strategy']} keeps the most customers: {kept}, for "
+        f"{format_cny(top['profit_uplift'])} CNY of profit uplift."
+    )
+
+
 def answers(ranking: pd.DataFrame, scenarios: list[str], horizon: int) -> list[str]:
     """:func:`answer_sentence` for each named scenario, in order.
 
@@ -244,7 +290,15 @@ from the baseline.
     parts = []
     paying = winners[winners["verdict"] == PAYS]
     for arm, group in paying.groupby("strategy", sort=False):
-        parts.append(f"{arm} pays most for {_join(group['segment'].tolist())}")
+        text = f"{arm} pays most for {_join(group['segment'].tolist())}"
+        if len(group) > 1 and "profit_uplift" in group:
+            ordered = group.sort_values("profit_uplift", ascending=False, kind="stable")
+            most, least = ordered.iloc[0], ordered.iloc[-1]
+            text += (
+                f" (most for {most['segment']}: {format_cny(most['profit_uplift'])} CNY, "
+                f"least for {least['segment']}: {format_cny(least['profit_uplift'])})"
+            )
+        parts.append(text)
     for judged, words in (
         (UNSURE, "no arm is told from the baseline"),
         (LOSES, "every arm makes less than the baseline"),

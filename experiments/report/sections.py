@@ -34,6 +34,7 @@ import yaml
 from experiments.config import BASELINE
 from experiments.report.answer import (
     answers,
+    customers_sentence,
     scenario_rows,
     segment_summary,
     segment_winners,
@@ -119,6 +120,9 @@ def answer_section(data: ReportData) -> str:
         data.scenarios, answers(data.ranking, data.scenarios, horizon), strict=True
     ):
         parts.append(_p(sentence, "headline"))
+        kept = customers_sentence(scenario_rows(data.ranking, scenario))
+        if kept:
+            parts.append(_p(kept))
         winners = segment_winners(data.ranking, scenario)
         if not winners.empty:
             parts.append(_p(segment_summary(winners, scenario)))
@@ -503,12 +507,7 @@ def manifest_section(data: ReportData) -> str:
             ],
         }
     )
-    versions = pd.DataFrame(
-        {
-            "package": list(manifest.get("versions", {})),
-            "version": list(manifest.get("versions", {}).values()),
-        }
-    )
+    versions = pd.DataFrame([manifest.get("versions", {})])
     text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
     parts = [
         html_table(facts),

@@ -7,6 +7,7 @@ from experiments.report.answer import (
     UNKNOWN,
     UNSURE,
     answer_sentence,
+    customers_sentence,
     segment_summary,
     segment_winners,
     verdict,
@@ -123,4 +124,39 @@ def test_segment_winners_take_the_best_arm_per_segment_in_config_order():
     ]
     assert segment_summary(winners, "base") == (
         "By segment (base): a pays most for young; for rural no arm is told from the baseline."
+    )
+
+
+def _kept(uplift, low, high, n=8):
+    return pd.DataFrame(
+        {
+            "strategy": ["baseline", "a"],
+            "n": n,
+            "profit_uplift": [0.0, 1_000.0],
+            "retained_uplift": [0.0, uplift],
+            "retained_uplift_ci_low": [0.0, low],
+            "retained_uplift_ci_high": [0.0, high],
+        }
+    )
+
+
+def test_customers_kept_are_claimed_only_when_the_ci_is_above_zero():
+    assert customers_sentence(_kept(40.0, 12.0, 68.0)).startswith("a keeps the most customers: +40")
+    unsure = customers_sentence(_kept(40.0, -3.0, 83.0))
+    assert unsure.startswith("No arm clearly keeps more customers") and "[95% CI -3, +83]" in unsure
+    assert customers_sentence(_kept(40.0, float("nan"), float("nan"), n=1)) == ""
+
+
+def test_segment_summary_says_where_the_paying_arm_gains_most_and_least():
+    winners = pd.DataFrame(
+        {
+            "segment": ["rural", "young", "niche"],
+            "strategy": "reco",
+            "profit_uplift": [35_406.0, 79_519.0, 22_092.0],
+            "verdict": PAYS,
+        }
+    )
+    assert segment_summary(winners, "base") == (
+        "By segment (base): reco pays most for rural, young and niche (most for young: "
+        "+79.5k CNY, least for niche: +22.1k)."
     )
