@@ -7,7 +7,7 @@ command functions, and ``shoplab COMMAND`` imports the command modules only up t
 the one that registers COMMAND, so that a quick command (``validate`` refusing a
 hostile file) does not wait for matplotlib, optuna or Dask. User-facing errors from
 any package are turned into one clear line on standard error (at most
-:data:`survey.shorten.LINE_CHARS` characters, personal data redacted) and exit
+:data:`LINE_CHARS` characters, personal data redacted) and exit
 status 2, and so is a full disk or a read-only folder; anything else is a bug and
 keeps its traceback.
 
@@ -66,6 +66,10 @@ def _package_version() -> str:
     except PackageNotFoundError:  # running from a source tree that was not installed
         return "unknown"
 
+
+#: Longest error line printed, in characters: the last line of defence against a
+#: message that quotes a huge value whole.
+LINE_CHARS = 500
 
 #: OS errors that are the machine's state, not a bug: reported as one line.
 ENVIRONMENT_ERRNOS = frozenset(
@@ -171,12 +175,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def clip_line(text: str, limit: int = LINE_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, saying how many more there were.
+
+    Parameters
+    ----------
+    text : str
+        A message.
+    limit : int, default :data:`LINE_CHARS`
+        Characters kept.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> clip_line("short")
+    'short'
+    >>> clip_line("abcdefgh", limit=3)
+    'abc… (5 more characters)'
+    """
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit:,} more characters)"
+
+
 def _report_error(message: str) -> int:
     """Print a user error as one line on standard error; the exit status 2."""
     from survey.redact import redact  # personal data typed into data never reaches stderr
-    from survey.shorten import clip
 
-    line = " ".join(clip(message).split())  # clipped first: redacting is slow on huge text
+    line = " ".join(clip_line(message).split())  # clipped first: redacting huge text is slow
     print(f"shoplab: error: {redact(line)}", file=sys.stderr)
     return 2
 

@@ -12,15 +12,14 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
-
-from experiments.config import ExperimentConfig, load_config
-from experiments.design import all_scenarios, plan_runs
 from experiments.errors import ConfigError
-from experiments.results import ExperimentResults
-from experiments.runner import default_out, run_experiment
+
+if TYPE_CHECKING:  # imported by the commands that use them: `shoplab --help` stays quick
+    import pandas as pd
+
+    from experiments.config import ExperimentConfig
 
 #: ``--set`` assignments of ``--no-uncertainty``: no parameter drawn.
 NO_UNCERTAINTY = ("uncertain={}", "strategy_priors=false")
@@ -89,6 +88,12 @@ def _config(args: argparse.Namespace, extra: list[str]) -> tuple[ExperimentConfi
     """The config with the ``--set`` overrides, checked by building every run."""
     if getattr(args, "no_uncertainty", False):
         extra = [*extra, *NO_UNCERTAINTY]
+    from experiments.loader import read_yaml
+
+    read_yaml(args.config)  # a hostile file (an alias bomb) is refused before the model loads
+    from experiments.config import load_config
+    from experiments.design import plan_runs
+
     config = load_config(args.config, [*args.overrides, *extra])
     try:
         runs = plan_runs(config)
@@ -98,6 +103,8 @@ def _config(args: argparse.Namespace, extra: list[str]) -> tuple[ExperimentConfi
 
 
 def _describe(config: ExperimentConfig, runs: int) -> str:
+    from experiments.design import all_scenarios
+
     return (
         f"{config.name}: {len(config.strategies)} arms x {len(all_scenarios(config))} scenarios "
         f"x {config.replications} replications = {runs} runs of {config.horizon} days"
@@ -128,6 +135,7 @@ def format_ranked(ranked: pd.DataFrame) -> str:
 
     Examples
     --------
+    >>> import pandas as pd
     >>> table = pd.DataFrame({"scenario": ["base"], "rank": [1], "strategy": ["points"],
     ...     "mean": [1200.0], "uplift": [200.0], "uplift_ci_low": [50.0],
     ...     "uplift_ci_high": [350.0], "p_holm": [0.01], "p_best": [0.875], "n": [8]})
@@ -135,6 +143,8 @@ def format_ranked(ranked: pd.DataFrame) -> str:
     scenario  rank strategy profit (CNY) uplift (CNY)      95% CI p (Holm) P(best)
         base     1   points         1200         +200 [+50, +350]    0.010    0.88
     """
+    import numpy as np
+    import pandas as pd
 
     def fmt_p(p: float) -> str:
         return "-" if pd.isna(p) else "<0.001" if p < 0.001 else f"{p:.3f}"
@@ -173,6 +183,8 @@ def format_ranked(ranked: pd.DataFrame) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from experiments.runner import default_out, run_experiment
+
     config, _ = _config(args, _execution_overrides(args))
     out = args.out or default_out(config)
     results = run_experiment(
@@ -197,6 +209,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _plot(args: argparse.Namespace) -> int:
     from experiments.report import write_report
+    from experiments.results import ExperimentResults
 
     results = ExperimentResults.load(args.folder)
     written = results.save_plots(args.folder / "plots")

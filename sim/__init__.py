@@ -9,10 +9,28 @@ Examples
 ['acquisition_cost', 'acquisition_cost_homemakers', 'acquisition_cost_low_income']
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from sim.errors import ParameterError, SimError
-from sim.model import ShopperModel, validate_params
-from sim.params import ModelParams
-from sim.run import RunResult, simulate
+
+if TYPE_CHECKING:
+    from sim.model import ShopperModel, validate_params
+    from sim.params import ModelParams
+    from sim.run import RunResult, simulate
+
+#: Public name -> the module that defines it, imported on first use: importing
+#: ``sim.errors`` (as the command line does to report errors) or ``sim.schema``
+#: then does not import Mesa, SciPy and the model.
+_LAZY = {
+    "ModelParams": "sim.params",
+    "RunResult": "sim.run",
+    "ShopperModel": "sim.model",
+    "simulate": "sim.run",
+    "validate_params": "sim.model",
+}
 
 __all__ = [
     "ModelParams",
@@ -23,3 +41,12 @@ __all__ = [
     "simulate",
     "validate_params",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use (PEP 562)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value

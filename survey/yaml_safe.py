@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 
 from survey.errors import SurveyError
-from survey.shorten import preview
+from survey.redact import preview
 
 __all__ = [
     "MAX_ALIAS_NODES",
@@ -171,7 +171,7 @@ class _BoundedLoader(yaml.SafeLoader):
         value = super().construct_yaml_int(node)
         if abs(value) > self.max_int:
             raise _Refused(
-                f"integer {preview(value)} is over the limit of {self.max_int:.0e} in magnitude",
+                f"integer {value} is over the limit of {self.max_int:.0e} in magnitude",
                 node.start_mark,
             )
         return value
