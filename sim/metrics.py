@@ -86,6 +86,7 @@ def daily_metrics(
     accounting_params: Accounting,
     segment_names: list[str],
     rival_deal: bool = False,
+    active: np.ndarray | None = None,
 ) -> dict[str, float]:
     """The day's metrics as a flat dict (keys: :func:`metric_names`).
 
@@ -112,14 +113,17 @@ def daily_metrics(
         Segment names by index.
     rival_deal : bool
         Whether a rival ran a promotion today.
+    active : numpy.ndarray, optional
+        The active shoppers' ids, increasing, if the caller has them (default:
+        listed from ``shoppers.state``).
 
     Returns
     -------
     dict
         Satisfaction, loyalty and NPS are over active shoppers (NaN if none).
     """
-    active_mask = shoppers.active_mask()
-    active = np.flatnonzero(active_mask)
+    if active is None:
+        active = np.flatnonzero(shoppers.active_mask())
     new = (
         outcome.new_ads.size
         + outcome.new_referral.size
@@ -357,9 +361,7 @@ def platform_figures(model: ShopperModel, daily: pd.DataFrame, last_day: int) ->
         "group_gmv_share": _ratio(float(window["group_gmv"].sum()), gmv),
         "group_fill_rate": _ratio(model.counters["groups_formed"], groups),
         "promoter_share_end": _mean((model.ltr[active] >= acc.promoter_threshold).astype(float)),
-        "detractor_share_end": _mean(
-            (model.ltr[active] <= acc.detractor_threshold).astype(float)
-        ),
+        "detractor_share_end": _mean((model.ltr[active] <= acc.detractor_threshold).astype(float)),
         "defections": model.counters["defections"],
         "satisfied_defector_share": _ratio(
             model.counters["satisfied_defections"], model.counters["defections"]

@@ -108,6 +108,9 @@ class DayWork:
         The strategies' levers (set by the ``levers`` stage).
     masks : list
         Each strategy's target mask of the day.
+    active : int array or None
+        The focal customers now (see ``ShopperModel._active``); None when a stage
+        has changed who they are since it was last listed.
     orderers : int array
         Active shoppers who order today (any platform).
     focal, values, counts : arrays
@@ -130,6 +133,7 @@ class DayWork:
     outcome: DayOutcome
     levers: Levers | None = None
     masks: list[np.ndarray | None] = field(default_factory=list)
+    active: np.ndarray | None = None
     orderers: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     focal: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     values: np.ndarray = field(default_factory=lambda: np.empty(0))
@@ -556,7 +560,7 @@ class ShopperModel(mesa.Model):
     def _acquire(self, work: DayWork) -> None:
         """Stage 1: Bass adoption through ads and referrals (per-year rates, per day)."""
         sh, p = self.shoppers, self.params.acquisition
-        day, levers, outcome = work.day, work.levers, work.outcome
+        levers, outcome = work.levers, work.outcome
         prospects = np.flatnonzero(sh.state == PROSPECT)
         u = self.streams["acquisition"].random(prospects.size)
         heard = self.exposure.share(prospects)
@@ -573,8 +577,8 @@ class ShopperModel(mesa.Model):
         outcome.new_ads, outcome.new_referral = acquisition.split_adopters(
             prospects, u, prob, ad_share
         )
-        self._adopt(outcome.new_ads, day, ADS)
-        self._adopt(outcome.new_referral, day, REFERRAL)
+        self._adopt(work, outcome.new_ads, ADS)
+        self._adopt(work, outcome.new_referral, REFERRAL)
 
     def _share_to_unlock(self, work: DayWork) -> None:
         """Share-to-unlock (:mod:`sim.rules.share_to_unlock`): friends' clicks, new customers.
@@ -582,13 +586,13 @@ class ShopperModel(mesa.Model):
         Runs only when a strategy set ``levers.unlock_start_prob`` above 0 for some
         shopper (so that otherwise the ``unlock`` stream is not drawn from at all).
         """
-        day, levers, outcome = work.day, work.levers, work.outcome
+        levers, outcome = work.levers, work.outcome
         start = levers.unlock_start_prob
         if not np.any(np.asarray(start) > 0):
             return
         sh = self.shoppers
         rng = self.streams["unlock"]
-        active = np.flatnonzero(sh.active_mask())
+        active = self._active(work)
         starters = active[rng.random(active.size) < at(start, active)]
         if starters.size == 0:
             return
@@ -608,15 +612,26 @@ class ShopperModel(mesa.Model):
             clicks_needed=at(levers.unlock_clicks_needed, starters),
             adopt_prob=np.clip(at(levers.unlock_adopt_prob, starters), 0.0, 1.0),
         )
-        self._adopt(today.adopters, day, UNLOCK)
+        self._adopt(work, today.adopters, UNLOCK)
         outcome.new_unlock = today.adopters
         outcome.unlocks = today.unlocks
         won = today.unlocks
         bonus = self.params.satisfaction.learning_rate * at(levers.unlock_satisfaction_add, won)
         sh.satisfaction[won] = np.minimum(sh.satisfaction[won] + bonus, 1.0)
 
-    def _adopt(self, who: np.ndarray, day: int, channel: int) -> None:
-        sh = self.shoppers
+    def _active(self, work: DayWork) -> np.ndarray:
+        """The focal customers now, listed once until a stage changes who they are.
+
+        Every stage that changes a shopper's state into or out of the active ones
+        (adoption, group buys, churn and win-back) sets ``work.active`` to None.
+        """
+        if work.active is None:
+            work.active = np.flatnonzero(self.shoppers.active_mask())
+        return work.active
+
+    def _adopt(self, work: DayWork, who: np.ndarray, channel: int) -> None:
+        sh, day = self.shoppers, work.day
+        work.active = None
         sh.state[who] = ACTIVE
         sh.channel[who] = channel
         sh.acquired_day[who] = day
@@ -625,7 +640,7 @@ class ShopperModel(mesa.Model):
     def _purchase(self, work: DayWork) -> None:
         """Stage 2: active shoppers order at their daily rate."""
         sh, levers = self.shoppers, work.levers
-        active = np.flatnonzero(sh.active_mask())
+        active = self._active(work)
         u = self.streams["purchase"].random(active.size)
         prob = purchase.order_probability(
             sh.purchase_rate[active], at(levers.purchase_rate_mult, active)
@@ -636,7 +651,7 @@ class ShopperModel(mesa.Model):
         """Stage 3: multinomial logit over platforms at today's prices (rivals' deals)."""
         sh, f = self.shoppers, self.focal
         orderers, levers = work.orderers, work.levers
-        discount = np.broadcast_to(at(levers.price_discount, orderers), orderers.shape)
+        discount = at(levers.price_discount, orderers)  # a scalar stays one
         service = choice.service_level(
             f.late_rate * at(levers.late_mult, orderers),
             np.minimum(f.resolution_rate + at(levers.resolution_add, orderers), 1.0),
@@ -657,16 +672,24 @@ class ShopperModel(mesa.Model):
         sh.platform[orderers] = chosen
         focal_price = f.price_index * (1.0 - discount)
         cheaper_rival = focal_price > rival_deals.best_offer(self.prices_today[1:])
-        self.counters["cheaper_rival_occasions"] += int(cheaper_rival.sum())
-        went_cheaper = cheaper_rival & (chosen > 0) & (self.prices_today[chosen] < focal_price)
-        self.counters["switched_to_cheaper"] += int(went_cheaper.sum())
-        sh.orders_elsewhere[orderers[chosen > 0]] += 1
-        elsewhere = orderers[chosen > 0]
-        self._record(elsewhere, chosen[chosen > 0], sh.order_value[elsewhere], 0.0, False)
-        work.focal = orderers[chosen == 0]
+        self.counters["cheaper_rival_occasions"] += int(
+            np.count_nonzero(np.broadcast_to(cheaper_rival, orderers.shape))
+        )
+        rival = chosen > 0
+        elsewhere, rival_chosen = orderers[rival], chosen[rival]
+        went_cheaper = at(cheaper_rival, rival) & (
+            self.prices_today[rival_chosen] < at(focal_price, rival)
+        )
+        self.counters["switched_to_cheaper"] += int(
+            np.count_nonzero(np.broadcast_to(went_cheaper, elsewhere.shape))
+        )
+        sh.orders_elsewhere[elsewhere] += 1
+        self._record(elsewhere, rival_chosen, sh.order_value[elsewhere], 0.0, False)
+        work.focal = orderers[~rival]
 
-    def _switching_cost(self, who: np.ndarray, levers: Levers) -> np.ndarray:
-        return np.maximum(np.broadcast_to(at(levers.switching_cost_add, who), who.shape), 0.0)
+    def _switching_cost(self, who: np.ndarray, levers: Levers) -> np.ndarray | float:
+        """Each shopper's switching cost (at least 0): a scalar when the lever is one."""
+        return np.maximum(at(levers.switching_cost_add, who), 0.0)
 
     def _experience(self, work: DayWork) -> None:
         """Stage 4: defects, late deliveries, complaints, resolution; perceived performance."""
@@ -713,9 +736,11 @@ class ShopperModel(mesa.Model):
         )
         sh.perceived_quality[focal] += s.learning_rate * (performance - sh.perceived_quality[focal])
         if s.negative_wom_effect > 0:
-            active = np.flatnonzero(sh.active_mask())
+            active = self._active(work)
             sh.satisfaction[active] = satisfaction.negative_word_of_mouth(
-                sh.satisfaction[active], self.exposure.share(active)[:, 1], s.negative_wom_effect
+                sh.satisfaction[active],
+                self.exposure.share(active, column=1),
+                s.negative_wom_effect,
             )
 
     def _run_groups(self, work: DayWork) -> None:
@@ -771,8 +796,9 @@ class ShopperModel(mesa.Model):
         now = sh.state[confirmed.shopper]
         newcomers = np.unique(confirmed.shopper[now == PROSPECT])
         returning = np.unique(confirmed.shopper[now == CHURNED])
-        self._adopt(newcomers, day, GROUP_BUY)
+        self._adopt(work, newcomers, GROUP_BUY)
         sh.state[returning] = WON_BACK
+        work.active = None
         sh.satisfaction[returning] = self.params.loyalty.winback_satisfaction
         outcome.new_group = newcomers
         outcome.group_won_back = returning
@@ -815,7 +841,7 @@ class ShopperModel(mesa.Model):
         """Stage 6: loyalty follows satisfaction; active shoppers may churn, churned come back."""
         sh, lp = self.shoppers, self.params.loyalty
         day, levers, outcome = work.day, work.levers, work.outcome
-        active = np.flatnonzero(sh.active_mask())
+        active = self._active(work)
         target = loyalty_churn.target_loyalty(
             sh.satisfaction[active], lp.curve_midpoint, lp.curve_steepness
         )
@@ -840,22 +866,38 @@ class ShopperModel(mesa.Model):
         first = churned[sh.churned_day[churned] == NEVER]
         sh.churned_day[first] = day
         sh.state[back] = WON_BACK
+        work.active = None
         sh.satisfaction[back] = lp.winback_satisfaction
         outcome.churned, outcome.won_back = churned, back
 
     def _word_of_mouth(self, work: DayWork) -> None:
         """Stage 7 of a day (see :meth:`_publish_signals`)."""
-        self._publish_signals(work.levers)
+        self._publish_signals(work.levers, work)
 
-    def _publish_signals(self, levers: Levers) -> None:
-        """Stage 7: what each shopper now tells friends (referrals, negative word of mouth)."""
+    def _publish_signals(self, levers: Levers, work: DayWork | None = None) -> None:
+        """Stage 7: what each shopper now tells friends (referrals, negative word of mouth).
+
+        Likelihood to recommend (``ltr``) follows satisfaction, which a day changes
+        only for shoppers active at some point of it: on a day (``work``) it is
+        recomputed for the customers at the end of the day and those who churned
+        today, the others' satisfaction being what it was; before the first day,
+        for everyone.
+        """
         sh, a = self.shoppers, self.params.accounting
-        self.ltr = word_of_mouth.likelihood_to_recommend(
-            sh.satisfaction, shift=a.ltr_shift, scale=a.ltr_scale
-        )
+        active = sh.active_mask()
+        if work is None:
+            self.ltr = word_of_mouth.likelihood_to_recommend(
+                sh.satisfaction, shift=a.ltr_shift, scale=a.ltr_scale
+            )
+        else:
+            work.active = np.flatnonzero(active)
+            moved = np.concatenate([work.active, work.outcome.churned])
+            self.ltr[moved] = word_of_mouth.likelihood_to_recommend(
+                sh.satisfaction[moved], shift=a.ltr_shift, scale=a.ltr_scale
+            )
         self.exposure.update(
             word_of_mouth.word_of_mouth_signals(
-                sh.active_mask(),
+                active,
                 self.ltr,
                 promoter_threshold=a.promoter_threshold,
                 detractor_threshold=a.detractor_threshold,
@@ -914,7 +956,7 @@ class ShopperModel(mesa.Model):
     def _daily_metrics(self, work: DayWork) -> None:
         """The day's metrics (``today``), collected by Mesa's DataCollector; cohorts."""
         self.today = self._metrics(
-            work.outcome, work.money, work.acquisition_cost, work.strategy_cost
+            work.outcome, work.money, work.acquisition_cost, work.strategy_cost, work
         )
         self._count_cohorts(work.day, work.outcome)
         self.datacollector.collect(self)
@@ -967,9 +1009,11 @@ class ShopperModel(mesa.Model):
         money: dict[str, float],
         acquisition_cost: float,
         strategy_cost: float,
+        work: DayWork | None = None,
     ) -> dict[str, float]:
         """The metrics of ``outcome.day`` from the shoppers' state now (see metric_names)."""
         return daily_metrics(
+            active=None if work is None else self._active(work),
             day=outcome.day,
             shoppers=self.shoppers,
             outcome=outcome,
