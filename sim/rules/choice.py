@@ -62,6 +62,8 @@ def utilities(
     Returns
     -------
     numpy.ndarray
+        Shape (orders, platforms), stored platform by platform (Fortran order), so
+        that each platform's column is contiguous.
 
     Notes
     -----
@@ -91,10 +93,12 @@ def utilities(
     assortment = np.array([p.assortment for p in platforms], dtype=float)
     base = weights.quality_weight * quality + weights.service_weight * service
     base = base + weights.assortment_weight * assortment
-    v = np.empty((n, len(platforms)))
-    v[:] = base - weights.price_weight * np.outer(price_sensitivity, np.log(price))
+    log_price = np.log(price)
+    by_platform = np.empty((len(platforms), n))
+    for j in range(1, len(platforms)):  # platforms, not shoppers; the focal one below
+        by_platform[j] = base[j] - weights.price_weight * (price_sensitivity * log_price[j])
     focal_price = price[0] * (1.0 - np.asarray(focal_discount, dtype=float))
-    v[:, 0] = (
+    by_platform[0] = (
         -weights.price_weight * price_sensitivity * np.log(focal_price)
         + weights.quality_weight * np.asarray(focal_quality)
         + weights.service_weight * np.asarray(focal_service)
@@ -102,7 +106,7 @@ def utilities(
         + weights.loyalty_weight * loyalty
         + weights.switching_cost_weight * np.asarray(switching_cost)
     )
-    return v
+    return by_platform.T
 
 
 def choice_probabilities(v: np.ndarray) -> np.ndarray:
@@ -111,9 +115,20 @@ def choice_probabilities(v: np.ndarray) -> np.ndarray:
     References
     ----------
     McFadden, D. (1974). Conditional logit analysis of qualitative choice behavior.
+
+    Notes
+    -----
+    The row maximum and sum are taken platform by platform (a few columns), the
+    sum left to right as ``sum(axis=1)`` adds them.
     """
-    e = np.exp(v - v.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+    top = v[:, 0]
+    for j in range(1, v.shape[1]):
+        top = np.maximum(top, v[:, j])
+    e = np.exp(v - top[:, None])
+    total = e[:, 0].copy()
+    for j in range(1, v.shape[1]):
+        total += e[:, j]
+    return e / total[:, None]
 
 
 def choose(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
@@ -124,6 +139,10 @@ def choose(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
     >>> choose(np.array([[0.2, 0.8], [0.2, 0.8]]), np.array([0.1, 0.5])).tolist()
     [0, 1]
     """
-    cumulative = np.cumsum(probabilities, axis=1)
-    chosen = (uniforms[:, None] >= cumulative).sum(axis=1)
-    return np.minimum(chosen, probabilities.shape[1] - 1).astype(np.int8)
+    k = probabilities.shape[1]
+    cumulative = probabilities[:, 0].copy()
+    chosen = (uniforms >= cumulative).astype(np.int8)
+    for j in range(1, k):  # the cumulative probabilities, platform by platform
+        cumulative += probabilities[:, j]
+        chosen += uniforms >= cumulative
+    return np.minimum(chosen, k - 1, out=chosen)

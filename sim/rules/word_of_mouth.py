@@ -40,8 +40,11 @@ def likelihood_to_recommend(
     >>> likelihood_to_recommend(np.array([0.5, 0.9]), shift=1.0).tolist()
     [6, 10]
     """
-    raw = np.rint(shift + scale * np.asarray(satisfaction) + 1e-9)
-    return np.clip(raw, 0, 10).astype(np.int8)
+    raw = np.multiply(scale, satisfaction, dtype=float)
+    raw += shift  # (a + b == b + a exactly: the order of shift + scale·S does not matter)
+    raw += 1e-9
+    np.rint(raw, out=raw)
+    return np.clip(raw, 0, 10, out=raw).astype(np.int8)
 
 
 def net_promoter_score(ltr: np.ndarray, promoter_threshold: int, detractor_threshold: int) -> float:
@@ -109,7 +112,13 @@ def word_of_mouth_signals(
     [[2.0, 0.0], [1.0, 1.0], [0.0, 0.0]]
     """
     signals = np.zeros((active.shape[0], 2), dtype=np.float32)
-    promoter = ltr >= promoter_threshold
-    signals[:, 0] = active * (1.0 + promoter_boost * promoter) * np.asarray(referral_mult)
-    signals[:, 1] = active & (ltr <= detractor_threshold)
+    # an active promoter says (1 + boost)·mult, another active shopper mult, the rest 0
+    mult = np.asarray(referral_mult, dtype=float)
+    weights = np.where(
+        ltr >= promoter_threshold,
+        ((1.0 + promoter_boost) * mult).astype(np.float32),
+        mult.astype(np.float32),
+    )
+    np.multiply(weights, active, out=signals[:, 0])
+    np.logical_and(active, ltr <= detractor_threshold, out=signals[:, 1], casting="unsafe")
     return signals
