@@ -94,7 +94,8 @@ def test_font_stack_covers_chinese_after_the_default_font():
     from survey.html import FONT_STACK
 
     families = [f.strip().strip('"') for f in FONT_STACK.split(",")]
-    assert families[0] == "system-ui" and families[-1] == "sans-serif"  # Latin, numbers
+    assert families[0] == "shoplab CJK"  # Chinese only: Chromium boxes it when later
+    assert families[1] == "system-ui" and families[-1] == "sans-serif"  # Latin, numbers
     assert {"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "shoplab CJK"} <= set(families)
     assert f"font-family:{FONT_STACK}" in DEFAULT_CSS
 
