@@ -5,10 +5,12 @@ Run from the project root::
     python -m benchmarks.experiments --set model.population.size=5000 --json
 
 runs one config (default: the quickstart) once per executor (in-process, local
-processes, a local Dask cluster) and prints one JSON line each: backend, workers,
-runs, wall seconds, runs per second, CPU seconds (this process and its children),
-and whether the summary equals the first executor's (it must: seeds do not depend on
-the executor). Threads of numerical libraries are pinned to one per process.
+processes, a local Dask cluster, and with ``--cluster`` a Dask scheduler and workers
+started as separate processes on loopback, as on a real cluster) and prints one JSON
+line each: backend, workers, runs, wall seconds, runs per second, CPU seconds (this
+process and its children), and whether the summary equals the first executor's (it
+must: seeds do not depend on the executor). Threads of numerical libraries are
+pinned to one per process.
 """
 
 from __future__ import annotations
@@ -23,8 +25,11 @@ import json  # noqa: E402
 import resource  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from contextlib import ExitStack  # noqa: E402
 from importlib.resources import files  # noqa: E402
 
+from benchmarks.dask_cluster import loopback_cluster  # noqa: E402
 from experiments.config import load_config  # noqa: E402
 from experiments.executors import DaskExecutor, Executor, LocalExecutor  # noqa: E402
 from experiments.runner import run_experiment  # noqa: E402
@@ -44,16 +49,30 @@ def main(argv: list[str] | None = None) -> list[dict[str, object]]:
     parser.add_argument("--set", dest="overrides", action="append", default=[])
     parser.add_argument("--workers", type=int, default=2, help="workers of the parallel runs")
     parser.add_argument("--json", action="store_true", help="print one JSON line per executor")
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="also run on a separately started dask scheduler and workers (loopback)",
+    )
+    parser.add_argument(
+        "--only", nargs="+", metavar="BACKEND", help="run only these backends, in this order"
+    )
     args = parser.parse_args(argv)
     config = load_config(args.config, [*args.overrides, "outputs.plots=false"])
-    executors: list[tuple[str, int, Executor]] = [
-        ("in-process", 1, LocalExecutor(1)),
-        ("local", args.workers, LocalExecutor(args.workers)),
-        ("dask", args.workers, DaskExecutor(args.workers)),
-    ]
+    executors: dict[str, Callable[[ExitStack], Executor]] = {
+        "in-process": lambda _: LocalExecutor(1),
+        "local": lambda _: LocalExecutor(args.workers),
+        "dask": lambda _: DaskExecutor(args.workers),
+    }
+    if args.cluster:
+        executors["dask-cluster"] = lambda stack: DaskExecutor(
+            scheduler=stack.enter_context(loopback_cluster(args.workers))
+        )
     rows, reference = [], None
-    for backend, workers, executor in executors:
-        with tempfile.TemporaryDirectory() as out, executor:
+    for backend in args.only or list(executors):
+        with ExitStack() as stack, tempfile.TemporaryDirectory() as out:
+            executor = stack.enter_context(executors[backend](stack))
+            workers = 1 if backend == "in-process" else args.workers
             cpu, start = cpu_seconds(), time.perf_counter()
             results = run_experiment(config, out, progress=False, executor=executor)
             wall = time.perf_counter() - start

@@ -2,109 +2,23 @@
 processes started separately on loopback, as on a cluster, not an in-process
 ``LocalCluster``."""
 
-import json
-import os
-import shutil
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from benchmarks.dask_cluster import loopback_cluster
 from experiments.cli import main
 from experiments.config import ExperimentConfig
 from experiments.executors import LocalExecutor
 from experiments.runner import run_experiment
 
-#: The ``dask`` command of the interpreter running the tests (the project's venv).
-DASK = Path(sys.executable).with_name("dask")
-#: Seconds the scheduler and the workers get to start on a loaded machine.
-START_TIMEOUT = 90.0
-
-
-def _start(args: list[str], log: Path) -> subprocess.Popen:
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
-    return subprocess.Popen(
-        [str(DASK), *args],
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        env=env,
-        start_new_session=True,  # its own process group: teardown kills workers' children
-    )
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def cluster() -> Iterator[str]:
     """The address of a scheduler with two single-threaded workers, all on 127.0.0.1."""
-    if not DASK.exists():
-        pytest.skip(f"no dask command beside {sys.executable}")
-    folder = tmp_path_factory.mktemp("dask-cluster")
-    scheduler_file = folder / "scheduler.json"
-    processes = [
-        _start(
-            [
-                "scheduler",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "0",
-                "--no-dashboard",
-                "--scheduler-file",
-                str(scheduler_file),
-            ],
-            folder / "scheduler.log",
-        )
-    ]
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while not scheduler_file.exists():
-            assert processes[0].poll() is None, (folder / "scheduler.log").read_text()
-            assert time.monotonic() < deadline, "the dask scheduler did not start"
-            time.sleep(0.2)
-        for name in ("w1", "w2"):
-            processes.append(
-                _start(
-                    [
-                        "worker",
-                        "--scheduler-file",
-                        str(scheduler_file),
-                        "--nthreads",
-                        "1",
-                        "--host",
-                        "127.0.0.1",
-                        "--no-dashboard",
-                        "--name",
-                        name,
-                        "--local-directory",
-                        str(folder / name),
-                    ],
-                    folder / f"{name}.log",
-                )
-            )
-        address = json.loads(scheduler_file.read_text())["address"]
-        from distributed import Client
-
-        with Client(address, timeout="30s") as client:
-            client.wait_for_workers(2, timeout=START_TIMEOUT)
+    with loopback_cluster(workers=2) as address:
         yield address
-    finally:
-        for process in reversed(processes):
-            _stop(process)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_a_separately_started_cluster_gives_the_local_processes_summary(
