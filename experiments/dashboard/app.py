@@ -10,7 +10,7 @@ variable :data:`experiments.dashboard.cli.SETUP_ENV` (the command's arguments).
 
 Examples
 --------
->>> page  # doctest: +SKIP
+>>> Page  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -207,19 +207,20 @@ def Network(model: DashboardModel) -> None:
     solara.FigureMatplotlib(ax.figure, format="png", bbox_inches="tight")
 
 
-def build_page(setup: Setup) -> solara.Element:
-    """The SolaraViz page of a setup.
+def build_page(setup: Setup, model: DashboardModel) -> solara.Element:
+    """The SolaraViz page of a setup, starting from ``model``.
 
     Parameters
     ----------
     setup : Setup
+    model : DashboardModel
+        The run shown first (Reset builds the next one from the controls).
 
     Returns
     -------
     solara.Element
         Mesa's SolaraViz with the controls and the components of this view.
     """
-    model = DashboardModel(setup=setup, **setup.defaults())
     components = [
         Headline,
         figure(plot_customers),
@@ -239,4 +240,11 @@ def build_page(setup: Setup) -> solara.Element:
     )
 
 
-page = build_page(setup_from_environment())
+@solara.component
+def Page() -> None:
+    """The page Solara serves: each browser session gets its own run."""
+    setup = solara.use_memo(setup_from_environment, dependencies=[])
+    model = solara.use_memo(
+        lambda: DashboardModel(setup=setup, **setup.defaults()), dependencies=[setup]
+    )
+    build_page(setup, model)
