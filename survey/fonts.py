@@ -13,18 +13,16 @@ AFTER the style's default font in ``font.family``. Matplotlib (3.6 and later) fa
 glyph by glyph along that list, so numbers and Latin text stay in the default font
 (DejaVu Sans) and only the characters it lacks come from Noto Sans CJK SC. The family
 names are written out (not the generic ``sans-serif``), so a text drawn in the context
-keeps its fonts when the figure is saved later outside it.
+keeps its fonts when the figure is saved later outside it. An SVG of a figure with
+Chinese text draws its text as outlines (``plot_style(..., saving=figure)``).
 
-:func:`cjk_font_face` does the same for an HTML report read on a machine with no CJK
-font: a CSS ``@font-face`` rule that embeds the glyphs of the report's Chinese characters
-(a subset of the font, a few kB; its name table keeps the licence notice).
+The HTML reports embed the glyphs of their Chinese characters, cut from the same file
+(:func:`survey.html.cjk_font_face`).
 """
 
 from __future__ import annotations
 
-import base64
 import importlib.util
-import io
 import logging
 import unicodedata
 from collections.abc import Iterator
@@ -232,14 +230,6 @@ def has_cjk_text(figure: Figure) -> bool:
     return any(cjk_characters(text.get_text()) for text in texts)
 
 
-#: The family name of the subset a report embeds (:func:`cjk_font_face`).
-EMBEDDED_FAMILY = f"{CJK_FAMILY} subset"
-
-#: The name-table records kept in an embedded subset: names, version, copyright and the
-#: licence (IDs 13 and 14, the SIL OFL notice and its address).
-_KEPT_NAMES = [0, 1, 2, 3, 4, 5, 6, 13, 14]
-
-
 def cjk_characters(text: str) -> str:
     """The distinct wide (East Asian) characters of ``text``, in code-point order.
 
@@ -261,66 +251,3 @@ def cjk_characters(text: str) -> str:
     '度忠意满诚：'
     """
     return "".join(sorted({c for c in text if unicodedata.east_asian_width(c) in "WF"}))
-
-
-def cjk_font_face(text: str) -> str:
-    """A CSS rule embedding Noto Sans CJK SC for the Chinese characters of ``text``.
-
-    The rule declares the family :data:`EMBEDDED_FAMILY` with a WOFF subset holding only
-    the glyphs of :func:`cjk_characters`, as a ``data:`` URL (the page still fetches
-    nothing), and a ``unicode-range`` of exactly those characters. Put that family FIRST
-    in the page's ``font-family``: the browser takes only those characters from it, and
-    Latin text and numbers from the next font. (Listed after an installed font, Chromium
-    draws boxes for a line that starts with a Chinese character: seen in headless
-    Chromium 156 on a machine with no CJK font.)
-
-    Parameters
-    ----------
-    text : str
-        The text of the page (markup included does no harm).
-
-    Returns
-    -------
-    str
-        ``@font-face{...}``, or ``""`` when ``text`` has no CJK character.
-
-    Examples
-    --------
-    >>> cjk_font_face("Satisfaction 4.2")
-    ''
-    >>> rule = cjk_font_face("满意度 4.2")
-    >>> rule.startswith('@font-face{font-family:"Noto Sans CJK SC subset";')
-    True
-    >>> rule.endswith("unicode-range:U+5EA6,U+610F,U+6EE1}")
-    True
-    """
-    characters = cjk_characters(text)
-    if not characters:
-        return ""
-    woff = base64.b64encode(_woff_subset(characters)).decode("ascii")
-    coverage = ",".join(f"U+{ord(c):04X}" for c in characters)
-    return (
-        f'@font-face{{font-family:"{EMBEDDED_FAMILY}";'
-        f'src:url(data:font/woff;base64,{woff}) format("woff");unicode-range:{coverage}}}'
-    )
-
-
-@cache
-def _woff_subset(characters: str) -> bytes:
-    """The WOFF bytes of the Noto Sans CJK SC glyphs of ``characters``."""
-    from fontTools import subset  # imported here: a second on its own, reports only
-    from fontTools.ttLib import TTFont
-
-    options = subset.Options()
-    options.flavor = "woff"
-    options.layout_features = []  # no ligatures or vertical forms: a report is horizontal
-    options.hinting = False
-    options.name_IDs = _KEPT_NAMES
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=characters)
-    buffer = io.BytesIO()
-    with TTFont(cjk_font_path(), lazy=True) as font:
-        subsetter.subset(font)
-        font.flavor = "woff"
-        font.save(buffer)
-    return buffer.getvalue()
