@@ -10,7 +10,8 @@ seconds, agent-days per second, peak resident memory (MB), state and graph bytes
 figure is for one core; ``run_cpu_seconds`` is the processor time the run took,
 steadier than the wall-clock ``run_seconds`` on a machine other work shares.
 ``--profile`` adds the seconds spent in each stage of the day (``stage_<name>``,
-see ``ShopperModel.stages``).
+see ``ShopperModel.stages``). ``--compare-reference`` instead times the docked Mesa
+reference and the model at 20,000 shoppers x 60 days (``benchmarks.mesa_reference``).
 """
 
 from __future__ import annotations
@@ -38,7 +39,18 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument(
         "--profile", action="store_true", help="also print the seconds spent in each stage"
     )
+    parser.add_argument(
+        "--compare-reference",
+        action="store_true",
+        help="time the Mesa reference and the model at 20,000 shoppers x 60 days instead",
+    )
     args = parser.parse_args(argv)
+    if args.compare_reference:
+        from benchmarks.mesa_reference import compare_reference
+
+        result = compare_reference(shoppers=20_000, days=60, seed=args.seed)
+        print_result(result, as_json=args.json, width=28)
+        return result
 
     start = time.perf_counter()
     model = ShopperModel(
