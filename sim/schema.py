@@ -16,6 +16,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from survey.redact import SHOWN_CHARS, preview
+
 
 def param(default: Any, description: str, unit: str, source: str, **bounds: Any) -> Any:
     """Declare a model parameter with its unit and source.
@@ -231,12 +233,13 @@ def _describe_problem(problem: dict[str, Any], root: type[BaseModel] | None) -> 
     if kind == "union_tag_invalid":
         ctx = problem.get("ctx", {})
         allowed = ctx.get("expected_tags", "").replace("'", "")
-        return f"unknown kind {ctx.get('tag')!r}; allowed: {allowed}"
+        return f"unknown kind {preview(ctx.get('tag'))}; allowed: {allowed}"
     if kind == "union_tag_not_found":
         return "missing 'kind' (which strategy)"
     message = problem["msg"].removeprefix("Value error, ")
     got = problem.get("input")
-    shown = "" if isinstance(got, dict | list) or got is None else f" (got {got!r})"
+    quoted = preview(got) if isinstance(got, str) else repr(got)  # a 1 MB name: 60 characters
+    shown = "" if isinstance(got, dict | list) or got is None else f" (got {quoted})"
     return f"{message}{shown}"
 
 
@@ -302,6 +305,7 @@ def describe_validation_error(
         parts = ([prefix] if prefix else []) + _path(problem["loc"], root)
         line = line_of(parts) if line_of else None
         located = f"{source}, line {line}" if line and source else source
-        where = ": ".join(part for part in (located, ".".join(parts)) if part)
+        path = ".".join(part if len(part) <= SHOWN_CHARS else preview(part) for part in parts)
+        where = ": ".join(part for part in (located, path) if part)
         lines.append(f"{where}: {_describe_problem(problem, root)}")
     return "; ".join(lines)
