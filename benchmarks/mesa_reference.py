@@ -939,8 +939,9 @@ def compare_reference(
         ``reference_run_seconds``, ``model_build_seconds``, ``model_run_seconds``,
         ``reference_agent_days_per_s`` and ``model_agent_days_per_s`` (shoppers ×
         days over the run time, building excluded, as in ``benchmarks.model``),
-        ``ratio`` (model over reference agent-days per second) and
-        ``peak_rss_mb``.
+        ``ratio`` (model over reference agent-days per second), the processor
+        time of each run (``*_run_cpu_seconds``, steadier than the wall clock on a
+        shared machine) and their ``cpu_ratio``, and ``peak_rss_mb``.
 
     Examples
     --------
@@ -954,10 +955,10 @@ def compare_reference(
     for name, model_class in (("reference", ReferenceModel), ("model", ShopperModel)):
         start = time.perf_counter()
         model = model_class(settings, rng=seed)
-        built = time.perf_counter()
+        built, cpu = time.perf_counter(), time.process_time()
         model.run(days)
-        done = time.perf_counter()
-        timings[name] = (built - start, done - built)
+        done, cpu = time.perf_counter(), time.process_time() - cpu
+        timings[name] = (built - start, done - built, cpu)
     agent_days = shoppers * days
     ref_rate = agent_days / timings["reference"][1]
     model_rate = agent_days / timings["model"][1]
@@ -966,11 +967,14 @@ def compare_reference(
         "days": days,
         "reference_build_seconds": round(timings["reference"][0], 3),
         "reference_run_seconds": round(timings["reference"][1], 3),
+        "reference_run_cpu_seconds": round(timings["reference"][2], 3),
         "model_build_seconds": round(timings["model"][0], 3),
         "model_run_seconds": round(timings["model"][1], 3),
+        "model_run_cpu_seconds": round(timings["model"][2], 3),
         "reference_agent_days_per_s": round(ref_rate),
         "model_agent_days_per_s": round(model_rate),
         "ratio": round(model_rate / ref_rate, 1),
+        "cpu_ratio": round(timings["reference"][2] / max(timings["model"][2], 1e-9), 1),
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }
 
