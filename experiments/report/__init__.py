@@ -29,7 +29,9 @@ from pathlib import Path
 
 from experiments.calibration.report import write_atomic
 from experiments.report.data import ReportData, load_report_data
+from experiments.report.robustness import build_robustness_report
 from experiments.report.sections import BUILDERS
+from experiments.store import RunStore
 from survey.html import html_page
 
 __all__ = ["REPORT", "ReportData", "build_report", "load_report_data", "write_report"]
@@ -58,13 +60,16 @@ def build_report(data: ReportData) -> str:
 def write_report(folder: str | Path) -> Path:
     """Build the report of a finished experiment's folder and write ``report.html`` there.
 
+    A ``shoplab robustness`` folder gets its own page
+    (:func:`experiments.report.robustness.build_robustness_report`).
+
     The file is written under a temporary name and renamed, so a killed build
     leaves the earlier report (or none), never half of one.
 
     Parameters
     ----------
     folder : str or Path
-        The ``--out`` folder of ``shoplab run``.
+        The ``--out`` folder of ``shoplab run`` or ``shoplab robustness``.
 
     Returns
     -------
@@ -79,5 +84,9 @@ def write_report(folder: str | Path) -> Path:
     """
     folder = Path(folder)
     path = folder / REPORT
-    write_atomic(build_report(load_report_data(folder)), path)
+    if "robustness" in (RunStore(folder).read_manifest() or {}):  # shoplab robustness
+        page = build_robustness_report(folder)
+    else:
+        page = build_report(load_report_data(folder))
+    write_atomic(page, path)
     return path

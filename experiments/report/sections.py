@@ -478,8 +478,29 @@ def _run_time(manifest: dict) -> str:
 
 def manifest_section(data: ReportData) -> str:
     """Section 7: what ran: name, config hash, seed, runs, times, versions, the whole config."""
-    manifest = data.results.manifest
-    config = data.config
+    return html_section(TITLES["manifest"], manifest_parts(data.results.manifest), "manifest")
+
+
+def manifest_parts(manifest: dict) -> list[str]:
+    """The manifest as HTML: a table of facts, one of versions, the config (folded).
+
+    Parameters
+    ----------
+    manifest : dict
+        An experiment's ``manifest.json`` (of ``shoplab run`` or ``shoplab robustness``).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> parts = manifest_parts({"name": "demo", "versions": {"python": "3.11.7"},
+    ...     "started": "2026-01-01T10:00:00+00:00", "finished": "2026-01-01T10:02:05+00:00"})
+    >>> "<td>2 min 5 s</td>" in parts[0], "<th>python</th>" in parts[2]
+    (True, True)
+    """
+    config = manifest.get("config", {})
     seeds = manifest.get("seeds", {})
     facts = pd.DataFrame(
         {
@@ -509,7 +530,7 @@ def manifest_section(data: ReportData) -> str:
     )
     versions = pd.DataFrame([manifest.get("versions", {})])
     text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
-    parts = [
+    return [
         html_table(facts),
         "<h3>Versions</h3>",
         html_table(versions),
@@ -517,7 +538,6 @@ def manifest_section(data: ReportData) -> str:
         f"<pre>{html.escape(text)}</pre>",
         "</details>",
     ]
-    return html_section(TITLES["manifest"], parts, "manifest")
 
 
 #: The section builders, in page order.

@@ -47,6 +47,9 @@ def _robustness(args: argparse.Namespace) -> int:
         "scenarios.csv every box."
     )
     print(describe_findings(results.sensitivity, results.scenarios))
+    from experiments.report import write_report
+
+    print(f"Report: {write_report(out)}")
     return 0
 
 

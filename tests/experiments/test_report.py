@@ -189,3 +189,36 @@ def test_sweep_points_and_sensitivity_are_reported(tmp_path):
     assert "A morris sweep over loyalty.winback_rate" in section.group()
     assert "sweep_0000" in section.group() and "Sensitivity indices" in section.group()
     assert "<th>loyalty.winback_rate</th>" in section.group()
+
+
+def test_a_robustness_folder_gets_its_own_report_rebuilt_the_same(tmp_path, capsys):
+    config = {
+        "name": "toy",
+        "horizon": 5,
+        "replications": 1,
+        "seed": 5,
+        "model": {"population": {"size": 200}},
+        "strategies": {"baseline": [], "reco": [{"kind": "recommendation"}]},
+        "uncertain": {
+            "strategies.recommendation.purchase_rate_mult": {
+                "dist": "uniform",
+                "low": 0.5,
+                "high": 1.5,
+            }
+        },
+        "robustness": {"samples": 2},
+        "outputs": {"plots": False},
+    }
+    path = tmp_path / "toy.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    out = tmp_path / "out"
+    assert main(["robustness", str(path), "--out", str(out), "--quiet"]) == 0
+    assert f"Report: {out / REPORT}" in capsys.readouterr().out
+    page = (out / REPORT).read_text(encoding="utf-8")
+    anchors = re.findall(r"<section id='([a-z]+)'>", page)
+    assert anchors == ["findings", "plots", "sobol", "boxes", "manifest"]
+    assert "6 design points (Sobol, N = 2) over 1 uncertain parameters" in page
+    assert "reco: " in page  # the findings, in words
+    first = page
+    assert main(["report", str(out)]) == 0
+    assert (out / REPORT).read_text(encoding="utf-8") == first
