@@ -96,7 +96,7 @@ def figure(draw: Callable[[pd.DataFrame], Axes]) -> Callable[[DashboardModel], N
 
 
 def headline_rows(model: DashboardModel) -> list[tuple[str, str]]:
-    """The run's figures so far and the settings it runs with, as (name, value) rows.
+    """The run's figures so far, as (name, value) rows.
 
     Parameters
     ----------
@@ -105,28 +105,49 @@ def headline_rows(model: DashboardModel) -> list[tuple[str, str]]:
     Returns
     -------
     list of tuple
-        Day, customers, NPS, money so far, then every model slider's value and
-        each strategy switched on with its main parameter.
+        Day, active and churned customers, NPS, revenue and profit so far.
 
     Examples
     --------
     >>> from experiments.config import ExperimentConfig
     >>> setup = Setup.build(ExperimentConfig(name="d", model={"population": {"size": 300}}))
-    >>> headline_rows(DashboardModel(setup=setup))[:2]
-    [('Day', '0 of 365'), ('Active customers', '0')]
+    >>> headline_rows(DashboardModel(setup=setup))[0]
+    ('Day', '0 of 365')
     """
     frame = _frame(model)
     last = frame.iloc[-1]
-    values = model.control_values
-    rows = [
+    return [
         ("Day", f"{int(last['day']) + 1} of {model.params.horizon_days}"),
         ("Active customers", f"{int(last['active']):,}"),
         ("Churned customers", f"{int(last['churned']):,}"),
         ("NPS", f"{last['nps']:+.1f}"),
         ("Revenue so far", f"{frame['revenue'].sum():,.0f} CNY"),
         ("Profit so far", f"{frame['profit'].sum():,.0f} CNY"),
-        ("Replication", str(values["replication"])),
     ]
+
+
+def settings_rows(model: DashboardModel) -> list[tuple[str, str]]:
+    """The settings the run was built with (Mesa's sliders show no numbers).
+
+    Parameters
+    ----------
+    model : DashboardModel
+
+    Returns
+    -------
+    list of tuple
+        The replication, every model slider's value, and each strategy switched on
+        with its main parameter.
+
+    Examples
+    --------
+    >>> from experiments.config import ExperimentConfig
+    >>> setup = Setup.build(ExperimentConfig(name="d", model={"population": {"size": 300}}))
+    >>> settings_rows(DashboardModel(setup=setup))[:2]
+    [('Replication', '0'), ('Shoppers (population size)', '300')]
+    """
+    values = model.control_values
+    rows = [("Replication", str(values["replication"]))]
     rows += [(c.label, f"{values[c.name]:,.6g}") for c in model.setup.controls]
     for spec in model.params.strategies:
         slider = model.setup.strategy_controls.get(spec.kind)
@@ -137,22 +158,37 @@ def headline_rows(model: DashboardModel) -> list[tuple[str, str]]:
     return rows
 
 
-@solara.component
-def Headline(model: DashboardModel) -> None:
-    """The run's figures so far and its settings (the sliders show no numbers)."""
-    update_counter.get()
+_TABLE_STYLE = (
+    "<style>.shoplab-run th{text-align:left;font-weight:normal;color:#555;"
+    "padding:2px 16px 2px 0}.shoplab-run td{text-align:right;font-weight:600}</style>"
+)
+
+
+def _rows_table(title: str, rows: list[tuple[str, str]]) -> None:
     cells = "".join(
         f"<tr><th>{html.escape(name)}</th><td>{html.escape(value)}</td></tr>"
-        for name, value in headline_rows(model)
+        for name, value in rows
     )
-    style = (
-        "<style>.shoplab-run th{text-align:left;font-weight:normal;color:#555;"
-        "padding:2px 16px 2px 0}.shoplab-run td{text-align:right;font-weight:600}</style>"
-    )
-    with solara.Card("This run"):
+    with solara.Card(title):
         solara.HTML(
-            tag="div", unsafe_innerHTML=f"{style}<table class='shoplab-run'>{cells}</table>"
+            tag="div", unsafe_innerHTML=f"{_TABLE_STYLE}<table class='shoplab-run'>{cells}</table>"
         )
+
+
+@solara.component
+def Headline(model: DashboardModel) -> None:
+    """The run's figures so far."""
+    update_counter.get()
+    _rows_table("This run", headline_rows(model))
+
+
+@solara.component
+def Settings(model: DashboardModel) -> None:
+    """The settings the run was built with."""
+    update_counter.get()
+    _rows_table(
+        "Settings of this run (change them in the sidebar, then Reset)", settings_rows(model)
+    )
 
 
 @solara.component
@@ -229,6 +265,7 @@ def build_page(setup: Setup, model: DashboardModel) -> solara.Element:
         figure(plot_nps),
         Segments,
         Network,
+        Settings,
     ]
     return SolaraViz(
         model,

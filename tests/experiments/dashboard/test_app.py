@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from experiments.config import ExperimentConfig
-from experiments.dashboard.app import headline_rows, network_view
+from experiments.dashboard.app import headline_rows, network_view, settings_rows
 from experiments.dashboard.model import DashboardModel, Setup
 from sim.states import OUTSIDE
 
@@ -17,7 +17,7 @@ def _model(**model) -> DashboardModel:
 def test_the_headline_gives_the_run_so_far_and_its_settings():
     model = _model()
     model.run(7)
-    rows = dict(headline_rows(model))
+    rows = dict(headline_rows(model) + settings_rows(model))
     frame = model.daily_metrics()
     assert rows["Day"] == "7 of 30"
     assert rows["Active customers"] == f"{int(frame['active'].iloc[-1]):,}"
