@@ -23,10 +23,10 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
-from experiments.config import ExperimentConfig
+from experiments.config import MAX_SCENARIOS, ExperimentConfig
 from experiments.errors import ConfigError
 from experiments.messages import describe_error
-from experiments.overrides import apply_overrides, flatten
+from experiments.overrides import apply_overrides, flatten, set_path
 from experiments.seeds import replication_seed
 from experiments.sweeps import sweep_scenarios
 from experiments.uncertainty import (
@@ -37,6 +37,17 @@ from experiments.uncertainty import (
 )
 from sim import ModelParams
 from sim.params import BYTES_PER_SHOPPER
+
+#: Memory of one validated ``ModelParams`` of the default market, in bytes (tracemalloc
+#: over 500 of them: 32,300); each scenario (and, with uncertain parameters, each run)
+#: holds one while the study is planned and run.
+BYTES_PER_PARAMS = 32_000
+#: Memory of an arm's parameters in a scenario, sharing the scenario's blocks (1,460
+#: by tracemalloc), and of one planned run (250), in bytes.
+BYTES_PER_ARM, BYTES_PER_RUN = 1_500, 250
+#: Most runs in one study: planned runs, and later the summary's rows, are held in
+#: memory; a million runs of even one second are eleven days on one core.
+MAX_RUNS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -163,10 +174,34 @@ def arm_params(
     data = apply_overrides(config.model.model_dump(exclude={"strategies"}), overrides)
     parameters = uncertain_parameters(config) if values else {}
     data = apply_values(data, config.strategies[strategy], values or {}, parameters)
+    params = _validated(data)
+    _check_targets(params, f"strategies.{strategy}")
+    return params
+
+
+def _validated(data: Mapping[str, Any]) -> ModelParams:
     try:
-        params = ModelParams.model_validate(data)
+        return ModelParams.model_validate(data)
     except ValidationError as err:
         raise ConfigError(describe_error(err, ModelParams, "", prefix="model")) from None
+
+
+def _scenario_params(config: ExperimentConfig, overrides: Mapping[str, Any]) -> ModelParams:
+    """The scenario's model without strategies, validated once for every arm."""
+    data = config.model.model_dump(exclude={"strategies"})  # a fresh tree: set in place
+    for path, value in flatten(overrides).items():
+        set_path(data, path, value)
+    return _validated(data)
+
+
+def _with_strategies(base: ModelParams, config: ExperimentConfig, strategy: str) -> ModelParams:
+    """An arm's parameters: the scenario's validated blocks plus the arm's strategies.
+
+    The blocks are shared with the scenario's other arms, not validated again; the
+    model-wide checks that involve the strategies run as for a fresh model.
+    """
+    blocks = {name: getattr(base, name) for name in ModelParams.model_fields}
+    params = _validated({**blocks, "strategies": config.strategies[strategy]})
     _check_targets(params, f"strategies.{strategy}")
     return params
 
@@ -187,20 +222,28 @@ def plan_runs(config: ExperimentConfig) -> list[RunSpec]:
     ConfigError
         If any arm's parameters are invalid in any scenario (naming the scenario).
     """
+    parameters = uncertain_parameters(config)
+    check_plan_size(
+        config,
+        scenarios=len(config.scenarios) + (config.sweep.points() if config.sweep else 0),
+        params_per_scenario=len(config.strategies) * config.replications if parameters else 1,
+    )
     scenarios = all_scenarios(config)
     swept = set(scenarios) - set(config.scenarios)
-    parameters = uncertain_parameters(config)
     _check_not_overridden(parameters, scenarios)
     draws = [
         draw_values(parameters, master_seed=config.seed, replication=r)
         for r in range(config.replications)
     ]
+    bases: dict[str, ModelParams] = {}
     runs = []
     for strategy in config.strategies:
         for scenario, overrides in scenarios.items():
             point = dict(overrides) if scenario in swept else {}
             try:
-                params = arm_params(config, strategy, overrides)
+                if scenario not in bases:
+                    bases[scenario] = _scenario_params(config, overrides)
+                params = _with_strategies(bases[scenario], config, strategy)
                 for r in range(config.replications):
                     if parameters:
                         params = arm_params(config, strategy, overrides, draws[r])
@@ -224,6 +267,75 @@ def plan_runs(config: ExperimentConfig) -> list[RunSpec]:
                 raise ConfigError(f"{where}: {err}") from None
     check_memory(config, runs, physical_memory())
     return runs
+
+
+def check_plan_size(
+    config: ExperimentConfig,
+    scenarios: int,
+    params_per_scenario: int = 1,
+    points: int = 1,
+    memory: int | None = None,
+) -> None:
+    """Refuse a study too large to plan, before any scenario is validated.
+
+    Parameters
+    ----------
+    config : ExperimentConfig
+        The experiment (its arms and replications).
+    scenarios : int
+        Scenarios to run: named ones and sweep points.
+    params_per_scenario : int
+        Fully validated parameter sets per scenario (1, or one per arm and
+        replication when uncertain parameters are drawn).
+    points : int
+        Design points per scenario (``shoplab robustness``; each gets its own
+        parameters for every arm).
+    memory : int, optional
+        Bytes of memory available (default: :func:`physical_memory`).
+
+    Raises
+    ------
+    ConfigError
+        Past :data:`experiments.config.MAX_SCENARIOS` or :data:`MAX_RUNS`, or when the plan
+        alone would need more memory than the machine has; the message names the field
+        to change.
+
+    Examples
+    --------
+    >>> config = ExperimentConfig(name="demo", replications=10_000,
+    ...     strategies={f"arm{i}": [] for i in range(200)})
+    >>> try:
+    ...     check_plan_size(config, scenarios=1)
+    ... except ConfigError as err:
+    ...     print(str(err).split(";")[0])
+    replications: 201 arms x 1 scenarios x 10,000 replications = 2,010,000 runs, more than 1,000,000
+    """
+    arms = len(config.strategies)
+    if scenarios > MAX_SCENARIOS:
+        raise ConfigError(
+            f"scenarios: {scenarios:,} scenarios (named and sweep points), more than "
+            f"{MAX_SCENARIOS:,}; each is validated and held in memory, so split the study "
+            "or use fewer sweep samples"
+        )
+    runs = arms * scenarios * points * config.replications
+    if runs > MAX_RUNS:
+        raise ConfigError(
+            f"replications: {arms} arms x {scenarios * points:,} scenarios x "
+            f"{config.replications:,} replications = {runs:,} runs, more than {MAX_RUNS:,}; "
+            "split the study or use fewer replications, arms or scenarios"
+        )
+    memory = physical_memory() if memory is None else memory
+    need = (
+        scenarios * points * max(params_per_scenario, arms) * BYTES_PER_PARAMS
+        if points > 1 or params_per_scenario > 1
+        else scenarios * BYTES_PER_PARAMS + scenarios * arms * BYTES_PER_ARM
+    ) + runs * BYTES_PER_RUN
+    if memory is not None and need > memory:
+        raise ConfigError(
+            f"replications: planning {runs:,} runs needs about {need / 1e9:.1f} GB, more "
+            f"than this machine's {memory / 1e9:.1f} GB of memory; split the study or use "
+            "fewer replications, arms or scenarios"
+        )
 
 
 def physical_memory() -> int | None:

@@ -7,6 +7,7 @@ the one formatter of the project (the experiment configs use it too).
 
 from __future__ import annotations
 
+import functools
 import math
 import types
 import typing
@@ -95,10 +96,26 @@ def _admits_bool(annotation: Any) -> bool:
     return any(_admits_bool(arg) for arg in typing.get_args(annotation))
 
 
+@functools.cache
+def _numeric_fields(model: type[BaseModel]) -> frozenset[str]:
+    """Fields of a model that may not hold a boolean, computed once per class.
+
+    Validating thousands of scenarios asks this for every block of every one.
+    """
+    return frozenset(
+        name for name, info in model.model_fields.items() if not _admits_bool(info.annotation)
+    )
+
+
 def _holds_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return True
-    return isinstance(value, list | tuple) and any(_holds_bool(item) for item in value)
+    if not isinstance(value, list | tuple):
+        return False
+    kinds = set(map(type, value))  # at C speed: long lists of numbers are common
+    if bool in kinds:
+        return True
+    return bool(kinds - {int, float, str}) and any(_holds_bool(item) for item in value)
 
 
 class NoBoolNumbers(BaseModel):
@@ -123,6 +140,7 @@ class NoBoolNumbers(BaseModel):
     def _no_bool_numbers(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
+        numeric = _numeric_fields(cls)
         problems = [
             InitErrorDetails(
                 type=PydanticCustomError("bool_number", "a boolean where a number is expected"),
@@ -130,9 +148,7 @@ class NoBoolNumbers(BaseModel):
                 input=value,
             )
             for name, value in data.items()
-            if name in cls.model_fields
-            and _holds_bool(value)
-            and not _admits_bool(cls.model_fields[name].annotation)
+            if name in numeric and _holds_bool(value)
         ]
         if problems:
             raise ValidationError.from_exception_data(cls.__name__, problems)
