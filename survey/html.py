@@ -33,13 +33,15 @@ if TYPE_CHECKING:
 #: Family name of the Chinese glyphs a page embeds (:func:`cjk_font_face`).
 EMBEDDED_CJK_FAMILY = "shoplab CJK"
 
-#: Fonts of every report: the system's interface font for Latin text and numbers,
-#: then fonts that cover Chinese (simplified) on Linux, macOS and Windows, then the
-#: glyphs the page embeds itself, for a machine that has none of them.
+#: Fonts of every report: first the Chinese glyphs the page embeds (only Chinese
+#: characters: Latin text and numbers fall through), then the system's interface font,
+#: then fonts that cover Chinese (simplified) on Linux, macOS and Windows. The embedded
+#: font comes first because Chromium, with no CJK font installed, draws boxes for a
+#: line that starts with a Chinese character when it is listed after an installed font.
 FONT_STACK = (
-    'system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", "Noto Sans SC", '
-    '"Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", '
-    f'"WenQuanYi Micro Hei", "{EMBEDDED_CJK_FAMILY}", sans-serif'
+    f'"{EMBEDDED_CJK_FAMILY}", system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", '
+    '"Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", '
+    '"Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif'
 )
 
 #: Characters whose glyphs a page embeds: CJK radicals, punctuation, kana and
