@@ -563,8 +563,15 @@ class ShopperModel(mesa.Model):
         levers, outcome = work.levers, work.outcome
         prospects = np.flatnonzero(sh.state == PROSPECT)
         u = self.streams["acquisition"].random(prospects.size)
-        heard = self.exposure.share(prospects)
         innovation = p.innovation_per_day * levers.ad_rate_mult
+        # only prospects drawing below a bound of everyone's probability can adopt
+        near = u < acquisition.adoption_bound(
+            self.exposure.max_share(0),
+            innovation_per_day=innovation,
+            imitation_per_day=p.imitation_per_day,
+        )
+        prospects, u = prospects[near], u[near]
+        heard = self.exposure.share(prospects)
         prob = acquisition.adoption_probability(
             heard[:, 0],
             heard[:, 1],
@@ -837,6 +844,24 @@ class ShopperModel(mesa.Model):
             multiplier=sh.churn_frailty[who] * at(levers.churn_mult, who),
         )
 
+    def _churners(self, active: np.ndarray, u: np.ndarray, levers: Levers) -> np.ndarray:
+        """The active shoppers whose uniform draw ``u`` falls below their churn probability.
+
+        The exact hazard is computed only for those drawing below a bound of it
+        (:func:`sim.rules.loyalty_churn.hazard_bound`): the others cannot churn.
+        """
+        sh = self.shoppers
+        highest_price = self.focal.price_index * (1.0 - np.min(levers.price_discount))
+        gap = loyalty_churn.price_gap(highest_price, rival_deals.best_offer(self.prices_today[1:]))
+        bound = loyalty_churn.hazard_bound(
+            float(gap),
+            params=self.params.loyalty,
+            multiplier=sh.churn_frailty[active] * at(levers.churn_mult, active),
+        )
+        near = u < bound
+        who = active[near]
+        return who[u[near] < loyalty_churn.event_probability(self._hazard(who, levers))]
+
     def _loyalty_churn_winback(self, work: DayWork) -> None:
         """Stage 6: loyalty follows satisfaction; active shoppers may churn, churned come back."""
         sh, lp = self.shoppers, self.params.loyalty
@@ -851,7 +876,7 @@ class ShopperModel(mesa.Model):
         churned = np.empty(0, dtype=np.int64)
         if self.params.churn_enabled:
             u = self.streams["churn"].random(active.size)
-            churned = active[u < loyalty_churn.event_probability(self._hazard(active, levers))]
+            churned = self._churners(active, u, levers)
         lapsed = np.flatnonzero(sh.state == CHURNED)
         u = self.streams["winback"].random(lapsed.size)
         back = lapsed[u < np.minimum(lp.winback_rate + at(levers.winback_add, lapsed), 1.0)]

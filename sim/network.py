@@ -316,6 +316,24 @@ class NeighbourExposure:
         self.sums += added.reshape(self.sums.shape)
         self.signal[changed] = signal[changed]
 
+    def max_share(self, column: int) -> float:
+        """An upper bound of every shopper's ``share(...)[:, column]``.
+
+        A mean over ties is at most the largest signal; the factor 1 + 10⁻⁹ covers
+        the rounding of the running sums.
+
+        Examples
+        --------
+        >>> net = from_edges(3, np.array([0, 1]), np.array([1, 2]))
+        >>> exposure = NeighbourExposure(net, width=1)
+        >>> exposure.update(np.array([[2.0], [0.0], [1.0]], dtype=np.float32))
+        >>> exposure.max_share(0) >= float(exposure.share(np.arange(3))[:, 0].max())
+        True
+        """
+        if self.signal.shape[0] == 0:
+            return 0.0
+        return float(self.signal[:, column].max()) * (1.0 + 1e-9)
+
     def share(self, index: np.ndarray, column: int | None = None) -> np.ndarray:
         """Mean signal over the ties of the shoppers in ``index``, shape (len, width).
 

@@ -60,10 +60,45 @@ def adoption_probability(
     share = np.asarray(referring_share, dtype=float)
     p, q = innovation_per_day, imitation_per_day
     midday = share + 0.5 * (p + q * share) * (1.0 - np.minimum(share, 1.0))
-    hazard = p + q * midday * np.exp(
-        -negative_weight * np.asarray(detractor_share)
-    )
+    hazard = p + q * midday * np.exp(-negative_weight * np.asarray(detractor_share))
     return -np.expm1(-hazard)
+
+
+def adoption_bound(
+    max_share: float,
+    *,
+    innovation_per_day: float,
+    imitation_per_day: float,
+) -> float:
+    """An upper bound of :func:`adoption_probability` for referring shares up to ``max_share``.
+
+    Parameters
+    ----------
+    max_share : float
+        The largest referring share among the prospects (at least 0).
+    innovation_per_day, imitation_per_day : float
+        As for :func:`adoption_probability` (at least 0).
+
+    Returns
+    -------
+    float
+        (p + q·(s + ½(p + q·s)))·(1 + 10⁻⁶), at most 1, with s = ``max_share``: the
+        hazard with no detractor (which only lowers it) and the midday correction
+        at its largest; the probability 1 − exp(−h) is below the hazard h, and the
+        factor covers rounding. A prospect whose uniform draw is at or above it
+        cannot adopt today, so the exact probability is needed only below it.
+
+    Examples
+    --------
+    >>> share = np.linspace(0.0, 2.0, 201)
+    >>> prob = adoption_probability(share, 0.0, innovation_per_day=0.01,
+    ...                             imitation_per_day=0.1, negative_weight=2.0)
+    >>> bound = adoption_bound(2.0, innovation_per_day=0.01, imitation_per_day=0.1)
+    >>> bool(np.all(prob <= bound)), round(bound, 4)
+    (True, 0.2205)
+    """
+    p, q, s = innovation_per_day, imitation_per_day, max_share
+    return min((p + q * (s + 0.5 * (p + q * s))) * (1.0 + 1e-6), 1.0)
 
 
 def split_adopters(

@@ -166,6 +166,44 @@ def churn_hazard(
     return params.base_churn_hazard * np.exp(log_h) * multiplier
 
 
+def hazard_bound(
+    gap: float, *, params: Loyalty, multiplier: np.ndarray | float = 1.0
+) -> np.ndarray | float:
+    """An upper bound of :func:`churn_hazard` for shoppers whose price gap is at most ``gap``.
+
+    Parameters
+    ----------
+    gap : float
+        The largest price gap among the shoppers (:func:`price_gap`).
+    params : Loyalty
+        As for :func:`churn_hazard`.
+    multiplier : array or float
+        As for :func:`churn_hazard` (frailty times the strategies' multiplier).
+
+    Returns
+    -------
+    numpy.ndarray or float
+        h₀·exp(a_p·gap)·multiplier·(1 + 10⁻⁶): loyalty and switching cost are at
+        least 0 and lower the hazard, price sensitivity is at most 1; the factor
+        covers rounding (of a float32 multiplier too). A shopper whose uniform draw
+        is at or above it cannot churn today (``event_probability`` ≤ hazard), so
+        the exact hazard is needed only below it.
+
+    Examples
+    --------
+    >>> lp = Loyalty(base_churn_hazard=0.01, loyalty_effect=3.0, price_gap_effect=8.0)
+    >>> h = churn_hazard(np.array([0.0, 0.5]), 0.2, np.array([1.0, 0.3]), 0.1, params=lp)
+    >>> bool(np.all(h <= hazard_bound(0.1, params=lp)))
+    True
+    """
+    return (
+        params.base_churn_hazard
+        * np.exp(params.price_gap_effect * gap)
+        * (1.0 + 1e-6)
+        * (multiplier)
+    )
+
+
 def churn_risk(hazard: np.ndarray, horizon_days: int = 30) -> np.ndarray:
     """Probability of churning within ``horizon_days`` at the current hazard.
 

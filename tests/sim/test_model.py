@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from sim import ParameterError, ShopperModel, simulate
-from sim.rules import group_formation
+from sim.rules import acquisition, group_formation, loyalty_churn
 from sim.rules.group_formation import FRIEND, OPENER, STRANGER
 from sim.states import ACTIVE, CHURNED, GROUP_BUY, INITIAL, OUTSIDE, PROSPECT, WON_BACK
 
@@ -384,3 +384,17 @@ def test_profiling_times_every_stage_and_changes_no_number():
     assert all(s > 0 for s in seconds.values())
     # the stages are the whole day: their seconds add up to the run's, bar the loop
     assert 0.5 * elapsed < sum(seconds.values()) <= elapsed
+
+
+def test_drawing_exact_probabilities_only_below_their_bounds_changes_no_number(monkeypatch):
+    params = {"population": {"size": 3000}, "strategies": [{"kind": "coupons"}]}
+    pruned = ShopperModel(params, rng=5)
+    pruned.run(40)
+    monkeypatch.setattr(acquisition, "adoption_bound", lambda *args, **kwargs: 1.0)
+    monkeypatch.setattr(loyalty_churn, "hazard_bound", lambda *args, **kwargs: np.inf)
+    everyone = ShopperModel(params, rng=5)
+    everyone.run(40)
+    pd.testing.assert_frame_equal(
+        pruned.daily_metrics(), everyone.daily_metrics(), check_exact=True
+    )
+    assert everyone.daily_metrics()["churned_today"].sum() > 0

@@ -32,3 +32,17 @@ def test_adopters_split_by_channel_share_of_hazard():
     )
     # adopt if u < 0.4; ads if u < 0.4 * 0.25 = 0.1
     assert ads.tolist() == [0] and ref.tolist() == [1, 2]
+
+
+@pytest.mark.parametrize(("p", "q"), [(0.03 / 365, 0.38 / 365), (0.2, 0.9), (0.0, 3.0), (1.5, 0.0)])
+def test_no_prospect_adopts_with_a_probability_above_the_bound(p, q):
+    # every share up to the largest and every detractor share, including rates high
+    # enough that the midday correction is not monotone in the share
+    rng = np.random.default_rng(0)
+    share = np.concatenate([rng.random(100_000) * 2.0, [0.0, 1.0, 2.0]])
+    detractor = rng.random(share.size) * rng.integers(0, 2, share.size)
+    prob = acquisition.adoption_probability(
+        share, detractor, innovation_per_day=p, imitation_per_day=q, negative_weight=2.0
+    )
+    bound = acquisition.adoption_bound(2.0, innovation_per_day=p, imitation_per_day=q)
+    assert prob.max() <= bound <= 1.0

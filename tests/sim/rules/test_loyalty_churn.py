@@ -49,3 +49,21 @@ def test_price_gap_and_risk():
     assert loyalty_churn.price_gap(np.array([0.85, 1.1]), 1.0).tolist() == pytest.approx([0.0, 0.1])
     assert loyalty_churn.churn_risk(np.array([0.01]), 30)[0] == pytest.approx(1 - math.exp(-0.3))
     assert loyalty_churn.event_probability(0.01) == pytest.approx(1 - math.exp(-0.01))
+
+
+def test_no_shopper_churns_with_a_hazard_above_the_bound():
+    rng = np.random.default_rng(0)
+    n = 100_000
+    lp = Loyalty(base_churn_hazard=0.02, loyalty_effect=3.0, price_gap_effect=8.0)
+    frailty = rng.gamma(0.5, 2.0, n).astype(np.float32)
+    mult = np.float32(1.3) * frailty  # a float32 multiplier, rounded as the model's is
+    gap = rng.random(n) * 0.3
+    hazard = loyalty_churn.churn_hazard(
+        rng.random(n), rng.random(n), rng.random(n), gap, params=lp, multiplier=mult
+    )
+    bound = loyalty_churn.hazard_bound(0.3, params=lp, multiplier=frailty * 1.3)
+    assert np.all(loyalty_churn.event_probability(hazard) <= hazard)
+    assert np.all(hazard <= bound)
+    # with no loyalty, switching cost or price sensitivity below 1 the bound is tight
+    top = loyalty_churn.churn_hazard(0.0, 0.0, 1.0, 0.3, params=lp, multiplier=1.0)
+    assert loyalty_churn.hazard_bound(0.3, params=lp) == pytest.approx(top, rel=1e-5)
