@@ -274,6 +274,8 @@ def check_plan_size(
     scenarios: int,
     params_per_scenario: int = 1,
     points: int = 1,
+    replications: int | None = None,
+    field: str = "scenarios",
     memory: int | None = None,
 ) -> None:
     """Refuse a study too large to plan, before any scenario is validated.
@@ -290,6 +292,10 @@ def check_plan_size(
     points : int
         Design points per scenario (``shoplab robustness``; each gets its own
         parameters for every arm).
+    replications : int, optional
+        Runs per arm, scenario and point (default: the config's ``replications``).
+    field : str
+        The field that sets the number of scenarios or points, named in the error.
     memory : int, optional
         Bytes of memory available (default: :func:`physical_memory`).
 
@@ -311,17 +317,18 @@ def check_plan_size(
     replications: 201 arms x 1 scenarios x 10,000 replications = 2,010,000 runs, more than 1,000,000
     """
     arms = len(config.strategies)
-    if scenarios > MAX_SCENARIOS:
+    replications = config.replications if replications is None else replications
+    if scenarios * points > MAX_SCENARIOS:
         raise ConfigError(
-            f"scenarios: {scenarios:,} scenarios (named and sweep points), more than "
-            f"{MAX_SCENARIOS:,}; each is validated and held in memory, so split the study "
-            "or use fewer sweep samples"
+            f"{field}: {scenarios * points:,} scenarios (named, sweep or design points), more "
+            f"than {MAX_SCENARIOS:,}; each is validated and held in memory, so split the "
+            "study or use fewer samples"
         )
-    runs = arms * scenarios * points * config.replications
+    runs = arms * scenarios * points * replications
     if runs > MAX_RUNS:
         raise ConfigError(
             f"replications: {arms} arms x {scenarios * points:,} scenarios x "
-            f"{config.replications:,} replications = {runs:,} runs, more than {MAX_RUNS:,}; "
+            f"{replications:,} replications = {runs:,} runs, more than {MAX_RUNS:,}; "
             "split the study or use fewer replications, arms or scenarios"
         )
     memory = physical_memory() if memory is None else memory

@@ -31,7 +31,7 @@ import pandas as pd
 from SALib.sample import sobol
 
 from experiments.config import ExperimentConfig
-from experiments.design import RunSpec, _check_not_overridden, arm_params
+from experiments.design import RunSpec, _check_not_overridden, arm_params, check_plan_size
 from experiments.errors import ConfigError
 from experiments.sensitivity import describe_warnings
 from experiments.uncertainty import UncertainParameter, uncertain_parameters
@@ -191,6 +191,14 @@ def plan_robustness(config: ExperimentConfig) -> tuple[pd.DataFrame, list[PointR
         arm's parameters are invalid at some point (naming it).
     """
     parameters = robust_parameters(config)
+    check_plan_size(  # before sampling: every arm gets its own model at every point
+        config,
+        scenarios=len(config.scenarios),
+        points=config.robustness.samples * (len(parameters) + 2),
+        params_per_scenario=len(config.strategies),
+        replications=point_replications(config),
+        field="robustness.samples",
+    )
     design = sobol_design(parameters, config.robustness.samples, config.seed)
     points = design.to_dict(orient="index")
     replications = point_replications(config)

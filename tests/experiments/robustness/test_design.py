@@ -49,3 +49,11 @@ def test_a_sweep_is_refused(toy):
     toy["sweep"] = {"method": "grid", "samples": 2, "parameters": {"loyalty.winback_rate": [0, 1]}}
     with pytest.raises(ConfigError, match="sweep"):
         plan_robustness(ExperimentConfig.model_validate(toy))
+
+
+def test_a_design_past_the_scenario_cap_is_refused_before_it_is_sampled(toy):
+    # issue 15: a Sobol design of N = 100,000 went past 4 GB; with D = 2 uncertain
+    # parameters it has N x (D + 2) = 400,000 points, each with a model for every arm
+    toy["robustness"]["samples"] = 100_000
+    with pytest.raises(ConfigError, match=r"^robustness\.samples: 400,000 scenarios"):
+        plan_robustness(ExperimentConfig.model_validate(toy))
