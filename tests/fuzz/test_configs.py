@@ -1,0 +1,273 @@
+"""Mutated configs: every mutation of a shipped config is refused in one line, or runs.
+
+Each example starts from a shipped config (``experiments/configs/``) and applies one to
+three mutations: a value of the wrong type, out of range or not finite; an unknown key,
+a unicode key or a deleted key at any level; a huge list; deep nesting; a duplicated
+key, an alias bomb, a self-referencing alias or a non-scalar key (written into the YAML
+text, where they live). An experiment config goes through ``shoplab validate``
+(in-process, :func:`experiments.cli.main`); it must exit 2 with one line naming the
+file, or exit 0, and then (one accepted config in :data:`RUN_EVERY`) it must also run,
+made tiny (at most 200 shoppers, 20 days, one replication, two sweep samples, one
+worker). Calibration and optimise configs go through their loaders (their commands
+start the search at once), with the CLI's error handling. Every example runs under the
+harness's time and memory bounds (``tests/fuzz/conftest.py``).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import sys
+import tempfile
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from experiments.calibration.config import load_calibration_config
+from experiments.cli import clip_line, user_error_types
+from experiments.loader import read_yaml
+from experiments.optimise.config import load_optimise_config
+
+CONFIGS = Path(str(files("experiments") / "configs"))
+#: Experiment configs (``shoplab validate``) and the other configs with their loaders.
+EXPERIMENTS = ("quickstart", "strategies", "uncertainty", "at_risk_predictors", "bass_validation")
+LOADERS = {
+    "calibrate_ecsi": load_calibration_config,
+    "calibrate_market": load_calibration_config,
+    "calibrate_orders": load_calibration_config,
+    "optimise_budget": load_optimise_config,
+}
+#: One accepted experiment config in RUN_EVERY is run (tiny) as well as validated.
+RUN_EVERY = 3
+#: The tiny run: sizes capped, and the rest of the config as mutated.
+TINY_SHOPPERS, TINY_DAYS, TINY_SAMPLES = 200, 20, 2
+
+ODD_NUMBERS = [0, -1, 1, 2, 10**6, 10**9, 10**12, 10**18, 10**19, -(10**19), 0.5, -0.5, 1.5]
+ODD_NUMBERS += [1e-300, 1e300, -1e300, float("nan"), float("inf"), float("-inf"), 3.7]
+ODD_STRINGS = ["", "a__b", "x" * 5000, "é中文🙂", "=1+1", "<script>alert(1)</script>", "1"]
+#: Values of every YAML type, odd numbers and odd text.
+VALUES = st.one_of(
+    st.sampled_from([None, True, False, [], {}, [1, 2], {"k": 1}, *ODD_NUMBERS, *ODD_STRINGS]),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(),
+    st.text(max_size=20),
+    st.lists(st.floats(), max_size=4),
+)
+#: Scale factors that push a valid number out of range, or just inside it.
+SCALES = [-1.0, 0.0, 1e-9, 0.5, 2.0, 10.0, 1e3, 1e6, 1e12]
+#: A nine-level "billion laughs" in YAML flow style: level k holds ten aliases of level k-1.
+BOMB_LEVELS = 9
+
+
+def bomb(levels: int) -> str:
+    """An alias bomb of ``levels`` levels, as a flow sequence (10**levels leaves)."""
+    parts = ["&l0 [x, x, x, x, x, x, x, x, x, x]"]
+    parts += [f"&l{k} [{', '.join([f'*l{k - 1}'] * 10)}]" for k in range(1, levels + 1)]
+    return "[" + ", ".join(parts) + "]"
+
+
+def deep(levels: int) -> str:
+    """A flow list nested ``levels`` deep."""
+    return "[" * levels + "1" + "]" * levels
+
+
+@cache
+def shipped(name: str) -> dict[str, Any]:
+    """A shipped config's data, includes resolved."""
+    return read_yaml(CONFIGS / f"{name}.yaml")
+
+
+def nodes(tree: Any, path: tuple = ()) -> list[tuple[tuple, Any]]:
+    """Every (path, node) of a tree of dicts and lists, the root first."""
+    found = [(path, tree)]
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            found += nodes(value, (*path, key))
+    elif isinstance(tree, list):
+        for index, value in enumerate(tree):
+            found += nodes(value, (*path, index))
+    return found
+
+
+def parent_of(tree: Any, path: tuple) -> Any:
+    for key in path[:-1]:
+        tree = tree[key]
+    return tree
+
+
+class Mutant:
+    """A config's data being mutated, with text splices for what YAML data cannot hold."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.splices: dict[str, str] = {}
+        self.prefix = ""
+        self.done: list[str] = []
+
+    def replace(self, path: tuple, value: Any) -> None:
+        if path:
+            parent_of(self.data, path)[path[-1]] = value
+
+    def splice(self, path: tuple, text: str) -> None:
+        """Put YAML ``text`` at ``path`` (through a placeholder replaced after dumping)."""
+        token = f"SPLICE{len(self.splices)}TOKEN"
+        self.splices[token] = text
+        self.replace(path, token)
+
+    def text(self) -> str:
+        text = yaml.safe_dump(self.data, allow_unicode=True, sort_keys=False, width=10**6)
+        for token, splice in self.splices.items():
+            text = text.replace(token, splice)
+        return self.prefix + text
+
+
+def mutate(data: st.DataObject, mutant: Mutant) -> None:
+    """Apply one mutation, drawn from ``data``, to ``mutant``."""
+    everything = [(path, node) for path, node in nodes(mutant.data) if path]
+    path, node = data.draw(st.sampled_from(everything), label="node")
+    kind = data.draw(
+        st.sampled_from(
+            [
+                "value",
+                "value",
+                "scale",
+                "unknown_key",
+                "unicode_key",
+                "delete",
+                "huge_list",
+                "deep",
+                "duplicate_key",
+                "alias_bomb",
+                "self_alias",
+                "non_scalar_key",
+            ]
+        ),
+        label="mutation",
+    )
+    mutant.done.append(f"{kind} at {'.'.join(map(str, path))}")
+    mapping = node if isinstance(node, dict) and node else None
+    if kind == "value":
+        mutant.replace(path, data.draw(VALUES, label="value"))
+    elif kind == "scale" and isinstance(node, int | float) and not isinstance(node, bool):
+        factor = data.draw(st.sampled_from(SCALES), label="factor")
+        mutant.replace(path, type(node)(node * factor) if node * factor < 1e300 else node)
+    elif kind == "unknown_key" and mapping is not None:
+        key = data.draw(st.sampled_from(["bogus", "名字", "__x", "k" * 300]), label="key")
+        mapping[key] = data.draw(VALUES, label="value")
+    elif kind == "unicode_key" and mapping is not None:
+        key = data.draw(st.sampled_from(sorted(map(str, mapping))), label="key")
+        mapping[f"{key}_é中🙂"] = mapping.pop(key)
+    elif kind == "delete":
+        del parent_of(mutant.data, path)[path[-1]]
+    elif kind == "huge_list":
+        size = data.draw(st.sampled_from([100, 5000, 400_000]), label="size")
+        if size > 5000:  # past the 1 MB file limit: written as text, not dumped
+            mutant.splice(path, "[" + "0, " * size + "0]")
+        else:
+            mutant.replace(path, [node] * size if not isinstance(node, list) else node * size)
+    elif kind == "deep":
+        mutant.splice(path, deep(data.draw(st.integers(2, 400), label="depth")))
+    elif kind == "duplicate_key" and mapping is not None:
+        key, value = next(iter(mapping.items()))
+        first = f"{json.dumps(str(key))}: {json.dumps(value, default=str)}"
+        mutant.splice(path, "{" + first + ", " + json.dumps(mapping, default=str)[1:])
+    elif kind == "alias_bomb":
+        mutant.splice(path, bomb(data.draw(st.integers(1, BOMB_LEVELS), label="levels")))
+    elif kind == "self_alias":
+        mutant.splice(path, "&self [*self]")
+    elif kind == "non_scalar_key":
+        if data.draw(st.booleans(), label="top level"):
+            mutant.prefix = "? [a, b]\n: 1\n"
+        else:
+            mutant.splice(path, "{[a, b]: 1}")
+
+
+def write_mutant(data: st.DataObject, name: str) -> tuple[Path, Mutant]:
+    """A mutated copy of shipped config ``name`` in a fresh folder (with its JSON files)."""
+    mutant = Mutant(copy.deepcopy(shipped(name)))
+    for _ in range(data.draw(st.integers(1, 3), label="mutations")):
+        mutate(data, mutant)
+    folder = Path(tempfile.mkdtemp(prefix="fuzz-config-"))
+    for companion in CONFIGS.glob("*.json"):  # targets files named relative to the config
+        shutil.copy(companion, folder)
+    path = folder / f"{name}.yaml"
+    path.write_text(mutant.text(), encoding="utf-8")
+    return path, mutant
+
+
+def tiny(path: Path) -> Path:
+    """The accepted config at path, made tiny for a quick run (written beside it)."""
+    data = read_yaml(path)
+    model = data.setdefault("model", {}) or {}
+    population = model.setdefault("population", {})
+    population["size"] = min(population.get("size", TINY_SHOPPERS), TINY_SHOPPERS)
+    data["horizon"] = min(data.get("horizon", TINY_DAYS), TINY_DAYS)
+    data["replications"] = 1
+    data["outputs"] = {**data.get("outputs", {}), "plots": False}
+    data["execution"] = {"backend": "local", "workers": 1}
+    if data.get("sweep"):
+        data["sweep"]["samples"] = min(data["sweep"].get("samples", 8), TINY_SAMPLES)
+    small = path.with_name(f"tiny_{path.name}")
+    small.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return small
+
+
+def loads(loader: Any, path: Path) -> int:
+    """A config loader with the CLI's handling of user errors: 0, or one line and 2."""
+    try:
+        loader(path)
+    except user_error_types() as err:
+        print(f"shoplab: error: {clip_line(' '.join(str(err).split()))}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def check_config(data: st.DataObject, cli: Any, command: Any, outcomes: Any) -> None:
+    name = data.draw(st.sampled_from([*EXPERIMENTS, *LOADERS]), label="config")
+    path, mutant = write_mutant(data, name)
+    what = f"{name}.yaml with {'; '.join(mutant.done)} ({path})"
+    counts = outcomes["configs"]
+    counts["tried"] += 1
+    if name in LOADERS:
+        result = command(lambda: loads(LOADERS[name], path))
+    else:
+        result = cli(["validate", str(path)])
+    counts[result.outcome] += 1
+    counts["seconds"] += result.seconds
+    assert result.outcome in {"clean_error", "accepted"}, result.explain(what)
+    if result.outcome == "clean_error":
+        assert str(path.name) in result.err, f"the error names no file for {what}: {result.err}"
+    if result.outcome != "accepted" or name in LOADERS:
+        return
+    if data.draw(st.integers(0, RUN_EVERY - 1), label="run it") != 0:
+        return
+    small = tiny(path)
+    run = cli(["run", str(small), "--out", str(path.parent / "out"), "--no-progress"], trace=False)
+    counts[f"run_{run.outcome}"] += 1
+    counts["run_seconds"] += run.seconds
+    if run.outcome == "clean_error":  # making it tiny may break it: validate must say so too
+        again = cli(["validate", str(small)])
+        assert again.outcome == "clean_error", f"validate accepts what run refuses: {what}"
+        return
+    assert run.outcome == "accepted", run.explain(f"the tiny run of {what}")
+    shutil.rmtree(path.parent, ignore_errors=True)
+
+
+@settings(settings.get_profile("fuzz-fast"), max_examples=20)
+@given(data=st.data())
+def test_mutated_configs_are_refused_in_one_line_or_validate_and_run(data, cli, command, outcomes):
+    check_config(data, cli, command, outcomes)
+
+
+@pytest.mark.slow
+@settings(settings.get_profile("fuzz-slow"), max_examples=3000)
+@given(data=st.data())
+def test_thousands_of_mutated_configs_are_refused_in_one_line_or_run(data, cli, command, outcomes):
+    check_config(data, cli, command, outcomes)
