@@ -101,8 +101,8 @@ def _uncertainty_line(config: dict) -> str:
 def answer_section(data: ReportData) -> str:
     """Section 1: the question, the design, and the answer per scenario from ``ranking.csv``."""
     config = data.config
-    arms = [s for s in config.get("strategies", {}) if s != BASELINE]
-    size = config.get("model", {}).get("population", {}).get("size")
+    arms = [s for s in dict.fromkeys(data.ranking["strategy"]) if s != BASELINE]
+    size = config.get("model", {}).get("population", {}).get("size", 0)
     replications = config.get("replications")
     design = (
         f"{len(arms)} strategy arms against the baseline in {len(data.scenarios)} "

@@ -147,9 +147,8 @@ def test_run_prints_p_best_and_says_why_one_replication_has_no_ci(tiny_config, t
     printed = capsys.readouterr().out
     assert "P(best)" in printed and "nan" not in printed
     assert "none (1 replication)" in printed
-    assert printed.rstrip().endswith(
-        "(they need at least 2 replications; set replications: 2 or more)."
-    )
+    assert "(they need at least 2 replications; set replications: 2 or more).\n" in printed
+    assert printed.rstrip().endswith(f"Results in {out}; report: {out / 'report.html'}")
 
 
 def test_rerun_into_finished_runs_is_refused_until_resume_or_overwrite(
