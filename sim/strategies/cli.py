@@ -19,12 +19,12 @@ import argparse
 import inspect
 import textwrap
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from sim.errors import ParameterError
-from sim.field_docs import parameter_rows
-from sim.priors import Prior
-from sim.strategies.catalogue import REGISTRY
-from sim.strategies.targeting import Targeting
+
+if TYPE_CHECKING:  # the catalogue is imported by the command, not by `shoplab --help`
+    from sim.priors import Prior
 
 #: Fields every strategy has; the targeting section describes ``target``.
 COMMON_FIELDS = ("kind", "target")
@@ -65,6 +65,10 @@ def catalogue_text(kinds: Sequence[str] | None = None) -> str:
     ParameterError
         If a kind is not registered.
     """
+    from sim.field_docs import parameter_rows
+    from sim.strategies.catalogue import REGISTRY
+    from sim.strategies.targeting import Targeting
+
     kinds = list(REGISTRY) if not kinds else list(kinds)
     unknown = [k for k in kinds if k not in REGISTRY]
     if unknown:
