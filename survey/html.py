@@ -156,7 +156,8 @@ def cjk_font_face(text: str) -> str:
     its own glyphs instead, cut from Noto Sans CJK SC (SIL OFL 1.1, shipped by the
     ``mplfonts`` dependency, see :mod:`survey.fonts`) down to the characters the
     page uses (a few kB), as family :data:`EMBEDDED_CJK_FAMILY`, which
-    :data:`FONT_STACK` lists after the system's Chinese fonts.
+    :data:`FONT_STACK` lists first (it has no Latin glyph, so Latin text and numbers
+    fall through to the system font).
 
     Parameters
     ----------
