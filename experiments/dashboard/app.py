@@ -186,9 +186,7 @@ def Headline(model: DashboardModel) -> None:
 def Settings(model: DashboardModel) -> None:
     """The settings the run was built with."""
     update_counter.get()
-    _rows_table(
-        "Settings of this run (change them in the sidebar, then Reset)", settings_rows(model)
-    )
+    _rows_table("Settings (set in the sidebar, applied on Reset)", settings_rows(model))
 
 
 @solara.component

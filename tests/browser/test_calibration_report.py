@@ -1,5 +1,5 @@
 """The calibration report (``fit_report.html``) in a real browser, from a tiny calibration
-of the shipped market config (the sizes of tests/experiments/calibration/test_market.py)."""
+of the shipped market config (smaller than tests/experiments/calibration/test_market.py's)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from experiments.cli import main
 from tests.browser.conftest import assert_opens_cleanly, headings, open_report
 
 TINY = [
-    "model.population.size=1500",
-    "horizon=60",
-    "model.horizon_days=60",
+    "model.population.size=600",
+    "horizon=40",
+    "model.horizon_days=40",
     "budget.trials=4",
     "budget.batch=2",
     "budget.replications=1",

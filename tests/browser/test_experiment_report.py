@@ -10,11 +10,11 @@ from tests.browser.conftest import assert_opens_cleanly, headings, open_report
 
 CONFIG = """\
 name: tiny
-horizon: 30
+horizon: 20
 replications: 2
 seed: 7
 model:
-  population: {size: 500}
+  population: {size: 300}
 scenarios:
   base: {}
   price_war:
