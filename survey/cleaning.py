@@ -11,7 +11,14 @@ otherwise they are an error); ``failed attention check``,
 ``no valid answers`` (rows dropped); ``too few valid answers`` (construct score set
 missing); ``reverse coded`` (column recoded); ``small segment suppressed`` (a segment
 level with fewer than :data:`MIN_SEGMENT_SIZE` respondents set missing, so neither its
-name nor its scores are published; the log counts its rows, never the level).
+name nor its scores are published; the log counts its rows, never the level);
+``constant item left out`` (an item every kept respondent answered alike, or nobody
+answered, is left out of its construct's score and statistics, and the analysis goes on).
+
+An XLSX cell the reader cannot take as an answer is logged per cell of every column the
+codebook uses: ``formula without cached value`` and ``spreadsheet error value``
+(``#DIV/0!``, ``#N/A``, ...) are read as missing; a ``TRUE``/``FALSE`` cell in an item
+is an error, as is a CSV item column of booleans (a boolean is not an answer code).
 
 Personal data typed into a cell (phone, e-mail, IPv4, ID number) is replaced by a
 placeholder (:func:`survey.redact.redact`) in the log ``value`` and in error messages.
@@ -22,12 +29,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import is_numeric_dtype
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from survey.codebook import Codebook, normalise_label
 from survey.errors import DataError
@@ -112,7 +119,7 @@ def parse_duration_seconds(values: Iterable[object]) -> np.ndarray:
     if bad:
         count = int(texts.isin(bad).sum())
         raise DataError(
-            f"cannot read {count} duration(s), e.g. {bad[0]!r}; expected seconds (123, "
+            f"cannot read {count} duration(s), e.g. {preview(bad[0])}; expected seconds (123, "
             "123.5), 120秒, 2分3秒, 1小时2分3秒, 2:03 (m:ss) or 00:02:03 (h:mm:ss)"
         )
     seconds[texts.index] = texts.map(parsed).astype(float)
@@ -123,7 +130,7 @@ def _counts(values: pd.Series, shown: int = _SHOWN) -> str:
     """The most frequent values with their counts: "'8分' ×120, '9 分' ×61, +2 more"."""
     counts = values.value_counts(sort=True)
     text = ", ".join(
-        f"{value:g} ×{n}" if isinstance(value, float) else f"{value!r} ×{n}"
+        f"{value:g} ×{n}" if isinstance(value, float) else f"{preview(value)} ×{n}"
         for value, n in counts.head(shown).items()
     )
     more = len(counts) - shown
@@ -146,6 +153,11 @@ class CleanedSurvey:
         The cleaning log (columns ``row, column, value, what, why``).
     n_read : int
         Number of data rows in the file.
+    codebook : Codebook or None
+        The codebook as analysed: the given one without the items left out because
+        they do not vary (their columns stay in ``items``).
+    left_out : dict
+        Item → construct, for each item left out because it does not vary.
     """
 
     items: pd.DataFrame
@@ -153,6 +165,8 @@ class CleanedSurvey:
     segments: pd.DataFrame
     log: pd.DataFrame
     n_read: int
+    codebook: Codebook | None = None
+    left_out: dict[str, str] = field(default_factory=dict)
 
     def summary(self) -> pd.DataFrame:
         """Count of log entries and affected rows per cleaning rule.
@@ -237,7 +251,11 @@ class _Unmapped(DataError):
 
 
 def _where(source: str, item: str, column: str) -> str:
-    named = f"column {item!r}" if column == item else f"column {column!r} (item {item!r})"
+    named = (
+        f"column {preview(item)}"
+        if column == item
+        else f"column {preview(column)} (item {preview(item)})"
+    )
     return f"{source}: {named}"
 
 
@@ -254,6 +272,14 @@ def _to_codes(
     text_missing = {normalise_label(str(code)) for code in codebook.missing_codes}
     declared = codebook.labels_of(construct)
     labels = {normalise_label(label): code for label, code in declared.items()}
+    if is_bool_dtype(raw) or (raw.dtype == object and raw.map(type).eq(bool).any()):
+        scale = codebook.scale_of(construct)
+        rows = raw.index[raw.map(type).eq(bool)]
+        raise DataError(
+            f"{_where(source, item, str(raw.name))} row {rows[0]}: TRUE/FALSE in a numeric "
+            f"item ({len(rows)} cells); allowed: numbers {scale.min:g}–{scale.max:g} "
+            "(a boolean is not an answer code)"
+        )
     if is_numeric_dtype(raw):
         values = raw.astype(float)
     else:
@@ -280,8 +306,9 @@ def _to_codes(
             if not declared:
                 scale = codebook.scale_of(construct)
                 raise DataError(
-                    f"{_where(source, item, str(raw.name))} row {row}: text {raw[row]!r} in a "
-                    f"numeric item; allowed: numbers {scale.min:g}–{scale.max:g} "
+                    f"{_where(source, item, str(raw.name))} row {row}: text "
+                    f"{preview(raw[row])} in a numeric item; allowed: numbers "
+                    f"{scale.min:g}–{scale.max:g} "
                     "(or declare labels: in the codebook)"
                 )
             if not allow_unmapped:
@@ -301,7 +328,7 @@ def _to_codes(
                 raw[unmapped],
                 "unmapped label",
                 f"not a number nor a codebook label, set missing (--allow-unmapped); "
-                f"allowed: {list(declared)}",
+                f"allowed: {preview_list(declared)}",
             )
     numeric_missing = [
         *pd.to_numeric(pd.Series(codebook.missing_codes, dtype=object), errors="coerce").dropna(),
@@ -328,7 +355,7 @@ def _check_other_columns(
         if named_by:
             raise DataError(
                 f"{table.source}: header pattern of item(s) {named_by} matches the identifying "
-                f"column {column!r}; identifying columns are never analysed"
+                f"column {preview(column)}; identifying columns are never analysed"
             )
         log.column(column, "identifying column removed", "declared identifying in the codebook")
     extra = {
@@ -337,9 +364,48 @@ def _check_other_columns(
         "speeders": [codebook.speeders.column] if codebook.speeders else [],
         "attention_checks": [check.column for check in codebook.attention_checks],
     }
-    for field, columns in extra.items():
+    for what, columns in extra.items():
         for column in columns:
-            _find_column(table, column, None, field)
+            _find_column(table, column, None, what)
+
+
+def _log_unread(
+    table: SurveyTable, codebook: Codebook, item_columns: dict[str, str], log: _Log
+) -> None:
+    """Log formulas without a value and error values; refuse booleans in items."""
+    unread = table.unread
+    if unread.empty:
+        return
+    item_of = {column: item for item, column in item_columns.items()}
+    used = {
+        *item_of,
+        *codebook.segments,
+        codebook.id_column,
+        codebook.speeders.column if codebook.speeders else None,
+        *[check.column for check in codebook.attention_checks],
+    }
+    booleans = unread[(unread["kind"] == "boolean") & unread["column"].isin(list(item_of))]
+    if len(booleans):
+        first = booleans.iloc[0]
+        item = item_of[first["column"]]
+        construct = next(c for c in codebook.constructs if item in codebook.items_of(c))
+        scale = codebook.scale_of(construct)
+        raise DataError(
+            f"{_where(table.source, item, first['column'])} row {first['row']}: "
+            f"{first['value']} in a numeric item ({len(booleans)} TRUE/FALSE cells in all); "
+            f"allowed: numbers {scale.min:g}–{scale.max:g} (a boolean is not an answer code)"
+        )
+    why = {
+        "formula without cached value": "the workbook holds a formula but not its value "
+        "(open and save it in Excel to compute it); read as missing",
+        "spreadsheet error value": "the cell holds an error value, not an answer; read as missing",
+    }
+    for (column, kind), cells in unread[unread["column"].isin(list(used))].groupby(
+        ["column", "kind"], sort=False
+    ):
+        if kind in why:
+            rows = pd.Index(cells["row"].astype(int))
+            log.cells(rows, item_of.get(column, column), cells["value"].to_numpy(), kind, why[kind])
 
 
 def _item_codes(
@@ -427,10 +493,10 @@ def _rows_to_keep(
         try:
             seconds = pd.Series(parse_duration_seconds(data[column]), index=data.index)
         except DataError as err:
-            raise DataError(f"{table.source}: speeders column {column!r}: {err}") from None
+            raise DataError(f"{table.source}: speeders column {preview(column)}: {err}") from None
         if seconds.isna().all():
             raise DataError(
-                f"{table.source}: speeders column {column!r} holds no durations (all empty)"
+                f"{table.source}: speeders column {preview(column)} holds no durations (all empty)"
             )
         keep &= ~log.rows(
             keep & (seconds < limit), column, "speeder", f"duration below {limit:g} s"
@@ -444,6 +510,61 @@ def _rows_to_keep(
     empty = items.isna().all(axis=1)
     keep &= ~log.rows(keep & empty, "", "no valid answers", "no item answered validly")
     return keep
+
+
+def _constant_items(
+    items: pd.DataFrame, codebook: Codebook, log: _Log, source: str
+) -> dict[str, str]:
+    """Items with one distinct answer (or none) among kept rows → their construct; logged.
+
+    A construct all of whose items are so is an error: nothing of it can be analysed.
+    """
+    left_out: dict[str, str] = {}
+    for cname in codebook.constructs:
+        names = codebook.items_of(cname)
+        if items[names].isna().all().all():
+            continue  # reported below as a construct without valid answers
+        distinct = items[names].nunique()
+        flat = [item for item in names if distinct[item] < 2]
+        if not flat:
+            continue
+        if len(flat) == len(names):
+            raise DataError(
+                f"{source}: construct {preview(cname)}: no item varies (each kept respondent "
+                f"gave the same answer, or none, to {preview_list(flat)}); nothing to analyse"
+            )
+        for item in flat:
+            answers = items[item].dropna().unique()
+            given = f"the same answer ({answers[0]:g})" if len(answers) else "no valid answer"
+            log.column(
+                item,
+                "constant item left out",
+                f"every kept respondent gave {given}; left out of construct "
+                f"{preview(cname)}'s score and statistics",
+            )
+            left_out[item] = cname
+    return left_out
+
+
+def _without_items(codebook: Codebook, left_out: dict[str, str]) -> Codebook:
+    """The codebook with the ``left_out`` items removed from their constructs."""
+    if not left_out:
+        return codebook
+    constructs = {}
+    for cname, construct in codebook.constructs.items():
+        kept = [
+            item
+            for item in construct.items
+            if (item if isinstance(item, str) else item.name) not in left_out
+        ]
+        update: dict[str, object] = {
+            "items": kept,
+            "reverse": [item for item in construct.reverse if item not in left_out],
+        }
+        if len(kept) < 2:
+            update["reliability"] = False
+        constructs[cname] = construct.model_copy(update=update)
+    return codebook.model_copy(update={"constructs": constructs})
 
 
 def _published_segments(segments: pd.DataFrame, min_size: int, log: _Log) -> pd.DataFrame:
@@ -524,15 +645,20 @@ def _clean(
     _check_other_columns(table, codebook, item_columns, log)
     if allow_unmapped is None:
         allow_unmapped = codebook.allow_unmapped
+    _log_unread(table, codebook, item_columns, log)
     items = _item_codes(table, codebook, item_columns, log, allow_unmapped)
     keep = _rows_to_keep(table, codebook, items, log)
     items = items.loc[keep]
+    given = codebook
+    left_out = _constant_items(items, codebook, log, source)
+    codebook = _without_items(codebook, left_out)
 
     constructs = {name: codebook.items_of(name) for name in codebook.constructs}
     for cname, names in constructs.items():
         if items[names].isna().all().all():
             raise DataError(
-                f"{source}: construct {cname!r} has no valid answers in column(s) {names}"
+                f"{source}: construct {preview(cname)} has no valid answers in column(s) "
+                f"{preview_list(names)}"
             )
         least = codebook.min_valid_of(cname)
         log.rows(
@@ -554,5 +680,11 @@ def _clean(
         table.data.loc[keep, codebook.segments].astype("string"), min_segment_size, log
     )
     return CleanedSurvey(
-        items=items, scores=scores, segments=segments, log=log.frame(), n_read=len(table.data)
+        items=items,
+        scores=scores,
+        segments=segments,
+        log=log.frame(),
+        n_read=len(table.data),
+        codebook=codebook if left_out else given,
+        left_out=left_out,
     )

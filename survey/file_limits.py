@@ -37,7 +37,24 @@ _DIMENSION = re.compile(
 _SHEET_MEMBER = re.compile(r"xl/worksheets/[^/]+\.xml")
 
 
-def _column_number(letters: bytes) -> int:
+def column_number(letters: bytes) -> int:
+    """The 1-based number of a spreadsheet column from its letters.
+
+    Parameters
+    ----------
+    letters : bytes
+        Column letters, e.g. ``b"A"`` or ``b"XFD"`` (either case).
+
+    Returns
+    -------
+    int
+        Its number: A is 1, Z 26, AA 27.
+
+    Examples
+    --------
+    >>> column_number(b"A"), column_number(b"aa"), column_number(b"XFD")
+    (1, 27, 16384)
+    """
     number = 0
     for letter in letters.upper():
         number = number * 26 + letter - ord("A") + 1
@@ -74,7 +91,7 @@ def declared_cells(sheet_start: bytes) -> int | None:
     first_col, first_row, last_col, last_row = match.groups()
     if last_col is None:
         return 1
-    columns = abs(_column_number(last_col) - _column_number(first_col)) + 1
+    columns = abs(column_number(last_col) - column_number(first_col)) + 1
     rows = abs(int(last_row) - int(first_row)) + 1
     return columns * rows
 

@@ -9,7 +9,9 @@ numbers for CSV and XLSX (1-based, header rows counted) and case numbers for SPS
 
 from __future__ import annotations
 
+import csv
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
@@ -18,6 +20,8 @@ import pandas as pd
 
 from survey.errors import DataError
 from survey.file_limits import check_cell_text, check_not_binary, check_xlsx
+from survey.redact import preview
+from survey.xlsx_cells import unread_cells
 
 #: File extensions :func:`read_survey` understands.
 SUPPORTED_EXTENSIONS: tuple[str, ...] = (".csv", ".txt", ".xlsx", ".xlsm", ".sav")
@@ -42,6 +46,10 @@ class SurveyTable:
         User-missing codes per column declared in SPSS metadata.
     value_labels : dict
         Value labels per column from SPSS metadata (code → label).
+    unread : DataFrame
+        XLSX cells the reader turned into something else (see
+        :func:`survey.xlsx_cells.unread_cells`): columns ``row`` (a row label of
+        ``data``), ``column``, ``kind`` and ``value``; empty for CSV and SPSS.
     """
 
     data: pd.DataFrame
@@ -49,6 +57,9 @@ class SurveyTable:
     questions: dict[str, str] = field(default_factory=dict)
     user_missing: dict[str, list[float]] = field(default_factory=dict)
     value_labels: dict[str, dict[float, str]] = field(default_factory=dict)
+    unread: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["row", "column", "kind", "value"])
+    )
 
 
 def _decode(path: Path) -> str:
@@ -66,18 +77,113 @@ def _delimiter(header: str) -> str:
     return max([",", ";", "\t"], key=lambda sep: (header.count(sep), sep == ","))
 
 
+def check_unique_header(names: Sequence[object], source: str | Path) -> None:
+    """Refuse a header naming two columns alike (once surrounding spaces are removed).
+
+    pandas would rename the second ``CUSA1`` to ``CUSA1.1`` and only the first would
+    be analysed. Empty header cells are left to pandas (``Unnamed: 3``).
+
+    Parameters
+    ----------
+    names : sequence
+        The header cells, in file order.
+    source : str or Path
+        The file, named in the message.
+
+    Raises
+    ------
+    DataError
+        Naming the column and both of its positions.
+
+    Examples
+    --------
+    >>> check_unique_header(["id", "CUSA1", "CUSA1 "], "s.csv")
+    Traceback (most recent call last):
+    ...
+    survey.errors.DataError: s.csv: the header names two columns 'CUSA1' (columns 2 and 3;
+    the second would be read as 'CUSA1.1' and not analysed); column names must be unique
+    """
+    first: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
+        text = "" if pd.isna(name) else str(name).strip()
+        if not text:
+            continue
+        if text in first:
+            raise DataError(
+                f"{source}: the header names two columns {preview(text)} (columns "
+                f"{first[text]} and {position}; the second would be read as "
+                f"{preview(text + '.1')} and not analysed); column names must be unique"
+            )
+        first[text] = position
+
+
+def check_row_lengths(text: str, sep: str, source: str | Path) -> None:
+    r"""Refuse a CSV text with a row of fewer fields than its header.
+
+    pandas pads such a row with missing values: a file cut after the tenth column of
+    every other row lost half its answers without a word. Blank lines are skipped, as
+    pandas skips them; rows are counted as in the cleaning log (the header is row 1).
+
+    Parameters
+    ----------
+    text : str
+        The decoded file.
+    sep : str
+        Its field separator.
+    source : str or Path
+        The file, named in the message.
+
+    Raises
+    ------
+    DataError
+        Naming the first short row, its field count, and how many rows are short.
+
+    Examples
+    --------
+    >>> check_row_lengths("q1,q2,q3\n1,2,3\n\n4,5\n", ",", "s.csv")
+    Traceback (most recent call last):
+    ...
+    survey.errors.DataError: s.csv: row 3 has 2 fields but the header has 3 (1 short row in
+    all); each row needs one field per column (an empty answer is an empty field: 1,,3)
+    """
+    records = (
+        fields for fields in csv.reader(StringIO(text), delimiter=sep) if "".join(fields).strip()
+    )
+    try:
+        width = len(next(records))
+    except (StopIteration, csv.Error):
+        return  # empty, or a quoting problem pandas reports in its own words
+    short: list[tuple[int, int]] = []
+    try:
+        short = [(row, len(fields)) for row, fields in enumerate(records, 2) if len(fields) < width]
+    except csv.Error:
+        return
+    if short:
+        row, fields = short[0]
+        count = f"{len(short)} short row{'s' if len(short) > 1 else ''} in all"
+        raise DataError(
+            f"{source}: row {row} has {fields} field{'s' if fields != 1 else ''} but the header "
+            f"has {width} ({count}); each row needs one field per column (an empty answer is "
+            "an empty field: 1,,3)"
+        )
+
+
 def _read_csv(path: Path, dtype: type | None = None) -> pd.DataFrame:
     check_not_binary(path)
     text = _decode(path)
     if not text.strip():
         raise DataError(f"{path}: the file is empty")
     header = text.partition("\n")[0]
+    sep = _delimiter(header)
+    names = next(csv.reader(StringIO(text), delimiter=sep), [])
+    check_unique_header(names, path)
+    check_row_lengths(text, sep, path)
     try:
         # index_col=False and the warning as an error: a row with more fields than the
         # header is refused, never silently taken as an index or cut short
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            return pd.read_csv(StringIO(text), sep=_delimiter(header), index_col=False, dtype=dtype)
+            return pd.read_csv(StringIO(text), sep=sep, index_col=False, dtype=dtype)
     except (pd.errors.ParserError, pd.errors.ParserWarning) as err:
         raise DataError(
             f"{path}: not a valid CSV file, rows must have as many fields as the header "
@@ -98,7 +204,8 @@ def _open_workbook(path: Path) -> pd.ExcelFile:
     raise DataError(f"{path}: not a readable XLSX workbook ({'; '.join(problems)})")
 
 
-def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
+def _read_xlsx(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The sheet as read, and its unread cells (:func:`survey.xlsx_cells.unread_cells`)."""
     check_xlsx(path)
     with _open_workbook(path) as workbook:
         names = [str(name) for name in workbook.sheet_names]
@@ -109,6 +216,7 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
         if isinstance(sheet, str) and sheet not in names:
             raise DataError(f"{path}: no sheet {sheet!r}; allowed sheets: {names}")
         try:
+            header = pd.read_excel(workbook, sheet_name=sheet, header=None, nrows=1)
             frame = pd.read_excel(workbook, sheet_name=sheet)
         except Exception as err:  # noqa: BLE001 - calamine and openpyxl raise their own types
             reason = " ".join(str(err).split())[:200]
@@ -118,7 +226,9 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
             ) from None
     if len(frame.columns) == 0:
         raise DataError(f"{path}: sheet {sheet!r} is empty")
-    return frame
+    if len(header):
+        check_unique_header(list(header.iloc[0]), path)
+    return frame, unread_cells(path, sheet)
 
 
 def _read_sav(path: Path) -> SurveyTable:
@@ -171,6 +281,14 @@ def _split_header_rows(frame: pd.DataFrame, header_rows: int | None) -> SurveyTa
     return SurveyTable(data=body, source="", questions=questions)
 
 
+def _name_unread(unread: pd.DataFrame, table: SurveyTable) -> pd.DataFrame:
+    """Unread cells placed by column name, those of header rows and empty columns left out."""
+    columns = list(table.data.columns)
+    placed = unread[unread["row"].isin(table.data.index) & (unread["position"] < len(columns))]
+    named = placed.assign(column=[columns[int(p)] for p in placed["position"]])
+    return named[["row", "column", "kind", "value"]].reset_index(drop=True)
+
+
 def read_survey(
     path: str | Path, sheet: str | int | None = None, header_rows: int | None = None
 ) -> SurveyTable:
@@ -219,11 +337,16 @@ def read_survey(
     if suffix == ".sav":
         table = _read_sav(path)
     else:
-        frame = _read_csv(path) if suffix in (".csv", ".txt") else _read_xlsx(path, sheet)
+        if suffix in (".csv", ".txt"):
+            frame, unread = _read_csv(path), None
+        else:
+            frame, unread = _read_xlsx(path, sheet)
         check_cell_text(frame, path)
         frame.columns = [str(column).strip() for column in frame.columns]
         table = _split_header_rows(frame, header_rows)
         table.source = str(path)
+        if unread is not None and len(unread):
+            table.unread = _name_unread(unread, table)
     if table.data.empty:
         raise DataError(f"{path}: the file has a header but no answers")
     return table

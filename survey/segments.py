@@ -9,6 +9,7 @@ import pandas as pd
 from survey import _pingouin
 from survey._validate import check_columns, check_items
 from survey.errors import DataError
+from survey.redact import preview, preview_list
 
 _METHODS = ("welch", "kruskal")
 
@@ -22,16 +23,21 @@ def _groups(data: pd.DataFrame, dv: str, between: str, method: str) -> pd.DataFr
     counts = complete[between].value_counts()
     if len(counts) < 2:
         raise DataError(
-            f"column {between!r} needs at least 2 segments with answers, found {list(counts.index)}"
+            f"column {preview(between)} needs at least 2 segments with answers, found "
+            f"{preview_list(counts.index)}"
         )
     small = list(counts[counts < 2].index)
     if small:
-        raise DataError(f"column {between!r}: segment(s) {small} have fewer than 2 respondents")
+        raise DataError(
+            f"column {preview(between)}: segment(s) {preview_list(small)} have fewer than 2 "
+            "respondents"
+        )
     spread = complete.groupby(between)[dv].std()
     flat = list(spread[spread == 0].index)
     if method == "welch" and flat:
         raise DataError(
-            f"{dv!r} does not vary within segment(s) {flat} of {between!r}: Welch's test is "
+            f"{preview(dv)} does not vary within segment(s) {preview_list(flat)} of "
+            f"{preview(between)}: Welch's test is "
             "undefined; use method='kruskal'"
         )
     return complete

@@ -428,3 +428,77 @@ def test_a_one_person_segment_named_by_an_e_mail_is_not_published(capsys, bank, 
     suppressed = log[log["what"] == "small segment suppressed"]
     assert suppressed["row"].tolist() == [9]  # data row 7 (0-based) is spreadsheet row 9
     assert "1 respondent(s) in 1 level(s) with fewer than 5" in suppressed["why"].iloc[0]
+
+
+def _unread_table(frame, unread):
+    table = _table(frame)
+    table.unread = pd.DataFrame(unread, columns=["row", "column", "kind", "value"])
+    return table
+
+
+def test_formula_and_error_cells_read_as_missing_are_logged_per_column():
+    # issue 15: XLSX uncached formulas and #DIV/0! became missing without a log entry
+    frame = _answers().astype({"s2": float})
+    frame.loc[[0, 1], "s2"] = np.nan
+    frame.loc[2, "s3"] = np.nan
+    unread = [
+        (2, "s2", "formula without cached value", ""),
+        (3, "s2", "formula without cached value", ""),
+        (4, "s3", "spreadsheet error value", "#DIV/0!"),
+        (5, "note", "spreadsheet error value", "#N/A"),  # a column the codebook does not use
+    ]
+    log = clean_survey(_unread_table(frame, unread), _codebook()).log
+    summary = log.groupby(["what", "column"]).size().to_dict()
+    assert summary == {
+        ("formula without cached value", "s2"): 2,
+        ("spreadsheet error value", "s3"): 1,
+    }
+    assert log.loc[log["what"] == "spreadsheet error value", "value"].tolist() == ["#DIV/0!"]
+
+
+def test_a_boolean_cell_in_an_item_is_refused():
+    # issue 15: TRUE in a numeric XLSX item became the answer 1
+    frame = _answers()
+    frame.loc[1, "s1"] = 1
+    table = _unread_table(frame, [(3, "s1", "boolean", "TRUE"), (4, "id", "boolean", "TRUE")])
+    with pytest.raises(DataError) as caught:
+        clean_survey(table, _codebook())
+    assert str(caught.value) == (
+        "test.csv: column 's1' row 3: TRUE in a numeric item (1 TRUE/FALSE cells in all); "
+        "allowed: numbers 1–5 (a boolean is not an answer code)"
+    )
+
+
+def test_a_csv_item_column_of_booleans_is_refused():
+    frame = _answers().assign(s1=[True, False, True, True, False, True])
+    with pytest.raises(DataError, match=r"column 's1' row 2: TRUE/FALSE in a numeric item"):
+        clean_survey(_table(frame), _codebook())
+
+
+def test_a_constant_item_is_logged_and_left_out_of_its_construct():
+    # issue 15: one constant item aborted the whole analysis
+    frame = _answers().assign(s2=4)
+    cleaned = clean_survey(_table(frame), _codebook())
+    assert cleaned.left_out == {"s2": "Sat"}
+    assert cleaned.codebook.items_of("Sat") == ["s1", "s3"]
+    expected = frame[["s1", "s3"]].mean(axis=1)  # the score without s2
+    assert cleaned.scores["Sat"].tolist() == pytest.approx(expected.tolist())
+    entry = cleaned.log[cleaned.log["what"] == "constant item left out"]
+    assert entry["column"].tolist() == ["s2"]
+    assert "the same answer (4)" in entry["why"].iloc[0]
+
+
+def test_a_construct_whose_items_all_are_constant_is_one_line():
+    frame = _answers().assign(l1=3, l2=3)
+    with pytest.raises(DataError, match=r"^test.csv: construct 'Loy': no item varies"):
+        clean_survey(_table(frame), _codebook())
+
+
+def test_analysis_with_a_constant_item_goes_on_and_warns(ecsi, ecsi_codebook):
+    table = SurveyTable(data=ecsi.assign(IMAG2=5), source="ecsi.csv")
+    analysis = run_analysis(table, ecsi_codebook, n_boot=0)
+    assert analysis.warnings[0].startswith("Item 'IMAG2' does not vary")
+    assert "IMAG2" not in analysis.tables["reliability"].to_string()
+    image = analysis.tables["reliability"].set_index("construct").loc["Image"]
+    assert image["k"] == 4 and image["n"] == 250
+    assert "IMAG2" not in set(analysis.tables["pls_outer"]["item"])

@@ -279,3 +279,89 @@ def test_binary_file_named_csv_is_refused(tmp_path):
         DataError, match=r"photo.csv: a binary file, not a CSV text file \(NUL byte at offset 8\)"
     ):
         read_survey(path)
+
+
+def test_duplicated_header_is_an_error_naming_both_columns(ecsi, tmp_path):
+    # issue 15: a duplicated header CUSA1 became CUSA1.1 and only the first was analysed
+    columns = list(ecsi.columns)
+    second = columns.index("CUSA2")
+    path = tmp_path / "dup.csv"
+    ecsi.set_axis([*columns[:second], "CUSA1", *columns[second + 1 :]], axis=1).to_csv(
+        path, index=False
+    )
+    first = columns.index("CUSA1") + 1
+    with pytest.raises(DataError) as caught:
+        read_survey(path)
+    assert str(caught.value) == (
+        f"{path}: the header names two columns 'CUSA1' (columns {first} and {second + 1}; "
+        "the second would be read as 'CUSA1.1' and not analysed); column names must be unique"
+    )
+
+
+def test_duplicated_header_in_a_workbook_is_an_error_too(tmp_path):
+    path = tmp_path / "dup.xlsx"
+    pd.DataFrame([[1, 2, 3]], columns=["id", "Q1", "Q1 "]).to_excel(path, index=False)
+    with pytest.raises(DataError, match=r"dup.xlsx: the header names two columns 'Q1' \(columns 2"):
+        read_survey(path)
+
+
+def test_rows_with_fewer_fields_than_the_header_are_an_error(ecsi, tmp_path):
+    # issue 15: short rows were padded with missing values and n fell from 250 to 125
+    lines = ecsi.to_csv(index=False).splitlines()
+    cut = [lines[0]] + [
+        ",".join(line.split(",")[:10]) if k % 2 == 0 else line for k, line in enumerate(lines[1:])
+    ]
+    path = tmp_path / "short.csv"
+    path.write_text("\n".join(cut) + "\n")
+    with pytest.raises(DataError) as caught:
+        read_survey(path)
+    assert str(caught.value).startswith(
+        f"{path}: row 2 has 10 fields but the header has 24 (125 short rows in all)"
+    )
+
+
+def test_blank_lines_and_empty_fields_are_not_short_rows(tmp_path):
+    path = tmp_path / "ok.csv"
+    path.write_text('q1,q2,q3\n1,,3\n\n  \n4,"5,5",\n')
+    table = read_survey(path)
+    assert table.data.shape == (2, 3) and table.data["q2"].isna().iloc[0]
+
+
+def _workbook_with_unread_cells(path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", "Q1", "Q2", "Q3"])
+    sheet.append(["a", 1, "=1/0", 2])
+    sheet.append(["b", 2, 3, "=B3*2"])
+    sheet.append(["c", 3, 4, 5])
+    plain = path.with_name("plain.xlsx")
+    book.save(plain)
+    # an error value with its cached code, as Excel saves it
+    _rewrite_member(
+        plain,
+        path,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace(
+            b'<c r="C4" t="n"><v>4</v></c>', b'<c r="C4" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+        ),
+    )
+
+
+def test_formulas_without_value_and_error_values_are_listed_by_column(tmp_path):
+    path = tmp_path / "formulas.xlsx"
+    _workbook_with_unread_cells(path)
+    table = read_survey(path)
+    assert table.data["Q2"].isna().tolist() == [True, False, True]  # what calamine reads
+    assert table.unread.to_dict("records") == [
+        {"row": 2, "column": "Q2", "kind": "formula without cached value", "value": ""},
+        {"row": 3, "column": "Q3", "kind": "formula without cached value", "value": ""},
+        {"row": 4, "column": "Q2", "kind": "spreadsheet error value", "value": "#DIV/0!"},
+    ]
+
+
+def test_csv_and_plain_workbooks_have_no_unread_cells(ecsi, tmp_path):
+    path = tmp_path / "plain.xlsx"
+    ecsi.to_excel(path, index=False)
+    assert read_survey(path).unread.empty
