@@ -17,18 +17,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from survey.atomic import output_folder
 from survey.cleaning import CleanedSurvey, clean_survey
 from survey.codebook import Codebook, Roles, load_codebook
 from survey.correlation import correlations, satisfaction_loyalty_link
 from survey.curve import check_logistic, fit_logistic_curve, loyalty_by_satisfaction
 from survey.descriptives import item_descriptives
-from survey.errors import DataError
+from survey.errors import DataError, naming_file
 from survey.export import write_csv, write_workbook
 from survey.io import SurveyTable, read_survey
 from survey.mediation import mediation
 from survey.missingness import little_mcar_test, missing_by_construct, missing_by_item
 from survey.nps import net_promoter_score
 from survey.pls import PLSResult, pls_bootstrap, pls_sem
+from survey.redact import preview
 from survey.regression import driver_regression
 from survey.reliability import (
     composite_loadings,
@@ -320,9 +322,22 @@ def run_analysis(
     >>> analysis.targets["n_respondents"]
     250
     """
+    with naming_file(table.source):
+        return _analyse(table, codebook, n_boot, seed, progress)
+
+
+def _analyse(
+    table: SurveyTable, codebook: Codebook, n_boot: int, seed: int, progress: bool
+) -> SurveyAnalysis:
     cleaned = clean_survey(table, codebook)
+    codebook = cleaned.codebook or codebook  # without the items that do not vary
     notes = list(CONVENTIONS)
-    problems: list[str] = []
+    problems: list[str] = [
+        f"Item {preview(item)} does not vary (every kept respondent answered it alike): "
+        f"left out of construct {preview(construct)} (its score and statistics); "
+        "the analysis went on without it."
+        for item, construct in cleaned.left_out.items()
+    ]
     multi_item = {
         name: codebook.items_of(name)
         for name in codebook.constructs
@@ -397,15 +412,6 @@ def run_analysis(
     )
 
 
-def _output_folder(out_dir: str | Path) -> Path:
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise DataError(f"{out}: cannot create the output folder ({err.strerror})") from None
-    return out
-
-
 def write_outputs(analysis: SurveyAnalysis, out_dir: str | Path, plots: bool = True) -> Path:
     """Write all output files of an analysis into ``out_dir``.
 
@@ -434,7 +440,7 @@ def write_outputs(analysis: SurveyAnalysis, out_dir: str | Path, plots: bool = T
     >>> sorted(p.name for p in out.iterdir())[:3]
     ['cleaning_log.csv', 'reliability.csv', 'report.html']
     """
-    out = _output_folder(out_dir)
+    out = output_folder(out_dir)
     empty = pd.DataFrame()
     write_csv(analysis.tables.get("reliability", empty), out / "reliability.csv")
     write_csv(analysis.tables.get("validity", empty), out / "validity.csv")
@@ -500,7 +506,7 @@ def analyze_survey(
     0.6811
     """
     book = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
-    _output_folder(out_dir)  # fail before the analysis, not after
+    output_folder(out_dir)  # fail before the analysis, not after
     table = read_survey(data, sheet=sheet, header_rows=book.header_rows)
     analysis = run_analysis(table, book, n_boot=n_boot, seed=seed, progress=progress)
     for message in analysis.warnings:  # without logging set up, Python prints these to stderr

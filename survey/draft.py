@@ -39,6 +39,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from survey.atomic import write_text_atomic
 from survey.codebook import normalise_label, parse_codebook
 from survey.io import SurveyTable, read_survey
 from survey.redact import PERSONAL_DATA
@@ -465,5 +466,5 @@ def write_draft(data: str | Path, out: str | Path, sheet: str | int | None = Non
     PosixPath('draft.yaml')
     """
     out = Path(out)
-    out.write_text(draft_yaml(read_survey(data, sheet=sheet)), encoding="utf-8")
+    write_text_atomic(draft_yaml(read_survey(data, sheet=sheet)), out)
     return out

@@ -1,4 +1,7 @@
-"""Write result tables as CSV and XLSX, safe to open in a spreadsheet."""
+"""Write result tables as CSV and XLSX, safe to open in a spreadsheet.
+
+Files are written whole or not at all (:func:`survey.atomic.atomic_output`).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
+
+from survey.atomic import atomic_output
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -73,7 +78,8 @@ def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
     'a.csv'
     """
     path = Path(path)
-    neutralise_formulas(table).to_csv(path, index=False, encoding="utf-8")
+    with atomic_output(path) as temporary:
+        neutralise_formulas(table).to_csv(temporary, index=False, encoding="utf-8")
     return path
 
 
@@ -99,7 +105,7 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path
     's.xlsx'
     """
     path = Path(path)
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+    with atomic_output(path) as temporary, pd.ExcelWriter(temporary, engine="openpyxl") as writer:
         for name, table in tables.items():
             sheet = _SHEET_FORBIDDEN.sub("_", name)[:31]
             neutralise_formulas(table).to_excel(writer, sheet_name=sheet, index=False)

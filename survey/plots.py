@@ -19,10 +19,13 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from survey.atomic import atomic_output
 from survey.curve import predict_logistic_curve
 from survey.fonts import plot_style
 
 STYLE = Path(__file__).with_name("survey.mplstyle")
+#: Longest label from data (item, construct, segment names) a plot draws whole.
+MAX_LABEL_CHARS = 40
 
 
 def save_png(ax: Axes, path: Path) -> str:
@@ -51,9 +54,39 @@ def save_png(ax: Axes, path: Path) -> str:
     >>> base64.b64decode(encoded)[1:4]
     b'PNG'
     """
-    with plot_style(STYLE):
-        ax.figure.savefig(path, format="png")
+    with plot_style(STYLE), atomic_output(path) as temporary:
+        ax.figure.savefig(temporary, format="png")
     return base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def short_label(text: object, limit: int = MAX_LABEL_CHARS) -> str:
+    """A label from data as a plot draws it: at most ``limit`` characters, then ``…``.
+
+    Segment levels, item and construct names come from files; a 10,000-character
+    level made matplotlib allocate gigabytes for one legend. Tables in the report keep
+    the full text.
+
+    Parameters
+    ----------
+    text : object
+        The label (converted with ``str``).
+    limit : int, default :data:`MAX_LABEL_CHARS` (40)
+        Characters kept, the ellipsis included.
+
+    Returns
+    -------
+    str
+        The label, cut if longer than ``limit``.
+
+    Examples
+    --------
+    >>> short_label("x" * 10_000, limit=5)
+    'xxxx…'
+    >>> short_label("满意度")
+    '满意度'
+    """
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _axes(ax: Axes | None, size: tuple[float, float] | None = None) -> Axes:
@@ -108,9 +141,11 @@ def plot_item_distributions(
         ax = _axes(ax, (7, 0.3 * len(items) + 1.5))
         colours = matplotlib.colormaps["RdYlGn"](np.linspace(0.05, 0.95, len(codes)))
         left = np.zeros(len(items))
+        rows = np.arange(len(items))
         for code, colour in zip(codes, colours, strict=True):
-            ax.barh(list(items), shares[code], left=left, color=colour, label=str(code))
+            ax.barh(rows, shares[code], left=left, color=colour, label=str(code))
             left += shares[code].to_numpy()
+        ax.set_yticks(rows, [short_label(item) for item in items])
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
         ax.set_xlabel("share of valid answers")
@@ -155,8 +190,9 @@ def plot_correlation_heatmap(correlations: pd.DataFrame, ax: Axes | None = None)
     with plot_style(STYLE):
         ax = _axes(ax, (1 + 0.8 * len(names), 0.6 + 0.7 * len(names)))
         image = ax.imshow(matrix.to_numpy(), cmap="RdBu_r", vmin=-1, vmax=1)
-        ax.set_xticks(range(len(names)), names, rotation=45, ha="right")
-        ax.set_yticks(range(len(names)), names)
+        labels = [short_label(name) for name in names]
+        ax.set_xticks(range(len(names)), labels, rotation=45, ha="right")
+        ax.set_yticks(range(len(names)), labels)
         for i in range(len(names)):
             for j in range(len(names)):
                 ax.text(j, i, f"{matrix.iat[i, j]:.2f}", ha="center", va="center", fontsize=7)
@@ -221,8 +257,8 @@ def plot_satisfaction_loyalty_curve(
         if fit is not None:
             grid = np.linspace(levels["level"].min(), levels["level"].max(), 200)
             ax.plot(grid, predict_logistic_curve(fit, grid), label="logistic fit")
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel(ylabel)
+        ax.set_xlabel(short_label(xlabel))
+        ax.set_ylabel(short_label(ylabel))
         ax.set_title("Satisfaction → loyalty")
         ax.legend()
     return ax
@@ -264,10 +300,12 @@ def plot_segment_comparison(
             mean, n = group.mean(), group.count()
             half = stats.t.ppf(0.975, np.maximum(n - 1, 1)) * group.std() / np.sqrt(n)
             x = np.arange(scores.shape[1]) - 0.4 + width * (k + 0.5)
-            ax.errorbar(x, mean, yerr=half, fmt="o", capsize=3, label=f"{level} (n={len(group)})")
-        ax.set_xticks(range(scores.shape[1]), list(scores.columns), rotation=30, ha="right")
+            label = f"{short_label(level)} (n={len(group)})"
+            ax.errorbar(x, mean, yerr=half, fmt="o", capsize=3, label=label)
+        columns = [short_label(column) for column in scores.columns]
+        ax.set_xticks(range(scores.shape[1]), columns, rotation=30, ha="right")
         ax.set_ylabel("mean score")
-        ax.set_title(f"Construct means by {segment.name or 'segment'}")
+        ax.set_title(f"Construct means by {short_label(segment.name or 'segment')}")
         ax.legend()
     return ax
 
@@ -331,7 +369,8 @@ def plot_path_diagram(
                 bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
             )
         for name, (x, y) in position.items():
-            label = name if name not in r2_of else f"{name}\nR²={r2_of[name]:.2f}"
+            label = short_label(name)
+            label += f"\nR²={r2_of[name]:.2f}" if name in r2_of else ""
             ax.text(
                 x,
                 y,

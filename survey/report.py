@@ -7,6 +7,7 @@ and can be mailed as one file; the PNGs are also written to ``plots/``.
 from __future__ import annotations
 
 import html
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,14 +15,17 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
+from survey.atomic import output_folder, write_text_atomic
 from survey.html import html_list, html_page, html_plots, html_table
 from survey.plots import (
+    MAX_LABEL_CHARS,
     plot_correlation_heatmap,
     plot_item_distributions,
     plot_path_diagram,
     plot_satisfaction_loyalty_curve,
     plot_segment_comparison,
     save_png,
+    short_label,
 )
 
 if TYPE_CHECKING:
@@ -57,6 +61,15 @@ TITLES: dict[str, str] = {
 }
 
 
+def _file_stem(name: object, used: set[str], number: int) -> str:
+    """A file-name part for a column name: word characters only, short, not used before."""
+    stem = re.sub(r"[^\w-]+", "_", str(name))[:MAX_LABEL_CHARS] or str(number)
+    if stem in used:
+        stem = f"{stem}_{number}"
+    used.add(stem)
+    return stem
+
+
 def draw_plots(analysis: SurveyAnalysis, folder: Path) -> dict[str, str]:
     """Draw every plot of an analysis into ``folder`` as PNG.
 
@@ -81,7 +94,7 @@ def draw_plots(analysis: SurveyAnalysis, folder: Path) -> dict[str, str]:
     >>> len(draw_plots(analysis, Path(tempfile.mkdtemp())))
     4
     """
-    folder.mkdir(parents=True, exist_ok=True)
+    output_folder(folder)
     codebook, cleaned, tables = analysis.codebook, analysis.cleaned, analysis.tables
     images = {
         "Item distributions": save_png(
@@ -106,10 +119,12 @@ def draw_plots(analysis: SurveyAnalysis, folder: Path) -> dict[str, str]:
             folder / "satisfaction_loyalty_curve.png",
         )
     if "segment_tests" in tables:
-        for column in cleaned.segments.columns:
-            images[f"Segments: {column}"] = save_png(
+        used: set[str] = set()
+        for number, column in enumerate(cleaned.segments.columns, start=1):
+            stem = _file_stem(column, used, number)
+            images[f"Segments: {short_label(column)}"] = save_png(
                 plot_segment_comparison(cleaned.scores, cleaned.segments[column]),
-                folder / f"segment_comparison_{column}.png",
+                folder / f"segment_comparison_{stem}.png",
             )
     if analysis.pls is not None:
         images["PLS path model"] = save_png(
@@ -416,5 +431,5 @@ def write_report(analysis: SurveyAnalysis, out_dir: Path, plots: bool = True) ->
     parts += html_plots(images)
     path = out_dir / "report.html"
     page = html_page(f"Survey report: {Path(analysis.source).name}", parts)
-    path.write_text(page, encoding="utf-8")
+    write_text_atomic(page, path)
     return path

@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from survey.atomic import write_text_atomic
 from survey.cleaning import CleanedSurvey
 from survey.codebook import Codebook
 from survey.correlation import satisfaction_loyalty_link
@@ -275,7 +276,7 @@ def write_targets(targets: Mapping[str, Any], path: str | Path) -> Path:
     't.json'
     """
     path = Path(path)
-    path.write_text(json.dumps(targets, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_text_atomic(json.dumps(targets, indent=2, ensure_ascii=False) + "\n", path)
     return path
 
 

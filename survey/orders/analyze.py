@@ -31,8 +31,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from survey.analyze import _output_folder
-from survey.errors import DataError
+from survey.atomic import atomic_output, output_folder
+from survey.errors import DataError, naming_file
+from survey.export import write_csv
 from survey.orders.bgnbd import BGNBDFit, expected_purchases, fit_bgnbd, p_alive
 from survey.orders.cleaning import CleanedOrders, clean_orders
 from survey.orders.cohorts import cohort_retention
@@ -279,6 +280,11 @@ def run_order_analysis(cleaned: CleanedOrders, settings: OrderSettings) -> Order
     >>> round(analysis.bgnbd.r, 3), round(analysis.gammagamma.p, 2)
     (0.243, 6.25)
     """
+    with naming_file(cleaned.source):
+        return _analyse_orders(cleaned, settings)
+
+
+def _analyse_orders(cleaned: CleanedOrders, settings: OrderSettings) -> OrderAnalysis:
     settings.check()
     orders = cleaned.orders
     end = orders[DATE].max().normalize()
@@ -457,12 +463,13 @@ def write_order_outputs(analysis: OrderAnalysis, out_dir: str | Path, plots: boo
     """
     from survey.orders.report import write_report
 
-    out = _output_folder(out_dir)
+    out = output_folder(out_dir)
     for name in ("summary", "cohorts", "bgnbd", "gammagamma", "holdout", "tracking"):
         if name in analysis.tables:
-            analysis.tables[name].to_csv(out / f"{name}.csv", index=False)
-    analysis.cleaned.log.to_csv(out / "cleaning_log.csv", index=False)
-    analysis.customers.to_parquet(out / "customers.parquet", index=False)
+            write_csv(analysis.tables[name], out / f"{name}.csv")
+    write_csv(analysis.cleaned.log, out / "cleaning_log.csv")
+    with atomic_output(out / "customers.parquet") as temporary:
+        analysis.customers.to_parquet(temporary, index=False)
     write_targets(analysis.targets, out / "targets.json")
     write_report(analysis, out, plots=plots)
     return out

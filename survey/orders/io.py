@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from survey.errors import DataError
+from survey.file_limits import MAX_DECLARED_CELLS, MAX_UNCOMPRESSED_BYTES
 from survey.io import _read_csv, _read_xlsx
 from survey.orders.mapping import ColumnMapping
 
@@ -44,11 +45,64 @@ class RawOrders:
     date_format: str | None = None
 
 
+def check_parquet(
+    path: str | Path,
+    *,
+    max_cells: int = MAX_DECLARED_CELLS,
+    max_bytes: int = MAX_UNCOMPRESSED_BYTES,
+) -> None:
+    r"""Refuse a Parquet file that is not one, or declares too many cells or bytes.
+
+    Only the footer is read, so a small file that would unpack to gigabytes (the
+    Parquet form of a zip bomb) is refused before any column is decoded.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.parquet`` file.
+    max_cells : int, keyword-only
+        Largest rows × columns the footer may declare.
+    max_bytes : int, keyword-only
+        Largest total uncompressed size of its row groups.
+
+    Raises
+    ------
+    DataError
+        One line naming the file and the limit exceeded, or why it is not Parquet.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "orders.parquet"
+    >>> _ = path.write_text("customer_id,date,amount\n")
+    >>> try:
+    ...     check_parquet(path)
+    ... except DataError as err:
+    ...     print(str(err).partition(": ")[2][:40])
+    not a readable Parquet file (Parquet mag
+    """
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.ParquetFile(path).metadata
+    except Exception as err:  # noqa: BLE001 - pyarrow raises several error types
+        reason = " ".join(str(err).split())[:200]
+        raise DataError(f"{path}: not a readable Parquet file ({reason})") from None
+    cells = metadata.num_rows * metadata.num_columns
+    if cells > max_cells:
+        raise DataError(f"{path}: the file declares {cells} cells; the limit is {max_cells}")
+    size = sum(metadata.row_group(k).total_byte_size for k in range(metadata.num_row_groups))
+    if size > max_bytes:
+        raise DataError(f"{path}: the file unpacks to {size} bytes; the limit is {max_bytes}")
+
+
 def _read_parquet(path: Path) -> pd.DataFrame:
+    check_parquet(path)
     try:
         return pd.read_parquet(path)
     except Exception as err:  # noqa: BLE001 - pyarrow raises several error types
-        raise DataError(f"{path}: not a readable Parquet file ({err})") from None
+        reason = " ".join(str(err).split())[:200]
+        raise DataError(f"{path}: not a readable Parquet file ({reason})") from None
 
 
 def read_order_table(path: str | Path, sheet: str | int | None = None) -> pd.DataFrame:
@@ -97,7 +151,7 @@ def read_order_table(path: str | Path, sheet: str | int | None = None) -> pd.Dat
     elif suffix in (".csv", ".txt"):
         frame = _read_csv(path, dtype=str)  # text cells: ids keep their zeros
     else:
-        frame = _read_xlsx(path, sheet)
+        frame, _ = _read_xlsx(path, sheet)
     frame.columns = [str(column).strip() for column in frame.columns]
     if frame.empty:
         raise DataError(f"{path}: the file has a header but no orders")

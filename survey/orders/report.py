@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from survey.atomic import output_folder, write_text_atomic
 from survey.html import html_list, html_page, html_plots, html_table
 from survey.orders.btyd_plots import (
     plot_cumulative_tracking,
@@ -47,7 +48,7 @@ def draw_plots(analysis: object, folder: Path) -> dict[str, str]:
     >>> sorted(draw_plots(example_analysis(), Path(tempfile.mkdtemp())))[0]
     'Active share by monthly cohort'
     """
-    folder.mkdir(parents=True, exist_ok=True)
+    output_folder(folder)
     tables = analysis.tables
     gini = float(tables["summary"].set_index("statistic").loc["gini", "value"])
     images = {
@@ -193,5 +194,5 @@ def write_report(analysis: object, out_dir: Path, plots: bool = True) -> Path:
     parts += html_plots(images)
     path = Path(out_dir) / "report.html"
     page = html_page(f"Order-log report: {Path(cleaned.source).name}", parts)
-    path.write_text(page, encoding="utf-8")
+    write_text_atomic(page, path)
     return path

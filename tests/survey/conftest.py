@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 import matplotlib
 import numpy as np
 import pandas as pd
@@ -126,3 +129,29 @@ def write_ecsi_sav(ecsi):
         )
 
     return write
+
+
+def _mount(folder: Path, options: str) -> None:
+    folder.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 64 KB file system: a real full disk (needs root; skipped otherwise)."""
+    folder = tmp_path / "tiny"
+    _mount(folder, "size=64k")
+    yield folder
+    subprocess.run(["umount", str(folder)], check=True)
+
+
+@pytest.fixture
+def read_only_disk(tmp_path):
+    folder = tmp_path / "ro"
+    _mount(folder, "ro,size=64k")
+    yield folder
+    subprocess.run(["umount", str(folder)], check=True)

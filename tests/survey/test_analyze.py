@@ -264,3 +264,26 @@ def test_identified_logistic_is_reported():
     assert analysis.targets["curve"]["logistic_note"] is None
     line = next(line for line in key_results(analysis.tables) if "curve" in line)
     assert "midpoint 6.0" in line
+
+
+def test_a_10000_character_segment_level_is_plotted_with_a_short_label(bank, tmp_path):
+    # issue 15: a 10,000-character segment name went past 3 GB while plotting (and a
+    # 1 M-character level made matplotlib refuse an image too large)
+    import tracemalloc
+
+    level = "长" * 10_000
+    data = bank.assign(gender=bank["gender"].where(bank["gender"] == "male", level))
+    codebook = parse_codebook({**_bank_raw_codebook(), "segments": ["gender"], "pls": None})
+    analysis = run_analysis(SurveyTable(data=data, source="bank.csv"), codebook, n_boot=0)
+    tracemalloc.start()
+    out = write_outputs(analysis, tmp_path / "out", plots=True)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 300_000_000
+    names = sorted(p.name for p in (out / "plots").iterdir())
+    assert "segment_comparison_gender.png" in names and all(len(n) < 80 for n in names)
+    assert level in (out / "report.html").read_text(encoding="utf-8")  # the table keeps it
+
+
+def _bank_raw_codebook():
+    return yaml.safe_load(example_paths("bank").codebook.read_text(encoding="utf-8"))

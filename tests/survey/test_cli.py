@@ -251,3 +251,42 @@ def test_wenjuanxin_durations_and_an_unreadable_one(capsys, ecsi, tmp_path):
     ecsi.assign(所用时间=[*times[:-1], "about 2 min"]).to_csv(data, index=False, encoding="gbk")
     status, _, err = _run(capsys, data, "--codebook", codebook, "--out", tmp_path / "o")
     _one_line_error(status, err, "wjx.csv", "speeders column '所用时间'", "'about 2 min'")
+
+
+def test_full_disk_is_one_line_and_leaves_no_partial_output(capsys, tiny_disk):
+    # issue 15: a full disk gave an OSError traceback and left a 0-byte report.html
+    status, _, err = _run(capsys, "--example", "ecsi", "--out", tiny_disk, "--bootstrap", "0")
+    _one_line_error(status, err, str(tiny_disk), "cannot write the file (No space left on device)")
+    for path in tiny_disk.rglob("*"):
+        assert ".partial" not in path.name and (path.is_dir() or path.stat().st_size > 0)
+
+
+def test_read_only_output_folder_is_one_line_before_the_analysis(capsys, read_only_disk):
+    status, _, err = _run(capsys, "--example", "ecsi", "--out", read_only_disk, "--no-plots")
+    _one_line_error(status, err, "cannot write in the output folder (Read-only file system)")
+
+
+@pytest.mark.parametrize(
+    "change, fragment",
+    [
+        (lambda cb: cb["constructs"]["Image"].update(reverse=["IMAG1", "IMAG1"]), "listed more"),
+        (lambda cb: cb["scale"].update(min=float("nan")), "scale.min: Input should be a finite"),
+        (lambda cb: cb["nps"].update(promoters_min=50), "nps.promoters_min: 50 is outside"),
+    ],
+)
+def test_codebook_mistakes_from_the_issue_are_one_line(capsys, tmp_path, change, fragment):
+    data = example_paths("ecsi").data
+    status, _, err = _run(
+        capsys, data, "--codebook", _codebook(tmp_path, change), "--out", tmp_path
+    )
+    _one_line_error(status, err, "codebook.yaml", fragment)
+
+
+def test_utf16_and_binary_codebooks_are_one_line(capsys, tmp_path):
+    text = example_paths("ecsi").codebook.read_text(encoding="utf-8")
+    for name, content in [("u16.yaml", text.encode("utf-16")), ("bin.yaml", bytes(range(256)))]:
+        path = tmp_path / name
+        path.write_bytes(content)
+        data = example_paths("ecsi").data
+        status, _, err = _run(capsys, data, "--codebook", path, "--out", tmp_path / "out")
+        _one_line_error(status, err, name, "cannot read codebook")

@@ -136,3 +136,23 @@ def test_a_log_without_repeat_buyers_reports_no_model_and_says_why(tmp_path):
     assert analysis.bgnbd is None and pd.read_csv(tmp_path / "bgnbd.csv").empty
     assert any(note.startswith("BG/NBD not reported: ") for note in analysis.notes)
     assert pd.read_parquet(tmp_path / "customers.parquet")["clv"].isna().all()
+
+
+def test_formula_text_in_the_log_is_neutralised_in_the_csv_outputs(tmp_path):
+    # issue 15: formula cells must be neutralised in every CSV output; the order outputs
+    # were written with a plain to_csv
+    from survey.orders.mapping import ColumnMapping
+
+    log = _messy_log()
+    log.loc[3, "day"] = '=HYPERLINK("http://evil.example","x")'
+    log.to_csv(tmp_path / "log.csv", index=False)
+    mapping = ColumnMapping(
+        customer_id="client", date="day", amount="total", order_id="ref", group_order="grp",
+        date_format="%d.%m.%Y",
+    )  # fmt: skip
+    out = tmp_path / "out"
+    analyze_orders(tmp_path / "log.csv", out, OrderSettings("1997-09-30", n_boot=0),
+                   mapping=mapping, plots=False)  # fmt: skip
+    text = (out / "cleaning_log.csv").read_text(encoding="utf-8")
+    assert "=HYPERLINK" in text and ",=HYPERLINK" not in text and "'=HYPERLINK" in text
+    assert not list(out.glob(".*partial*"))

@@ -62,3 +62,47 @@ def test_missing_mapped_column_names_file_and_column(tmp_path):
     path.write_text("client,date,amount\n1,2024-01-02,3\n")
     with pytest.raises(DataError, match=r"log.csv: no column 'customer_id' for customer_id"):
         read_order_log(path)
+
+
+def test_a_parquet_file_declaring_too_many_cells_is_refused_from_its_footer(tmp_path):
+    import time
+
+    from survey.orders.io import check_parquet
+
+    path = tmp_path / "orders.parquet"
+    pd.DataFrame({"customer_id": ["a"] * 1000, "amount": [1.0] * 1000}).to_parquet(path)
+    started = time.perf_counter()
+    with pytest.raises(DataError, match=r"orders.parquet: the file declares 2000 cells; the limit"):
+        check_parquet(path, max_cells=1000)
+    with pytest.raises(DataError, match=r"orders.parquet: the file unpacks to \d+ bytes; the"):
+        check_parquet(path, max_bytes=100)
+    assert time.perf_counter() - started < 1
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "fragment"),
+    [
+        ("text.parquet", b"customer_id,date,amount\n1,2024-01-01,3\n", "not a readable Parquet"),
+        ("binary.csv", b"customer_id\x00\x01\x02" * 100, "a binary file, not a CSV text file"),
+        ("short.csv", b"customer_id,date,amount\n1,2024-01-01\n", "row 2 has 2 fields"),
+        ("dup.csv", b"customer_id,date,date\n1,2024-01-01,3\n", "names two columns 'date'"),
+    ],
+)
+def test_mislabelled_or_broken_order_logs_are_one_line(tmp_path, name, content, fragment):
+    # issue 15: truncated or mislabelled files (a .parquet that is text, a CSV that is
+    # binary) must give one line, never a traceback
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(DataError) as err:
+        read_order_table(path)
+    assert str(err.value).startswith(str(path)) and fragment in str(err.value)
+    assert "\n" not in str(err.value) and len(str(err.value)) < 400
+
+
+def test_a_truncated_parquet_file_is_one_line(tmp_path):
+    whole = tmp_path / "whole.parquet"
+    pd.DataFrame({"customer_id": ["a", "b"], "amount": [1.0, 2.0]}).to_parquet(whole)
+    cut = tmp_path / "cut.parquet"
+    cut.write_bytes(whole.read_bytes()[:-20])
+    with pytest.raises(DataError, match=r"cut.parquet: not a readable Parquet file"):
+        read_order_table(cut)
