@@ -11,10 +11,10 @@ Examples
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sim.errors import ParameterError, SimError
+from sim.lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from sim.model import ShopperModel, validate_params
@@ -24,13 +24,16 @@ if TYPE_CHECKING:
 #: Public name -> the module that defines it, imported on first use: importing
 #: ``sim.errors`` (as the command line does to report errors) or ``sim.schema``
 #: then does not import Mesa, SciPy and the model.
-_LAZY = {
-    "ModelParams": "sim.params",
-    "RunResult": "sim.run",
-    "ShopperModel": "sim.model",
-    "simulate": "sim.run",
-    "validate_params": "sim.model",
-}
+__getattr__ = lazy_getattr(
+    __name__,
+    {
+        "ModelParams": "sim.params",
+        "RunResult": "sim.run",
+        "ShopperModel": "sim.model",
+        "simulate": "sim.run",
+        "validate_params": "sim.model",
+    },
+)
 
 __all__ = [
     "ModelParams",
@@ -41,12 +44,3 @@ __all__ = [
     "simulate",
     "validate_params",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    """Import a public name's module on first use (PEP 562)."""
-    if name not in _LAZY:
-        raise AttributeError(f"module 'sim' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_LAZY[name]), name)
-    globals()[name] = value
-    return value

@@ -7,8 +7,26 @@ observed statistics. Candidates are evaluated through the experiments executor w
 common random numbers: every candidate's replication r uses the same seed.
 """
 
-from experiments.calibration.config import CalibrationConfig, load_calibration_config
-from experiments.calibration.fit import calibrate
-from experiments.calibration.result import CalibrationResult
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.lazy import lazy_getattr
+
+if TYPE_CHECKING:
+    from experiments.calibration.config import CalibrationConfig, load_calibration_config
+    from experiments.calibration.fit import calibrate
+    from experiments.calibration.result import CalibrationResult
 
 __all__ = ["CalibrationConfig", "CalibrationResult", "calibrate", "load_calibration_config"]
+
+#: Imported on first use: ``shoplab --help`` imports the CLI module without optuna.
+__getattr__ = lazy_getattr(
+    __name__,
+    {
+        "CalibrationConfig": "experiments.calibration.config",
+        "CalibrationResult": "experiments.calibration.result",
+        "calibrate": "experiments.calibration.fit",
+        "load_calibration_config": "experiments.calibration.config",
+    },
+)

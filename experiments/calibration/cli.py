@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from experiments.calibration.config import CalibrationConfig, load_calibration_config
-from experiments.calibration.fit import calibrate
-from experiments.calibration.report import write_calibration
-from experiments.calibration.trial_log import TrialLog, fingerprint
 from experiments.errors import ConfigError
-from survey.targets import read_targets
+
+if TYPE_CHECKING:  # imported by the command: `shoplab --help` stays quick
+    from experiments.calibration.config import CalibrationConfig
 
 
 def targets_description(config: CalibrationConfig, targets: str | None) -> str:
@@ -57,6 +56,12 @@ def targets_description(config: CalibrationConfig, targets: str | None) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from experiments.calibration.config import load_calibration_config
+    from experiments.calibration.fit import calibrate
+    from experiments.calibration.report import write_calibration
+    from experiments.calibration.trial_log import TrialLog, fingerprint
+    from survey.targets import read_targets
+
     config = load_calibration_config(args.config, args.set)
     if config.survey is not None and args.targets is None:
         raise ConfigError(

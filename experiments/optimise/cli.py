@@ -17,13 +17,13 @@ import json
 import time
 from pathlib import Path
 
-from experiments.optimise.config import load_optimise_config
-from experiments.optimise.report import format_best, write_optimise
-from experiments.optimise.runner import optimise
-from experiments.optimise.search import OBJECTIVE_COLUMNS
-
 
 def _run(args: argparse.Namespace) -> int:
+    from experiments.optimise.config import load_optimise_config
+    from experiments.optimise.report import format_best, write_optimise
+    from experiments.optimise.runner import optimise
+    from experiments.optimise.search import OBJECTIVE_COLUMNS
+
     extra = [  # JSON is YAML: values stay what argparse parsed
         f"{path}={json.dumps(value)}"
         for path, value in (

@@ -15,14 +15,15 @@ from experiments.commands import (
     _add_execution_arguments,
     _execution_overrides,
 )
-from experiments.config import load_config
 from experiments.errors import ConfigError
-from experiments.robustness.design import point_replications
-from experiments.robustness.report import describe_findings
-from experiments.robustness.runner import default_robustness_out, run_robustness
 
 
 def _robustness(args: argparse.Namespace) -> int:
+    from experiments.config import load_config
+    from experiments.robustness.design import point_replications
+    from experiments.robustness.report import describe_findings
+    from experiments.robustness.runner import default_robustness_out, run_robustness
+
     extra = _execution_overrides(args)
     if args.samples is not None:
         extra.append(f"robustness.samples={args.samples}")

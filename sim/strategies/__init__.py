@@ -9,8 +9,9 @@ its class.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sim.lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from sim.strategies.base import Strategy
@@ -21,18 +22,12 @@ __all__ = ["REGISTRY", "Strategy", "StrategySpec", "Targeting"]
 
 #: Public name -> its module, imported on first use (``shoplab --help`` imports
 #: ``sim.strategies.cli`` without the catalogue, its priors and SciPy).
-_LAZY = {
-    "REGISTRY": "sim.strategies.catalogue",
-    "Strategy": "sim.strategies.base",
-    "StrategySpec": "sim.strategies.catalogue",
-    "Targeting": "sim.strategies.targeting",
-}
-
-
-def __getattr__(name: str) -> Any:
-    """Import a public name's module on first use (PEP 562)."""
-    if name not in _LAZY:
-        raise AttributeError(f"module 'sim.strategies' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_LAZY[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(
+    __name__,
+    {
+        "REGISTRY": "sim.strategies.catalogue",
+        "Strategy": "sim.strategies.base",
+        "StrategySpec": "sim.strategies.catalogue",
+        "Targeting": "sim.strategies.targeting",
+    },
+)
