@@ -132,17 +132,25 @@ def from_edges(n: int, source: np.ndarray, target: np.ndarray) -> SocialNetwork:
     >>> from_edges(3, np.array([0, 1, 1]), np.array([1, 0, 1])).degree.tolist()
     [1, 1, 0]
     """
+    index_type = _index_type(n)
     keep = source != target
-    rows = np.concatenate([source[keep], target[keep]])
-    cols = np.concatenate([target[keep], source[keep]])
-    index_type = np.int32 if n < 2**31 else np.int64
+    source = source[keep].astype(index_type, copy=False)
+    target = target[keep].astype(index_type, copy=False)
+    rows = np.concatenate([source, target])
+    cols = np.concatenate([target, source])
+    del source, target
     adjacency = sp.csr_matrix(
-        (np.ones(rows.size, dtype=np.float32), (rows.astype(index_type), cols.astype(index_type))),
-        shape=(n, n),
+        (np.ones(rows.size, dtype=np.float32), (rows, cols)), shape=(n, n), copy=False
     )
+    del rows, cols
     adjacency.sum_duplicates()
     adjacency.data[:] = 1.0
     return SocialNetwork(size=n, adjacency=adjacency)
+
+
+def _index_type(n: int) -> type[np.signedinteger]:
+    """The narrowest index type for ``n`` shoppers (int32 below 2**31: half the memory)."""
+    return np.int32 if n < 2**31 else np.int64
 
 
 def _weighted_ids(count: int, weights: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -191,8 +199,9 @@ def small_world(
     if n < 2 or half == 0:
         return from_edges(n, np.empty(0, np.int64), np.empty(0, np.int64))
     half = min(half, (n - 1) // 2) or 1
-    source = np.repeat(np.arange(n, dtype=np.int64), half)
-    target = (source + np.tile(np.arange(1, half + 1), n)) % n
+    index_type = _index_type(n)
+    source = np.repeat(np.arange(n, dtype=index_type), half)
+    target = (source + np.tile(np.arange(1, half + 1, dtype=index_type), n)) % n
     rewired = rng.random(source.size) < rewire_prob
     target[rewired] = _weighted_ids(int(rewired.sum()), weights, rng)
     return from_edges(n, source, target)
@@ -291,16 +300,16 @@ class NeighbourExposure:
 
     def __init__(self, network: SocialNetwork, width: int) -> None:
         self.network = network
-        self.signal = np.zeros((network.size, width), dtype=np.float32)
+        self.signal = np.zeros((network.size, width), dtype=np.float32, order="F")
         self.sums = None if network.fully_mixed else np.zeros((network.size, width))
         self._degree = np.maximum(network.degree, 1).astype(float)
 
     def update(self, signal: np.ndarray) -> None:
         """Take today's signals (shape (N, width), float32) and propagate the changes.
 
-        A shopper's signal changed if any of its numbers changed (compared bit for
-        bit, one row at a time); each friend's sums grow by the changes summed over
-        its changed ties, in one ``bincount`` over (friend, column) pairs.
+        A shopper's signal changed if any of its numbers changed; each friend's
+        sums grow by the changes summed over its changed ties, in one ``bincount``
+        over (friend, column) pairs.
         """
         if self.sums is None:
             self.signal = signal
@@ -359,10 +368,11 @@ class NeighbourExposure:
 
 
 def _rows_differ(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Rows of two (N, width) float32 arrays that differ in any bit.
+    """Rows of two (N, width) arrays that differ in any column.
 
-    One comparison per row: the row's bytes read as a single integer when the
-    row is 1, 2, 4 or 8 bytes wide (the (N, 2) float32 signals: 8 bytes).
+    Column by column, so that signals stored column by column (as
+    :func:`sim.rules.word_of_mouth.word_of_mouth_signals` makes them) are read
+    contiguously.
 
     Examples
     --------
@@ -370,8 +380,7 @@ def _rows_differ(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     >>> _rows_differ(a, np.array([[1, 0], [0, 3]], dtype=np.float32)).tolist()
     [False, True]
     """
-    row = a.shape[1] * a.itemsize
-    if a.flags.c_contiguous and b.flags.c_contiguous and row in (1, 2, 4, 8):
-        as_int = np.dtype(f"u{row}")
-        return a.view(as_int).ravel() != b.view(as_int).ravel()
-    return (a != b).any(axis=1)
+    differ = a[:, 0] != b[:, 0]
+    for column in range(1, a.shape[1]):
+        differ |= a[:, column] != b[:, column]
+    return differ

@@ -101,8 +101,9 @@ def word_of_mouth_signals(
     Returns
     -------
     numpy.ndarray
-        Column 0: active·(1 + boost·promoter)·mult (what a prospect's referral
-        exposure sums); column 1: 1 for an active detractor, else 0.
+        float32, stored column by column. Column 0: active·(1 + boost·promoter)·mult
+        (what a prospect's referral exposure sums); column 1: 1 for an active
+        detractor, else 0.
 
     Examples
     --------
@@ -111,14 +112,14 @@ def word_of_mouth_signals(
     ...                       promoter_boost=1.0).tolist()
     [[2.0, 0.0], [1.0, 1.0], [0.0, 0.0]]
     """
-    signals = np.zeros((active.shape[0], 2), dtype=np.float32)
-    # an active promoter says (1 + boost)·mult, another active shopper mult, the rest 0
+    # column by column (Fortran order): each signal's values contiguous
+    signals = np.zeros((active.shape[0], 2), dtype=np.float32, order="F")
+    # an active promoter says (1 + boost)·mult, another active shopper mult, the rest
+    # 0: each as a product by 0 or 1 (exact), the two never both non-zero
     mult = np.asarray(referral_mult, dtype=float)
-    weights = np.where(
-        ltr >= promoter_threshold,
-        ((1.0 + promoter_boost) * mult).astype(np.float32),
-        mult.astype(np.float32),
-    )
-    np.multiply(weights, active, out=signals[:, 0])
+    promoter = np.logical_and(active, ltr >= promoter_threshold)
+    referral = signals[:, 0]
+    np.multiply(np.logical_xor(active, promoter), mult.astype(np.float32), out=referral)
+    referral += np.multiply(promoter, ((1.0 + promoter_boost) * mult).astype(np.float32))
     np.logical_and(active, ltr <= detractor_threshold, out=signals[:, 1], casting="unsafe")
     return signals
