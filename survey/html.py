@@ -55,8 +55,8 @@ CJK_CHARACTERS = re.compile(
 #: :data:`FONT_STACK`, compact tables (labels in the first column left, the rest
 #: right-aligned, tabular figures, cells unwrapped) whose headers sort on click,
 #: images no wider than the page, side-by-side figures (``class='grid'``), a
-#: highlighted answer (``class='headline'``), muted notes (``class='note'``) and
-#: warnings (``class='warning'``).
+#: highlighted answer (``class='headline'``), muted notes (``class='note'``),
+#: warnings (``class='warning'``) and table cells marked good, bad or unsure.
 DEFAULT_CSS = (
     f"body{{font-family:{FONT_STACK};max-width:1240px;margin:2em auto;padding:0 1em;"
     "color:#1f2933;line-height:1.45}\n"
@@ -77,6 +77,7 @@ DEFAULT_CSS = (
     ".headline{font-size:1.12em;background:#f1f7fd;border-left:4px solid #1b6ca8;"
     "padding:.5em 1em;margin:.6em 0}\n"
     ".note{color:#555;font-size:13px} .warning{color:#9a3412}\n"
+    "td.good{color:#17703a;font-weight:600} td.bad{color:#b42318} td.unsure{color:#8a6100}\n"
     "nav{font-size:13px} nav a{margin-right:1em;color:#1b6ca8}\n"
     "details>summary{cursor:pointer;color:#1b6ca8;margin:.4em 0}\n"
     "pre{background:#f6f8fa;padding:.8em;overflow:auto;font-size:12px}"
@@ -289,13 +290,17 @@ def html_list(items: Sequence[str], css_class: str | None = None) -> str:
     return "\n".join([opening, *[f"<li>{html.escape(item)}</li>" for item in items], "</ul>"])
 
 
-def html_table(table: pd.DataFrame) -> str:
+def html_table(table: pd.DataFrame, cell_classes: Mapping[str, str] | None = None) -> str:
     """A sortable table without its index, numbers to 4 significant digits, text escaped.
 
     Parameters
     ----------
     table : DataFrame
         The table; an empty one gives a muted "Nothing to report." line.
+    cell_classes : mapping of str to str, optional
+        Cell text -> CSS class of the cells whose whole text it is, e.g.
+        ``{"pays": "good", "loses": "bad"}`` (:data:`DEFAULT_CSS` colours ``good``,
+        ``bad`` and ``unsure``).
 
     Returns
     -------
@@ -323,10 +328,13 @@ def html_table(table: pd.DataFrame) -> str:
     </table>
     >>> html_table(pd.DataFrame())
     "<p class='note'>Nothing to report.</p>"
+    >>> "<td class='bad'>loses</td>" in html_table(pd.DataFrame({"verdict": ["loses"]}),
+    ...                                            cell_classes={"loses": "bad"})
+    True
     """
     if table.empty:
         return "<p class='note'>Nothing to report.</p>"
-    return table.to_html(
+    markup = table.to_html(
         index=False,
         float_format=lambda v: f"{v:.4g}",
         na_rep="",
@@ -334,6 +342,10 @@ def html_table(table: pd.DataFrame) -> str:
         escape=True,
         classes="sortable",
     )
+    for text, css_class in (cell_classes or {}).items():
+        cell = f"<td>{html.escape(text)}</td>"
+        markup = markup.replace(cell, f"<td class='{html.escape(css_class)}'>{cell[4:]}")
+    return markup
 
 
 def html_plots(images: Mapping[str, str]) -> list[str]:

@@ -33,6 +33,9 @@ import yaml
 
 from experiments.config import BASELINE
 from experiments.report.answer import (
+    LOSES,
+    PAYS,
+    UNSURE,
     answers,
     customers_sentence,
     scenario_rows,
@@ -62,6 +65,9 @@ SECTIONS = (
 )
 
 TITLES = dict(SECTIONS)
+
+#: CSS class of a verdict cell (:func:`experiments.report.answer.verdict`).
+VERDICT_CLASSES = {PAYS: "good", LOSES: "bad", UNSURE: "unsure"}
 
 
 def _p(text: str, css_class: str | None = None) -> str:
@@ -197,7 +203,7 @@ def ranking_section(data: ReportData) -> str:
     for scenario in data.scenarios:
         parts += [
             f"<h3>Scenario {html.escape(scenario)}</h3>",
-            html_table(ranking_table(data, scenario)),
+            html_table(ranking_table(data, scenario), VERDICT_CLASSES),
         ]
     notes = sorted({n for n in data.ranking.get("note", pd.Series(dtype=str)) if n})
     parts.append(
@@ -330,7 +336,7 @@ def segments_section(data: ReportData) -> str:
     parts = [_p(segment_summary(segment_winners(data.ranking, s), s)) for s in data.scenarios]
     parts += [
         "<h3>The arm that pays most in each segment (profit, CNY)</h3>",
-        html_table(table),
+        html_table(table, VERDICT_CLASSES),
     ]
     for prefix, title in (
         ("profit", "Profit uplift by segment (CNY)"),
@@ -392,7 +398,7 @@ def scenarios_section(data: ReportData) -> str:
             "its verdict": [verdict(b) if b is not None else "-" for b in best.values()],
         }
     )
-    parts = [html_table(market)]
+    parts = [html_table(market, VERDICT_CLASSES)]
     names = {b["strategy"] for b in best.values() if b is not None}
     if len(scenarios) > 1 and len(names) == 1:
         parts.insert(
