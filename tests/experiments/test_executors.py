@@ -4,6 +4,7 @@ import contextlib
 import math
 import operator
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -263,3 +264,31 @@ def test_every_backend_resumes_a_kill_9_to_the_same_bytes(tmp_path, backend, wor
     reference = _fresh(config_path, tmp_path / "reference", "processes", 1)
     resumed = _killed_then_resumed(config_path, tmp_path / "killed", backend, workers)
     assert resumed == reference
+
+
+class _KillsAWorker(Executor):
+    """Two local workers; one of them is killed with SIGKILL after the first result."""
+
+    def __init__(self, inner: LocalExecutor) -> None:
+        self.inner = inner
+
+    def map_unordered(self, fn, items):
+        for done, result in enumerate(self.inner.map_unordered(fn, items)):
+            if done == 0:
+                os.kill(next(iter(self.inner._pool._processes)), signal.SIGKILL)
+            yield result
+
+
+def test_a_study_whose_worker_is_killed_finishes_with_the_same_bytes(tmp_path, capfd):
+    # the issue: kill -9 of one worker gave a BrokenProcessPool traceback and exit 1
+    config_path = _matrix_config(tmp_path)
+    reference = _fresh(config_path, tmp_path / "reference", "processes", 1)
+    with LocalExecutor(2) as inner:
+        run_experiment(
+            load_config(config_path),
+            tmp_path / "killed",
+            progress=False,
+            executor=_KillsAWorker(inner),
+        )
+    assert (tmp_path / "killed" / "summary.parquet").read_bytes() == reference
+    assert "a worker process died" in capfd.readouterr().err
