@@ -60,103 +60,74 @@ def _axes(ax: Axes | None, size: tuple[float, float] = (6.0, 3.6)) -> Axes:
     return ax if ax is not None else Figure(figsize=size).add_subplot()
 
 
-def _finish(ax: Axes, title: str, ylabel: str) -> Axes:
-    ax.set_title(title, loc="left")
-    ax.set_xlabel("day")
-    ax.set_ylabel(ylabel)
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="best")
-    return ax
+def _daily(
+    frame: pd.DataFrame,
+    lines: list[tuple[str, pd.Series, str | None]],
+    *,
+    title: str,
+    ylabel: str,
+    ax: Axes | None,
+    ylim: tuple[float, float] | None = None,
+) -> Axes:
+    """Draw (label, values, colour) lines by day; a zero line when negatives show."""
+    with _style():
+        ax = _axes(ax)
+        for label, values, colour in lines:
+            ax.plot(frame["day"], values, label=label, color=colour)
+        if ylim is not None:
+            ax.set_ylim(*ylim)
+        if ax.get_ylim()[0] < 0:
+            ax.axhline(0, color="0.5", linewidth=0.8)
+        ax.set_title(title, loc="left")
+        ax.set_xlabel("day")
+        ax.set_ylabel(ylabel)
+        if len(lines) > 1:
+            ax.legend(loc="best")
+        return ax
 
 
 def plot_customers(frame: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """Active customers and customers lost, day by day.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        Daily metrics (``day``, ``active``, ``churned``).
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-    """
-    with _style():
-        ax = _axes(ax)
-        ax.plot(frame["day"], frame["active"], label="active customers")
-        ax.plot(frame["day"], frame["churned"], label="churned (lost)", color="#c44e52")
-        return _finish(ax, "Customers", "shoppers")
+    """Active customers and customers lost (``active``, ``churned``), day by day."""
+    lines = [
+        ("active customers", frame["active"], None),
+        ("churned (lost)", frame["churned"], "#c44e52"),
+    ]
+    return _daily(frame, lines, title="Customers", ylabel="shoppers", ax=ax)
 
 
 def plot_experience(frame: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """Mean satisfaction and loyalty of active customers (0-1 scales).
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        Daily metrics (``day``, ``satisfaction``, ``loyalty``).
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-    """
-    with _style():
-        ax = _axes(ax)
-        ax.plot(frame["day"], frame["satisfaction"], label="satisfaction")
-        ax.plot(frame["day"], frame["loyalty"], label="loyalty")
-        ax.set_ylim(0, 1)
-        return _finish(ax, "Satisfaction and loyalty (active customers)", "mean, 0-1 scale")
+    """Mean ``satisfaction`` and ``loyalty`` of active customers (0-1 scales)."""
+    lines = [
+        ("satisfaction", frame["satisfaction"], None),
+        ("loyalty", frame["loyalty"], None),
+    ]
+    title = "Satisfaction and loyalty (active customers)"
+    return _daily(frame, lines, title=title, ylabel="mean, 0-1 scale", ax=ax, ylim=(0, 1))
 
 
 def plot_nps(frame: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """Net Promoter Score: % promoters (9-10) minus % detractors (0-6).
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        Daily metrics (``day``, ``nps``).
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-    """
-    with _style():
-        ax = _axes(ax)
-        ax.plot(frame["day"], frame["nps"], color="#8172b2")
-        ax.axhline(0, color="0.5", linewidth=0.8)
-        ax.set_ylim(-100, 100)
-        return _finish(ax, "Net Promoter Score", "NPS (points)")
+    """Net Promoter Score (``nps``): % promoters (9-10) minus % detractors (0-6)."""
+    lines = [("NPS", frame["nps"], "#8172b2")]
+    return _daily(
+        frame, lines, title="Net Promoter Score", ylabel="NPS (points)", ax=ax, ylim=(-100, 100)
+    )
 
 
 def plot_money(frame: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """The platform's revenue, costs and profit, summed from day 0.
 
-    Revenue is the take on GMV; costs are acquisition plus strategies; profit is
-    revenue less costs (as in :mod:`sim.metrics`).
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        Daily metrics (``day``, ``revenue``, ``acquisition_cost``, ``strategy_cost``,
-        ``profit``).
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    Revenue (``revenue``) is the take on GMV; costs are ``acquisition_cost`` plus
+    ``strategy_cost``; profit (``profit``) is revenue less costs (:mod:`sim.metrics`).
     """
-    with _style():
-        ax = _axes(ax)
-        costs = frame["acquisition_cost"] + frame["strategy_cost"]
-        ax.plot(frame["day"], frame["revenue"].cumsum(), label="revenue")
-        ax.plot(frame["day"], costs.cumsum(), label="costs (acquisition + strategies)")
-        ax.plot(frame["day"], frame["profit"].cumsum(), label="profit", color="#3a9e5f")
-        ax.axhline(0, color="0.5", linewidth=0.8)
-        ax.yaxis.set_major_formatter(EngFormatter(sep=""))
-        return _finish(ax, "Platform money, cumulative", "CNY since day 0")
+    costs = frame["acquisition_cost"] + frame["strategy_cost"]
+    lines = [
+        ("revenue", frame["revenue"].cumsum(), None),
+        ("costs (acquisition + strategies)", costs.cumsum(), None),
+        ("profit", frame["profit"].cumsum(), "#3a9e5f"),
+    ]
+    ax = _daily(frame, lines, title="Platform money, cumulative", ylabel="CNY since day 0", ax=ax)
+    ax.yaxis.set_major_formatter(EngFormatter(sep=""))
+    return ax
 
 
 def plot_segments(
