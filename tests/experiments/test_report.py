@@ -165,12 +165,15 @@ def test_a_plot_deleted_from_the_folder_is_drawn_again_in_memory(folder, tmp_pat
     assert not (copy / "plots" / "frontier.png").exists()  # and not written
 
 
-def test_without_plots_the_report_says_how_to_draw_them(tmp_path):
+def test_without_plots_the_report_says_how_to_draw_them_and_plot_adds_them(tmp_path):
     out = tmp_path / "out"
     config = _config(tmp_path, horizon=4, outputs={"plots": False})
     assert main(["run", str(config), "--out", str(out), "--quiet"]) == 0
     page = (out / REPORT).read_text(encoding="utf-8")
     assert "<img" not in page and "outputs.plots: false" in page
+    assert main(["plot", str(out)]) == 0  # draws the plots and rebuilds the report
+    page = (out / REPORT).read_text(encoding="utf-8")
+    assert page.count("<img") == len(list((out / "plots").glob("*.png"))) > 0
 
 
 def test_sweep_points_and_sensitivity_are_reported(tmp_path):
