@@ -76,7 +76,7 @@ from scipy import stats
 from benchmarks.results import peak_rss_mb, print_result
 from sim import ShopperModel
 from sim.errors import ParameterError
-from sim.metrics import RETENTION_DAYS, retention_at
+from sim.metrics import RETENTION_DAYS, metric_names, retention_at
 from sim.model import seed_sequence, validate_params
 from sim.network import build_network
 from sim.params import ModelParams
@@ -215,6 +215,7 @@ class Shopper(mesa.Agent):
             if self.entry_day != m.day:
                 return
             self.state = PROSPECT  # stage 0: an entrant of a growing market
+            m.today["entrants"] += 1
         self.discount = m.coupon_discount(self)
         self.listen()
         if self.state == PROSPECT:
@@ -450,30 +451,8 @@ class ReferenceModel(mesa.Model):
         For a strategy the reference does not implement.
     """
 
-    #: The daily metrics collected (a subset of ``sim.metrics.metric_names``).
-    DAILY = (
-        "day",
-        "prospects",
-        "active",
-        "churned",
-        "new_ads",
-        "new_referral",
-        "new_group_buy",
-        "churned_today",
-        "won_back_today",
-        "orders",
-        "gmv",
-        "revenue",
-        "group_orders",
-        "group_gmv",
-        "rival_deal",
-        "acquisition_cost",
-        "strategy_cost",
-        "profit",
-        "satisfaction",
-        "loyalty",
-        "nps",
-    )
+    #: The daily metrics collected: those of ``ShopperModel`` but the per-segment ones.
+    DAILY = tuple(metric_names([]))
 
     def __init__(
         self,
@@ -672,8 +651,11 @@ class ReferenceModel(mesa.Model):
         for group in self.groups:
             if group.free <= 0:
                 self.confirm(group)
+                self.today["groups_formed"] += 1
             elif group.opened + window - 1 > self.day:
                 still_open.append(group)
+            else:
+                self.today["groups_lapsed"] += 1
         self.groups = still_open
 
     def confirm(self, group: Group) -> None:
@@ -711,6 +693,7 @@ class ReferenceModel(mesa.Model):
     def close_books(self) -> None:
         """The day's stocks and profit, for the DataCollector."""
         t, a = self.today, self.params.accounting
+        t["new_customers"] = t["new_ads"] + t["new_referral"] + t["new_group_buy"]
         t["acquisition_cost"] = self.params.acquisition.cost_per_acquisition * t["new_ads"]
         t["profit"] = t["revenue"] - t["acquisition_cost"] - t["strategy_cost"]
         current = [s for s in self.shoppers if s.current]
