@@ -42,7 +42,7 @@ def preview(value: object, limit: int = SHOWN_CHARS) -> str:
     Returns
     -------
     str
-        The ``repr`` of the shortened, redacted text.
+        The shortened, redacted text, quoted (``repr``) if ``value`` is a string.
 
     Examples
     --------
@@ -50,13 +50,16 @@ def preview(value: object, limit: int = SHOWN_CHARS) -> str:
     "'xxxxx…' (1000000 characters)"
     >>> preview("mail li@example.cn")
     "'mail <e-mail>'"
+    >>> preview(12.5), preview(13812345678)
+    ('12.5', '<phone>')
     """
     text = str(value)
+    quote = repr if isinstance(value, str) else str  # numbers stay unquoted: 12.5
     if len(text) <= limit:
-        return repr(redact(text))
+        return quote(redact(text))
     # redact a little past the cut, so that a phone number across it is still caught
     shown = redact(text[: limit + 20])[:limit]
-    return f"{shown + '…'!r} ({len(text)} characters)"
+    return f"{quote(shown + '…')} ({len(text)} characters)"
 
 
 def redact(text: str) -> str:

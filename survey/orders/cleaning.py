@@ -3,7 +3,8 @@
 Each rule that touched the log is one row of the cleaning log with columns
 ``what`` (the rule), ``column`` (the field), ``count`` (rows affected), ``rows``
 (the first file rows, as text), ``example`` (a value as read, never from a column
-other than ``column``) and ``why``. Rules, in order:
+other than ``column``; phone numbers, e-mails, IP addresses and ID numbers replaced by
+placeholders and text beyond 60 characters cut) and ``why``. Rules, in order:
 
 ``missing customer id`` (rows dropped); ``customer id normalised`` (ids written as
 numbers and as texts made one text: ``12``, ``"12"``, ``12.0`` and ``" 12 "`` are
@@ -45,6 +46,7 @@ from survey.orders.frame import (
     as_order_frame,
 )
 from survey.orders.io import RawOrders
+from survey.redact import SHOWN_CHARS, preview, redact
 
 LOG_COLUMNS: Final = ["what", "column", "count", "rows", "example", "why"]
 
@@ -77,6 +79,12 @@ class CleanedOrders:
     source: str
 
 
+def _shown(value: object) -> str:
+    """A cell as the log's ``example`` shows it: personal data redacted, long text cut."""
+    text = redact(str(value))
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
+
+
 class _Log:
     def __init__(self) -> None:
         self.rows: list[dict[str, object]] = []
@@ -96,7 +104,7 @@ class _Log:
                 "column": column,
                 "count": count,
                 "rows": shown + more,
-                "example": None if pd.isna(example) else str(example),
+                "example": None if pd.isna(example) else _shown(example),
                 "why": why,
             }
         )
@@ -132,14 +140,15 @@ def _is_number(value: object) -> bool:
 def _id_text(value: object, column: str, source: str) -> str:
     if isinstance(value, bool | np.bool_):
         raise DataError(
-            f"{source}: column {column}: {value!r} is not an id; allowed: text or whole numbers"
+            f"{source}: column {column}: {preview(value)} is not an id; allowed: text or whole "
+            "numbers"
         )
     if isinstance(value, int | np.integer):
         return str(int(value))
     if isinstance(value, float | np.floating):
         if not float(value).is_integer():
             raise DataError(
-                f"{source}: column {column}: id {value!r} is not a whole number; allowed: "
+                f"{source}: column {column}: id {preview(value)} is not a whole number; allowed: "
                 "text or whole numbers (read the column as text)"
             )
         return str(int(value))
@@ -213,7 +222,9 @@ def _parse_dates(values: pd.Series, date_format: str | None, source: str) -> pd.
             pd.Series(uniques, dtype="str"), format=fmt, errors="coerce", utc=True
         ).dt.tz_convert(None)
     except ValueError as err:
-        raise DataError(f"{source}: date_format {fmt!r} is not a strftime format ({err})") from None
+        raise DataError(
+            f"{source}: date_format {preview(fmt)} is not a strftime format ({err})"
+        ) from None
     # dates outside 1677-2262 (the nanosecond range) cannot be order dates: unparsable
     parsed = parsed.where(parsed.between(pd.Timestamp.min, pd.Timestamp.max))
     days = np.append(parsed.astype("datetime64[ns]").to_numpy(), np.datetime64("NaT", "ns"))
@@ -229,7 +240,7 @@ def _parse_bool(values: pd.Series, column: str, source: str) -> pd.Series:
     if bad.any():
         raise DataError(
             f"{source}: column {column}: {int(bad.sum())} value(s) not true/false, e.g. "
-            f"{values[bad].iloc[0]!r} (row {values.index[bad][0]}); allowed: "
+            f"{preview(values[bad].iloc[0])} (row {values.index[bad][0]}); allowed: "
             f"{sorted(_TRUE)} or {sorted(_FALSE)}"
         )
     return text.isin(_TRUE)
@@ -241,7 +252,8 @@ def _parse_quantity(values: pd.Series, column: str, source: str) -> pd.Series:
     if bad.any():
         raise DataError(
             f"{source}: column {column}: {int(bad.sum())} value(s) not whole numbers, e.g. "
-            f"{values[bad].iloc[0]!r} (row {values.index[bad][0]}); allowed: whole numbers"
+            f"{preview(values[bad].iloc[0])} (row {values.index[bad][0]}); allowed: whole "
+            "numbers"
         )
     return numbers.astype("int64")
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from survey.errors import DataError
 from survey.orders.frame import COLUMNS, OPTIONAL, REQUIRED
+from survey.redact import preview
 from survey.yaml_safe import YamlError, load_yaml_file
 
 #: Keys a mapping file may have.
@@ -94,7 +95,7 @@ class ColumnMapping:
             if value is None:
                 continue
             if isinstance(value, bool) or not isinstance(value, str | int) or not str(value):
-                raise DataError(f"{source}: {key}: {value!r} is not a column name")
+                raise DataError(f"{source}: {key}: {preview(value)} is not a column name")
             clean[key] = str(value)
         return cls(**clean, source=source)
 
@@ -154,7 +155,7 @@ class ColumnMapping:
             if column not in header:
                 option = "--" + ("customer" if name == "customer_id" else name.replace("_", "-"))
                 raise DataError(
-                    f"{file}: no column {column!r} for {name} (map it with {option} COL or "
+                    f"{file}: no column {preview(column)} for {name} (map it with {option} COL or "
                     f"{name}: in --mapping); columns: {header}"
                 )
         return {name: mapped[name] for name in COLUMNS if name in mapped}

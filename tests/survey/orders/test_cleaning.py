@@ -217,3 +217,23 @@ def test_dates_with_offsets_become_utc_and_impossible_dates_are_unparsable():
 def test_a_bad_date_format_is_a_one_line_error():
     with pytest.raises(DataError, match=r"log.csv: date_format '%Q' is not a strftime format"):
         clean_orders(_raw([["a", "2024", "1"]], date_format="%Q"))
+
+
+def test_log_examples_are_redacted_and_cut():
+    # issue 15: cell text was copied verbatim into cleaning logs (personal data, and a
+    # long cell whole)
+    rows = [
+        ["a", "2024-01-01", "5"],
+        ["a", "call 13812345678", "5"],
+        ["a", "2024-01-02", "x" * 10_000],
+    ]
+    cleaned = clean_orders(_raw(rows))
+    assert _entry(cleaned, "unparsable date")["example"] == "call <phone>"
+    assert _entry(cleaned, "unparsable amount")["example"] == "x" * 60 + "…"
+
+
+def test_an_unreadable_quantity_shows_at_most_60_characters():
+    rows = [["a", "2024-01-01", "5", "y" * 100_000]]
+    with pytest.raises(DataError) as caught:
+        clean_orders(_raw(rows, columns=("customer_id", "date", "amount", "quantity")))
+    assert len(str(caught.value)) < 300 and "(100000 characters)" in str(caught.value)
