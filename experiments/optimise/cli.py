@@ -23,6 +23,7 @@ def _run(args: argparse.Namespace) -> int:
     from experiments.optimise.report import format_best, write_optimise
     from experiments.optimise.runner import optimise
     from experiments.optimise.search import OBJECTIVE_COLUMNS
+    from experiments.report import write_report
 
     extra = [  # JSON is YAML: values stay what argparse parsed
         f"{path}={json.dumps(value)}"
@@ -39,6 +40,7 @@ def _run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     result = optimise(config, args.budget, progress=not args.quiet)
     paths = write_optimise(result, out)
+    paths["report.html"] = write_report(out)
     seconds = time.perf_counter() - started
     trials = result.trials
     print(

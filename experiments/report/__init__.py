@@ -29,6 +29,7 @@ from pathlib import Path
 
 from experiments.calibration.report import write_atomic
 from experiments.report.data import ReportData, load_report_data
+from experiments.report.optimise import build_optimise_report, is_optimise_folder
 from experiments.report.robustness import build_robustness_report
 from experiments.report.sections import BUILDERS
 from experiments.store import RunStore
@@ -60,8 +61,9 @@ def build_report(data: ReportData) -> str:
 def write_report(folder: str | Path) -> Path:
     """Build the report of a finished experiment's folder and write ``report.html`` there.
 
-    A ``shoplab robustness`` folder gets its own page
-    (:func:`experiments.report.robustness.build_robustness_report`).
+    A ``shoplab robustness`` or ``shoplab optimise`` folder gets its own page
+    (:func:`experiments.report.robustness.build_robustness_report`,
+    :func:`experiments.report.optimise.build_optimise_report`).
 
     The file is written under a temporary name and renamed, so a killed build
     leaves the earlier report (or none), never half of one.
@@ -69,7 +71,7 @@ def write_report(folder: str | Path) -> Path:
     Parameters
     ----------
     folder : str or Path
-        The ``--out`` folder of ``shoplab run`` or ``shoplab robustness``.
+        The ``--out`` folder of ``shoplab run``, ``robustness`` or ``optimise``.
 
     Returns
     -------
@@ -84,7 +86,10 @@ def write_report(folder: str | Path) -> Path:
     """
     folder = Path(folder)
     path = folder / REPORT
-    if "robustness" in (RunStore(folder).read_manifest() or {}):  # shoplab robustness
+    manifest = RunStore(folder).read_manifest()
+    if manifest is None and is_optimise_folder(folder):  # shoplab optimise
+        page = build_optimise_report(folder)
+    elif "robustness" in (manifest or {}):  # shoplab robustness
         page = build_robustness_report(folder)
     else:
         page = build_report(load_report_data(folder))

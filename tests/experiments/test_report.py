@@ -225,3 +225,38 @@ def test_a_robustness_folder_gets_its_own_report_rebuilt_the_same(tmp_path, caps
     first = page
     assert main(["report", str(out)]) == 0
     assert (out / REPORT).read_text(encoding="utf-8") == first
+
+
+def test_an_optimise_folder_gets_its_own_report_rebuilt_the_same(tmp_path):
+    # the files of shoplab optimise, as it writes them (best.csv: reevaluate, best first)
+    best = pd.DataFrame(
+        {
+            "rank": [1, 2],
+            "arm": ["mix_1", "mix_2"],
+            "mix": ["recommendation + <b>x</b>", "coupons"],
+            "within_budget": [True, False],
+            "n": 6,
+            "cost_year": [67_794.0, 122_470.0],
+            "profit_uplift": [5_000.0, -119_405.0],
+            "profit_uplift_ci_low": [-1_000.0, -127_092.0],
+            "profit_uplift_ci_high": [11_000.0, -111_717.0],
+            "retained_uplift": [3536.5, 330.0],
+        }
+    )
+    best.to_csv(tmp_path / "best.csv", index=False)
+    pd.DataFrame({"trial": [0], "mix": ["coupons"], "specs": ["{}"]}).to_csv(
+        tmp_path / "pareto.csv", index=False
+    )
+    (tmp_path / "best.yaml").write_text(
+        "# The best strategy mixes `shoplab optimise` found for demo:\n"
+        "# objective profit, budget 100,000 CNY a year, scenario base.\nname: demo-best\n"
+    )
+    page = write_report(tmp_path).read_text(encoding="utf-8")
+    assert re.findall(r"<section id='([a-z]+)'>", page) == ["answer", "mixes", "front", "config"]
+    assert "<h1>Optimisation report: demo</h1>" in page
+    # the best mix within the budget has a CI that spans 0: never called a win
+    assert "recommendation + &lt;b&gt;x&lt;/b&gt;, is not told from the baseline" in page
+    assert "<b>x</b>" not in page
+    first = page
+    assert main(["report", str(tmp_path)]) == 0
+    assert (tmp_path / REPORT).read_text(encoding="utf-8") == first
