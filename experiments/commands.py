@@ -260,11 +260,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     report = subparsers.add_parser(
         "report",
-        help="rebuild the report.html of a finished experiment",
+        help="rebuild the report.html of a finished run, robustness or optimise folder",
         description="Rebuild report.html (one self-contained page: the answer, the ranking, "
-        "plots, segments, scenarios, sweeps, manifest) from the results saved in a folder. "
-        "A folder whose experiment did not finish, or whose tables do not match its "
-        "manifest, is refused.",
+        "plots, segments, scenarios, sweeps, manifest) from the results saved in a folder "
+        "of shoplab run (or the page of a shoplab robustness or optimise folder). A folder "
+        "whose experiment did not finish, or whose tables do not match its manifest, is "
+        "refused.",
     )
     report.add_argument("folder", type=Path, metavar="DIR", help="the experiment's output folder")
     report.set_defaults(func=_report)
