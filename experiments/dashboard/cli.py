@@ -8,7 +8,8 @@ Examples
 --------
 >>> from experiments.cli import main
 >>> main(["dashboard", "experiments/configs/quickstart.yaml"])  # doctest: +SKIP
-shoplab dashboard: http://127.0.0.1:8765/ (quickstart · base · baseline; Ctrl-C stops it)
+shoplab dashboard: quickstart · base · baseline
+shoplab dashboard: http://127.0.0.1:8765/ (Ctrl-C stops it)
 """
 
 from __future__ import annotations
