@@ -59,7 +59,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from survey.errors import CodebookError
 from survey.header_patterns import check_header_pattern
 from survey.includes import resolve_includes
-from survey.redact import SHOWN_CHARS, preview, preview_list
+from survey.redact import preview, preview_list, shorten
 from survey.yaml_safe import YamlError, load_yaml_file
 
 
@@ -91,7 +91,7 @@ def normalise_label(text: str) -> str:
 
 def _key(name: str) -> str:
     """A codebook name as part of a field path in a message (long names cut)."""
-    return name if len(name) <= SHOWN_CHARS else f"{name[:SHOWN_CHARS]}…"
+    return shorten(name)
 
 
 def _distinct_labels(labels: dict[str, float], field: str) -> None:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from survey.errors import DataError
+from survey.redact import shorten
 
 #: Largest number of cells a worksheet may declare (rows × columns of its dimension).
 MAX_DECLARED_CELLS = 50_000_000
@@ -245,7 +246,7 @@ def check_cell_text(
 
 
 def _refuse(source: str | Path, row: int, where: str, value: str, max_chars: int) -> None:
-    shown = value[:SHOWN_CHARS] + ("…" if len(value) > SHOWN_CHARS else "")
+    shown = shorten(value, SHOWN_CHARS)
     raise DataError(
         f"{source}: row {row}, {where}: a cell of {len(value)} characters; "
         f"the limit is {max_chars} (starts {shown!r})"

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from survey.errors import DataError
+from survey.redact import preview
 
 try:  # the parser moved in Python 3.11; the old name warns but still works
     from re import _constants as _sre  # type: ignore[attr-defined]
@@ -103,7 +104,7 @@ def check_header_pattern(pattern: str) -> re.Pattern[str]:
     ...
     ValueError: header pattern '(a+)+$': a repeat inside a repeat (e.g. (a+)+) is not allowed
     """
-    shown = f"header pattern {pattern[:60] + ('…' if len(pattern) > 60 else '')!r}"
+    shown = f"header pattern {preview(pattern)}"
     try:
         parsed = _sre_parse.parse(pattern)
         compiled = re.compile(pattern)
@@ -206,9 +207,8 @@ def matching_columns(
                 if any(regex.search(text[:MAX_MATCHED_CHARS]) for text in texts):
                     found.append(column)
     except _TimeUp:
-        shown = pattern[:60] + ("…" if len(pattern) > 60 else "")
         raise DataError(
-            f"{source}: header pattern {shown!r} took over {seconds:g} s to search the "
+            f"{source}: header pattern {preview(pattern)} took over {seconds:g} s to search the "
             "column names; simplify it (fewer repeats such as .* or +)"
         ) from None
     return found

@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from survey.atomic import atomic_output
 from survey.curve import predict_logistic_curve
 from survey.fonts import plot_style
+from survey.redact import shorten
 
 STYLE = Path(__file__).with_name("survey.mplstyle")
 #: Longest label from data (item, construct, segment names) a plot draws whole.
@@ -60,7 +61,7 @@ def save_png(ax: Axes, path: Path) -> str:
 
 
 def short_label(text: object, limit: int = MAX_LABEL_CHARS) -> str:
-    """A label from data as a plot draws it: at most ``limit`` characters, then ``…``.
+    """A label from data as a plot draws it: its first ``limit`` characters, then ``…``.
 
     Segment levels, item and construct names come from files; a 10,000-character
     level made matplotlib allocate gigabytes for one legend. Tables in the report keep
@@ -71,7 +72,7 @@ def short_label(text: object, limit: int = MAX_LABEL_CHARS) -> str:
     text : object
         The label (converted with ``str``).
     limit : int, default :data:`MAX_LABEL_CHARS` (40)
-        Characters kept, the ellipsis included.
+        Characters kept.
 
     Returns
     -------
@@ -81,12 +82,11 @@ def short_label(text: object, limit: int = MAX_LABEL_CHARS) -> str:
     Examples
     --------
     >>> short_label("x" * 10_000, limit=5)
-    'xxxx…'
+    'xxxxx…'
     >>> short_label("满意度")
     '满意度'
     """
-    text = str(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(str(text), limit)
 
 
 def _axes(ax: Axes | None, size: tuple[float, float] | None = None) -> Axes:

@@ -29,6 +29,29 @@ PERSONAL_DATA: Final[dict[str, re.Pattern[str]]] = {
 SHOWN_CHARS: Final = 60
 
 
+def shorten(text: str, limit: int = SHOWN_CHARS) -> str:
+    """``text`` cut to ``limit`` characters and an ellipsis if it is longer.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+    limit : int, default :data:`SHOWN_CHARS` (60)
+        Characters kept.
+
+    Returns
+    -------
+    str
+        The text, or its first ``limit`` characters followed by ``…``.
+
+    Examples
+    --------
+    >>> shorten("abcdef", 3), shorten("abc", 3)
+    ('abc…', 'abc')
+    """
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def preview(value: object, limit: int = SHOWN_CHARS) -> str:
     """A value as a message may show it: redacted, cut to ``limit`` characters, quoted.
 
@@ -58,8 +81,8 @@ def preview(value: object, limit: int = SHOWN_CHARS) -> str:
     if len(text) <= limit:
         return quote(redact(text))
     # redact a little past the cut, so that a phone number across it is still caught
-    shown = redact(text[: limit + 20])[:limit]
-    return f"{quote(shown + '…')} ({len(text)} characters)"
+    shown = shorten(redact(text[: limit + 20]), limit)
+    return f"{quote(shown)} ({len(text)} characters)"
 
 
 def redact(text: str) -> str:

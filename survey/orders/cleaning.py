@@ -46,7 +46,7 @@ from survey.orders.frame import (
     as_order_frame,
 )
 from survey.orders.io import RawOrders
-from survey.redact import SHOWN_CHARS, preview, redact
+from survey.redact import preview, redact, shorten
 
 LOG_COLUMNS: Final = ["what", "column", "count", "rows", "example", "why"]
 
@@ -81,8 +81,7 @@ class CleanedOrders:
 
 def _shown(value: object) -> str:
     """A cell as the log's ``example`` shows it: personal data redacted, long text cut."""
-    text = redact(str(value))
-    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
+    return shorten(redact(str(value)))
 
 
 class _Log:

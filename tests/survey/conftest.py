@@ -131,27 +131,24 @@ def write_ecsi_sav(ecsi):
     return write
 
 
-def _mount(folder: Path, options: str) -> None:
+def _tmpfs(folder: Path, options: str):
+    """Mount a 64 KB tmpfs at ``folder`` for the test, unmount it after (needs root)."""
     folder.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True
-    )
+    command = ["mount", "-t", "tmpfs", "-o", f"{options}size=64k", "tmpfs", str(folder)]
+    done = subprocess.run(command, capture_output=True)
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    yield folder
+    subprocess.run(["umount", str(folder)], check=True)
 
 
 @pytest.fixture
 def tiny_disk(tmp_path):
-    """A 64 KB file system: a real full disk (needs root; skipped otherwise)."""
-    folder = tmp_path / "tiny"
-    _mount(folder, "size=64k")
-    yield folder
-    subprocess.run(["umount", str(folder)], check=True)
+    """A 64 KB file system: a real full disk (skipped where tmpfs cannot be mounted)."""
+    yield from _tmpfs(tmp_path / "tiny", "")
 
 
 @pytest.fixture
 def read_only_disk(tmp_path):
-    folder = tmp_path / "ro"
-    _mount(folder, "ro,size=64k")
-    yield folder
-    subprocess.run(["umount", str(folder)], check=True)
+    """A read-only file system (not only a mode, which root would ignore)."""
+    yield from _tmpfs(tmp_path / "ro", "ro,")

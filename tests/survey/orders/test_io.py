@@ -41,6 +41,11 @@ def test_rows_are_numbered_as_in_a_spreadsheet_whatever_the_format(tmp_path):
         ("ragged.csv", "customer_id,date,amount\n1,2024-01-01,3,4\n", "not a valid CSV file"),
         ("log.json", "{}", "unknown file type '.json'"),
         ("bad.parquet", "not parquet", "not a readable Parquet file"),
+        # issue 15: mislabelled files (a .parquet that is text, a CSV that is binary)
+        ("text.parquet", "customer_id,date,amount\n1,2024-01-01,3\n", "not a readable Parquet"),
+        ("binary.csv", "customer_id\x00\x01\x02" * 100, "a binary file, not a CSV text file"),
+        ("short.csv", "customer_id,date,amount\n1,2024-01-01\n", "row 2 has 2 fields"),
+        ("dup.csv", "customer_id,date,date\n1,2024-01-01,3\n", "names two columns 'date'"),
     ],
 )
 def test_unreadable_files_are_one_line_errors(tmp_path, name, content, fragment):
@@ -49,7 +54,7 @@ def test_unreadable_files_are_one_line_errors(tmp_path, name, content, fragment)
     with pytest.raises(DataError) as err:
         read_order_table(path)
     assert str(err.value).startswith(str(path)) and fragment in str(err.value)
-    assert "\n" not in str(err.value)
+    assert "\n" not in str(err.value) and len(str(err.value)) < 400
 
 
 def test_missing_file():
@@ -77,26 +82,6 @@ def test_a_parquet_file_declaring_too_many_cells_is_refused_from_its_footer(tmp_
     with pytest.raises(DataError, match=r"orders.parquet: the file unpacks to \d+ bytes; the"):
         check_parquet(path, max_bytes=100)
     assert time.perf_counter() - started < 1
-
-
-@pytest.mark.parametrize(
-    ("name", "content", "fragment"),
-    [
-        ("text.parquet", b"customer_id,date,amount\n1,2024-01-01,3\n", "not a readable Parquet"),
-        ("binary.csv", b"customer_id\x00\x01\x02" * 100, "a binary file, not a CSV text file"),
-        ("short.csv", b"customer_id,date,amount\n1,2024-01-01\n", "row 2 has 2 fields"),
-        ("dup.csv", b"customer_id,date,date\n1,2024-01-01,3\n", "names two columns 'date'"),
-    ],
-)
-def test_mislabelled_or_broken_order_logs_are_one_line(tmp_path, name, content, fragment):
-    # issue 15: truncated or mislabelled files (a .parquet that is text, a CSV that is
-    # binary) must give one line, never a traceback
-    path = tmp_path / name
-    path.write_bytes(content)
-    with pytest.raises(DataError) as err:
-        read_order_table(path)
-    assert str(err.value).startswith(str(path)) and fragment in str(err.value)
-    assert "\n" not in str(err.value) and len(str(err.value)) < 400
 
 
 def test_a_truncated_parquet_file_is_one_line(tmp_path):
