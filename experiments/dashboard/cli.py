@@ -97,6 +97,9 @@ def serve(arguments: dict[str, object], host: str, port: int) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    # Solara checks the rules of hooks of every component when it is defined, and warns
+    # (a long warning, at start-up) about one in Mesa 3.3.1's SolaraViz that is not ours
+    os.environ.setdefault("SOLARA_CHECK_HOOKS", "off")
     from experiments.dashboard.model import load_setup
 
     arguments = {

@@ -84,3 +84,5 @@ def test_the_dashboard_serves_on_loopback_renders_and_a_slider_changes_a_plot(
     _wait_for_day(page, 7)
     assert page.get_by_text("1,000", exact=True).count() == 1
     assert _customers_plot(page) != before
+    # every script and style came from the server itself (no CDN is reachable here)
+    assert list(page.problems) == []
