@@ -1,11 +1,13 @@
 """The fuzzing harness: run a ``shoplab`` command in-process and sort its outcome.
 
-Every fuzzed input must end in one of two ways: exit 0, or exit 2 with one line on
-standard error. A traceback (an exception out of ``experiments.cli.main``), a run past
-the time bound (a SIGALRM breaks it off) or a traced peak past the memory bound fails
-the example. Outcomes are counted per target; with ``SHOPLAB_FUZZ_COUNTS=FILE`` the
-counts of the session are written to FILE as JSON (``docs/reliability.md`` quotes a
-slow run's).
+Every fuzzed input must end in one of two ways: exit 0, or exit 2 with one short line
+on standard error. A traceback (an exception out of ``experiments.cli.main``), a run
+past the time bound (a SIGALRM breaks it off) or a traced peak past the memory bound
+fails the example. Memory is traced (``tracemalloc``) for every config, and for survey
+files and order logs in the slow variants (tracing triples the time of an analysis).
+Outcomes are counted per target; with ``SHOPLAB_FUZZ_COUNTS=FILE`` the counts of the
+session are written to FILE as JSON after every example (``docs/reliability.md`` quotes
+a slow run's).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
 from experiments.cli import build_parser, main
@@ -35,24 +37,27 @@ from experiments.cli import build_parser, main
 settings.register_profile(
     "fuzz-fast",
     max_examples=10,
-    deadline=timedelta(seconds=60),
+    deadline=timedelta(seconds=240),
     derandomize=True,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-#: ``-m slow``: thousands of random examples (still no database: a failure prints its
-#: reproduction, and CI stays reproducible).
+#: ``-m slow``: thousands of random examples (still no database, so CI stays
+#: reproducible; no shrinking, which replays slow examples for minutes: a failure
+#: names its input and the folder holding it).
 settings.register_profile(
     "fuzz-slow",
     max_examples=2000,
-    deadline=timedelta(seconds=120),
+    deadline=timedelta(seconds=240),
     database=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
-#: Longest one command may take before it counts as a hang (seconds; the machine is
-#: shared and loaded, a clean error takes well under one).
-TIME_BOUND = 60
+#: Longest one command may take before it counts as a hang (seconds). A clean error
+#: takes well under one; a survey analysis with plots took 11 s, and 35 s under memory
+#: tracing, on this shared machine at a load of 12.
+TIME_BOUND = 120
 #: Largest traced memory peak of one command (bytes): the issue's bound for a refused
 #: YAML bomb is 200 MB, for an XLSX bomb 500 MB.
 MEMORY_BOUND = 500_000_000
@@ -165,15 +170,26 @@ def command() -> Callable[..., Result]:
     return run_command
 
 
+class Outcomes(defaultdict):
+    """Outcome counts per fuzzed target; :meth:`save` writes them to ``$SHOPLAB_FUZZ_COUNTS``."""
+
+    def __init__(self) -> None:
+        super().__init__(Counter)
+
+    def save(self) -> None:
+        """Write the counts so far (after every example: a long run cut short keeps them)."""
+        path = os.environ.get("SHOPLAB_FUZZ_COUNTS")
+        if path:
+            with open(path, "w", encoding="utf-8") as file:
+                json.dump({target: dict(count) for target, count in self.items()}, file, indent=1)
+
+
 @pytest.fixture(scope="session")
-def outcomes() -> Iterator[defaultdict[str, Counter]]:
-    """Outcome counts per fuzzed target, written to ``$SHOPLAB_FUZZ_COUNTS`` at the end."""
-    counts: defaultdict[str, Counter] = defaultdict(Counter)
+def outcomes() -> Iterator[Outcomes]:
+    """Outcome counts per fuzzed target, written to ``$SHOPLAB_FUZZ_COUNTS``."""
+    counts = Outcomes()
     yield counts
-    path = os.environ.get("SHOPLAB_FUZZ_COUNTS")
-    if path:
-        with open(path, "w", encoding="utf-8") as file:
-            json.dump({target: dict(count) for target, count in counts.items()}, file, indent=1)
+    counts.save()
 
 
 #: Cell text a spreadsheet would run, and script an HTML page would.

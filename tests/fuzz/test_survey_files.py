@@ -77,7 +77,8 @@ def mutate_table(data: st.DataObject, table: pd.DataFrame, codebook: dict, done:
     elif kind == "drop":
         del table[column]
     elif kind == "duplicate":
-        table.insert(0, column, table[column], allow_duplicates=True)
+        first = table.iloc[:, list(table.columns).index(column)]  # the column may be twice
+        table.insert(0, column, first, allow_duplicates=True)
 
 
 def mutate_codebook(data: st.DataObject, codebook: dict, done: list) -> None:
@@ -100,19 +101,29 @@ def write_table(table: pd.DataFrame, path: Path) -> None:
         table.to_csv(path, index=False)
 
 
-def check_survey(data: st.DataObject, cli: Any, scan_outputs: Any, outcomes: Any) -> None:
+def check_survey(
+    data: st.DataObject,
+    cli: Any,
+    scan_outputs: Any,
+    outcomes: Any,
+    plots_every: int = 0,
+    trace: bool = False,
+) -> None:
+    """One mutated survey through ``survey analyze``; plots in one example of
+    ``plots_every`` (0: never; they take seconds even at this size); memory traced
+    with ``trace`` (it triples the time of an accepted file)."""
     folder = Path(tempfile.mkdtemp(prefix="fuzz-survey-"))
     table = respondents().astype(object).copy()
     codebook = copy.deepcopy(CODEBOOK)
     done: list[str] = []
     for _ in range(data.draw(st.integers(0, 3), label="table mutations")):
         mutate_table(data, table, codebook, done)
-    if data.draw(st.integers(0, 3), label="codebook mutation") == 0:
+    if data.draw(st.integers(0, 3), label="codebook mutation") == 3:
         mutate_codebook(data, codebook, done)
     kind = data.draw(st.sampled_from(["csv", "xlsx"]), label="format")
     path = folder / f"survey.{kind}"
     write_table(table, path)
-    if data.draw(st.integers(0, 2), label="byte mutation") == 0:
+    if data.draw(st.integers(0, 2), label="byte mutation") == 2:
         path.write_bytes(mutate_bytes(data, path.read_bytes(), done))
     suffix = data.draw(st.sampled_from([kind, kind, kind, "csv", "xlsx", "sav", "txt"]))
     if suffix != kind:
@@ -122,15 +133,15 @@ def check_survey(data: st.DataObject, cli: Any, scan_outputs: Any, outcomes: Any
     book.write_text(yaml.safe_dump(codebook, allow_unicode=True), encoding="utf-8")
     out = folder / "out"
     argv = ["survey", "analyze", str(path), "--codebook", str(book), "--out", str(out)]
-    argv += ["--quiet"] + (
-        [] if data.draw(st.integers(0, 5), label="plots") == 0 else ["--no-plots"]
-    )
-    result = cli(argv)
+    plots = plots_every and data.draw(st.integers(1, plots_every), label="plots") == plots_every
+    argv += ["--quiet"] + ([] if plots else ["--no-plots"])
+    result = cli(argv, trace=trace)
     what = f"{path.name} with {'; '.join(done) or 'no mutation'} ({folder})"
     counts = outcomes["survey"]
     counts["tried"] += 1
     counts[result.outcome] += 1
     counts["seconds"] += result.seconds
+    outcomes.save()
     assert result.outcome in {"clean_error", "accepted"}, result.explain(what)
     unsafe = unsafe_outputs_of(out, scan_outputs)
     assert not unsafe, f"unsafe outputs for {what}: {unsafe[:5]}"
@@ -140,16 +151,16 @@ def unsafe_outputs_of(out: Path, scan_outputs: Any) -> list[str]:
     return scan_outputs(out) if out.exists() else []
 
 
-@settings(settings.get_profile("fuzz-fast"), max_examples=12)
+@settings(settings.get_profile("fuzz-fast"), max_examples=8)
 @given(data=st.data())
 def test_mutated_survey_files_give_one_line_or_safe_outputs(data, cli, scan_outputs, outcomes):
     check_survey(data, cli, scan_outputs, outcomes)
 
 
 @pytest.mark.slow
-@settings(settings.get_profile("fuzz-slow"), max_examples=1000)
+@settings(settings.get_profile("fuzz-slow"), max_examples=400)
 @given(data=st.data())
-def test_a_thousand_mutated_survey_files_give_one_line_or_safe_outputs(
+def test_hundreds_of_mutated_survey_files_give_one_line_or_safe_outputs(
     data, cli, scan_outputs, outcomes
 ):
-    check_survey(data, cli, scan_outputs, outcomes)
+    check_survey(data, cli, scan_outputs, outcomes, plots_every=10, trace=True)
