@@ -33,6 +33,7 @@ from matplotlib.ticker import EngFormatter
 from experiments.dashboard.network_sample import NetworkSample
 from experiments.plots import STYLE
 from sim.states import STATE_NAMES
+from survey.fonts import cjk_fallback_rc
 
 #: Colour of each lifecycle state in the network view (index: state code).
 STATE_COLOURS = ("#b8b8b8", "#3a9e5f", "#c44e52", "#1b6ca8", "#ececec")
@@ -51,9 +52,10 @@ def _style() -> contextlib.AbstractContextManager[None]:
     stores what it is given without parsing it, so ``matplotlib.style.context``
     there leaves strings (``"8, 5"``) where matplotlib expects numbers; the
     values are parsed here by matplotlib's own validators (idempotent on parsed
-    values), once.
+    values), once. Text falls back to Noto Sans CJK SC for Chinese segment names
+    (:func:`survey.fonts.cjk_fallback_rc`).
     """
-    return matplotlib.rc_context(_style_rc())
+    return matplotlib.rc_context({**_style_rc(), **cjk_fallback_rc()})
 
 
 def _axes(ax: Axes | None, size: tuple[float, float] = (6.0, 3.6)) -> Axes:

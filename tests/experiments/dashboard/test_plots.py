@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pytest
 
@@ -70,3 +72,13 @@ def test_the_network_view_colours_each_shopper_by_state_and_counts_them():
 
 def _rgb(hex_colour: str) -> list[float]:
     return [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+
+
+def test_chinese_segment_names_are_drawn_with_glyphs(frame, recwarn, caplog):
+    # a segment a user names in Chinese: without a CJK font matplotlib warns that the
+    # glyphs are missing from the font (tests/survey/test_fonts.py checks the warning)
+    renamed = frame.rename(columns={"active_rural": "active_农村", "active_young": "active_年轻人"})
+    ax = plots.plot_segments(renamed, ["农村", "年轻人"], "active")
+    ax.figure.savefig(io.BytesIO(), format="png")
+    messages = [str(w.message) for w in recwarn] + [r.getMessage() for r in caplog.records]
+    assert not [m for m in messages if "missing from font" in m]
