@@ -19,7 +19,10 @@ import pandas as pd
 from survey.errors import DataError
 from survey.file_limits import MAX_DECLARED_CELLS, MAX_UNCOMPRESSED_BYTES
 from survey.io import _read_csv, _read_xlsx
+from survey.orders.frame import GROUP_ORDER
 from survey.orders.mapping import ColumnMapping
+from survey.redact import preview
+from survey.xlsx_cells import unread_cells
 
 #: File extensions :func:`read_order_log` understands.
 ORDER_EXTENSIONS: tuple[str, ...] = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet")
@@ -159,6 +162,25 @@ def read_order_table(path: str | Path, sheet: str | int | None = None) -> pd.Dat
     return frame
 
 
+def _refuse_booleans(
+    path: Path, sheet: str | int | None, file_columns: list[str], fields: dict[str, str]
+) -> None:
+    """A TRUE/FALSE cell is read as 1/0: refuse it in every field but ``group_order``."""
+    cells = unread_cells(path, 0 if sheet is None else sheet)
+    booleans = cells[(cells["kind"] == "boolean") & (cells["row"] > 1)]
+    for field, column in fields.items():
+        if field == GROUP_ORDER or column not in file_columns:
+            continue
+        found = booleans[booleans["position"] == file_columns.index(column)]
+        if len(found):
+            first = found.iloc[0]
+            raise DataError(
+                f"{path}: column {preview(column)} ({field}) row {first['row']}: "
+                f"{first['value']} is not a valid {field} ({len(found)} TRUE/FALSE cells in all); "
+                "a boolean is read as 1 or 0"
+            )
+
+
 def read_order_log(
     path: str | Path, mapping: ColumnMapping | None = None, sheet: str | int | None = None
 ) -> RawOrders:
@@ -181,7 +203,8 @@ def read_order_log(
     ------
     DataError
         As :func:`read_order_table`, or if a mapped column is not in the file
-        (naming the field, the column and the file's columns).
+        (naming the field, the column and the file's columns), or if an XLSX cell of
+        a field other than ``group_order`` is TRUE/FALSE (read as 1/0 otherwise).
 
     Examples
     --------
@@ -195,6 +218,8 @@ def read_order_log(
     mapping = mapping or ColumnMapping()
     table = read_order_table(path, sheet)
     columns = mapping.resolve(list(table.columns), str(path))
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        _refuse_booleans(Path(path), sheet, list(table.columns), columns)
     data = table[list(columns.values())].copy()
     data.columns = list(columns)
     return RawOrders(data=data, source=str(path), date_format=mapping.date_format)

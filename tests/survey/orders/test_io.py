@@ -91,3 +91,23 @@ def test_a_truncated_parquet_file_is_one_line(tmp_path):
     cut.write_bytes(whole.read_bytes()[:-20])
     with pytest.raises(DataError, match=r"cut.parquet: not a readable Parquet file"):
         read_order_table(cut)
+
+
+def test_a_boolean_amount_in_a_workbook_is_refused_but_a_boolean_group_flag_is_read(tmp_path):
+    # issue 15: TRUE in a numeric XLSX column was read as the number 1
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["customer_id", "date", "amount", "group_order"])
+    book.active.append(["a", "2024-01-01", 9.5, True])
+    book.active.append(["b", "2024-01-02", True, False])
+    book.save(tmp_path / "log.xlsx")
+    with pytest.raises(DataError) as err:
+        read_order_log(tmp_path / "log.xlsx")
+    assert str(err.value) == (
+        f"{tmp_path / 'log.xlsx'}: column 'amount' (amount) row 3: TRUE is not a valid amount "
+        "(1 TRUE/FALSE cells in all); a boolean is read as 1 or 0"
+    )
+    book.active["C3"] = 4.0
+    book.save(tmp_path / "log.xlsx")
+    assert read_order_log(tmp_path / "log.xlsx").data["group_order"].tolist() == [True, False]
