@@ -124,6 +124,7 @@ def daily_metrics(
     """
     if active is None:
         active = np.flatnonzero(shoppers.active_mask())
+    satisfaction, loyalty = shoppers.satisfaction[active], shoppers.loyalty[active]
     new = (
         outcome.new_ads.size
         + outcome.new_referral.size
@@ -153,8 +154,8 @@ def daily_metrics(
         "acquisition_cost": acquisition_cost,
         "strategy_cost": strategy_cost,
         "profit": float(money.get("revenue", 0.0)) - acquisition_cost - strategy_cost,
-        "satisfaction": _mean(shoppers.satisfaction[active]),
-        "loyalty": _mean(shoppers.loyalty[active]),
+        "satisfaction": _mean(satisfaction),
+        "loyalty": _mean(loyalty),
         "nps": net_promoter_score(
             ltr[active], accounting_params.promoter_threshold, accounting_params.detractor_threshold
         ),
@@ -163,8 +164,8 @@ def daily_metrics(
     seg = shoppers.segment[active]
     counts = np.bincount(seg, minlength=k)
     with np.errstate(invalid="ignore", divide="ignore"):
-        sat = np.bincount(seg, weights=shoppers.satisfaction[active], minlength=k) / counts
-        loy = np.bincount(seg, weights=shoppers.loyalty[active], minlength=k) / counts
+        sat = np.bincount(seg, weights=satisfaction, minlength=k) / counts
+        loy = np.bincount(seg, weights=loyalty, minlength=k) / counts
     for i, name in enumerate(segment_names):
         row[f"active_{name}"] = int(counts[i])
         row[f"satisfaction_{name}"] = float(sat[i])

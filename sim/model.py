@@ -638,7 +638,8 @@ class ShopperModel(mesa.Model):
 
     def _adopt(self, work: DayWork, who: np.ndarray, channel: int) -> None:
         sh, day = self.shoppers, work.day
-        work.active = None
+        if who.size:
+            work.active = None
         sh.state[who] = ACTIVE
         sh.channel[who] = channel
         sh.acquired_day[who] = day
@@ -744,10 +745,11 @@ class ShopperModel(mesa.Model):
         sh.perceived_quality[focal] += s.learning_rate * (performance - sh.perceived_quality[focal])
         if s.negative_wom_effect > 0:
             active = self._active(work)
-            sh.satisfaction[active] = satisfaction.negative_word_of_mouth(
-                sh.satisfaction[active],
-                self.exposure.share(active, column=1),
-                s.negative_wom_effect,
+            heard = self.exposure.share(active, column=1)
+            hears = heard > 0  # the others' satisfaction stays what it is
+            who = active[hears]
+            sh.satisfaction[who] = satisfaction.negative_word_of_mouth(
+                sh.satisfaction[who], heard[hears], s.negative_wom_effect
             )
 
     def _run_groups(self, work: DayWork) -> None:
@@ -805,7 +807,8 @@ class ShopperModel(mesa.Model):
         returning = np.unique(confirmed.shopper[now == CHURNED])
         self._adopt(work, newcomers, GROUP_BUY)
         sh.state[returning] = WON_BACK
-        work.active = None
+        if returning.size:
+            work.active = None
         sh.satisfaction[returning] = self.params.loyalty.winback_satisfaction
         outcome.new_group = newcomers
         outcome.group_won_back = returning
@@ -891,7 +894,8 @@ class ShopperModel(mesa.Model):
         first = churned[sh.churned_day[churned] == NEVER]
         sh.churned_day[first] = day
         sh.state[back] = WON_BACK
-        work.active = None
+        if churned.size or back.size:
+            work.active = None
         sh.satisfaction[back] = lp.winback_satisfaction
         outcome.churned, outcome.won_back = churned, back
 
@@ -947,10 +951,8 @@ class ShopperModel(mesa.Model):
         day, outcome, counts = work.day, work.outcome, work.counts
         focal, values = outcome.focal_shoppers, outcome.focal_values  # one entry a shopper
         revenue = acc.take_rate * values
-        np.add.at(
-            sh.clv,
-            focal,
-            accounting.discounted(revenue, day - sh.acquired_day[focal], self.discount_factor),
+        sh.clv[focal] += accounting.discounted(
+            revenue, day - sh.acquired_day[focal], self.discount_factor
         )
         repeat = focal[sh.last_order_day[focal] != NEVER]
         sh.inter_purchase_days[repeat] += day - sh.last_order_day[repeat]

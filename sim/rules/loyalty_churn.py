@@ -73,9 +73,10 @@ def update_loyalty(
     >>> update_loyalty(np.array([0.2, 0.8]), np.array([0.6, 0.4]), rates).round(12).tolist()
     [0.4, 0.7]
     """
-    rate = np.where(
-        target > loyalty, params.growth_rate, params.decay_rate * np.asarray(decay_mult)
-    )
+    # the growth rate where the target is above loyalty, else the decay rate: as
+    # products by 1 and 0 (exact; faster than np.where on scalars)
+    grows = target > loyalty
+    rate = grows * params.growth_rate + ~grows * (params.decay_rate * np.asarray(decay_mult))
     return loyalty + rate * (target - loyalty)
 
 
