@@ -1,3 +1,5 @@
+import html
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -494,9 +496,13 @@ def test_a_construct_whose_items_all_are_constant_is_one_line():
         clean_survey(_table(frame), _codebook())
 
 
-def test_analysis_with_a_constant_item_goes_on_and_warns(ecsi, ecsi_codebook):
+def test_analysis_with_a_constant_item_goes_on_and_warns(ecsi, ecsi_codebook, tmp_path):
+    from survey.report import write_report
+
     table = SurveyTable(data=ecsi.assign(IMAG2=5), source="ecsi.csv")
     analysis = run_analysis(table, ecsi_codebook, n_boot=0)
+    page = write_report(analysis, tmp_path, plots=False).read_text(encoding="utf-8")
+    assert html.escape("Item 'IMAG2' does not vary") in page  # in the report's warnings
     assert analysis.warnings[0].startswith("Item 'IMAG2' does not vary")
     assert "IMAG2" not in analysis.tables["reliability"].to_string()
     image = analysis.tables["reliability"].set_index("construct").loc["Image"]
