@@ -5,12 +5,13 @@ three mutations: a value of the wrong type, out of range or not finite; an unkno
 a unicode key or a deleted key at any level; a huge list; deep nesting; a duplicated
 key, an alias bomb, a self-referencing alias or a non-scalar key (written into the YAML
 text, where they live). An experiment config goes through ``shoplab validate``
-(in-process, :func:`experiments.cli.main`); it must exit 2 with one line naming the
-file, or exit 0, and then (one accepted config in :data:`RUN_EVERY`) it must also run,
-made tiny (at most 200 shoppers, 20 days, one replication, two sweep samples, one
-worker). Calibration and optimise configs go through their loaders (their commands
-start the search at once), with the CLI's error handling. Every example runs under the
-harness's time and memory bounds (``tests/fuzz/conftest.py``).
+(in-process, :func:`experiments.cli.main`), one in four with a ``--set`` of an odd
+value as well; it must exit 2 with one line naming the file, or exit 0, and then (one
+accepted config in :data:`RUN_EVERY`, without ``--set``) it must also run, made tiny
+(at most 200 shoppers, 20 days, one replication, two sweep samples, one worker).
+Calibration and optimise configs go through their loaders (their commands start the
+search at once), with the CLI's error handling. Every example runs under the harness's
+time and memory bounds (``tests/fuzz/conftest.py``).
 """
 
 from __future__ import annotations
@@ -219,6 +220,19 @@ def tiny(path: Path) -> Path:
     return small
 
 
+def overrides(data: st.DataObject, mutant: Mutant) -> list[str]:
+    """Sometimes a ``--set PATH=VALUE`` of an odd value at a path of the config."""
+    if data.draw(st.integers(0, 3), label="--set") != 3:
+        return []
+    leaves = [path for path, node in nodes(mutant.data) if path and not isinstance(node, dict)]
+    if not leaves:
+        return []
+    path = data.draw(st.sampled_from(leaves), label="--set path")
+    value = json.dumps(data.draw(VALUES, label="--set value"))  # JSON is YAML
+    mutant.done.append(f"--set {'.'.join(map(str, path))}={value[:40]}")
+    return ["--set", f"{'.'.join(map(str, path))}={value}"]
+
+
 def loads(loader: Any, path: Path) -> int:
     """A config loader with the CLI's handling of user errors: 0, or one line and 2."""
     try:
@@ -238,14 +252,15 @@ def check_config(data: st.DataObject, cli: Any, command: Any, outcomes: Any) -> 
     if name in LOADERS:
         result = command(lambda: loads(LOADERS[name], path))
     else:
-        result = cli(["validate", str(path)])
+        sets = overrides(data, mutant)
+        result = cli(["validate", str(path), *sets])
     counts[result.outcome] += 1
     counts["seconds"] += result.seconds
     outcomes.save()
     assert result.outcome in {"clean_error", "accepted"}, result.explain(what)
     if result.outcome == "clean_error":
         assert str(path.name) in result.err, f"the error names no file for {what}: {result.err}"
-    if result.outcome != "accepted" or name in LOADERS:
+    if result.outcome != "accepted" or name in LOADERS or sets:
         return
     if data.draw(st.integers(0, RUN_EVERY - 1), label="run it") != 0:
         return
