@@ -284,7 +284,7 @@ def test_mutated_configs_are_refused_in_one_line_or_validate_and_run(data, cli, 
 
 
 @pytest.mark.slow
-@settings(settings.get_profile("fuzz-slow"), max_examples=1000)
+@settings(settings.get_profile("fuzz-slow"), max_examples=2000)
 @given(data=st.data())
-def test_a_thousand_mutated_configs_are_refused_in_one_line_or_run(data, cli, command, outcomes):
+def test_thousands_of_mutated_configs_are_refused_in_one_line_or_run(data, cli, command, outcomes):
     check_config(data, cli, command, outcomes)

@@ -149,9 +149,9 @@ def test_mutated_order_logs_give_one_line_or_safe_outputs(data, cli, scan_output
 
 
 @pytest.mark.slow
-@settings(settings.get_profile("fuzz-slow"), max_examples=300)
+@settings(settings.get_profile("fuzz-slow"), max_examples=1000)
 @given(data=st.data())
-def test_hundreds_of_mutated_order_logs_give_one_line_or_safe_outputs(
+def test_a_thousand_mutated_order_logs_give_one_line_or_safe_outputs(
     data, cli, scan_outputs, outcomes
 ):
     check_orders(data, cli, scan_outputs, outcomes, trace=True)

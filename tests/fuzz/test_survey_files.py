@@ -158,9 +158,9 @@ def test_mutated_survey_files_give_one_line_or_safe_outputs(data, cli, scan_outp
 
 
 @pytest.mark.slow
-@settings(settings.get_profile("fuzz-slow"), max_examples=400)
+@settings(settings.get_profile("fuzz-slow"), max_examples=1000)
 @given(data=st.data())
-def test_hundreds_of_mutated_survey_files_give_one_line_or_safe_outputs(
+def test_a_thousand_mutated_survey_files_give_one_line_or_safe_outputs(
     data, cli, scan_outputs, outcomes
 ):
     check_survey(data, cli, scan_outputs, outcomes, plots_every=10, trace=True)
