@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import socket
+import warnings
 from pathlib import Path
 
 from experiments.errors import RunError
@@ -89,6 +90,8 @@ def serve(arguments: dict[str, object], host: str, port: int) -> None:
     import uvicorn
 
     solara.server.settings.main.mode = "production"
+    # plain http on loopback: the session cookie is SameSite=Lax, as solara falls back to
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none", category=UserWarning)
     bound = sock.getsockname()
     shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
     config = uvicorn.Config("solara.server.starlette:app", log_level="warning")
