@@ -167,7 +167,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as err:
         if err.errno not in ENVIRONMENT_ERRNOS:
             raise
-        return _report_error(f"{err.filename or 'writing'}: {err.strerror}")
+        where = f"{err.filename}: " if err.filename else ""
+        return _report_error(f"{where}{err.strerror or err}")
     except KeyboardInterrupt:
         print(
             "shoplab: interrupted; run the same command with --resume to continue", file=sys.stderr

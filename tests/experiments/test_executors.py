@@ -145,18 +145,6 @@ def test_workers_killed_twice_give_one_line_naming_the_runs():
     assert "kill -9 $PPID" in message and "--resume" in message
 
 
-#: 2 arms x 2 scenarios x 2 replications of 300 shoppers for 30 days: 8 runs.
-MATRIX = {
-    "name": "matrix",
-    "horizon": 30,
-    "replications": 2,
-    "seed": 5,
-    "model": {"population": {"size": 300}},
-    "scenarios": {"base": {}, "price_war": {"platforms.assortment_leader.price_index": 0.8}},
-    "strategies": {"baseline": [], "points": [{"kind": "loyalty_points", "earn_rate": 2}]},
-    "outputs": {"plots": False},
-}
-
 #: A study in its own process, on local processes or an in-process Dask cluster,
 #: slowed down after each finished run (in the main process only) so that a kill -9
 #: lands in the middle of it. Arguments: config, output folder, backend, workers.
@@ -235,18 +223,21 @@ def _fresh(config_path, out, backend: str, workers: int) -> bytes:
     return (out / "summary.parquet").read_bytes()
 
 
-def _matrix_config(tmp_path):
+def _matrix_config(tmp_path, tiny: dict):
+    """The tiny config (tests/experiments/conftest.py) cut to 8 runs of 300 shoppers x 30 days."""
+    tiny.update(name="matrix", horizon=30, replications=2)
+    tiny["model"]["population"]["size"] = 300
     path = tmp_path / "matrix.yaml"
-    path.write_text(yaml.safe_dump(MATRIX, sort_keys=False))
+    path.write_text(yaml.safe_dump(tiny, sort_keys=False))
     return path
 
 
-def test_summary_is_byte_identical_over_workers_backends_and_a_kill_9_resume(tmp_path):
+def test_summary_is_byte_identical_over_workers_backends_and_a_kill_9_resume(tmp_path, tiny):
     # the issue's determinism matrix: {1, 2 workers} x {processes, Dask} x {fresh,
     # resumed after kill -9 of the main process}; all 4 fresh cells and the resumed
     # cell with 2 local worker processes here, the other resumed cells in the slow test.
     # Byte equality of summary.parquet (same rows, values, order, schema and metadata).
-    config_path = _matrix_config(tmp_path)
+    config_path = _matrix_config(tmp_path, tiny)
     reference = _fresh(config_path, tmp_path / "reference", "processes", 1)
     for backend, workers in [("processes", 2), ("dask", 1), ("dask", 2)]:
         out = tmp_path / f"{backend}-{workers}"
@@ -259,8 +250,8 @@ def test_summary_is_byte_identical_over_workers_backends_and_a_kill_9_resume(tmp
 @pytest.mark.parametrize(
     ("backend", "workers"), [("processes", 1), ("processes", 2), ("dask", 1), ("dask", 2)]
 )
-def test_every_backend_resumes_a_kill_9_to_the_same_bytes(tmp_path, backend, workers):
-    config_path = _matrix_config(tmp_path)
+def test_every_backend_resumes_a_kill_9_to_the_same_bytes(tmp_path, tiny, backend, workers):
+    config_path = _matrix_config(tmp_path, tiny)
     reference = _fresh(config_path, tmp_path / "reference", "processes", 1)
     resumed = _killed_then_resumed(config_path, tmp_path / "killed", backend, workers)
     assert resumed == reference
@@ -279,9 +270,9 @@ class _KillsAWorker(Executor):
             yield result
 
 
-def test_a_study_whose_worker_is_killed_finishes_with_the_same_bytes(tmp_path, capfd):
+def test_a_study_whose_worker_is_killed_finishes_with_the_same_bytes(tmp_path, tiny, capfd):
     # the issue: kill -9 of one worker gave a BrokenProcessPool traceback and exit 1
-    config_path = _matrix_config(tmp_path)
+    config_path = _matrix_config(tmp_path, tiny)
     reference = _fresh(config_path, tmp_path / "reference", "processes", 1)
     with LocalExecutor(2) as inner:
         run_experiment(
