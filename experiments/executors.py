@@ -133,10 +133,10 @@ class LocalExecutor(Executor):
     """Local worker processes (``concurrent.futures``); one worker runs in-process.
 
     Workers end with the process that started them, even when it is killed with
-    SIGKILL (:func:`exit_with`). A worker that dies (killed, out of memory) loses
-    the items it and the other workers held: they run once more on fresh workers
-    (every run carries its seed, so the retry gives the same result); if workers die
-    again, a :class:`~experiments.errors.RunError` names the runs.
+    SIGKILL (:func:`exit_with`). A worker that dies (killed, out of memory) breaks
+    the pool: every unfinished item runs once more on fresh workers (every run
+    carries its seed, so the retry gives the same result); if workers die again, a
+    :class:`~experiments.errors.RunError` names the runs.
 
     Parameters
     ----------
@@ -183,8 +183,8 @@ class LocalExecutor(Executor):
             return
         self._close_pool()
         print(
-            f"shoplab: a worker process died (killed, or out of memory?); running its "
-            f"{_describe_items(lost)} again on fresh workers",
+            f"shoplab: a worker process died (killed, or out of memory?); the unfinished "
+            f"{_describe_items(lost)} run again on fresh workers",
             file=sys.stderr,
         )
         lost = yield from self._map_on_pool(fn, lost)

@@ -133,7 +133,7 @@ def test_a_killed_worker_is_replaced_and_its_runs_retried_once(tmp_path, capfd):
     assert marker.exists() and statuses == [0, 3, 5]
     message = capfd.readouterr().err.strip().splitlines()
     assert len(message) == 1 and "a worker process died" in message[0]
-    assert "again on fresh workers" in message[0]
+    assert "run again on fresh workers" in message[0]
 
 
 def test_workers_killed_twice_give_one_line_naming_the_runs():
