@@ -6,9 +6,10 @@ a unicode key or a deleted key at any level; a huge list; deep nesting; a duplic
 key, an alias bomb, a self-referencing alias or a non-scalar key (written into the YAML
 text, where they live). An experiment config goes through ``shoplab validate``
 (in-process, :func:`experiments.cli.main`), one in four with a ``--set`` of an odd
-value as well; it must exit 2 with one line naming the file, or exit 0, and then (one
-accepted config in :data:`RUN_EVERY`, without ``--set``) it must also run, made tiny
-(at most 200 shoppers, 20 days, one replication, two sweep samples, one worker).
+value as well; it must exit 2 with one line naming the file and a mutated key, a line
+of the file or the limit it breaks, or exit 0, and then (one accepted config in
+:data:`RUN_EVERY`, without ``--set``) it must also run, made tiny (at most 200
+shoppers, 20 days, one replication, two sweep samples, one worker).
 Calibration and optimise configs go through their loaders (their commands start the
 search at once), with the CLI's error handling. Every example runs under the harness's
 time and memory bounds (``tests/fuzz/conftest.py``).
@@ -111,6 +112,7 @@ class Mutant:
         self.splices: dict[str, str] = {}
         self.prefix = ""
         self.done: list[str] = []
+        self.paths: list[tuple] = []
 
     def replace(self, path: tuple, value: Any) -> None:
         if path:
@@ -152,17 +154,23 @@ def mutate(data: st.DataObject, mutant: Mutant) -> None:
         ),
         label="mutation",
     )
-    mutant.done.append(f"{kind} at {'.'.join(map(str, path))}")
     mapping = node if isinstance(node, dict) and node else None
+    number = isinstance(node, int | float) and not isinstance(node, bool)
+    if (kind.endswith("_key") and kind != "non_scalar_key" and mapping is None) or (
+        kind == "scale" and not number
+    ):
+        kind = "value"  # the node cannot take that mutation: give it an odd value instead
+    mutant.done.append(f"{kind} at {'.'.join(map(str, path))}")
+    mutant.paths.append(path)
     if kind == "value":
         mutant.replace(path, data.draw(VALUES, label="value"))
-    elif kind == "scale" and isinstance(node, int | float) and not isinstance(node, bool):
+    elif kind == "scale":
         factor = data.draw(st.sampled_from(SCALES), label="factor")
         mutant.replace(path, type(node)(node * factor) if node * factor < 1e300 else node)
-    elif kind == "unknown_key" and mapping is not None:
+    elif kind == "unknown_key":
         key = data.draw(st.sampled_from(["bogus", "名字", "__x", "k" * 300]), label="key")
         mapping[key] = data.draw(VALUES, label="value")
-    elif kind == "unicode_key" and mapping is not None:
+    elif kind == "unicode_key":
         key = data.draw(st.sampled_from(sorted(map(str, mapping))), label="key")
         mapping[f"{key}_é中🙂"] = mapping.pop(key)
     elif kind == "delete":
@@ -175,7 +183,7 @@ def mutate(data: st.DataObject, mutant: Mutant) -> None:
             mutant.replace(path, [node] * size if not isinstance(node, list) else node * size)
     elif kind == "deep":
         mutant.splice(path, deep(data.draw(st.integers(2, 400), label="depth")))
-    elif kind == "duplicate_key" and mapping is not None:
+    elif kind == "duplicate_key":
         key, value = next(iter(mapping.items()))
         first = f"{json.dumps(str(key))}: {json.dumps(value, default=str)}"
         mutant.splice(path, "{" + first + ", " + json.dumps(mapping, default=str)[1:])
@@ -220,6 +228,12 @@ def tiny(path: Path) -> Path:
     return small
 
 
+def names_the_field(error: str, mutant: Mutant) -> bool:
+    """Whether an error names a key on a mutated path, a line of the file, or a limit."""
+    keys = {str(key) for path in mutant.paths for key in path if not isinstance(key, int)}
+    return any(key in error for key in keys) or "line " in error or "limit" in error
+
+
 def overrides(data: st.DataObject, mutant: Mutant) -> list[str]:
     """Sometimes a ``--set PATH=VALUE`` of an odd value at a path of the config."""
     if data.draw(st.integers(0, 3), label="--set") != 3:
@@ -230,6 +244,7 @@ def overrides(data: st.DataObject, mutant: Mutant) -> list[str]:
     path = data.draw(st.sampled_from(leaves), label="--set path")
     value = json.dumps(data.draw(VALUES, label="--set value"))  # JSON is YAML
     mutant.done.append(f"--set {'.'.join(map(str, path))}={value[:40]}")
+    mutant.paths.append(path)
     return ["--set", f"{'.'.join(map(str, path))}={value}"]
 
 
@@ -260,6 +275,7 @@ def check_config(data: st.DataObject, cli: Any, command: Any, outcomes: Any) -> 
     assert result.outcome in {"clean_error", "accepted"}, result.explain(what)
     if result.outcome == "clean_error":
         assert str(path.name) in result.err, f"the error names no file for {what}: {result.err}"
+        assert names_the_field(result.err, mutant), f"the error names no field: {what}"
     if result.outcome != "accepted" or name in LOADERS or sets:
         return
     if data.draw(st.integers(0, RUN_EVERY - 1), label="run it") != 0:
