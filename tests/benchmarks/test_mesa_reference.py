@@ -3,9 +3,9 @@
 Docking (Axtell, Axelrod, Epstein & Cohen 1996, "Aligning simulation models"): at equal
 parameters the two implementations are samples of one distribution of outcomes. The
 criterion is :func:`benchmarks.mesa_reference.docking_table`: per metric, an exact
-Kolmogorov-Smirnov and a Mann-Whitney U test at level 0.01 (five metrics: at most
-about 5% false alarms over the table, Bonferroni), and agreement of the means within
-a relative tolerance.
+Kolmogorov-Smirnov and a Mann-Whitney U test at level 0.01 (ten tests over five
+metrics: at most 10% false alarms over the table by Bonferroni, fewer as the tests and
+metrics are correlated), and agreement of the means within a relative tolerance.
 
 The tolerances are about three standard errors of the difference of two means of 20
 runs, 3·CV·sqrt(2/20) ≈ CV, with CV the coefficient of variation between runs
@@ -15,8 +15,10 @@ of the two). At 100 shoppers x 90 days: active customers 0.103, retention at 90 
 with CV 0.6 and 1.1 in every segment, so a market of 100 is noisy), group-order share
 0.046. A correct implementation then fails a tolerance with probability below about
 0.3%, and a bias larger than it is caught. Tighter tolerances need bigger markets
-(CV falls as 1/sqrt(N)): the slow test docks 300 shoppers over a year. The negative
-control shows that the same criterion at the same size rejects a material change.
+(CV falls as 1/sqrt(N)): the slow test docks 300 shoppers over a year (about 25
+minutes on this shared machine), in the default market, with coupons for two
+segments and fully mixed. The negative control shows that the same criterion at the
+same size rejects a material change.
 """
 
 import numpy as np
@@ -46,15 +48,19 @@ SMALL_TOLERANCE = {
     "revenue": 0.25,
     "group_order_share": 0.05,
 }
-#: The same at 300 shoppers x 365 days (CVs measured by the slow test, column cv_*).
+#: The same at 300 shoppers x 365 days: the largest CV the slow test measured over its
+#: three setups (default, coupons, fully mixed; 20 runs of each implementation):
+#: active customers 0.074, retention at 90 days 0.040, at 365 days 0.099, satisfaction
+#: 0.011, revenue 0.144, group-order share 0.012, the coupons' cost 0.214. The largest
+#: relative differences it found: 0.032, 0.018, 0.030, 0.006, 0.039, 0.004, 0.009.
 YEAR_TOLERANCE = {
-    "active_end": 0.07,
-    "retention_90": 0.06,
+    "active_end": 0.08,
+    "retention_90": 0.05,
     "retention_365": 0.10,
-    "satisfaction_end": 0.01,
+    "satisfaction_end": 0.015,
     "revenue": 0.15,
-    "group_order_share": 0.03,
-    "strategy_cost": 0.15,
+    "group_order_share": 0.02,
+    "strategy_cost": 0.22,
 }
 
 
