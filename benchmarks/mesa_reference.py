@@ -9,9 +9,8 @@ listed groups, experience, satisfaction and negative word of mouth, loyalty, chu
 and win-back, word of mouth, accounting) plus one strategy, coupons
 (:class:`sim.strategies.coupons.Coupons`, targeting everyone, segments or value
 tiers). It reads the same parameter blocks (:class:`sim.params.ModelParams`, from
-the same config) and calls the same scalar rule functions of :mod:`sim.rules`
-(with floats or arrays of one element), so the two implementations share every
-formula; they differ in how shoppers are held (objects against columns) and in the
+the same config) and calls the same rule functions of :mod:`sim.rules` (on floats
+or arrays of one element), so the two implementations share every formula; they differ in how shoppers are held (objects against columns) and in the
 order of random draws.
 
 It serves two purposes:
@@ -21,7 +20,9 @@ It serves two purposes:
   parameters the two agree in distribution on the run's outcomes;
   :func:`docking_table` is the test (``tests/benchmarks/test_mesa_reference.py``).
 * **Speed reference**: :func:`compare_reference` times both at the same size in the
-  same process (``python -m benchmarks.model --compare-reference --json``).
+  same process (``python -m benchmarks.model --compare-reference --json``). Calling
+  array rules on one element makes this reference 3-4 times slower than the same
+  agents with hand-written scalar formulas (see :func:`compare_reference`).
 
 Where the order of operations differs from the vectorised model (none changes a
 rule's distribution):
@@ -37,8 +38,9 @@ rule's distribution):
   with friends, each friend accepting or not at once and only while the group has a
   free place; lookers (in random order) take a place in the listed group with the
   fewest places missing, else complete each other's groups. The vectorised rule
-  draws every friend's answer first and then allocates places, which gives the same
-  probabilities (a friend joins at most one group a day in both).
+  draws every friend's answer first and then allocates the places in random order:
+  each invitation is accepted with the same probability and a friend joins at most
+  one group a day in both; only who takes a last free place wanted by two may differ.
 * The shoppers' attributes, entry days and the social graph are drawn by the model's
   own generators (:func:`sim.shoppers.create_shoppers`,
   :class:`sim.rules.market_entry.EntrySchedule`, :func:`sim.network.build_network`),
