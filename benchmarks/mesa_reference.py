@@ -10,8 +10,9 @@ and win-back, word of mouth, accounting) plus one strategy, coupons
 (:class:`sim.strategies.coupons.Coupons`, targeting everyone, segments or value
 tiers). It reads the same parameter blocks (:class:`sim.params.ModelParams`, from
 the same config) and calls the same rule functions of :mod:`sim.rules` (on floats
-or arrays of one element), so the two implementations share every formula; they differ in how shoppers are held (objects against columns) and in the
-order of random draws.
+or arrays of one element), so the two implementations share every formula; they
+differ in how shoppers are held (objects against columns) and in the order of random
+draws.
 
 It serves two purposes:
 
