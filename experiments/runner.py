@@ -96,11 +96,11 @@ def run_experiment(
     tables = execute_runs(runs, store, config, progress=progress, executor=executor)
     store.write_tables(tables, csv=config.outputs.csv, config_sha256=manifest["config_sha256"])
     results = ExperimentResults(**tables, manifest=manifest)
-    results.compare().to_csv(store.root / "comparison.csv", index=False)
-    results.rank().to_csv(store.root / "ranking.csv", index=False)
+    store.write_csv("comparison", results.compare())
+    store.write_csv("ranking", results.rank())
     for name, table in (("segments", results.segments()), ("sensitivity", results.sensitivity())):
         if not table.empty:
-            table.to_csv(store.root / f"{name}.csv", index=False)
+            store.write_csv(name, table)
     if config.outputs.plots:
         results.save_plots(store.plots)
     manifest["finished"] = now()

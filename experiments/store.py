@@ -291,11 +291,40 @@ class RunStore:
         for name, frame in tables.items():
             _write_atomic(frame, self.root / f"{name}.parquet", config_sha256)
             if csv:
-                path = self.root / f"{name}.csv"
-                temporary = path.with_name(f".{path.name}.tmp")
-                with writing(path, temporary):
-                    frame.to_csv(temporary, index=False)
-                    os.replace(temporary, path)
+                self.write_csv(name, frame)
+
+    def write_csv(self, name: str, frame: pd.DataFrame) -> Path:
+        """Write ``<name>.csv`` in the folder (to a temporary name, then renamed).
+
+        Parameters
+        ----------
+        name : str
+            The table's name, e.g. ``"comparison"``.
+        frame : pandas.DataFrame
+
+        Returns
+        -------
+        Path
+            The file written.
+
+        Raises
+        ------
+        RunError
+            If it cannot be written (see :func:`writing`).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> RunStore(tempfile.mkdtemp()).write_csv("ranking", pd.DataFrame({"a": [1]})).name
+        'ranking.csv'
+        """
+        path = self.root / f"{name}.csv"
+        temporary = path.with_name(f".{path.name}.tmp")
+        with writing(path, temporary):
+            self.root.mkdir(parents=True, exist_ok=True)
+            frame.to_csv(temporary, index=False)
+            os.replace(temporary, path)
+        return path
 
     def read_tables(self) -> dict[str, pd.DataFrame]:
         """Read the merged tables.

@@ -3,6 +3,7 @@
 import errno
 import json
 import subprocess
+from pathlib import Path
 
 import pandas as pd
 import pyarrow
@@ -247,3 +248,14 @@ def test_a_really_full_disk_keeps_the_runs_written_before(mount):
     assert not list(folder.rglob("*.tmp"))
     finished = store.finished_keys()
     assert finished and store.broken_keys() == []  # every finished run reads back whole
+
+
+def test_a_csv_that_cannot_be_written_is_one_line_and_leaves_nothing(tmp_path, monkeypatch):
+    def full(self, path, *args, **kwargs):
+        Path(path).write_text("strategy,scen")  # part of the file, then the disk is full
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full)
+    with pytest.raises(RunError, match=r"comparison.csv: cannot write \(No space left on device\)"):
+        RunStore(tmp_path).write_csv("comparison", pd.DataFrame({"a": [1]}))
+    assert list(tmp_path.iterdir()) == []
