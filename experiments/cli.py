@@ -176,37 +176,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def clip_line(text: str, limit: int = LINE_CHARS) -> str:
-    """``text`` cut to ``limit`` characters, saying how many more there were.
-
-    Parameters
-    ----------
-    text : str
-        A message.
-    limit : int, default :data:`LINE_CHARS`
-        Characters kept.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> clip_line("short")
-    'short'
-    >>> clip_line("abcdefgh", limit=3)
-    'abc… (5 more characters)'
-    """
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}… ({len(text) - limit:,} more characters)"
-
-
 def _report_error(message: str) -> int:
     """Print a user error as one line on standard error; the exit status 2."""
-    from survey.redact import redact  # personal data typed into data never reaches stderr
+    from survey.redact import redact, shorten  # personal data never reaches stderr
 
-    line = " ".join(clip_line(message).split())  # clipped first: redacting huge text is slow
+    line = " ".join(shorten(message, LINE_CHARS).split())  # cut first: redacting is per character
     print(f"shoplab: error: {redact(line)}", file=sys.stderr)
     return 2
 
