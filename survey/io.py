@@ -204,6 +204,14 @@ def _open_workbook(path: Path) -> pd.ExcelFile:
     raise DataError(f"{path}: not a readable XLSX workbook ({'; '.join(problems)})")
 
 
+def _looks_renamed(columns: pd.Index) -> bool:
+    """Whether a column is named like pandas renames a repeated one (``Q1.1`` beside ``Q1``)."""
+    names = {str(column) for column in columns}
+    return any(
+        name.rpartition(".")[0] in names and name.rpartition(".")[2].isdigit() for name in names
+    )
+
+
 def _read_xlsx(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The sheet as read, and its unread cells (:func:`survey.xlsx_cells.unread_cells`)."""
     check_xlsx(path)
@@ -216,8 +224,14 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, pd.Da
         if isinstance(sheet, str) and sheet not in names:
             raise DataError(f"{path}: no sheet {sheet!r}; allowed sheets: {names}")
         try:
-            header = pd.read_excel(workbook, sheet_name=sheet, header=None, nrows=1)
             frame = pd.read_excel(workbook, sheet_name=sheet)
+            # pandas renames a repeated name "Q1" to "Q1.1": read the header row itself
+            # (a second parse) only when a column looks renamed so
+            header = (
+                pd.read_excel(workbook, sheet_name=sheet, header=None, nrows=1)
+                if _looks_renamed(frame.columns)
+                else pd.DataFrame([list(frame.columns)])
+            )
         except Exception as err:  # noqa: BLE001 - calamine and openpyxl raise their own types
             reason = " ".join(str(err).split())[:200]
             raise DataError(

@@ -298,9 +298,10 @@ def test_duplicated_header_is_an_error_naming_both_columns(ecsi, tmp_path):
     )
 
 
-def test_duplicated_header_in_a_workbook_is_an_error_too(tmp_path):
+@pytest.mark.parametrize("second", ["Q1", "Q1 "])
+def test_duplicated_header_in_a_workbook_is_an_error_too(tmp_path, second):
     path = tmp_path / "dup.xlsx"
-    pd.DataFrame([[1, 2, 3]], columns=["id", "Q1", "Q1 "]).to_excel(path, index=False)
+    pd.DataFrame([[1, 2, 3]], columns=["id", "Q1", second]).to_excel(path, index=False)
     with pytest.raises(DataError, match=r"dup.xlsx: the header names two columns 'Q1' \(columns 2"):
         read_survey(path)
 
@@ -359,6 +360,12 @@ def test_formulas_without_value_and_error_values_are_listed_by_column(tmp_path):
         {"row": 3, "column": "Q3", "kind": "formula without cached value", "value": ""},
         {"row": 4, "column": "Q2", "kind": "spreadsheet error value", "value": "#DIV/0!"},
     ]
+
+
+def test_genuine_columns_named_like_a_renamed_one_are_read(tmp_path):
+    path = tmp_path / "sub.xlsx"
+    pd.DataFrame([[1, 2, 3]], columns=["id", "Q1", "Q1.1"]).to_excel(path, index=False)
+    assert list(read_survey(path).data.columns) == ["id", "Q1", "Q1.1"]
 
 
 def test_csv_and_plain_workbooks_have_no_unread_cells(ecsi, tmp_path):
