@@ -146,18 +146,24 @@ def check_row_lengths(text: str, sep: str, source: str | Path) -> None:
     survey.errors.DataError: s.csv: row 3 has 2 fields but the header has 3 (1 short row in
     all); each row needs one field per column (an empty answer is an empty field: 1,,3)
     """
-    records = (
-        fields for fields in csv.reader(StringIO(text), delimiter=sep) if "".join(fields).strip()
-    )
-    try:
-        width = len(next(records))
-    except (StopIteration, csv.Error):
-        return  # empty, or a quoting problem pandas reports in its own words
-    short: list[tuple[int, int]] = []
-    try:
-        short = [(row, len(fields)) for row, fields in enumerate(records, 2) if len(fields) < width]
-    except csv.Error:
-        return
+    lines = text.replace("\r\n", "\n")
+    if '"' not in text and "\r" not in lines:  # no quoting: a row's fields are its separators + 1
+        counts = [line.count(sep) + 1 for line in lines.split("\n") if line.strip()]
+        width = counts[0] if counts else 0
+        short = [(row, n) for row, n in enumerate(counts[1:], 2) if n < width]
+    else:
+        records = (
+            fields
+            for fields in csv.reader(StringIO(text), delimiter=sep)
+            if "".join(fields).strip()
+        )
+        try:
+            width = len(next(records))
+            short = [
+                (row, len(fields)) for row, fields in enumerate(records, 2) if len(fields) < width
+            ]
+        except (StopIteration, csv.Error):
+            return  # empty, or a quoting problem pandas reports in its own words
     if short:
         row, fields = short[0]
         count = f"{len(short)} short row{'s' if len(short) > 1 else ''} in all"

@@ -372,3 +372,18 @@ def test_csv_and_plain_workbooks_have_no_unread_cells(ecsi, tmp_path):
     path = tmp_path / "plain.xlsx"
     ecsi.to_excel(path, index=False)
     assert read_survey(path).unread.empty
+
+
+@pytest.mark.parametrize(
+    "text, row",
+    [
+        ('q1,q2\n"1,2"\n3,4\n', 2),  # a quoted separator is inside one field
+        ("q1,q2\r\n1,2\r\n\r\n3\r\n", 3),  # Windows line ends, a blank line skipped
+        ("q1;q2\n1;2\n3\n", 3),
+    ],
+)
+def test_short_rows_are_counted_as_a_csv_reader_counts_fields(tmp_path, text, row):
+    path = tmp_path / "s.csv"
+    path.write_bytes(text.encode())
+    with pytest.raises(DataError, match=rf"s.csv: row {row} has 1 field but the header has 2"):
+        read_survey(path)
