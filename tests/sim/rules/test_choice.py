@@ -66,3 +66,16 @@ def test_a_focal_discount_and_a_switching_cost_raise_only_the_focal_utility():
 def test_choose_inverts_cumulative_probabilities():
     probs = np.array([[0.2, 0.3, 0.5]] * 4)
     assert choice.choose(probs, np.array([0.0, 0.19, 0.2, 0.99])).tolist() == [0, 0, 1, 2]
+
+
+def test_probabilities_and_draws_match_the_row_wise_formulas_bit_for_bit():
+    # the column-by-column code against exp(v - max) / sum and the cumulative inversion
+    rng = np.random.default_rng(6)
+    v = rng.normal(size=(20_000, 4)) * 3
+    e = np.exp(v - v.max(axis=1, keepdims=True))
+    expected = e / e.sum(axis=1, keepdims=True)
+    probabilities = choice.choice_probabilities(v)
+    np.testing.assert_array_equal(probabilities, expected)
+    u = rng.random(20_000)
+    drawn = np.minimum((u[:, None] >= np.cumsum(expected, axis=1)).sum(axis=1), 3)
+    np.testing.assert_array_equal(choice.choose(probabilities, u), drawn)
