@@ -270,7 +270,25 @@ def unsafe_outputs(folder: Path) -> list[str]:
     return found
 
 
-@pytest.fixture(scope="session")
-def scan_outputs() -> Callable[[Path], list[str]]:
-    """:func:`unsafe_outputs`."""
-    return unsafe_outputs
+def mangle(data: st.DataObject, path: Path, suffixes: Sequence[str], done: list) -> Path:
+    """Perhaps mutate a written file's bytes, and perhaps give it one of ``suffixes``."""
+    kind = path.suffix[1:]
+    if data.draw(st.integers(0, 2), label="byte mutation") == 2:
+        path.write_bytes(mutate_bytes(data, path.read_bytes(), done))
+    suffix = data.draw(st.sampled_from([kind, kind, kind, *suffixes]))
+    if suffix != kind:
+        done.append(f"{kind} named .{suffix}")
+        path = path.rename(path.with_suffix(f".{suffix}"))
+    return path
+
+
+def settle(result: Result, counts: Counter, outcomes: Outcomes, out: Path, what: str) -> None:
+    """Count a data file's outcome; fail on anything but success or one line, or on an
+    output a spreadsheet or a browser would run (:func:`unsafe_outputs`)."""
+    counts["tried"] += 1
+    counts[result.outcome] += 1
+    counts["seconds"] += result.seconds
+    outcomes.save()
+    assert result.outcome in {"clean_error", "accepted"}, result.explain(what)
+    unsafe = unsafe_outputs(out) if out.exists() else []
+    assert not unsafe, f"unsafe outputs for {what}: {unsafe[:5]}"
