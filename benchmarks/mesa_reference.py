@@ -22,7 +22,7 @@ It serves two purposes:
   :func:`docking_table` is the test (``tests/benchmarks/test_mesa_reference.py``).
 * **Speed reference**: :func:`compare_reference` times both at the same size in the
   same process (``python -m benchmarks.model --compare-reference --json``). Calling
-  array rules on one element makes this reference 3-4 times slower than the same
+  array rules on one element makes this reference 2.5-4 times slower than the same
   agents with hand-written scalar formulas (see :func:`compare_reference`).
 
 Where the order of operations differs from the vectorised model (none changes a
@@ -934,10 +934,10 @@ def compare_reference(
     The reference calls the rule functions of :mod:`sim.rules` (written for
     arrays) on one-element arrays, so that the two implementations share every
     formula. That costs: the same agents with the formulas written out with the
-    ``math`` module ran about 3-4 times faster (processor time, 20,000 shoppers x 60
-    days: 66,000 agent-days/s against 22,500; 2,000 x 30: 100,000-110,000 against
-    26,000). A ratio against this reference is therefore about 3-4 times the ratio
-    against a hand-written scalar Mesa model of the same rules.
+    ``math`` module ran 2.5-4 times faster (processor time, 20,000 shoppers x 60
+    days: 66,000-70,000 agent-days/s against 22,500-26,000; 2,000 x 30: 100,000-110,000
+    against 26,000). A ratio against this reference is therefore 2.5-4 times the
+    ratio against a hand-written scalar Mesa model of the same rules.
 
     Examples
     --------
