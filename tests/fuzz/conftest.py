@@ -61,8 +61,8 @@ TIME_BOUND = 120
 #: Largest traced memory peak of one command (bytes): the issue's bound for a refused
 #: YAML bomb is 200 MB, for an XLSX bomb 500 MB.
 MEMORY_BOUND = 500_000_000
-#: Longest error line: the CLI clips messages at 500 characters and says how many more
-#: there were (``experiments.cli.clip_line``).
+#: Longest error line: the CLI cuts messages at 500 characters
+#: (``experiments.cli.LINE_CHARS``).
 MESSAGE_BOUND = 600
 
 

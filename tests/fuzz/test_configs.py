@@ -20,7 +20,6 @@ from __future__ import annotations
 import copy
 import json
 import shutil
-import sys
 import tempfile
 from functools import cache
 from importlib.resources import files
@@ -33,7 +32,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from experiments.calibration.config import load_calibration_config
-from experiments.cli import clip_line, user_error_types
+from experiments.cli import _report_error, user_error_types
 from experiments.loader import read_yaml
 from experiments.optimise.config import load_optimise_config
 
@@ -253,8 +252,7 @@ def loads(loader: Any, path: Path) -> int:
     try:
         loader(path)
     except user_error_types() as err:
-        print(f"shoplab: error: {clip_line(' '.join(str(err).split()))}", file=sys.stderr)
-        return 2
+        return _report_error(str(err))  # the CLI's one line
     return 0
 
 
