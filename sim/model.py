@@ -1027,8 +1027,7 @@ class ShopperModel(mesa.Model):
             return np.zeros(sh.size, dtype=np.int8)
         cuts = np.percentile(sh.recent_spend[active], acc.tier_percentiles)
         tier = accounting.value_tier(sh.recent_spend, list(cuts))
-        tier[~active] = 0
-        return tier
+        return np.multiply(tier, active, out=tier)  # 0 for all but the customers
 
     def _metrics(
         self,
