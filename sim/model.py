@@ -744,12 +744,10 @@ class ShopperModel(mesa.Model):
         )
         sh.perceived_quality[focal] += s.learning_rate * (performance - sh.perceived_quality[focal])
         if s.negative_wom_effect > 0:
-            active = self._active(work)
-            heard = self.exposure.share(active, column=1)
-            hears = heard > 0  # the others' satisfaction stays what it is
-            who = active[hears]
+            # only who hears a detractor: the others' satisfaction stays what it is
+            who, heard = self.exposure.heard(self._active(work), column=1)
             sh.satisfaction[who] = satisfaction.negative_word_of_mouth(
-                sh.satisfaction[who], heard[hears], s.negative_wom_effect
+                sh.satisfaction[who], heard, s.negative_wom_effect
             )
 
     def _run_groups(self, work: DayWork) -> None:

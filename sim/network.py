@@ -343,6 +343,29 @@ class NeighbourExposure:
             return 0.0
         return float(self.signal[:, column].max()) * (1.0 + 1e-9)
 
+    def heard(self, index: np.ndarray, column: int) -> tuple[np.ndarray, np.ndarray]:
+        """The shoppers of ``index`` who hear a positive ``column`` signal, and its share.
+
+        The same as keeping the positive entries of ``share(index, column)``, but
+        dividing by the degree only for them.
+
+        Examples
+        --------
+        >>> net = from_edges(3, np.array([0, 1]), np.array([1, 2]))
+        >>> exposure = NeighbourExposure(net, width=1)
+        >>> exposure.update(np.array([[1.0], [0.0], [1.0]], dtype=np.float32))
+        >>> [a.tolist() for a in exposure.heard(np.arange(3), column=0)]
+        [[1], [1.0]]
+        """
+        if self.sums is None:
+            share = self.share(index, column)
+            hears = share > 0
+            return index[hears], share[hears]
+        sums = self.sums[index, column]
+        hears = sums > 0
+        who = index[hears]
+        return who, sums[hears] / self._degree[who]
+
     def share(self, index: np.ndarray, column: int | None = None) -> np.ndarray:
         """Mean signal over the ties of the shoppers in ``index``, shape (len, width).
 

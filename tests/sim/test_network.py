@@ -86,3 +86,21 @@ def test_exposure_after_updates_equals_the_neighbour_mean_recomputed_from_scratc
     np.testing.assert_array_equal(
         exposure.share(np.arange(500), column=1), exposure.share(np.arange(500))[:, 1]
     )
+
+
+@pytest.mark.parametrize("kind", ["small_world", "fully_mixed"])
+def test_heard_keeps_exactly_the_positive_shares(kind):
+    rng = np.random.default_rng(8)
+    net = build_network(
+        ModelParams(population={"size": 400}, network={"kind": kind}),
+        np.zeros(400, dtype=np.int8),
+        rng,
+    )
+    exposure = NeighbourExposure(net, width=2)
+    exposure.update((rng.random((400, 2)) < 0.05).astype(np.float32))
+    index = np.arange(0, 400, 3)
+    share = exposure.share(index, column=1)
+    who, heard = exposure.heard(index, column=1)
+    np.testing.assert_array_equal(who, index[share > 0])
+    np.testing.assert_array_equal(heard, share[share > 0])
+    assert 0 < who.size < index.size or kind == "fully_mixed"
