@@ -262,6 +262,7 @@ def check_config(data: st.DataObject, cli: Any, command: Any, outcomes: Any) -> 
     what = f"{name}.yaml with {'; '.join(mutant.done)} ({path})"
     counts = outcomes["configs"]
     counts["tried"] += 1
+    sets: list[str] = []
     if name in LOADERS:
         result = command(lambda: loads(LOADERS[name], path))
     else:
@@ -272,7 +273,8 @@ def check_config(data: st.DataObject, cli: Any, command: Any, outcomes: Any) -> 
     outcomes.save()
     assert result.outcome in {"clean_error", "accepted"}, result.explain(what)
     if result.outcome == "clean_error":
-        assert str(path.name) in result.err, f"the error names no file for {what}: {result.err}"
+        named = path.name in result.err or (sets and "--set" in result.err)  # a bad --set
+        assert named, f"the error names no file for {what}: {result.err}"  # value: the --set
         assert names_the_field(result.err, mutant), f"the error names no field: {what}"
     if result.outcome != "accepted" or name in LOADERS or sets:
         return
