@@ -64,8 +64,15 @@ def test_sim_states_imports_nothing_from_the_project():
     assert imports == [], "sim/states.py must stay free of imports"
 
 
+#: Command modules import what a command needs inside the command, so that
+#: ``shoplab --help`` and ``shoplab validate`` load no more than they use.
+COMMAND_MODULES = {m for m in MODULES if m.endswith(".cli")}
+
+
 def test_no_module_imports_project_code_inside_a_function():
-    nested = {m: lines for m in MODULES if (lines := _runtime_imports(m)[1])}
+    nested = {
+        m: lines for m in MODULES if m not in COMMAND_MODULES and (lines := _runtime_imports(m)[1])
+    }
     assert nested == {}, f"function-level imports (cycle dodges?) in {nested}"
 
 
