@@ -53,7 +53,8 @@ TINY_SHOPPERS, TINY_DAYS, TINY_SAMPLES = 200, 20, 2
 ODD_NUMBERS = [0, -1, 1, 2, 10**6, 10**9, 10**12, 10**18, 10**19, -(10**19), 0.5, -0.5, 1.5]
 ODD_NUMBERS += [1e-300, 1e300, -1e300, float("nan"), float("inf"), float("-inf"), 3.7]
 ODD_STRINGS = ["", "a__b", "x" * 5000, "é中文🙂", "=1+1", "<script>alert(1)</script>", "1"]
-#: Values of every YAML type, odd numbers and odd text.
+#: Values of every YAML type, odd numbers and odd text (copied when used: a later
+#: mutation must not change the shared list or mapping, or the next example's draws).
 VALUES = st.one_of(
     st.sampled_from([None, True, False, [], {}, [1, 2], {"k": 1}, *ODD_NUMBERS, *ODD_STRINGS]),
     st.integers(min_value=-(10**20), max_value=10**20),
@@ -162,13 +163,13 @@ def mutate(data: st.DataObject, mutant: Mutant) -> None:
     mutant.done.append(f"{kind} at {'.'.join(map(str, path))}")
     mutant.paths.append(path)
     if kind == "value":
-        mutant.replace(path, data.draw(VALUES, label="value"))
+        mutant.replace(path, copy.deepcopy(data.draw(VALUES, label="value")))
     elif kind == "scale":
         factor = data.draw(st.sampled_from(SCALES), label="factor")
         mutant.replace(path, type(node)(node * factor) if node * factor < 1e300 else node)
     elif kind == "unknown_key":
         key = data.draw(st.sampled_from(["bogus", "名字", "__x", "k" * 300]), label="key")
-        mapping[key] = data.draw(VALUES, label="value")
+        mapping[key] = copy.deepcopy(data.draw(VALUES, label="value"))
     elif kind == "unicode_key":
         key = data.draw(st.sampled_from(sorted(map(str, mapping))), label="key")
         mapping[f"{key}_é中🙂"] = mapping.pop(key)
@@ -259,15 +260,14 @@ def loads(loader: Any, path: Path) -> int:
 def check_config(data: st.DataObject, cli: Any, command: Any, outcomes: Any) -> None:
     name = data.draw(st.sampled_from([*EXPERIMENTS, *LOADERS]), label="config")
     path, mutant = write_mutant(data, name)
+    sets = [] if name in LOADERS else overrides(data, mutant)
     what = f"{name}.yaml with {'; '.join(mutant.done)} ({path})"
-    counts = outcomes["configs"]
-    counts["tried"] += 1
-    sets: list[str] = []
     if name in LOADERS:
         result = command(lambda: loads(LOADERS[name], path))
     else:
-        sets = overrides(data, mutant)
         result = cli(["validate", str(path), *sets])
+    counts = outcomes["configs"]
+    counts["tried"] += 1  # here: an example hypothesis drops while drawing is not tried
     counts[result.outcome] += 1
     counts["seconds"] += result.seconds
     outcomes.save()

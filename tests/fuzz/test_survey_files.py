@@ -86,7 +86,9 @@ def mutate_codebook(data: st.DataObject, codebook: dict, done: list) -> None:
     paths = [("scale", "min"), ("scale", "max"), ("segments",), ("roles", "loyalty")]
     paths += [("constructs", "Satisfaction", "items"), ("nps",), ("reverse",), ("bogus",)]
     path = data.draw(st.sampled_from(paths), label="codebook path")
-    value = data.draw(st.sampled_from([*CODEBOOK_VALUES, *PAYLOADS, ["sat1", "sat1"]]))
+    value = copy.deepcopy(
+        data.draw(st.sampled_from([*CODEBOOK_VALUES, *PAYLOADS, ["sat1", "sat1"]]))
+    )
     done.append(f"codebook {'.'.join(path)} = {value!r}")
     node = codebook
     for key in path[:-1]:
