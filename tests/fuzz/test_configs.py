@@ -211,18 +211,23 @@ def write_mutant(data: st.DataObject, name: str) -> tuple[Path, Mutant]:
     return path, mutant
 
 
+def capped(value: Any, cap: int) -> int:
+    """A count the config gave (validation also takes the text "12"), at most ``cap``."""
+    return min(int(float(value)), cap)
+
+
 def tiny(path: Path) -> Path:
     """The accepted config at path, made tiny for a quick run (written beside it)."""
     data = read_yaml(path)
     model = data.setdefault("model", {}) or {}
     population = model.setdefault("population", {})
-    population["size"] = min(population.get("size", TINY_SHOPPERS), TINY_SHOPPERS)
-    data["horizon"] = min(data.get("horizon", TINY_DAYS), TINY_DAYS)
+    population["size"] = capped(population.get("size", TINY_SHOPPERS), TINY_SHOPPERS)
+    data["horizon"] = capped(data.get("horizon", TINY_DAYS), TINY_DAYS)
     data["replications"] = 1
     data["outputs"] = {**data.get("outputs", {}), "plots": False}
     data["execution"] = {"backend": "local", "workers": 1}
     if data.get("sweep"):
-        data["sweep"]["samples"] = min(data["sweep"].get("samples", 8), TINY_SAMPLES)
+        data["sweep"]["samples"] = capped(data["sweep"].get("samples", 8), TINY_SAMPLES)
     small = path.with_name(f"tiny_{path.name}")
     small.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return small
