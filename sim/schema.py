@@ -19,6 +19,11 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from survey.redact import SHOWN_CHARS, preview
 
+#: Problems of one validation error described in full; the rest are counted. A list of
+#: 5,000 bad items gave 5,000 descriptions, each looking up its line in the file (over
+#: two minutes), for a line the CLI cuts at 500 characters anyway.
+MAX_PROBLEMS = 5
+
 
 def param(default: Any, description: str, unit: str, source: str, **bounds: Any) -> Any:
     """Declare a model parameter with its unit and source.
@@ -299,8 +304,9 @@ def describe_validation_error(
     Returns
     -------
     str
-        Problems joined by ``"; "``. An unknown key says which keys are allowed, an
-        unknown strategy ``kind`` which kinds exist, and an invalid value shows it.
+        Problems joined by ``"; "``; past :data:`MAX_PROBLEMS`, how many there are
+        and the first of them. An unknown key says which keys are allowed, an unknown
+        strategy ``kind`` which kinds exist, and an invalid value shows it.
 
     Examples
     --------
@@ -317,11 +323,14 @@ def describe_validation_error(
     config.yaml: model.population.size: Input should be greater than or equal to 1 (got 0)
     """
     lines = []
-    for problem in error.errors():
+    problems = error.errors()
+    for problem in problems[:MAX_PROBLEMS]:
         parts = ([prefix] if prefix else []) + _path(problem["loc"], root)
         line = line_of(parts) if line_of else None
         located = f"{source}, line {line}" if line and source else source
         path = ".".join(part if len(part) <= SHOWN_CHARS else preview(part) for part in parts)
         where = ": ".join(part for part in (located, path) if part)
         lines.append(f"{where}: {_describe_problem(problem, root)}")
+    if len(problems) > MAX_PROBLEMS:  # said first: a long line is cut at its end
+        lines.insert(0, f"{len(problems):,} problems, the first {MAX_PROBLEMS} follow")
     return "; ".join(lines)

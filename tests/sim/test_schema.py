@@ -59,3 +59,16 @@ def test_boolean_in_a_nested_block_is_located_and_described() -> None:
     assert line == (
         "c.yaml: model.population.size: a boolean where a number is expected (got True)"
     )
+
+
+def test_thousands_of_problems_are_counted_and_the_first_few_described():
+    # issue 15 fuzzing: 5,000 strategy specs without a kind took validate over 120 s,
+    # one line lookup per problem, for a message the CLI cuts at 500 characters
+    looked_up = []
+    with pytest.raises(ValidationError) as caught:
+        ModelParams.model_validate({"strategies": [{"earn_rate": 2}] * 5000})
+    text = describe_validation_error(
+        caught.value, "c.yaml", root=ModelParams, line_of=lambda keys: looked_up.append(keys)
+    )
+    assert text.startswith("5,000 problems, the first 5 follow; c.yaml: strategies.0: missing")
+    assert text.count("missing 'kind'") == 5 and len(looked_up) == 5
