@@ -113,6 +113,7 @@ class Mutant:
         self.prefix = ""
         self.done: list[str] = []
         self.paths: list[tuple] = []
+        self.items = 0  # list items added by huge_list
 
     def replace(self, path: tuple, value: Any) -> None:
         if path:
@@ -177,8 +178,9 @@ def mutate(data: st.DataObject, mutant: Mutant) -> None:
         del parent_of(mutant.data, path)[path[-1]]
     elif kind == "huge_list":
         size = data.draw(st.sampled_from([100, 5000, 400_000]), label="size")
-        if size > 5000:  # past the 1 MB file limit: written as text, not dumped
-            mutant.splice(path, "[" + "0, " * size + "0]")
+        mutant.items += size
+        if size > 5000 or mutant.items > 10_000:  # written as text: a list of lists of
+            mutant.splice(path, "[" + "0, " * size + "0]")  # 5,000 would not dump in time
         else:
             mutant.replace(path, [node] * size if not isinstance(node, list) else node * size)
     elif kind == "deep":
