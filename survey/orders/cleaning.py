@@ -20,6 +20,12 @@ row itself is dropped); ``fully refunded order removed`` (its amount fell to 0 o
 below); ``unmatched refund`` (a negative amount with no earlier order of that
 customer, dropped); ``zero amount`` (kept as a purchase occasion that adds nothing
 to spend, or dropped with ``zero_amounts="drop"``).
+
+An amount that reads as a number but is not finite (``inf``) or whose absolute value
+exceeds :data:`MAX_AMOUNT` is not cleaned but refused: one line naming the file, the
+column, the first such row and how many there are. Such a value is a broken export or
+a typo, and dropping it silently would change revenue; keeping it overflows the
+order-value statistics (an amount of 1e300 made the AOV standard error ``inf``).
 """
 
 from __future__ import annotations
@@ -49,6 +55,11 @@ from survey.orders.io import RawOrders
 from survey.redact import preview, redact, shorten
 
 LOG_COLUMNS: Final = ["what", "column", "count", "rows", "example", "why"]
+#: Largest absolute order amount accepted (``clean_orders(max_amount=...)`` changes it).
+#: One order of a billion in any currency is far beyond retail, and below it the sums of
+#: squares behind the order-value standard errors stay finite in float64 for any log
+#: that fits in memory (1e18 per order; float64 overflows near 1.8e308).
+MAX_AMOUNT: Final = 1e9
 
 _SHOWN = 5  # row numbers listed in a log entry
 _WHOLE = re.compile(r"[+-]?\d+\.0*")
@@ -257,7 +268,23 @@ def _parse_quantity(values: pd.Series, column: str, source: str) -> pd.Series:
     return numbers.astype("int64")
 
 
-def _required(data: pd.DataFrame, log: _Log, date_format: str | None, source: str) -> pd.DataFrame:
+def _refuse_absurd(parsed: pd.Series, raw: pd.Series, max_amount: float, source: str) -> None:
+    """Raise if an amount read as a number is not finite or beyond ``max_amount``."""
+    numbers = parsed.astype("float64")
+    bad = numbers.notna() & ~(numbers.abs() <= max_amount)
+    if bad.any():
+        first = bad.to_numpy().argmax()
+        raise DataError(
+            f"{source}: column {AMOUNT}: {int(bad.sum())} amount(s) not finite or beyond "
+            f"{max_amount:g} in absolute value, first in row {raw.index[first]} "
+            f"({preview(raw.iloc[first])}); allowed: finite amounts of at most "
+            f"{max_amount:g} (max_amount)"
+        )
+
+
+def _required(
+    data: pd.DataFrame, log: _Log, date_format: str | None, source: str, max_amount: float
+) -> pd.DataFrame:
     """Customer id, date and amount parsed; rows where one is missing or unreadable dropped."""
     missing = _blank(data[CUSTOMER])
     log.add(
@@ -292,6 +319,7 @@ def _required(data: pd.DataFrame, log: _Log, date_format: str | None, source: st
         if is_numeric_dtype(amounts.dtype)
         else pd.to_numeric(amounts.astype("str").str.strip(), errors="coerce")
     )
+    _refuse_absurd(parsed, amounts, max_amount, source)
     parsed = parsed.astype("float64").where(np.isfinite(parsed.astype("float64")))
     checks.append((AMOUNT, "amount", parsed))
     keep = pd.Series(True, index=data.index)
@@ -422,6 +450,7 @@ def clean_orders(
     *,
     drop_duplicates: bool = False,
     zero_amounts: Literal["keep", "drop"] = "keep",
+    max_amount: float = MAX_AMOUNT,
 ) -> CleanedOrders:
     """Parse and clean a raw order log (rules in the module docstring).
 
@@ -433,6 +462,8 @@ def clean_orders(
         Drop exact duplicate rows (always logged).
     zero_amounts : {'keep', 'drop'}, default 'keep'
         What to do with orders of amount 0 (always logged).
+    max_amount : float, default :data:`MAX_AMOUNT` (1e9)
+        Largest absolute amount accepted; a larger or non-finite amount is an error.
 
     Returns
     -------
@@ -442,8 +473,8 @@ def clean_orders(
     ------
     DataError
         If an id is a non-whole number, a group_order or quantity value cannot be
-        read (one line naming file, column, row and the allowed values), or no
-        order is left.
+        read (one line naming file, column, row and the allowed values), if an
+        amount is not finite or beyond ``max_amount``, or if no order is left.
 
     Examples
     --------
@@ -458,11 +489,18 @@ def clean_orders(
     0           missing customer id      1    5
     1                refund matched      1    4
     2  fully refunded order removed      1    3
+    >>> clean_orders(RawOrders(pd.DataFrame({"customer_id": ["1", "2"],
+    ...     "date": ["2024-01-02", "2024-01-03"], "amount": ["10", "1e300"]},
+    ...     index=pd.RangeIndex(2, 4)), "log.csv"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    survey.errors.DataError: log.csv: column amount: 1 amount(s) not finite ... row 3 ('1e300')...
     """
     if zero_amounts not in ("keep", "drop"):
         raise DataError(f"zero_amounts: {zero_amounts!r}; allowed: 'keep', 'drop'")
+    if not max_amount > 0:
+        raise DataError(f"max_amount: {max_amount!r}; allowed: a positive number")
     log = _Log()
-    data = _required(raw.data, log, raw.date_format, raw.source)
+    data = _required(raw.data, log, raw.date_format, raw.source, max_amount)
     data = _optional(data, raw.source)
     data = _duplicates(data, log, drop_duplicates)
     data = _refunds(data, log)

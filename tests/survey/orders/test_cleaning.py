@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from survey.errors import DataError
-from survey.orders.cleaning import clean_orders, normalise_ids
+from survey.orders.cleaning import MAX_AMOUNT, clean_orders, normalise_ids
 from survey.orders.io import RawOrders
 
 
@@ -237,3 +237,33 @@ def test_an_unreadable_quantity_shows_at_most_60_characters():
     with pytest.raises(DataError) as caught:
         clean_orders(_raw(rows, columns=("customer_id", "date", "amount", "quantity")))
     assert len(str(caught.value)) < 300 and "(100000 characters)" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("amounts", "count", "row", "shown"),
+    [
+        (["3", "1e300", "1e300"], 2, 3, "'1e300'"),  # the fuzz finding: AOV SE became inf
+        (["3", "4", "inf"], 1, 4, "'inf'"),
+        ([3.0, -2e9, float("-inf")], 2, 3, "-2000000000.0"),  # numeric cells, negative too
+    ],
+)
+def test_non_finite_and_absurd_amounts_are_refused_naming_column_first_row_and_count(
+    amounts, count, row, shown
+):
+    raw = _raw([[str(i), f"2024-01-0{i + 1}", a] for i, a in enumerate(amounts)])
+    with pytest.raises(DataError) as err:
+        clean_orders(raw)
+    message = str(err.value)
+    assert "\n" not in message
+    assert message.startswith(f"log.csv: column amount: {count} amount(s) not finite or beyond")
+    assert f"first in row {row} ({shown})" in message
+    assert "allowed: finite amounts of at most 1e+09" in message
+
+
+def test_amounts_up_to_the_cap_are_kept_and_the_cap_is_a_parameter():
+    raw = _raw([["1", "2024-01-01", str(MAX_AMOUNT)], ["2", "2024-01-02", "5"]])
+    assert clean_orders(raw).orders["amount"].tolist() == [MAX_AMOUNT, 5.0]
+    with pytest.raises(DataError, match="1 amount\\(s\\) not finite or beyond 100 "):
+        clean_orders(_raw([["1", "2024-01-01", "101"]]), max_amount=100)
+    with pytest.raises(DataError, match="max_amount: 0; allowed: a positive number"):
+        clean_orders(raw, max_amount=0)

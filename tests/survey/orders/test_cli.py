@@ -105,6 +105,12 @@ def test_mixed_type_ids_from_xlsx_are_normalised_and_logged(capsys, tmp_path):
         ),
         (GOOD, ["--churn-window", "0"], ["churn window 0 days; allowed: 1 or more"]),
         (GOOD, ["--period", "W", "--margin", "2"], ["margin 2.0"]),
+        (
+            # fuzz finding: 1e300 amounts gave exit 0 and an AOV standard error of inf
+            "customer_id,date,amount\n1,2024-01-01,3\n2,2024-01-02,1e300\n3,2024-01-03,1e300\n",
+            [],
+            ["empty.csv: column amount: 2 amount(s) not finite", "first in row 3 ('1e300')"],
+        ),
     ],
 )
 def test_bad_logs_and_options_are_one_line_errors(capsys, tmp_path, content, args, fragments):
