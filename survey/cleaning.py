@@ -14,6 +14,9 @@ level with fewer than :data:`MIN_SEGMENT_SIZE` respondents set missing, so neith
 name nor its scores are published; the log counts its rows, never the level);
 ``constant item left out`` (an item every kept respondent answered alike, or nobody
 answered, is left out of its construct's score and statistics, and the analysis goes on).
+A segment column that looks like an identifier (:func:`survey.identifiers.identifier_reason`:
+phone numbers, e-mails, IPv4 addresses or ID numbers among its levels, or more than half
+the kept respondents with a level of their own) is an error naming its kind, never a value.
 
 An XLSX cell the reader cannot take as an answer is logged per cell of every column the
 codebook uses: ``formula without cached value`` and ``spreadsheet error value``
@@ -39,6 +42,7 @@ from pandas.api.types import is_bool_dtype, is_numeric_dtype
 from survey.codebook import Codebook, normalise_label
 from survey.errors import DataError
 from survey.header_patterns import matching_columns
+from survey.identifiers import identifier_reason
 from survey.io import SurveyTable
 from survey.redact import preview, preview_list, redact, redact_values
 from survey.scoring import construct_scores, reverse_code
@@ -617,7 +621,8 @@ def clean_survey(
     DataError
         If a codebook column is absent, an item holds text the codebook cannot map or
         answers outside its scale (unless ``allow_unmapped``), a duration cannot be
-        read, or a construct has no valid answer at all.
+        read, a segment column looks like an identifier, or a construct has no valid
+        answer at all.
 
     Examples
     --------
@@ -676,6 +681,14 @@ def _clean(
     scores = construct_scores(
         items, constructs, {name: codebook.min_valid_of(name) for name in constructs}
     )
+    for column in codebook.segments:
+        reason = identifier_reason(table.data.loc[keep, column])
+        if reason:
+            raise DataError(
+                f"{source}: codebook segment {preview(column)} (column {preview(column)}) "
+                f"looks like an identifier: {reason}; a segment must group respondents "
+                "(e.g. city, tier): list the column under identifying instead"
+            )
     segments = _published_segments(
         table.data.loc[keep, codebook.segments].astype("string"), min_segment_size, log
     )

@@ -26,6 +26,9 @@ exceeds :data:`MAX_AMOUNT` is not cleaned but refused: one line naming the file,
 column, the first such row and how many there are. Such a value is a broken export or
 a typo, and dropping it silently would change revenue; keeping it overflows the
 order-value statistics (an amount of 1e300 made the AOV standard error ``inf``).
+So is a ``segment`` column that looks like an identifier
+(:func:`survey.identifiers.identifier_reason`: personal data among its levels, or more
+than half the customers with a level of their own).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ import pandas as pd
 from pandas.api.types import is_datetime64_any_dtype, is_numeric_dtype, is_string_dtype
 
 from survey.errors import DataError
+from survey.identifiers import identifier_reason
 from survey.orders.frame import (
     AMOUNT,
     CHANNEL,
@@ -438,6 +442,13 @@ def _optional(data: pd.DataFrame, source: str) -> pd.DataFrame:
     for column in (CHANNEL, SEGMENT):
         if column in data.columns:
             data[column] = data[column].astype("str").str.strip().where(~_blank(data[column]))
+    if SEGMENT in data.columns:
+        reason = identifier_reason(data[SEGMENT], data[CUSTOMER], people="customers")
+        if reason:
+            raise DataError(
+                f"{source}: column {SEGMENT} looks like an identifier: {reason}; a segment "
+                "must group customers (e.g. tier, region): map another column or none"
+            )
     if GROUP_ORDER in data.columns:
         data[GROUP_ORDER] = _parse_bool(data[GROUP_ORDER], GROUP_ORDER, source)
     if QUANTITY in data.columns:
@@ -474,7 +485,8 @@ def clean_orders(
     DataError
         If an id is a non-whole number, a group_order or quantity value cannot be
         read (one line naming file, column, row and the allowed values), if an
-        amount is not finite or beyond ``max_amount``, or if no order is left.
+        amount is not finite or beyond ``max_amount``, if the segment column looks
+        like an identifier, or if no order is left.
 
     Examples
     --------

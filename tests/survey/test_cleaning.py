@@ -409,7 +409,9 @@ def test_minimum_segment_size_can_be_lowered():
     assert cleaned.log.empty
 
 
-def test_a_one_person_segment_named_by_an_e_mail_is_not_published(capsys, bank, tmp_path):
+def test_a_segment_column_holding_an_e_mail_is_refused_naming_the_kind_not_the_value(
+    capsys, bank, tmp_path
+):
     import yaml
 
     from survey.datasets import example_paths
@@ -418,18 +420,48 @@ def test_a_one_person_segment_named_by_an_e_mail_is_not_published(capsys, bank, 
     data.loc[7, "gender"] = "li.wei@example.cn"
     codebook = yaml.safe_load(example_paths("bank").codebook.read_text(encoding="utf-8"))
     status, out = _analyze(tmp_path, data, codebook, "--no-plots")
-    assert status == 0, capsys.readouterr().err
-    report = (out / "report.html").read_text(encoding="utf-8")
-    targets = (out / "targets.json").read_text(encoding="utf-8")
-    sheets = pd.read_excel(out / "statistics.xlsx", sheet_name=None, engine="openpyxl")
-    for content in [report, targets, *(sheet.to_csv() for sheet in sheets.values())]:
-        assert "li.wei" not in content and "<e-mail>" not in content
-    assert set(yaml.safe_load(targets)["segments"]["gender"]) == {"female", "male"}
-    assert "small segment suppressed" in report
-    log = sheets["cleaning_log"]
-    suppressed = log[log["what"] == "small segment suppressed"]
-    assert suppressed["row"].tolist() == [9]  # data row 7 (0-based) is spreadsheet row 9
-    assert "1 respondent(s) in 1 level(s) with fewer than 5" in suppressed["why"].iloc[0]
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1, err
+    assert "codebook segment 'gender' (column 'gender') looks like an identifier" in err
+    assert "1 value(s) look like e-mail addresses" in err
+    assert "li.wei" not in err and "example.cn" not in err
+    assert not (out / "report.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("levels", "kind"),
+    [
+        (["a"] * 11 + ["13812345678"], "1 value(s) look like phone numbers"),
+        (["a"] * 10 + ["10.0.0.1"] * 2, "2 value(s) look like IP addresses"),
+        (["a"] * 11 + ["ID 11010519491231002X"], "1 value(s) look like ID numbers"),
+        # 7 of 12 respondents (more than half) have a name of their own
+        (["a"] * 5 + list("bcdefgh"), "7 of 12 respondents have a level nobody else has"),
+    ],
+)
+def test_identifier_like_segment_columns_are_refused(levels, kind):
+    with pytest.raises(DataError) as err:
+        clean_survey(_table(_segment_data(levels)), _codebook(segments=["group"]))
+    message = str(err.value)
+    assert message.startswith("test.csv: codebook segment 'group' (column 'group') looks like")
+    assert kind in message and "list the column under identifying" in message
+    assert "13812345678" not in message and "10.0.0.1" not in message
+
+
+def test_small_grouping_segments_still_work_and_small_cells_stay_suppressed():
+    # 6 of 12 respondents with a level of their own is half, not more than half: allowed
+    levels = ["a"] * 6 + list("bcdefg")
+    cleaned = clean_survey(_table(_segment_data(levels)), _codebook(segments=["group"]))
+    assert cleaned.segments["group"].value_counts().to_dict() == {"a": 6}
+    assert _rows(cleaned.log, "small segment suppressed") == list(range(8, 14))
+    # three levels over 24 respondents
+    frame = pd.concat([_answers()] * 4, ignore_index=True).assign(id=range(24))
+    frame = frame.assign(group=["north"] * 10 + ["south"] * 8 + ["west"] * 6)
+    cleaned = clean_survey(_table(frame), _codebook(segments=["group"]))
+    assert cleaned.segments["group"].value_counts().to_dict() == {
+        "north": 10,
+        "south": 8,
+        "west": 6,
+    }
 
 
 def _unread_table(frame, unread):

@@ -267,3 +267,28 @@ def test_amounts_up_to_the_cap_are_kept_and_the_cap_is_a_parameter():
         clean_orders(_raw([["1", "2024-01-01", "101"]]), max_amount=100)
     with pytest.raises(DataError, match="max_amount: 0; allowed: a positive number"):
         clean_orders(raw, max_amount=0)
+
+
+_SEGMENTED = ("customer_id", "date", "amount", "segment")
+
+
+def test_a_segment_column_of_e_mails_or_own_levels_is_refused_without_the_values():
+    rows = [[c, "2024-01-01", "5", "vip" if c == "a" else f"{c}@shop.cn"] for c in "abc"]
+    with pytest.raises(DataError) as err:
+        clean_orders(_raw(rows, columns=_SEGMENTED))
+    assert str(err.value).startswith(
+        "log.csv: column segment looks like an identifier: 2 value(s) look like e-mail addresses"
+    )
+    assert "shop.cn" not in str(err.value)
+    # two orders per customer, each customer's orders tagged with the customer's own code
+    rows = [[c, f"2024-01-0{d}", "5", f"code-{c}"] for c in "abc" for d in (1, 2)]
+    with pytest.raises(DataError, match="3 of 3 customers have a level nobody else has"):
+        clean_orders(_raw(rows, columns=_SEGMENTED))
+
+
+def test_a_grouping_segment_of_the_order_log_is_kept():
+    # 3 tiers over 6 customers: the tier of customer f is its own (1 of 6)
+    tiers = {"a": "gold", "b": "gold", "c": "silver", "d": "silver", "e": "gold", "f": "bronze"}
+    rows = [[c, "2024-01-01", "5", tier] for c, tier in tiers.items()]
+    cleaned = clean_orders(_raw(rows, columns=_SEGMENTED))
+    assert cleaned.orders["segment"].tolist() == list(tiers.values())
