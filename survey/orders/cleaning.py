@@ -59,7 +59,8 @@ from survey.orders.io import RawOrders
 from survey.redact import preview, redact, shorten
 
 LOG_COLUMNS: Final = ["what", "column", "count", "rows", "example", "why"]
-#: Largest absolute order amount accepted (``clean_orders(max_amount=...)`` changes it).
+#: Largest absolute order amount accepted (``max_amount`` in the column mapping or
+#: ``clean_orders(max_amount=...)`` changes it).
 #: One order of a billion in any currency is far beyond retail, and below it the sums of
 #: squares behind the order-value standard errors stay finite in float64 for any log
 #: that fits in memory (1e18 per order; float64 overflows near 1.8e308).
@@ -461,7 +462,7 @@ def clean_orders(
     *,
     drop_duplicates: bool = False,
     zero_amounts: Literal["keep", "drop"] = "keep",
-    max_amount: float = MAX_AMOUNT,
+    max_amount: float | None = None,
 ) -> CleanedOrders:
     """Parse and clean a raw order log (rules in the module docstring).
 
@@ -473,8 +474,10 @@ def clean_orders(
         Drop exact duplicate rows (always logged).
     zero_amounts : {'keep', 'drop'}, default 'keep'
         What to do with orders of amount 0 (always logged).
-    max_amount : float, default :data:`MAX_AMOUNT` (1e9)
+    max_amount : float, optional
         Largest absolute amount accepted; a larger or non-finite amount is an error.
+        Default: the mapping's ``max_amount`` (``raw.max_amount``), else
+        :data:`MAX_AMOUNT` (1e9).
 
     Returns
     -------
@@ -509,6 +512,8 @@ def clean_orders(
     """
     if zero_amounts not in ("keep", "drop"):
         raise DataError(f"zero_amounts: {zero_amounts!r}; allowed: 'keep', 'drop'")
+    if max_amount is None:
+        max_amount = MAX_AMOUNT if raw.max_amount is None else raw.max_amount
     if not max_amount > 0:
         raise DataError(f"max_amount: {max_amount!r}; allowed: a positive number")
     log = _Log()

@@ -22,6 +22,7 @@ _MAPPING_OPTIONS: dict[str, str] = {
     "group_order": "group_order",
     "quantity": "quantity",
     "date_format": "date_format",
+    "max_amount": "max_amount",  # mapping file only: no command-line option
 }
 
 

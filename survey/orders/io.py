@@ -41,11 +41,14 @@ class RawOrders:
         The file the orders came from.
     date_format : str or None
         The mapping's date format.
+    max_amount : float or None
+        The mapping's largest absolute order amount (None: the cleaning default).
     """
 
     data: pd.DataFrame
     source: str
     date_format: str | None = None
+    max_amount: float | None = None
 
 
 def check_parquet(
@@ -222,4 +225,9 @@ def read_order_log(
         _refuse_booleans(Path(path), sheet, list(table.columns), columns)
     data = table[list(columns.values())].copy()
     data.columns = list(columns)
-    return RawOrders(data=data, source=str(path), date_format=mapping.date_format)
+    return RawOrders(
+        data=data,
+        source=str(path),
+        date_format=mapping.date_format,
+        max_amount=mapping.max_amount,
+    )

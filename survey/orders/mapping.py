@@ -8,6 +8,7 @@ A mapping comes from the command line (``--customer COL --date COL --amount COL`
     amount: Betrag
     order_id: Auftrag        # optional, as are channel, segment, group_order, quantity
     date_format: "%d.%m.%Y"  # optional strftime format; default ISO 8601
+    max_amount: 5.0e+10      # optional largest absolute order amount; default 1e9
 
 A field left out is looked for under its own name (``customer_id``, ``date``, ...).
 
@@ -29,7 +30,7 @@ from survey.redact import preview
 from survey.yaml_safe import YamlError, load_yaml_file
 
 #: Keys a mapping file may have.
-MAPPING_KEYS: tuple[str, ...] = (*COLUMNS, "date_format")
+MAPPING_KEYS: tuple[str, ...] = (*COLUMNS, "date_format", "max_amount")
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,9 @@ class ColumnMapping:
     date_format : str or None
         A ``strftime`` format such as ``"%Y%m%d"``; None reads ISO 8601 dates
         (``2024-01-31``, ``2024-01-31 13:45``).
+    max_amount : float or None
+        Largest absolute order amount of this log (a currency with small units may
+        need more); None takes :data:`survey.orders.cleaning.MAX_AMOUNT` (1e9).
     source : str
         Where the mapping came from, for error messages.
     """
@@ -59,6 +63,7 @@ class ColumnMapping:
     group_order: str | None = None
     quantity: str | None = None
     date_format: str | None = None
+    max_amount: float | None = None
     source: str = field(default="the column mapping", compare=False)
 
     @classmethod
@@ -68,7 +73,7 @@ class ColumnMapping:
         Parameters
         ----------
         data : dict
-            Field → file column, plus an optional ``date_format``.
+            Field → file column, plus an optional ``date_format`` and ``max_amount``.
         source : str
             Where it came from (a file name), for error messages.
 
@@ -79,7 +84,8 @@ class ColumnMapping:
         Raises
         ------
         DataError
-            If a key is not a field, or a value is not a non-empty text.
+            If a key is not a field, a value is not a non-empty text, or
+            ``max_amount`` is not a positive number.
 
         Examples
         --------
@@ -90,9 +96,12 @@ class ColumnMapping:
         unknown = [key for key in data if key not in MAPPING_KEYS]
         if unknown:
             raise DataError(f"{source}: unknown key(s) {unknown}; allowed: {list(MAPPING_KEYS)}")
-        clean: dict[str, str] = {}
+        clean: dict[str, Any] = {}
         for key, value in data.items():
             if value is None:
+                continue
+            if key == "max_amount":
+                clean[key] = _positive_number(value, key, source)
                 continue
             if isinstance(value, bool) or not isinstance(value, str | int) or not str(value):
                 raise DataError(f"{source}: {key}: {preview(value)} is not a column name")
@@ -161,6 +170,17 @@ class ColumnMapping:
         return {name: mapped[name] for name in COLUMNS if name in mapped}
 
 
+def _positive_number(value: object, key: str, source: str) -> float:
+    """A positive finite number from YAML (``1e12`` is text in YAML 1.1, so texts too)."""
+    try:
+        number = float(str(value)) if not isinstance(value, bool) else float("nan")
+    except ValueError:
+        number = float("nan")
+    if not 0 < number < float("inf"):
+        raise DataError(f"{source}: {key}: {preview(value)}; allowed: a positive number")
+    return number
+
+
 def load_mapping(path: str | Path) -> ColumnMapping:
     r"""Read a YAML column mapping (module docstring).
 
@@ -202,7 +222,7 @@ def load_mapping(path: str | Path) -> ColumnMapping:
 
 
 def mapping_fields() -> list[str]:
-    """The fields of :class:`ColumnMapping` that name a column or a format.
+    """The fields of :class:`ColumnMapping` that name a column, a format or a cap.
 
     Returns
     -------
@@ -210,7 +230,7 @@ def mapping_fields() -> list[str]:
 
     Examples
     --------
-    >>> mapping_fields()[-1]
-    'date_format'
+    >>> mapping_fields()[-2:]
+    ['date_format', 'max_amount']
     """
     return [item.name for item in fields(ColumnMapping) if item.name != "source"]

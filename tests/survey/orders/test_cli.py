@@ -138,3 +138,18 @@ def test_log_without_calibration_end_is_refused(capsys, tmp_path):
     log.write_text(GOOD)
     status, _, err = _run(capsys, log, "--out", tmp_path)
     _one_line_error(status, err, "need LOG and --calibration-end DATE")
+
+
+def test_max_amount_of_a_mapping_file_survives_the_command_line_options(tmp_path):
+    import argparse
+
+    from survey.orders.cli import mapping_from_args
+
+    path = tmp_path / "map.yaml"
+    path.write_text("amount: total\nmax_amount: 5.0e+10\n")
+    options = dict.fromkeys(
+        ["customer", "date", "order_id", "channel", "segment", "group_order", "quantity"]
+    )
+    args = argparse.Namespace(mapping=path, amount=None, date_format=None, **options)
+    mapping = mapping_from_args(args)
+    assert mapping.max_amount == 5e10 and mapping.amount == "total"

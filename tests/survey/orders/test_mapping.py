@@ -71,3 +71,26 @@ def test_a_hostile_mapping_file_is_one_line_within_the_yaml_limits(tmp_path):
     twice.write_text("customer_id: a\ncustomer_id: b\n")
     with pytest.raises(DataError, match="given twice"):
         load_mapping(twice)
+
+
+def test_max_amount_in_a_mapping_file_reaches_the_cleaning(tmp_path):
+    from survey.orders.cleaning import clean_orders
+    from survey.orders.io import read_order_log
+
+    log = tmp_path / "log.csv"
+    log.write_text("customer_id,date,amount\n1,2024-01-01,2e9\n")
+    path = tmp_path / "map.yaml"
+    path.write_text("max_amount: 5e9\n")  # YAML 1.1 reads 5e9 as text: taken as a number
+    mapping = load_mapping(path)
+    assert mapping.max_amount == 5e9
+    assert clean_orders(read_order_log(log, mapping)).orders["amount"].tolist() == [2e9]
+    with pytest.raises(DataError, match="beyond 1e\\+09"):  # without it the default cap
+        clean_orders(read_order_log(log))
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "lots", ".inf", "true"])
+def test_a_max_amount_that_is_not_a_positive_number_is_refused(tmp_path, value):
+    path = tmp_path / "map.yaml"
+    path.write_text(f"max_amount: {value}\n")
+    with pytest.raises(DataError, match="map.yaml: max_amount: .*; allowed: a positive number"):
+        load_mapping(path)
