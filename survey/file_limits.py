@@ -3,7 +3,9 @@
 An XLSX workbook is a zip archive: its declared sheet size (``<dimension ref=...>``)
 and the uncompressed sizes of its members are read cheaply, with bounded reads, so that
 a 21 KB file declaring a million-row sheet or a zip bomb is refused in one line before
-calamine allocates anything. After reading, a cell text beyond a limit is refused too,
+calamine allocates anything. Each sheet is then streamed once in chunks, so that a
+sheet whose few stored cells span a huge grid (one cell at Z1048576: 27 M cells for a
+4.8 KB file) is refused too. After reading, a cell text beyond a limit is refused too,
 and a CSV that is really a binary file (NUL bytes near its start) is refused before
 decoding.
 """

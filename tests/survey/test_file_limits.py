@@ -13,6 +13,7 @@ import time
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 
@@ -136,3 +137,20 @@ def test_benchmark_sized_survey_is_checked_fast(tmp_path):
     start = time.perf_counter()
     check_xlsx(dense)
     assert time.perf_counter() - start < 2.0
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_extent_finds_the_largest_reference_in_any_order(seed):
+    # references in random order, some in lower case, all under <row r="1">: the
+    # largest row and column are found whatever came before them (checked against
+    # the maximum taken directly over the drawn numbers)
+    rng = np.random.default_rng(seed)
+    rows = rng.integers(1, 2_000_000, 3_000)
+    columns = rng.integers(1, 16_385, 3_000)
+    cells = "".join(
+        f'<c r="{column_letters(c).lower() if k % 2 else column_letters(c)}{r}"><v>1</v></c>'
+        for k, (r, c) in enumerate(zip(rows, columns, strict=True))
+    )
+    xml = f'<sheetData><row r="1">{cells}</row></sheetData>'.encode()
+    extent = sheet_extent(io.BytesIO(xml), chunk_bytes=997)
+    assert extent == (rows.max(), columns.max(), 3_000)
