@@ -124,10 +124,11 @@ def test_extent_does_not_depend_on_where_chunks_are_cut(chunk_bytes):
         b'<sheetData>\n<row r="3" spans="1:2"><c r="B3" s="1"><v>1</v></c>\n'
         b'<x:c r="AB7"><x:v>2</x:v></x:c><c/><c>'
         b"<is><t>a long text without separators</t></is></c></row>\n"
-        b'<row r="1048570"></row><col min="1"/></sheetData>'
+        b'<row r="1048570">\n<c><v>5</v></c></row><row r="2000000"/><col min="1"/></sheetData>'
     )
-    # rows: 1048570 from a <row> tag; columns: AB is 28; stored: <c r>, <x:c r>, <c/>, <c>
-    assert sheet_extent(io.BytesIO(xml), chunk_bytes=chunk_bytes) == (1_048_570, 28, 4)
+    # rows: 1048570 from the <row> of a cell without reference (the empty one at
+    # 2,000,000 holds none); columns: AB is 28; stored: <c r>, <x:c r>, <c/>, <c>, <c>
+    assert sheet_extent(io.BytesIO(xml), chunk_bytes=chunk_bytes) == (1_048_570, 28, 5)
 
 
 def test_benchmark_sized_survey_is_checked_fast(tmp_path):
@@ -154,3 +155,15 @@ def test_extent_finds_the_largest_reference_in_any_order(seed):
     xml = f'<sheetData><row r="1">{cells}</row></sheetData>'.encode()
     extent = sheet_extent(io.BytesIO(xml), chunk_bytes=997)
     assert extent == (rows.max(), columns.max(), 3_000)
+
+
+def test_empty_formatted_row_at_the_sheet_end_is_no_grid(tmp_path):
+    # Excel writes a formatted but empty row as <row r=".." s="2" customFormat="1"/>;
+    # a reader allocates no cell for it, so 300 answers x 20 items still pass
+    rows = _rows(300, 20) + '<row r="1048576" s="2" customFormat="1"/>'
+    rows += '<row r="1048575" s="2" customFormat="1"></row>'
+    check_xlsx(_sheet_workbook(tmp_path / "formatted.xlsx", rows))
+    # but a cell without reference in that row is placed there: A1048576 x 20 columns
+    rows += '<row r="1048576"><c><v>1</v></c></row>'
+    with pytest.raises(DataError, match=r"reaches T1048576, a grid of 20971520 cells"):
+        check_xlsx(_sheet_workbook(tmp_path / "placed.xlsx", rows))
