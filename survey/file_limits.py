@@ -41,6 +41,11 @@ MIN_DENSE_CELLS = 2_000_000
 MAX_DENSE_RATIO = 20
 #: Bytes of a worksheet part decompressed at a time by :func:`sheet_extent`.
 CHUNK_BYTES = 1_048_576
+#: The most rows and columns a worksheet can hold (Excel's specifications and limits,
+#: the XFD1048576 corner): a sheet that reaches past them was not written by a
+#: spreadsheet, and readers that accept it allocate rows no real survey has.
+SHEET_MAX_ROWS = 1_048_576
+SHEET_MAX_COLUMNS = 16_384
 
 _DIMENSION = re.compile(
     rb"<(?:\w+:)?dimension\s+ref=\"([A-Za-z]{1,3})(\d+)(?::([A-Za-z]{1,3})(\d+))?\""
@@ -256,6 +261,11 @@ def _check_sparse(
 ) -> None:
     """Refuse a sheet whose dense grid is far larger than the cells it stores."""
     rows, columns, stored = sheet_extent(part)
+    if rows > SHEET_MAX_ROWS or columns > SHEET_MAX_COLUMNS:
+        raise DataError(
+            f"{path}: sheet {member.filename} reaches row {rows}, column {columns}: past the "
+            f"{SHEET_MAX_ROWS} rows and {SHEET_MAX_COLUMNS} columns an XLSX sheet can hold"
+        )
     used = rows * columns
     dense = max(used, declared or 0)
     if dense > max_cells:

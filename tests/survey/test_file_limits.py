@@ -78,6 +78,37 @@ def test_one_cell_at_z1048576_is_refused_by_the_cli_within_5_s_and_500_mb(tmp_pa
     assert int(kib) / 1024 < 500.0
 
 
+def test_rows_past_what_a_sheet_can_hold_are_refused_by_the_cli_within_5_s_and_500_mb(
+    tmp_path,
+):
+    # issue 15: 1.5 M identical rows in a few MB took over 3 GB; an XLSX sheet holds at
+    # most 1,048,576 rows (Excel's limits), so a sheet past them is refused while streamed
+    bomb = tmp_path / "rows.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("xl/worksheets/sheet1.xml", "w") as part:
+            part.write(b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr">')
+            part.write(b"<is><t>sat1</t></is></c></row>")
+            for start in range(2, 1_500_002, 100_000):
+                rows = range(start, min(start + 100_000, 1_500_002))
+                part.write(
+                    "".join(f'<row r="{r}"><c r="A{r}"><v>3</v></c></row>' for r in rows).encode()
+                )
+            part.write(b"</sheetData></worksheet>")
+    assert bomb.stat().st_size < 8_000_000
+    command = [str(SHOPLAB), "survey", "analyze", str(bomb), "--out", str(tmp_path / "out")]
+    command += ["--codebook", str(example_paths("ecsi").codebook), "--quiet"]
+    measured = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True
+    )
+    first, _, stderr = measured.stdout.partition("\n")
+    status, seconds, kib = first.split()
+    assert int(status) == 2
+    assert stderr.strip().count("\n") == 0  # one line, no traceback
+    assert "rows.xlsx: sheet xl/worksheets/sheet1.xml reaches row 1500001, column 1" in stderr
+    assert float(seconds) < 5.0
+    assert int(kib) / 1024 < 500.0
+
+
 def test_declared_dimension_over_few_stored_cells_is_refused(tmp_path):
     # within the 50 M absolute limit, but a reader sizes its grid from the dimension
     sparse = _sheet_workbook(tmp_path / "declared.xlsx", _rows(2, 2), dimension="A1:Z1048576")
