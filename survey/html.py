@@ -25,6 +25,7 @@ import io
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -238,6 +239,29 @@ def html_page(title: str, body: str | Sequence[str], css: str | None = None) -> 
     )
 
 
+def png_file_base64(path: str | Path) -> str:
+    r"""A PNG file's bytes, base64-encoded, for :func:`html_image` and :func:`html_figures`.
+
+    Parameters
+    ----------
+    path : str or Path
+        The PNG file.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "tiny.png"
+    >>> _ = path.write_bytes(b"\x89PNG")
+    >>> png_file_base64(path)
+    'iVBORw=='
+    """
+    return base64.b64encode(Path(path).read_bytes()).decode("ascii")
+
+
 def html_image(title: str, png_base64: str) -> str:
     """A titled plot embedded in the page as a base64 PNG (no file beside the page).
 
@@ -246,7 +270,7 @@ def html_image(title: str, png_base64: str) -> str:
     title : str
         Plain text (escaped here): an ``<h3>`` above the image and its ``alt`` text.
     png_base64 : str
-        The PNG file's bytes, base64-encoded (``base64.b64encode(data).decode()``).
+        The PNG file's bytes, base64-encoded (:func:`png_file_base64`).
 
     Returns
     -------

@@ -8,7 +8,6 @@ which draws Chinese labels in Noto Sans CJK SC.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from matplotlib.figure import Figure
 from survey.atomic import atomic_output
 from survey.curve import predict_logistic_curve
 from survey.fonts import plot_style
+from survey.html import png_file_base64
 from survey.redact import shorten
 
 STYLE = Path(__file__).with_name("survey.mplstyle")
@@ -57,7 +57,7 @@ def save_png(ax: Axes, path: Path) -> str:
     """
     with plot_style(STYLE), atomic_output(path) as temporary:
         ax.figure.savefig(temporary, format="png")
-    return base64.b64encode(path.read_bytes()).decode("ascii")
+    return png_file_base64(path)
 
 
 def short_label(text: object, limit: int = MAX_LABEL_CHARS) -> str:

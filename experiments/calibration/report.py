@@ -12,7 +12,6 @@ Examples
 
 from __future__ import annotations
 
-import base64
 import html
 import os
 from datetime import UTC, datetime
@@ -25,7 +24,7 @@ from experiments.calibration.plots import plot_convergence, plot_fit, plot_profi
 from experiments.calibration.result import CalibrationResult
 from experiments.plots import STYLE
 from survey.fonts import plot_style
-from survey.html import html_image, html_list, html_page, html_table
+from survey.html import html_image, html_list, html_page, html_table, png_file_base64
 
 OUTPUTS = ("calibrated.yaml", "fit.csv", "parameters.csv", "trials.csv", "fit_report.html")
 
@@ -59,7 +58,7 @@ def _save(ax: Axes, folder: Path, name: str) -> str:
     with plot_style(STYLE, saving=ax.figure):
         for ext in ("png", "svg"):
             ax.figure.savefig(folder / f"{name}.{ext}", bbox_inches="tight")
-    return base64.b64encode((folder / f"{name}.png").read_bytes()).decode("ascii")
+    return png_file_base64(folder / f"{name}.png")
 
 
 def write_calibration(result: CalibrationResult, out: Path, targets_source: str) -> Path:

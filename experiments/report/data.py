@@ -22,12 +22,13 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib.style
 import pandas as pd
 
 from experiments.errors import RunError
 from experiments.plots import STYLE
 from experiments.results import ExperimentResults
+from survey.fonts import plot_style
+from survey.html import png_file_base64
 
 #: Columns read as text whatever they hold (an arm named ``1`` or ``NA`` stays a name).
 TEXT_COLUMNS = {"scenario": str, "strategy": str, "segment": str, "metric": str, "note": str}
@@ -141,14 +142,12 @@ def png_base64(
     """
     path = folder / f"{name}.png"
     if path.exists():
-        data = path.read_bytes()
-    else:
-        figure = results.plot(kind, **dict(options)).figure
-        buffer = io.BytesIO()
-        with matplotlib.style.context(STYLE):
-            figure.savefig(buffer, format="png")
-        data = buffer.getvalue()
-    return base64.b64encode(data).decode("ascii")
+        return png_file_base64(path)
+    figure = results.plot(kind, **dict(options)).figure
+    buffer = io.BytesIO()
+    with plot_style(STYLE, saving=figure):
+        figure.savefig(buffer, format="png")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def load_report_data(folder: str | Path) -> ReportData:

@@ -14,7 +14,6 @@ Examples
 
 from __future__ import annotations
 
-import base64
 import html
 from pathlib import Path
 
@@ -23,7 +22,7 @@ import pandas as pd
 from experiments.errors import RunError
 from experiments.report.data import read_csv_table
 from experiments.report.formats import format_ci, format_cny, format_count, format_money
-from survey.html import html_figures, html_page, html_section, html_table
+from survey.html import html_figures, html_page, html_section, html_table, png_file_base64
 
 #: Section anchors and titles of the optimisation report, in page order.
 OPTIMISE_SECTIONS = (
@@ -145,9 +144,7 @@ def build_optimise_report(folder: str | Path) -> str:
     header = [line[2:].replace("`", "") for line in text.splitlines() if line.startswith("# ")]
     plot = folder / "plots" / "pareto.png"
     images = (
-        {"Cost a year vs uplift: every mix tried": base64.b64encode(plot.read_bytes()).decode()}
-        if plot.exists()
-        else {}
+        {"Cost a year vs uplift: every mix tried": png_file_base64(plot)} if plot.exists() else {}
     )
     shown = pareto.drop(columns=[c for c in ("specs",) if c in pareto.columns])
     bodies = [

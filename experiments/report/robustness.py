@@ -14,7 +14,6 @@ Examples
 
 from __future__ import annotations
 
-import base64
 import html
 from pathlib import Path
 
@@ -23,7 +22,14 @@ from experiments.report.data import read_csv_table
 from experiments.report.sections import manifest_parts
 from experiments.robustness.report import describe_findings
 from experiments.store import RunStore
-from survey.html import html_figures, html_list, html_page, html_section, html_table
+from survey.html import (
+    html_figures,
+    html_list,
+    html_page,
+    html_section,
+    html_table,
+    png_file_base64,
+)
 
 #: Section anchors and titles of the robustness report, in page order.
 ROBUSTNESS_SECTIONS = (
@@ -98,10 +104,7 @@ def build_robustness_report(folder: str | Path) -> str:
         "random numbers."
     )
     findings = describe_findings(sensitivity, scenarios).splitlines() if len(scenarios) else []
-    images = {
-        path.stem: base64.b64encode(path.read_bytes()).decode("ascii")
-        for path in sorted((folder / "plots").glob("*.png"))
-    }
+    images = {path.stem: png_file_base64(path) for path in sorted((folder / "plots").glob("*.png"))}
     bodies = [
         [f"<p>{html.escape(design)}</p>", html_list(findings)],
         [html_figures(images) or "<p class='note'>No plots (outputs.plots: false).</p>"],
