@@ -342,15 +342,10 @@ class RunStore:
         """
         paths = {name: self.root / f"{name}.parquet" for name in TABLES}
         absent = [str(path) for path in paths.values() if not path.exists()]
-        if absent or not self.manifest_path.exists():
-            missing = ", ".join(absent) or "manifest.json"
+        if absent:
+            missing = ", ".join(absent)
             raise RunError(f"{self.root}: no finished experiment here (missing {missing})")
-        manifest = self.read_manifest() or {}
-        if not manifest.get("finished"):
-            raise RunError(
-                f"{self.manifest_path}: the experiment there did not finish; run it again "
-                "with --resume to complete it"
-            )
+        manifest = self.finished_manifest()
         expected = str(manifest.get("config_sha256"))
         for path in paths.values():
             try:
@@ -379,6 +374,36 @@ class RunStore:
             self.root.mkdir(parents=True, exist_ok=True)
             temporary.write_text(text + "\n", encoding="utf-8")
             os.replace(temporary, self.manifest_path)
+
+    def finished_manifest(self) -> dict[str, Any]:
+        """The manifest of the finished experiment in the folder.
+
+        Returns
+        -------
+        dict
+
+        Raises
+        ------
+        RunError
+            If there is no manifest or the experiment did not finish.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> RunStore(tempfile.mkdtemp()).finished_manifest()  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        experiments.errors.RunError: ...: no finished experiment here (missing manifest.json)
+        """
+        manifest = self.read_manifest()
+        if manifest is None:
+            raise RunError(f"{self.root}: no finished experiment here (missing manifest.json)")
+        if not manifest.get("finished"):
+            raise RunError(
+                f"{self.manifest_path}: the experiment there did not finish; run it again "
+                "with --resume to complete it"
+            )
+        return manifest
 
     def read_manifest(self) -> dict[str, Any] | None:
         """The manifest, or None if there is none.

@@ -17,7 +17,6 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from experiments.errors import RunError
 from experiments.report.data import read_csv_table
 from experiments.report.sections import manifest_parts
 from experiments.robustness.report import describe_findings
@@ -39,34 +38,6 @@ ROBUSTNESS_SECTIONS = (
     ("boxes", "Where each arm is best or loses money (PRIM boxes)"),
     ("manifest", "Manifest: config, seed, versions, run time"),
 )
-
-
-def finished_manifest(folder: Path) -> dict:
-    """The manifest of a finished experiment in ``folder``.
-
-    Raises
-    ------
-    RunError
-        If there is no manifest or the experiment did not finish.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> finished_manifest(Path(tempfile.mkdtemp()))  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    experiments.errors.RunError: ...: no finished experiment here (missing manifest.json)
-    """
-    store = RunStore(folder)
-    manifest = store.read_manifest()
-    if manifest is None:
-        raise RunError(f"{folder}: no finished experiment here (missing manifest.json)")
-    if not manifest.get("finished"):
-        raise RunError(
-            f"{store.manifest_path}: the experiment there did not finish; run it again "
-            "with --resume to complete it"
-        )
-    return manifest
 
 
 def _folded(summary: str, table: str) -> list[str]:
@@ -93,7 +64,7 @@ def build_robustness_report(folder: str | Path) -> str:
         is missing or unreadable.
     """
     folder = Path(folder)
-    manifest = finished_manifest(folder)
+    manifest = RunStore(folder).finished_manifest()
     sensitivity = read_csv_table(folder / "sensitivity.csv")
     scenarios = read_csv_table(folder / "scenarios.csv")
     record = manifest.get("robustness", {})
