@@ -54,6 +54,19 @@ def _rows(n_rows: int, n_columns: int, *, every: int = 1) -> str:
     )
 
 
+def _analyze_measured(survey: Path, out: Path) -> tuple[int, float, float, str]:
+    """``shoplab survey analyze`` on ``survey`` in a fresh process: exit status, wall
+    seconds, peak resident MiB and the stripped standard error."""
+    command = [str(SHOPLAB), "survey", "analyze", str(survey), "--out", str(out)]
+    command += ["--codebook", str(example_paths("ecsi").codebook), "--quiet"]
+    measured = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True
+    )
+    first, _, stderr = measured.stdout.partition("\n")
+    status, seconds, kib = first.split()
+    return int(status), float(seconds), int(kib) / 1024, stderr.strip()
+
+
 def test_one_cell_at_z1048576_is_refused_by_the_cli_within_5_s_and_500_mb(tmp_path):
     # the case of issue 15 as the fuzzing notes found it: a 4.8 KB workbook that took
     # `shoplab survey analyze` 14 s and 1.88 GB before its clean exit 2
@@ -63,19 +76,13 @@ def test_one_cell_at_z1048576_is_refused_by_the_cli_within_5_s_and_500_mb(tmp_pa
     book.active["Z1048576"] = 1
     book.save(bomb)
     assert bomb.stat().st_size < 10_000
-    command = [str(SHOPLAB), "survey", "analyze", str(bomb), "--out", str(tmp_path / "out")]
-    command += ["--codebook", str(example_paths("ecsi").codebook), "--quiet"]
-    measured = subprocess.run(
-        [sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True
-    )
-    first, _, stderr = measured.stdout.partition("\n")
-    status, seconds, kib = first.split()
-    assert int(status) == 2
-    assert stderr.strip().count("\n") == 0  # one line, no traceback
+    status, seconds, mib, stderr = _analyze_measured(bomb, tmp_path / "out")
+    assert status == 2
+    assert stderr.count("\n") == 0  # one line, no traceback
     assert "z1048576.xlsx: sheet xl/worksheets/sheet1.xml reaches Z1048576, " in stderr
     assert "a grid of 27262976 cells storing only 2;" in stderr  # 26 x 1,048,576
-    assert float(seconds) < 5.0
-    assert int(kib) / 1024 < 500.0
+    assert seconds < 5.0
+    assert mib < 500.0
 
 
 def test_rows_past_what_a_sheet_can_hold_are_refused_by_the_cli_within_5_s_and_500_mb(
@@ -95,18 +102,12 @@ def test_rows_past_what_a_sheet_can_hold_are_refused_by_the_cli_within_5_s_and_5
                 )
             part.write(b"</sheetData></worksheet>")
     assert bomb.stat().st_size < 8_000_000
-    command = [str(SHOPLAB), "survey", "analyze", str(bomb), "--out", str(tmp_path / "out")]
-    command += ["--codebook", str(example_paths("ecsi").codebook), "--quiet"]
-    measured = subprocess.run(
-        [sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True
-    )
-    first, _, stderr = measured.stdout.partition("\n")
-    status, seconds, kib = first.split()
-    assert int(status) == 2
-    assert stderr.strip().count("\n") == 0  # one line, no traceback
+    status, seconds, mib, stderr = _analyze_measured(bomb, tmp_path / "out")
+    assert status == 2
+    assert stderr.count("\n") == 0  # one line, no traceback
     assert "rows.xlsx: sheet xl/worksheets/sheet1.xml reaches row 1500001, column 1" in stderr
-    assert float(seconds) < 5.0
-    assert int(kib) / 1024 < 500.0
+    assert seconds < 5.0
+    assert mib < 500.0
 
 
 def test_declared_dimension_over_few_stored_cells_is_refused(tmp_path):
