@@ -10,7 +10,7 @@ from importlib.resources import files
 
 import pytest
 
-from tests.browser.conftest import image_sizes, keep_screenshot
+from tests.browser.conftest import keep_screenshot
 
 SHOPPERS = 2000
 LAUNCH = "import sys; from experiments.cli import main; sys.exit(main(sys.argv[1:]))"
@@ -61,7 +61,13 @@ def test_the_dashboard_serves_on_loopback_renders_and_a_slider_changes_a_plot(
     page.goto(address)
     page.get_by_role("button", name="Step", exact=True).wait_for(timeout=60_000)
     _wait_for_day(page, 0)
-    assert len(image_sizes(page)) >= 6  # five metric plots and the network sample
+    # five metric plots and the network sample, all loaded (a timeout fails the test);
+    # waited for, since a render swaps each image for its successor and a count taken
+    # mid-swap is one short
+    page.wait_for_function(
+        "Array.from(document.images).filter(i => i.complete && i.naturalWidth > 0).length >= 6",
+        timeout=30_000,
+    )
     assert page.get_by_text(f"{SHOPPERS:,}", exact=True).count() == 1
 
     _press(page, "Step")  # one week (the render interval)
