@@ -9,7 +9,7 @@ seconds, agent-days per second, peak resident memory (MB), state and graph bytes
 (in total and per shopper). Threads of numerical libraries are pinned to one, so the
 figure is for one core; ``run_cpu_seconds`` is the processor time the run took,
 steadier than the wall-clock ``run_seconds`` on a machine other work shares.
-``--profile`` adds the seconds spent in each stage of the day (``stage_<name>``,
+``--profile`` adds the processor seconds spent in each stage of the day (``stage_<name>``,
 see ``ShopperModel.stages``). ``--compare-reference`` instead times the docked Mesa
 reference and the model at 20,000 shoppers x 60 days (``benchmarks.mesa_reference``).
 Compiled kernels are loaded (or compiled) before any timing starts (:func:`warm_up`).
