@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from sim.jit import kernel
 from sim.params import ModelParams
 
 
@@ -98,12 +99,7 @@ class SocialNetwork:
         """
         if self.adjacency is None:
             raise ValueError("a fully mixed population has no ties to list")
-        indptr = self.adjacency.indptr
-        start, stop = indptr[shoppers], indptr[shoppers + 1]
-        counts = stop - start
-        owner = np.repeat(np.arange(shoppers.size), counts)
-        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        return owner, self.adjacency.indices[np.repeat(start, counts) + offsets]
+        return _ties_of(self.adjacency.indptr, self.adjacency.indices, shoppers)
 
     def nbytes(self) -> int:
         """Memory held by the graph, in bytes."""
@@ -278,9 +274,10 @@ def build_network(
 class NeighbourExposure:
     """What each shopper hears from friends, kept as running sums over ties.
 
-    Each day the model hands over every shopper's signal (what they say to
-    friends); only the shoppers whose signal changed are propagated to their ties,
-    so a day costs O(changes × degree) rather than O(edges).
+    Each day the model hands over what its speakers (the current customers) say
+    to friends; everyone else says nothing. Only the shoppers whose signal changed
+    are propagated to their ties, so a day costs O(speakers + changes × degree)
+    rather than O(edges).
 
     Parameters
     ----------
@@ -300,30 +297,82 @@ class NeighbourExposure:
 
     def __init__(self, network: SocialNetwork, width: int) -> None:
         self.network = network
-        self.signal = np.zeros((network.size, width), dtype=np.float32, order="F")
-        self.sums = None if network.fully_mixed else np.zeros((network.size, width))
+        n = network.size
+        self.signal = np.zeros((n, width), dtype=np.float32, order="F")
+        self.sums = None if network.fully_mixed else np.zeros((n, width))
         self._degree = np.maximum(network.degree, 1).astype(float)
+        index_type = _index_type(n)
+        # the speakers of the last publish, ascending (only they can have a non-zero
+        # signal), and a buffer for the ids whose signal changes in a publish
+        self._listed = np.empty(n, dtype=index_type)
+        self._n_listed = 0
+        self._changed = np.empty(n if self.sums is not None else 0, dtype=index_type)
+        # per-(friend, signal) totals of a publish's changes, zero between publishes
+        self._scratch = None if self.sums is None else np.zeros((n, width))
 
     def update(self, signal: np.ndarray) -> None:
-        """Take today's signals (shape (N, width), float32) and propagate the changes.
+        """Take every shopper's signal (shape (N, width), float32) and propagate the changes.
 
-        A shopper's signal changed if any of its numbers changed; each friend's
-        sums grow by the changes summed over its changed ties, in one ``bincount``
-        over (friend, column) pairs.
+        The same as :meth:`publish` with every shopper speaking.
+
+        Examples
+        --------
+        >>> net = from_edges(3, np.array([0, 1]), np.array([1, 2]))
+        >>> exposure = NeighbourExposure(net, width=1)
+        >>> exposure.update(np.array([[1.0], [0.0], [1.0]], dtype=np.float32))
+        >>> exposure.update(np.array([[1.0], [0.0], [0.0]], dtype=np.float32))
+        >>> exposure.share(np.arange(3))[:, 0].tolist()
+        [0.0, 0.5, 0.0]
         """
-        if self.sums is None:
-            self.signal = signal
-            return
-        changed = np.flatnonzero(_rows_differ(signal, self.signal))
-        if changed.size == 0:
-            return
-        owner, friend = self.network.ties_of(changed)
-        delta = (signal[changed].astype(float) - self.signal[changed])[owner]
-        width = self.sums.shape[1]
-        cell = (friend[:, None] * width + np.arange(width)).ravel()
-        added = np.bincount(cell, weights=delta.ravel(), minlength=self.sums.size)
-        self.sums += added.reshape(self.sums.shape)
-        self.signal[changed] = signal[changed]
+        self.publish(np.arange(self.signal.shape[0]), signal)
+
+    def publish(self, speakers: np.ndarray, signal: np.ndarray) -> None:
+        """Take today's signals of ``speakers``; every other shopper's signal is zero.
+
+        A shopper's signal changed if any of its numbers changed (a shopper who
+        spoke at the last publish and not now falls silent). Each friend's sums
+        grow by the changes summed over its changed ties: per (friend, signal),
+        the changes in the order of the changed shoppers' ids, then of their ties
+        (:meth:`SocialNetwork.ties_of`), added up from 0 in float64 and then added
+        to the running sum once.
+
+        Parameters
+        ----------
+        speakers : numpy.ndarray
+            Shopper ids, strictly ascending.
+        signal : numpy.ndarray
+            float32, shape (``speakers.size``, width): row ``k`` is what
+            ``speakers[k]`` says.
+
+        Examples
+        --------
+        >>> net = from_edges(3, np.array([0, 1]), np.array([1, 2]))
+        >>> exposure = NeighbourExposure(net, width=1)
+        >>> exposure.publish(np.array([0, 2]), np.array([[1.0], [1.0]], dtype=np.float32))
+        >>> exposure.publish(np.array([2]), np.array([[3.0]], dtype=np.float32))
+        >>> exposure.signal[:, 0].tolist(), exposure.share(np.arange(3))[:, 0].tolist()
+        ([0.0, 0.0, 3.0], [0.0, 1.5, 0.0])
+        """
+        adjacency = self.network.adjacency
+        if adjacency is None or self.sums is None or self._scratch is None:
+            # fully mixed: no ties to tell, only the signals to store
+            sums = scratch = np.zeros((0, self.signal.shape[1]))
+            indptr = indices = np.zeros(1, dtype=self._listed.dtype)
+        else:
+            sums, scratch = self.sums, self._scratch
+            indptr, indices = adjacency.indptr, adjacency.indices
+        self._n_listed = _publish(
+            speakers,
+            signal,
+            self._listed,
+            self._n_listed,
+            self.signal,
+            sums,
+            scratch,
+            indptr,
+            indices,
+            self._changed,
+        )
 
     def max_share(self, column: int) -> float:
         """An upper bound of every shopper's ``share(...)[:, column]``.
@@ -361,10 +410,7 @@ class NeighbourExposure:
             share = self.share(index, column)
             hears = share > 0
             return index[hears], share[hears]
-        sums = self.sums[index, column]
-        hears = sums > 0
-        who = index[hears]
-        return who, sums[hears] / self._degree[who]
+        return _heard(index, self.sums, column, self._degree)
 
     def share(self, index: np.ndarray, column: int | None = None) -> np.ndarray:
         """Mean signal over the ties of the shoppers in ``index``, shape (len, width).
@@ -390,20 +436,110 @@ class NeighbourExposure:
         return self.sums[index] / self._degree[index, None]
 
 
-def _rows_differ(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Rows of two (N, width) arrays that differ in any column.
+@kernel
+def _ties_of(
+    indptr: np.ndarray, indices: np.ndarray, shoppers: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ties of ``shoppers`` in a CSR graph: (position in ``shoppers``, friend id).
 
-    Column by column, so that signals stored column by column (as
-    :func:`sim.rules.word_of_mouth.word_of_mouth_signals` makes them) are read
-    contiguously.
-
-    Examples
-    --------
-    >>> a = np.array([[1, 0], [0, 2]], dtype=np.float32)
-    >>> _rows_differ(a, np.array([[1, 0], [0, 3]], dtype=np.float32)).tolist()
-    [False, True]
+    Shopper by shopper, each one's ties in CSR order; one pass counts them, a
+    second fills the two arrays.
     """
-    differ = a[:, 0] != b[:, 0]
-    for column in range(1, a.shape[1]):
-        differ |= a[:, column] != b[:, column]
-    return differ
+    total = 0
+    for k in range(shoppers.size):
+        total += indptr[shoppers[k] + 1] - indptr[shoppers[k]]
+    owner = np.empty(total, dtype=np.int64)
+    friend = np.empty(total, dtype=indices.dtype)
+    at = 0
+    for k in range(shoppers.size):
+        for tie in range(indptr[shoppers[k]], indptr[shoppers[k] + 1]):
+            owner[at] = k
+            friend[at] = indices[tie]
+            at += 1
+    return owner, friend
+
+
+@kernel
+def _publish(
+    speakers: np.ndarray,
+    signal: np.ndarray,
+    listed: np.ndarray,
+    n_listed: int,
+    stored: np.ndarray,
+    sums: np.ndarray,
+    scratch: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    changed: np.ndarray,
+) -> int:
+    """Store the speakers' signals (others: zero), propagate the changes; the new list size.
+
+    Walks the union of ``speakers`` and the previous speakers ``listed[:n_listed]``
+    (both ascending) in id order; a shopper whose stored signal differs from its
+    new one is noted in ``changed`` and each change, new − old in float64, is added
+    to ``scratch`` at every (friend, signal). Then each touched cell's total is
+    added to ``sums`` once and reset to 0: the sums of ``np.bincount`` over the
+    changes in the same order, added as one array (a cell met again adds its reset
+    0.0, which leaves a sum unchanged). ``sums`` of no rows means a fully mixed
+    population: only the signals are stored. Finally ``listed`` takes the speakers.
+    """
+    width = stored.shape[1]
+    propagate = sums.shape[0] > 0
+    new = np.zeros(width, dtype=np.float32)
+    n_changed = 0
+    a = 0
+    b = 0
+    while a < speakers.size or b < n_listed:
+        if a < speakers.size and (b == n_listed or speakers[a] <= listed[b]):
+            shopper = speakers[a]
+            if b < n_listed and listed[b] == shopper:
+                b += 1
+            for c in range(width):
+                new[c] = signal[a, c]
+            a += 1
+        else:  # spoke last time, silent now
+            shopper = listed[b]
+            b += 1
+            new[:] = 0.0
+        differ = False
+        for c in range(width):
+            differ |= new[c] != stored[shopper, c]
+        if not differ:
+            continue
+        if propagate:
+            changed[n_changed] = shopper
+            n_changed += 1
+            for tie in range(indptr[shopper], indptr[shopper + 1]):
+                friend = indices[tie]
+                for c in range(width):
+                    scratch[friend, c] += np.float64(new[c]) - np.float64(stored[shopper, c])
+        for c in range(width):
+            stored[shopper, c] = new[c]
+    for k in range(n_changed):
+        shopper = changed[k]
+        for tie in range(indptr[shopper], indptr[shopper + 1]):
+            friend = indices[tie]
+            for c in range(width):
+                sums[friend, c] += scratch[friend, c]
+                scratch[friend, c] = 0.0
+    for k in range(speakers.size):
+        listed[k] = speakers[k]
+    return speakers.size
+
+
+@kernel
+def _heard(
+    index: np.ndarray, sums: np.ndarray, column: int, degree: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The entries of ``index`` with a positive ``sums`` in ``column``, and sum / degree."""
+    who = np.empty(index.size, dtype=index.dtype)
+    share = np.empty(index.size)
+    hears = 0
+    for k in range(index.size):
+        shopper = index[k]
+        total = sums[shopper, column]
+        if total > 0:
+            who[hears] = shopper
+            share[hears] = total / degree[shopper]
+            hears += 1
+    return who[:hears], share[:hears]
