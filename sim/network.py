@@ -299,16 +299,20 @@ class NeighbourExposure:
         self.network = network
         n = network.size
         self.signal = np.zeros((n, width), dtype=np.float32, order="F")
-        self.sums = None if network.fully_mixed else np.zeros((n, width))
+        # per (shopper, signal), the running sum over ties (column c) beside the sum of a
+        # publish's changes (column width + c, zero between publishes): one cache line
+        # holds both, as a publish reads and writes them for the same friends
+        self._cells = None if network.fully_mixed else np.zeros((n, 2 * width))
+        self.sums = None if self._cells is None else self._cells[:, :width]
         self._degree = np.maximum(network.degree, 1).astype(float)
         index_type = _index_type(n)
         # the speakers of the last publish, ascending (only they can have a non-zero
-        # signal), and a buffer for the ids whose signal changes in a publish
+        # signal); the friends a publish reaches, listed once (``_reached`` marks them)
         self._listed = np.empty(n, dtype=index_type)
         self._n_listed = 0
-        self._changed = np.empty(n if self.sums is not None else 0, dtype=index_type)
-        # per-(friend, signal) totals of a publish's changes, zero between publishes
-        self._scratch = None if self.sums is None else np.zeros((n, width))
+        n_cells = 0 if self._cells is None else n
+        self._friends = np.empty(n_cells, dtype=index_type)
+        self._reached = np.zeros(n_cells, dtype=np.uint8)
 
     def update(self, signal: np.ndarray) -> None:
         """Take every shopper's signal (shape (N, width), float32) and propagate the changes.
@@ -354,24 +358,23 @@ class NeighbourExposure:
         ([0.0, 0.0, 3.0], [0.0, 1.5, 0.0])
         """
         adjacency = self.network.adjacency
-        if adjacency is None or self.sums is None or self._scratch is None:
+        if adjacency is None or self._cells is None:
             # fully mixed: no ties to tell, only the signals to store
-            sums = scratch = np.zeros((0, self.signal.shape[1]))
+            cells = np.zeros((0, 2 * self.signal.shape[1]))
             indptr = indices = np.zeros(1, dtype=self._listed.dtype)
         else:
-            sums, scratch = self.sums, self._scratch
-            indptr, indices = adjacency.indptr, adjacency.indices
+            cells, indptr, indices = self._cells, adjacency.indptr, adjacency.indices
         self._n_listed = _publish(
             speakers,
             signal,
             self._listed,
             self._n_listed,
             self.signal,
-            sums,
-            scratch,
+            cells,
             indptr,
             indices,
-            self._changed,
+            self._friends,
+            self._reached,
         )
 
     def max_share(self, column: int) -> float:
@@ -466,27 +469,29 @@ def _publish(
     listed: np.ndarray,
     n_listed: int,
     stored: np.ndarray,
-    sums: np.ndarray,
-    scratch: np.ndarray,
+    cells: np.ndarray,
     indptr: np.ndarray,
     indices: np.ndarray,
-    changed: np.ndarray,
+    friends: np.ndarray,
+    reached: np.ndarray,
 ) -> int:
     """Store the speakers' signals (others: zero), propagate the changes; the new list size.
 
     Walks the union of ``speakers`` and the previous speakers ``listed[:n_listed]``
-    (both ascending) in id order; a shopper whose stored signal differs from its
-    new one is noted in ``changed`` and each change, new − old in float64, is added
-    to ``scratch`` at every (friend, signal). Then each touched cell's total is
-    added to ``sums`` once and reset to 0: the sums of ``np.bincount`` over the
-    changes in the same order, added as one array (a cell met again adds its reset
-    0.0, which leaves a sum unchanged). ``sums`` of no rows means a fully mixed
-    population: only the signals are stored. Finally ``listed`` takes the speakers.
+    (both ascending) in id order. Each shopper whose stored signal differs from
+    its new one adds its change, new − old in float64, to the change sums of its
+    friends (``cells[:, width:]``, zero before), noting each friend reached once in
+    ``friends`` (marked in ``reached``). Then every reached friend's change sum is
+    added to its running sum (``cells[:, :width]``) once and reset to 0: the sums
+    ``np.bincount`` gives over the changes in the same order, added as one array.
+    ``cells`` of no rows means a fully mixed population: only the signals are
+    stored. Finally ``listed`` takes the speakers.
     """
     width = stored.shape[1]
-    propagate = sums.shape[0] > 0
+    propagate = cells.shape[0] > 0
     new = np.zeros(width, dtype=np.float32)
-    n_changed = 0
+    change = np.zeros(width)
+    n_friends = 0
     a = 0
     b = 0
     while a < speakers.size or b < n_listed:
@@ -506,22 +511,25 @@ def _publish(
             differ |= new[c] != stored[shopper, c]
         if not differ:
             continue
-        if propagate:
-            changed[n_changed] = shopper
-            n_changed += 1
-            for tie in range(indptr[shopper], indptr[shopper + 1]):
-                friend = indices[tie]
-                for c in range(width):
-                    scratch[friend, c] += np.float64(new[c]) - np.float64(stored[shopper, c])
         for c in range(width):
+            change[c] = np.float64(new[c]) - np.float64(stored[shopper, c])
             stored[shopper, c] = new[c]
-    for k in range(n_changed):
-        shopper = changed[k]
+        if not propagate:
+            continue
         for tie in range(indptr[shopper], indptr[shopper + 1]):
             friend = indices[tie]
+            if reached[friend] == 0:
+                reached[friend] = 1
+                friends[n_friends] = friend
+                n_friends += 1
             for c in range(width):
-                sums[friend, c] += scratch[friend, c]
-                scratch[friend, c] = 0.0
+                cells[friend, width + c] += change[c]
+    for k in range(n_friends):
+        friend = friends[k]
+        reached[friend] = 0
+        for c in range(width):
+            cells[friend, c] += cells[friend, width + c]
+            cells[friend, width + c] = 0.0
     for k in range(speakers.size):
         listed[k] = speakers[k]
     return speakers.size
