@@ -313,6 +313,9 @@ class NeighbourExposure:
         n_cells = 0 if self._cells is None else n
         self._friends = np.empty(n_cells, dtype=index_type)
         self._reached = np.zeros(n_cells, dtype=np.uint8)
+        # the shoppers whose signal a publish changes, and the changes (float64)
+        self._changed = np.empty(n_cells, dtype=index_type)
+        self._changes = np.empty((n_cells, width))
 
     def update(self, signal: np.ndarray) -> None:
         """Take every shopper's signal (shape (N, width), float32) and propagate the changes.
@@ -357,25 +360,27 @@ class NeighbourExposure:
         >>> exposure.signal[:, 0].tolist(), exposure.share(np.arange(3))[:, 0].tolist()
         ([0.0, 0.0, 3.0], [0.0, 1.5, 0.0])
         """
-        adjacency = self.network.adjacency
-        if adjacency is None or self._cells is None:
-            # fully mixed: no ties to tell, only the signals to store
-            cells = np.zeros((0, 2 * self.signal.shape[1]))
-            indptr = indices = np.zeros(1, dtype=self._listed.dtype)
-        else:
-            cells, indptr, indices = self._cells, adjacency.indptr, adjacency.indices
-        self._n_listed = _publish(
+        changed = _store_signals(
             speakers,
             signal,
             self._listed,
             self._n_listed,
             self.signal,
-            cells,
-            indptr,
-            indices,
-            self._friends,
-            self._reached,
+            self._changed,
+            self._changes,
         )
+        self._n_listed = speakers.size
+        adjacency = self.network.adjacency
+        if adjacency is not None and self._cells is not None:  # else fully mixed: no ties
+            _propagate(
+                self._changed[:changed],
+                self._changes,
+                self._cells,
+                adjacency.indptr,
+                adjacency.indices,
+                self._friends,
+                self._reached,
+            )
 
     def max_share(self, column: int) -> float:
         """An upper bound of every shopper's ``share(...)[:, column]``.
@@ -463,35 +468,27 @@ def _ties_of(
 
 
 @kernel
-def _publish(
+def _store_signals(
     speakers: np.ndarray,
     signal: np.ndarray,
     listed: np.ndarray,
     n_listed: int,
     stored: np.ndarray,
-    cells: np.ndarray,
-    indptr: np.ndarray,
-    indices: np.ndarray,
-    friends: np.ndarray,
-    reached: np.ndarray,
+    changed: np.ndarray,
+    changes: np.ndarray,
 ) -> int:
-    """Store the speakers' signals (others: zero), propagate the changes; the new list size.
+    """Store the speakers' signals (everyone else's: zero); list who changed and by how much.
 
     Walks the union of ``speakers`` and the previous speakers ``listed[:n_listed]``
-    (both ascending) in id order. Each shopper whose stored signal differs from
-    its new one adds its change, new − old in float64, to the change sums of its
-    friends (``cells[:, width:]``, zero before), noting each friend reached once in
-    ``friends`` (marked in ``reached``). Then every reached friend's change sum is
-    added to its running sum (``cells[:, :width]``) once and reset to 0: the sums
-    ``np.bincount`` gives over the changes in the same order, added as one array.
-    ``cells`` of no rows means a fully mixed population: only the signals are
-    stored. Finally ``listed`` takes the speakers.
+    (both ascending) in id order, so ``changed`` comes out ascending; a shopper's
+    change is new − old in float64, signal by signal (a buffer with no rows
+    lists nobody: a fully mixed population only stores). Then ``listed`` takes
+    the speakers. Returns the number of changed shoppers.
     """
     width = stored.shape[1]
-    propagate = cells.shape[0] > 0
+    record = changed.size > 0
     new = np.zeros(width, dtype=np.float32)
-    change = np.zeros(width)
-    n_friends = 0
+    n_changed = 0
     a = 0
     b = 0
     while a < speakers.size or b < n_listed:
@@ -512,10 +509,40 @@ def _publish(
         if not differ:
             continue
         for c in range(width):
-            change[c] = np.float64(new[c]) - np.float64(stored[shopper, c])
+            if record:
+                changes[n_changed, c] = np.float64(new[c]) - np.float64(stored[shopper, c])
             stored[shopper, c] = new[c]
-        if not propagate:
-            continue
+        if record:
+            changed[n_changed] = shopper
+            n_changed += 1
+    for k in range(speakers.size):
+        listed[k] = speakers[k]
+    return n_changed
+
+
+@kernel
+def _propagate(
+    changed: np.ndarray,
+    changes: np.ndarray,
+    cells: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    friends: np.ndarray,
+    reached: np.ndarray,
+) -> None:
+    """Add the changes of the ``changed`` shoppers (ascending) to their friends' running sums.
+
+    Each change goes to the change sums of the shopper's friends
+    (``cells[:, width:]``, zero before), each friend reached noted once in
+    ``friends`` (marked in ``reached``); then every reached friend's change sum is
+    added to its running sum (``cells[:, :width]``) once and reset to 0. These are
+    the sums ``np.bincount`` gives over the changes in the same order (changed
+    shoppers ascending, each one's ties in CSR order), added as one array.
+    """
+    width = changes.shape[1]
+    n_friends = 0
+    for k in range(changed.size):
+        shopper = changed[k]
         for tie in range(indptr[shopper], indptr[shopper + 1]):
             friend = indices[tie]
             if reached[friend] == 0:
@@ -523,16 +550,13 @@ def _publish(
                 friends[n_friends] = friend
                 n_friends += 1
             for c in range(width):
-                cells[friend, width + c] += change[c]
+                cells[friend, width + c] += changes[k, c]
     for k in range(n_friends):
         friend = friends[k]
         reached[friend] = 0
         for c in range(width):
             cells[friend, c] += cells[friend, width + c]
             cells[friend, width + c] = 0.0
-    for k in range(speakers.size):
-        listed[k] = speakers[k]
-    return speakers.size
 
 
 @kernel
