@@ -351,6 +351,12 @@ class NeighbourExposure:
             float32, shape (``speakers.size``, width): row ``k`` is what
             ``speakers[k]`` says.
 
+        Raises
+        ------
+        ValueError
+            If ``speakers`` is not strictly ascending (the signals are then
+            stored up to the first id out of order and not propagated).
+
         Examples
         --------
         >>> net = from_edges(3, np.array([0, 1]), np.array([1, 2]))
@@ -494,6 +500,8 @@ def _store_signals(
     while a < speakers.size or b < n_listed:
         if a < speakers.size and (b == n_listed or speakers[a] <= listed[b]):
             shopper = speakers[a]
+            if a > 0 and shopper <= speakers[a - 1]:
+                raise ValueError("publish: the speakers must be shopper ids in ascending order")
             if b < n_listed and listed[b] == shopper:
                 b += 1
             for c in range(width):

@@ -137,3 +137,10 @@ def test_publish_adds_a_days_changes_up_before_adding_them_to_the_running_sum():
     exposure.publish(np.array([1]), np.array([[1e16]], dtype=np.float32))
     exposure.publish(np.array([1, 2, 3]), np.array([[1e16], [1], [1]], dtype=np.float32))
     assert exposure.sums[0, 0] == float(np.float32(1e16)) + 2.0
+
+
+def test_publish_refuses_speakers_out_of_order():
+    net = from_edges(3, np.array([0, 1]), np.array([1, 2]))
+    exposure = NeighbourExposure(net, width=1)
+    with pytest.raises(ValueError, match="ascending"):
+        exposure.publish(np.array([2, 0]), np.ones((2, 1), dtype=np.float32))
