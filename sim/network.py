@@ -493,7 +493,6 @@ def _store_signals(
     """
     width = stored.shape[1]
     record = changed.size > 0
-    new = np.zeros(width, dtype=np.float32)
     n_changed = 0
     a = 0
     b = 0
@@ -504,22 +503,23 @@ def _store_signals(
                 raise ValueError("publish: the speakers must be shopper ids in ascending order")
             if b < n_listed and listed[b] == shopper:
                 b += 1
-            for c in range(width):
-                new[c] = signal[a, c]
+            row = a  # its new signal: that row of ``signal``
             a += 1
-        else:  # spoke last time, silent now
+        else:
             shopper = listed[b]
             b += 1
-            new[:] = 0.0
+            row = -1  # spoke last time, silent now: its new signal is zero
         differ = False
         for c in range(width):
-            differ |= new[c] != stored[shopper, c]
+            new = signal[row, c] if row >= 0 else np.float32(0.0)
+            differ |= new != stored[shopper, c]
         if not differ:
             continue
         for c in range(width):
+            new = signal[row, c] if row >= 0 else np.float32(0.0)
             if record:
-                changes[n_changed, c] = np.float64(new[c]) - np.float64(stored[shopper, c])
-            stored[shopper, c] = new[c]
+                changes[n_changed, c] = np.float64(new) - np.float64(stored[shopper, c])
+            stored[shopper, c] = new
         if record:
             changed[n_changed] = shopper
             n_changed += 1
