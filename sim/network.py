@@ -17,9 +17,14 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from llvmlite import ir
+from numba import types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 from sim.jit import kernel
 from sim.params import ModelParams
@@ -528,6 +533,55 @@ def _store_signals(
     return n_changed
 
 
+#: How many changed shoppers ahead :func:`_propagate` asks for their data (see
+#: :func:`_prefetch`): enough for the loads to arrive in time, few enough to stay cached.
+_AHEAD = 16
+
+
+@intrinsic
+def _prefetch(typingctx: Any, array: types.Array, index: types.Integer) -> Any:
+    """In a kernel, ``_prefetch(array, i)``: start loading row ``i`` of ``array`` into the cache.
+
+    A hint to the CPU (LLVM's ``llvm.prefetch``, for reading and writing, kept
+    in all cache levels), with no effect on any value: a kernel whose scattered
+    reads each wait for memory asks for the data of a later step first, so that
+    the waits overlap instead of adding up. An index out of range is harmless
+    (a prefetch never faults) but pointless; callers keep it in range.
+    """
+    if not isinstance(array, types.Array) or not isinstance(index, types.Integer):
+        return None
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        array_type, index_type = signature.args
+        data = context.make_array(array_type)(context, builder, args[0])
+        row = context.cast(builder, args[1], index_type, types.intp)
+        zero = context.get_constant(types.intp, 0)
+        pointer = cgutils.get_item_pointer2(
+            context,
+            builder,
+            data=data.data,
+            shape=cgutils.unpack_tuple(builder, data.shape),
+            strides=cgutils.unpack_tuple(builder, data.strides),
+            layout=array_type.layout,
+            inds=[row] + [zero] * (array_type.ndim - 1),
+            wraparound=False,
+            boundscheck=False,
+        )
+        byte_pointer = ir.IntType(8).as_pointer()
+        int32 = ir.IntType(32)
+        function = cgutils.get_or_insert_function(
+            builder.module,
+            ir.FunctionType(ir.VoidType(), [byte_pointer, int32, int32, int32]),
+            "llvm.prefetch.p0i8",
+        )
+        # (address, 1: for writing, 3: keep in every cache level, 1: data cache)
+        flags = [ir.Constant(int32, flag) for flag in (1, 3, 1)]
+        builder.call(function, [builder.bitcast(pointer, byte_pointer), *flags])
+        return context.get_dummy_value()
+
+    return types.void(array, index), codegen
+
+
 @kernel
 def _propagate(
     changed: np.ndarray,
@@ -546,10 +600,29 @@ def _propagate(
     added to its running sum (``cells[:, :width]``) once and reset to 0. These are
     the sums ``np.bincount`` gives over the changes in the same order (changed
     shoppers ascending, each one's ties in CSR order), added as one array.
+
+    The changed shoppers lie scattered over the arrays, so each step waits for
+    memory; the loop asks ahead (:func:`_prefetch`) for a later shopper's tie
+    offsets, ties, and cells (its own and nearby ids': most ties of a small
+    world join shoppers a few ids apart), then for all its friends' cells.
     """
     width = changes.shape[1]
+    last = cells.shape[0] - 1
     n_friends = 0
     for k in range(changed.size):
+        if k + _AHEAD < changed.size:
+            ahead = changed[k + _AHEAD]
+            _prefetch(indptr, ahead)
+            _prefetch(reached, ahead)
+            _prefetch(cells, max(ahead - 4, 0))
+            _prefetch(cells, ahead)
+            _prefetch(cells, min(ahead + 4, last))
+        if k + _AHEAD // 2 < changed.size:
+            _prefetch(indices, indptr[changed[k + _AHEAD // 2]])
+        if k + _AHEAD // 4 < changed.size:
+            soon = changed[k + _AHEAD // 4]
+            for tie in range(indptr[soon], indptr[soon + 1]):
+                _prefetch(cells, indices[tie])
         shopper = changed[k]
         for tie in range(indptr[shopper], indptr[shopper + 1]):
             friend = indices[tie]
@@ -560,6 +633,8 @@ def _propagate(
             for c in range(width):
                 cells[friend, width + c] += changes[k, c]
     for k in range(n_friends):
+        if k + _AHEAD < n_friends:
+            _prefetch(cells, friends[k + _AHEAD])
         friend = friends[k]
         reached[friend] = 0
         for c in range(width):
