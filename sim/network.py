@@ -455,6 +455,55 @@ class NeighbourExposure:
         return self.sums[index] / self._degree[index, None]
 
 
+#: How many shoppers ahead a kernel asks for their data (see :func:`_prefetch`):
+#: enough for the loads to arrive in time, few enough for them to stay cached.
+_AHEAD = 16
+
+
+@intrinsic
+def _prefetch(typingctx: Any, array: types.Array, index: types.Integer) -> Any:
+    """In a kernel, ``_prefetch(array, i)``: start loading row ``i`` of ``array`` into the cache.
+
+    A hint to the CPU (LLVM's ``llvm.prefetch``, for reading and writing, kept
+    in all cache levels), with no effect on any value: a kernel whose scattered
+    reads each wait for memory asks for the data of a later step first, so that
+    the waits overlap instead of adding up. An index out of range is harmless
+    (a prefetch never faults) but pointless; callers keep it in range.
+    """
+    if not isinstance(array, types.Array) or not isinstance(index, types.Integer):
+        return None
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        array_type, index_type = signature.args
+        data = context.make_array(array_type)(context, builder, args[0])
+        row = context.cast(builder, args[1], index_type, types.intp)
+        zero = context.get_constant(types.intp, 0)
+        pointer = cgutils.get_item_pointer2(
+            context,
+            builder,
+            data=data.data,
+            shape=cgutils.unpack_tuple(builder, data.shape),
+            strides=cgutils.unpack_tuple(builder, data.strides),
+            layout=array_type.layout,
+            inds=[row] + [zero] * (array_type.ndim - 1),
+            wraparound=False,
+            boundscheck=False,
+        )
+        byte_pointer = ir.IntType(8).as_pointer()
+        int32 = ir.IntType(32)
+        function = cgutils.get_or_insert_function(
+            builder.module,
+            ir.FunctionType(ir.VoidType(), [byte_pointer, int32, int32, int32]),
+            "llvm.prefetch.p0i8",
+        )
+        # (address, 1: for writing, 3: keep in every cache level, 1: data cache)
+        flags = [ir.Constant(int32, flag) for flag in (1, 3, 1)]
+        builder.call(function, [builder.bitcast(pointer, byte_pointer), *flags])
+        return context.get_dummy_value()
+
+    return types.void(array, index), codegen
+
+
 @kernel
 def _ties_of(
     indptr: np.ndarray, indices: np.ndarray, shoppers: np.ndarray
@@ -462,15 +511,20 @@ def _ties_of(
     """The ties of ``shoppers`` in a CSR graph: (position in ``shoppers``, friend id).
 
     Shopper by shopper, each one's ties in CSR order; one pass counts them, a
-    second fills the two arrays.
+    second fills the two arrays. Each pass asks ahead (:func:`_prefetch`) for the
+    data of the shopper ``_AHEAD`` places on, as the shoppers lie scattered.
     """
     total = 0
     for k in range(shoppers.size):
+        if k + _AHEAD < shoppers.size:
+            _prefetch(indptr, shoppers[k + _AHEAD])
         total += indptr[shoppers[k] + 1] - indptr[shoppers[k]]
     owner = np.empty(total, dtype=np.int64)
     friend = np.empty(total, dtype=indices.dtype)
     at = 0
     for k in range(shoppers.size):
+        if k + _AHEAD < shoppers.size:
+            _prefetch(indices, indptr[shoppers[k + _AHEAD]])
         for tie in range(indptr[shoppers[k]], indptr[shoppers[k] + 1]):
             owner[at] = k
             friend[at] = indices[tie]
@@ -531,55 +585,6 @@ def _store_signals(
     for k in range(speakers.size):
         listed[k] = speakers[k]
     return n_changed
-
-
-#: How many changed shoppers ahead :func:`_propagate` asks for their data (see
-#: :func:`_prefetch`): enough for the loads to arrive in time, few enough to stay cached.
-_AHEAD = 16
-
-
-@intrinsic
-def _prefetch(typingctx: Any, array: types.Array, index: types.Integer) -> Any:
-    """In a kernel, ``_prefetch(array, i)``: start loading row ``i`` of ``array`` into the cache.
-
-    A hint to the CPU (LLVM's ``llvm.prefetch``, for reading and writing, kept
-    in all cache levels), with no effect on any value: a kernel whose scattered
-    reads each wait for memory asks for the data of a later step first, so that
-    the waits overlap instead of adding up. An index out of range is harmless
-    (a prefetch never faults) but pointless; callers keep it in range.
-    """
-    if not isinstance(array, types.Array) or not isinstance(index, types.Integer):
-        return None
-
-    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
-        array_type, index_type = signature.args
-        data = context.make_array(array_type)(context, builder, args[0])
-        row = context.cast(builder, args[1], index_type, types.intp)
-        zero = context.get_constant(types.intp, 0)
-        pointer = cgutils.get_item_pointer2(
-            context,
-            builder,
-            data=data.data,
-            shape=cgutils.unpack_tuple(builder, data.shape),
-            strides=cgutils.unpack_tuple(builder, data.strides),
-            layout=array_type.layout,
-            inds=[row] + [zero] * (array_type.ndim - 1),
-            wraparound=False,
-            boundscheck=False,
-        )
-        byte_pointer = ir.IntType(8).as_pointer()
-        int32 = ir.IntType(32)
-        function = cgutils.get_or_insert_function(
-            builder.module,
-            ir.FunctionType(ir.VoidType(), [byte_pointer, int32, int32, int32]),
-            "llvm.prefetch.p0i8",
-        )
-        # (address, 1: for writing, 3: keep in every cache level, 1: data cache)
-        flags = [ir.Constant(int32, flag) for flag in (1, 3, 1)]
-        builder.call(function, [builder.bitcast(pointer, byte_pointer), *flags])
-        return context.get_dummy_value()
-
-    return types.void(array, index), codegen
 
 
 @kernel
