@@ -144,3 +144,12 @@ def test_publish_refuses_speakers_out_of_order():
     exposure = NeighbourExposure(net, width=1)
     with pytest.raises(ValueError, match="ascending"):
         exposure.publish(np.array([2, 0]), np.ones((2, 1), dtype=np.float32))
+
+
+def test_ties_of_many_scattered_shoppers_are_their_adjacency_rows_in_turn():
+    net = small_world(2000, 8, 0.3, np.ones(2000), np.random.default_rng(11))
+    shoppers = np.random.default_rng(12).choice(2000, 300, replace=False)
+    owner, friend = net.ties_of(shoppers)
+    rows = [net.adjacency[s].indices for s in shoppers]  # scipy's row of each shopper
+    assert friend.tolist() == np.concatenate(rows).tolist()
+    assert owner.tolist() == np.repeat(np.arange(300), [r.size for r in rows]).tolist()
