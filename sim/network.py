@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numba
 import numpy as np
 import scipy.sparse as sp
 from llvmlite import ir
@@ -460,9 +461,8 @@ class NeighbourExposure:
 _AHEAD = 16
 
 
-@intrinsic
-def _prefetch(typingctx: Any, array: types.Array, index: types.Integer) -> Any:
-    """In a kernel, ``_prefetch(array, i)``: start loading row ``i`` of ``array`` into the cache.
+def _prefetch_intrinsic(typingctx: Any, array: types.Array, index: types.Integer) -> Any:
+    """``_prefetch(array, i)`` in a kernel: start loading row ``i`` of ``array`` into the cache.
 
     A hint to the CPU (LLVM's ``llvm.prefetch``, for reading and writing, kept
     in all cache levels), with no effect on any value: a kernel whose scattered
@@ -502,6 +502,14 @@ def _prefetch(typingctx: Any, array: types.Array, index: types.Integer) -> Any:
         return context.get_dummy_value()
 
     return types.void(array, index), codegen
+
+
+def _prefetch_python(array: np.ndarray, index: int) -> None:
+    """:func:`_prefetch` when kernels run as plain Python (``NUMBA_DISABLE_JIT=1``): nothing."""
+
+
+#: ``_prefetch(array, i)`` in a kernel (see ``_prefetch_intrinsic``); a no-op in plain Python.
+_prefetch = _prefetch_python if numba.config.DISABLE_JIT else intrinsic(_prefetch_intrinsic)
 
 
 @kernel
