@@ -357,6 +357,8 @@ class ShopperModel(mesa.Model):
             ("metrics", self._daily_metrics),
         ]
         self.stage_seconds: dict[str, float] | None = None
+        # word_of_mouth: what each customer says to friends, written afresh each day
+        self._wom_signals = np.empty((self.shoppers.size, 2), dtype=np.float32)
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 name: (lambda model, key=name: model.today[key])
@@ -914,27 +916,30 @@ class ShopperModel(mesa.Model):
         for everyone.
         """
         sh, a = self.shoppers, self.params.accounting
-        active = sh.active_mask()
         if work is None:
             self.ltr = word_of_mouth.likelihood_to_recommend(
                 sh.satisfaction, shift=a.ltr_shift, scale=a.ltr_scale
             )
+            customers = np.flatnonzero(sh.active_mask())
         else:
-            work.active = np.flatnonzero(active)
-            moved = np.concatenate([work.active, work.outcome.churned])
-            self.ltr[moved] = word_of_mouth.likelihood_to_recommend(
-                sh.satisfaction[moved], shift=a.ltr_shift, scale=a.ltr_scale
+            churned = work.outcome.churned  # the customers' own are refreshed below
+            self.ltr[churned] = word_of_mouth.likelihood_to_recommend(
+                sh.satisfaction[churned], shift=a.ltr_shift, scale=a.ltr_scale
             )
-        self.exposure.update(
-            word_of_mouth.word_of_mouth_signals(
-                active,
-                self.ltr,
-                promoter_threshold=a.promoter_threshold,
-                detractor_threshold=a.detractor_threshold,
-                promoter_boost=self.params.acquisition.promoter_referral_boost,
-                referral_mult=levers.referral_mult,
-            )
+            customers = self._active(work)
+        signals = word_of_mouth.customer_signals(
+            customers,
+            sh.satisfaction,
+            self.ltr,
+            ltr_shift=a.ltr_shift,
+            ltr_scale=a.ltr_scale,
+            promoter_threshold=a.promoter_threshold,
+            detractor_threshold=a.detractor_threshold,
+            promoter_boost=self.params.acquisition.promoter_referral_boost,
+            referral_mult=levers.referral_mult,
+            out=self._wom_signals,
         )
+        self.exposure.publish(customers, signals)
 
     def _settle_strategies(self, work: DayWork) -> None:
         """Strategies settle the day's costs, booked per shopper in the ledger."""

@@ -17,10 +17,17 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+import numba
 import numpy as np
 import scipy.sparse as sp
+from llvmlite import ir
+from numba import types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
+from sim.jit import kernel
 from sim.params import ModelParams
 
 
@@ -98,12 +105,7 @@ class SocialNetwork:
         """
         if self.adjacency is None:
             raise ValueError("a fully mixed population has no ties to list")
-        indptr = self.adjacency.indptr
-        start, stop = indptr[shoppers], indptr[shoppers + 1]
-        counts = stop - start
-        owner = np.repeat(np.arange(shoppers.size), counts)
-        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        return owner, self.adjacency.indices[np.repeat(start, counts) + offsets]
+        return _ties_of(self.adjacency.indptr, self.adjacency.indices, shoppers)
 
     def nbytes(self) -> int:
         """Memory held by the graph, in bytes."""
@@ -278,9 +280,10 @@ def build_network(
 class NeighbourExposure:
     """What each shopper hears from friends, kept as running sums over ties.
 
-    Each day the model hands over every shopper's signal (what they say to
-    friends); only the shoppers whose signal changed are propagated to their ties,
-    so a day costs O(changes × degree) rather than O(edges).
+    Each day the model hands over what its speakers (the current customers) say
+    to friends; everyone else says nothing. Only the shoppers whose signal changed
+    are propagated to their ties, so a day costs O(speakers + changes × degree)
+    rather than O(edges).
 
     Parameters
     ----------
@@ -300,30 +303,96 @@ class NeighbourExposure:
 
     def __init__(self, network: SocialNetwork, width: int) -> None:
         self.network = network
-        self.signal = np.zeros((network.size, width), dtype=np.float32, order="F")
-        self.sums = None if network.fully_mixed else np.zeros((network.size, width))
+        n = network.size
+        self.signal = np.zeros((n, width), dtype=np.float32, order="F")
+        # per (shopper, signal), the running sum over ties (column c) beside the sum of a
+        # publish's changes (column width + c, zero between publishes): one cache line
+        # holds both, as a publish reads and writes them for the same friends
+        self._cells = None if network.fully_mixed else np.zeros((n, 2 * width))
+        self.sums = None if self._cells is None else self._cells[:, :width]
         self._degree = np.maximum(network.degree, 1).astype(float)
+        index_type = _index_type(n)
+        # the speakers of the last publish, ascending (only they can have a non-zero
+        # signal); the friends a publish reaches, listed once (``_reached`` marks them)
+        self._listed = np.empty(n, dtype=index_type)
+        self._n_listed = 0
+        n_cells = 0 if self._cells is None else n
+        self._friends = np.empty(n_cells, dtype=index_type)
+        self._reached = np.zeros(n_cells, dtype=np.uint8)
+        # the shoppers whose signal a publish changes, and the changes (float64)
+        self._changed = np.empty(n_cells, dtype=index_type)
+        self._changes = np.empty((n_cells, width))
 
     def update(self, signal: np.ndarray) -> None:
-        """Take today's signals (shape (N, width), float32) and propagate the changes.
+        """Take every shopper's signal (shape (N, width), float32) and propagate the changes.
 
-        A shopper's signal changed if any of its numbers changed; each friend's
-        sums grow by the changes summed over its changed ties, in one ``bincount``
-        over (friend, column) pairs.
+        The same as :meth:`publish` with every shopper speaking.
+
+        Examples
+        --------
+        >>> net = from_edges(3, np.array([0, 1]), np.array([1, 2]))
+        >>> exposure = NeighbourExposure(net, width=1)
+        >>> exposure.update(np.array([[1.0], [0.0], [1.0]], dtype=np.float32))
+        >>> exposure.update(np.array([[1.0], [0.0], [0.0]], dtype=np.float32))
+        >>> exposure.share(np.arange(3))[:, 0].tolist()
+        [0.0, 0.5, 0.0]
         """
-        if self.sums is None:
-            self.signal = signal
-            return
-        changed = np.flatnonzero(_rows_differ(signal, self.signal))
-        if changed.size == 0:
-            return
-        owner, friend = self.network.ties_of(changed)
-        delta = (signal[changed].astype(float) - self.signal[changed])[owner]
-        width = self.sums.shape[1]
-        cell = (friend[:, None] * width + np.arange(width)).ravel()
-        added = np.bincount(cell, weights=delta.ravel(), minlength=self.sums.size)
-        self.sums += added.reshape(self.sums.shape)
-        self.signal[changed] = signal[changed]
+        self.publish(np.arange(self.signal.shape[0]), signal)
+
+    def publish(self, speakers: np.ndarray, signal: np.ndarray) -> None:
+        """Take today's signals of ``speakers``; every other shopper's signal is zero.
+
+        A shopper's signal changed if any of its numbers changed (a shopper who
+        spoke at the last publish and not now falls silent). Each friend's sums
+        grow by the changes summed over its changed ties: per (friend, signal),
+        the changes in the order of the changed shoppers' ids, then of their ties
+        (:meth:`SocialNetwork.ties_of`), added up from 0 in float64 and then added
+        to the running sum once.
+
+        Parameters
+        ----------
+        speakers : numpy.ndarray
+            Shopper ids, strictly ascending.
+        signal : numpy.ndarray
+            float32, shape (``speakers.size``, width): row ``k`` is what
+            ``speakers[k]`` says.
+
+        Raises
+        ------
+        ValueError
+            If ``speakers`` is not strictly ascending (the signals are then
+            stored up to the first id out of order and not propagated).
+
+        Examples
+        --------
+        >>> net = from_edges(3, np.array([0, 1]), np.array([1, 2]))
+        >>> exposure = NeighbourExposure(net, width=1)
+        >>> exposure.publish(np.array([0, 2]), np.array([[1.0], [1.0]], dtype=np.float32))
+        >>> exposure.publish(np.array([2]), np.array([[3.0]], dtype=np.float32))
+        >>> exposure.signal[:, 0].tolist(), exposure.share(np.arange(3))[:, 0].tolist()
+        ([0.0, 0.0, 3.0], [0.0, 1.5, 0.0])
+        """
+        changed = _store_signals(
+            speakers,
+            signal,
+            self._listed,
+            self._n_listed,
+            self.signal,
+            self._changed,
+            self._changes,
+        )
+        self._n_listed = speakers.size
+        adjacency = self.network.adjacency
+        if adjacency is not None and self._cells is not None:  # else fully mixed: no ties
+            _propagate(
+                self._changed[:changed],
+                self._changes,
+                self._cells,
+                adjacency.indptr,
+                adjacency.indices,
+                self._friends,
+                self._reached,
+            )
 
     def max_share(self, column: int) -> float:
         """An upper bound of every shopper's ``share(...)[:, column]``.
@@ -361,10 +430,7 @@ class NeighbourExposure:
             share = self.share(index, column)
             hears = share > 0
             return index[hears], share[hears]
-        sums = self.sums[index, column]
-        hears = sums > 0
-        who = index[hears]
-        return who, sums[hears] / self._degree[who]
+        return _heard(index, self.sums, column, self._degree)
 
     def share(self, index: np.ndarray, column: int | None = None) -> np.ndarray:
         """Mean signal over the ties of the shoppers in ``index``, shape (len, width).
@@ -390,20 +456,218 @@ class NeighbourExposure:
         return self.sums[index] / self._degree[index, None]
 
 
-def _rows_differ(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Rows of two (N, width) arrays that differ in any column.
+#: How many shoppers ahead a kernel asks for their data (see :func:`_prefetch`):
+#: enough for the loads to arrive in time, few enough for them to stay cached.
+_AHEAD = 16
 
-    Column by column, so that signals stored column by column (as
-    :func:`sim.rules.word_of_mouth.word_of_mouth_signals` makes them) are read
-    contiguously.
 
-    Examples
-    --------
-    >>> a = np.array([[1, 0], [0, 2]], dtype=np.float32)
-    >>> _rows_differ(a, np.array([[1, 0], [0, 3]], dtype=np.float32)).tolist()
-    [False, True]
+def _prefetch_intrinsic(typingctx: Any, array: types.Array, index: types.Integer) -> Any:
+    """``_prefetch(array, i)`` in a kernel: start loading row ``i`` of ``array`` into the cache.
+
+    A hint to the CPU (LLVM's ``llvm.prefetch``, for reading and writing, kept
+    in all cache levels), with no effect on any value: a kernel whose scattered
+    reads each wait for memory asks for the data of a later step first, so that
+    the waits overlap instead of adding up. An index out of range is harmless
+    (a prefetch never faults) but pointless; callers keep it in range.
     """
-    differ = a[:, 0] != b[:, 0]
-    for column in range(1, a.shape[1]):
-        differ |= a[:, column] != b[:, column]
-    return differ
+    if not isinstance(array, types.Array) or not isinstance(index, types.Integer):
+        return None
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        array_type, index_type = signature.args
+        data = context.make_array(array_type)(context, builder, args[0])
+        row = context.cast(builder, args[1], index_type, types.intp)
+        zero = context.get_constant(types.intp, 0)
+        pointer = cgutils.get_item_pointer2(
+            context,
+            builder,
+            data=data.data,
+            shape=cgutils.unpack_tuple(builder, data.shape),
+            strides=cgutils.unpack_tuple(builder, data.strides),
+            layout=array_type.layout,
+            inds=[row] + [zero] * (array_type.ndim - 1),
+            wraparound=False,
+            boundscheck=False,
+        )
+        byte_pointer = ir.IntType(8).as_pointer()
+        int32 = ir.IntType(32)
+        function = cgutils.get_or_insert_function(
+            builder.module,
+            ir.FunctionType(ir.VoidType(), [byte_pointer, int32, int32, int32]),
+            "llvm.prefetch.p0i8",
+        )
+        # (address, 1: for writing, 3: keep in every cache level, 1: data cache)
+        flags = [ir.Constant(int32, flag) for flag in (1, 3, 1)]
+        builder.call(function, [builder.bitcast(pointer, byte_pointer), *flags])
+        return context.get_dummy_value()
+
+    return types.void(array, index), codegen
+
+
+def _prefetch_python(array: np.ndarray, index: int) -> None:
+    """:func:`_prefetch` when kernels run as plain Python (``NUMBA_DISABLE_JIT=1``): nothing."""
+
+
+#: ``_prefetch(array, i)`` in a kernel (see ``_prefetch_intrinsic``); a no-op in plain Python.
+_prefetch = _prefetch_python if numba.config.DISABLE_JIT else intrinsic(_prefetch_intrinsic)
+
+
+@kernel
+def _ties_of(
+    indptr: np.ndarray, indices: np.ndarray, shoppers: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ties of ``shoppers`` in a CSR graph: (position in ``shoppers``, friend id).
+
+    Shopper by shopper, each one's ties in CSR order; one pass counts them, a
+    second fills the two arrays. Each pass asks ahead (:func:`_prefetch`) for the
+    data of the shopper ``_AHEAD`` places on, as the shoppers lie scattered.
+    """
+    total = 0
+    for k in range(shoppers.size):
+        if k + _AHEAD < shoppers.size:
+            _prefetch(indptr, shoppers[k + _AHEAD])
+        total += indptr[shoppers[k] + 1] - indptr[shoppers[k]]
+    owner = np.empty(total, dtype=np.int64)
+    friend = np.empty(total, dtype=indices.dtype)
+    at = 0
+    for k in range(shoppers.size):
+        if k + _AHEAD < shoppers.size:
+            _prefetch(indices, indptr[shoppers[k + _AHEAD]])
+        for tie in range(indptr[shoppers[k]], indptr[shoppers[k] + 1]):
+            owner[at] = k
+            friend[at] = indices[tie]
+            at += 1
+    return owner, friend
+
+
+@kernel
+def _store_signals(
+    speakers: np.ndarray,
+    signal: np.ndarray,
+    listed: np.ndarray,
+    n_listed: int,
+    stored: np.ndarray,
+    changed: np.ndarray,
+    changes: np.ndarray,
+) -> int:
+    """Store the speakers' signals (everyone else's: zero); list who changed and by how much.
+
+    Walks the union of ``speakers`` and the previous speakers ``listed[:n_listed]``
+    (both ascending) in id order, so ``changed`` comes out ascending; a shopper's
+    change is new − old in float64, signal by signal (a buffer with no rows
+    lists nobody: a fully mixed population only stores). Then ``listed`` takes
+    the speakers. Returns the number of changed shoppers.
+    """
+    width = stored.shape[1]
+    record = changed.size > 0
+    n_changed = 0
+    a = 0
+    b = 0
+    while a < speakers.size or b < n_listed:
+        if a < speakers.size and (b == n_listed or speakers[a] <= listed[b]):
+            shopper = speakers[a]
+            if a > 0 and shopper <= speakers[a - 1]:
+                raise ValueError("publish: the speakers must be shopper ids in ascending order")
+            if b < n_listed and listed[b] == shopper:
+                b += 1
+            row = a  # its new signal: that row of ``signal``
+            a += 1
+        else:
+            shopper = listed[b]
+            b += 1
+            row = -1  # spoke last time, silent now: its new signal is zero
+        differ = False
+        for c in range(width):
+            new = signal[row, c] if row >= 0 else np.float32(0.0)
+            differ |= new != stored[shopper, c]
+        if not differ:
+            continue
+        for c in range(width):
+            new = signal[row, c] if row >= 0 else np.float32(0.0)
+            if record:
+                changes[n_changed, c] = np.float64(new) - np.float64(stored[shopper, c])
+            stored[shopper, c] = new
+        if record:
+            changed[n_changed] = shopper
+            n_changed += 1
+    for k in range(speakers.size):
+        listed[k] = speakers[k]
+    return n_changed
+
+
+@kernel
+def _propagate(
+    changed: np.ndarray,
+    changes: np.ndarray,
+    cells: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    friends: np.ndarray,
+    reached: np.ndarray,
+) -> None:
+    """Add the changes of the ``changed`` shoppers (ascending) to their friends' running sums.
+
+    Each change goes to the change sums of the shopper's friends
+    (``cells[:, width:]``, zero before), each friend reached noted once in
+    ``friends`` (marked in ``reached``); then every reached friend's change sum is
+    added to its running sum (``cells[:, :width]``) once and reset to 0. These are
+    the sums ``np.bincount`` gives over the changes in the same order (changed
+    shoppers ascending, each one's ties in CSR order), added as one array.
+
+    The changed shoppers lie scattered over the arrays, so each step waits for
+    memory; the loop asks ahead (:func:`_prefetch`) for a later shopper's tie
+    offsets, ties, and cells (its own and nearby ids': most ties of a small
+    world join shoppers a few ids apart), then for all its friends' cells.
+    """
+    width = changes.shape[1]
+    last = cells.shape[0] - 1
+    n_friends = 0
+    for k in range(changed.size):
+        if k + _AHEAD < changed.size:
+            ahead = changed[k + _AHEAD]
+            _prefetch(indptr, ahead)
+            _prefetch(reached, ahead)
+            _prefetch(cells, max(ahead - 4, 0))
+            _prefetch(cells, ahead)
+            _prefetch(cells, min(ahead + 4, last))
+        if k + _AHEAD // 2 < changed.size:
+            _prefetch(indices, indptr[changed[k + _AHEAD // 2]])
+        if k + _AHEAD // 4 < changed.size:
+            soon = changed[k + _AHEAD // 4]
+            for tie in range(indptr[soon], indptr[soon + 1]):
+                _prefetch(cells, indices[tie])
+        shopper = changed[k]
+        for tie in range(indptr[shopper], indptr[shopper + 1]):
+            friend = indices[tie]
+            if reached[friend] == 0:
+                reached[friend] = 1
+                friends[n_friends] = friend
+                n_friends += 1
+            for c in range(width):
+                cells[friend, width + c] += changes[k, c]
+    for k in range(n_friends):
+        if k + _AHEAD < n_friends:
+            _prefetch(cells, friends[k + _AHEAD])
+        friend = friends[k]
+        reached[friend] = 0
+        for c in range(width):
+            cells[friend, c] += cells[friend, width + c]
+            cells[friend, width + c] = 0.0
+
+
+@kernel
+def _heard(
+    index: np.ndarray, sums: np.ndarray, column: int, degree: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The entries of ``index`` with a positive ``sums`` in ``column``, and sum / degree."""
+    who = np.empty(index.size, dtype=index.dtype)
+    share = np.empty(index.size)
+    hears = 0
+    for k in range(index.size):
+        shopper = index[k]
+        total = sums[shopper, column]
+        if total > 0:
+            who[hears] = shopper
+            share[hears] = total / degree[shopper]
+            hears += 1
+    return who[:hears], share[:hears]

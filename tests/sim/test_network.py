@@ -104,3 +104,52 @@ def test_heard_keeps_exactly_the_positive_shares(kind):
     np.testing.assert_array_equal(who, index[share > 0])
     np.testing.assert_array_equal(heard, share[share > 0])
     assert 0 < who.size < index.size or kind == "fully_mixed"
+
+
+def test_ties_of_lists_each_shoppers_ties_in_order_of_the_shoppers_given():
+    # shopper 1's ties are 0 and 2, shopper 3's only tie is 2, shopper 0's is 1
+    net = from_edges(4, np.array([0, 1, 2]), np.array([1, 2, 3]))
+    owner, friend = net.ties_of(np.array([3, 1, 0]))
+    assert owner.tolist() == [0, 1, 1, 2]
+    assert friend.tolist() == [2, 0, 2, 1]
+    assert owner.dtype == np.int64
+    assert [a.size for a in net.ties_of(np.array([], dtype=np.int64))] == [0, 0]
+
+
+def test_publish_silences_earlier_speakers_who_do_not_speak_again():
+    # a path 0 - 1 - 2: shopper 1 hears the mean of 0 and 2
+    net = from_edges(3, np.array([0, 1]), np.array([1, 2]))
+    exposure = NeighbourExposure(net, width=2)
+    exposure.publish(np.array([0, 2]), np.array([[1, 0], [3, 1]], dtype=np.float32))
+    assert exposure.share(np.array([1])).tolist() == [[2.0, 0.5]]
+    exposure.publish(np.array([2]), np.array([[3, 1]], dtype=np.float32))  # 0 falls silent
+    assert exposure.share(np.array([1])).tolist() == [[1.5, 0.5]]
+    assert exposure.signal.tolist() == [[0, 0], [0, 0], [3, 1]]
+    exposure.publish(np.array([], dtype=np.int64), np.empty((0, 2), dtype=np.float32))
+    assert exposure.share(np.arange(3)).tolist() == [[0.0, 0.0]] * 3
+
+
+def test_publish_adds_a_days_changes_up_before_adding_them_to_the_running_sum():
+    # shopper 0 hears 1, 2 and 3; 1e16 + 1 + 1 rounds back to 1e16 term by term, but
+    # the day's changes 1 + 1 = 2 added at once give 1e16 + 2 exactly
+    net = from_edges(4, np.array([0, 0, 0]), np.array([1, 2, 3]))
+    exposure = NeighbourExposure(net, width=1)
+    exposure.publish(np.array([1]), np.array([[1e16]], dtype=np.float32))
+    exposure.publish(np.array([1, 2, 3]), np.array([[1e16], [1], [1]], dtype=np.float32))
+    assert exposure.sums[0, 0] == float(np.float32(1e16)) + 2.0
+
+
+def test_publish_refuses_speakers_out_of_order():
+    net = from_edges(3, np.array([0, 1]), np.array([1, 2]))
+    exposure = NeighbourExposure(net, width=1)
+    with pytest.raises(ValueError, match="ascending"):
+        exposure.publish(np.array([2, 0]), np.ones((2, 1), dtype=np.float32))
+
+
+def test_ties_of_many_scattered_shoppers_are_their_adjacency_rows_in_turn():
+    net = small_world(2000, 8, 0.3, np.ones(2000), np.random.default_rng(11))
+    shoppers = np.random.default_rng(12).choice(2000, 300, replace=False)
+    owner, friend = net.ties_of(shoppers)
+    rows = [net.adjacency[s].indices for s in shoppers]  # scipy's row of each shopper
+    assert friend.tolist() == np.concatenate(rows).tolist()
+    assert owner.tolist() == np.repeat(np.arange(300), [r.size for r in rows]).tolist()

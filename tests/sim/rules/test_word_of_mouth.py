@@ -12,36 +12,73 @@ def test_nps_is_percent_promoters_minus_percent_detractors():
     assert word_of_mouth.net_promoter_score(ltr, 9, 6) == pytest.approx(60.0 - 20.0)
 
 
-def test_signals_weigh_promoters_and_the_referral_multiplier_and_flag_detractors():
-    signals = word_of_mouth.word_of_mouth_signals(
-        np.array([True, True, True, False]),
-        np.array([10, 8, 3, 10]),
-        promoter_threshold=9,
-        detractor_threshold=6,
-        promoter_boost=0.5,
-        referral_mult=np.array([2.0, 1.0, 1.0, 2.0]),
-    )
-    # promoter: (1 + 0.5) * 2; passive: 1; detractor: 1 and flagged; not active: silent
-    assert signals[:, 0].tolist() == [3.0, 1.0, 1.0, 0.0]
-    assert signals[:, 1].tolist() == [0.0, 0.0, 1.0, 0.0]
-
-
-@pytest.mark.parametrize("per_shopper", [False, True])
-@pytest.mark.parametrize("boost", [0.0, 0.37, 1.0, 3.3])
-def test_signals_are_the_documented_formula_to_the_last_bit(boost, per_shopper):
-    # active·(1 + boost·promoter)·mult in float64, then float32, as the docstring says
-    rng = np.random.default_rng(4)
-    active = rng.random(5000) < 0.5
-    ltr = rng.integers(0, 11, 5000).astype(np.int8)
-    mult = rng.random(5000) * 2 if per_shopper else 1.3
-    signals = word_of_mouth.word_of_mouth_signals(
-        active,
-        ltr,
+def _signals(customers, ltr, boost, mult):
+    # satisfaction ltr / 10 answers exactly ltr: rint(10 * ltr / 10 + 1e-9) == ltr
+    satisfaction = np.asarray(ltr) / 10.0
+    return word_of_mouth.customer_signals(
+        customers,
+        satisfaction,
+        np.zeros(satisfaction.size, dtype=np.int8),
+        ltr_shift=0.0,
+        ltr_scale=10.0,
         promoter_threshold=9,
         detractor_threshold=6,
         promoter_boost=boost,
         referral_mult=mult,
     )
-    expected = (active * (1.0 + boost * (ltr >= 9)) * mult).astype(np.float32)
+
+
+def test_signals_weigh_promoters_and_the_referral_multiplier_and_flag_detractors():
+    signals = _signals(np.array([0, 1, 2]), [10, 8, 3, 10], 0.5, np.array([2.0, 1.0, 1.0, 2.0]))
+    # promoter: (1 + 0.5) * 2; passive: 1; detractor: 1 and flagged (shopper 3 is silent)
+    assert signals[:, 0].tolist() == [3.0, 1.0, 1.0]
+    assert signals[:, 1].tolist() == [0.0, 0.0, 1.0]
+
+
+@pytest.mark.parametrize("per_shopper", [False, True])
+@pytest.mark.parametrize("boost", [0.0, 0.37, 1.0, 3.3])
+def test_signals_are_the_documented_formula_to_the_last_bit(boost, per_shopper):
+    # (1 + boost·promoter)·mult in float64, then float32, as the docstring says
+    rng = np.random.default_rng(4)
+    customers = np.flatnonzero(rng.random(5000) < 0.5)
+    ltr = rng.integers(0, 11, 5000).astype(np.int8)
+    mult = rng.random(5000) * 2 if per_shopper else 1.3
+    signals = _signals(customers, ltr, boost, mult)
+    promoter = ltr[customers] >= 9
+    expected = ((1.0 + boost * promoter) * (mult[customers] if per_shopper else mult)).astype(
+        np.float32
+    )
     np.testing.assert_array_equal(signals[:, 0].view(np.uint32), expected.view(np.uint32))
-    np.testing.assert_array_equal(signals[:, 1], active & (ltr <= 6))
+    np.testing.assert_array_equal(signals[:, 1], ltr[customers] <= 6)
+
+
+def test_customer_signals_refresh_only_the_customers_likelihood_to_recommend():
+    ltr = np.full(4, 5, dtype=np.int8)
+    out = np.full((4, 2), -1.0, dtype=np.float32)
+    signals = word_of_mouth.customer_signals(
+        np.array([1, 3]),
+        np.array([0.0, 0.94, 1.0, 0.15]),
+        ltr,
+        ltr_shift=0.5,
+        ltr_scale=10.0,
+        promoter_threshold=9,
+        detractor_threshold=6,
+        promoter_boost=1.0,
+        out=out,
+    )
+    # rint(0.5 + 9.4) = 10 (promoter: weight 2); rint(0.5 + 1.5) = 2 (detractor)
+    assert ltr.tolist() == [5, 10, 5, 2]
+    assert signals.tolist() == [[2.0, 0.0], [1.0, 1.0]]
+    assert np.shares_memory(signals, out)
+
+
+def test_likelihood_to_recommend_rounds_half_up_and_clips_to_the_scale():
+    # shift + scale·S = 7.5 rounds to 8 (the 1e-9 nudge); -3 and 13 clip to 0 and 10
+    got = word_of_mouth.likelihood_to_recommend(
+        np.array([0.65, 0.0, 1.0, 0.25]), shift=1.0, scale=10.0
+    )
+    assert got.tolist() == [8, 1, 10, 4]
+    assert word_of_mouth.likelihood_to_recommend(
+        np.array([0.0, 1.0]), shift=-3.0, scale=16.0
+    ).tolist() == [0, 10]
+    assert got.dtype == np.int8
