@@ -780,12 +780,14 @@ class ShopperModel(mesa.Model):
             listing_match_prob=gb.listing_match_prob,
             price_factor=1.0 - self.focal.group_discount,
         )
+        ties_of: group_formation.TiesOf | group_formation.CsrTies
         if self.network.fully_mixed:
             ties_of = group_formation.random_ties(
                 sh.size, max(int(round(self.params.network.mean_degree)), 1), rng
             )
         else:
-            ties_of = self.network.ties_of
+            adjacency = self.network.adjacency
+            ties_of = group_formation.CsrTies(adjacency.indptr, adjacency.indices)
         today = group_formation.run_group_day(
             self.groups,
             focal[seeks],
@@ -817,12 +819,12 @@ class ShopperModel(mesa.Model):
         self.counters["groups_lapsed"] += today.lapsed
         ids = np.concatenate([focal[~seeks], confirmed.shopper])
         paid = np.concatenate([values[~seeks], confirmed.value])
-        grouped = np.arange(ids.size) >= focal.size - np.count_nonzero(seeks)
-        self._record(ids, 0, paid, at(levers.price_discount, ids), grouped)
-        shoppers, where = np.unique(ids, return_inverse=True)
-        work.focal = shoppers
-        work.values = np.bincount(where, weights=paid, minlength=shoppers.size)
-        work.counts = np.bincount(where, minlength=shoppers.size)
+        if self.order_log is not None:
+            grouped = np.arange(ids.size) >= focal.size - np.count_nonzero(seeks)
+            self._record(ids, 0, paid, at(levers.price_discount, ids), grouped)
+        work.focal, work.values, work.counts = group_formation.tally_orders(
+            ids, paid, hint=focal, marks=self.groups.scratch.marks
+        )
 
     def _group_deal_bonus(self, work: DayWork) -> None:
         """Members of formed groups enjoy the deal: a satisfaction bonus."""
@@ -830,8 +832,9 @@ class ShopperModel(mesa.Model):
         if members.size:
             sh = self.shoppers
             deal = self.params.group_buy.formed_value_bonus + levers.group_discount_add
-            np.add.at(sh.satisfaction, members, self.params.satisfaction.learning_rate * deal)
-            np.minimum(sh.satisfaction, 1.0, out=sh.satisfaction)
+            group_formation.add_deal_bonus(
+                sh.satisfaction, members, self.params.satisfaction.learning_rate * deal
+            )
 
     def _hazard(self, who: np.ndarray, levers: Levers) -> np.ndarray:
         sh = self.shoppers

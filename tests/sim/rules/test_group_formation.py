@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.network import from_edges
 from sim.rules.group_formation import (
     ACTIVE,
     CHURNED,
@@ -15,14 +16,17 @@ from sim.rules.group_formation import (
     PROSPECT,
     STRANGER,
     WON_BACK,
+    CsrTies,
     GroupBook,
     GroupRules,
+    add_deal_bonus,
     allocate,
     fill_rate,
     join_probability,
     pick_shares,
     random_ties,
     run_group_day,
+    tally_orders,
 )
 
 
@@ -470,3 +474,64 @@ def test_allocate_falls_back_on_a_later_invitation_when_the_first_group_is_full(
 def test_fill_rate_is_formed_over_closed():
     assert fill_rate(1, 3) == 0.25
     assert np.isnan(fill_rate(0, 0))
+
+
+def test_allocate_leaves_the_marks_buffer_zero():
+    marks = np.zeros(10, dtype=np.int32)
+    ok = allocate(np.array([0, 0, 1, 1]), np.array([5, 6, 5, 7]), np.array([1, 1]), marks=marks)
+    assert ok.tolist() == [True, False, False, True]  # 5 takes group 0; 6 finds it full
+    assert not marks.any()
+
+
+def test_csr_ties_keep_every_tie_of_a_shopper_with_few_friends():
+    # shopper 1's ties are 0 and 2 (CSR rows of a path 0-1-2); 2 shares keep both
+    ties = CsrTies(np.array([0, 1, 3, 4]), np.array([1, 0, 2, 1]))
+    owner, friend = ties.pick(np.array([1, 0]), 2, np.random.default_rng(0))
+    assert owner.tolist() == [0, 0, 1] and friend.tolist() == [0, 2, 1]
+
+
+def test_csr_ties_draw_the_same_shares_as_pick_shares_on_the_listed_ties():
+    rng = np.random.default_rng(5)
+    net = from_edges(300, rng.integers(0, 300, 2000), rng.integers(0, 300, 2000))
+    openers = rng.choice(300, 80, replace=False)
+    owner, friend = net.ties_of(openers)
+    kept = pick_shares(owner, 3, np.random.default_rng(9))
+    ties = CsrTies(net.adjacency.indptr, net.adjacency.indices)
+    got = ties.pick(openers, 3, np.random.default_rng(9))
+    assert got[0].tolist() == owner[kept].tolist() and got[1].tolist() == friend[kept].tolist()
+
+
+def test_tally_orders_lists_each_shopper_once_with_the_sum_and_count_of_their_orders():
+    ids = np.array([4, 1, 9, 4, 7, 4])
+    values = np.array([1.0, 2.0, 4.0, 8.0, 16.0, 32.0])
+    shoppers, totals, counts = tally_orders(ids, values, hint=np.array([1, 4, 5]))
+    assert shoppers.tolist() == [1, 4, 7, 9]
+    assert totals.tolist() == [2.0, 41.0, 16.0, 4.0]  # 4: 1 + 8 + 32
+    assert counts.tolist() == [1, 3, 1, 1]
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    ids=st.lists(st.integers(0, 40), max_size=60),
+    hint=st.sets(st.integers(0, 40)),
+    shuffled=st.booleans(),
+)
+def test_tally_orders_is_unique_and_bincount_whatever_the_hint(ids, hint, shuffled):
+    ids = np.array(ids, dtype=np.int64)
+    values = np.arange(ids.size) * 0.1 + 0.3
+    hint = np.array(sorted(hint), dtype=np.int64)
+    if shuffled:  # an unsorted hint is ignored
+        hint = hint[::-1]
+    marks = np.zeros(41, dtype=np.int32)
+    shoppers, totals, counts = tally_orders(ids, values, hint=hint, marks=marks)
+    want, where = np.unique(ids, return_inverse=True)
+    assert shoppers.tolist() == want.tolist()
+    assert totals.tolist() == np.bincount(where, weights=values, minlength=want.size).tolist()
+    assert counts.tolist() == np.bincount(where, minlength=want.size).tolist()
+    assert not marks.any()
+
+
+def test_the_deal_bonus_is_added_per_member_row_and_capped_at_one():
+    satisfaction = np.array([0.5, 0.9, 0.3, 0.2])
+    add_deal_bonus(satisfaction, np.array([0, 1, 0, 2]), 0.125)
+    assert satisfaction.tolist() == [0.75, 1.0, 0.425, 0.2]
