@@ -605,10 +605,12 @@ class ShopperModel(mesa.Model):
             return
         asked = np.broadcast_to(at(levers.unlock_friends_asked, starters), starters.shape)
         asked = np.rint(asked).astype(np.int64)
+        ties_of: group_formation.TiesOf | group_formation.CsrTies
         if self.network.fully_mixed:
             ties_of = group_formation.random_ties(sh.size, max(int(asked.max()), 1), rng)
         else:
-            ties_of = self.network.ties_of
+            adjacency = self.network.adjacency
+            ties_of = group_formation.CsrTies(adjacency.indptr, adjacency.indices)
         today = share_to_unlock.run_unlocks(
             starters,
             ties_of,

@@ -210,7 +210,7 @@ class Members:
         return float(self.value.sum())
 
     def take(self, index: np.ndarray) -> Members:
-        """Rows selected by a boolean mask or an index array."""
+        """Rows selected by a boolean mask, an index array or a slice (views)."""
         return Members(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
 
     def append(self, other: Members) -> Members:
@@ -351,6 +351,12 @@ class GroupBook:
         """Remove the groups flagged ``done``; return their members' rows (join order)."""
         if not done.any():
             return Members.empty()
+        if done.all():  # every open group closes (as with a one-day window): nothing to copy
+            rows, self.members = self.members, Members.empty()
+            self.group_id, self.opener, self.opened, self.member_count = (
+                np.empty(0, dtype=np.int64) for _ in range(4)
+            )
+            return rows
         closing = done[self.positions(self.members.group)]
         rows = self.members.take(closing)
         self.members = self.members.take(~closing)
@@ -1250,7 +1256,11 @@ def run_group_day(
         for friends in today.friends:
             busy[friends] = False
 
-    paid = book.members.take(book.members.day == day)
+    rows = book.members
+    mine = rows.day == day
+    first = rows.size - int(np.count_nonzero(mine))
+    # rows are kept in join order, so today's are the last ones: a slice, not a copy
+    paid = rows.take(slice(first, None)) if mine[first:].all() else rows.take(mine)
     n_opened = int(np.count_nonzero(book.opened == day))
     full = book.member_count >= params.group_size
     confirmed = book.close(full)

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from sim.rules.group_formation import CsrTies
 from sim.rules.share_to_unlock import OUTSIDE, PROSPECT, pick_asked, run_unlocks
 
 ACTIVE, CHURNED = 1, 2
@@ -124,3 +125,44 @@ def test_pick_asked_keeps_the_smallest_keys_of_each_owner():
         np.array([0.5, 0.4, 0.1, 0.9, 0.2]),
     )
     assert asked.tolist() == [True, False, True, False, True]  # owner 0 asks 1, owner 1 asks 2
+
+
+# The ties of TIES as CSR rows: 0 -> 1, 2, 3, 4; 3 -> 0, 5; the others none.
+CSR = CsrTies(np.array([0, 4, 4, 4, 6, 6, 6]), np.array([1, 2, 3, 4, 0, 5]))
+
+
+def test_ties_read_from_the_csr_graph_unlock_and_adopt_as_listed_ties_do():
+    day = run_unlocks(
+        np.array([0, 3]),
+        CSR,
+        STATE,
+        np.random.default_rng(0),
+        friends_asked=4,
+        click_prob=1.0,
+        clicks_needed=2,
+        adopt_prob=1.0,
+    )
+    assert day.unlocks.tolist() == [0, 3] and day.adopters.tolist() == [1, 2, 5]
+    assert (day.clicks, day.asked) == (6, 6)
+
+
+def test_csr_ties_to_the_starter_or_outside_the_market_are_never_asked():
+    state = STATE.copy()
+    state[1] = OUTSIDE
+    ties = CsrTies(np.array([0, 3, 3, 3]), np.array([0, 1, 2]))  # 0's ties: itself, 1, 2
+    day = run_unlocks(
+        np.array([0]),
+        ties,
+        state,
+        np.random.default_rng(0),
+        friends_asked=9,
+        click_prob=1.0,
+        clicks_needed=1,
+        adopt_prob=1.0,
+    )
+    assert (day.asked, day.adopters.tolist()) == (1, [2])
+
+
+def test_pick_asked_breaks_equal_keys_by_position():
+    asked = pick_asked(np.zeros(4, dtype=np.int64), np.arange(4), np.array([2]), np.full(4, 0.5))
+    assert asked.tolist() == [True, True, False, False]
