@@ -965,13 +965,24 @@ class CsrTies:
 
 
 def _already_in(
-    book: GroupBook, shoppers: np.ndarray, positions: np.ndarray, marks: np.ndarray
+    book: GroupBook,
+    shoppers: np.ndarray,
+    positions: np.ndarray,
+    marks: np.ndarray,
+    earlier: int,
 ) -> np.ndarray:
-    """Whether each shopper (distinct) is already a member of the open group at ``positions``."""
+    """Whether each seeker (distinct) is already a member of the open group at ``positions``.
+
+    Only the first ``earlier`` member rows, those of earlier days, are searched:
+    today's rows are openers of their own group (seekers who did not look at the
+    list) and friends (never seekers).
+    """
     rows = book.members
-    if rows.size == 0 or shoppers.size == 0:
+    if earlier == 0 or shoppers.size == 0:
         return np.zeros(shoppers.size, dtype=bool)
-    return _member_of(rows.shopper, rows.group, shoppers, book.group_id[positions], marks)
+    return _member_of(
+        rows.shopper[:earlier], rows.group[:earlier], shoppers, book.group_id[positions], marks
+    )
 
 
 @kernel
@@ -1055,6 +1066,7 @@ class _Today:
     join_prob: np.ndarray | None
     busy: np.ndarray
     marks: np.ndarray
+    earlier: int
     friends: list[np.ndarray] = field(default_factory=list)
 
     def share(self, positions: np.ndarray) -> None:
@@ -1114,7 +1126,7 @@ class _Today:
             k = min(pool.size, slots.size)
             if k == 0:
                 break
-            bad = _already_in(book, seekers[pool[:k]], slots[:k], self.marks)
+            bad = _already_in(book, seekers[pool[:k]], slots[:k], self.marks, self.earlier)
             placed.append(pool[:k][~bad])
             where.append(slots[:k][~bad])
             if not bad.any():
@@ -1243,6 +1255,7 @@ def run_group_day(
         join_prob=join_prob,
         busy=busy,
         marks=book.scratch.marks,
+        earlier=book.members.size,
     )
     try:
         look = rng.random(seekers.size) < params.listing_match_prob

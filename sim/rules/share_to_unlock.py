@@ -106,11 +106,14 @@ def pick_asked(
 def _smallest_keys(owner: np.ndarray, key: np.ndarray, limit: np.ndarray) -> np.ndarray:
     """Flag the ``limit[o]`` ties with the smallest keys of each run of owner ``o``.
 
-    ``owner`` is sorted. Equal keys go by position (a stable sort), as with
-    ``np.lexsort((key, owner))``; an owner with no more ties than its limit has
-    them all flagged without sorting.
+    ``owner`` is sorted. An owner with no more ties than its limit has them all
+    flagged; otherwise its ties are scanned in order, keeping the ``limit``
+    smallest keys so far sorted in a small buffer (insertion), a tie entering
+    only with a key strictly below the largest kept: equal keys go by position,
+    as with ``np.lexsort((key, owner))``.
     """
     asked = np.zeros(owner.size, dtype=np.bool_)
+    best = np.empty(max(limit.max(), 1) if limit.size else 1, dtype=np.int64)
     start = 0
     while start < owner.size:
         stop = start + 1
@@ -120,9 +123,18 @@ def _smallest_keys(owner: np.ndarray, key: np.ndarray, limit: np.ndarray) -> np.
         if stop - start <= take:
             asked[start:stop] = True
         elif take > 0:
-            order = np.argsort(key[start:stop], kind="mergesort")
+            kept = 0
+            for t in range(start, stop):
+                if kept == take and key[t] >= key[best[kept - 1]]:
+                    continue
+                e = kept - 1 if kept == take else kept  # drop the largest when full
+                while e > 0 and key[best[e - 1]] > key[t]:
+                    best[e] = best[e - 1]
+                    e -= 1
+                best[e] = t
+                kept = min(kept + 1, take)
             for j in range(take):
-                asked[start + order[j]] = True
+                asked[best[j]] = True
         start = stop
     return asked
 

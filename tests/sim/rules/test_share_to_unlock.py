@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.rules.group_formation import CsrTies
 from sim.rules.share_to_unlock import OUTSIDE, PROSPECT, pick_asked, run_unlocks
@@ -166,3 +168,18 @@ def test_csr_ties_to_the_starter_or_outside_the_market_are_never_asked():
 def test_pick_asked_breaks_equal_keys_by_position():
     asked = pick_asked(np.zeros(4, dtype=np.int64), np.arange(4), np.array([2]), np.full(4, 0.5))
     assert asked.tolist() == [True, True, False, False]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    ties=st.lists(st.tuples(st.integers(0, 4), st.sampled_from([0.1, 0.2, 0.5, 0.7])), max_size=40),
+    limit=st.lists(st.integers(0, 6), min_size=5, max_size=5),
+)
+def test_pick_asked_asks_each_owners_smallest_keys_first_position_breaking_ties(ties, limit):
+    owner = np.array([o for o, _ in ties], dtype=np.int64)
+    key = np.array([k for _, k in ties])
+    asked = pick_asked(owner, np.zeros(owner.size), np.array(limit), key)
+    for o in range(5):
+        mine = sorted((k, i) for i, (t, k) in enumerate(ties) if t == o)
+        want = {i for _, i in mine[: limit[o]]}
+        assert set(np.flatnonzero(asked & (owner == o)).tolist()) == want
