@@ -213,11 +213,11 @@ class Members:
         """Rows selected by a boolean mask, an index array or a slice (views)."""
         return Members(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
 
-    def append(self, other: Members) -> Members:
-        """These rows followed by ``other``'s."""
-        columns = (f.name for f in fields(self))
-        return Members(
-            **{c: np.concatenate([getattr(self, c), getattr(other, c)]) for c in columns}
+    @classmethod
+    def concat(cls, parts: list[Members]) -> Members:
+        """The rows of ``parts``, one after the other (one copy of each column)."""
+        return cls(
+            **{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(cls)}
         )
 
 
@@ -255,7 +255,8 @@ class GroupBook:
     member_count : numpy.ndarray
         Members who have paid so far (opener included).
     members : Members
-        One row per member of an open group.
+        One row per member of an open group, in join order (rows added since the
+        last look are gathered in one copy when it is read).
     next_id : int
         Id of the next group.
 
@@ -278,17 +279,25 @@ class GroupBook:
     opener: np.ndarray
     opened: np.ndarray
     member_count: np.ndarray
-    members: Members
     next_id: int = 0
     scratch: _Scratch = field(default_factory=_Scratch, repr=False, compare=False)
+    # the member rows: those gathered so far, and the parts added since
+    _rows: Members = field(default_factory=Members.empty, init=False, repr=False)
+    _added: list[Members] = field(default_factory=list, init=False, repr=False)
 
     @classmethod
     def empty(cls) -> GroupBook:
         """No groups."""
         none = np.empty(0, dtype=np.int64)
-        return cls(
-            group_id=none, opener=none, opened=none, member_count=none, members=Members.empty()
-        )
+        return cls(group_id=none, opener=none, opened=none, member_count=none)
+
+    @property
+    def members(self) -> Members:
+        """One row per member of an open group (see the class attributes)."""
+        if self._added:
+            self._rows = Members.concat([self._rows, *self._added])
+            self._added = []
+        return self._rows
 
     @property
     def size(self) -> int:
@@ -352,14 +361,14 @@ class GroupBook:
         if not done.any():
             return Members.empty()
         if done.all():  # every open group closes (as with a one-day window): nothing to copy
-            rows, self.members = self.members, Members.empty()
+            rows, self._rows = self.members, Members.empty()
             self.group_id, self.opener, self.opened, self.member_count = (
                 np.empty(0, dtype=np.int64) for _ in range(4)
             )
             return rows
         closing = done[self.positions(self.members.group)]
         rows = self.members.take(closing)
-        self.members = self.members.take(~closing)
+        self._rows = self._rows.take(~closing)
         keep = ~done
         self.group_id, self.opener = self.group_id[keep], self.opener[keep]
         self.opened, self.member_count = self.opened[keep], self.member_count[keep]
@@ -384,7 +393,7 @@ class GroupBook:
             state=np.asarray(state, dtype=np.int8),
             day=np.full(n, day, dtype=np.int64),
         )
-        self.members = self.members.append(rows)
+        self._added.append(rows)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -977,9 +986,9 @@ def _already_in(
     today's rows are openers of their own group (seekers who did not look at the
     list) and friends (never seekers).
     """
-    rows = book.members
     if earlier == 0 or shoppers.size == 0:
         return np.zeros(shoppers.size, dtype=bool)
+    rows = book.members
     return _member_of(
         rows.shopper[:earlier], rows.group[:earlier], shoppers, book.group_id[positions], marks
     )
