@@ -550,11 +550,9 @@ def _floyd_pick(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Floyd's sampling of at most ``shares`` ties per owner, as (owner, tie index) pairs.
 
-    Owner ``o``'s ties are ``start[o] .. start[o] + degree[o] - 1``. An owner with
-    ``shares`` ties or fewer keeps them all; the ``m``-th owner with more draws
-    from ``u[:, m]``: for draw ``j`` (``top`` = degree - shares + j), take
-    ``t = min(int(u[j, m] * (top + 1)), top)`` unless already taken, then ``top``.
-    Pairs come owner by owner, each owner's ties in increasing order.
+    Owner ``o``'s ties are ``start[o] .. start[o] + degree[o] - 1``; the offsets
+    kept are :func:`_floyd_offsets`'. Pairs come owner by owner, each owner's ties
+    in increasing order.
     """
     total = 0
     for o in range(start.size):
@@ -565,35 +563,45 @@ def _floyd_pick(
     k = 0
     m = 0
     for o in range(start.size):
-        d = degree[o]
-        if d <= shares:
-            for j in range(d):
-                owner[k] = o
-                tie[k] = start[o] + j
-                k += 1
-            continue
-        top = d - shares
-        for j in range(shares):
-            t = min(np.int64(u[j, m] * (top + 1)), top)
-            for e in range(j):
-                if chosen[e] == t:
-                    t = top
-                    break
-            chosen[j] = t
-            top += 1
-        m += 1
-        for j in range(1, shares):  # insertion sort: a handful of offsets
-            value = chosen[j]
-            e = j - 1
-            while e >= 0 and chosen[e] > value:
-                chosen[e + 1] = chosen[e]
-                e -= 1
-            chosen[e + 1] = value
-        for j in range(shares):
+        kept = _floyd_offsets(degree[o], shares, u, m, chosen)
+        m += degree[o] > shares
+        for j in range(kept):
             owner[k] = o
             tie[k] = start[o] + chosen[j]
             k += 1
     return owner, tie
+
+
+@kernel
+def _floyd_offsets(degree: int, shares: int, u: np.ndarray, m: int, chosen: np.ndarray) -> int:
+    """The offsets of the ties an owner keeps, increasing, in ``chosen``; how many.
+
+    An owner with ``shares`` ties or fewer keeps them all; the ``m``-th owner with
+    more draws from ``u[:, m]`` (Floyd's algorithm): for draw ``j`` (``top`` =
+    degree - shares + j), take ``t = min(int(u[j, m] * (top + 1)), top)`` unless
+    already taken, then ``top``.
+    """
+    if degree <= shares:
+        for j in range(degree):
+            chosen[j] = j
+        return degree
+    top = degree - shares
+    for j in range(shares):
+        t = min(np.int64(u[j, m] * (top + 1)), top)
+        for e in range(j):
+            if chosen[e] == t:
+                t = top
+                break
+        chosen[j] = t
+        top += 1
+    for j in range(1, shares):  # insertion sort: a handful of offsets
+        value = chosen[j]
+        e = j - 1
+        while e >= 0 and chosen[e] > value:
+            chosen[e + 1] = chosen[e]
+            e -= 1
+        chosen[e + 1] = value
+    return shares
 
 
 def allocate(
@@ -700,18 +708,75 @@ def _friend_joins(
     join_prob: np.ndarray,
     by_state: bool,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The shares a friend accepts: ``u`` below their join probability, not busy today.
-
-    The probability is ``table[state[friend]]`` (``by_state``) or
-    ``join_prob[friend]``; a share to the opener themself is dropped. Returns the
-    accepted (owner, friend) pairs in order.
-    """
+    """The shares friends accept (:func:`_accepts`), as (owner, friend) pairs in order."""
     keep = np.zeros(friend.size, dtype=np.bool_)
     for i in range(friend.size):
-        f = friend[i]
-        prob = table[state[f]] if by_state else join_prob[f]
-        keep[i] = u[i] < prob and not busy[f] and f != openers[owner[i]]
+        keep[i] = _accepts(
+            friend[i], u[i], openers[owner[i]], busy, state, table, join_prob, by_state
+        )
     return owner[keep], friend[keep]
+
+
+@kernel
+def _csr_friend_joins(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    openers: np.ndarray,
+    shares: int,
+    u_pick: np.ndarray,
+    u: np.ndarray,
+    busy: np.ndarray,
+    state: np.ndarray,
+    table: np.ndarray,
+    join_prob: np.ndarray,
+    by_state: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The shares friends accept, each opener's shares picked from its CSR row.
+
+    The ties :func:`_floyd_offsets` keeps of each opener's row (draws ``u_pick``),
+    in order, then :func:`_accepts` with one ``u`` per kept tie: the same pairs as
+    :func:`pick_shares` and :func:`_friend_joins` on the listed ties.
+    """
+    owner = np.empty(u.size, dtype=np.int64)
+    friend = np.empty(u.size, dtype=np.int64)
+    chosen = np.empty(shares, dtype=np.int64)
+    k = 0
+    n = 0
+    m = 0
+    for o in range(openers.size):
+        s = openers[o]
+        start = indptr[s]
+        degree = indptr[s + 1] - start
+        kept = _floyd_offsets(degree, shares, u_pick, m, chosen)
+        m += degree > shares
+        for j in range(kept):
+            f = indices[start + chosen[j]]
+            if _accepts(f, u[k], s, busy, state, table, join_prob, by_state):
+                owner[n] = o
+                friend[n] = f
+                n += 1
+            k += 1
+    return owner[:n], friend[:n]
+
+
+@kernel
+def _accepts(
+    friend: int,
+    u: float,
+    opener: int,
+    busy: np.ndarray,
+    state: np.ndarray,
+    table: np.ndarray,
+    join_prob: np.ndarray,
+    by_state: bool,
+) -> bool:
+    """Whether a friend accepts a share: ``u`` below their join probability, not busy.
+
+    The probability is ``table[state[friend]]`` (``by_state``) or
+    ``join_prob[friend]``; a share to the opener themself is dropped.
+    """
+    prob = table[state[friend]] if by_state else join_prob[friend]
+    return u < prob and not busy[friend] and friend != opener
 
 
 @kernel
@@ -924,10 +989,11 @@ def random_ties(population: int, contacts: int, rng: np.random.Generator) -> Tie
 class CsrTies:
     """Ties as a CSR adjacency: shopper ``i``'s friends are ``indices[indptr[i]:indptr[i + 1]]``.
 
-    Passed to :func:`run_group_day` as ``ties_of`` (e.g. a
-    :class:`~sim.network.SocialNetwork`'s ``adjacency.indptr`` and ``indices``),
-    it lets an opener's shares be drawn straight from the graph, without listing
-    every tie of every opener first.
+    Passed to :func:`run_group_day` (or :func:`sim.rules.share_to_unlock.run_unlocks`)
+    as ``ties_of``, e.g. a :class:`~sim.network.SocialNetwork`'s
+    ``adjacency.indptr`` and ``indices``: the day then reads the ties it needs
+    straight from the graph, with the same draws and results as
+    ``SocialNetwork.ties_of``, without listing every tie of every opener first.
 
     Attributes
     ----------
@@ -936,41 +1002,13 @@ class CsrTies:
 
     Examples
     --------
-    >>> ties = CsrTies(np.array([0, 3, 4, 5, 6]), np.array([1, 2, 3, 0, 0, 0]))
-    >>> owner, friend = ties.pick(np.array([0, 2]), 2, np.random.default_rng(0))
-    >>> owner.tolist(), friend.tolist()
-    ([0, 0, 1], [1, 2, 0])
+    >>> ties = CsrTies(np.array([0, 2, 3, 4]), np.array([1, 2, 0, 0]))  # 0-1, 0-2
+    >>> ties.indices[ties.indptr[0]:ties.indptr[1]].tolist()
+    [1, 2]
     """
 
     indptr: np.ndarray
     indices: np.ndarray
-
-    def pick(
-        self, shoppers: np.ndarray, shares: int, rng: np.random.Generator
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """At most ``shares`` random ties of each shopper, as (position in shoppers, friend).
-
-        The same draws and ties as :func:`pick_shares` on the shoppers' ties listed
-        in CSR order (``SocialNetwork.ties_of``), owner by owner.
-
-        Parameters
-        ----------
-        shoppers : numpy.ndarray
-            Shopper ids.
-        shares : int
-            Ties to keep per shopper, at most (>= 1).
-        rng : numpy.random.Generator
-            Source of randomness.
-
-        Returns
-        -------
-        owner, friend : numpy.ndarray
-            Position in ``shoppers`` and friend id of each kept tie (int64).
-        """
-        start = self.indptr[shoppers].astype(np.int64)
-        degree = self.indptr[shoppers + 1] - start
-        owner, tie = _floyd_pick(start, degree, shares, _share_draws(degree, shares, rng))
-        return owner, self.indices[tie].astype(np.int64)
 
 
 def _already_in(
@@ -1085,8 +1123,22 @@ class _Today:
             return
         openers = book.opener[positions]
         shares = int(p.shares_per_group)
-        if isinstance(self.ties_of, CsrTies):
-            owner, friend = self.ties_of.pick(openers, shares, rng)
+        by_state = self.join_prob is None
+        accept = (
+            self.busy,
+            self.state,
+            _join_table(p) if by_state else np.empty(0),
+            np.empty(0) if by_state else self.join_prob,
+            by_state,
+        )
+        if isinstance(self.ties_of, CsrTies):  # pick and accept in one pass over the graph
+            indptr = self.ties_of.indptr
+            degree = indptr[openers + 1] - indptr[openers]
+            u_pick = _share_draws(degree, shares, rng)
+            u = rng.random(int(np.minimum(degree, shares).sum()))
+            owner, friend = _csr_friend_joins(
+                indptr, self.ties_of.indices, openers, shares, u_pick, u, *accept
+            )
         else:
             owner, friend = self.ties_of(openers)
             owner = np.asarray(owner, dtype=np.int64)
@@ -1095,19 +1147,8 @@ class _Today:
                 raise ValueError("ties_of returned friend ids outside the population")
             kept = pick_shares(owner, shares, rng)
             owner, friend = owner[kept], friend[kept]
-        u = rng.random(friend.size)
-        by_state = self.join_prob is None
-        owner, friend = _friend_joins(
-            owner,
-            friend,
-            u,
-            openers,
-            self.busy,
-            self.state,
-            _join_table(p) if by_state else np.empty(0),
-            np.empty(0) if by_state else self.join_prob,
-            by_state,
-        )
+            u = rng.random(friend.size)
+            owner, friend = _friend_joins(owner, friend, u, openers, *accept)
         shuffle = rng.permutation(friend.size)
         group, friend = positions[owner[shuffle]], friend[shuffle]
         ok = allocate(group, friend, book.free_slots(int(p.group_size)), marks=self.marks)

@@ -483,22 +483,55 @@ def test_allocate_leaves_the_marks_buffer_zero():
     assert not marks.any()
 
 
-def test_csr_ties_keep_every_tie_of_a_shopper_with_few_friends():
-    # shopper 1's ties are 0 and 2 (CSR rows of a path 0-1-2); 2 shares keep both
+def test_an_opener_shares_with_every_friend_of_the_csr_graph_when_they_have_few():
+    # CSR rows of the path 0-1-2: shopper 1's ties are 0 and 2, both prospects who join
     ties = CsrTies(np.array([0, 1, 3, 4]), np.array([1, 0, 2, 1]))
-    owner, friend = ties.pick(np.array([1, 0]), 2, np.random.default_rng(0))
-    assert owner.tolist() == [0, 0, 1] and friend.tolist() == [0, 2, 1]
+    state = np.array([PROSPECT, ACTIVE, PROSPECT])
+    day = day_of(
+        GroupBook.empty(), [1], [5.0], state=state, ties_of=ties, params=rules(group_size=3)
+    )
+    assert day.formed == 1 and day.friend_joins == 2
+    assert sorted(day.joined_prospects.tolist()) == [0, 2]
 
 
-def test_csr_ties_draw_the_same_shares_as_pick_shares_on_the_listed_ties():
+@pytest.mark.parametrize("join_prob", [None, "per_shopper"])
+def test_ties_read_from_the_csr_graph_give_the_days_of_the_listed_ties(join_prob):
     rng = np.random.default_rng(5)
-    net = from_edges(300, rng.integers(0, 300, 2000), rng.integers(0, 300, 2000))
-    openers = rng.choice(300, 80, replace=False)
-    owner, friend = net.ties_of(openers)
-    kept = pick_shares(owner, 3, np.random.default_rng(9))
-    ties = CsrTies(net.adjacency.indptr, net.adjacency.indices)
-    got = ties.pick(openers, 3, np.random.default_rng(9))
-    assert got[0].tolist() == owner[kept].tolist() and got[1].tolist() == friend[kept].tolist()
+    n = 400
+    net = from_edges(n, rng.integers(0, n, 3000), rng.integers(0, n, 3000))
+    state = rng.integers(0, 4, n).astype(np.int8)
+    prob = rng.random(n) if join_prob else None
+    p = rules(
+        group_size=3,
+        window_days=2,
+        shares_per_group=4,
+        listing_match_prob=0.4,
+        prospect_join_prob=0.5,
+        customer_join_prob=0.7,
+    )
+    csr = CsrTies(net.adjacency.indptr, net.adjacency.indices)
+    books, days = (GroupBook.empty(), GroupBook.empty()), ([], [])
+    for d in range(5):
+        seekers = rng.choice(n, 60, replace=False)
+        for book, ties_of, out in zip(books, (net.ties_of, csr), days, strict=True):
+            out.append(
+                day_of(
+                    book,
+                    seekers,
+                    np.ones(60),
+                    day=d,
+                    state=state,
+                    ties_of=ties_of,
+                    seed=d,
+                    params=p,
+                    join_prob=prob,
+                )
+            )
+    for a, b in zip(*days, strict=True):
+        assert a.paid.shopper.tolist() == b.paid.shopper.tolist()
+        assert a.paid.group.tolist() == b.paid.group.tolist()
+        assert a.confirmed.shopper.tolist() == b.confirmed.shopper.tolist()
+    assert sum(day.friend_joins for day in days[0]) > 0
 
 
 def test_tally_orders_lists_each_shopper_once_with_the_sum_and_count_of_their_orders():
