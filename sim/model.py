@@ -825,7 +825,7 @@ class ShopperModel(mesa.Model):
             grouped = np.arange(ids.size) >= focal.size - np.count_nonzero(seeks)
             self._record(ids, 0, paid, at(levers.price_discount, ids), grouped)
         work.focal, work.values, work.counts = group_formation.tally_orders(
-            ids, paid, hint=focal, marks=self.groups.scratch.marks
+            ids, paid, bits=self.groups.scratch.bits
         )
 
     def _group_deal_bonus(self, work: DayWork) -> None:

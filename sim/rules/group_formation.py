@@ -225,19 +225,22 @@ class _Scratch:
     """Per-shopper buffers a book reuses from day to day (all False / zero between uses).
 
     ``busy`` flags who already paid into a group today; ``marks`` is the int32
-    scratch of :func:`allocate` and the membership check. Sized to the population
+    scratch of :func:`allocate` and the membership check, ``bits`` the bitset of
+    :func:`tally_orders`. Sized to the population
     at the first day, so that a day allocates nothing of the population's size.
     """
 
     def __init__(self) -> None:
         self.busy = np.zeros(0, dtype=bool)
         self.marks = np.zeros(0, dtype=np.int32)
+        self.bits = np.zeros(0, dtype=np.uint64)
 
     def fit(self, population: int) -> None:
         """Grow the buffers to ``population`` shoppers if they are shorter."""
         if self.busy.size < population:
             self.busy = np.zeros(population, dtype=bool)
             self.marks = np.zeros(population, dtype=np.int32)
+            self.bits = np.zeros(population // 64 + 1, dtype=np.uint64)
 
 
 @dataclass(kw_only=True)
@@ -792,20 +795,14 @@ def _mark_distinct(busy: np.ndarray, shoppers: np.ndarray) -> bool:
 
 
 def tally_orders(
-    ids: np.ndarray,
-    values: np.ndarray,
-    *,
-    hint: np.ndarray,
-    marks: np.ndarray | None = None,
+    ids: np.ndarray, values: np.ndarray, *, bits: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each shopper's orders of the day: who (increasing, once), total value and count.
 
     The same as ``shoppers, where = np.unique(ids, return_inverse=True)`` followed by
     ``np.bincount(where, weights=values)`` and ``np.bincount(where)`` (each total adds
-    its values in the order of ``ids``), without sorting all the ids: ``hint`` is an
-    increasing array of distinct shopper ids expected to hold most of them (today's
-    focal orderers); only the ids outside it are sorted. An unsorted ``hint`` is
-    ignored.
+    its values in the order of ``ids``), without sorting: the ids are set in a
+    bitset of all shoppers, read in increasing order.
 
     Parameters
     ----------
@@ -813,11 +810,9 @@ def tally_orders(
         Shopper id of each order (int).
     values : numpy.ndarray
         Value of each order (float64).
-    hint : numpy.ndarray
-        Increasing distinct shopper ids that may hold the ids.
-    marks : numpy.ndarray, optional
-        A zero int32 buffer indexed by shopper id, returned zero; without it one is
-        allocated.
+    bits : numpy.ndarray, optional
+        A zero uint64 buffer of at least ``ids.max() // 64 + 1`` words, returned
+        zero (one bit per shopper); without it one is allocated.
 
     Returns
     -------
@@ -831,86 +826,71 @@ def tally_orders(
     Examples
     --------
     >>> shoppers, totals, counts = tally_orders(
-    ...     np.array([2, 5, 9, 5]), np.array([1.0, 2.0, 4.0, 8.0]), hint=np.array([2, 5]))
+    ...     np.array([2, 5, 90, 5]), np.array([1.0, 2.0, 4.0, 8.0]))
     >>> shoppers.tolist(), totals.tolist(), counts.tolist()
-    ([2, 5, 9], [1.0, 10.0, 4.0], [1, 2, 1])
+    ([2, 5, 90], [1.0, 10.0, 4.0], [1, 2, 1])
     """
     ids = np.asarray(ids, dtype=np.int64)
-    hint = np.asarray(hint, dtype=np.int64)
     values = np.asarray(values, dtype=np.float64)
     if ids.shape != values.shape or ids.ndim != 1:
         raise ValueError("ids and values must be 1-d arrays of the same length")
     if ids.size and ids.min() < 0:
         raise ValueError("ids must be shopper ids (>= 0)")
-    if hint.size and hint.min() < 0:
-        raise ValueError("hint must hold shopper ids (>= 0)")
-    size = max(int(ids.max(initial=-1)), int(hint.max(initial=-1))) + 1
-    if marks is None:
-        marks = np.zeros(size, dtype=np.int32)
-    elif marks.size < size:
-        raise ValueError(f"marks holds {marks.size} shoppers, the ids need {size}")
-    return _tally(ids, values, hint, marks)
+    words = int(ids.max(initial=-1)) // 64 + 1
+    if bits is None:
+        bits = np.zeros(words, dtype=np.uint64)
+    elif bits.size < words:
+        raise ValueError(f"bits holds {64 * bits.size} shoppers, the ids need {64 * words}")
+    return _tally(ids, values, bits, words)
 
 
 @kernel
 def _tally(
-    ids: np.ndarray, values: np.ndarray, hint: np.ndarray, marks: np.ndarray
+    ids: np.ndarray, values: np.ndarray, bits: np.ndarray, words: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`tally_orders` with a zero ``marks`` buffer (zeroed again at the end).
+    """:func:`tally_orders` with a zero bitset (zeroed again at the end).
 
-    ``marks[shopper]`` is ``i + 1`` for ``hint[i]`` (totals kept by hint position)
-    and ``-(j + 1)`` for the ``j``-th id met outside the hint (kept apart, then
-    sorted); the increasing hint positions with orders and the sorted others are
-    then merged. The hint is walked in order, so only the ids are random accesses.
+    Shopper ``s`` is bit ``s % 64`` of word ``s // 64``. Reading the set bits
+    word by word lists the shoppers in increasing order; a shopper's place in
+    that list is the bits set in the words before its own (``before``) plus the
+    lower bits of its own word. All arithmetic on words is unsigned (uint64).
     """
-    for i in range(1, hint.size):
-        if hint[i] <= hint[i - 1]:
-            hint = hint[:0]  # not increasing: no hint
-            break
-    for i in range(hint.size):
-        marks[hint[i]] = i + 1
-    hint_total = np.zeros(hint.size)
-    hint_count = np.zeros(hint.size, dtype=np.int64)
-    extra = np.empty(ids.size, dtype=np.int64)
-    extra_total = np.zeros(ids.size)
-    extra_count = np.zeros(ids.size, dtype=np.int64)
-    n_extra = 0
-    n_hint = 0
+    one = np.uint64(1)
+    for s in ids:
+        bits[s >> 6] |= one << np.uint64(s & 63)
+    before = np.empty(words, dtype=np.int64)
+    n = 0
+    for w in range(words):
+        before[w] = n
+        n += _popcount(bits[w])
+    shoppers = np.empty(n, dtype=np.int64)
+    k = 0
+    for w in range(words):
+        word = bits[w]
+        while word:
+            low = word & (~word + one)  # the lowest set bit
+            shoppers[k] = (w << 6) + _popcount(low - one)
+            k += 1
+            word ^= low
+    totals = np.zeros(n)
+    counts = np.zeros(n, dtype=np.int64)
     for i in range(ids.size):
-        k = marks[ids[i]]
-        if k > 0:
-            n_hint += hint_count[k - 1] == 0
-            hint_total[k - 1] += values[i]
-            hint_count[k - 1] += 1
-            continue
-        if k == 0:
-            n_extra += 1
-            k = -n_extra
-            marks[ids[i]] = k
-            extra[n_extra - 1] = ids[i]
-        extra_total[-k - 1] += values[i]
-        extra_count[-k - 1] += 1
-    for h in hint:
-        marks[h] = 0
-    for j in range(n_extra):
-        marks[extra[j]] = 0
-    order = np.argsort(extra[:n_extra])
-    shoppers = np.empty(n_hint + n_extra, dtype=np.int64)
-    totals = np.empty(shoppers.size)
-    counts = np.empty(shoppers.size, dtype=np.int64)
-    i = 0
-    b = 0
-    for k in range(shoppers.size):
-        while i < hint.size and hint_count[i] == 0:
-            i += 1
-        if b == n_extra or (i < hint.size and hint[i] < extra[order[b]]):
-            shoppers[k], totals[k], counts[k] = hint[i], hint_total[i], hint_count[i]
-            i += 1
-        else:
-            j = order[b]
-            shoppers[k], totals[k], counts[k] = extra[j], extra_total[j], extra_count[j]
-            b += 1
+        s = ids[i]
+        lower = bits[s >> 6] & ((one << np.uint64(s & 63)) - one)
+        r = before[s >> 6] + _popcount(lower)
+        totals[r] += values[i]
+        counts[r] += 1
+    bits[:words] = 0
     return shoppers, totals, counts
+
+
+@kernel
+def _popcount(x: np.uint64) -> int:
+    """Bits set in a uint64 (the SWAR count of Hacker's Delight, 5-1)."""
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return np.int64((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
 
 
 def add_deal_bonus(satisfaction: np.ndarray, members: np.ndarray, bonus: float) -> None:
