@@ -711,75 +711,18 @@ def _friend_joins(
     join_prob: np.ndarray,
     by_state: bool,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The shares friends accept (:func:`_accepts`), as (owner, friend) pairs in order."""
-    keep = np.zeros(friend.size, dtype=np.bool_)
-    for i in range(friend.size):
-        keep[i] = _accepts(
-            friend[i], u[i], openers[owner[i]], busy, state, table, join_prob, by_state
-        )
-    return owner[keep], friend[keep]
-
-
-@kernel
-def _csr_friend_joins(
-    indptr: np.ndarray,
-    indices: np.ndarray,
-    openers: np.ndarray,
-    shares: int,
-    u_pick: np.ndarray,
-    u: np.ndarray,
-    busy: np.ndarray,
-    state: np.ndarray,
-    table: np.ndarray,
-    join_prob: np.ndarray,
-    by_state: bool,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The shares friends accept, each opener's shares picked from its CSR row.
-
-    The ties :func:`_floyd_offsets` keeps of each opener's row (draws ``u_pick``),
-    in order, then :func:`_accepts` with one ``u`` per kept tie: the same pairs as
-    :func:`pick_shares` and :func:`_friend_joins` on the listed ties.
-    """
-    owner = np.empty(u.size, dtype=np.int64)
-    friend = np.empty(u.size, dtype=np.int64)
-    chosen = np.empty(shares, dtype=np.int64)
-    k = 0
-    n = 0
-    m = 0
-    for o in range(openers.size):
-        s = openers[o]
-        start = indptr[s]
-        degree = indptr[s + 1] - start
-        kept = _floyd_offsets(degree, shares, u_pick, m, chosen)
-        m += degree > shares
-        for j in range(kept):
-            f = indices[start + chosen[j]]
-            if _accepts(f, u[k], s, busy, state, table, join_prob, by_state):
-                owner[n] = o
-                friend[n] = f
-                n += 1
-            k += 1
-    return owner[:n], friend[:n]
-
-
-@kernel
-def _accepts(
-    friend: int,
-    u: float,
-    opener: int,
-    busy: np.ndarray,
-    state: np.ndarray,
-    table: np.ndarray,
-    join_prob: np.ndarray,
-    by_state: bool,
-) -> bool:
-    """Whether a friend accepts a share: ``u`` below their join probability, not busy.
+    """The shares a friend accepts: ``u`` below their join probability, not busy today.
 
     The probability is ``table[state[friend]]`` (``by_state``) or
-    ``join_prob[friend]``; a share to the opener themself is dropped.
+    ``join_prob[friend]``; a share to the opener themself is dropped. Returns the
+    accepted (owner, friend) pairs in order.
     """
-    prob = table[state[friend]] if by_state else join_prob[friend]
-    return u < prob and not busy[friend] and friend != opener
+    keep = np.zeros(friend.size, dtype=np.bool_)
+    for i in range(friend.size):
+        f = friend[i]
+        prob = table[state[f]] if by_state else join_prob[f]
+        keep[i] = u[i] < prob and not busy[f] and f != openers[owner[i]]
+    return owner[keep], friend[keep]
 
 
 @kernel
@@ -990,6 +933,40 @@ class CsrTies:
     indptr: np.ndarray
     indices: np.ndarray
 
+    def pick(
+        self, shoppers: np.ndarray, shares: int, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """At most ``shares`` random ties of each shopper, as (position in shoppers, friend).
+
+        The same draws and ties as :func:`pick_shares` on the shoppers' ties listed
+        in CSR order (``SocialNetwork.ties_of``), owner by owner.
+
+        Parameters
+        ----------
+        shoppers : numpy.ndarray
+            Shopper ids.
+        shares : int
+            Ties to keep per shopper, at most (>= 1).
+        rng : numpy.random.Generator
+            Source of randomness.
+
+        Returns
+        -------
+        owner, friend : numpy.ndarray
+            Position in ``shoppers`` and friend id of each kept tie (int64).
+
+        Examples
+        --------
+        >>> ties = CsrTies(np.array([0, 3, 4, 5, 6]), np.array([1, 2, 3, 0, 0, 0]))
+        >>> owner, friend = ties.pick(np.array([0, 2]), 2, np.random.default_rng(0))
+        >>> owner.tolist(), friend.tolist()
+        ([0, 0, 1], [1, 2, 0])
+        """
+        start = self.indptr[shoppers].astype(np.int64)
+        degree = self.indptr[shoppers + 1] - start
+        owner, tie = _floyd_pick(start, degree, shares, _share_draws(degree, shares, rng))
+        return owner, self.indices[tie].astype(np.int64)
+
 
 def _already_in(
     book: GroupBook,
@@ -1111,14 +1088,8 @@ class _Today:
             np.empty(0) if by_state else self.join_prob,
             by_state,
         )
-        if isinstance(self.ties_of, CsrTies):  # pick and accept in one pass over the graph
-            indptr = self.ties_of.indptr
-            degree = indptr[openers + 1] - indptr[openers]
-            u_pick = _share_draws(degree, shares, rng)
-            u = rng.random(int(np.minimum(degree, shares).sum()))
-            owner, friend = _csr_friend_joins(
-                indptr, self.ties_of.indices, openers, shares, u_pick, u, *accept
-            )
+        if isinstance(self.ties_of, CsrTies):
+            owner, friend = self.ties_of.pick(openers, shares, rng)
         else:
             owner, friend = self.ties_of(openers)
             owner = np.asarray(owner, dtype=np.int64)
@@ -1127,8 +1098,8 @@ class _Today:
                 raise ValueError("ties_of returned friend ids outside the population")
             kept = pick_shares(owner, shares, rng)
             owner, friend = owner[kept], friend[kept]
-            u = rng.random(friend.size)
-            owner, friend = _friend_joins(owner, friend, u, openers, *accept)
+        u = rng.random(friend.size)
+        owner, friend = _friend_joins(owner, friend, u, openers, *accept)
         shuffle = rng.permutation(friend.size)
         group, friend = positions[owner[shuffle]], friend[shuffle]
         ok = allocate(group, friend, book.free_slots(int(p.group_size)), marks=self.marks)

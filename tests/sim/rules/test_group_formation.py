@@ -494,6 +494,24 @@ def test_an_opener_shares_with_every_friend_of_the_csr_graph_when_they_have_few(
     assert sorted(day.joined_prospects.tolist()) == [0, 2]
 
 
+def test_csr_ties_keep_every_tie_of_a_shopper_with_few_friends():
+    # shopper 1's ties are 0 and 2 (CSR rows of a path 0-1-2); 2 shares keep both
+    ties = CsrTies(np.array([0, 1, 3, 4]), np.array([1, 0, 2, 1]))
+    owner, friend = ties.pick(np.array([1, 0]), 2, np.random.default_rng(0))
+    assert owner.tolist() == [0, 0, 1] and friend.tolist() == [0, 2, 1]
+
+
+def test_csr_ties_draw_the_same_shares_as_pick_shares_on_the_listed_ties():
+    rng = np.random.default_rng(5)
+    net = from_edges(300, rng.integers(0, 300, 2000), rng.integers(0, 300, 2000))
+    openers = rng.choice(300, 80, replace=False)
+    owner, friend = net.ties_of(openers)
+    kept = pick_shares(owner, 3, np.random.default_rng(9))
+    ties = CsrTies(net.adjacency.indptr, net.adjacency.indices)
+    got = ties.pick(openers, 3, np.random.default_rng(9))
+    assert got[0].tolist() == owner[kept].tolist() and got[1].tolist() == friend[kept].tolist()
+
+
 @pytest.mark.parametrize("join_prob", [None, "per_shopper"])
 def test_ties_read_from_the_csr_graph_give_the_days_of_the_listed_ties(join_prob):
     rng = np.random.default_rng(5)
