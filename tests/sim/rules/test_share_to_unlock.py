@@ -27,11 +27,11 @@ STATE = np.array([ACTIVE, PROSPECT, PROSPECT, ACTIVE, CHURNED, PROSPECT], dtype=
 TIES = ties_from({0: [1, 2, 3, 4], 3: [0, 5]})
 
 
-def run(starters=(0,), *, seed=0, **terms):
+def run(starters=(0,), *, seed=0, ties=TIES, state=STATE, **terms):
     kwargs = {"friends_asked": 4, "click_prob": 1.0, "clicks_needed": 4, "adopt_prob": 1.0}
     kwargs.update(terms)
     return run_unlocks(
-        np.array(starters, dtype=np.int64), TIES, STATE, np.random.default_rng(seed), **kwargs
+        np.array(starters, dtype=np.int64), ties, state, np.random.default_rng(seed), **kwargs
     )
 
 
@@ -72,20 +72,15 @@ def test_each_starter_asks_at_most_friends_asked_of_its_ties():
     assert day.asked == 3 and day.clicks == 3
 
 
-def test_starters_themselves_and_shoppers_outside_the_market_are_never_asked():
+@pytest.mark.parametrize(
+    "ties",
+    [ties_from({0: [0, 1, 2]}), CsrTies(np.array([0, 3, 3, 3]), np.array([0, 1, 2]))],
+    ids=["listed", "csr"],
+)
+def test_starters_themselves_and_shoppers_outside_the_market_are_never_asked(ties):
     state = STATE.copy()
     state[1] = OUTSIDE
-    ties = ties_from({0: [0, 1, 2]})
-    day = run_unlocks(
-        np.array([0]),
-        ties,
-        state,
-        np.random.default_rng(0),
-        friends_asked=9,
-        click_prob=1.0,
-        clicks_needed=1,
-        adopt_prob=1.0,
-    )
+    day = run(ties=ties, state=state, friends_asked=9, clicks_needed=1)
     assert (day.asked, day.adopters.tolist()) == (1, [2])
 
 
@@ -134,35 +129,9 @@ CSR = CsrTies(np.array([0, 4, 4, 4, 6, 6, 6]), np.array([1, 2, 3, 4, 0, 5]))
 
 
 def test_ties_read_from_the_csr_graph_unlock_and_adopt_as_listed_ties_do():
-    day = run_unlocks(
-        np.array([0, 3]),
-        CSR,
-        STATE,
-        np.random.default_rng(0),
-        friends_asked=4,
-        click_prob=1.0,
-        clicks_needed=2,
-        adopt_prob=1.0,
-    )
+    day = run(starters=(0, 3), ties=CSR, clicks_needed=2)
     assert day.unlocks.tolist() == [0, 3] and day.adopters.tolist() == [1, 2, 5]
     assert (day.clicks, day.asked) == (6, 6)
-
-
-def test_csr_ties_to_the_starter_or_outside_the_market_are_never_asked():
-    state = STATE.copy()
-    state[1] = OUTSIDE
-    ties = CsrTies(np.array([0, 3, 3, 3]), np.array([0, 1, 2]))  # 0's ties: itself, 1, 2
-    day = run_unlocks(
-        np.array([0]),
-        ties,
-        state,
-        np.random.default_rng(0),
-        friends_asked=9,
-        click_prob=1.0,
-        clicks_needed=1,
-        adopt_prob=1.0,
-    )
-    assert (day.asked, day.adopters.tolist()) == (1, [2])
 
 
 def test_pick_asked_breaks_equal_keys_by_position():
