@@ -772,7 +772,7 @@ class ShopperModel(mesa.Model):
             work.values, work.counts = values, np.ones(focal.size, dtype=np.int64)
             return
         rng = self.streams["group_buy"]
-        seeks = rng.random(focal.size) < gb.group_order_prob
+        u = rng.random(focal.size)
         rules = group_formation.GroupRules(
             group_size=max(2, gb.group_size + levers.group_size_delta),
             window_days=gb.window_days,
@@ -790,10 +790,13 @@ class ShopperModel(mesa.Model):
         else:
             adjacency = self.network.adjacency
             ties_of = group_formation.CsrTies(adjacency.indptr, adjacency.indices)
+        seekers, seeker_values, regular, regular_values = group_formation.split_orders(
+            focal, values, u, group_order_prob=gb.group_order_prob, price_factor=rules.price_factor
+        )
         today = group_formation.run_group_day(
             self.groups,
-            focal[seeks],
-            values[seeks] * rules.price_factor,
+            seekers,
+            seeker_values,
             day=day,
             state=sh.state,
             order_value=sh.order_value,
@@ -819,10 +822,10 @@ class ShopperModel(mesa.Model):
         outcome.groups_formed, outcome.groups_lapsed = today.formed, today.lapsed
         self.counters["groups_formed"] += today.formed
         self.counters["groups_lapsed"] += today.lapsed
-        ids = np.concatenate([focal[~seeks], confirmed.shopper])
-        paid = np.concatenate([values[~seeks], confirmed.value])
+        ids = np.concatenate([regular, confirmed.shopper])
+        paid = np.concatenate([regular_values, confirmed.value])
         if self.order_log is not None:
-            grouped = np.arange(ids.size) >= focal.size - np.count_nonzero(seeks)
+            grouped = np.arange(ids.size) >= regular.size
             self._record(ids, 0, paid, at(levers.price_discount, ids), grouped)
         work.focal, work.values, work.counts = group_formation.tally_orders(
             ids, paid, bits=self.groups.scratch.bits

@@ -737,6 +737,82 @@ def _mark_distinct(busy: np.ndarray, shoppers: np.ndarray) -> bool:
     return True
 
 
+def split_orders(
+    focal: np.ndarray,
+    values: np.ndarray,
+    u: np.ndarray,
+    *,
+    group_order_prob: float,
+    price_factor: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Split today's focal orders into group-price seekers and regular orders.
+
+    An order is placed at the group price when its uniform ``u`` is below
+    ``group_order_prob``; its shopper then seeks a group and pays ``value *
+    price_factor``. One pass instead of a mask and four selections.
+
+    Parameters
+    ----------
+    focal : numpy.ndarray
+        Shopper of each focal order (int64).
+    values : numpy.ndarray
+        Value of each order at the usual price (float64).
+    u : numpy.ndarray
+        One uniform per order.
+    group_order_prob : float
+        Probability that an order is placed at the group price.
+    price_factor : float
+        Group price as a share of the usual value.
+
+    Returns
+    -------
+    seekers, seeker_values, regular, regular_values : numpy.ndarray
+        The group-price orders (values at the group price) and the others, each
+        in the order of ``focal``.
+
+    Examples
+    --------
+    >>> parts = split_orders(np.array([3, 5, 8]), np.array([10.0, 20.0, 40.0]),
+    ...                      np.array([0.1, 0.9, 0.2]), group_order_prob=0.5, price_factor=0.5)
+    >>> [part.tolist() for part in parts]
+    [[3, 8], [5.0, 20.0], [5], [20.0]]
+    """
+    focal = np.asarray(focal, dtype=np.int64)
+    values = np.asarray(values, dtype=np.float64)
+    u = np.asarray(u, dtype=np.float64)
+    if not focal.shape == values.shape == u.shape or focal.ndim != 1:
+        raise ValueError("focal, values and u must be 1-d arrays of the same length")
+    return _split_orders(focal, values, u, float(group_order_prob), float(price_factor))
+
+
+@kernel
+def _split_orders(
+    focal: np.ndarray, values: np.ndarray, u: np.ndarray, prob: float, factor: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`split_orders`: seekers fill their arrays from the front, the others theirs."""
+    seekers = np.empty(focal.size, dtype=np.int64)
+    seeker_values = np.empty(focal.size)
+    regular = np.empty(focal.size, dtype=np.int64)
+    regular_values = np.empty(focal.size)
+    n_seek = 0
+    n_regular = 0
+    for i in range(focal.size):
+        if u[i] < prob:
+            seekers[n_seek] = focal[i]
+            seeker_values[n_seek] = values[i] * factor
+            n_seek += 1
+        else:
+            regular[n_regular] = focal[i]
+            regular_values[n_regular] = values[i]
+            n_regular += 1
+    return (
+        seekers[:n_seek],
+        seeker_values[:n_seek],
+        regular[:n_regular],
+        regular_values[:n_regular],
+    )
+
+
 def tally_orders(
     ids: np.ndarray, values: np.ndarray, *, bits: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

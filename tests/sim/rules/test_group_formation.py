@@ -26,6 +26,7 @@ from sim.rules.group_formation import (
     pick_shares,
     random_ties,
     run_group_day,
+    split_orders,
     tally_orders,
 )
 
@@ -550,6 +551,18 @@ def test_ties_read_from_the_csr_graph_give_the_days_of_the_listed_ties(join_prob
         assert a.paid.group.tolist() == b.paid.group.tolist()
         assert a.confirmed.shopper.tolist() == b.confirmed.shopper.tolist()
     assert sum(day.friend_joins for day in days[0]) > 0
+
+
+def test_orders_drawing_below_the_group_order_probability_seek_a_group_at_the_group_price():
+    seekers, seeker_values, regular, regular_values = split_orders(
+        np.array([2, 4, 6, 8]),
+        np.array([10.0, 20.0, 30.0, 40.0]),
+        np.array([0.3, 0.7, 0.29, 0.31]),
+        group_order_prob=0.3,
+        price_factor=0.75,
+    )
+    assert seekers.tolist() == [6] and seeker_values.tolist() == [22.5]  # 30 x 0.75
+    assert regular.tolist() == [2, 4, 8] and regular_values.tolist() == [10.0, 20.0, 40.0]
 
 
 def test_tally_orders_lists_each_shopper_once_with_the_sum_and_count_of_their_orders():
