@@ -553,9 +553,11 @@ def _floyd_pick(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Floyd's sampling of at most ``shares`` ties per owner, as (owner, tie index) pairs.
 
-    Owner ``o``'s ties are ``start[o] .. start[o] + degree[o] - 1``; the offsets
-    kept are :func:`_floyd_offsets`'. Pairs come owner by owner, each owner's ties
-    in increasing order.
+    Owner ``o``'s ties are ``start[o] .. start[o] + degree[o] - 1``. An owner with
+    ``shares`` ties or fewer keeps them all; the ``m``-th owner with more draws
+    from ``u[:, m]``: for draw ``j`` (``top`` = degree - shares + j), take
+    ``t = min(int(u[j, m] * (top + 1)), top)`` unless already taken, then ``top``.
+    Pairs come owner by owner, each owner's ties in increasing order.
     """
     total = 0
     for o in range(start.size):
@@ -566,45 +568,35 @@ def _floyd_pick(
     k = 0
     m = 0
     for o in range(start.size):
-        kept = _floyd_offsets(degree[o], shares, u, m, chosen)
-        m += degree[o] > shares
-        for j in range(kept):
+        d = degree[o]
+        if d <= shares:
+            for j in range(d):
+                owner[k] = o
+                tie[k] = start[o] + j
+                k += 1
+            continue
+        top = d - shares
+        for j in range(shares):
+            t = min(np.int64(u[j, m] * (top + 1)), top)
+            for e in range(j):
+                if chosen[e] == t:
+                    t = top
+                    break
+            chosen[j] = t
+            top += 1
+        m += 1
+        for j in range(1, shares):  # insertion sort: a handful of offsets
+            value = chosen[j]
+            e = j - 1
+            while e >= 0 and chosen[e] > value:
+                chosen[e + 1] = chosen[e]
+                e -= 1
+            chosen[e + 1] = value
+        for j in range(shares):
             owner[k] = o
             tie[k] = start[o] + chosen[j]
             k += 1
     return owner, tie
-
-
-@kernel
-def _floyd_offsets(degree: int, shares: int, u: np.ndarray, m: int, chosen: np.ndarray) -> int:
-    """The offsets of the ties an owner keeps, increasing, in ``chosen``; how many.
-
-    An owner with ``shares`` ties or fewer keeps them all; the ``m``-th owner with
-    more draws from ``u[:, m]`` (Floyd's algorithm): for draw ``j`` (``top`` =
-    degree - shares + j), take ``t = min(int(u[j, m] * (top + 1)), top)`` unless
-    already taken, then ``top``.
-    """
-    if degree <= shares:
-        for j in range(degree):
-            chosen[j] = j
-        return degree
-    top = degree - shares
-    for j in range(shares):
-        t = min(np.int64(u[j, m] * (top + 1)), top)
-        for e in range(j):
-            if chosen[e] == t:
-                t = top
-                break
-        chosen[j] = t
-        top += 1
-    for j in range(1, shares):  # insertion sort: a handful of offsets
-        value = chosen[j]
-        e = j - 1
-        while e >= 0 and chosen[e] > value:
-            chosen[e + 1] = chosen[e]
-            e -= 1
-        chosen[e + 1] = value
-    return shares
 
 
 def allocate(
