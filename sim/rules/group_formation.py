@@ -215,7 +215,13 @@ class Members:
 
     @classmethod
     def concat(cls, parts: list[Members]) -> Members:
-        """The rows of ``parts``, one after the other (one copy of each column)."""
+        """The rows of ``parts``, one after the other (one copy of each column).
+
+        Examples
+        --------
+        >>> Members.concat([Members.empty(), Members.empty()]).size
+        0
+        """
         return cls(
             **{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(cls)}
         )
@@ -1040,6 +1046,7 @@ def _already_in(
     book: GroupBook,
     shoppers: np.ndarray,
     positions: np.ndarray,
+    *,
     marks: np.ndarray,
     earlier: int,
 ) -> np.ndarray:
@@ -1195,7 +1202,9 @@ class _Today:
             k = min(pool.size, slots.size)
             if k == 0:
                 break
-            bad = _already_in(book, seekers[pool[:k]], slots[:k], self.marks, self.earlier)
+            bad = _already_in(
+                book, seekers[pool[:k]], slots[:k], marks=self.marks, earlier=self.earlier
+            )
             placed.append(pool[:k][~bad])
             where.append(slots[:k][~bad])
             if not bad.any():
