@@ -610,10 +610,12 @@ class ShopperModel(mesa.Model):
             return
         asked = np.broadcast_to(at(levers.unlock_friends_asked, starters), starters.shape)
         asked = np.rint(asked).astype(np.int64)
+        ties_of: group_formation.TiesOf | group_formation.CsrTies
         if self.network.fully_mixed:
             ties_of = group_formation.random_ties(sh.size, max(int(asked.max()), 1), rng)
         else:
-            ties_of = self.network.ties_of
+            adjacency = self.network.adjacency
+            ties_of = group_formation.CsrTies(adjacency.indptr, adjacency.indices)
         today = share_to_unlock.run_unlocks(
             starters,
             ties_of,
@@ -775,7 +777,7 @@ class ShopperModel(mesa.Model):
             work.values, work.counts = values, np.ones(focal.size, dtype=np.int64)
             return
         rng = self.streams["group_buy"]
-        seeks = rng.random(focal.size) < gb.group_order_prob
+        u = rng.random(focal.size)
         rules = group_formation.GroupRules(
             group_size=max(2, gb.group_size + levers.group_size_delta),
             window_days=gb.window_days,
@@ -785,16 +787,21 @@ class ShopperModel(mesa.Model):
             listing_match_prob=gb.listing_match_prob,
             price_factor=1.0 - self.focal.group_discount,
         )
+        ties_of: group_formation.TiesOf | group_formation.CsrTies
         if self.network.fully_mixed:
             ties_of = group_formation.random_ties(
                 sh.size, max(int(round(self.params.network.mean_degree)), 1), rng
             )
         else:
-            ties_of = self.network.ties_of
+            adjacency = self.network.adjacency
+            ties_of = group_formation.CsrTies(adjacency.indptr, adjacency.indices)
+        seekers, seeker_values, regular, regular_values = group_formation.split_orders(
+            focal, values, u, group_order_prob=gb.group_order_prob, price_factor=rules.price_factor
+        )
         today = group_formation.run_group_day(
             self.groups,
-            focal[seeks],
-            values[seeks] * rules.price_factor,
+            seekers,
+            seeker_values,
             day=day,
             state=sh.state,
             order_value=sh.order_value,
@@ -820,14 +827,14 @@ class ShopperModel(mesa.Model):
         outcome.groups_formed, outcome.groups_lapsed = today.formed, today.lapsed
         self.counters["groups_formed"] += today.formed
         self.counters["groups_lapsed"] += today.lapsed
-        ids = np.concatenate([focal[~seeks], confirmed.shopper])
-        paid = np.concatenate([values[~seeks], confirmed.value])
-        grouped = np.arange(ids.size) >= focal.size - np.count_nonzero(seeks)
-        self._record(ids, 0, paid, at(levers.price_discount, ids), grouped)
-        shoppers, where = np.unique(ids, return_inverse=True)
-        work.focal = shoppers
-        work.values = np.bincount(where, weights=paid, minlength=shoppers.size)
-        work.counts = np.bincount(where, minlength=shoppers.size)
+        ids = np.concatenate([regular, confirmed.shopper])
+        paid = np.concatenate([regular_values, confirmed.value])
+        if self.order_log is not None:
+            grouped = np.arange(ids.size) >= regular.size
+            self._record(ids, 0, paid, at(levers.price_discount, ids), grouped)
+        work.focal, work.values, work.counts = group_formation.tally_orders(
+            ids, paid, bits=self.groups.scratch.bits
+        )
 
     def _group_deal_bonus(self, work: DayWork) -> None:
         """Members of formed groups enjoy the deal: a satisfaction bonus."""
@@ -835,8 +842,9 @@ class ShopperModel(mesa.Model):
         if members.size:
             sh = self.shoppers
             deal = self.params.group_buy.formed_value_bonus + levers.group_discount_add
-            np.add.at(sh.satisfaction, members, self.params.satisfaction.learning_rate * deal)
-            np.minimum(sh.satisfaction, 1.0, out=sh.satisfaction)
+            group_formation.add_deal_bonus(
+                sh.satisfaction, members, self.params.satisfaction.learning_rate * deal
+            )
 
     def _hazard(self, who: np.ndarray, levers: Levers) -> np.ndarray:
         sh = self.shoppers

@@ -51,11 +51,12 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Protocol
 
 import numpy as np
 
+from sim.jit import kernel
 from sim.states import ACTIVE, CHURNED, PROSPECT, STATE_NAMES, WON_BACK
 
 # Member roles.
@@ -209,15 +210,43 @@ class Members:
         return float(self.value.sum())
 
     def take(self, index: np.ndarray) -> Members:
-        """Rows selected by a boolean mask or an index array."""
+        """Rows selected by a boolean mask, an index array or a slice (views)."""
         return Members(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
 
-    def append(self, other: Members) -> Members:
-        """These rows followed by ``other``'s."""
-        columns = (f.name for f in fields(self))
-        return Members(
-            **{c: np.concatenate([getattr(self, c), getattr(other, c)]) for c in columns}
+    @classmethod
+    def concat(cls, parts: list[Members]) -> Members:
+        """The rows of ``parts``, one after the other (one copy of each column).
+
+        Examples
+        --------
+        >>> Members.concat([Members.empty(), Members.empty()]).size
+        0
+        """
+        return cls(
+            **{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(cls)}
         )
+
+
+class _Scratch:
+    """Per-shopper buffers a book reuses from day to day (all False / zero between uses).
+
+    ``busy`` flags who already paid into a group today; ``marks`` is the int32
+    scratch of :func:`allocate` and the membership check, ``bits`` the bitset of
+    :func:`tally_orders`. Sized to the population
+    at the first day, so that a day allocates nothing of the population's size.
+    """
+
+    def __init__(self) -> None:
+        self.busy = np.zeros(0, dtype=bool)
+        self.marks = np.zeros(0, dtype=np.int32)
+        self.bits = np.zeros(0, dtype=np.uint64)
+
+    def fit(self, population: int) -> None:
+        """Grow the buffers to ``population`` shoppers if they are shorter."""
+        if self.busy.size < population:
+            self.busy = np.zeros(population, dtype=bool)
+            self.marks = np.zeros(population, dtype=np.int32)
+            self.bits = np.zeros(population // 64 + 1, dtype=np.uint64)
 
 
 @dataclass(kw_only=True)
@@ -235,7 +264,8 @@ class GroupBook:
     member_count : numpy.ndarray
         Members who have paid so far (opener included).
     members : Members
-        One row per member of an open group.
+        One row per member of an open group, in join order (rows added since the
+        last look are gathered in one copy when it is read).
     next_id : int
         Id of the next group.
 
@@ -258,16 +288,25 @@ class GroupBook:
     opener: np.ndarray
     opened: np.ndarray
     member_count: np.ndarray
-    members: Members
     next_id: int = 0
+    scratch: _Scratch = field(default_factory=_Scratch, repr=False, compare=False)
+    # the member rows: those gathered so far, and the parts added since
+    _rows: Members = field(default_factory=Members.empty, init=False, repr=False)
+    _added: list[Members] = field(default_factory=list, init=False, repr=False)
 
     @classmethod
     def empty(cls) -> GroupBook:
         """No groups."""
         none = np.empty(0, dtype=np.int64)
-        return cls(
-            group_id=none, opener=none, opened=none, member_count=none, members=Members.empty()
-        )
+        return cls(group_id=none, opener=none, opened=none, member_count=none)
+
+    @property
+    def members(self) -> Members:
+        """One row per member of an open group (see the class attributes)."""
+        if self._added:
+            self._rows = Members.concat([self._rows, *self._added])
+            self._added = []
+        return self._rows
 
     @property
     def size(self) -> int:
@@ -330,9 +369,15 @@ class GroupBook:
         """Remove the groups flagged ``done``; return their members' rows (join order)."""
         if not done.any():
             return Members.empty()
+        if done.all():  # every open group closes (as with a one-day window): nothing to copy
+            rows, self._rows = self.members, Members.empty()
+            self.group_id, self.opener, self.opened, self.member_count = (
+                np.empty(0, dtype=np.int64) for _ in range(4)
+            )
+            return rows
         closing = done[self.positions(self.members.group)]
         rows = self.members.take(closing)
-        self.members = self.members.take(~closing)
+        self._rows = self._rows.take(~closing)
         keep = ~done
         self.group_id, self.opener = self.group_id[keep], self.opener[keep]
         self.opened, self.member_count = self.opened[keep], self.member_count[keep]
@@ -357,7 +402,7 @@ class GroupBook:
             state=np.asarray(state, dtype=np.int8),
             day=np.full(n, day, dtype=np.int64),
         )
-        self.members = self.members.append(rows)
+        self._added.append(rows)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -450,10 +495,15 @@ def join_probability(state: np.ndarray, params: GroupRulesLike) -> np.ndarray:
     >>> join_probability(np.array([0, 1, 2, 3]), rules).tolist()
     [0.1, 0.3, 0.1, 0.3]
     """
+    return _join_table(params)[state]
+
+
+def _join_table(params: GroupRulesLike) -> np.ndarray:
+    """Join probability by lifecycle state code (see :func:`join_probability`)."""
     table = np.zeros(len(STATE_NAMES))  # shoppers outside the market never join
     table[[PROSPECT, CHURNED]] = params.prospect_join_prob
     table[[ACTIVE, WON_BACK]] = params.customer_join_prob
-    return table[state]
+    return table
 
 
 def pick_shares(owner: np.ndarray, shares: int, rng: np.random.Generator) -> np.ndarray:
@@ -493,26 +543,75 @@ def pick_shares(owner: np.ndarray, shares: int, rng: np.random.Generator) -> np.
         owner = owner[order]
     start = np.flatnonzero(np.concatenate([[True], owner[1:] != owner[:-1]]))
     degree = np.diff(np.append(start, n))
-    few = degree <= shares
-    keep = np.repeat(few, degree)
-    many = np.flatnonzero(~few)
-    if many.size:
-        chosen = np.empty((shares, many.size), dtype=np.int64)
-        u = rng.random((shares, many.size))
-        top = degree[many] - shares
-        for j in range(shares):  # Floyd: pick t in [0, top]; if already taken, take top
-            t = np.minimum((u[j] * (top + 1)).astype(np.int64), top)
-            taken = np.zeros(many.size, dtype=bool)
-            for earlier in chosen[:j]:
-                taken |= earlier == t
-            chosen[j] = np.where(taken, top, t)
-            top += 1
-        keep[(start[many] + chosen).ravel()] = True
-    kept = np.flatnonzero(keep)
+    kept = _floyd_pick(start, degree, shares, _share_draws(degree, shares, rng))[1]
     return kept if order is None else np.sort(order[kept])
 
 
-def allocate(group: np.ndarray, shopper: np.ndarray, free: np.ndarray) -> np.ndarray:
+def _share_draws(degree: np.ndarray, shares: int, rng: np.random.Generator) -> np.ndarray:
+    """The uniforms of :func:`pick_shares`: ``shares`` per owner with more ties than that."""
+    many = int(np.count_nonzero(degree > shares))
+    return rng.random((shares, many)) if many else np.empty((shares, 0))
+
+
+@kernel
+def _floyd_pick(
+    start: np.ndarray, degree: np.ndarray, shares: int, u: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Floyd's sampling of at most ``shares`` ties per owner, as (owner, tie index) pairs.
+
+    Owner ``o``'s ties are ``start[o] .. start[o] + degree[o] - 1``. An owner with
+    ``shares`` ties or fewer keeps them all; the ``m``-th owner with more draws
+    from ``u[:, m]``: for draw ``j`` (``top`` = degree - shares + j), take
+    ``t = min(int(u[j, m] * (top + 1)), top)`` unless already taken, then ``top``.
+    Pairs come owner by owner, each owner's ties in increasing order.
+    """
+    total = 0
+    for o in range(start.size):
+        total += min(degree[o], shares)
+    owner = np.empty(total, dtype=np.int64)
+    tie = np.empty(total, dtype=np.int64)
+    chosen = np.empty(shares, dtype=np.int64)
+    k = 0
+    m = 0
+    for o in range(start.size):
+        d = degree[o]
+        if d <= shares:
+            for j in range(d):
+                owner[k] = o
+                tie[k] = start[o] + j
+                k += 1
+            continue
+        top = d - shares
+        for j in range(shares):
+            t = min(np.int64(u[j, m] * (top + 1)), top)
+            for e in range(j):
+                if chosen[e] == t:
+                    t = top
+                    break
+            chosen[j] = t
+            top += 1
+        m += 1
+        for j in range(1, shares):  # insertion sort: a handful of offsets
+            value = chosen[j]
+            e = j - 1
+            while e >= 0 and chosen[e] > value:
+                chosen[e + 1] = chosen[e]
+                e -= 1
+            chosen[e + 1] = value
+        for j in range(shares):
+            owner[k] = o
+            tie[k] = start[o] + chosen[j]
+            k += 1
+    return owner, tie
+
+
+def allocate(
+    group: np.ndarray,
+    shopper: np.ndarray,
+    free: np.ndarray,
+    *,
+    marks: np.ndarray | None = None,
+) -> np.ndarray:
     """Which candidate joins happen: each shopper once, each group within its free places.
 
     Candidates are in priority order. In each round every shopper's first remaining
@@ -527,6 +626,9 @@ def allocate(group: np.ndarray, shopper: np.ndarray, free: np.ndarray) -> np.nda
         Shopper id of each candidate join.
     free : numpy.ndarray
         Free places of every group (indexed by position); not modified.
+    marks : numpy.ndarray, optional
+        A zero int32 buffer indexed by shopper id (at least ``shopper.max() + 1``
+        long), returned zero; without it one is allocated.
 
     Returns
     -------
@@ -538,42 +640,314 @@ def allocate(group: np.ndarray, shopper: np.ndarray, free: np.ndarray) -> np.nda
     >>> allocate(np.array([0, 0, 0, 1]), np.array([5, 6, 7, 6]), np.array([1, 2])).tolist()
     [True, False, False, True]
     """
-    free = free.copy()
-    accepted = np.zeros(group.size, dtype=bool)
     if group.size == 0:
-        return accepted
-    slot = np.empty(int(shopper.max()) + 1, dtype=np.int64)
-    live = np.arange(group.size)
-    while live.size:
-        s = shopper[live]
-        first = _first_occurrence(s, slot)
-        g = group[live[first]]
-        order = np.argsort(g, kind="stable")
-        g_sorted = g[order]
-        take = live[first[order[_rank_in_run(g_sorted) < free[g_sorted]]]]
-        accepted[take] = True
-        free -= np.bincount(group[take], minlength=free.size)
-        done = np.zeros(slot.size, dtype=bool)
-        done[shopper[take]] = True
-        still = ~done[s] & (free[group[live]] > 0)
-        still[first] = False
-        live = live[still]
+        return np.zeros(0, dtype=bool)
+    if marks is None:
+        marks = np.zeros(int(shopper.max()) + 1, dtype=np.int32)
+    return _allocate(
+        np.asarray(group, dtype=np.int64),
+        np.asarray(shopper, dtype=np.int64),
+        np.asarray(free, dtype=np.int64),
+        marks,
+    )
+
+
+@kernel
+def _allocate(
+    group: np.ndarray, shopper: np.ndarray, free: np.ndarray, marks: np.ndarray
+) -> np.ndarray:
+    """The rounds of :func:`allocate`, with ``marks`` as each shopper's round stamp.
+
+    In round ``r`` a shopper's first live candidate stamps ``marks[shopper] = r``
+    and is taken if its group has a free place (candidates in order, so within
+    a group the earliest first); a taken shopper is stamped -1 (done). The next
+    round keeps the candidates that were not a shopper's first, whose shopper is
+    not done and whose group still has a place. ``marks`` is zeroed at the end.
+    """
+    free = free.copy()
+    n = group.size
+    accepted = np.zeros(n, dtype=np.bool_)
+    first = np.zeros(n, dtype=np.bool_)
+    live = np.arange(n)
+    n_live = n
+    round_ = 0
+    while n_live > 0:
+        round_ += 1
+        for k in range(n_live):
+            i = live[k]
+            s = shopper[i]
+            first[k] = marks[s] != round_
+            if first[k]:
+                marks[s] = round_
+                if free[group[i]] > 0:
+                    free[group[i]] -= 1
+                    accepted[i] = True
+        for k in range(n_live):
+            if first[k] and accepted[live[k]]:
+                marks[shopper[live[k]]] = -1
+        kept = 0
+        for k in range(n_live):
+            i = live[k]
+            if not first[k] and marks[shopper[i]] != -1 and free[group[i]] > 0:
+                live[kept] = i
+                kept += 1
+        n_live = kept
+    for i in range(n):
+        marks[shopper[i]] = 0
     return accepted
 
 
-def _first_occurrence(values: np.ndarray, scratch: np.ndarray) -> np.ndarray:
-    """Indices of the first occurrence of each value, increasing (values index ``scratch``)."""
-    index = np.arange(values.size)
-    scratch[values] = values.size
-    np.minimum.at(scratch, values, index)  # well defined with repeated values
-    return np.flatnonzero(scratch[values] == index)
+@kernel
+def _friend_joins(
+    owner: np.ndarray,
+    friend: np.ndarray,
+    u: np.ndarray,
+    openers: np.ndarray,
+    busy: np.ndarray,
+    state: np.ndarray,
+    table: np.ndarray,
+    join_prob: np.ndarray,
+    by_state: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The shares a friend accepts: ``u`` below their join probability, not busy today.
+
+    The probability is ``table[state[friend]]`` (``by_state``) or
+    ``join_prob[friend]``; a share to the opener themself is dropped. Returns the
+    accepted (owner, friend) pairs in order.
+    """
+    keep = np.zeros(friend.size, dtype=np.bool_)
+    for i in range(friend.size):
+        f = friend[i]
+        prob = table[state[f]] if by_state else join_prob[f]
+        keep[i] = u[i] < prob and not busy[f] and f != openers[owner[i]]
+    return owner[keep], friend[keep]
 
 
-def _rank_in_run(sorted_values: np.ndarray) -> np.ndarray:
-    """Rank of each element within its run of equal values of a sorted array."""
-    n = sorted_values.size
-    starts = np.flatnonzero(np.concatenate([[True], sorted_values[1:] != sorted_values[:-1]]))
-    return np.arange(n) - np.repeat(starts, np.diff(np.append(starts, n)))
+@kernel
+def _mark_distinct(busy: np.ndarray, shoppers: np.ndarray) -> bool:
+    """Set ``busy`` for each shopper; False (and nothing set) if one comes twice."""
+    for i in range(shoppers.size):
+        if busy[shoppers[i]]:
+            for j in range(i):
+                busy[shoppers[j]] = False
+            return False
+        busy[shoppers[i]] = True
+    return True
+
+
+def split_orders(
+    focal: np.ndarray,
+    values: np.ndarray,
+    u: np.ndarray,
+    *,
+    group_order_prob: float,
+    price_factor: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Split today's focal orders into group-price seekers and regular orders.
+
+    An order is placed at the group price when its uniform ``u`` is below
+    ``group_order_prob``; its shopper then seeks a group and pays ``value *
+    price_factor``. One pass instead of a mask and four selections.
+
+    Parameters
+    ----------
+    focal : numpy.ndarray
+        Shopper of each focal order (int64).
+    values : numpy.ndarray
+        Value of each order at the usual price (float64).
+    u : numpy.ndarray
+        One uniform per order.
+    group_order_prob : float
+        Probability that an order is placed at the group price.
+    price_factor : float
+        Group price as a share of the usual value.
+
+    Returns
+    -------
+    seekers, seeker_values, regular, regular_values : numpy.ndarray
+        The group-price orders (values at the group price) and the others, each
+        in the order of ``focal``.
+
+    Examples
+    --------
+    >>> parts = split_orders(np.array([3, 5, 8]), np.array([10.0, 20.0, 40.0]),
+    ...                      np.array([0.1, 0.9, 0.2]), group_order_prob=0.5, price_factor=0.5)
+    >>> [part.tolist() for part in parts]
+    [[3, 8], [5.0, 20.0], [5], [20.0]]
+    """
+    focal = np.asarray(focal, dtype=np.int64)
+    values = np.asarray(values, dtype=np.float64)
+    u = np.asarray(u, dtype=np.float64)
+    if not focal.shape == values.shape == u.shape or focal.ndim != 1:
+        raise ValueError("focal, values and u must be 1-d arrays of the same length")
+    return _split_orders(focal, values, u, float(group_order_prob), float(price_factor))
+
+
+@kernel
+def _split_orders(
+    focal: np.ndarray, values: np.ndarray, u: np.ndarray, prob: float, factor: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`split_orders`: seekers fill their arrays from the front, the others theirs."""
+    seekers = np.empty(focal.size, dtype=np.int64)
+    seeker_values = np.empty(focal.size)
+    regular = np.empty(focal.size, dtype=np.int64)
+    regular_values = np.empty(focal.size)
+    n_seek = 0
+    n_regular = 0
+    for i in range(focal.size):
+        if u[i] < prob:
+            seekers[n_seek] = focal[i]
+            seeker_values[n_seek] = values[i] * factor
+            n_seek += 1
+        else:
+            regular[n_regular] = focal[i]
+            regular_values[n_regular] = values[i]
+            n_regular += 1
+    return (
+        seekers[:n_seek],
+        seeker_values[:n_seek],
+        regular[:n_regular],
+        regular_values[:n_regular],
+    )
+
+
+def tally_orders(
+    ids: np.ndarray, values: np.ndarray, *, bits: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each shopper's orders of the day: who (increasing, once), total value and count.
+
+    The same as ``shoppers, where = np.unique(ids, return_inverse=True)`` followed by
+    ``np.bincount(where, weights=values)`` and ``np.bincount(where)`` (each total adds
+    its values in the order of ``ids``), without sorting: the ids are set in a
+    bitset of all shoppers, read in increasing order.
+
+    Parameters
+    ----------
+    ids : numpy.ndarray
+        Shopper id of each order (int).
+    values : numpy.ndarray
+        Value of each order (float64).
+    bits : numpy.ndarray, optional
+        A zero uint64 buffer of at least ``ids.max() // 64 + 1`` words, returned
+        zero (one bit per shopper); without it one is allocated.
+
+    Returns
+    -------
+    shoppers : numpy.ndarray
+        The distinct ids, increasing (int64).
+    totals : numpy.ndarray
+        Sum of each shopper's values (float64).
+    counts : numpy.ndarray
+        Orders of each shopper (int64).
+
+    Examples
+    --------
+    >>> shoppers, totals, counts = tally_orders(
+    ...     np.array([2, 5, 90, 5]), np.array([1.0, 2.0, 4.0, 8.0]))
+    >>> shoppers.tolist(), totals.tolist(), counts.tolist()
+    ([2, 5, 90], [1.0, 10.0, 4.0], [1, 2, 1])
+    """
+    ids = np.asarray(ids, dtype=np.int64)
+    values = np.asarray(values, dtype=np.float64)
+    if ids.shape != values.shape or ids.ndim != 1:
+        raise ValueError("ids and values must be 1-d arrays of the same length")
+    if ids.size and ids.min() < 0:
+        raise ValueError("ids must be shopper ids (>= 0)")
+    words = int(ids.max(initial=-1)) // 64 + 1
+    if bits is None:
+        bits = np.zeros(words, dtype=np.uint64)
+    elif bits.size < words:
+        raise ValueError(f"bits holds {64 * bits.size} shoppers, the ids need {64 * words}")
+    return _tally(ids, values, bits, words)
+
+
+@kernel
+def _tally(
+    ids: np.ndarray, values: np.ndarray, bits: np.ndarray, words: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`tally_orders` with a zero bitset (zeroed again at the end).
+
+    Shopper ``s`` is bit ``s % 64`` of word ``s // 64``. Reading the set bits
+    word by word lists the shoppers in increasing order; a shopper's place in
+    that list is the bits set in the words before its own (``before``) plus the
+    lower bits of its own word. All arithmetic on words is unsigned (uint64).
+    """
+    one = np.uint64(1)
+    for s in ids:
+        bits[s >> 6] |= one << np.uint64(s & 63)
+    before = np.empty(words, dtype=np.int64)
+    n = 0
+    for w in range(words):
+        before[w] = n
+        n += _popcount(bits[w])
+    shoppers = np.empty(n, dtype=np.int64)
+    k = 0
+    for w in range(words):
+        word = bits[w]
+        while word:
+            low = word & (~word + one)  # the lowest set bit
+            shoppers[k] = (w << 6) + _popcount(low - one)
+            k += 1
+            word ^= low
+    totals = np.zeros(n)
+    counts = np.zeros(n, dtype=np.int64)
+    for i in range(ids.size):
+        s = ids[i]
+        lower = bits[s >> 6] & ((one << np.uint64(s & 63)) - one)
+        r = before[s >> 6] + _popcount(lower)
+        totals[r] += values[i]
+        counts[r] += 1
+    bits[:words] = 0
+    return shoppers, totals, counts
+
+
+@kernel
+def _popcount(x: np.uint64) -> int:
+    """Bits set in a uint64 (the SWAR count of Hacker's Delight, 5-1)."""
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return np.int64((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
+
+
+def add_deal_bonus(satisfaction: np.ndarray, members: np.ndarray, bonus: float) -> None:
+    """Members of formed groups enjoy the deal: ``bonus`` added per member row, capped at 1.
+
+    A shopper listed twice (in two formed groups) gets the bonus twice, as with
+    ``np.add.at``; then each member's satisfaction is capped at 1. Satisfaction is
+    in [0, 1] for every shopper (:mod:`sim.shoppers`), so capping the members alone
+    is capping everyone.
+
+    Parameters
+    ----------
+    satisfaction : numpy.ndarray
+        Every shopper's satisfaction (float64), updated in place.
+    members : numpy.ndarray
+        Shopper id of each member row of today's formed groups.
+    bonus : float
+        Satisfaction added per row.
+
+    Examples
+    --------
+    >>> satisfaction = np.array([0.5, 0.95, 0.2])
+    >>> add_deal_bonus(satisfaction, np.array([0, 1, 0]), 0.1)
+    >>> satisfaction.tolist()
+    [0.7, 1.0, 0.2]
+    """
+    members = np.asarray(members, dtype=np.int64)
+    if members.size and (members.min() < 0 or members.max() >= satisfaction.size):
+        raise ValueError("members must be shopper ids, 0 <= id < satisfaction.size")
+    _add_capped(satisfaction, members, float(bonus))
+
+
+@kernel
+def _add_capped(values: np.ndarray, index: np.ndarray, amount: float) -> None:
+    """``values[index] += amount`` row by row, then ``values[index] = min(values, 1)``."""
+    for i in index:
+        values[i] += amount
+    for i in index:
+        if values[i] > 1.0:  # NaN stays NaN, as with np.minimum
+            values[i] = 1.0
 
 
 def random_ties(population: int, contacts: int, rng: np.random.Generator) -> TiesOf:
@@ -608,34 +982,153 @@ def random_ties(population: int, contacts: int, rng: np.random.Generator) -> Tie
     return ties_of
 
 
-def _already_in(book: GroupBook, shoppers: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """Whether each shopper is already a member of the open group at ``positions``."""
-    rows = book.members
-    if rows.size == 0 or shoppers.size == 0:
+@dataclass(frozen=True)
+class CsrTies:
+    """Ties as a CSR adjacency: shopper ``i``'s friends are ``indices[indptr[i]:indptr[i + 1]]``.
+
+    Passed to :func:`run_group_day` (or :func:`sim.rules.share_to_unlock.run_unlocks`)
+    as ``ties_of``, e.g. a :class:`~sim.network.SocialNetwork`'s
+    ``adjacency.indptr`` and ``indices``: the day then reads the ties it needs
+    straight from the graph, with the same draws and results as
+    ``SocialNetwork.ties_of``, without listing every tie of every opener first.
+
+    Attributes
+    ----------
+    indptr, indices : numpy.ndarray
+        The CSR row pointers (N + 1) and column indices.
+
+    Examples
+    --------
+    >>> ties = CsrTies(np.array([0, 2, 3, 4]), np.array([1, 2, 0, 0]))  # 0-1, 0-2
+    >>> ties.indices[ties.indptr[0]:ties.indptr[1]].tolist()
+    [1, 2]
+    """
+
+    indptr: np.ndarray
+    indices: np.ndarray
+
+    def pick(
+        self, shoppers: np.ndarray, shares: int, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """At most ``shares`` random ties of each shopper, as (position in shoppers, friend).
+
+        The same draws and ties as :func:`pick_shares` on the shoppers' ties listed
+        in CSR order (``SocialNetwork.ties_of``), owner by owner.
+
+        Parameters
+        ----------
+        shoppers : numpy.ndarray
+            Shopper ids.
+        shares : int
+            Ties to keep per shopper, at most (>= 1).
+        rng : numpy.random.Generator
+            Source of randomness.
+
+        Returns
+        -------
+        owner, friend : numpy.ndarray
+            Position in ``shoppers`` and friend id of each kept tie (int64).
+
+        Examples
+        --------
+        >>> ties = CsrTies(np.array([0, 3, 4, 5, 6]), np.array([1, 2, 3, 0, 0, 0]))
+        >>> owner, friend = ties.pick(np.array([0, 2]), 2, np.random.default_rng(0))
+        >>> owner.tolist(), friend.tolist()
+        ([0, 0, 1], [1, 2, 0])
+        """
+        start = self.indptr[shoppers].astype(np.int64)
+        degree = self.indptr[shoppers + 1] - start
+        owner, tie = _floyd_pick(start, degree, shares, _share_draws(degree, shares, rng))
+        return owner, self.indices[tie].astype(np.int64)
+
+
+def _already_in(
+    book: GroupBook,
+    shoppers: np.ndarray,
+    positions: np.ndarray,
+    *,
+    marks: np.ndarray,
+    earlier: int,
+) -> np.ndarray:
+    """Whether each seeker (distinct) is already a member of the open group at ``positions``.
+
+    Only the first ``earlier`` member rows, those of earlier days, are searched:
+    today's rows are openers of their own group (seekers who did not look at the
+    list) and friends (never seekers).
+    """
+    if earlier == 0 or shoppers.size == 0:
         return np.zeros(shoppers.size, dtype=bool)
-    population = int(max(shoppers.max(), rows.shopper.max()) + 1)
-    groups_of = np.bincount(rows.shopper, minlength=population)
-    some_group = np.full(population, -1, dtype=np.int64)
-    some_group[rows.shopper] = rows.group
-    asked = book.group_id[positions]
-    bad = some_group[shoppers] == asked
-    several = np.flatnonzero(groups_of[shoppers] > 1)
-    if several.size:  # shoppers in more than one open group: compare with all their rows
-        mine = groups_of[rows.shopper] > 1
-        stride = np.int64(book.next_id)
-        keys = rows.shopper[mine] * stride + rows.group[mine]
-        bad[several] = np.isin(
-            shoppers[several] * stride + asked[several], keys, assume_unique=True, kind="sort"
-        )
+    rows = book.members
+    return _member_of(
+        rows.shopper[:earlier], rows.group[:earlier], shoppers, book.group_id[positions], marks
+    )
+
+
+@kernel
+def _member_of(
+    row_shopper: np.ndarray,
+    row_group: np.ndarray,
+    shoppers: np.ndarray,
+    asked: np.ndarray,
+    marks: np.ndarray,
+) -> np.ndarray:
+    """Whether distinct ``shoppers[q]`` has a member row in group id ``asked[q]``.
+
+    One pass over the member rows: ``marks[shopper] = q + 1`` says which query a
+    row's shopper belongs to (zeroed again at the end).
+    """
+    for q in range(shoppers.size):
+        marks[shoppers[q]] = q + 1
+    bad = np.zeros(shoppers.size, dtype=np.bool_)
+    for r in range(row_shopper.size):
+        q = marks[row_shopper[r]]
+        if q > 0 and row_group[r] == asked[q - 1]:
+            bad[q - 1] = True
+    for q in range(shoppers.size):
+        marks[shoppers[q]] = 0
     return bad
 
 
-def _listing(free: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Positions of groups with free places as listed: fewest places missing first."""
+def _listed_slots(free: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Free places of the listed groups (positions, one per place), fewest missing first.
+
+    The groups with free places are shuffled, then ordered by free places (stable).
+    """
     listed = np.flatnonzero(free > 0)
     listed = listed[rng.permutation(listed.size)]
-    missing = np.minimum(free[listed], np.iinfo(np.int16).max).astype(np.int16)
-    return listed[np.argsort(missing, kind="stable")]  # radix sort
+    return _slots_by_free(listed, free)
+
+
+@kernel
+def _slots_by_free(listed: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """Each listed group's position repeated ``free`` times, groups by free places.
+
+    A stable counting sort of ``listed`` by ``min(free, 32767)`` (the int16 key the
+    listing has always sorted by), then each position once per free place.
+    """
+    cap = 32767
+    top = 0
+    total = 0
+    for g in listed:
+        top = max(top, min(free[g], cap))
+        total += free[g]
+    start = np.zeros(top + 2, dtype=np.int64)
+    for g in listed:
+        start[min(free[g], cap) + 1] += 1
+    for key in range(1, top + 2):
+        start[key] += start[key - 1]
+    order = np.empty(listed.size, dtype=np.int64)
+    for g in listed:
+        key = min(free[g], cap)
+        order[start[key]] = g
+        start[key] += 1
+    slots = np.empty(total, dtype=np.int64)
+    k = 0
+    for g in order:
+        for _ in range(free[g]):
+            slots[k] = g
+            k += 1
+    return slots
 
 
 @dataclass(kw_only=True)
@@ -646,34 +1139,45 @@ class _Today:
     day: int
     state: np.ndarray
     order_value: np.ndarray
-    ties_of: TiesOf
+    ties_of: TiesOf | CsrTies
     rng: np.random.Generator
     params: GroupRulesLike
     join_prob: np.ndarray | None
     busy: np.ndarray
+    marks: np.ndarray
+    earlier: int
+    friends: list[np.ndarray] = field(default_factory=list)
 
     def share(self, positions: np.ndarray) -> None:
         """Step 2: openers of the groups at ``positions`` share them with friends."""
-        p, book = self.params, self.book
+        p, book, rng = self.params, self.book, self.rng
         if positions.size == 0 or p.shares_per_group == 0:
             return
         openers = book.opener[positions]
-        owner, friend = self.ties_of(openers)
-        owner = np.asarray(owner, dtype=np.int64)
-        friend = np.asarray(friend, dtype=np.int64)
-        kept = pick_shares(owner, int(p.shares_per_group), self.rng)
-        owner, friend = owner[kept], friend[kept]
-        prob = (
-            self.join_prob[friend]
-            if self.join_prob is not None
-            else join_probability(self.state[friend], p)
+        shares = int(p.shares_per_group)
+        by_state = self.join_prob is None
+        accept = (
+            self.busy,
+            self.state,
+            _join_table(p) if by_state else np.empty(0),
+            np.empty(0) if by_state else self.join_prob,
+            by_state,
         )
-        joins = (self.rng.random(friend.size) < prob) & ~self.busy[friend]
-        joins &= friend != openers[owner]
-        owner, friend = owner[joins], friend[joins]
-        shuffle = self.rng.permutation(friend.size)
+        if isinstance(self.ties_of, CsrTies):
+            owner, friend = self.ties_of.pick(openers, shares, rng)
+        else:
+            owner, friend = self.ties_of(openers)
+            owner = np.asarray(owner, dtype=np.int64)
+            friend = np.asarray(friend, dtype=np.int64)
+            if friend.size and (friend.min() < 0 or friend.max() >= self.state.size):
+                raise ValueError("ties_of returned friend ids outside the population")
+            kept = pick_shares(owner, shares, rng)
+            owner, friend = owner[kept], friend[kept]
+        u = rng.random(friend.size)
+        owner, friend = _friend_joins(owner, friend, u, openers, *accept)
+        shuffle = rng.permutation(friend.size)
         group, friend = positions[owner[shuffle]], friend[shuffle]
-        ok = allocate(group, friend, book.free_slots(int(p.group_size)))
+        ok = allocate(group, friend, book.free_slots(int(p.group_size)), marks=self.marks)
         group, friend = group[ok], friend[ok]
         book.join(
             group,
@@ -684,22 +1188,23 @@ class _Today:
             state=self.state[friend],
         )
         self.busy[friend] = True
+        self.friends.append(friend)
 
     def match_strangers(
         self, seekers: np.ndarray, values: np.ndarray, lookers: np.ndarray
     ) -> np.ndarray:
         """Step 3: lookers (indices into ``seekers``) fill listed places; return the rest."""
         book, rng = self.book, self.rng
-        free = book.free_slots(int(self.params.group_size))
-        listing = _listing(free, rng)
-        slots = np.repeat(listing, free[listing])
+        slots = _listed_slots(book.free_slots(int(self.params.group_size)), rng)
         pool = lookers[rng.permutation(lookers.size)]
         placed, where = [], []
         for _ in range(_MATCH_ROUNDS):
             k = min(pool.size, slots.size)
             if k == 0:
                 break
-            bad = _already_in(book, seekers[pool[:k]], slots[:k])
+            bad = _already_in(
+                book, seekers[pool[:k]], slots[:k], marks=self.marks, earlier=self.earlier
+            )
             placed.append(pool[:k][~bad])
             where.append(slots[:k][~bad])
             if not bad.any():
@@ -811,9 +1316,11 @@ def run_group_day(
     seeker_values = np.asarray(seeker_values, dtype=np.float64)
     if seekers.shape != seeker_values.shape or seekers.ndim != 1:
         raise ValueError("seekers and seeker_values must be 1-d arrays of the same length")
-    busy = np.zeros(state.size, dtype=bool)
-    busy[seekers] = True
-    if np.count_nonzero(busy) != seekers.size:
+    if seekers.size and (seekers.min() < 0 or seekers.max() >= state.size):
+        raise ValueError("seekers must be shopper ids, 0 <= id < state.size")
+    book.scratch.fit(state.size)
+    busy = book.scratch.busy
+    if not _mark_distinct(busy, seekers):
         raise ValueError("seekers must be distinct shoppers")
     today = _Today(
         book=book,
@@ -825,16 +1332,26 @@ def run_group_day(
         params=params,
         join_prob=join_prob,
         busy=busy,
+        marks=book.scratch.marks,
+        earlier=book.members.size,
     )
+    try:
+        look = rng.random(seekers.size) < params.listing_match_prob
+        own = np.flatnonzero(~look)
+        opened = book.open(seekers[own], seeker_values[own], day=day, state=state[seekers[own]])
+        today.share(opened)
+        left = today.match_strangers(seekers, seeker_values, np.flatnonzero(look))
+        today.chunk(seekers, seeker_values, left)
+    finally:  # the buffer is all False between days
+        busy[seekers] = False
+        for friends in today.friends:
+            busy[friends] = False
 
-    look = rng.random(seekers.size) < params.listing_match_prob
-    own = np.flatnonzero(~look)
-    opened = book.open(seekers[own], seeker_values[own], day=day, state=state[seekers[own]])
-    today.share(opened)
-    left = today.match_strangers(seekers, seeker_values, np.flatnonzero(look))
-    today.chunk(seekers, seeker_values, left)
-
-    paid = book.members.take(book.members.day == day)
+    rows = book.members
+    mine = rows.day == day
+    first = rows.size - int(np.count_nonzero(mine))
+    # rows are kept in join order, so today's are the last ones: a slice, not a copy
+    paid = rows.take(slice(first, None)) if mine[first:].all() else rows.take(mine)
     n_opened = int(np.count_nonzero(book.opened == day))
     full = book.member_count >= params.group_size
     confirmed = book.close(full)

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.jit import kernel
+from sim.rules.group_formation import CsrTies
 from sim.states import OUTSIDE, PROSPECT
 
 TiesOf = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
@@ -85,18 +87,87 @@ def pick_asked(
     ...            np.array([0.9, 0.1, 0.5, 0.3])).tolist()
     [False, True, True, True]
     """
-    order = np.lexsort((key, owner))
-    sorted_owner = owner[order]
-    first = np.searchsorted(sorted_owner, sorted_owner, side="left")
-    rank = np.arange(order.size) - first
-    asked = np.zeros(friend.size, dtype=bool)
-    asked[order] = rank < limit[sorted_owner]
+    owner = np.asarray(owner, dtype=np.int64)
+    key = np.asarray(key, dtype=np.float64)
+    limit = np.asarray(limit, dtype=np.int64)
+    order = None
+    if np.any(owner[1:] < owner[:-1]):  # ties_of lists each owner's ties together
+        order = np.argsort(owner, kind="stable")
+        owner, key = owner[order], key[order]
+    asked = _smallest_keys(owner, key, limit)
+    if order is None:
+        return asked
+    unsorted = np.empty_like(asked)
+    unsorted[order] = asked
+    return unsorted
+
+
+@kernel
+def _smallest_keys(owner: np.ndarray, key: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """Flag the ``limit[o]`` ties with the smallest keys of each run of owner ``o``.
+
+    ``owner`` is sorted. An owner with no more ties than its limit has them all
+    flagged; otherwise its ties are scanned in order, keeping the ``limit``
+    smallest keys so far sorted in a small buffer (insertion), a tie entering
+    only with a key strictly below the largest kept: equal keys go by position,
+    as with ``np.lexsort((key, owner))``.
+    """
+    asked = np.zeros(owner.size, dtype=np.bool_)
+    best = np.empty(max(limit.max(), 1) if limit.size else 1, dtype=np.int64)
+    start = 0
+    while start < owner.size:
+        stop = start + 1
+        while stop < owner.size and owner[stop] == owner[start]:
+            stop += 1
+        take = limit[owner[start]]
+        if stop - start <= take:
+            asked[start:stop] = True
+        elif take > 0:
+            kept = 0
+            for t in range(start, stop):
+                if kept == take and key[t] >= key[best[kept - 1]]:
+                    continue
+                e = kept - 1 if kept == take else kept  # drop the largest when full
+                while e > 0 and key[best[e - 1]] > key[t]:
+                    best[e] = best[e - 1]
+                    e -= 1
+                best[e] = t
+                kept = min(kept + 1, take)
+            for j in range(take):
+                asked[best[j]] = True
+        start = stop
     return asked
+
+
+@kernel
+def _eligible_ties(
+    indptr: np.ndarray, indices: np.ndarray, starters: np.ndarray, state: np.ndarray, outside: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The starters' CSR ties to friends in the market other than themselves.
+
+    As (position in starters, friend id), starter by starter in CSR order: the
+    ties ``SocialNetwork.ties_of`` lists, filtered as :func:`run_unlocks` does.
+    """
+    total = 0
+    for s in starters:
+        total += indptr[s + 1] - indptr[s]
+    owner = np.empty(total, dtype=np.int64)
+    friend = np.empty(total, dtype=np.int64)
+    k = 0
+    for o in range(starters.size):
+        s = starters[o]
+        for t in range(indptr[s], indptr[s + 1]):
+            f = indices[t]
+            if f != s and state[f] != outside:
+                owner[k] = o
+                friend[k] = f
+                k += 1
+    return owner[:k], friend[:k]
 
 
 def run_unlocks(
     starters: np.ndarray,
-    ties_of: TiesOf,
+    ties_of: TiesOf | CsrTies,
     state: np.ndarray,
     rng: np.random.Generator,
     *,
@@ -111,9 +182,10 @@ def run_unlocks(
     ----------
     starters : numpy.ndarray
         Ids of the customers who start an unlock today (each once).
-    ties_of : callable
+    ties_of : callable or CsrTies
         ``ties_of(shoppers) -> (position in shoppers, friend id)``: the starters'
-        social ties (random shoppers in a fully mixed population).
+        social ties (random shoppers in a fully mixed population); or the graph's
+        CSR arrays (:class:`~sim.rules.group_formation.CsrTies`), read directly.
     state : numpy.ndarray
         Lifecycle state of every shopper; friends outside the market and the
         starter themself are never asked.
@@ -141,11 +213,15 @@ def run_unlocks(
     ([], [2], 2, 2)
     """
     n = starters.size
-    owner, friend = ties_of(starters)
-    owner = np.asarray(owner, dtype=np.int64)
-    friend = np.asarray(friend, dtype=np.int64)
-    eligible = (friend != starters[owner]) & (state[friend] != OUTSIDE)
-    owner, friend = owner[eligible], friend[eligible]
+    if isinstance(ties_of, CsrTies):
+        starters = np.asarray(starters, dtype=np.int64)
+        owner, friend = _eligible_ties(ties_of.indptr, ties_of.indices, starters, state, OUTSIDE)
+    else:
+        owner, friend = ties_of(starters)
+        owner = np.asarray(owner, dtype=np.int64)
+        friend = np.asarray(friend, dtype=np.int64)
+        eligible = (friend != starters[owner]) & (state[friend] != OUTSIDE)
+        owner, friend = owner[eligible], friend[eligible]
     limit = np.broadcast_to(np.asarray(friends_asked), (n,)).astype(np.int64)
     asked = pick_asked(owner, friend, limit, rng.random(owner.size))
     owner, friend = owner[asked], friend[asked]

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.network import from_edges
 from sim.rules.group_formation import (
     ACTIVE,
     CHURNED,
@@ -15,14 +16,18 @@ from sim.rules.group_formation import (
     PROSPECT,
     STRANGER,
     WON_BACK,
+    CsrTies,
     GroupBook,
     GroupRules,
+    add_deal_bonus,
     allocate,
     fill_rate,
     join_probability,
     pick_shares,
     random_ties,
     run_group_day,
+    split_orders,
+    tally_orders,
 )
 
 
@@ -470,3 +475,120 @@ def test_allocate_falls_back_on_a_later_invitation_when_the_first_group_is_full(
 def test_fill_rate_is_formed_over_closed():
     assert fill_rate(1, 3) == 0.25
     assert np.isnan(fill_rate(0, 0))
+
+
+def test_allocate_leaves_the_marks_buffer_zero():
+    marks = np.zeros(10, dtype=np.int32)
+    ok = allocate(np.array([0, 0, 1, 1]), np.array([5, 6, 5, 7]), np.array([1, 1]), marks=marks)
+    assert ok.tolist() == [True, False, False, True]  # 5 takes group 0; 6 finds it full
+    assert not marks.any()
+
+
+def test_an_opener_shares_with_every_friend_of_the_csr_graph_when_they_have_few():
+    # CSR rows of the path 0-1-2: shopper 1's ties are 0 and 2, both prospects who join
+    ties = CsrTies(np.array([0, 1, 3, 4]), np.array([1, 0, 2, 1]))
+    state = np.array([PROSPECT, ACTIVE, PROSPECT])
+    day = day_of(
+        GroupBook.empty(), [1], [5.0], state=state, ties_of=ties, params=rules(group_size=3)
+    )
+    assert day.formed == 1 and day.friend_joins == 2
+    assert sorted(day.joined_prospects.tolist()) == [0, 2]
+
+
+def test_csr_ties_keep_every_tie_of_a_shopper_with_few_friends():
+    # shopper 1's ties are 0 and 2 (CSR rows of a path 0-1-2); 2 shares keep both
+    ties = CsrTies(np.array([0, 1, 3, 4]), np.array([1, 0, 2, 1]))
+    owner, friend = ties.pick(np.array([1, 0]), 2, np.random.default_rng(0))
+    assert owner.tolist() == [0, 0, 1] and friend.tolist() == [0, 2, 1]
+
+
+def test_csr_ties_draw_the_same_shares_as_pick_shares_on_the_listed_ties():
+    rng = np.random.default_rng(5)
+    net = from_edges(300, rng.integers(0, 300, 2000), rng.integers(0, 300, 2000))
+    openers = rng.choice(300, 80, replace=False)
+    owner, friend = net.ties_of(openers)
+    kept = pick_shares(owner, 3, np.random.default_rng(9))
+    ties = CsrTies(net.adjacency.indptr, net.adjacency.indices)
+    got = ties.pick(openers, 3, np.random.default_rng(9))
+    assert got[0].tolist() == owner[kept].tolist() and got[1].tolist() == friend[kept].tolist()
+
+
+@pytest.mark.parametrize("join_prob", [None, "per_shopper"])
+def test_ties_read_from_the_csr_graph_give_the_days_of_the_listed_ties(join_prob):
+    rng = np.random.default_rng(5)
+    n = 400
+    net = from_edges(n, rng.integers(0, n, 3000), rng.integers(0, n, 3000))
+    state = rng.integers(0, 4, n).astype(np.int8)
+    prob = rng.random(n) if join_prob else None
+    p = rules(
+        group_size=3,
+        window_days=2,
+        shares_per_group=4,
+        listing_match_prob=0.4,
+        prospect_join_prob=0.5,
+        customer_join_prob=0.7,
+    )
+    csr = CsrTies(net.adjacency.indptr, net.adjacency.indices)
+    books, days = (GroupBook.empty(), GroupBook.empty()), ([], [])
+    for d in range(5):
+        seekers = rng.choice(n, 60, replace=False)
+        for book, ties_of, out in zip(books, (net.ties_of, csr), days, strict=True):
+            out.append(
+                day_of(
+                    book,
+                    seekers,
+                    np.ones(60),
+                    day=d,
+                    state=state,
+                    ties_of=ties_of,
+                    seed=d,
+                    params=p,
+                    join_prob=prob,
+                )
+            )
+    for a, b in zip(*days, strict=True):
+        assert a.paid.shopper.tolist() == b.paid.shopper.tolist()
+        assert a.paid.group.tolist() == b.paid.group.tolist()
+        assert a.confirmed.shopper.tolist() == b.confirmed.shopper.tolist()
+    assert sum(day.friend_joins for day in days[0]) > 0
+
+
+def test_orders_drawing_below_the_group_order_probability_seek_a_group_at_the_group_price():
+    seekers, seeker_values, regular, regular_values = split_orders(
+        np.array([2, 4, 6, 8]),
+        np.array([10.0, 20.0, 30.0, 40.0]),
+        np.array([0.3, 0.7, 0.29, 0.31]),
+        group_order_prob=0.3,
+        price_factor=0.75,
+    )
+    assert seekers.tolist() == [6] and seeker_values.tolist() == [22.5]  # 30 x 0.75
+    assert regular.tolist() == [2, 4, 8] and regular_values.tolist() == [10.0, 20.0, 40.0]
+
+
+def test_tally_orders_lists_each_shopper_once_with_the_sum_and_count_of_their_orders():
+    ids = np.array([4, 1, 130, 4, 7, 4])
+    values = np.array([1.0, 2.0, 4.0, 8.0, 16.0, 32.0])
+    shoppers, totals, counts = tally_orders(ids, values)
+    assert shoppers.tolist() == [1, 4, 7, 130]
+    assert totals.tolist() == [2.0, 41.0, 16.0, 4.0]  # 4: 1 + 8 + 32
+    assert counts.tolist() == [1, 3, 1, 1]
+
+
+@settings(max_examples=50, deadline=None)
+@given(ids=st.lists(st.integers(0, 300), max_size=80))
+def test_tally_orders_is_unique_and_bincount(ids):
+    ids = np.array(ids, dtype=np.int64)
+    values = np.arange(ids.size) * 0.1 + 0.3
+    bits = np.zeros(5, dtype=np.uint64)
+    shoppers, totals, counts = tally_orders(ids, values, bits=bits)
+    want, where = np.unique(ids, return_inverse=True)
+    assert shoppers.tolist() == want.tolist()
+    assert totals.tolist() == np.bincount(where, weights=values, minlength=want.size).tolist()
+    assert counts.tolist() == np.bincount(where, minlength=want.size).tolist()
+    assert not bits.any()
+
+
+def test_the_deal_bonus_is_added_per_member_row_and_capped_at_one():
+    satisfaction = np.array([0.5, 0.9, 0.3, 0.2])
+    add_deal_bonus(satisfaction, np.array([0, 1, 0, 2]), 0.125)
+    assert satisfaction.tolist() == [0.75, 1.0, 0.425, 0.2]

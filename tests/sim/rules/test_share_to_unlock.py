@@ -2,7 +2,10 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from sim.rules.group_formation import CsrTies
 from sim.rules.share_to_unlock import OUTSIDE, PROSPECT, pick_asked, run_unlocks
 
 ACTIVE, CHURNED = 1, 2
@@ -24,11 +27,11 @@ STATE = np.array([ACTIVE, PROSPECT, PROSPECT, ACTIVE, CHURNED, PROSPECT], dtype=
 TIES = ties_from({0: [1, 2, 3, 4], 3: [0, 5]})
 
 
-def run(starters=(0,), *, seed=0, **terms):
+def run(starters=(0,), *, seed=0, ties=TIES, state=STATE, **terms):
     kwargs = {"friends_asked": 4, "click_prob": 1.0, "clicks_needed": 4, "adopt_prob": 1.0}
     kwargs.update(terms)
     return run_unlocks(
-        np.array(starters, dtype=np.int64), TIES, STATE, np.random.default_rng(seed), **kwargs
+        np.array(starters, dtype=np.int64), ties, state, np.random.default_rng(seed), **kwargs
     )
 
 
@@ -69,20 +72,15 @@ def test_each_starter_asks_at_most_friends_asked_of_its_ties():
     assert day.asked == 3 and day.clicks == 3
 
 
-def test_starters_themselves_and_shoppers_outside_the_market_are_never_asked():
+@pytest.mark.parametrize(
+    "ties",
+    [ties_from({0: [0, 1, 2]}), CsrTies(np.array([0, 3, 3, 3]), np.array([0, 1, 2]))],
+    ids=["listed", "csr"],
+)
+def test_starters_themselves_and_shoppers_outside_the_market_are_never_asked(ties):
     state = STATE.copy()
     state[1] = OUTSIDE
-    ties = ties_from({0: [0, 1, 2]})
-    day = run_unlocks(
-        np.array([0]),
-        ties,
-        state,
-        np.random.default_rng(0),
-        friends_asked=9,
-        click_prob=1.0,
-        clicks_needed=1,
-        adopt_prob=1.0,
-    )
+    day = run(ties=ties, state=state, friends_asked=9, clicks_needed=1)
     assert (day.asked, day.adopters.tolist()) == (1, [2])
 
 
@@ -124,3 +122,33 @@ def test_pick_asked_keeps_the_smallest_keys_of_each_owner():
         np.array([0.5, 0.4, 0.1, 0.9, 0.2]),
     )
     assert asked.tolist() == [True, False, True, False, True]  # owner 0 asks 1, owner 1 asks 2
+
+
+# The ties of TIES as CSR rows: 0 -> 1, 2, 3, 4; 3 -> 0, 5; the others none.
+CSR = CsrTies(np.array([0, 4, 4, 4, 6, 6, 6]), np.array([1, 2, 3, 4, 0, 5]))
+
+
+def test_ties_read_from_the_csr_graph_unlock_and_adopt_as_listed_ties_do():
+    day = run(starters=(0, 3), ties=CSR, clicks_needed=2)
+    assert day.unlocks.tolist() == [0, 3] and day.adopters.tolist() == [1, 2, 5]
+    assert (day.clicks, day.asked) == (6, 6)
+
+
+def test_pick_asked_breaks_equal_keys_by_position():
+    asked = pick_asked(np.zeros(4, dtype=np.int64), np.arange(4), np.array([2]), np.full(4, 0.5))
+    assert asked.tolist() == [True, True, False, False]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    ties=st.lists(st.tuples(st.integers(0, 4), st.sampled_from([0.1, 0.2, 0.5, 0.7])), max_size=40),
+    limit=st.lists(st.integers(0, 6), min_size=5, max_size=5),
+)
+def test_pick_asked_asks_each_owners_smallest_keys_first_position_breaking_ties(ties, limit):
+    owner = np.array([o for o, _ in ties], dtype=np.int64)
+    key = np.array([k for _, k in ties])
+    asked = pick_asked(owner, np.zeros(owner.size), np.array(limit), key)
+    for o in range(5):
+        mine = sorted((k, i) for i, (t, k) in enumerate(ties) if t == o)
+        want = {i for _, i in mine[: limit[o]]}
+        assert set(np.flatnonzero(asked & (owner == o)).tolist()) == want
