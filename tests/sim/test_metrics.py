@@ -140,6 +140,12 @@ def test_means_are_numpys_sums_bit_for_bit(day, n_active):
             assert row[f"{metric}_{name}"] == total / in_g.size
 
 
+def test_a_segment_index_past_the_segment_names_is_refused(tiny, day):
+    tiny.segment[0] = len(SEGMENTS)
+    with pytest.raises(ValueError, match="segment index"):
+        _metrics(tiny, day(day=0), np.zeros(6, dtype=np.int8))
+
+
 def test_retention_counts_only_customers_old_enough_and_lost_within_the_horizon(tiny):
     tiny.acquired_day[:] = [0, 0, 0, 5, 11, NEVER]
     tiny.churned_day[:] = [NEVER, 10, 11, 14, NEVER, NEVER]

@@ -117,7 +117,11 @@ def test_lifetime_value_is_the_revenue_discounted_to_acquisition(tiny):
         assert np.array_equal(tiny.clv, 0.03 * values * factor ** np.full(6, float(delay)))
 
 
-def test_an_order_of_a_shopper_never_acquired_is_refused(tiny):
+def test_an_order_of_a_shopper_never_acquired_or_of_no_shopper_is_refused(tiny):
     tiny.acquired_day[:] = NEVER
     with pytest.raises(ValueError, match="not acquired"):
         _orders_of_day(tiny, 3, [2], [10.0], [1])
+    tiny.acquired_day[:] = 0
+    for nobody in (-1, tiny.size):
+        with pytest.raises(ValueError, match="not a shopper's"):
+            _orders_of_day(tiny, 3, [nobody], [10.0], [1])
