@@ -222,6 +222,8 @@ def _active_sums(active, lo, n, segment, satisfaction, loyalty, counts, sat_sums
     if n <= _PAIRWISE_BLOCK:
         for j in range(lo, lo + n):
             i = active[j]
+            if i >= segment.size:
+                raise ValueError("an active shopper id is not a shopper's")
             g = segment[i]
             if g >= counts.size:  # also keeps the writes below inside the sums
                 raise ValueError("a shopper's segment index is past the segment names")

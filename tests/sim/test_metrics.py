@@ -140,7 +140,21 @@ def test_means_are_numpys_sums_bit_for_bit(day, n_active):
             assert row[f"{metric}_{name}"] == total / in_g.size
 
 
-def test_a_segment_index_past_the_segment_names_is_refused(tiny, day):
+def test_a_segment_index_past_the_segment_names_or_an_unknown_shopper_is_refused(tiny, day):
+    for nobody in (-1, tiny.size):
+        with pytest.raises(ValueError, match="not a shopper's"):
+            daily_metrics(
+                day=0,
+                shoppers=tiny,
+                outcome=day(day=0),
+                ltr=np.zeros(6, dtype=np.int8),
+                money={},
+                acquisition_cost=0.0,
+                strategy_cost=0.0,
+                accounting_params=Accounting(),
+                segment_names=SEGMENTS,
+                active=np.array([0, nobody]),
+            )
     tiny.segment[0] = len(SEGMENTS)
     with pytest.raises(ValueError, match="segment index"):
         _metrics(tiny, day(day=0), np.zeros(6, dtype=np.int8))
