@@ -121,7 +121,25 @@ def daily_metrics(
     Returns
     -------
     dict
-        Satisfaction, loyalty and NPS are over active shoppers (NaN if none).
+        Satisfaction, loyalty and NPS are over active shoppers (NaN if none); the
+        means are numpy's (``satisfaction[active].mean()``), bit for bit.
+
+    Examples
+    --------
+    Half of 100 shoppers are customers, all promoters (likelihood to recommend 9):
+
+    >>> from sim.params import ModelParams
+    >>> from sim.shoppers import create_shoppers
+    >>> params = ModelParams(population={"size": 100, "initial_active_share": 0.5})
+    >>> sh = create_shoppers(params, np.random.default_rng(0))
+    >>> row = daily_metrics(
+    ...     day=0, shoppers=sh, outcome=DayOutcome.empty(0), ltr=np.full(100, 9), money={},
+    ...     acquisition_cost=0.0, strategy_cost=0.0, accounting_params=params.accounting,
+    ...     segment_names=[s.name for s in params.population.segments])
+    >>> row["active"], row["prospects"], row["nps"]
+    (50, 50, 100.0)
+    >>> row["satisfaction"] == float(sh.satisfaction[sh.active_mask()].mean())
+    True
     """
     if active is None:
         active = np.flatnonzero(shoppers.active_mask())
