@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sim.jit import kernel
 from sim.outcome import DayOutcome
 from sim.params import Accounting
 from sim.rules.word_of_mouth import net_promoter_score
@@ -120,11 +121,45 @@ def daily_metrics(
     Returns
     -------
     dict
-        Satisfaction, loyalty and NPS are over active shoppers (NaN if none).
+        Satisfaction, loyalty and NPS are over active shoppers (NaN if none); the
+        means are numpy's (``satisfaction[active].mean()``), bit for bit.
+
+    Examples
+    --------
+    Half of 100 shoppers are customers, all promoters (likelihood to recommend 9):
+
+    >>> from sim.params import ModelParams
+    >>> from sim.shoppers import create_shoppers
+    >>> params = ModelParams(population={"size": 100, "initial_active_share": 0.5})
+    >>> sh = create_shoppers(params, np.random.default_rng(0))
+    >>> row = daily_metrics(
+    ...     day=0, shoppers=sh, outcome=DayOutcome.empty(0), ltr=np.full(100, 9), money={},
+    ...     acquisition_cost=0.0, strategy_cost=0.0, accounting_params=params.accounting,
+    ...     segment_names=[s.name for s in params.population.segments])
+    >>> row["active"], row["prospects"], row["nps"]
+    (50, 50, 100.0)
+    >>> row["satisfaction"] == float(sh.satisfaction[sh.active_mask()].mean())
+    True
     """
     if active is None:
         active = np.flatnonzero(shoppers.active_mask())
-    satisfaction, loyalty = shoppers.satisfaction[active], shoppers.loyalty[active]
+    k = len(segment_names)
+    counts = np.zeros(k, dtype=np.int64)
+    sat_sums, loy_sums = np.zeros(k), np.zeros(k)
+    # unsigned views of the shopper ids and segments (the same numbers): numba then
+    # indexes without testing for negative indices, and the pass runs about 40% faster
+    sat_total, loy_total = _active_sums(
+        np.asarray(active, dtype=np.int64).view(np.uint64),
+        0,
+        active.size,
+        shoppers.segment.view(np.uint8),
+        shoppers.satisfaction,
+        shoppers.loyalty,
+        counts,
+        sat_sums,
+        loy_sums,
+    )
+    prospects, churned = _count_states(shoppers.state, PROSPECT, CHURNED)
     new = (
         outcome.new_ads.size
         + outcome.new_referral.size
@@ -133,9 +168,9 @@ def daily_metrics(
     )
     row: dict[str, float] = {
         "day": day,
-        "prospects": int(np.count_nonzero(shoppers.state == PROSPECT)),
+        "prospects": prospects,
         "active": int(active.size),
-        "churned": int(np.count_nonzero(shoppers.state == CHURNED)),
+        "churned": churned,
         "new_ads": int(outcome.new_ads.size),
         "new_referral": int(outcome.new_referral.size),
         "new_group_buy": int(outcome.new_group.size),
@@ -154,23 +189,111 @@ def daily_metrics(
         "acquisition_cost": acquisition_cost,
         "strategy_cost": strategy_cost,
         "profit": float(money.get("revenue", 0.0)) - acquisition_cost - strategy_cost,
-        "satisfaction": _mean(satisfaction),
-        "loyalty": _mean(loyalty),
+        "satisfaction": sat_total / active.size if active.size else float("nan"),
+        "loyalty": loy_total / active.size if active.size else float("nan"),
         "nps": net_promoter_score(
             ltr[active], accounting_params.promoter_threshold, accounting_params.detractor_threshold
         ),
     }
-    k = len(segment_names)
-    seg = shoppers.segment[active]
-    counts = np.bincount(seg, minlength=k)
     with np.errstate(invalid="ignore", divide="ignore"):
-        sat = np.bincount(seg, weights=satisfaction, minlength=k) / counts
-        loy = np.bincount(seg, weights=loyalty, minlength=k) / counts
+        sat = sat_sums / counts
+        loy = loy_sums / counts
     for i, name in enumerate(segment_names):
         row[f"active_{name}"] = int(counts[i])
         row[f"satisfaction_{name}"] = float(sat[i])
         row[f"loyalty_{name}"] = float(loy[i])
     return row
+
+
+@kernel
+def _count_states(state, first, second):
+    """How many shoppers are in state ``first`` and in state ``second``: one pass, no mask.
+
+    The codes are compared in the state's own dtype (int8), which lets the loop be
+    vectorised (about 3 times faster than comparing as int64).
+    """
+    code_first, code_second = state.dtype.type(first), state.dtype.type(second)
+    n_first, n_second = 0, 0
+    for i in range(state.size):
+        n_first += 1 if state[i] == code_first else 0
+        n_second += 1 if state[i] == code_second else 0
+    return n_first, n_second
+
+
+#: Elements numpy sums one after another (with eight partial sums) rather than by
+#: halving the array (its ``PW_BLOCKSIZE``, numpy/_core/src/umath/loops_utils.h.src).
+_PAIRWISE_BLOCK = 128
+
+
+@kernel
+def _active_sums(active, lo, n, segment, satisfaction, loyalty, counts, sat_sums, loy_sums):
+    """Sums over the shoppers ``active[lo:lo + n]`` in one pass, as numpy would give them.
+
+    Returns the total satisfaction and loyalty summed in numpy's pairwise order
+    (what ``satisfaction[active].sum()`` gives, bit for bit: blocks of up to 128
+    values summed with eight partial sums, the halves of longer runs summed
+    separately and then added); adds each shopper to ``counts``, ``sat_sums`` and
+    ``loy_sums`` of their segment in the order of ``active`` (what ``np.bincount``
+    with weights gives). The recursion visits the blocks from left to right, so
+    the per-segment sums keep that order.
+    """
+    if n <= _PAIRWISE_BLOCK:
+        for j in range(lo, lo + n):
+            i = active[j]
+            if i >= segment.size:
+                raise ValueError("an active shopper id is not a shopper's")
+            g = segment[i]
+            if g >= counts.size:  # also keeps the writes below inside the sums
+                raise ValueError("a shopper's segment index is past the segment names")
+            counts[g] += 1
+            sat_sums[g] += satisfaction[i]
+            loy_sums[g] += loyalty[i]
+        return _block_sum(satisfaction, active, lo, n), _block_sum(loyalty, active, lo, n)
+    half = n // 2
+    half -= half % 8  # numpy's split: the first half a multiple of its unrolling by 8
+    sat_a, loy_a = _active_sums(
+        active, lo, half, segment, satisfaction, loyalty, counts, sat_sums, loy_sums
+    )
+    sat_b, loy_b = _active_sums(
+        active, lo + half, n - half, segment, satisfaction, loyalty, counts, sat_sums, loy_sums
+    )
+    return sat_a + sat_b, loy_a + loy_b
+
+
+@kernel
+def _block_sum(values, index, lo, n):
+    """``values[index[lo:lo + n]].sum()`` for ``n`` ≤ 128, in numpy's order.
+
+    Fewer than eight values are added one after another; otherwise eight partial
+    sums take every eighth value, are added pairwise, and the values past the last
+    multiple of eight follow one by one (numpy's ``pairwise_sum`` for a block).
+    """
+    if n < 8:
+        total = 0.0
+        for j in range(lo, lo + n):
+            total += values[index[j]]
+        return total
+    r0, r1 = values[index[lo]], values[index[lo + 1]]
+    r2, r3 = values[index[lo + 2]], values[index[lo + 3]]
+    r4, r5 = values[index[lo + 4]], values[index[lo + 5]]
+    r6, r7 = values[index[lo + 6]], values[index[lo + 7]]
+    end = lo + n - n % 8
+    j = lo + 8
+    while j < end:
+        r0 += values[index[j]]
+        r1 += values[index[j + 1]]
+        r2 += values[index[j + 2]]
+        r3 += values[index[j + 3]]
+        r4 += values[index[j + 4]]
+        r5 += values[index[j + 5]]
+        r6 += values[index[j + 6]]
+        r7 += values[index[j + 7]]
+        j += 8
+    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while j < lo + n:
+        total += values[index[j]]
+        j += 1
+    return total
 
 
 def retention_at(

@@ -964,21 +964,20 @@ class ShopperModel(mesa.Model):
         sh, acc = self.shoppers, self.params.accounting
         day, outcome, counts = work.day, work.outcome, work.counts
         focal, values = outcome.focal_shoppers, outcome.focal_values  # one entry a shopper
-        revenue = acc.take_rate * values
-        sh.clv[focal] += accounting.discounted(
-            revenue, day - sh.acquired_day[focal], self.discount_factor
-        )
-        repeat = focal[sh.last_order_day[focal] != NEVER]
-        sh.inter_purchase_days[repeat] += day - sh.last_order_day[repeat]
-        sh.first_order_day[focal[sh.first_order_day[focal] == NEVER]] = day
-        sh.last_order_day[focal] = day
-        self.order_days[focal] += 1
-        sh.orders[focal] += counts.astype(sh.orders.dtype)
-        sh.spend[focal] += values
         accounting.decay_recent_spend(sh.recent_spend)
-        sh.recent_spend[focal] += values
+        accounting.book_focal_orders(
+            sh,
+            self.order_days,
+            self.ledger.revenue,
+            day=day,
+            focal=focal,
+            values=values,
+            counts=counts,
+            take_rate=acc.take_rate,
+            discount_factor=self.discount_factor,
+        )
         if day % 7 == 0:
-            sh.tier = self._tiers()
+            self._tiers(self._active(work))
         gmv = float(values.sum())
         money = {
             "orders": int(counts.sum()),
@@ -989,7 +988,6 @@ class ShopperModel(mesa.Model):
         }
         work.money = money
         work.acquisition_cost = self.params.acquisition.cost_per_acquisition * outcome.new_ads.size
-        self.ledger.revenue[focal] += revenue
         self.ledger.acquisition_cost[outcome.new_ads] += (
             self.params.acquisition.cost_per_acquisition
         )
@@ -1031,17 +1029,22 @@ class ShopperModel(mesa.Model):
         active[:n_cohorts] += np.bincount(acquired_day[back] // 30, minlength=n_cohorts)[:n_cohorts]
         self.cohort_rows.append(self.cohort_counts[:, :n_cohorts].copy())
 
-    def _tiers(self) -> np.ndarray:
-        """Value tiers from recent spend: fixed thresholds, or percentiles among customers."""
+    def _tiers(self, active: np.ndarray) -> None:
+        """Value tiers (``shoppers.tier``) from recent spend, of the customers ``active``.
+
+        Fixed thresholds tier every shopper; percentiles among the customers tier
+        them, and the others are tier 0.
+        """
         sh, acc = self.shoppers, self.params.accounting
         if acc.tier_thresholds is not None:
-            return accounting.value_tier(sh.recent_spend, acc.tier_thresholds)
-        active = sh.active_mask()
-        if not active.any():
-            return np.zeros(sh.size, dtype=np.int8)
-        cuts = np.percentile(sh.recent_spend[active], acc.tier_percentiles)
-        tier = accounting.value_tier(sh.recent_spend, list(cuts))
-        return np.multiply(tier, active, out=tier)  # 0 for all but the customers
+            sh.tier[:] = accounting.value_tier(sh.recent_spend, acc.tier_thresholds)
+            return
+        sh.tier[:] = 0
+        if active.size == 0:
+            return
+        spend = sh.recent_spend[active]
+        cuts = np.percentile(spend, acc.tier_percentiles)
+        sh.tier[active] = accounting.value_tier(spend, list(cuts))
 
     def _metrics(
         self,

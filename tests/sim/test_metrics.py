@@ -6,7 +6,8 @@ import pytest
 
 from sim import ShopperModel
 from sim.metrics import daily_metrics, metric_names, retention_at, run_summary, tenure_hazards
-from sim.params import Accounting, default_platforms
+from sim.params import Accounting, ModelParams, default_platforms
+from sim.shoppers import create_shoppers
 from sim.states import (
     ACTIVE,
     ADS,
@@ -100,6 +101,63 @@ def test_a_day_with_nobody_active_has_nan_means_and_nps(tiny, day):
     flows = ("orders", "gmv", "revenue", "group_orders", "group_gmv", "rival_deal", "profit")
     assert all(row[k] == 0 for k in flows)  # money missing from the dict counts 0
     assert all(math.isnan(row[k]) for k in ("satisfaction", "loyalty", "nps"))
+
+
+@pytest.mark.parametrize("n_active", [0, 5, 8, 127, 128, 129, 1000, 4097])
+def test_means_are_numpys_sums_bit_for_bit(day, n_active):
+    """Means over the active shoppers are numpy's (pairwise) sums divided by the count.
+
+    Values of very different magnitudes make the order of a float sum show in its
+    last bits, so a sum in another order (one after another) would differ; the
+    sizes straddle numpy's summation blocks (8 and 128 values).
+    """
+    rng = np.random.default_rng(n_active)
+    sh = create_shoppers(ModelParams(population={"size": 5000}), rng)
+    sh.segment[:] = rng.integers(0, len(SEGMENTS), sh.size)
+    sh.satisfaction[:] = rng.random(sh.size) * 10.0 ** rng.integers(-8, 8, sh.size)
+    sh.loyalty[:] = rng.random(sh.size) * 10.0 ** rng.integers(-8, 8, sh.size)
+    active = np.sort(rng.choice(sh.size, n_active, replace=False))
+    sh.state[:] = PROSPECT
+    sh.state[active] = ACTIVE
+    row = _metrics(sh, day(day=0), np.zeros(sh.size, dtype=np.int8))
+    if n_active == 0:
+        assert math.isnan(row["satisfaction"]) and math.isnan(row["loyalty"])
+    else:
+        assert row["satisfaction"] == sh.satisfaction[active].mean()
+        assert row["loyalty"] == sh.loyalty[active].mean()
+    segment = sh.segment[active]
+    counts = np.bincount(segment, minlength=len(SEGMENTS))
+    for g, name in enumerate(SEGMENTS):
+        assert row[f"active_{name}"] == counts[g]
+        in_g = active[segment == g]
+        for metric in ("satisfaction", "loyalty"):
+            if in_g.size == 0:
+                assert math.isnan(row[f"{metric}_{name}"])
+                continue
+            total = 0.0  # per segment, one value after another (as np.bincount adds them)
+            for value in getattr(sh, metric)[in_g]:
+                total += value
+            assert row[f"{metric}_{name}"] == total / in_g.size
+
+
+def test_a_segment_index_past_the_segment_names_or_an_unknown_shopper_is_refused(tiny, day):
+    for nobody in (-1, tiny.size):
+        with pytest.raises(ValueError, match="not a shopper's"):
+            daily_metrics(
+                day=0,
+                shoppers=tiny,
+                outcome=day(day=0),
+                ltr=np.zeros(6, dtype=np.int8),
+                money={},
+                acquisition_cost=0.0,
+                strategy_cost=0.0,
+                accounting_params=Accounting(),
+                segment_names=SEGMENTS,
+                active=np.array([0, nobody]),
+            )
+    tiny.segment[0] = len(SEGMENTS)
+    with pytest.raises(ValueError, match="segment index"):
+        _metrics(tiny, day(day=0), np.zeros(6, dtype=np.int8))
 
 
 def test_retention_counts_only_customers_old_enough_and_lost_within_the_horizon(tiny):

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from sim.rules import accounting
+from sim.states import NEVER
 
 
 def test_discount_factor_compounds_to_the_annual_rate():
@@ -61,3 +62,66 @@ def test_a_cost_whose_parts_do_not_make_its_total_is_refused():
         accounting.StrategyCost.per_shopper(np.array([0, 1]), 2.0, total=5.0)
     cost = accounting.StrategyCost.per_shopper(np.array([0, 1]), 2.0, fixed=1.0, total=5.0)
     assert (cost.total, cost.unallocated) == (5.0, 1.0)
+
+
+def test_discount_factors_are_the_powers_of_the_daily_factor():
+    assert accounting.discount_factors(3, 0.5).tolist() == [1.0, 0.5, 0.25, 0.125]
+    assert accounting.discount_factors(0, 0.9).tolist() == [1.0]
+
+
+def _orders_of_day(shoppers, day, focal, values, counts, take_rate=0.25, factor=0.5):
+    order_days, revenue = np.zeros(shoppers.size, np.int32), np.zeros(shoppers.size)
+    accounting.book_focal_orders(
+        shoppers,
+        order_days,
+        revenue,
+        day=day,
+        focal=np.array(focal),
+        values=np.array(values),
+        counts=np.array(counts),
+        take_rate=take_rate,
+        discount_factor=factor,
+    )
+    return order_days, revenue
+
+
+def test_focal_orders_are_booked_in_every_column_of_the_shoppers_who_placed_them(tiny):
+    # shopper 1: acquired on day 2, first order today (day 6); shopper 4: acquired on
+    # day 0, ordered on days 1 and 3 before (2 days between), 3 orders today
+    tiny.acquired_day[[1, 4]] = [2, 0]
+    tiny.first_order_day[4], tiny.last_order_day[4] = 1, 3
+    tiny.orders[4], tiny.inter_purchase_days[4] = 2, 2
+    tiny.spend[4], tiny.recent_spend[4], tiny.clv[4] = 40.0, 30.0, 5.0
+    order_days, revenue = _orders_of_day(tiny, 6, [1, 4], [16.0, 64.0], [1, 3])
+    # revenue 25% of the value; its present value at acquisition 0.5 ** (days since)
+    assert revenue.tolist() == [0.0, 4.0, 0.0, 0.0, 16.0, 0.0]
+    assert tiny.clv.tolist() == [0.0, 4.0 * 0.5**4, 0.0, 0.0, 5.0 + 16.0 * 0.5**6, 0.0]
+    assert tiny.first_order_day.tolist() == [NEVER, 6, NEVER, NEVER, 1, NEVER]
+    assert tiny.last_order_day.tolist() == [NEVER, 6, NEVER, NEVER, 6, NEVER]
+    assert tiny.inter_purchase_days.tolist() == [0, 0, 0, 0, 2 + 3, 0]  # days 3 -> 6
+    assert tiny.orders.tolist() == [0, 1, 0, 0, 2 + 3, 0]
+    assert order_days.tolist() == [0, 1, 0, 0, 1, 0]
+    assert tiny.spend.tolist() == [0.0, 16.0, 0.0, 0.0, 40.0 + 64.0, 0.0]
+    assert tiny.recent_spend.tolist() == [0.0, 16.0, 0.0, 0.0, 30.0 + 64.0, 0.0]
+
+
+def test_lifetime_value_is_the_revenue_discounted_to_acquisition(tiny):
+    # the closed form r * f ** d, for every delay d up to a year (numpy's power of an
+    # array, as the model always computed it: Python's scalar pow may differ in the last bit)
+    factor = accounting.daily_discount_factor(0.1)
+    day, values = 365, np.array([13.7, 1.0, 250.3, 99.9, 0.1, 42.0])
+    for delay in range(day + 1):
+        tiny.clv[:] = 0.0
+        tiny.acquired_day[:] = day - delay
+        _orders_of_day(tiny, day, np.arange(6), values, np.ones(6), 0.03, factor)
+        assert np.array_equal(tiny.clv, 0.03 * values * factor ** np.full(6, float(delay)))
+
+
+def test_an_order_of_a_shopper_never_acquired_or_of_no_shopper_is_refused(tiny):
+    tiny.acquired_day[:] = NEVER
+    with pytest.raises(ValueError, match="not acquired"):
+        _orders_of_day(tiny, 3, [2], [10.0], [1])
+    tiny.acquired_day[:] = 0
+    for nobody in (-1, tiny.size):
+        with pytest.raises(ValueError, match="not a shopper's"):
+            _orders_of_day(tiny, 3, [nobody], [10.0], [1])
