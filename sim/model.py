@@ -743,20 +743,11 @@ class ShopperModel(mesa.Model):
     def _update_satisfaction(self, work: DayWork) -> None:
         """Stage 5: expectation-disconfirmation for focal orders; negative word of mouth."""
         sh, s = self.shoppers, self.params.satisfaction
-        focal, performance = work.focal, work.performance
-        sh.satisfaction[focal], sh.quality_expectation[focal] = satisfaction.update_satisfaction(
-            sh.satisfaction[focal],
-            sh.quality_expectation[focal],
-            performance,
-            s,
-        )
-        sh.perceived_quality[focal] += s.learning_rate * (performance - sh.perceived_quality[focal])
+        satisfaction.apply_orders(work.focal, work.performance, sh, s)
         if s.negative_wom_effect > 0:
             # only who hears a detractor: the others' satisfaction stays what it is
             who, heard = self.exposure.heard(self._active(work), column=1)
-            sh.satisfaction[who] = satisfaction.negative_word_of_mouth(
-                sh.satisfaction[who], heard, s.negative_wom_effect
-            )
+            satisfaction.hear_detractors(who, heard, sh.satisfaction, s.negative_wom_effect)
 
     def _run_groups(self, work: DayWork) -> None:
         """Group buying (:mod:`sim.rules.group_formation`): which focal orders happen.
