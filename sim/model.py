@@ -356,14 +356,10 @@ class ShopperModel(mesa.Model):
             ("metrics", self._daily_metrics),
         ]
         self.stage_seconds: dict[str, float] | None = None
-        # loyalty_churn: each shopper's target loyalty, recomputed where satisfaction changed
-        self._loyalty_targets = loyalty_churn.LoyaltyTargets(
-            self.shoppers.size,
-            midpoint=self.params.loyalty.curve_midpoint,
-            steepness=self.params.loyalty.curve_steepness,
-        )
-        # loyalty_churn: buffer listing churn candidates, then the churned shoppers
+        # loyalty_churn: buffers listing churn candidates (then the churned shoppers) and
+        # holding the active shoppers' loyalty curve
         self._churn_scratch = np.empty(self.shoppers.size, dtype=np.int64)
+        self._curve_scratch = np.empty(self.shoppers.size)
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 name: (lambda model, key=name: model.today[key])
@@ -847,8 +843,8 @@ class ShopperModel(mesa.Model):
     def _churners(self, active: np.ndarray, u: np.ndarray | None, levers: Levers) -> np.ndarray:
         """Move active shoppers' loyalty; those whose draw ``u`` is below their churn probability.
 
-        One pass (:func:`sim.rules.loyalty_churn.screen_churn`) moves loyalty and
-        keeps the shoppers drawing below a bound of their hazard
+        :func:`sim.rules.loyalty_churn.screen_churn` moves loyalty and keeps the
+        shoppers drawing below a bound of their hazard
         (:func:`sim.rules.loyalty_churn.hazard_bound`): the others cannot churn, so
         the exact hazard is computed only for those. No draws (``u`` None): no churn.
         """
@@ -859,12 +855,12 @@ class ShopperModel(mesa.Model):
             active,
             u,
             sh,
-            self._loyalty_targets.update(sh.satisfaction, active),
-            params=lp,
+            lp,
             gap=float(gap),
             decay_mult=levers.loyalty_decay_mult,
             churn_mult=levers.churn_mult,
             out=self._churn_scratch,
+            curve=self._curve_scratch,
         )
         if u is None:
             return np.empty(0, dtype=np.int64)

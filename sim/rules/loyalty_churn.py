@@ -47,84 +47,43 @@ def target_loyalty(satisfaction: np.ndarray, midpoint: float, steepness: float) 
     the top: only highly satisfied shoppers are truly loyal (Jones & Sasser 1995,
     "Why satisfied customers defect", HBR).
     """
-    return 1.0 / (1.0 + np.exp(-steepness * (satisfaction - midpoint)))
-
-
-class LoyaltyTargets:
-    """Target loyalty per shopper, recomputed only where satisfaction has changed.
-
-    The target (:func:`target_loyalty`) depends on a shopper's satisfaction alone,
-    and on most days most customers' satisfaction is what it was the day before.
-    The object keeps each shopper's target and the satisfaction it was computed
-    from; :meth:`update` recomputes it (with :func:`target_loyalty`, so with the
-    same bits) only where the satisfaction now differs.
-
-    Parameters
-    ----------
-    size : int
-        Number of shoppers.
-    midpoint, steepness : float
-        The curve's parameters (see :func:`target_loyalty`).
-
-    Examples
-    --------
-    >>> targets = LoyaltyTargets(3, midpoint=0.75, steepness=12)
-    >>> satisfaction = np.array([0.5, 0.75, 0.95])
-    >>> targets.update(satisfaction, np.array([1, 2]))[[1, 2]].round(3).tolist()
-    [0.5, 0.917]
-    >>> satisfaction[2] = 0.75
-    >>> targets.update(satisfaction, np.array([1, 2]))[[1, 2]].round(3).tolist()
-    [0.5, 0.5]
-    """
-
-    def __init__(self, size: int, *, midpoint: float, steepness: float) -> None:
-        self.midpoint, self.steepness = midpoint, steepness
-        self.target = np.zeros(size)
-        # the satisfaction each target was computed from (NaN: none yet)
-        self.source = np.full(size, np.nan)
-        self._stale = np.empty(size, dtype=np.int64)
-
-    def update(self, satisfaction: np.ndarray, who: np.ndarray) -> np.ndarray:
-        """Bring the targets of ``who`` up to date with ``satisfaction``.
-
-        Parameters
-        ----------
-        satisfaction : numpy.ndarray
-            Every shopper's satisfaction (float64).
-        who : numpy.ndarray
-            Indices of the shoppers whose target is needed.
-
-        Returns
-        -------
-        numpy.ndarray
-            Every shopper's target loyalty (the object's own array, current at
-            ``who``).
-        """
-        n = _stale_targets(who, satisfaction, self.source, self._stale)
-        stale = self._stale[:n]
-        now = satisfaction[stale]
-        self.target[stale] = target_loyalty(now, self.midpoint, self.steepness)
-        self.source[stale] = now
-        return self.target
+    # the exponent and the logistic around numpy's exp are the kernels' (the model
+    # fuses them into its passes over the shoppers; exp stays numpy's, for its bits)
+    shape = np.shape(satisfaction)
+    flat = np.asarray(satisfaction, dtype=float).ravel()
+    curve = np.empty(flat.size)
+    _curve_exponents(np.arange(flat.size), flat, midpoint, steepness, curve)
+    np.exp(curve, out=curve)
+    _curve_values(curve)
+    return curve.reshape(shape)
 
 
 @kernel
-def _stale_targets(
-    who: np.ndarray, satisfaction: np.ndarray, source: np.ndarray, out: np.ndarray
-) -> int:
-    """Write to ``out`` the entries of ``who`` whose satisfaction is not ``source``; their count.
+def _curve_exponent(satisfaction: float, midpoint: float, steepness: float) -> float:
+    """The exponent −k·(S − midpoint) of :func:`target_loyalty`."""
+    return -steepness * (satisfaction - midpoint)
 
-    Written without a branch (each index is stored, the count moves on only for a
-    stale one) because which shoppers are stale is unpredictable: a branch would be
-    mispredicted often, and this is several times faster.
-    """
-    n = 0
+
+@kernel
+def _curve_value(exponential: float) -> float:
+    """:func:`target_loyalty` from exp of its exponent: 1 / (1 + exp(−k·(S − midpoint)))."""
+    return 1.0 / (1.0 + exponential)
+
+
+@kernel
+def _curve_exponents(
+    who: np.ndarray, satisfaction: np.ndarray, midpoint: float, steepness: float, out: np.ndarray
+) -> None:
+    """Write :func:`_curve_exponent` of the shoppers ``who`` to ``out`` (by position)."""
     for k in range(who.size):
-        i = who[k]
-        out[n] = i
-        # NaN source (never computed) compares unequal, so it counts as stale
-        n += satisfaction[i] != source[i]
-    return n
+        out[k] = _curve_exponent(satisfaction[who[k]], midpoint, steepness)
+
+
+@kernel
+def _curve_values(exponentials: np.ndarray) -> None:
+    """Turn exp of the exponents into :func:`target_loyalty`, in place."""
+    for k in range(exponentials.size):
+        exponentials[k] = _curve_value(exponentials[k])
 
 
 def _lever_array(lever: np.ndarray | float, dtype: np.dtype | type) -> np.ndarray:
@@ -221,18 +180,19 @@ def screen_churn(
     active: np.ndarray,
     draws: np.ndarray | None,
     shoppers: Shoppers,
-    target: np.ndarray,
-    *,
     params: Loyalty,
+    *,
     gap: float,
     decay_mult: np.ndarray | float = 1.0,
     churn_mult: np.ndarray | float = 1.0,
     out: np.ndarray,
+    curve: np.ndarray,
 ) -> np.ndarray:
-    """Move the active shoppers' loyalty (in place) and list who may churn today.
+    """Move the active shoppers' loyalty toward its target (in place); list who may churn.
 
-    One pass over the active shoppers does the day's two per-shopper steps:
-    loyalty moves toward its target as :func:`update_loyalty` moves it, and each
+    Two passes over the active shoppers around numpy's exp do the day's
+    per-shopper steps: loyalty moves toward the target its satisfaction supports
+    (:func:`target_loyalty`) as :func:`update_loyalty` moves it, and each
     shopper's churn draw is held against :func:`hazard_bound` (the frailty times
     the strategies' multiplier). Only the shoppers drawing below the bound can
     churn; their exact hazard (:func:`churn_hazard`, with the moved loyalty)
@@ -245,17 +205,16 @@ def screen_churn(
     draws : numpy.ndarray or None
         One uniform draw per active shopper; None: no churn (loyalty only).
     shoppers : Shoppers
-        Their ``loyalty`` (moved in place) and ``churn_frailty`` columns.
-    target : numpy.ndarray
-        Every shopper's target loyalty (:class:`LoyaltyTargets`).
+        Their ``satisfaction`` and ``churn_frailty``, and ``loyalty`` (moved).
     params : Loyalty
-        Rates (:func:`update_loyalty`) and hazard (:func:`hazard_bound`).
+        The curve (:func:`target_loyalty`), the rates (:func:`update_loyalty`) and
+        the hazard (:func:`hazard_bound`).
     gap : float
         The largest price gap among the shoppers (:func:`hazard_bound`).
     decay_mult, churn_mult : array or float, default 1.0
         The strategies' levers, per shopper (N-size arrays) or for everyone.
-    out : numpy.ndarray
-        An int64 buffer of at least ``active.size`` entries.
+    out, curve : numpy.ndarray
+        Buffers of at least ``active.size`` entries, int64 and float64.
 
     Returns
     -------
@@ -265,27 +224,34 @@ def screen_churn(
 
     Examples
     --------
+    Loyalty moves halfway up to the target or a quarter of the way down; at the
+    curve's midpoint the target is 1/2. Shopper 1 draws 0.005, below the bound
+    0.01·(1 + 10⁻⁶); shopper 3 draws 0.02, above it:
+
     >>> from sim.params import ModelParams
     >>> from sim.shoppers import create_shoppers
     >>> sh = create_shoppers(ModelParams(population={"size": 4}), np.random.default_rng(0))
     >>> sh.loyalty[:] = [0.2, 0.8, 0.5, 0.5]
+    >>> sh.satisfaction[:] = 0.75
     >>> sh.churn_frailty[:] = 1.0
-    >>> lp = Loyalty(growth_rate=0.5, decay_rate=0.25, base_churn_hazard=0.01)
-    >>> near = screen_churn(np.array([0, 1, 3]), np.array([0.5, 0.005, 0.02]), sh,
-    ...                     np.array([0.6, 0.4, 0.0, 0.5]), params=lp, gap=0.0,
-    ...                     out=np.empty(4, dtype=np.int64))
+    >>> lp = Loyalty(growth_rate=0.5, decay_rate=0.25, base_churn_hazard=0.01,
+    ...              curve_midpoint=0.75)
+    >>> near = screen_churn(np.array([0, 1, 3]), np.array([0.5, 0.005, 0.02]), sh, lp,
+    ...                     gap=0.0, out=np.empty(4, dtype=np.int64), curve=np.empty(4))
     >>> near.tolist(), sh.loyalty.round(12).tolist()
-    ([1], [0.4, 0.7, 0.5, 0.5])
-
-    Shopper 1 (position 1) draws 0.005, below the bound 0.01·(1 + 10⁻⁶); shopper 3
-    draws 0.02, above it.
+    ([1], [0.35, 0.725, 0.5, 0.5])
     """
+    exponentials = curve[: active.size]
+    _curve_exponents(
+        active, shoppers.satisfaction, params.curve_midpoint, params.curve_steepness, exponentials
+    )
+    np.exp(exponentials, out=exponentials)
     frailty = shoppers.churn_frailty
     n = _screen_churn(
         active,
         np.empty(0) if draws is None else draws,
         shoppers.loyalty,
-        target,
+        exponentials,
         params.growth_rate,
         params.decay_rate,
         _lever_array(decay_mult, float),
@@ -302,7 +268,7 @@ def _screen_churn(
     active: np.ndarray,
     draws: np.ndarray,
     loyalty: np.ndarray,
-    target: np.ndarray,
+    exponentials: np.ndarray,
     growth_rate: float,
     decay_rate: float,
     decay_mult: np.ndarray,
@@ -313,20 +279,25 @@ def _screen_churn(
 ) -> int:
     """Loyalty moves and churn screening of :func:`screen_churn`; the positions' count in ``out``.
 
-    The bound of a shopper is ``bound * (frailty * churn_mult)``: the multiplier
-    is formed first, in the lever's precision (float32 with a scalar lever), as
-    :func:`hazard_bound` forms it from numpy arrays. No draws: loyalty only.
+    ``exponentials`` holds exp of each active shopper's curve exponent (by
+    position). The bound of a shopper is ``bound * (frailty * churn_mult)``: the
+    multiplier is formed first, in the lever's precision (float32 with a scalar
+    lever), as :func:`hazard_bound` forms it from numpy arrays. No draws: loyalty
+    only.
     """
     screen = draws.size > 0
     n = 0
     for k in range(active.size):
         i = active[k]
+        target = _curve_value(exponentials[k])
         decay = decay_rate * _lever_at(decay_mult, i)
-        loyalty[i] = _moved_loyalty(loyalty[i], target[i], growth_rate, decay)
+        loyalty[i] = _moved_loyalty(loyalty[i], target, growth_rate, decay)
         if screen:
             multiplier = frailty[i] * _lever_at(churn_mult, i)
             out[n] = k
-            n += draws[k] < bound * multiplier  # branch-free, as in _stale_targets
+            # branch-free: which shoppers pass is unpredictable, and a mispredicted
+            # branch costs more than storing every position
+            n += draws[k] < bound * multiplier
     return n
 
 
@@ -359,8 +330,9 @@ def churned_shoppers(state: np.ndarray, *, out: np.ndarray) -> np.ndarray:
 def _indices_equal(values: np.ndarray, value: int, out: np.ndarray) -> int:
     """Write to ``out`` the indices where ``values`` equals ``value``; their count.
 
-    Branch-free like :func:`_stale_targets`: one pass, about three times faster
-    than ``np.flatnonzero(values == value)``.
+    Branch-free (each index is stored, the count moves on only for a match): which
+    entries match is unpredictable, and a mispredicted branch costs more than the
+    store; one pass, about three times faster than ``np.flatnonzero(values == value)``.
     """
     n = 0
     for i in range(values.size):
