@@ -46,6 +46,14 @@ def target_loyalty(satisfaction: np.ndarray, midpoint: float, steepness: float) 
     With a high midpoint the curve is flat for the merely satisfied and steep at
     the top: only highly satisfied shoppers are truly loyal (Jones & Sasser 1995,
     "Why satisfied customers defect", HBR).
+
+    Examples
+    --------
+    At the midpoint the target is 1/2; one unit of k·(S − midpoint) above it,
+    1 / (1 + e⁻¹):
+
+    >>> target_loyalty(np.array([0.5, 0.75]), midpoint=0.5, steepness=4.0).round(6).tolist()
+    [0.5, 0.731059]
     """
     # the exponent and the logistic around numpy's exp are the kernels' (the model
     # fuses them into its passes over the shoppers; exp stays numpy's, for its bits)
@@ -478,5 +486,11 @@ def churn_risk(hazard: np.ndarray, horizon_days: int = 30) -> np.ndarray:
 
 
 def event_probability(hazard: np.ndarray | float) -> np.ndarray:
-    """Probability of an event within one day at a constant hazard: 1 − exp(−h)."""
+    """Probability of an event within one day at a constant hazard: 1 − exp(−h).
+
+    Examples
+    --------
+    >>> event_probability(np.array([0.0, np.log(2)])).round(6).tolist()
+    [0.0, 0.5]
+    """
     return -np.expm1(-np.asarray(hazard, dtype=float))
