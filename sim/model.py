@@ -359,6 +359,10 @@ class ShopperModel(mesa.Model):
         self.stage_seconds: dict[str, float] | None = None
         # word_of_mouth: what each customer says to friends, written afresh each day
         self._wom_signals = np.empty((self.shoppers.size, 2), dtype=np.float32)
+        # loyalty_churn: buffers listing churn candidates (then the churned shoppers) and
+        # holding the active shoppers' loyalty curve
+        self._churn_scratch = np.empty(self.shoppers.size, dtype=np.int64)
+        self._curve_scratch = np.empty(self.shoppers.size)
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 name: (lambda model, key=name: model.today[key])
@@ -742,20 +746,11 @@ class ShopperModel(mesa.Model):
     def _update_satisfaction(self, work: DayWork) -> None:
         """Stage 5: expectation-disconfirmation for focal orders; negative word of mouth."""
         sh, s = self.shoppers, self.params.satisfaction
-        focal, performance = work.focal, work.performance
-        sh.satisfaction[focal], sh.quality_expectation[focal] = satisfaction.update_satisfaction(
-            sh.satisfaction[focal],
-            sh.quality_expectation[focal],
-            performance,
-            s,
-        )
-        sh.perceived_quality[focal] += s.learning_rate * (performance - sh.perceived_quality[focal])
+        satisfaction.apply_orders(work.focal, work.performance, sh, s)
         if s.negative_wom_effect > 0:
             # only who hears a detractor: the others' satisfaction stays what it is
             who, heard = self.exposure.heard(self._active(work), column=1)
-            sh.satisfaction[who] = satisfaction.negative_word_of_mouth(
-                sh.satisfaction[who], heard, s.negative_wom_effect
-            )
+            satisfaction.hear_detractors(who, heard, sh.satisfaction, s.negative_wom_effect)
 
     def _run_groups(self, work: DayWork) -> None:
         """Group buying (:mod:`sim.rules.group_formation`): which focal orders happen.
@@ -858,21 +853,30 @@ class ShopperModel(mesa.Model):
             multiplier=sh.churn_frailty[who] * at(levers.churn_mult, who),
         )
 
-    def _churners(self, active: np.ndarray, u: np.ndarray, levers: Levers) -> np.ndarray:
-        """The active shoppers whose uniform draw ``u`` falls below their churn probability.
+    def _churners(self, active: np.ndarray, u: np.ndarray | None, levers: Levers) -> np.ndarray:
+        """Move active shoppers' loyalty; those whose draw ``u`` is below their churn probability.
 
-        The exact hazard is computed only for those drawing below a bound of it
-        (:func:`sim.rules.loyalty_churn.hazard_bound`): the others cannot churn.
+        :func:`sim.rules.loyalty_churn.screen_churn` moves loyalty and keeps the
+        shoppers drawing below a bound of their hazard
+        (:func:`sim.rules.loyalty_churn.hazard_bound`): the others cannot churn, so
+        the exact hazard is computed only for those. No draws (``u`` None): no churn.
         """
-        sh = self.shoppers
+        sh, lp = self.shoppers, self.params.loyalty
         highest_price = self.focal.price_index * (1.0 - np.min(levers.price_discount))
         gap = loyalty_churn.price_gap(highest_price, rival_deals.best_offer(self.prices_today[1:]))
-        bound = loyalty_churn.hazard_bound(
-            float(gap),
-            params=self.params.loyalty,
-            multiplier=sh.churn_frailty[active] * at(levers.churn_mult, active),
+        near = loyalty_churn.screen_churn(
+            active,
+            u,
+            sh,
+            lp,
+            gap=float(gap),
+            decay_mult=levers.loyalty_decay_mult,
+            churn_mult=levers.churn_mult,
+            out=self._churn_scratch,
+            curve=self._curve_scratch,
         )
-        near = u < bound
+        if u is None:
+            return np.empty(0, dtype=np.int64)
         who = active[near]
         return who[u[near] < loyalty_churn.event_probability(self._hazard(who, levers))]
 
@@ -881,17 +885,9 @@ class ShopperModel(mesa.Model):
         sh, lp = self.shoppers, self.params.loyalty
         day, levers, outcome = work.day, work.levers, work.outcome
         active = self._active(work)
-        target = loyalty_churn.target_loyalty(
-            sh.satisfaction[active], lp.curve_midpoint, lp.curve_steepness
-        )
-        sh.loyalty[active] = loyalty_churn.update_loyalty(
-            sh.loyalty[active], target, lp, decay_mult=at(levers.loyalty_decay_mult, active)
-        )
-        churned = np.empty(0, dtype=np.int64)
-        if self.params.churn_enabled:
-            u = self.streams["churn"].random(active.size)
-            churned = self._churners(active, u, levers)
-        lapsed = np.flatnonzero(sh.state == CHURNED)
+        u = self.streams["churn"].random(active.size) if self.params.churn_enabled else None
+        churned = self._churners(active, u, levers)
+        lapsed = loyalty_churn.churned_shoppers(sh.state, out=self._churn_scratch)
         u = self.streams["winback"].random(lapsed.size)
         back = lapsed[u < np.minimum(lp.winback_rate + at(levers.winback_add, lapsed), 1.0)]
         sh.state[churned] = CHURNED

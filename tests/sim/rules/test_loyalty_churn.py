@@ -67,3 +67,73 @@ def test_no_shopper_churns_with_a_hazard_above_the_bound():
     # with no loyalty, switching cost or price sensitivity below 1 the bound is tight
     top = loyalty_churn.churn_hazard(0.0, 0.0, 1.0, 0.3, params=lp, multiplier=1.0)
     assert loyalty_churn.hazard_bound(0.3, params=lp) == pytest.approx(top, rel=1e-5)
+
+
+def _shoppers(n):
+    from sim.params import ModelParams
+    from sim.shoppers import create_shoppers
+
+    return create_shoppers(ModelParams(population={"size": n}), np.random.default_rng(0))
+
+
+def test_target_loyalty_is_the_logistic_curve():
+    got = loyalty_churn.target_loyalty(np.array([[0.5, 0.75], [1.0, 0.0]]), 0.5, 4.0)
+    expected = [[0.5, 1 / (1 + math.exp(-1))], [1 / (1 + math.exp(-2)), 1 / (1 + math.exp(2))]]
+    assert got.shape == (2, 2)
+    assert got.tolist() == [pytest.approx(row) for row in expected]
+
+
+def test_screen_churn_moves_loyalty_and_keeps_draws_below_the_frail_bound():
+    sh = _shoppers(4)
+    sh.loyalty[:] = [0.2, 0.8, 0.5, 0.5]
+    sh.satisfaction[:] = [0.75, 1.0, 0.9, 0.5]  # targets 1/2, 1/(1 + e^-1), -, 1/(1 + e)
+    sh.churn_frailty[:] = [1.0, 2.0, 1.0, 0.5]
+    lp = Loyalty(
+        growth_rate=0.5,
+        decay_rate=0.25,
+        base_churn_hazard=0.01,
+        price_gap_effect=5.0,
+        curve_midpoint=0.75,
+        curve_steepness=4.0,
+    )
+    decay_mult = np.array([1.0, 0.5, 1.0, 1.0])
+    # bound h0·e^(a_p·gap)·(1 + 1e-6)·frailty·churn_mult: 0.01·e^0.5·1.5 ≈ 0.0247 at frailty 1
+    near = loyalty_churn.screen_churn(
+        np.array([0, 1, 3]),
+        np.array([0.024, 0.04, 0.013]),
+        sh,
+        lp,
+        gap=0.1,
+        decay_mult=decay_mult,
+        churn_mult=1.5,
+        out=np.empty(4, dtype=np.int64),
+        curve=np.empty(4),
+    )
+    assert near.tolist() == [0, 1]  # 0.04 < 0.049 at frailty 2; 0.013 > 0.0124 at 0.5
+    # up at the growth rate 0.5; down at the decay rate 0.25 (x 0.5 for shopper 1)
+    up = 1 / (1 + math.exp(-1))
+    down = 1 / (1 + math.exp(1))
+    expected = [0.2 + 0.5 * (0.5 - 0.2), 0.8 + 0.125 * (up - 0.8), 0.5, 0.5 + 0.25 * (down - 0.5)]
+    assert sh.loyalty.tolist() == pytest.approx(expected)
+
+
+def test_screen_churn_without_draws_only_moves_loyalty():
+    sh = _shoppers(2)
+    sh.loyalty[:] = [0.2, 0.8]
+    sh.satisfaction[:] = 0.75  # the curve's midpoint: target 1/2
+    lp = Loyalty(growth_rate=0.5, decay_rate=0.25, curve_midpoint=0.75)
+    near = loyalty_churn.screen_churn(
+        np.arange(2), None, sh, lp, gap=0.0, out=np.empty(2, dtype=np.int64), curve=np.empty(2)
+    )
+    assert near.size == 0
+    assert sh.loyalty.tolist() == pytest.approx([0.35, 0.725])
+
+
+def test_churned_shoppers_are_listed_in_index_order():
+    from sim.states import ACTIVE, CHURNED, PROSPECT, WON_BACK
+
+    state = np.array([CHURNED, ACTIVE, PROSPECT, CHURNED, WON_BACK, CHURNED], dtype=np.int8)
+    got = loyalty_churn.churned_shoppers(state, out=np.empty(6, dtype=np.int64))
+    assert got.tolist() == [0, 3, 5]
+    none = np.full(3, ACTIVE, dtype=np.int8)
+    assert loyalty_churn.churned_shoppers(none, out=np.empty(3, dtype=np.int64)).size == 0

@@ -19,3 +19,34 @@ def test_disconfirmation_moves_satisfaction_and_expectations_adapt():
 def test_negative_word_of_mouth_lowers_satisfaction_down_to_zero():
     got = satisfaction.negative_word_of_mouth(np.array([0.5, 0.01]), np.array([0.5, 1.0]), 0.02)
     assert got.tolist() == pytest.approx([0.49, 0.0])
+
+
+def test_focal_orders_update_their_shoppers_in_place_and_no_one_else():
+    from sim.params import ModelParams
+    from sim.shoppers import create_shoppers
+
+    sh = create_shoppers(ModelParams(population={"size": 3}), np.random.default_rng(0))
+    sh.satisfaction[:] = 0.6
+    sh.quality_expectation[:] = [0.5, 0.8, 0.8]
+    sh.perceived_quality[:] = 0.5
+    params = Satisfaction(disconfirmation_weight=1.0, learning_rate=0.5, expectation_adaptation=0.2)
+    satisfaction.apply_orders(np.array([0, 2]), np.array([0.7, 0.0]), sh, params)
+    # shopper 0 as in the test above: S = 0.75, E = 0.54; Q = 0.5 + 0.5·(0.7 − 0.5) = 0.6
+    # shopper 2: 0 + (0 − 0.8) clips to 0 -> S = 0.3; E = 0.8·0.8 = 0.64; Q = 0.25
+    assert sh.satisfaction.tolist() == pytest.approx([0.75, 0.6, 0.3])
+    assert sh.quality_expectation.tolist() == pytest.approx([0.54, 0.8, 0.64])
+    assert sh.perceived_quality.tolist() == pytest.approx([0.6, 0.5, 0.25])
+
+
+def test_transaction_satisfaction_is_clipped_to_the_unit_interval():
+    got = satisfaction.transaction_satisfaction(
+        np.array([0.9, 0.1, 0.5]), np.array([0.5, 0.5, 0.5]), 2.0
+    )
+    # 0.9 + 2·0.4 = 1.7 -> 1; 0.1 − 2·0.4 = −0.7 -> 0; no disconfirmation: the performance
+    assert got.tolist() == pytest.approx([1.0, 0.0, 0.5])
+
+
+def test_hearing_detractors_lowers_only_the_hearers():
+    s = np.array([0.5, 0.3, 0.01])
+    satisfaction.hear_detractors(np.array([0, 2]), np.array([0.25, 1.0]), s, 0.04)
+    assert s.tolist() == pytest.approx([0.49, 0.3, 0.0])
