@@ -384,9 +384,8 @@ class Shopper(mesa.Agent):
         if not self.orders_today:
             return
         revenue = m.params.accounting.take_rate * self.paid_today
-        self.clv += _scalar(
-            accounting.discounted(_one(revenue), _one(m.day - self.acquired_day), m.discount_factor)
-        )
+        delay = m.day - self.acquired_day
+        self.clv += revenue * accounting.discount_factors(delay, m.discount_factor)[delay]
         if self.last_order_day != NEVER:
             self.inter_purchase_days += m.day - self.last_order_day
         if self.first_order_day == NEVER:
@@ -404,25 +403,25 @@ class Shopper(mesa.Agent):
     def publish(self) -> None:
         """Stage 7: likelihood to recommend, and what the shopper tells friends tomorrow.
 
-        Only current customers speak (:func:`sim.rules.word_of_mouth.word_of_mouth_signals`
+        Only current customers speak (:func:`sim.rules.word_of_mouth.customer_signals`
         gives everyone else nothing to say), so only their answer is recomputed.
         """
         if not self.current:
             self.referral_signal = self.detractor_signal = 0.0
             return
         a = self.model.params.accounting
-        self.ltr = int(
-            word_of_mouth.likelihood_to_recommend(
-                _one(self.satisfaction), shift=a.ltr_shift, scale=a.ltr_scale
-            )[0]
-        )
-        signal = word_of_mouth.word_of_mouth_signals(
-            np.array([True]),
-            np.array([self.ltr]),
+        ltr = np.zeros(1, dtype=np.int8)
+        signal = word_of_mouth.customer_signals(
+            np.array([0]),
+            _one(self.satisfaction),
+            ltr,
+            ltr_shift=a.ltr_shift,
+            ltr_scale=a.ltr_scale,
             promoter_threshold=a.promoter_threshold,
             detractor_threshold=a.detractor_threshold,
             promoter_boost=self.model.params.acquisition.promoter_referral_boost,
         )
+        self.ltr = int(ltr[0])
         self.referral_signal, self.detractor_signal = float(signal[0, 0]), float(signal[0, 1])
 
 
