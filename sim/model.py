@@ -356,6 +356,7 @@ class ShopperModel(mesa.Model):
             ("metrics", self._daily_metrics),
         ]
         self.stage_seconds: dict[str, float] | None = None
+        self.purchase_scratch = purchase.OrderScratch.empty(self.shoppers.size)  # purchase
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 name: (lambda model, key=name: model.today[key])
@@ -649,11 +650,15 @@ class ShopperModel(mesa.Model):
         """Stage 2: active shoppers order at their daily rate."""
         sh, levers = self.shoppers, work.levers
         active = self._active(work)
-        u = self.streams["purchase"].random(active.size)
-        prob = purchase.order_probability(
-            sh.purchase_rate[active], at(levers.purchase_rate_mult, active)
+        # drawn into a kept buffer: the same numbers as random(active.size)
+        u = self.streams["purchase"].random(out=self.purchase_scratch.uniforms[: active.size])
+        work.orderers = purchase.orderers(
+            active,
+            u,
+            sh.purchase_rate,
+            levers.purchase_rate_mult,
+            scratch=self.purchase_scratch,
         )
-        work.orderers = active[u < prob]
 
     def _choose_platform(self, work: DayWork) -> None:
         """Stage 3: multinomial logit over platforms at today's prices (rivals' deals)."""
