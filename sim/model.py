@@ -682,23 +682,20 @@ class ShopperModel(mesa.Model):
         )
         u = self.streams["choice"].random(orderers.size)
         chosen = choice.choose(choice.choice_probabilities(v), u)
-        sh.platform[orderers] = chosen
-        focal_price = f.price_index * (1.0 - discount)
-        cheaper_rival = focal_price > rival_deals.best_offer(self.prices_today[1:])
-        self.counters["cheaper_rival_occasions"] += int(
-            np.count_nonzero(np.broadcast_to(cheaper_rival, orderers.shape))
+        placed = choice.place_orders(
+            orderers,
+            chosen,
+            prices=self.prices_today,
+            focal_price=f.price_index * (1.0 - discount),
+            platform=sh.platform,
+            orders_elsewhere=sh.orders_elsewhere,
         )
-        rival = chosen > 0
-        elsewhere, rival_chosen = orderers[rival], chosen[rival]
-        went_cheaper = at(cheaper_rival, rival) & (
-            self.prices_today[rival_chosen] < at(focal_price, rival)
-        )
-        self.counters["switched_to_cheaper"] += int(
-            np.count_nonzero(np.broadcast_to(went_cheaper, elsewhere.shape))
-        )
-        sh.orders_elsewhere[elsewhere] += 1
-        self._record(elsewhere, rival_chosen, sh.order_value[elsewhere], 0.0, False)
-        work.focal = orderers[~rival]
+        self.counters["cheaper_rival_occasions"] += placed.cheaper_rival_occasions
+        self.counters["switched_to_cheaper"] += placed.switched_to_cheaper
+        if self.order_log is not None:  # else not even the values are looked up
+            elsewhere = placed.elsewhere
+            self._record(elsewhere, placed.rival, sh.order_value[elsewhere], 0.0, False)
+        work.focal = placed.focal
 
     def _switching_cost(self, who: np.ndarray, levers: Levers) -> np.ndarray | float:
         """Each shopper's switching cost (at least 0): a scalar when the lever is one."""
