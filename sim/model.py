@@ -716,16 +716,19 @@ class ShopperModel(mesa.Model):
             complaint_if_defect=e.complaint_if_defect,
             complaint_if_late=e.complaint_if_late,
         )
-        self.shoppers.defects[focal[incidents.defect]] += 1
-        self.shoppers.complaints[focal[incidents.complaint]] += 1
-        self.shoppers.complaints_resolved[focal[incidents.resolved]] += 1
+        sh = self.shoppers
+        outcome.complaints, outcome.resolved = experience.count_incidents(
+            focal,
+            incidents,
+            defects=sh.defects,
+            complaints=sh.complaints,
+            complaints_resolved=sh.complaints_resolved,
+        )
         outcome.focal_shoppers = focal
         outcome.focal_values = work.values
         outcome.focal_discounts = np.broadcast_to(
             at(levers.price_discount, focal), focal.shape
         ).astype(float)
-        outcome.complaints = focal[incidents.complaint]
-        outcome.resolved = focal[incidents.resolved]
         work.performance = experience.perceived_performance(
             f.quality + at(levers.quality_bonus, focal),
             incidents,
