@@ -116,23 +116,72 @@ def utilities(
 def choice_probabilities(v: np.ndarray) -> np.ndarray:
     """Logit choice probabilities from utilities (rows sum to 1).
 
+    Parameters
+    ----------
+    v : numpy.ndarray
+        Utilities, shape (orders, platforms).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (orders, platforms), stored platform by platform (Fortran order).
+
     References
     ----------
     McFadden, D. (1974). Conditional logit analysis of qualitative choice behavior.
 
     Notes
     -----
-    The row maximum and sum are taken platform by platform (a few columns), the
-    sum left to right as ``sum(axis=1)`` adds them.
+    exp(v − max) / Σ exp(v − max) by row. The row maximum and sum are taken
+    platform by platform (a few columns), the sum left to right as ``sum(axis=1)``
+    adds them; the exponential is numpy's, the rest compiled passes over the
+    columns.
     """
-    top = v[:, 0]
-    for j in range(1, v.shape[1]):
-        top = np.maximum(top, v[:, j])
-    e = np.exp(v - top[:, None])
-    total = e[:, 0].copy()
-    for j in range(1, v.shape[1]):
-        total += e[:, j]
-    return e / total[:, None]
+    shifted = np.empty(v.shape[::-1])  # platforms by orders
+    _shift_by_row_max(v.T, shifted)
+    np.exp(shifted, out=shifted)
+    _divide_by_row_sum(shifted, np.empty(shifted.shape[1]))
+    return shifted.T
+
+
+@kernel
+def _shift_by_row_max(v, out):
+    """``out[j, i] = v[j, i] − max_j v[j, i]``; ``v`` and ``out`` are platforms by orders.
+
+    The maximum is taken platform by platform and keeps a NaN, as ``np.maximum``
+    does. It is kept in ``out[0]`` (no array of its own), so that row is written
+    last. The loops run along the orders (contiguous), which the compiler
+    vectorises.
+    """
+    k, n = v.shape
+    top = out[0]
+    for i in range(n):
+        top[i] = v[0, i]
+    for j in range(1, k):
+        for i in range(n):
+            x = v[j, i]
+            top[i] = x if (x > top[i] or x != x) else top[i]
+    for j in range(k - 1, -1, -1):
+        for i in range(n):
+            out[j, i] = v[j, i] - top[i]
+
+
+@kernel
+def _divide_by_row_sum(e, total):
+    """Divide each order's column of ``e`` (platforms by orders) by its sum, in place.
+
+    ``total`` (one element per order) receives the sums, added platform by
+    platform from the first.
+    """
+    k, n = e.shape
+    for i in range(n):
+        total[i] = e[0, i]
+    for j in range(1, k):
+        for i in range(n):
+            total[i] += e[j, i]
+    for j in range(k):
+        for i in range(n):
+            e[j, i] = e[j, i] / total[i]
 
 
 def choose(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
