@@ -201,7 +201,7 @@ def choose(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
     return np.minimum(chosen, k - 1, out=chosen)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Placed:
     """Where the day's orders went (see :func:`place_orders`).
 
