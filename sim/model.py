@@ -356,7 +356,7 @@ class ShopperModel(mesa.Model):
             ("metrics", self._daily_metrics),
         ]
         self.stage_seconds: dict[str, float] | None = None
-        self.purchase_scratch = purchase.OrderScratch.empty(self.shoppers.size)  # purchase
+        self.purchase_scratch = purchase.OrderScratch.empty(self.shoppers.size)  # purchase: draws
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 name: (lambda model, key=name: model.today[key])
