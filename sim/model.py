@@ -363,6 +363,7 @@ class ShopperModel(mesa.Model):
         # holding the active shoppers' loyalty curve
         self._churn_scratch = np.empty(self.shoppers.size, dtype=np.int64)
         self._curve_scratch = np.empty(self.shoppers.size)
+        self.purchase_scratch = purchase.OrderScratch.empty(self.shoppers.size)  # purchase: draws
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 name: (lambda model, key=name: model.today[key])
@@ -660,11 +661,15 @@ class ShopperModel(mesa.Model):
         """Stage 2: active shoppers order at their daily rate."""
         sh, levers = self.shoppers, work.levers
         active = self._active(work)
-        u = self.streams["purchase"].random(active.size)
-        prob = purchase.order_probability(
-            sh.purchase_rate[active], at(levers.purchase_rate_mult, active)
+        # drawn into a kept buffer: the same numbers as random(active.size)
+        u = self.streams["purchase"].random(out=self.purchase_scratch.uniforms[: active.size])
+        work.orderers = purchase.orderers(
+            active,
+            u,
+            sh.purchase_rate,
+            levers.purchase_rate_mult,
+            scratch=self.purchase_scratch,
         )
-        work.orderers = active[u < prob]
 
     def _choose_platform(self, work: DayWork) -> None:
         """Stage 3: multinomial logit over platforms at today's prices (rivals' deals)."""
@@ -688,23 +693,20 @@ class ShopperModel(mesa.Model):
         )
         u = self.streams["choice"].random(orderers.size)
         chosen = choice.choose(choice.choice_probabilities(v), u)
-        sh.platform[orderers] = chosen
-        focal_price = f.price_index * (1.0 - discount)
-        cheaper_rival = focal_price > rival_deals.best_offer(self.prices_today[1:])
-        self.counters["cheaper_rival_occasions"] += int(
-            np.count_nonzero(np.broadcast_to(cheaper_rival, orderers.shape))
+        placed = choice.place_orders(
+            orderers,
+            chosen,
+            prices=self.prices_today,
+            focal_price=f.price_index * (1.0 - discount),
+            platform=sh.platform,
+            orders_elsewhere=sh.orders_elsewhere,
         )
-        rival = chosen > 0
-        elsewhere, rival_chosen = orderers[rival], chosen[rival]
-        went_cheaper = at(cheaper_rival, rival) & (
-            self.prices_today[rival_chosen] < at(focal_price, rival)
-        )
-        self.counters["switched_to_cheaper"] += int(
-            np.count_nonzero(np.broadcast_to(went_cheaper, elsewhere.shape))
-        )
-        sh.orders_elsewhere[elsewhere] += 1
-        self._record(elsewhere, rival_chosen, sh.order_value[elsewhere], 0.0, False)
-        work.focal = orderers[~rival]
+        self.counters["cheaper_rival_occasions"] += placed.cheaper_rival_occasions
+        self.counters["switched_to_cheaper"] += placed.switched_to_cheaper
+        if self.order_log is not None:  # else not even the values are looked up
+            elsewhere = placed.elsewhere
+            self._record(elsewhere, placed.rival, sh.order_value[elsewhere], 0.0, False)
+        work.focal = placed.focal
 
     def _switching_cost(self, who: np.ndarray, levers: Levers) -> np.ndarray | float:
         """Each shopper's switching cost (at least 0): a scalar when the lever is one."""
@@ -725,16 +727,19 @@ class ShopperModel(mesa.Model):
             complaint_if_defect=e.complaint_if_defect,
             complaint_if_late=e.complaint_if_late,
         )
-        self.shoppers.defects[focal[incidents.defect]] += 1
-        self.shoppers.complaints[focal[incidents.complaint]] += 1
-        self.shoppers.complaints_resolved[focal[incidents.resolved]] += 1
+        sh = self.shoppers
+        outcome.complaints, outcome.resolved = experience.count_incidents(
+            focal,
+            incidents,
+            defects=sh.defects,
+            complaints=sh.complaints,
+            complaints_resolved=sh.complaints_resolved,
+        )
         outcome.focal_shoppers = focal
         outcome.focal_values = work.values
         outcome.focal_discounts = np.broadcast_to(
             at(levers.price_discount, focal), focal.shape
         ).astype(float)
-        outcome.complaints = focal[incidents.complaint]
-        outcome.resolved = focal[incidents.resolved]
         work.performance = experience.perceived_performance(
             f.quality + at(levers.quality_bonus, focal),
             incidents,

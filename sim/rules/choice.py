@@ -10,9 +10,13 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from sim.jit import kernel
 from sim.params import Choice, Platform
+from sim.rules.rival_deals import best_offer
 
 
 def service_level(late_rate: np.ndarray | float, resolution_rate: np.ndarray | float) -> np.ndarray:
@@ -112,23 +116,72 @@ def utilities(
 def choice_probabilities(v: np.ndarray) -> np.ndarray:
     """Logit choice probabilities from utilities (rows sum to 1).
 
+    Parameters
+    ----------
+    v : numpy.ndarray
+        Utilities, shape (orders, platforms).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (orders, platforms), stored platform by platform (Fortran order).
+
     References
     ----------
     McFadden, D. (1974). Conditional logit analysis of qualitative choice behavior.
 
     Notes
     -----
-    The row maximum and sum are taken platform by platform (a few columns), the
-    sum left to right as ``sum(axis=1)`` adds them.
+    exp(v − max) / Σ exp(v − max) by row. The row maximum and sum are taken
+    platform by platform (a few columns), the sum left to right as ``sum(axis=1)``
+    adds them; the exponential is numpy's, the rest compiled passes over the
+    columns.
     """
-    top = v[:, 0]
-    for j in range(1, v.shape[1]):
-        top = np.maximum(top, v[:, j])
-    e = np.exp(v - top[:, None])
-    total = e[:, 0].copy()
-    for j in range(1, v.shape[1]):
-        total += e[:, j]
-    return e / total[:, None]
+    shifted = np.empty(v.shape[::-1])  # platforms by orders
+    _shift_by_row_max(v.T, shifted)
+    np.exp(shifted, out=shifted)
+    _divide_by_row_sum(shifted, np.empty(shifted.shape[1]))
+    return shifted.T
+
+
+@kernel
+def _shift_by_row_max(v, out):
+    """``out[j, i] = v[j, i] − max_j v[j, i]``; ``v`` and ``out`` are platforms by orders.
+
+    The maximum is taken platform by platform and keeps a NaN, as ``np.maximum``
+    does. It is kept in ``out[0]`` (no array of its own), so that row is written
+    last. The loops run along the orders (contiguous), which the compiler
+    vectorises.
+    """
+    k, n = v.shape
+    top = out[0]
+    for i in range(n):
+        top[i] = v[0, i]
+    for j in range(1, k):
+        for i in range(n):
+            x = v[j, i]
+            top[i] = x if (x > top[i] or x != x) else top[i]
+    for j in range(k - 1, -1, -1):
+        for i in range(n):
+            out[j, i] = v[j, i] - top[i]
+
+
+@kernel
+def _divide_by_row_sum(e, total):
+    """Divide each order's column of ``e`` (platforms by orders) by its sum, in place.
+
+    ``total`` (one element per order) receives the sums, added platform by
+    platform from the first.
+    """
+    k, n = e.shape
+    for i in range(n):
+        total[i] = e[0, i]
+    for j in range(1, k):
+        for i in range(n):
+            total[i] += e[j, i]
+    for j in range(k):
+        for i in range(n):
+            e[j, i] = e[j, i] / total[i]
 
 
 def choose(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
@@ -146,3 +199,140 @@ def choose(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
         cumulative += probabilities[:, j]
         chosen += uniforms >= cumulative
     return np.minimum(chosen, k - 1, out=chosen)
+
+
+@dataclass(kw_only=True)
+class Placed:
+    """Where the day's orders went (see :func:`place_orders`).
+
+    Attributes
+    ----------
+    focal : numpy.ndarray
+        The orderers who chose the focal platform, in order.
+    elsewhere : numpy.ndarray
+        The orderers who chose a rival, in order.
+    rival : numpy.ndarray
+        Int8, the rival each of them chose (1, 2, ...).
+    cheaper_rival_occasions : int
+        Orders for which a rival's price of the day was below the focal price.
+    switched_to_cheaper : int
+        Of these, the orders placed with a rival cheaper than the focal price.
+    """
+
+    focal: np.ndarray
+    elsewhere: np.ndarray
+    rival: np.ndarray
+    cheaper_rival_occasions: int
+    switched_to_cheaper: int
+
+
+def place_orders(
+    orderers: np.ndarray,
+    chosen: np.ndarray,
+    *,
+    prices: np.ndarray,
+    focal_price: np.ndarray | float,
+    platform: np.ndarray,
+    orders_elsewhere: np.ndarray,
+) -> Placed:
+    """Record each order's platform, count orders placed with rivals, split the orderers.
+
+    Parameters
+    ----------
+    orderers : numpy.ndarray
+        The ordering shoppers (each once).
+    chosen : numpy.ndarray
+        Int8, the platform of each order (0 the focal one).
+    prices : numpy.ndarray
+        Every platform's price index today.
+    focal_price : array or float
+        The focal price each orderer meets (after the strategies' discounts).
+    platform, orders_elsewhere : numpy.ndarray
+        Per shopper: the platform of the last order (set here) and the orders
+        placed with rivals (one added per rival order).
+
+    Returns
+    -------
+    Placed
+
+    Examples
+    --------
+    >>> platform, elsewhere = np.full(4, -1, np.int8), np.zeros(4, np.int32)
+    >>> placed = place_orders(np.array([0, 2, 3]), np.array([1, 0, 2], np.int8),
+    ...                       prices=np.array([1.0, 0.9, 1.2]), focal_price=1.0,
+    ...                       platform=platform, orders_elsewhere=elsewhere)
+    >>> placed.focal.tolist(), placed.elsewhere.tolist(), placed.rival.tolist()
+    ([2], [0, 3], [1, 2])
+    >>> placed.cheaper_rival_occasions, placed.switched_to_cheaper
+    (3, 1)
+    >>> platform.tolist(), elsewhere.tolist()
+    ([1, -1, 0, 2], [1, 0, 0, 1])
+    """
+    n = orderers.size
+    focal_prices = np.atleast_1d(np.asarray(focal_price, dtype=float))
+    if focal_prices.shape not in ((1,), (n,)):
+        raise ValueError(
+            f"focal_price needs one value or one per order ({n}), got shape {focal_prices.shape}"
+        )
+    focal, elsewhere, rival = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int8)
+    counts = _place(
+        orderers,
+        chosen,
+        np.asarray(prices, dtype=float),
+        focal_prices,
+        best_offer(prices[1:]),
+        platform,
+        orders_elsewhere,
+        focal,
+        elsewhere,
+        rival,
+    )
+    n_focal, n_elsewhere, occasions, switched = counts
+    return Placed(
+        focal=focal[:n_focal],
+        elsewhere=elsewhere[:n_elsewhere],
+        rival=rival[:n_elsewhere],
+        cheaper_rival_occasions=int(occasions),
+        switched_to_cheaper=int(switched),
+    )
+
+
+@kernel
+def _place(
+    orderers,
+    chosen,
+    prices,
+    focal_price,
+    best,
+    platform,
+    orders_elsewhere,
+    focal,
+    elsewhere,
+    rival,
+):
+    """One pass of :func:`place_orders` over the orders.
+
+    Writes each orderer's platform and rival orders, lists the focal and rival
+    orderers (and the rivals) into ``focal``, ``elsewhere`` and ``rival``, and
+    returns how many of each and the two counts of :class:`Placed`. ``focal_price``
+    holds one price for all orders or one per order; ``best`` is the lowest rival
+    price.
+    """
+    shared = focal_price.size == 1
+    n_focal = n_elsewhere = occasions = switched = 0
+    for k in range(orderers.size):
+        i, j = orderers[k], chosen[k]
+        platform[i] = j
+        price = focal_price[0] if shared else focal_price[k]
+        cheaper = price > best
+        occasions += cheaper
+        if j == 0:
+            focal[n_focal] = i
+            n_focal += 1
+        else:
+            orders_elsewhere[i] += 1
+            elsewhere[n_elsewhere] = i
+            rival[n_elsewhere] = j
+            n_elsewhere += 1
+            switched += cheaper and prices[j] < price
+    return n_focal, n_elsewhere, occasions, switched

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.jit import kernel
 from sim.params import Experience
 
 
@@ -27,6 +28,30 @@ class Incidents:
     late: np.ndarray
     complaint: np.ndarray
     resolved: np.ndarray
+
+
+def per_order(name: str, value: np.ndarray | float, n: int) -> np.ndarray:
+    """A scalar or per-order argument as a float64 array of one element or of ``n``.
+
+    Compiled rules index it with ``i`` when it has ``n`` elements and with 0 when it
+    has one (one value for every order).
+
+    Raises
+    ------
+    ValueError
+        If ``value`` has neither one element nor ``n``.
+
+    Examples
+    --------
+    >>> per_order("rate", 0.5, 3).tolist()
+    [0.5]
+    >>> per_order("rate", np.array([0.1, 0.2]), 2).tolist()
+    [0.1, 0.2]
+    """
+    values = np.atleast_1d(np.asarray(value, dtype=float))
+    if values.shape not in ((1,), (n,)):
+        raise ValueError(f"{name} needs one value or one per order ({n}), got shape {values.shape}")
+    return values
 
 
 def draw_incidents(
@@ -48,7 +73,7 @@ def draw_incidents(
     defect_rate, late_rate : array or float
         Per-order probabilities (after strategy effects).
     resolution_rate : array or float
-        Probability that after-sales service resolves a complaint.
+        Probability that after-sales service resolves a complaint (at most 1 counts).
     complaint_if_defect, complaint_if_late : float
         Probability of complaining after each incident; they combine as independent
         reasons: P(complaint) = 1 − (1 − c_d·defect)(1 − c_l·late).
@@ -57,12 +82,125 @@ def draw_incidents(
     -------
     Incidents
     """
-    defect = uniforms[:, 0] < defect_rate
-    late = uniforms[:, 1] < late_rate
-    p_complaint = 1.0 - (1.0 - complaint_if_defect * defect) * (1.0 - complaint_if_late * late)
-    complaint = uniforms[:, 2] < p_complaint
-    resolved = complaint & (uniforms[:, 3] < np.minimum(resolution_rate, 1.0))
-    return Incidents(defect=defect, late=late, complaint=complaint, resolved=resolved)
+    n = uniforms.shape[0]
+    incidents = Incidents(*(np.empty(n, dtype=bool) for _ in range(4)))
+    _draw_incidents(
+        uniforms,
+        per_order("defect_rate", defect_rate, n),
+        per_order("late_rate", late_rate, n),
+        per_order("resolution_rate", resolution_rate, n),
+        float(complaint_if_defect),
+        float(complaint_if_late),
+        incidents.defect,
+        incidents.late,
+        incidents.complaint,
+        incidents.resolved,
+    )
+    return incidents
+
+
+@kernel
+def _draw_incidents(
+    uniforms,
+    defect_rate,
+    late_rate,
+    resolution_rate,
+    complaint_if_defect,
+    complaint_if_late,
+    defect,
+    late,
+    complaint,
+    resolved,
+):
+    """Fill the four incident arrays of :func:`draw_incidents`, order by order.
+
+    A rate argument holds one value for every order or one per order. The
+    complaint probability is computed as numpy computes it from the boolean
+    incidents (a bool times a float is that float times 1.0 or 0.0).
+    """
+    one_defect, one_late = defect_rate.size == 1, late_rate.size == 1
+    one_resolution = resolution_rate.size == 1
+    for i in range(uniforms.shape[0]):
+        d = uniforms[i, 0] < defect_rate[0 if one_defect else i]
+        lt = uniforms[i, 1] < late_rate[0 if one_late else i]
+        p_complaint = 1.0 - (1.0 - complaint_if_defect * (1.0 if d else 0.0)) * (
+            1.0 - complaint_if_late * (1.0 if lt else 0.0)
+        )
+        c = uniforms[i, 2] < p_complaint
+        defect[i], late[i], complaint[i] = d, lt, c
+        resolved[i] = c and uniforms[i, 3] < min(resolution_rate[0 if one_resolution else i], 1.0)
+
+
+def count_incidents(
+    focal: np.ndarray,
+    incidents: Incidents,
+    *,
+    defects: np.ndarray,
+    complaints: np.ndarray,
+    complaints_resolved: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Add each shopper's incidents to their counts; list who complained and who was resolved.
+
+    Parameters
+    ----------
+    focal : numpy.ndarray
+        The shopper of each order, each shopper once.
+    incidents : Incidents
+        What happened to each order.
+    defects, complaints, complaints_resolved : numpy.ndarray
+        Per shopper, the counts (one added for each incident).
+
+    Returns
+    -------
+    complainers, resolved : numpy.ndarray
+        The shoppers who complained, and those whose complaint was resolved, in
+        the order of ``focal``.
+
+    Examples
+    --------
+    >>> inc = Incidents(np.array([True, False]), np.array([False, True]),
+    ...                 np.array([True, True]), np.array([False, True]))
+    >>> d, c, r = np.zeros(3, np.int32), np.zeros(3, np.int32), np.zeros(3, np.int32)
+    >>> who, fixed = count_incidents(np.array([2, 0]), inc, defects=d, complaints=c,
+    ...                              complaints_resolved=r)
+    >>> who.tolist(), fixed.tolist(), d.tolist(), c.tolist(), r.tolist()
+    ([2, 0], [0], [0, 0, 1], [1, 0, 1], [1, 0, 0])
+    """
+    complainers = np.empty(focal.size, dtype=focal.dtype)
+    resolved = np.empty(focal.size, dtype=focal.dtype)
+    n_complaints, n_resolved = _count_incidents(
+        focal,
+        incidents.defect,
+        incidents.complaint,
+        incidents.resolved,
+        defects,
+        complaints,
+        complaints_resolved,
+        complainers,
+        resolved,
+    )
+    return complainers[:n_complaints], resolved[:n_resolved]
+
+
+@kernel
+def _count_incidents(
+    focal, defect, complaint, resolved, defects, complaints, complaints_resolved, who, fixed
+):
+    """One pass of :func:`count_incidents`; returns how many complained and were resolved."""
+    n_complaints = n_resolved = 0
+    for k in range(focal.size):
+        i = focal[k]
+        if defect[k]:
+            defects[i] += 1
+        if complaint[k]:
+            complaints[i] += 1
+            who[n_complaints] = i
+            n_complaints += 1
+        if resolved[k]:
+            complaints_resolved[i] += 1
+            fixed[n_resolved] = i
+            n_resolved += 1
+    return n_complaints, n_resolved
 
 
 def perceived_performance(
@@ -96,7 +234,7 @@ def perceived_performance(
     -----
     perf = quality + σ·z − π_d·defect − π_l·late − π_u·(complaint ∧ ¬resolved)
     + ρ·resolved, clipped to [0, 1]. A resolved complaint gives back ρ (service
-    recovery; Smith & Bolton 1998).
+    recovery; Smith & Bolton 1998). The terms are added left to right.
 
     Examples
     --------
@@ -104,12 +242,55 @@ def perceived_performance(
     >>> round(float(perceived_performance(0.6, inc, np.zeros(1), Experience())[0]), 12)
     0.05
     """
-    perf = (
-        np.asarray(quality, dtype=float)
-        + params.performance_noise * noise
-        - params.defect_penalty * incidents.defect
-        - params.late_penalty * incidents.late
-        - params.unresolved_penalty * (incidents.complaint & ~incidents.resolved)
-        + params.recovery_bonus * np.asarray(recovery_mult) * incidents.resolved
+    n = noise.shape[0]
+    weights = np.array(
+        [
+            params.performance_noise,
+            params.defect_penalty,
+            params.late_penalty,
+            params.unresolved_penalty,
+            params.recovery_bonus,
+        ],
+        dtype=float,
     )
-    return np.clip(perf, 0.0, 1.0)
+    performance = np.empty(n)
+    _perceived_performance(
+        per_order("quality", quality, n),
+        incidents.defect,
+        incidents.late,
+        incidents.complaint,
+        incidents.resolved,
+        noise,
+        weights,
+        per_order("recovery_mult", recovery_mult, n),
+        performance,
+    )
+    return performance
+
+
+@kernel
+def _perceived_performance(
+    quality, defect, late, complaint, resolved, noise, weights, recovery_mult, out
+):
+    """Fill ``out`` with :func:`perceived_performance`, order by order.
+
+    ``weights`` = (σ, π_d, π_l, π_u, ρ); ``quality`` and ``recovery_mult`` hold one
+    value for every order or one per order. Each incident enters as 1.0 or 0.0
+    times its weight and the terms are added left to right, as in numpy's
+    expression; the clip keeps a NaN and sends −0.0 to 0.0, as ``np.clip`` does.
+    """
+    sigma, defect_penalty, late_penalty, unresolved_penalty, bonus = weights
+    one_quality, one_mult = quality.size == 1, recovery_mult.size == 1
+    for i in range(out.size):
+        perf = (
+            quality[0 if one_quality else i]
+            + sigma * noise[i]
+            - defect_penalty * (1.0 if defect[i] else 0.0)
+            - late_penalty * (1.0 if late[i] else 0.0)
+            - unresolved_penalty * (1.0 if complaint[i] and not resolved[i] else 0.0)
+            + bonus * recovery_mult[0 if one_mult else i] * (1.0 if resolved[i] else 0.0)
+        )
+        if perf == perf:  # not NaN
+            perf = perf if perf > 0.0 else 0.0
+            perf = perf if perf < 1.0 else 1.0
+        out[i] = perf

@@ -79,3 +79,38 @@ def test_probabilities_and_draws_match_the_row_wise_formulas_bit_for_bit():
     u = rng.random(20_000)
     drawn = np.minimum((u[:, None] >= np.cumsum(expected, axis=1)).sum(axis=1), 3)
     np.testing.assert_array_equal(choice.choose(probabilities, u), drawn)
+
+
+def test_place_orders_books_rival_orders_and_counts_switches_to_a_cheaper_rival():
+    platform = np.full(6, -1, dtype=np.int8)
+    elsewhere = np.array([0, 2, 0, 0, 0, 0], dtype=np.int32)
+    orderers = np.array([5, 1, 3, 0])
+    chosen = np.array([0, 1, 2, 1], dtype=np.int8)
+    # rival prices 0.9 and 1.2 today; the focal price each meets, after discounts
+    placed = choice.place_orders(
+        orderers,
+        chosen,
+        prices=np.array([1.0, 0.9, 1.2]),
+        focal_price=np.array([1.0, 1.0, 1.0, 0.8]),
+        platform=platform,
+        orders_elsewhere=elsewhere,
+    )
+    assert placed.focal.tolist() == [5]
+    assert placed.elsewhere.tolist() == [1, 3, 0] and placed.rival.tolist() == [1, 2, 1]
+    # a rival (0.9) undercuts the first three; only shopper 1 went to a cheaper rival
+    # (shopper 3 chose the dearer one, shopper 0 met 0.8, below every rival)
+    assert (placed.cheaper_rival_occasions, placed.switched_to_cheaper) == (3, 1)
+    assert platform.tolist() == [1, 1, -1, 2, -1, 0]
+    assert elsewhere.tolist() == [1, 3, 0, 1, 0, 0]
+
+
+def test_place_orders_refuses_focal_prices_of_another_length():
+    with pytest.raises(ValueError, match="one value or one per order"):
+        choice.place_orders(
+            np.array([0, 1]),
+            np.zeros(2, dtype=np.int8),
+            prices=np.array([1.0, 0.9]),
+            focal_price=np.ones(3),
+            platform=np.zeros(2, dtype=np.int8),
+            orders_elsewhere=np.zeros(2, dtype=np.int32),
+        )
