@@ -310,7 +310,8 @@ class NeighbourExposure:
         # holds both, as a publish reads and writes them for the same friends
         self._cells = None if network.fully_mixed else np.zeros((n, 2 * width))
         self.sums = None if self._cells is None else self._cells[:, :width]
-        self._degree = np.maximum(network.degree, 1).astype(float)
+        #: per shopper, its number of ties (at least 1, float64): a share is sum / ties
+        self.ties = np.maximum(network.degree, 1).astype(float)
         index_type = _index_type(n)
         # the speakers of the last publish, ascending (only they can have a non-zero
         # signal); the friends a publish reaches, listed once (``_reached`` marks them)
@@ -430,7 +431,7 @@ class NeighbourExposure:
             share = self.share(index, column)
             hears = share > 0
             return index[hears], share[hears]
-        return _heard(index, self.sums, column, self._degree)
+        return _heard(index, self.sums, column, self.ties)
 
     def share(self, index: np.ndarray, column: int | None = None) -> np.ndarray:
         """Mean signal over the ties of the shoppers in ``index``, shape (len, width).
@@ -452,8 +453,8 @@ class NeighbourExposure:
                 return np.broadcast_to(mean[column], (index.size,))
             return np.broadcast_to(mean, (index.size, self.signal.shape[1]))
         if column is not None:
-            return self.sums[index, column] / self._degree[index]
-        return self.sums[index] / self._degree[index, None]
+            return self.sums[index, column] / self.ties[index]
+        return self.sums[index] / self.ties[index, None]
 
 
 #: How many shoppers ahead a kernel asks for their data (see :func:`_prefetch`):
