@@ -945,7 +945,8 @@ class ShopperModel(mesa.Model):
                 sh.satisfaction[churned], shift=a.ltr_shift, scale=a.ltr_scale
             )
             customers = self._active(work)
-        signals = word_of_mouth.customer_signals(
+        word_of_mouth.publish_customer_signals(
+            self.exposure,
             customers,
             sh.satisfaction,
             self.ltr,
@@ -955,9 +956,7 @@ class ShopperModel(mesa.Model):
             detractor_threshold=a.detractor_threshold,
             promoter_boost=self.params.acquisition.promoter_referral_boost,
             referral_mult=levers.referral_mult,
-            out=self._wom_signals,
         )
-        self.exposure.publish(customers, signals)
 
     def _settle_strategies(self, work: DayWork) -> None:
         """Strategies settle the day's costs, booked per shopper in the ledger."""

@@ -373,9 +373,42 @@ class NeighbourExposure:
         >>> exposure.signal[:, 0].tolist(), exposure.share(np.arange(3))[:, 0].tolist()
         ([0.0, 0.0, 3.0], [0.0, 1.5, 0.0])
         """
-        changed = _store_signals(
+        self.publish_by(_store_signals, speakers, signal)
+
+    def publish_by(self, store: Any, speakers: np.ndarray, *args: Any) -> None:
+        """Publish with a kernel that makes the speakers' signals as it stores them.
+
+        :meth:`publish` hands over signals made beforehand; a rule that makes
+        each speaker's signal from shopper columns can instead store it at once
+        (one pass over the speakers, no buffer of signals): ``store`` is a kernel
+        called as ``store(speakers, *args, listed, n_listed, stored, changed,
+        changes)`` that does what :func:`_store_signals` does with the signals
+        it makes (stores them, zero for the previous speakers ``listed[:n_listed]``
+        now silent; lists the changed shoppers ascending with their float64
+        changes; copies the speakers into ``listed``) and returns the number of
+        changed shoppers. The changes are then propagated as by :meth:`publish`.
+
+        Parameters
+        ----------
+        store : numba dispatcher
+            The store kernel.
+        speakers : numpy.ndarray
+            Shopper ids, strictly ascending.
+        *args
+            What ``store`` needs besides the exposure's buffers.
+
+        Examples
+        --------
+        >>> net = from_edges(3, np.array([0, 1]), np.array([1, 2]))
+        >>> exposure = NeighbourExposure(net, width=1)
+        >>> signal = np.array([[1.0], [1.0]], dtype=np.float32)
+        >>> exposure.publish_by(_store_signals, np.array([0, 2]), signal)
+        >>> exposure.share(np.arange(3))[:, 0].tolist()
+        [0.0, 1.0, 0.0]
+        """
+        changed = store(
             speakers,
-            signal,
+            *args,
             self._listed,
             self._n_listed,
             self.signal,
