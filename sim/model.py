@@ -763,7 +763,7 @@ class ShopperModel(mesa.Model):
                     exposure.sums[:, 1],
                     exposure.ties,
                     sh.satisfaction,
-                    s.negative_wom_effect,
+                    effect=s.negative_wom_effect,
                 )
 
     def _run_groups(self, work: DayWork) -> None:

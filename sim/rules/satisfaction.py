@@ -249,6 +249,7 @@ def hear_detractor_sums(
     detractor_sums: np.ndarray,
     ties: np.ndarray,
     satisfaction: np.ndarray,
+    *,
     effect: float,
 ) -> None:
     """Lower the satisfaction of customers who hear detractor friends, from running sums.
@@ -276,7 +277,7 @@ def hear_detractor_sums(
     --------
     >>> s = np.array([0.5, 0.3, 0.01, 0.8])
     >>> hear_detractor_sums(np.array([0, 2, 3]), np.array([1.0, 2.0, 4.0, 0.0]),
-    ...                     np.array([2.0, 2.0, 4.0, 3.0]), s, 0.02)
+    ...                     np.array([2.0, 2.0, 4.0, 3.0]), s, effect=0.02)
     >>> s.tolist()
     [0.49, 0.3, 0.0, 0.8]
     """
