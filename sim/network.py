@@ -662,6 +662,7 @@ def _propagate(
     """
     width = changes.shape[1]
     last = pending.shape[0] - 1
+    by_signal = sums.T  # row c: signal c of every shopper (contiguous)
     n_friends = 0
     for k in range(changed.size):
         if k + _AHEAD < changed.size:
@@ -691,7 +692,7 @@ def _propagate(
             ahead = friends[k + _AHEAD]
             _prefetch(pending, ahead)
             for c in range(width):
-                _prefetch(sums[:, c], ahead)
+                _prefetch(by_signal[c], ahead)
         friend = friends[k]
         reached[friend] = 0
         for c in range(width):
