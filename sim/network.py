@@ -313,8 +313,9 @@ class NeighbourExposure:
         # zero between publishes
         self.sums = None if network.fully_mixed else np.zeros((n, width), order="F")
         self._pending = np.zeros((n_cells, width))
-        #: per shopper, its number of ties (at least 1, float64): a share is sum / ties
-        self.ties = np.maximum(network.degree, 1).astype(float)
+        #: per shopper, its number of ties (at least 1): a share is sum / ties (float64;
+        #: an integer count converts exactly, in half the bytes of a float64 one)
+        self.ties = np.maximum(network.degree, 1).astype(_index_type(n))
         index_type = _index_type(n)
         # the speakers of the last publish, ascending (only they can have a non-zero
         # signal); the friends a publish reaches, listed once (``_reached`` marks them)

@@ -266,7 +266,7 @@ def hear_detractor_sums(
         Per shopper, the number of detractors among its friends (float64; may be
         a strided column of a larger array).
     ties : numpy.ndarray
-        Per shopper, the number of its ties (at least 1), float64.
+        Per shopper, the number of its ties (at least 1): integers, or float64.
     satisfaction : numpy.ndarray
         Every shopper's satisfaction; a hearer's falls by ``effect`` times the
         share sum / ties, down to 0.
