@@ -651,9 +651,7 @@ def _propagate(
     ``reached``); then every reached friend's change sums are added to its
     running sums ``sums`` once and reset to 0. These are the sums ``np.bincount``
     gives over the changes in the same order (changed shoppers ascending, each
-    one's ties in CSR order), added as one array. A change sum of zero is not
-    added: a running sum starts at +0 and so is never −0, and adding ±0 to it
-    changes no bit.
+    one's ties in CSR order), added as one array.
 
     The changed shoppers lie scattered over the arrays, so each step waits for
     memory; the loop asks ahead (:func:`_prefetch`) for a later shopper's tie
@@ -697,9 +695,8 @@ def _propagate(
         friend = friends[k]
         reached[friend] = 0
         for c in range(width):
-            if pending[friend, c] != 0.0:
-                sums[friend, c] += pending[friend, c]
-                pending[friend, c] = 0.0
+            sums[friend, c] += pending[friend, c]
+            pending[friend, c] = 0.0
 
 
 @kernel
