@@ -166,22 +166,33 @@ def customer_signals(
     >>> ltr.tolist()  # shopper 2 is not a customer: not refreshed
     [10, 3, 0, 8]
     """
-    mult = np.asarray(referral_mult, dtype=float).reshape(-1)
     if out is None:
         out = np.empty((customers.size, 2), dtype=np.float32)
-    _customer_signals(
-        customers,
-        satisfaction,
-        ltr,
-        float(ltr_shift),
-        float(ltr_scale),
+    rule = _rule((ltr_shift, ltr_scale), (promoter_threshold, detractor_threshold), promoter_boost)
+    _customer_signals(customers, satisfaction, ltr, rule, _per_shopper(referral_mult), out)
+    return out[: customers.size]
+
+
+def _rule(
+    ltr_map: tuple[float, float], thresholds: tuple[int, int], boost: float
+) -> tuple[float, float, int, int, float]:
+    """The signal rule's settings as the kernels take them (see :func:`_signal_of`).
+
+    ``ltr_map`` is (LTR shift, LTR scale), ``thresholds`` (promoter, detractor).
+    """
+    (shift, scale), (promoter_threshold, detractor_threshold) = ltr_map, thresholds
+    return (
+        float(shift),
+        float(scale),
         int(promoter_threshold),
         int(detractor_threshold),
-        float(promoter_boost),
-        mult,
-        out,
+        float(boost),
     )
-    return out[: customers.size]
+
+
+def _per_shopper(referral_mult: np.ndarray | float) -> np.ndarray:
+    """The referral multiplier as a float64 array: one per shopper, or one for all."""
+    return np.asarray(referral_mult, dtype=float).reshape(-1)
 
 
 @kernel
@@ -189,35 +200,17 @@ def _customer_signals(
     customers: np.ndarray,
     satisfaction: np.ndarray,
     ltr: np.ndarray,
-    shift: float,
-    scale: float,
-    promoter_threshold: int,
-    detractor_threshold: int,
-    boost: float,
+    rule: tuple[float, float, int, int, float],
     mult: np.ndarray,
     out: np.ndarray,
 ) -> None:
     """Refresh ``ltr`` of each customer and write its two signals to ``out``, in one pass.
 
-    ``mult`` holds one multiplier per shopper, or a single one for all. The
-    referral weight is the float32 rounding of ``mult`` for a non-promoter and of
-    ``(1 + boost)·mult`` (float64) for a promoter, as the docstring of
+    Each customer's by :func:`_signal_of`, as the docstring of
     :func:`customer_signals` says.
     """
-    one_mult = mult.size == 1
     for k in range(customers.size):
-        out[k, 0], out[k, 1] = _signal_of(
-            customers[k],
-            satisfaction,
-            ltr,
-            shift,
-            scale,
-            promoter_threshold,
-            detractor_threshold,
-            boost,
-            mult,
-            one_mult,
-        )
+        out[k, 0], out[k, 1] = _signal_of(customers[k], satisfaction, ltr, rule, mult)
 
 
 @kernel
@@ -225,24 +218,21 @@ def _signal_of(
     i: int,
     satisfaction: np.ndarray,
     ltr: np.ndarray,
-    shift: float,
-    scale: float,
-    promoter_threshold: int,
-    detractor_threshold: int,
-    boost: float,
+    rule: tuple[float, float, int, int, float],
     mult: np.ndarray,
-    one_mult: bool,
 ) -> tuple[np.float32, np.float32]:
     """Refresh ``ltr[i]`` and return customer ``i``'s (referral weight, detractor flag).
 
-    The rule of :func:`customer_signals` for one customer: the referral weight is
-    the float32 rounding of ``mult`` for a non-promoter and of
-    ``(1 + boost)·mult`` (float64) for a promoter; ``mult`` holds one multiplier
-    per shopper, or (``one_mult``) a single one for all.
+    The rule of :func:`customer_signals` for one customer, with ``rule`` =
+    (LTR shift, LTR scale, promoter threshold, detractor threshold, promoter
+    boost): the referral weight is the float32 rounding of ``mult`` for a
+    non-promoter and of ``(1 + boost)·mult`` (float64) for a promoter; ``mult``
+    holds one multiplier per shopper, or a single one for all.
     """
+    shift, scale, promoter_threshold, detractor_threshold, boost = rule
     answer = _ltr_of(satisfaction[i], shift, scale)
     ltr[i] = answer
-    m = mult[0] if one_mult else mult[i]
+    m = mult[0] if mult.size == 1 else mult[i]
     if answer >= promoter_threshold:
         referral = np.float32((1.0 + boost) * m)
     else:
@@ -298,12 +288,8 @@ detractor_threshold, promoter_boost, referral_mult
         customers,
         satisfaction,
         ltr,
-        float(ltr_shift),
-        float(ltr_scale),
-        int(promoter_threshold),
-        int(detractor_threshold),
-        float(promoter_boost),
-        np.asarray(referral_mult, dtype=float).reshape(-1),
+        _rule((ltr_shift, ltr_scale), (promoter_threshold, detractor_threshold), promoter_boost),
+        _per_shopper(referral_mult),
     )
 
 
@@ -312,11 +298,7 @@ def _store_customer_signals(
     customers: np.ndarray,
     satisfaction: np.ndarray,
     ltr: np.ndarray,
-    shift: float,
-    scale: float,
-    promoter_threshold: int,
-    detractor_threshold: int,
-    boost: float,
+    rule: tuple[float, float, int, int, float],
     mult: np.ndarray,
     listed: np.ndarray,
     n_listed: int,
@@ -331,7 +313,6 @@ def _store_customer_signals(
     through shared helpers: a kernel called with arrays is not inlined, and the
     calls tripled the walk's time). Returns the number of changed shoppers.
     """
-    one_mult = mult.size == 1
     n_changed = 0
     a = 0
     b = 0
@@ -343,18 +324,7 @@ def _store_customer_signals(
             if b < n_listed and listed[b] == shopper:
                 b += 1
             a += 1
-            referral, detractor = _signal_of(
-                shopper,
-                satisfaction,
-                ltr,
-                shift,
-                scale,
-                promoter_threshold,
-                detractor_threshold,
-                boost,
-                mult,
-                one_mult,
-            )
+            referral, detractor = _signal_of(shopper, satisfaction, ltr, rule, mult)
         else:  # spoke last time, silent now: its new signals are zero
             shopper = listed[b]
             b += 1

@@ -86,6 +86,16 @@ def test_likelihood_to_recommend_rounds_half_up_and_clips_to_the_scale():
     assert got.dtype == np.int8
 
 
+#: the rule's settings in the publishing tests: LTR = rint(10·S), NPS thresholds 9 and 6
+RULE = {
+    "ltr_shift": 0.0,
+    "ltr_scale": 10.0,
+    "promoter_threshold": 9,
+    "detractor_threshold": 6,
+    "promoter_boost": 1.0,
+}
+
+
 def _path_exposure():
     # the path 0 - 1 - 2 - 3
     return NeighbourExposure(from_edges(4, np.array([0, 1, 2]), np.array([1, 2, 3])), width=2)
@@ -93,16 +103,7 @@ def _path_exposure():
 
 def _publish(exposure, customers, satisfaction, ltr, mult=1.0):
     word_of_mouth.publish_customer_signals(
-        exposure,
-        customers,
-        satisfaction,
-        ltr,
-        ltr_shift=0.0,
-        ltr_scale=10.0,
-        promoter_threshold=9,
-        detractor_threshold=6,
-        promoter_boost=1.0,
-        referral_mult=mult,
+        exposure, customers, satisfaction, ltr, referral_mult=mult, **RULE
     )
 
 
@@ -137,11 +138,8 @@ def test_publishing_customer_signals_rejects_customers_out_of_order():
 @pytest.mark.parametrize("kind", ["small_world", "fully_mixed"])
 def test_publishing_customer_signals_stores_what_customer_signals_says(kind):
     rng = np.random.default_rng(5)
-    net = build_network(
-        ModelParams(population={"size": 600}, network={"kind": kind}),
-        np.zeros(600, dtype=np.int8),
-        rng,
-    )
+    params = ModelParams(population={"size": 600}, network={"kind": kind})
+    net = build_network(params, np.zeros(600, dtype=np.int8), rng)
     exposure, ltr = NeighbourExposure(net, width=2), np.zeros(600, dtype=np.int8)
     satisfaction = rng.random(600)
     for _ in range(4):
@@ -150,15 +148,7 @@ def test_publishing_customer_signals_stores_what_customer_signals_says(kind):
         _publish(exposure, customers, satisfaction, ltr, mult)
         expected = np.zeros((600, 2), dtype=np.float32)
         expected[customers] = word_of_mouth.customer_signals(
-            customers,
-            satisfaction,
-            ltr.copy(),
-            ltr_shift=0.0,
-            ltr_scale=10.0,
-            promoter_threshold=9,
-            detractor_threshold=6,
-            promoter_boost=1.0,
-            referral_mult=mult,
+            customers, satisfaction, ltr.copy(), referral_mult=mult, **RULE
         )
         np.testing.assert_array_equal(exposure.signal, expected)
         satisfaction[rng.random(600) < 0.2] = rng.random()
