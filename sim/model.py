@@ -753,9 +753,18 @@ class ShopperModel(mesa.Model):
         sh, s = self.shoppers, self.params.satisfaction
         satisfaction.apply_orders(work.focal, work.performance, sh, s)
         if s.negative_wom_effect > 0:
-            # only who hears a detractor: the others' satisfaction stays what it is
-            who, heard = self.exposure.heard(self._active(work), column=1)
-            satisfaction.hear_detractors(who, heard, sh.satisfaction, s.negative_wom_effect)
+            active, exposure = self._active(work), self.exposure
+            if exposure.sums is None:  # fully mixed: everyone hears the population's share
+                who, heard = exposure.heard(active, column=1)
+                satisfaction.hear_detractors(who, heard, sh.satisfaction, s.negative_wom_effect)
+            else:  # one pass over the customers' detractor sums
+                satisfaction.hear_detractor_sums(
+                    active,
+                    exposure.sums[:, 1],
+                    exposure.ties,
+                    sh.satisfaction,
+                    effect=s.negative_wom_effect,
+                )
 
     def _run_groups(self, work: DayWork) -> None:
         """Group buying (:mod:`sim.rules.group_formation`): which focal orders happen.
@@ -936,7 +945,8 @@ class ShopperModel(mesa.Model):
                 sh.satisfaction[churned], shift=a.ltr_shift, scale=a.ltr_scale
             )
             customers = self._active(work)
-        signals = word_of_mouth.customer_signals(
+        word_of_mouth.publish_customer_signals(
+            self.exposure,
             customers,
             sh.satisfaction,
             self.ltr,
@@ -946,9 +956,7 @@ class ShopperModel(mesa.Model):
             detractor_threshold=a.detractor_threshold,
             promoter_boost=self.params.acquisition.promoter_referral_boost,
             referral_mult=levers.referral_mult,
-            out=self._wom_signals,
         )
-        self.exposure.publish(customers, signals)
 
     def _settle_strategies(self, work: DayWork) -> None:
         """Strategies settle the day's costs, booked per shopper in the ledger."""

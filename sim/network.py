@@ -305,18 +305,22 @@ class NeighbourExposure:
         self.network = network
         n = network.size
         self.signal = np.zeros((n, width), dtype=np.float32, order="F")
-        # per (shopper, signal), the running sum over ties (column c) beside the sum of a
-        # publish's changes (column width + c, zero between publishes): one cache line
-        # holds both, as a publish reads and writes them for the same friends
-        self._cells = None if network.fully_mixed else np.zeros((n, 2 * width))
-        self.sums = None if self._cells is None else self._cells[:, :width]
-        self._degree = np.maximum(network.degree, 1).astype(float)
+        n_cells = 0 if network.fully_mixed else n
+        # per (shopper, signal), the running sum over ties, signal by signal (each
+        # column contiguous: a stage reading one signal's sums of many shoppers
+        # streams 8 bytes a shopper), and the sums of a publish's changes, shopper by
+        # shopper (one row a friend: a publish adds all of a change to it at once),
+        # zero between publishes
+        self.sums = None if network.fully_mixed else np.zeros((n, width), order="F")
+        self._pending = np.zeros((n_cells, width))
+        #: per shopper, its number of ties (at least 1): a share is sum / ties (float64;
+        #: an integer count converts exactly, in half the bytes of a float64 one)
+        self.ties = np.maximum(network.degree, 1).astype(_index_type(n))
         index_type = _index_type(n)
         # the speakers of the last publish, ascending (only they can have a non-zero
         # signal); the friends a publish reaches, listed once (``_reached`` marks them)
         self._listed = np.empty(n, dtype=index_type)
         self._n_listed = 0
-        n_cells = 0 if self._cells is None else n
         self._friends = np.empty(n_cells, dtype=index_type)
         self._reached = np.zeros(n_cells, dtype=np.uint8)
         # the shoppers whose signal a publish changes, and the changes (float64)
@@ -372,9 +376,42 @@ class NeighbourExposure:
         >>> exposure.signal[:, 0].tolist(), exposure.share(np.arange(3))[:, 0].tolist()
         ([0.0, 0.0, 3.0], [0.0, 1.5, 0.0])
         """
-        changed = _store_signals(
+        self.publish_by(_store_signals, speakers, signal)
+
+    def publish_by(self, store: Any, speakers: np.ndarray, *args: Any) -> None:
+        """Publish with a kernel that makes the speakers' signals as it stores them.
+
+        :meth:`publish` hands over signals made beforehand; a rule that makes
+        each speaker's signal from shopper columns can instead store it at once
+        (one pass over the speakers, no buffer of signals): ``store`` is a kernel
+        called as ``store(speakers, *args, listed, n_listed, stored, changed,
+        changes)`` that does what :func:`_store_signals` does with the signals
+        it makes (stores them, zero for the previous speakers ``listed[:n_listed]``
+        now silent; lists the changed shoppers ascending with their float64
+        changes; copies the speakers into ``listed``) and returns the number of
+        changed shoppers. The changes are then propagated as by :meth:`publish`.
+
+        Parameters
+        ----------
+        store : numba dispatcher
+            The store kernel.
+        speakers : numpy.ndarray
+            Shopper ids, strictly ascending.
+        *args
+            What ``store`` needs besides the exposure's buffers.
+
+        Examples
+        --------
+        >>> net = from_edges(3, np.array([0, 1]), np.array([1, 2]))
+        >>> exposure = NeighbourExposure(net, width=1)
+        >>> signal = np.array([[1.0], [1.0]], dtype=np.float32)
+        >>> exposure.publish_by(_store_signals, np.array([0, 2]), signal)
+        >>> exposure.share(np.arange(3))[:, 0].tolist()
+        [0.0, 1.0, 0.0]
+        """
+        changed = store(
             speakers,
-            signal,
+            *args,
             self._listed,
             self._n_listed,
             self.signal,
@@ -383,11 +420,12 @@ class NeighbourExposure:
         )
         self._n_listed = speakers.size
         adjacency = self.network.adjacency
-        if adjacency is not None and self._cells is not None:  # else fully mixed: no ties
+        if adjacency is not None and self.sums is not None:  # else fully mixed: no ties
             _propagate(
                 self._changed[:changed],
                 self._changes,
-                self._cells,
+                self.sums,
+                self._pending,
                 adjacency.indptr,
                 adjacency.indices,
                 self._friends,
@@ -430,7 +468,7 @@ class NeighbourExposure:
             share = self.share(index, column)
             hears = share > 0
             return index[hears], share[hears]
-        return _heard(index, self.sums, column, self._degree)
+        return _heard(index, self.sums, column, self.ties)
 
     def share(self, index: np.ndarray, column: int | None = None) -> np.ndarray:
         """Mean signal over the ties of the shoppers in ``index``, shape (len, width).
@@ -452,8 +490,8 @@ class NeighbourExposure:
                 return np.broadcast_to(mean[column], (index.size,))
             return np.broadcast_to(mean, (index.size, self.signal.shape[1]))
         if column is not None:
-            return self.sums[index, column] / self._degree[index]
-        return self.sums[index] / self._degree[index, None]
+            return self.sums[index, column] / self.ties[index]
+        return self.sums[index] / self.ties[index, None]
 
 
 #: How many shoppers ahead a kernel asks for their data (see :func:`_prefetch`):
@@ -599,7 +637,8 @@ def _store_signals(
 def _propagate(
     changed: np.ndarray,
     changes: np.ndarray,
-    cells: np.ndarray,
+    sums: np.ndarray,
+    pending: np.ndarray,
     indptr: np.ndarray,
     indices: np.ndarray,
     friends: np.ndarray,
@@ -607,35 +646,37 @@ def _propagate(
 ) -> None:
     """Add the changes of the ``changed`` shoppers (ascending) to their friends' running sums.
 
-    Each change goes to the change sums of the shopper's friends
-    (``cells[:, width:]``, zero before), each friend reached noted once in
-    ``friends`` (marked in ``reached``); then every reached friend's change sum is
-    added to its running sum (``cells[:, :width]``) once and reset to 0. These are
-    the sums ``np.bincount`` gives over the changes in the same order (changed
-    shoppers ascending, each one's ties in CSR order), added as one array.
+    Each change goes to the change sums ``pending`` of the shopper's friends (zero
+    before), each friend reached noted once in ``friends`` (marked in
+    ``reached``); then every reached friend's change sums are added to its
+    running sums ``sums`` once and reset to 0. These are the sums ``np.bincount``
+    gives over the changes in the same order (changed shoppers ascending, each
+    one's ties in CSR order), added as one array.
 
     The changed shoppers lie scattered over the arrays, so each step waits for
     memory; the loop asks ahead (:func:`_prefetch`) for a later shopper's tie
-    offsets, ties, and cells (its own and nearby ids': most ties of a small
-    world join shoppers a few ids apart), then for all its friends' cells.
+    offsets, ties, and change sums (its own and nearby ids': most ties of a small
+    world join shoppers a few ids apart), then for all its friends' change sums,
+    and at the end for a later friend's change and running sums.
     """
     width = changes.shape[1]
-    last = cells.shape[0] - 1
+    last = pending.shape[0] - 1
+    by_signal = sums.T  # row c: signal c of every shopper (contiguous)
     n_friends = 0
     for k in range(changed.size):
         if k + _AHEAD < changed.size:
             ahead = changed[k + _AHEAD]
             _prefetch(indptr, ahead)
             _prefetch(reached, ahead)
-            _prefetch(cells, max(ahead - 4, 0))
-            _prefetch(cells, ahead)
-            _prefetch(cells, min(ahead + 4, last))
+            _prefetch(pending, max(ahead - 4, 0))
+            _prefetch(pending, ahead)
+            _prefetch(pending, min(ahead + 4, last))
         if k + _AHEAD // 2 < changed.size:
             _prefetch(indices, indptr[changed[k + _AHEAD // 2]])
         if k + _AHEAD // 4 < changed.size:
             soon = changed[k + _AHEAD // 4]
             for tie in range(indptr[soon], indptr[soon + 1]):
-                _prefetch(cells, indices[tie])
+                _prefetch(pending, indices[tie])
         shopper = changed[k]
         for tie in range(indptr[shopper], indptr[shopper + 1]):
             friend = indices[tie]
@@ -644,15 +685,18 @@ def _propagate(
                 friends[n_friends] = friend
                 n_friends += 1
             for c in range(width):
-                cells[friend, width + c] += changes[k, c]
+                pending[friend, c] += changes[k, c]
     for k in range(n_friends):
         if k + _AHEAD < n_friends:
-            _prefetch(cells, friends[k + _AHEAD])
+            ahead = friends[k + _AHEAD]
+            _prefetch(pending, ahead)
+            for c in range(width):
+                _prefetch(by_signal[c], ahead)
         friend = friends[k]
         reached[friend] = 0
         for c in range(width):
-            cells[friend, c] += cells[friend, width + c]
-            cells[friend, width + c] = 0.0
+            sums[friend, c] += pending[friend, c]
+            pending[friend, c] = 0.0
 
 
 @kernel

@@ -229,13 +229,75 @@ def hear_detractors(
 
 
 @kernel
+def _lowered(satisfaction: float, share: float, effect: float) -> float:
+    """One shopper's satisfaction after hearing a detractor share: max(S − effect·share, 0)."""
+    return max(satisfaction - effect * share, 0.0)
+
+
+@kernel
 def _hear_detractors(
     who: np.ndarray, share: np.ndarray, satisfaction: np.ndarray, effect: float
 ) -> None:
     """The update of :func:`hear_detractors`, shopper by shopper."""
     for k in range(who.size):
         i = who[k]
-        satisfaction[i] = max(satisfaction[i] - effect * share[k], 0.0)
+        satisfaction[i] = _lowered(satisfaction[i], share[k], effect)
+
+
+def hear_detractor_sums(
+    customers: np.ndarray,
+    detractor_sums: np.ndarray,
+    ties: np.ndarray,
+    satisfaction: np.ndarray,
+    *,
+    effect: float,
+) -> None:
+    """Lower the satisfaction of customers who hear detractor friends, from running sums.
+
+    The same update as :func:`hear_detractors` with ``who`` the customers whose
+    detractor sum is positive and ``detractor_share`` their sum / ties (float64),
+    in one pass over the customers and without building either array.
+
+    Parameters
+    ----------
+    customers : numpy.ndarray
+        Shopper ids, each once.
+    detractor_sums : numpy.ndarray
+        Per shopper, the number of detractors among its friends (float64; may be
+        a strided column of a larger array).
+    ties : numpy.ndarray
+        Per shopper, the number of its ties (at least 1): integers, or float64.
+    satisfaction : numpy.ndarray
+        Every shopper's satisfaction; a hearer's falls by ``effect`` times the
+        share sum / ties, down to 0.
+    effect : float
+        Satisfaction lost per day when every friend is a detractor.
+
+    Examples
+    --------
+    >>> s = np.array([0.5, 0.3, 0.01, 0.8])
+    >>> hear_detractor_sums(np.array([0, 2, 3]), np.array([1.0, 2.0, 4.0, 0.0]),
+    ...                     np.array([2.0, 2.0, 4.0, 3.0]), s, effect=0.02)
+    >>> s.tolist()
+    [0.49, 0.3, 0.0, 0.8]
+    """
+    _hear_detractor_sums(customers, detractor_sums, ties, satisfaction, float(effect))
+
+
+@kernel
+def _hear_detractor_sums(
+    customers: np.ndarray,
+    sums: np.ndarray,
+    ties: np.ndarray,
+    satisfaction: np.ndarray,
+    effect: float,
+) -> None:
+    """The update of :func:`hear_detractor_sums`: share = sum / ties (float64), :func:`_lowered`."""
+    for k in range(customers.size):
+        i = customers[k]
+        total = sums[i]
+        if total > 0:
+            satisfaction[i] = _lowered(satisfaction[i], total / ties[i], effect)
 
 
 def negative_word_of_mouth(

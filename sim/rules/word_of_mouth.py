@@ -10,9 +10,14 @@ Examples
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from sim.jit import kernel
+
+if TYPE_CHECKING:
+    from sim.network import NeighbourExposure
 
 
 def likelihood_to_recommend(
@@ -161,22 +166,33 @@ def customer_signals(
     >>> ltr.tolist()  # shopper 2 is not a customer: not refreshed
     [10, 3, 0, 8]
     """
-    mult = np.asarray(referral_mult, dtype=float).reshape(-1)
     if out is None:
         out = np.empty((customers.size, 2), dtype=np.float32)
-    _customer_signals(
-        customers,
-        satisfaction,
-        ltr,
-        float(ltr_shift),
-        float(ltr_scale),
+    rule = _rule((ltr_shift, ltr_scale), (promoter_threshold, detractor_threshold), promoter_boost)
+    _customer_signals(customers, satisfaction, ltr, rule, _per_shopper(referral_mult), out)
+    return out[: customers.size]
+
+
+def _rule(
+    ltr_map: tuple[float, float], thresholds: tuple[int, int], boost: float
+) -> tuple[float, float, int, int, float]:
+    """The signal rule's settings as the kernels take them (see :func:`_signal_of`).
+
+    ``ltr_map`` is (LTR shift, LTR scale), ``thresholds`` (promoter, detractor).
+    """
+    (shift, scale), (promoter_threshold, detractor_threshold) = ltr_map, thresholds
+    return (
+        float(shift),
+        float(scale),
         int(promoter_threshold),
         int(detractor_threshold),
-        float(promoter_boost),
-        mult,
-        out,
+        float(boost),
     )
-    return out[: customers.size]
+
+
+def _per_shopper(referral_mult: np.ndarray | float) -> np.ndarray:
+    """The referral multiplier as a float64 array: one per shopper, or one for all."""
+    return np.asarray(referral_mult, dtype=float).reshape(-1)
 
 
 @kernel
@@ -184,29 +200,144 @@ def _customer_signals(
     customers: np.ndarray,
     satisfaction: np.ndarray,
     ltr: np.ndarray,
-    shift: float,
-    scale: float,
-    promoter_threshold: int,
-    detractor_threshold: int,
-    boost: float,
+    rule: tuple[float, float, int, int, float],
     mult: np.ndarray,
     out: np.ndarray,
 ) -> None:
     """Refresh ``ltr`` of each customer and write its two signals to ``out``, in one pass.
 
-    ``mult`` holds one multiplier per shopper, or a single one for all. The
-    referral weight is the float32 rounding of ``mult`` for a non-promoter and of
-    ``(1 + boost)·mult`` (float64) for a promoter, as the docstring of
+    Each customer's by :func:`_signal_of`, as the docstring of
     :func:`customer_signals` says.
     """
-    one_mult = mult.size == 1
     for k in range(customers.size):
-        i = customers[k]
-        answer = _ltr_of(satisfaction[i], shift, scale)
-        ltr[i] = answer
-        m = mult[0] if one_mult else mult[i]
-        if answer >= promoter_threshold:
-            out[k, 0] = np.float32((1.0 + boost) * m)
-        else:
-            out[k, 0] = np.float32(m)
-        out[k, 1] = np.float32(1.0) if answer <= detractor_threshold else np.float32(0.0)
+        out[k, 0], out[k, 1] = _signal_of(customers[k], satisfaction, ltr, rule, mult)
+
+
+@kernel
+def _signal_of(
+    i: int,
+    satisfaction: np.ndarray,
+    ltr: np.ndarray,
+    rule: tuple[float, float, int, int, float],
+    mult: np.ndarray,
+) -> tuple[np.float32, np.float32]:
+    """Refresh ``ltr[i]`` and return customer ``i``'s (referral weight, detractor flag).
+
+    The rule of :func:`customer_signals` for one customer, with ``rule`` =
+    (LTR shift, LTR scale, promoter threshold, detractor threshold, promoter
+    boost): the referral weight is the float32 rounding of ``mult`` for a
+    non-promoter and of ``(1 + boost)·mult`` (float64) for a promoter; ``mult``
+    holds one multiplier per shopper, or a single one for all.
+    """
+    shift, scale, promoter_threshold, detractor_threshold, boost = rule
+    answer = _ltr_of(satisfaction[i], shift, scale)
+    ltr[i] = answer
+    m = mult[0] if mult.size == 1 else mult[i]
+    if answer >= promoter_threshold:
+        referral = np.float32((1.0 + boost) * m)
+    else:
+        referral = np.float32(m)
+    detractor = np.float32(1.0) if answer <= detractor_threshold else np.float32(0.0)
+    return referral, detractor
+
+
+def publish_customer_signals(
+    exposure: NeighbourExposure,
+    customers: np.ndarray,
+    satisfaction: np.ndarray,
+    ltr: np.ndarray,
+    *,
+    ltr_shift: float,
+    ltr_scale: float,
+    promoter_threshold: int,
+    detractor_threshold: int,
+    promoter_boost: float,
+    referral_mult: np.ndarray | float = 1.0,
+) -> None:
+    """Refresh the customers' likelihood to recommend and publish what each tells friends.
+
+    The same as ``exposure.publish(customers, customer_signals(customers, ...))``
+    with the same keywords, in one pass: each customer's signals are made
+    (:func:`customer_signals`' rule) and stored at once, with no buffer between
+    (:meth:`~sim.network.NeighbourExposure.publish_by`).
+
+    Parameters
+    ----------
+    exposure : NeighbourExposure
+        Width 2: the referral weight and the detractor flag.
+    customers : numpy.ndarray
+        Ids of the current focal customers, strictly ascending; everyone else
+        says nothing.
+    satisfaction, ltr, ltr_shift, ltr_scale, promoter_threshold, \
+detractor_threshold, promoter_boost, referral_mult
+        As for :func:`customer_signals` (``ltr`` is refreshed in place).
+
+    Examples
+    --------
+    >>> from sim.network import NeighbourExposure, from_edges
+    >>> exposure = NeighbourExposure(from_edges(3, np.array([0, 1]), np.array([1, 2])), 2)
+    >>> ltr = np.zeros(3, dtype=np.int8)
+    >>> publish_customer_signals(exposure, np.array([0, 2]), np.array([1.0, 0.5, 0.3]), ltr,
+    ...                          ltr_shift=0.0, ltr_scale=10.0, promoter_threshold=9,
+    ...                          detractor_threshold=6, promoter_boost=1.0)
+    >>> ltr.tolist(), exposure.share(np.array([1])).tolist()
+    ([10, 0, 3], [[1.5, 0.5]])
+    """
+    exposure.publish_by(
+        _store_customer_signals,
+        customers,
+        satisfaction,
+        ltr,
+        _rule((ltr_shift, ltr_scale), (promoter_threshold, detractor_threshold), promoter_boost),
+        _per_shopper(referral_mult),
+    )
+
+
+@kernel
+def _store_customer_signals(
+    customers: np.ndarray,
+    satisfaction: np.ndarray,
+    ltr: np.ndarray,
+    rule: tuple[float, float, int, int, float],
+    mult: np.ndarray,
+    listed: np.ndarray,
+    n_listed: int,
+    stored: np.ndarray,
+    changed: np.ndarray,
+    changes: np.ndarray,
+) -> int:
+    """The store kernel of :func:`publish_customer_signals` (see ``NeighbourExposure.publish_by``).
+
+    :func:`sim.network._store_signals` for width 2, with each customer's signals
+    made by :func:`_signal_of` as the walk reaches it (written out here, not
+    through shared helpers: a kernel called with arrays is not inlined, and the
+    calls tripled the walk's time). Returns the number of changed shoppers.
+    """
+    n_changed = 0
+    a = 0
+    b = 0
+    while a < customers.size or b < n_listed:
+        if a < customers.size and (b == n_listed or customers[a] <= listed[b]):
+            shopper = customers[a]
+            if a > 0 and shopper <= customers[a - 1]:
+                raise ValueError("publish: the speakers must be shopper ids in ascending order")
+            if b < n_listed and listed[b] == shopper:
+                b += 1
+            a += 1
+            referral, detractor = _signal_of(shopper, satisfaction, ltr, rule, mult)
+        else:  # spoke last time, silent now: its new signals are zero
+            shopper = listed[b]
+            b += 1
+            referral = detractor = np.float32(0.0)
+        if referral == stored[shopper, 0] and detractor == stored[shopper, 1]:
+            continue
+        if changed.size > 0:  # else fully mixed: nothing to propagate
+            changes[n_changed, 0] = np.float64(referral) - np.float64(stored[shopper, 0])
+            changes[n_changed, 1] = np.float64(detractor) - np.float64(stored[shopper, 1])
+            changed[n_changed] = shopper
+            n_changed += 1
+        stored[shopper, 0] = referral
+        stored[shopper, 1] = detractor
+    for k in range(customers.size):
+        listed[k] = customers[k]
+    return n_changed

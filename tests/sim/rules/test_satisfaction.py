@@ -50,3 +50,13 @@ def test_hearing_detractors_lowers_only_the_hearers():
     s = np.array([0.5, 0.3, 0.01])
     satisfaction.hear_detractors(np.array([0, 2]), np.array([0.25, 1.0]), s, 0.04)
     assert s.tolist() == pytest.approx([0.49, 0.3, 0.0])
+
+
+def test_hearing_detractor_sums_lowers_customers_with_a_positive_sum_by_the_share():
+    s = np.array([0.5, 0.3, 0.01, 0.8, 0.6])
+    sums = np.array([1.0, 3.0, 2.0, 0.0, 2.0])
+    ties = np.array([4.0, 3.0, 1.0, 5.0, 8.0])
+    # shopper 1 hears detractors but is no customer; shopper 3 hears none
+    satisfaction.hear_detractor_sums(np.array([0, 2, 3, 4]), sums, ties, s, effect=0.04)
+    # 0.5 − 0.04·1/4 = 0.49; 0.01 − 0.04·2 < 0 -> 0; 0.6 − 0.04·2/8 = 0.59
+    assert s.tolist() == pytest.approx([0.49, 0.3, 0.0, 0.8, 0.59])

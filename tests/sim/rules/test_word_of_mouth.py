@@ -1,6 +1,8 @@
 import numpy as np
 import pytest
 
+from sim.network import NeighbourExposure, build_network, from_edges
+from sim.params import ModelParams
 from sim.rules import word_of_mouth
 
 
@@ -82,3 +84,71 @@ def test_likelihood_to_recommend_rounds_half_up_and_clips_to_the_scale():
         np.array([0.0, 1.0]), shift=-3.0, scale=16.0
     ).tolist() == [0, 10]
     assert got.dtype == np.int8
+
+
+#: the rule's settings in the publishing tests: LTR = rint(10·S), NPS thresholds 9 and 6
+RULE = {
+    "ltr_shift": 0.0,
+    "ltr_scale": 10.0,
+    "promoter_threshold": 9,
+    "detractor_threshold": 6,
+    "promoter_boost": 1.0,
+}
+
+
+def _path_exposure():
+    # the path 0 - 1 - 2 - 3
+    return NeighbourExposure(from_edges(4, np.array([0, 1, 2]), np.array([1, 2, 3])), width=2)
+
+
+def _publish(exposure, customers, satisfaction, ltr, mult=1.0):
+    word_of_mouth.publish_customer_signals(
+        exposure, customers, satisfaction, ltr, referral_mult=mult, **RULE
+    )
+
+
+def test_publishing_customer_signals_refreshes_ltr_and_tells_friends():
+    exposure, ltr = _path_exposure(), np.zeros(4, dtype=np.int8)
+    satisfaction = np.array([0.95, 0.5, 0.3, 0.8])
+    _publish(exposure, np.array([0, 2, 3]), satisfaction, ltr)
+    # LTR 10 (promoter: weight 2), 3 (detractor: weight 1, flag 1), 8 (weight 1); 1 silent
+    assert ltr.tolist() == [10, 0, 3, 8]
+    assert exposure.signal.tolist() == [[2, 0], [0, 0], [1, 1], [1, 0]]
+    # shopper 1 hears 0 and 2: (2 + 1) / 2 and (0 + 1) / 2; shopper 2 hears 1 and 3
+    assert exposure.share(np.arange(4)).tolist() == [[0, 0], [1.5, 0.5], [0.5, 0], [1, 1]]
+    # shopper 0 leaves, 2 is satisfied now, 1 joins with a referral reward of 1.5
+    satisfaction[2] = 0.9
+    _publish(exposure, np.array([1, 2, 3]), satisfaction, ltr, np.full(4, 1.5))
+    assert ltr.tolist() == [10, 5, 9, 8]
+    assert exposure.signal.tolist() == [[0, 0], [1.5, 1], [3, 0], [1.5, 0]]
+    assert exposure.share(np.arange(4)).tolist() == [
+        [1.5, 1],
+        [1.5, 0],
+        [1.5, 0.5],
+        [3, 0],
+    ]
+
+
+def test_publishing_customer_signals_rejects_customers_out_of_order():
+    exposure, ltr = _path_exposure(), np.zeros(4, dtype=np.int8)
+    with pytest.raises(ValueError, match="ascending"):
+        _publish(exposure, np.array([2, 0]), np.full(4, 0.5), ltr)
+
+
+@pytest.mark.parametrize("kind", ["small_world", "fully_mixed"])
+def test_publishing_customer_signals_stores_what_customer_signals_says(kind):
+    rng = np.random.default_rng(5)
+    params = ModelParams(population={"size": 600}, network={"kind": kind})
+    net = build_network(params, np.zeros(600, dtype=np.int8), rng)
+    exposure, ltr = NeighbourExposure(net, width=2), np.zeros(600, dtype=np.int8)
+    satisfaction = rng.random(600)
+    for _ in range(4):
+        customers = np.flatnonzero(rng.random(600) < 0.5)
+        mult = rng.random(600) * 2
+        _publish(exposure, customers, satisfaction, ltr, mult)
+        expected = np.zeros((600, 2), dtype=np.float32)
+        expected[customers] = word_of_mouth.customer_signals(
+            customers, satisfaction, ltr.copy(), referral_mult=mult, **RULE
+        )
+        np.testing.assert_array_equal(exposure.signal, expected)
+        satisfaction[rng.random(600) < 0.2] = rng.random()
