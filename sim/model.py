@@ -357,8 +357,6 @@ class ShopperModel(mesa.Model):
             ("metrics", self._daily_metrics),
         ]
         self.stage_seconds: dict[str, float] | None = None
-        # word_of_mouth: what each customer says to friends, written afresh each day
-        self._wom_signals = np.empty((self.shoppers.size, 2), dtype=np.float32)
         # loyalty_churn: buffers listing churn candidates (then the churned shoppers) and
         # holding the active shoppers' loyalty curve
         self._churn_scratch = np.empty(self.shoppers.size, dtype=np.int64)
