@@ -361,8 +361,6 @@ class ShopperModel(mesa.Model):
         # holding the active shoppers' loyalty curve
         self._churn_scratch = np.empty(self.shoppers.size, dtype=np.int64)
         self._curve_scratch = np.empty(self.shoppers.size)
-        # loyalty_churn: the churn draws, then the win-back draws (kept, not allocated daily)
-        self._churn_draws = np.empty(self.shoppers.size)
         self.purchase_scratch = purchase.OrderScratch.empty(self.shoppers.size)  # purchase: draws
         self.datacollector = mesa.DataCollector(
             model_reporters={
@@ -899,14 +897,10 @@ class ShopperModel(mesa.Model):
         sh, lp = self.shoppers, self.params.loyalty
         day, levers, outcome = work.day, work.levers, work.outcome
         active = self._active(work)
-        # drawn into a kept buffer: the same numbers as random(active.size)
-        draws = self._churn_draws
-        u = None
-        if self.params.churn_enabled:
-            u = self.streams["churn"].random(out=draws[: active.size])
-        churned = self._churners(active, u, levers)  # a new array: the draws may be reused
+        u = self.streams["churn"].random(active.size) if self.params.churn_enabled else None
+        churned = self._churners(active, u, levers)
         lapsed = loyalty_churn.churned_shoppers(sh.state, out=self._churn_scratch)
-        u = self.streams["winback"].random(out=draws[: lapsed.size])
+        u = self.streams["winback"].random(lapsed.size)
         back = lapsed[u < np.minimum(lp.winback_rate + at(levers.winback_add, lapsed), 1.0)]
         sh.state[churned] = CHURNED
         sh.loyalty[churned] = 0.0
