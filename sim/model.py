@@ -1050,8 +1050,8 @@ class ShopperModel(mesa.Model):
         if active.size == 0:
             return
         spend = sh.recent_spend[active]
-        cuts = np.percentile(spend, acc.tier_percentiles)
-        sh.tier[active] = accounting.value_tier(spend, list(cuts))
+        cuts = accounting.spend_percentiles(spend, acc.tier_percentiles)  # np.percentile's
+        sh.tier[active] = accounting.value_tier(spend, cuts)
 
     def _metrics(
         self,

@@ -125,3 +125,35 @@ def test_an_order_of_a_shopper_never_acquired_or_of_no_shopper_is_refused(tiny):
     for nobody in (-1, tiny.size):
         with pytest.raises(ValueError, match="not a shopper's"):
             _orders_of_day(tiny, 3, [nobody], [10.0], [1])
+
+
+def test_spend_percentiles_interpolate_between_the_order_statistics():
+    # 0..10 in a shuffled order: the q-th percentile of n = 11 values is q / 10
+    values = np.array([7.0, 3.0, 10.0, 0.0, 5.0, 1.0, 9.0, 2.0, 8.0, 4.0, 6.0])
+    assert accounting.spend_percentiles(values, [0.0, 25.0, 50.0, 95.0, 100.0]) == [
+        0.0,
+        2.5,
+        5.0,
+        9.5,
+        10.0,
+    ]
+
+
+def test_spend_percentiles_find_values_far_apart_and_in_crowded_bins():
+    # many ties at zero, values spanning many powers of two and one above the rest
+    values = np.concatenate([np.zeros(500), 2.0 ** np.arange(-20, 30), [1e12]])
+    values = np.random.default_rng(0).permutation(values)
+    ranked = np.sort(values)
+    n = values.size
+    for q in (10.0, 90.0, 99.5, 100.0):
+        virtual = (n - 1) * q / 100
+        low, high = ranked[int(virtual)], ranked[min(int(virtual) + 1, n - 1)]
+        (got,) = accounting.spend_percentiles(values, [q])
+        assert low <= got <= high
+        assert got == pytest.approx(low + (high - low) * (virtual - int(virtual)))
+
+
+def test_spend_percentiles_of_negative_values_order_them_as_numbers():
+    values = np.array([-3.0, 2.0, -1.5, 0.0])
+    assert accounting.spend_percentiles(values, [0.0, 100.0]) == [-3.0, 2.0]
+    assert accounting.spend_percentiles(values, [50.0]) == [-0.75]
