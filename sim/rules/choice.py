@@ -137,11 +137,16 @@ def choice_probabilities(v: np.ndarray) -> np.ndarray:
     adds them; the exponential is numpy's, the rest compiled passes over the
     columns.
     """
-    shifted = np.empty(v.shape[::-1])  # platforms by orders
-    _shift_by_row_max(v.T, shifted)
-    np.exp(shifted, out=shifted)
+    shifted = _exponentials(v)
     _divide_by_row_sum(shifted, np.empty(shifted.shape[1]))
     return shifted.T
+
+
+def _exponentials(v: np.ndarray) -> np.ndarray:
+    """exp(v − row max) of utilities ``v`` (orders by platforms), platforms by orders."""
+    shifted = np.empty(v.shape[::-1])  # platforms by orders
+    _shift_by_row_max(v.T, shifted)
+    return np.exp(shifted, out=shifted)
 
 
 @kernel
@@ -199,6 +204,85 @@ def choose(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
         cumulative += probabilities[:, j]
         chosen += uniforms >= cumulative
     return np.minimum(chosen, k - 1, out=chosen)
+
+
+def choose_by_logit(v: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+    """Draw one platform per order from its utilities: ``choose(choice_probabilities(v), u)``.
+
+    The same platforms bit for bit, but most orders are settled without the
+    divisions of :func:`choice_probabilities` (see Notes); the few others go
+    through :func:`choice_probabilities` and :func:`choose` themselves.
+
+    Parameters
+    ----------
+    v : numpy.ndarray
+        Utilities, shape (orders, platforms).
+    uniforms : numpy.ndarray
+        One uniform draw per order.
+
+    Returns
+    -------
+    numpy.ndarray
+        Int8, the chosen platform of each order.
+
+    Notes
+    -----
+    :func:`choose` picks the number of cumulative probabilities c_j (j below the
+    last platform) at or below the draw u, with c_j the rounded sum of
+    e_0/t, ..., e_j/t (e the shifted exponentials, t their sum). As every e_j is
+    at least 0, c_j is within a few units in the last place of E_j/t, E_j the
+    sum of e_0, ..., e_j; so u·t above E_j·(1 + 10⁻⁹) + 10⁻³⁰⁰ means u ≥ c_j and
+    below E_j·(1 − 10⁻⁹) − 10⁻³⁰⁰ means u < c_j. An order with a draw between
+    these bounds for some j (or a NaN) gets the exact probabilities.
+
+    Examples
+    --------
+    >>> v = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 0.0]])
+    >>> choose_by_logit(v, np.array([0.4, 0.9, 0.5])).tolist()
+    [0, 1, 1]
+    """
+    e = _exponentials(v)
+    chosen = np.empty(e.shape[1], np.int8)
+    unsure = np.empty(e.shape[1], np.int64)
+    count = _bracket_choice(e, uniforms, chosen, unsure)
+    if count:
+        rows = unsure[:count]
+        exact = e[:, rows]  # the rows' exponentials, divided as choice_probabilities does
+        _divide_by_row_sum(exact, np.empty(count))
+        chosen[rows] = choose(exact.T, uniforms[rows])
+    return chosen
+
+
+@kernel
+def _bracket_choice(e, uniforms, chosen, unsure):
+    """Settle each order's platform by bounds of its cumulative probabilities.
+
+    ``e`` holds the shifted exponentials, platforms by orders. Writes into
+    ``chosen`` the platform of every order settled by the bounds of
+    :func:`choose_by_logit`, and into ``unsure`` the orders that are not; returns
+    how many of these. Branch-free over the orders: each order is written at the
+    next free cell of ``unsure``, which is kept only if the order is unsure.
+    """
+    k, n = e.shape
+    count = 0
+    for i in range(n):
+        total = e[0, i]
+        for j in range(1, k):  # added as _divide_by_row_sum adds them
+            total += e[j, i]
+        scaled = uniforms[i] * total
+        partial = 0.0
+        below = 0
+        sure = True
+        for j in range(k - 1):  # the last cumulative probability cannot add (see choose)
+            partial += e[j, i]
+            margin = 1e-9 * partial + 1e-300
+            above = scaled > partial + margin
+            below += above
+            sure &= above | (scaled < partial - margin)  # False for a NaN
+        chosen[i] = below
+        unsure[count] = i
+        count += not sure
+    return count
 
 
 @dataclass(kw_only=True)

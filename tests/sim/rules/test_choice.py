@@ -81,6 +81,32 @@ def test_probabilities_and_draws_match_the_row_wise_formulas_bit_for_bit():
     np.testing.assert_array_equal(choice.choose(probabilities, u), drawn)
 
 
+def test_choose_by_logit_matches_the_row_wise_formulas_bit_for_bit():
+    # the row-wise logit and cumulative inversion, with draws exactly at (and one
+    # unit in the last place around) the cumulative probabilities, where only the
+    # exact path decides, and rows with a NaN utility or a single sure platform
+    rng = np.random.default_rng(7)
+    v = rng.normal(size=(30_000, 4)) * 3
+    v[:50, 1] = np.nan
+    v[50:60] = [0.0, -800.0, -800.0, -800.0]
+    e = np.exp(v - v.max(axis=1, keepdims=True))
+    cumulative = np.cumsum(e / e.sum(axis=1, keepdims=True), axis=1)
+    u = rng.random(v.shape[0])
+    at_edge = cumulative[1000:4000, 1]
+    toward = np.concatenate([np.full(1000, -1.0), at_edge[1000:2000], np.full(1000, 2.0)])
+    u[1000:4000] = np.nextafter(at_edge, toward)  # one below, at, one above
+    expected = np.minimum((u[:, None] >= cumulative).sum(axis=1), 3)
+    np.testing.assert_array_equal(choice.choose_by_logit(v, u), expected)
+
+
+def test_choose_by_logit_on_a_hand_computed_case():
+    # probabilities (0.5, 0.5) and (0.881, 0.119): the draw 0.5 is the first
+    # cumulative probability itself, so it picks the second platform
+    v = np.array([[0.0, 0.0], [2.0, 0.0], [2.0, 0.0], [0.0, 0.0]])
+    u = np.array([0.49, 0.88, 0.89, 0.5])
+    assert choice.choose_by_logit(v, u).tolist() == [0, 0, 1, 1]
+
+
 def test_place_orders_books_rival_orders_and_counts_switches_to_a_cheaper_rival():
     platform = np.full(6, -1, dtype=np.int8)
     elsewhere = np.array([0, 2, 0, 0, 0, 0], dtype=np.int32)
