@@ -97,20 +97,68 @@ def utilities(
     assortment = np.array([p.assortment for p in platforms], dtype=float)
     base = weights.quality_weight * quality + weights.service_weight * service
     base = base + weights.assortment_weight * assortment
-    log_price = np.log(price)
-    by_platform = np.empty((len(platforms), n))
-    for j in range(1, len(platforms)):  # platforms, not shoppers; the focal one below
-        by_platform[j] = base[j] - weights.price_weight * (price_sensitivity * log_price[j])
     focal_price = price[0] * (1.0 - np.asarray(focal_discount, dtype=float))
-    by_platform[0] = (
-        -weights.price_weight * price_sensitivity * np.log(focal_price)
-        + weights.quality_weight * np.asarray(focal_quality)
-        + weights.service_weight * np.asarray(focal_service)
-        + weights.assortment_weight * assortment[0]
-        + weights.loyalty_weight * loyalty
-        + weights.switching_cost_weight * np.asarray(switching_cost)
+    by_platform = np.empty((len(platforms), n))
+    _utilities(
+        price_sensitivity,
+        loyalty,
+        _per_order(np.log(focal_price)),
+        _per_order(weights.quality_weight * np.asarray(focal_quality)),
+        _per_order(weights.service_weight * np.asarray(focal_service)),
+        _per_order(weights.switching_cost_weight * np.asarray(switching_cost)),
+        base,
+        np.log(price),
+        (weights.price_weight, weights.assortment_weight * assortment[0], weights.loyalty_weight),
+        by_platform,
     )
     return by_platform.T
+
+
+def _per_order(value: np.ndarray | float) -> np.ndarray:
+    """A float64 array of one value for all orders or one per order, for :func:`_utilities`."""
+    return np.atleast_1d(np.asarray(value, dtype=float))
+
+
+@kernel
+def _utilities(
+    price_sensitivity,
+    loyalty,
+    log_focal_price,
+    focal_quality_term,
+    focal_service_term,
+    switching_term,
+    base,
+    log_price,
+    weights,
+    out,
+):
+    """The utilities of :func:`utilities` in one pass, into ``out`` (platforms by orders).
+
+    ``weights`` is (price weight, assortment term of the focal platform, loyalty
+    weight); the three ``*_term`` arrays and ``log_focal_price`` hold one value for
+    all orders or one per order. A rival's utility is
+    ``base[j] − w_p·(s·ln price_j)``; the focal one adds its terms left to right,
+    as the numpy expression it replaces did.
+    """
+    price_weight, assortment_term, loyalty_weight = weights
+    k, n = out.shape
+    for j in range(1, k):  # row by row: contiguous loops the compiler vectorises
+        for i in range(n):
+            out[j, i] = base[j] - price_weight * (price_sensitivity[i] * log_price[j])
+    # a term's position steps by 0 when it holds one value for all orders
+    step_log = log_focal_price.size > 1
+    step_quality = focal_quality_term.size > 1
+    step_service = focal_service_term.size > 1
+    step_switching = switching_term.size > 1
+    for i in range(n):
+        out[0, i] = (
+            -price_weight * price_sensitivity[i] * log_focal_price[i * step_log]
+            + focal_quality_term[i * step_quality]
+            + focal_service_term[i * step_service]
+            + assortment_term
+            + loyalty_weight * loyalty[i]
+            + switching_term[i * step_switching]
+        )
 
 
 def choice_probabilities(v: np.ndarray) -> np.ndarray:

@@ -63,6 +63,34 @@ def test_a_focal_discount_and_a_switching_cost_raise_only_the_focal_utility():
     assert kept[0, 1] == plain[0, 1]
 
 
+def test_utilities_take_one_focal_term_per_order_or_one_for_all():
+    w = Choice(
+        price_weight=2.0,
+        quality_weight=1.0,
+        service_weight=0.5,
+        assortment_weight=0.0,
+        loyalty_weight=1.0,
+        switching_cost_weight=3.0,
+    )
+    v = choice.utilities(
+        np.array([1.0, 0.5]),
+        np.array([0.5, 0.0]),
+        np.array([0.0, 0.1]),
+        w,
+        platforms=_two_platforms(),
+        focal_discount=np.array([0.0, 0.5]),
+        focal_quality=0.5,
+        focal_service=np.array([1.0, 0.8]),
+        prices=np.array([0.5, 2.0]),
+    )
+    # focal: -2·s·ln(0.5·(1 − discount)) + quality + 0.5·service + loyalty + 3·cost
+    first = -2 * math.log(0.5) + 0.5 + 0.5 + 0.5
+    second = -2 * 0.5 * math.log(0.25) + 0.5 + 0.4 + 0.0 + 0.3
+    assert v[:, 0].tolist() == pytest.approx([first, second])
+    # rival: 1·0.5 + 0.5·1 (quality and service), minus 2·s·ln 2
+    assert v[:, 1].tolist() == pytest.approx([1.0 - 2 * math.log(2), 1.0 - math.log(2)])
+
+
 def test_choose_inverts_cumulative_probabilities():
     probs = np.array([[0.2, 0.3, 0.5]] * 4)
     assert choice.choose(probs, np.array([0.0, 0.19, 0.2, 0.99])).tolist() == [0, 0, 1, 2]
