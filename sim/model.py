@@ -690,7 +690,7 @@ class ShopperModel(mesa.Model):
             prices=self.prices_today,
         )
         u = self.streams["choice"].random(orderers.size)
-        chosen = choice.choose(choice.choice_probabilities(v), u)
+        chosen = choice.choose_by_logit(v, u)
         placed = choice.place_orders(
             orderers,
             chosen,

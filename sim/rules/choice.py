@@ -97,20 +97,68 @@ def utilities(
     assortment = np.array([p.assortment for p in platforms], dtype=float)
     base = weights.quality_weight * quality + weights.service_weight * service
     base = base + weights.assortment_weight * assortment
-    log_price = np.log(price)
-    by_platform = np.empty((len(platforms), n))
-    for j in range(1, len(platforms)):  # platforms, not shoppers; the focal one below
-        by_platform[j] = base[j] - weights.price_weight * (price_sensitivity * log_price[j])
     focal_price = price[0] * (1.0 - np.asarray(focal_discount, dtype=float))
-    by_platform[0] = (
-        -weights.price_weight * price_sensitivity * np.log(focal_price)
-        + weights.quality_weight * np.asarray(focal_quality)
-        + weights.service_weight * np.asarray(focal_service)
-        + weights.assortment_weight * assortment[0]
-        + weights.loyalty_weight * loyalty
-        + weights.switching_cost_weight * np.asarray(switching_cost)
+    by_platform = np.empty((len(platforms), n))
+    _utilities(
+        price_sensitivity,
+        loyalty,
+        _per_order(np.log(focal_price)),
+        _per_order(weights.quality_weight * np.asarray(focal_quality)),
+        _per_order(weights.service_weight * np.asarray(focal_service)),
+        _per_order(weights.switching_cost_weight * np.asarray(switching_cost)),
+        base,
+        np.log(price),
+        (weights.price_weight, weights.assortment_weight * assortment[0], weights.loyalty_weight),
+        by_platform,
     )
     return by_platform.T
+
+
+def _per_order(value: np.ndarray | float) -> np.ndarray:
+    """A float64 array of one value for all orders or one per order, for :func:`_utilities`."""
+    return np.atleast_1d(np.asarray(value, dtype=float))
+
+
+@kernel
+def _utilities(
+    price_sensitivity,
+    loyalty,
+    log_focal_price,
+    focal_quality_term,
+    focal_service_term,
+    switching_term,
+    base,
+    log_price,
+    weights,
+    out,
+):
+    """The utilities of :func:`utilities` in one pass, into ``out`` (platforms by orders).
+
+    ``weights`` is (price weight, assortment term of the focal platform, loyalty
+    weight); the three ``*_term`` arrays and ``log_focal_price`` hold one value for
+    all orders or one per order. A rival's utility is
+    ``base[j] − w_p·(s·ln price_j)``; the focal one adds its terms left to right,
+    as the numpy expression it replaces did.
+    """
+    price_weight, assortment_term, loyalty_weight = weights
+    k, n = out.shape
+    for j in range(1, k):  # row by row: contiguous loops the compiler vectorises
+        for i in range(n):
+            out[j, i] = base[j] - price_weight * (price_sensitivity[i] * log_price[j])
+    # a term's position steps by 0 when it holds one value for all orders
+    step_log = log_focal_price.size > 1
+    step_quality = focal_quality_term.size > 1
+    step_service = focal_service_term.size > 1
+    step_switching = switching_term.size > 1
+    for i in range(n):
+        out[0, i] = (
+            -price_weight * price_sensitivity[i] * log_focal_price[i * step_log]
+            + focal_quality_term[i * step_quality]
+            + focal_service_term[i * step_service]
+            + assortment_term
+            + loyalty_weight * loyalty[i]
+            + switching_term[i * step_switching]
+        )
 
 
 def choice_probabilities(v: np.ndarray) -> np.ndarray:
@@ -137,11 +185,16 @@ def choice_probabilities(v: np.ndarray) -> np.ndarray:
     adds them; the exponential is numpy's, the rest compiled passes over the
     columns.
     """
-    shifted = np.empty(v.shape[::-1])  # platforms by orders
-    _shift_by_row_max(v.T, shifted)
-    np.exp(shifted, out=shifted)
+    shifted = _exponentials(v)
     _divide_by_row_sum(shifted, np.empty(shifted.shape[1]))
     return shifted.T
+
+
+def _exponentials(v: np.ndarray) -> np.ndarray:
+    """exp(v − row max) of utilities ``v`` (orders by platforms), platforms by orders."""
+    shifted = np.empty(v.shape[::-1])  # platforms by orders
+    _shift_by_row_max(v.T, shifted)
+    return np.exp(shifted, out=shifted)
 
 
 @kernel
@@ -199,6 +252,85 @@ def choose(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
         cumulative += probabilities[:, j]
         chosen += uniforms >= cumulative
     return np.minimum(chosen, k - 1, out=chosen)
+
+
+def choose_by_logit(v: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+    """Draw one platform per order from its utilities: ``choose(choice_probabilities(v), u)``.
+
+    The same platforms bit for bit, but most orders are settled without the
+    divisions of :func:`choice_probabilities` (see Notes); the few others go
+    through :func:`choice_probabilities` and :func:`choose` themselves.
+
+    Parameters
+    ----------
+    v : numpy.ndarray
+        Utilities, shape (orders, platforms).
+    uniforms : numpy.ndarray
+        One uniform draw per order.
+
+    Returns
+    -------
+    numpy.ndarray
+        Int8, the chosen platform of each order.
+
+    Notes
+    -----
+    :func:`choose` picks the number of cumulative probabilities c_j (j below the
+    last platform) at or below the draw u, with c_j the rounded sum of
+    e_0/t, ..., e_j/t (e the shifted exponentials, t their sum). As every e_j is
+    at least 0, c_j is within a few units in the last place of E_j/t, E_j the
+    sum of e_0, ..., e_j; so u·t above E_j·(1 + 10⁻⁹) + 10⁻³⁰⁰ means u ≥ c_j and
+    below E_j·(1 − 10⁻⁹) − 10⁻³⁰⁰ means u < c_j. An order with a draw between
+    these bounds for some j (or a NaN) gets the exact probabilities.
+
+    Examples
+    --------
+    >>> v = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 0.0]])
+    >>> choose_by_logit(v, np.array([0.4, 0.9, 0.5])).tolist()
+    [0, 1, 1]
+    """
+    e = _exponentials(v)
+    chosen = np.empty(e.shape[1], np.int8)
+    unsure = np.empty(e.shape[1], np.int64)
+    count = _bracket_choice(e, uniforms, chosen, unsure)
+    if count:
+        rows = unsure[:count]
+        exact = e[:, rows]  # the rows' exponentials, divided as choice_probabilities does
+        _divide_by_row_sum(exact, np.empty(count))
+        chosen[rows] = choose(exact.T, uniforms[rows])
+    return chosen
+
+
+@kernel
+def _bracket_choice(e, uniforms, chosen, unsure):
+    """Settle each order's platform by bounds of its cumulative probabilities.
+
+    ``e`` holds the shifted exponentials, platforms by orders. Writes into
+    ``chosen`` the platform of every order settled by the bounds of
+    :func:`choose_by_logit`, and into ``unsure`` the orders that are not; returns
+    how many of these. Branch-free over the orders: each order is written at the
+    next free cell of ``unsure``, which is kept only if the order is unsure.
+    """
+    k, n = e.shape
+    count = 0
+    for i in range(n):
+        total = e[0, i]
+        for j in range(1, k):  # added as _divide_by_row_sum adds them
+            total += e[j, i]
+        scaled = uniforms[i] * total
+        partial = 0.0
+        below = 0
+        sure = True
+        for j in range(k - 1):  # the last cumulative probability cannot add (see choose)
+            partial += e[j, i]
+            margin = 1e-9 * partial + 1e-300
+            above = scaled > partial + margin
+            below += above
+            sure &= above | (scaled < partial - margin)  # False for a NaN
+        chosen[i] = below
+        unsure[count] = i
+        count += not sure
+    return count
 
 
 @dataclass(kw_only=True)

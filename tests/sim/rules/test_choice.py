@@ -63,6 +63,34 @@ def test_a_focal_discount_and_a_switching_cost_raise_only_the_focal_utility():
     assert kept[0, 1] == plain[0, 1]
 
 
+def test_utilities_take_one_focal_term_per_order_or_one_for_all():
+    w = Choice(
+        price_weight=2.0,
+        quality_weight=1.0,
+        service_weight=0.5,
+        assortment_weight=0.0,
+        loyalty_weight=1.0,
+        switching_cost_weight=3.0,
+    )
+    v = choice.utilities(
+        np.array([1.0, 0.5]),
+        np.array([0.5, 0.0]),
+        np.array([0.0, 0.1]),
+        w,
+        platforms=_two_platforms(),
+        focal_discount=np.array([0.0, 0.5]),
+        focal_quality=0.5,
+        focal_service=np.array([1.0, 0.8]),
+        prices=np.array([0.5, 2.0]),
+    )
+    # focal: -2·s·ln(0.5·(1 − discount)) + quality + 0.5·service + loyalty + 3·cost
+    first = -2 * math.log(0.5) + 0.5 + 0.5 + 0.5
+    second = -2 * 0.5 * math.log(0.25) + 0.5 + 0.4 + 0.0 + 0.3
+    assert v[:, 0].tolist() == pytest.approx([first, second])
+    # rival: 1·0.5 + 0.5·1 (quality and service), minus 2·s·ln 2
+    assert v[:, 1].tolist() == pytest.approx([1.0 - 2 * math.log(2), 1.0 - math.log(2)])
+
+
 def test_choose_inverts_cumulative_probabilities():
     probs = np.array([[0.2, 0.3, 0.5]] * 4)
     assert choice.choose(probs, np.array([0.0, 0.19, 0.2, 0.99])).tolist() == [0, 0, 1, 2]
@@ -79,6 +107,32 @@ def test_probabilities_and_draws_match_the_row_wise_formulas_bit_for_bit():
     u = rng.random(20_000)
     drawn = np.minimum((u[:, None] >= np.cumsum(expected, axis=1)).sum(axis=1), 3)
     np.testing.assert_array_equal(choice.choose(probabilities, u), drawn)
+
+
+def test_choose_by_logit_matches_the_row_wise_formulas_bit_for_bit():
+    # the row-wise logit and cumulative inversion, with draws exactly at (and one
+    # unit in the last place around) the cumulative probabilities, where only the
+    # exact path decides, and rows with a NaN utility or a single sure platform
+    rng = np.random.default_rng(7)
+    v = rng.normal(size=(30_000, 4)) * 3
+    v[:50, 1] = np.nan
+    v[50:60] = [0.0, -800.0, -800.0, -800.0]
+    e = np.exp(v - v.max(axis=1, keepdims=True))
+    cumulative = np.cumsum(e / e.sum(axis=1, keepdims=True), axis=1)
+    u = rng.random(v.shape[0])
+    at_edge = cumulative[1000:4000, 1]
+    toward = np.concatenate([np.full(1000, -1.0), at_edge[1000:2000], np.full(1000, 2.0)])
+    u[1000:4000] = np.nextafter(at_edge, toward)  # one below, at, one above
+    expected = np.minimum((u[:, None] >= cumulative).sum(axis=1), 3)
+    np.testing.assert_array_equal(choice.choose_by_logit(v, u), expected)
+
+
+def test_choose_by_logit_on_a_hand_computed_case():
+    # probabilities (0.5, 0.5) and (0.881, 0.119): the draw 0.5 is the first
+    # cumulative probability itself, so it picks the second platform
+    v = np.array([[0.0, 0.0], [2.0, 0.0], [2.0, 0.0], [0.0, 0.0]])
+    u = np.array([0.49, 0.88, 0.89, 0.5])
+    assert choice.choose_by_logit(v, u).tolist() == [0, 0, 1, 1]
 
 
 def test_place_orders_books_rival_orders_and_counts_switches_to_a_cheaper_rival():
