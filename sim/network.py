@@ -105,7 +105,12 @@ class SocialNetwork:
         """
         if self.adjacency is None:
             raise ValueError("a fully mixed population has no ties to list")
-        return _ties_of(self.adjacency.indptr, self.adjacency.indices, shoppers)
+        indptr = self.adjacency.indptr
+        start, stop = indptr[shoppers], indptr[shoppers + 1]
+        counts = stop - start
+        owner = np.repeat(np.arange(shoppers.size), counts)
+        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        return owner, self.adjacency.indices[np.repeat(start, counts) + offsets]
 
     def nbytes(self) -> int:
         """Memory held by the graph, in bytes."""
@@ -468,7 +473,10 @@ class NeighbourExposure:
             share = self.share(index, column)
             hears = share > 0
             return index[hears], share[hears]
-        return _heard(index, self.sums, column, self.ties)
+        sums = self.sums[index, column]
+        hears = sums > 0
+        who = index[hears]
+        return who, sums[hears] / self.ties[who]
 
     def share(self, index: np.ndarray, column: int | None = None) -> np.ndarray:
         """Mean signal over the ties of the shoppers in ``index``, shape (len, width).
@@ -548,34 +556,6 @@ def _prefetch_python(array: np.ndarray, index: int) -> None:
 
 #: ``_prefetch(array, i)`` in a kernel (see ``_prefetch_intrinsic``); a no-op in plain Python.
 _prefetch = _prefetch_python if numba.config.DISABLE_JIT else intrinsic(_prefetch_intrinsic)
-
-
-@kernel
-def _ties_of(
-    indptr: np.ndarray, indices: np.ndarray, shoppers: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """The ties of ``shoppers`` in a CSR graph: (position in ``shoppers``, friend id).
-
-    Shopper by shopper, each one's ties in CSR order; one pass counts them, a
-    second fills the two arrays. Each pass asks ahead (:func:`_prefetch`) for the
-    data of the shopper ``_AHEAD`` places on, as the shoppers lie scattered.
-    """
-    total = 0
-    for k in range(shoppers.size):
-        if k + _AHEAD < shoppers.size:
-            _prefetch(indptr, shoppers[k + _AHEAD])
-        total += indptr[shoppers[k] + 1] - indptr[shoppers[k]]
-    owner = np.empty(total, dtype=np.int64)
-    friend = np.empty(total, dtype=indices.dtype)
-    at = 0
-    for k in range(shoppers.size):
-        if k + _AHEAD < shoppers.size:
-            _prefetch(indices, indptr[shoppers[k + _AHEAD]])
-        for tie in range(indptr[shoppers[k]], indptr[shoppers[k] + 1]):
-            owner[at] = k
-            friend[at] = indices[tie]
-            at += 1
-    return owner, friend
 
 
 @kernel
@@ -697,21 +677,3 @@ def _propagate(
         for c in range(width):
             sums[friend, c] += pending[friend, c]
             pending[friend, c] = 0.0
-
-
-@kernel
-def _heard(
-    index: np.ndarray, sums: np.ndarray, column: int, degree: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """The entries of ``index`` with a positive ``sums`` in ``column``, and sum / degree."""
-    who = np.empty(index.size, dtype=index.dtype)
-    share = np.empty(index.size)
-    hears = 0
-    for k in range(index.size):
-        shopper = index[k]
-        total = sums[shopper, column]
-        if total > 0:
-            who[hears] = shopper
-            share[hears] = total / degree[shopper]
-            hears += 1
-    return who[:hears], share[:hears]
