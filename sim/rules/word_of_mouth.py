@@ -146,7 +146,7 @@ def customer_signals(
         Strategy multiplier on referrals (referral rewards), per shopper or for all.
     out : numpy.ndarray, optional
         A float32 buffer of shape (at least ``customers.size``, 2) to write into
-        (the model keeps one, so that a day allocates nothing).
+        (to reuse one across calls).
 
     Returns
     -------
