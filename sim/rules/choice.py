@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.jit import kernel
+from sim.jit import kernel, one_or_each
 from sim.params import Choice, Platform
 from sim.rules.rival_deals import best_offer
 
@@ -102,21 +102,16 @@ def utilities(
     _utilities(
         price_sensitivity,
         loyalty,
-        _per_order(np.log(focal_price)),
-        _per_order(weights.quality_weight * np.asarray(focal_quality)),
-        _per_order(weights.service_weight * np.asarray(focal_service)),
-        _per_order(weights.switching_cost_weight * np.asarray(switching_cost)),
+        one_or_each(np.log(focal_price)),
+        one_or_each(weights.quality_weight * np.asarray(focal_quality)),
+        one_or_each(weights.service_weight * np.asarray(focal_service)),
+        one_or_each(weights.switching_cost_weight * np.asarray(switching_cost)),
         base,
         np.log(price),
         (weights.price_weight, weights.assortment_weight * assortment[0], weights.loyalty_weight),
         by_platform,
     )
     return by_platform.T
-
-
-def _per_order(value: np.ndarray | float) -> np.ndarray:
-    """A float64 array of one value for all orders or one per order, for :func:`_utilities`."""
-    return np.atleast_1d(np.asarray(value, dtype=float))
 
 
 @kernel
@@ -401,11 +396,7 @@ def place_orders(
     ([1, -1, 0, 2], [1, 0, 0, 1])
     """
     n = orderers.size
-    focal_prices = np.atleast_1d(np.asarray(focal_price, dtype=float))
-    if focal_prices.shape not in ((1,), (n,)):
-        raise ValueError(
-            f"focal_price needs one value or one per order ({n}), got shape {focal_prices.shape}"
-        )
+    focal_prices = one_or_each(focal_price, n, name="focal_price", each="order")
     focal, elsewhere, rival = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int8)
     counts = _place(
         orderers,

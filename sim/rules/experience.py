@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.jit import kernel
+from sim.jit import kernel, one_or_each
 from sim.params import Experience
 
 
@@ -28,30 +28,6 @@ class Incidents:
     late: np.ndarray
     complaint: np.ndarray
     resolved: np.ndarray
-
-
-def per_order(name: str, value: np.ndarray | float, n: int) -> np.ndarray:
-    """A scalar or per-order argument as a float64 array of one element or of ``n``.
-
-    Compiled rules index it with ``i`` when it has ``n`` elements and with 0 when it
-    has one (one value for every order).
-
-    Raises
-    ------
-    ValueError
-        If ``value`` has neither one element nor ``n``.
-
-    Examples
-    --------
-    >>> per_order("rate", 0.5, 3).tolist()
-    [0.5]
-    >>> per_order("rate", np.array([0.1, 0.2]), 2).tolist()
-    [0.1, 0.2]
-    """
-    values = np.atleast_1d(np.asarray(value, dtype=float))
-    if values.shape not in ((1,), (n,)):
-        raise ValueError(f"{name} needs one value or one per order ({n}), got shape {values.shape}")
-    return values
 
 
 def draw_incidents(
@@ -86,9 +62,9 @@ def draw_incidents(
     incidents = Incidents(*(np.empty(n, dtype=bool) for _ in range(4)))
     _draw_incidents(
         uniforms,
-        per_order("defect_rate", defect_rate, n),
-        per_order("late_rate", late_rate, n),
-        per_order("resolution_rate", resolution_rate, n),
+        one_or_each(defect_rate, n, name="defect_rate", each="order"),
+        one_or_each(late_rate, n, name="late_rate", each="order"),
+        one_or_each(resolution_rate, n, name="resolution_rate", each="order"),
         float(complaint_if_defect),
         float(complaint_if_late),
         incidents.defect,
@@ -255,14 +231,14 @@ def perceived_performance(
     )
     performance = np.empty(n)
     _perceived_performance(
-        per_order("quality", quality, n),
+        one_or_each(quality, n, name="quality", each="order"),
         incidents.defect,
         incidents.late,
         incidents.complaint,
         incidents.resolved,
         noise,
         weights,
-        per_order("recovery_mult", recovery_mult, n),
+        one_or_each(recovery_mult, n, name="recovery_mult", each="order"),
         performance,
     )
     return performance

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.jit import kernel
+from sim.jit import kernel, one_or_each
 from sim.levers import at
 
 #: Absolute margin of the bounds on the order probability (see :func:`orderers`): far
@@ -136,7 +136,7 @@ def orderers(
     """
     if scratch is None:
         scratch = OrderScratch.empty(active.size)
-    per_shopper = np.atleast_1d(np.asarray(multiplier, dtype=float))
+    per_shopper = one_or_each(multiplier)
     count = _bracket(active, uniforms, rate, per_shopper, scratch.positions, scratch.sure)
     near, ordered = scratch.positions[:count], scratch.sure[:count]
     unsure = near[~ordered]

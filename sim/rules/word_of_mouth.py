@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.jit import kernel
+from sim.jit import kernel, one_or_each
 
 if TYPE_CHECKING:
     from sim.network import NeighbourExposure
@@ -169,7 +169,7 @@ def customer_signals(
     if out is None:
         out = np.empty((customers.size, 2), dtype=np.float32)
     rule = _rule((ltr_shift, ltr_scale), (promoter_threshold, detractor_threshold), promoter_boost)
-    _customer_signals(customers, satisfaction, ltr, rule, _per_shopper(referral_mult), out)
+    _customer_signals(customers, satisfaction, ltr, rule, one_or_each(referral_mult), out)
     return out[: customers.size]
 
 
@@ -188,11 +188,6 @@ def _rule(
         int(detractor_threshold),
         float(boost),
     )
-
-
-def _per_shopper(referral_mult: np.ndarray | float) -> np.ndarray:
-    """The referral multiplier as a float64 array: one per shopper, or one for all."""
-    return np.asarray(referral_mult, dtype=float).reshape(-1)
 
 
 @kernel
@@ -289,7 +284,7 @@ detractor_threshold, promoter_boost, referral_mult
         satisfaction,
         ltr,
         _rule((ltr_shift, ltr_scale), (promoter_threshold, detractor_threshold), promoter_boost),
-        _per_shopper(referral_mult),
+        one_or_each(referral_mult),
     )
 
 
