@@ -361,7 +361,7 @@ class ShopperModel(mesa.Model):
         # holding the active shoppers' loyalty curve
         self._churn_scratch = np.empty(self.shoppers.size, dtype=np.int64)
         self._curve_scratch = np.empty(self.shoppers.size)
-        self.purchase_scratch = purchase.OrderScratch.empty(self.shoppers.size)  # purchase: draws
+        self._purchase_scratch = purchase.OrderScratch.empty(self.shoppers.size)  # purchase: draws
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 name: (lambda model, key=name: model.today[key])
@@ -660,13 +660,13 @@ class ShopperModel(mesa.Model):
         sh, levers = self.shoppers, work.levers
         active = self._active(work)
         # drawn into a kept buffer: the same numbers as random(active.size)
-        u = self.streams["purchase"].random(out=self.purchase_scratch.uniforms[: active.size])
+        u = self.streams["purchase"].random(out=self._purchase_scratch.uniforms[: active.size])
         work.orderers = purchase.orderers(
             active,
             u,
             sh.purchase_rate,
             levers.purchase_rate_mult,
-            scratch=self.purchase_scratch,
+            scratch=self._purchase_scratch,
         )
 
     def _choose_platform(self, work: DayWork) -> None:
