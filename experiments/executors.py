@@ -232,8 +232,9 @@ class DaskExecutor(Executor):
     """A Dask distributed cluster: an existing one, or a local cluster for the run.
 
     Each worker's glibc allocator is set back to its dynamic thresholds
-    (:class:`experiments.malloc.MallocThresholds`), so a run costs the same CPU as
-    in a local process.
+    (:class:`experiments.malloc.MallocThresholds`) and its stack sampler is stopped
+    (:class:`experiments.dask_profiler.StopStackSampling`), so a run costs about the
+    same CPU as in a local process.
 
     Parameters
     ----------
@@ -252,6 +253,7 @@ class DaskExecutor(Executor):
     def __enter__(self) -> DaskExecutor:
         from distributed import Client, LocalCluster
 
+        from experiments.dask_profiler import StopStackSampling
         from experiments.malloc import MallocThresholds
 
         try:
@@ -267,6 +269,7 @@ class DaskExecutor(Executor):
             else:
                 self._client = Client(self.scheduler, timeout="10s")
             self._client.register_plugin(MallocThresholds(), name="shoplab-malloc")
+            self._client.register_plugin(StopStackSampling(), name="shoplab-no-sampling")
         except OSError as err:
             self.__exit__()
             raise RunError(f"cannot reach the Dask scheduler {self.scheduler}: {err}") from None

@@ -41,7 +41,9 @@ def test_a_separately_started_cluster_gives_the_local_processes_summary(
     ).read_bytes()
 
 
-def test_both_cluster_workers_take_runs_with_the_allocator_plugin(cluster, tiny, tmp_path):
+def test_both_cluster_workers_take_runs_with_the_allocator_and_sampler_plugins(
+    cluster, tiny, tmp_path
+):
     from distributed import Client
 
     from experiments.executors import DaskExecutor
@@ -56,7 +58,10 @@ def test_both_cluster_workers_take_runs_with_the_allocator_plugin(cluster, tiny,
                 lambda dask_worker: (
                     dask_worker.state.transition_counter,
                     "shoplab-malloc" in dask_worker.plugins,
+                    "shoplab-no-sampling" in dask_worker.plugins,
+                    dask_worker.periodic_callbacks["profile"].is_running(),
                 )
             )
     assert len(reports) == 2
-    assert all(transitions > 0 and plugin for transitions, plugin in reports.values())
+    for transitions, malloc, no_sampling, sampling in reports.values():
+        assert transitions > 0 and malloc and no_sampling and not sampling
