@@ -810,9 +810,12 @@ def _add_changes(
 
     What :func:`_propagate` gives while every sum is exact
     (``NeighbourExposure._sums_stay_exact``): each change goes to each friend's
-    sums as the ties are walked, with no change sums and no second pass. The
+    sums as the ties are walked, with no change sums and no second pass. A zero
+    change is skipped (most changes leave one signal as it was: a promoter stays
+    no detractor), which leaves the same bits, the exact sums never being −0. The
     changed shoppers lie scattered, so the loop asks ahead (:func:`_prefetch`)
-    for a later shopper's tie offsets and ties, then for its friends' sums.
+    for a later shopper's tie offsets and ties, then for its friends' sums of
+    each signal it changes.
     """
     width = changes.shape[1]
     by_signal = sums.T  # row c: signal c of every shopper (contiguous)
@@ -823,11 +826,13 @@ def _add_changes(
             _prefetch(indices, indptr[changed[k + _AHEAD // 2]])
         if k + _AHEAD // 4 < changed.size:
             soon = changed[k + _AHEAD // 4]
-            for tie in range(indptr[soon], indptr[soon + 1]):
-                for c in range(width):
-                    _prefetch(by_signal[c], indices[tie])
-        shopper = changed[k]
-        for tie in range(indptr[shopper], indptr[shopper + 1]):
-            friend = indices[tie]
             for c in range(width):
-                sums[friend, c] += changes[k, c]
+                if changes[k + _AHEAD // 4, c] != 0.0:
+                    for tie in range(indptr[soon], indptr[soon + 1]):
+                        _prefetch(by_signal[c], indices[tie])
+        shopper = changed[k]
+        for c in range(width):
+            change = changes[k, c]
+            if change != 0.0:
+                for tie in range(indptr[shopper], indptr[shopper + 1]):
+                    sums[indices[tie], c] += change
