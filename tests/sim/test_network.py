@@ -231,3 +231,16 @@ def test_publish_refuses_ids_out_of_range():
     for ids in ([-1, 0], [0, 3]):
         with pytest.raises(ValueError, match="ascending"):
             exposure.publish(np.array(ids), np.ones((2, 1), dtype=np.float32))
+
+
+def test_changes_go_straight_to_the_sums_while_2_ties_largest_is_below_2_53_quanta():
+    # one tie each; the smallest signal 1.0 has a float32 spacing (quantum) of 2^-23,
+    # so the sums stay exact while 2 * 1 * largest < 2^53 * 2^-23 = 2^30
+    exposure = NeighbourExposure(from_edges(2, np.array([0]), np.array([1])), width=1)
+    exposure.publish(np.array([0, 1]), np.array([[1.0], [2.0**28]], dtype=np.float32))
+    assert exposure._exact
+    exposure.publish(np.array([0, 1]), np.array([[1.0], [2.0**29]], dtype=np.float32))
+    assert not exposure._exact  # 2 * 2^29 is not below 2^30: for good
+    exposure.publish(np.array([0, 1]), np.array([[1.0], [1.0]], dtype=np.float32))
+    assert not exposure._exact
+    assert exposure.sums[:, 0].tolist() == [1.0, 1.0]
