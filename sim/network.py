@@ -309,28 +309,40 @@ class NeighbourExposure:
     def __init__(self, network: SocialNetwork, width: int) -> None:
         self.network = network
         n = network.size
+        index_type = _index_type(n)
         self.signal = np.zeros((n, width), dtype=np.float32, order="F")
         n_cells = 0 if network.fully_mixed else n
         # per (shopper, signal), the running sum over ties, signal by signal (each
         # column contiguous: a stage reading one signal's sums of many shoppers
-        # streams 8 bytes a shopper), and the sums of a publish's changes, shopper by
-        # shopper (one row a friend: a publish adds all of a change to it at once),
-        # zero between publishes
+        # streams 8 bytes a shopper)
         self.sums = None if network.fully_mixed else np.zeros((n, width), order="F")
-        self._pending = np.zeros((n_cells, width))
         #: per shopper, its number of ties (at least 1): a share is sum / ties (float64;
         #: an integer count converts exactly, in half the bytes of a float64 one)
-        self.ties = np.maximum(network.degree, 1).astype(_index_type(n))
-        index_type = _index_type(n)
+        self.ties = np.maximum(network.degree, 1).astype(index_type)
         # the speakers of the last publish, ascending (only they can have a non-zero
-        # signal); the friends a publish reaches, listed once (``_reached`` marks them)
+        # signal), and a buffer the next publish lists its speakers in; per shopper,
+        # the parity of the last publish it spoke at (a previous speaker whose mark
+        # is not this publish's parity falls silent)
         self._listed = np.empty(n, dtype=index_type)
         self._n_listed = 0
-        self._friends = np.empty(n_cells, dtype=index_type)
-        self._reached = np.zeros(n_cells, dtype=np.uint8)
+        self._next_listed = np.empty(n, dtype=index_type)
+        self._mark = np.zeros(n, dtype=np.uint8)
+        self._parity = 0
         # the shoppers whose signal a publish changes, and the changes (float64)
         self._changed = np.empty(n_cells, dtype=index_type)
         self._changes = np.empty((n_cells, width))
+        # the smallest non-zero and the largest magnitude of any signal ever stored
+        # (NaN once a NaN was), and the largest number of ties: while they keep every
+        # running sum exact, a publish adds the changes straight to the sums
+        # (:meth:`_sums_stay_exact`); once not, for good, it adds them up per friend
+        # first, in change sums (one row a friend) with the friends reached listed once
+        # (``_reached`` marks them), allocated then
+        self._extent = np.array([np.inf, 0.0])
+        self._max_ties = int(self.ties.max(initial=0))
+        self._exact = True
+        self._pending = np.zeros((0, width))
+        self._friends = np.empty(0, dtype=index_type)
+        self._reached = np.zeros(0, dtype=np.uint8)
 
     def update(self, signal: np.ndarray) -> None:
         """Take every shopper's signal (shape (N, width), float32) and propagate the changes.
@@ -356,7 +368,10 @@ class NeighbourExposure:
         grow by the changes summed over its changed ties: per (friend, signal),
         the changes in the order of the changed shoppers' ids, then of their ties
         (:meth:`SocialNetwork.ties_of`), added up from 0 in float64 and then added
-        to the running sum once.
+        to the running sum once (as ``np.bincount`` adds them). While every signal
+        stored so far keeps these sums exact (``_sums_stay_exact``), that is the
+        same as adding each change to the running sum as the ties are walked, which
+        is what is done then.
 
         Parameters
         ----------
@@ -369,8 +384,8 @@ class NeighbourExposure:
         Raises
         ------
         ValueError
-            If ``speakers`` is not strictly ascending (the signals are then
-            stored up to the first id out of order and not propagated).
+            If ``speakers`` is not strictly ascending shopper ids (the signals are
+            then stored up to the first id out of order and not propagated).
 
         Examples
         --------
@@ -389,12 +404,14 @@ class NeighbourExposure:
         :meth:`publish` hands over signals made beforehand; a rule that makes
         each speaker's signal from shopper columns can instead store it at once
         (one pass over the speakers, no buffer of signals): ``store`` is a kernel
-        called as ``store(speakers, *args, listed, n_listed, stored, changed,
-        changes)`` that does what :func:`_store_signals` does with the signals
-        it makes (stores them, zero for the previous speakers ``listed[:n_listed]``
-        now silent; lists the changed shoppers ascending with their float64
-        changes; copies the speakers into ``listed``) and returns the number of
-        changed shoppers. The changes are then propagated as by :meth:`publish`.
+        called as ``store(speakers, *args, listed, mark, parity, stored, changed,
+        changes, extent)`` that does for each speaker what :func:`_store_signals`
+        does with the signal it makes (checks the ids; lists the speaker in
+        ``listed`` and marks it with ``parity``; stores its signal and, if it
+        changed, lists it in ``changed`` with its float64 changes and widens
+        ``extent``) and returns the number of changed speakers. The previous
+        speakers now silent are then set to zero (:func:`_silence`) and the
+        changes propagated as by :meth:`publish`.
 
         Parameters
         ----------
@@ -414,28 +431,82 @@ class NeighbourExposure:
         >>> exposure.share(np.arange(3))[:, 0].tolist()
         [0.0, 1.0, 0.0]
         """
+        parity = 1 - self._parity
         changed = store(
             speakers,
             *args,
-            self._listed,
-            self._n_listed,
+            self._next_listed,
+            self._mark,
+            parity,
             self.signal,
             self._changed,
             self._changes,
+            self._extent,
         )
+        changed = _silence(
+            self._listed[: self._n_listed],
+            self._mark,
+            parity,
+            self.signal,
+            self._changed,
+            self._changes,
+            changed,
+        )
+        self._parity = parity
+        self._listed, self._next_listed = self._next_listed, self._listed
         self._n_listed = speakers.size
         adjacency = self.network.adjacency
-        if adjacency is not None and self.sums is not None:  # else fully mixed: no ties
-            _propagate(
+        if adjacency is None or self.sums is None:  # fully mixed: no ties
+            return
+        self._exact = self._exact and self._sums_stay_exact()
+        if self._exact:
+            _add_changes(
                 self._changed[:changed],
                 self._changes,
                 self.sums,
-                self._pending,
                 adjacency.indptr,
                 adjacency.indices,
-                self._friends,
-                self._reached,
             )
+            return
+        if self._pending.shape[0] == 0:  # the first publish that needs them
+            self._pending = np.zeros(self.sums.shape)
+            self._friends = np.empty(self.sums.shape[0], dtype=self._changed.dtype)
+            self._reached = np.zeros(self.sums.shape[0], dtype=np.uint8)
+        # the changed speakers, then the silent: the changes in the order of the ids
+        order = np.argsort(self._changed[:changed])
+        _propagate(
+            self._changed[:changed][order],
+            self._changes[:changed][order],
+            self.sums,
+            self._pending,
+            adjacency.indptr,
+            adjacency.indices,
+            self._friends,
+            self._reached,
+        )
+
+    def _sums_stay_exact(self) -> bool:
+        """Whether every running sum is exact whatever the order its changes are added in.
+
+        Every signal ever stored is a float32 whose magnitude lies in
+        [smallest, largest] (``_extent``, zeros aside), so it is an integer multiple of
+        q = the float32 spacing at the smallest (2^(e−23) for its exponent e; every
+        larger float32 has a coarser spacing that q divides). A change new − old is
+        then a multiple of q of magnitude at most 2·largest; the sum of any subset of
+        one publish's changes to a friend's ties at most 2·ties·largest; and the
+        running sum plus some of them (the old signals of the other ties plus the new
+        ones of these) at most ties·largest. A float64 holds every multiple of q below
+        2^53·q exactly, so if 2·ties·largest < 2^53·q for the largest number of ties,
+        every one of these additions is exact: adding each change straight to the sums
+        gives the bits of adding them up per friend first (:func:`_propagate`), as long
+        as the sums were exact before (they start at 0 and stay so while this holds;
+        an exact zero is +0 either way). NaN or infinity fails the test.
+        """
+        smallest, largest = self._extent
+        if largest == 0.0:
+            return True
+        quantum = float(np.spacing(np.float32(smallest)))
+        return bool(2.0 * self._max_ties * largest < 2.0**53 * quantum)
 
     def max_share(self, column: int) -> float:
         """An upper bound of every shopper's ``share(...)[:, column]``.
@@ -559,57 +630,105 @@ _prefetch = _prefetch_python if numba.config.DISABLE_JIT else intrinsic(_prefetc
 
 
 @kernel
+def _note_extent(value: np.float32, extent: np.ndarray) -> None:
+    """Widen ``extent`` = [smallest non-zero, largest] magnitude of the stored signals by ``value``.
+
+    A NaN makes the largest NaN for good (NaN fails every later comparison).
+    """
+    magnitude = abs(np.float64(value))
+    if magnitude != 0.0 and magnitude < extent[0]:
+        extent[0] = magnitude
+    if magnitude > extent[1] or magnitude != magnitude:
+        extent[1] = magnitude
+
+
+@kernel
 def _store_signals(
     speakers: np.ndarray,
     signal: np.ndarray,
     listed: np.ndarray,
-    n_listed: int,
+    mark: np.ndarray,
+    parity: int,
     stored: np.ndarray,
     changed: np.ndarray,
     changes: np.ndarray,
+    extent: np.ndarray,
 ) -> int:
-    """Store the speakers' signals (everyone else's: zero); list who changed and by how much.
+    """Store the speakers' signals; list the speakers, and who changed and by how much.
 
-    Walks the union of ``speakers`` and the previous speakers ``listed[:n_listed]``
-    (both ascending) in id order, so ``changed`` comes out ascending; a shopper's
-    change is new − old in float64, signal by signal (a buffer with no rows
-    lists nobody: a fully mixed population only stores). Then ``listed`` takes
-    the speakers. Returns the number of changed shoppers.
+    Walks ``speakers``, checking that they are ascending shopper ids; copies
+    each to ``listed`` and marks it with ``parity`` in ``mark``; if its signal
+    (row ``k`` of ``signal`` for ``speakers[k]``) differs from the stored one,
+    lists it in ``changed`` (so ascending) with its change new − old in float64,
+    signal by signal, stores it, and widens ``extent`` by it
+    (:func:`_note_extent`) (a buffer with no rows lists nobody: a fully mixed
+    population only stores). Returns the number of changed speakers.
     """
     width = stored.shape[1]
     record = changed.size > 0
     n_changed = 0
-    a = 0
-    b = 0
-    while a < speakers.size or b < n_listed:
-        if a < speakers.size and (b == n_listed or speakers[a] <= listed[b]):
-            shopper = speakers[a]
-            if a > 0 and shopper <= speakers[a - 1]:
-                raise ValueError("publish: the speakers must be shopper ids in ascending order")
-            if b < n_listed and listed[b] == shopper:
-                b += 1
-            row = a  # its new signal: that row of ``signal``
-            a += 1
-        else:
-            shopper = listed[b]
-            b += 1
-            row = -1  # spoke last time, silent now: its new signal is zero
+    previous = -1
+    for k in range(speakers.size):
+        shopper = speakers[k]
+        if shopper <= previous or shopper >= stored.shape[0]:
+            raise ValueError("publish: the speakers must be shopper ids in ascending order")
+        previous = shopper
+        i = np.uint64(shopper)  # unsigned: Numba skips its negative-index test (walk ~15% faster)
+        mark[i] = parity
+        listed[k] = shopper
         differ = False
         for c in range(width):
-            new = signal[row, c] if row >= 0 else np.float32(0.0)
-            differ |= new != stored[shopper, c]
+            differ |= signal[k, c] != stored[i, c]
         if not differ:
             continue
         for c in range(width):
-            new = signal[row, c] if row >= 0 else np.float32(0.0)
             if record:
-                changes[n_changed, c] = np.float64(new) - np.float64(stored[shopper, c])
-            stored[shopper, c] = new
+                changes[n_changed, c] = np.float64(signal[k, c]) - np.float64(stored[i, c])
+                _note_extent(signal[k, c], extent)
+            stored[i, c] = signal[k, c]
         if record:
             changed[n_changed] = shopper
             n_changed += 1
-    for k in range(speakers.size):
-        listed[k] = speakers[k]
+    return n_changed
+
+
+@kernel
+def _silence(
+    listed: np.ndarray,
+    mark: np.ndarray,
+    parity: int,
+    stored: np.ndarray,
+    changed: np.ndarray,
+    changes: np.ndarray,
+    n_changed: int,
+) -> int:
+    """Set to zero the signals of the previous speakers ``listed`` who did not speak now.
+
+    A publish's store kernel marked today's speakers with ``parity``; each other
+    previous speaker with a non-zero signal is listed in ``changed`` after the
+    first ``n_changed`` (so ascending among themselves), with its change 0 − old
+    in float64 (a buffer with no rows lists nobody). Returns the new number of
+    changed shoppers.
+    """
+    width = stored.shape[1]
+    record = changed.size > 0
+    for k in range(listed.size):
+        shopper = listed[k]
+        i = np.uint64(shopper)  # unsigned: Numba skips its negative-index test (walk ~15% faster)
+        if mark[i] == parity:
+            continue
+        differ = False
+        for c in range(width):
+            differ |= stored[i, c] != 0.0
+        if not differ:
+            continue
+        for c in range(width):
+            if record:
+                changes[n_changed, c] = np.float64(0.0) - np.float64(stored[i, c])
+            stored[i, c] = 0.0
+        if record:
+            changed[n_changed] = shopper
+            n_changed += 1
     return n_changed
 
 
@@ -677,3 +796,43 @@ def _propagate(
         for c in range(width):
             sums[friend, c] += pending[friend, c]
             pending[friend, c] = 0.0
+
+
+@kernel
+def _add_changes(
+    changed: np.ndarray,
+    changes: np.ndarray,
+    sums: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+) -> None:
+    """Add the changes of the ``changed`` shoppers straight to their friends' running sums.
+
+    What :func:`_propagate` gives while every sum is exact
+    (``NeighbourExposure._sums_stay_exact``): each change goes to each friend's
+    sums as the ties are walked, with no change sums and no second pass. A zero
+    change is skipped (most changes leave one signal as it was: a promoter stays
+    no detractor), which leaves the same bits, the exact sums never being −0. The
+    changed shoppers lie scattered, so the loop asks ahead (:func:`_prefetch`)
+    for a later shopper's tie offsets and ties, then for its friends' sums of
+    each signal it changes.
+    """
+    width = changes.shape[1]
+    by_signal = sums.T  # row c: signal c of every shopper (contiguous)
+    for k in range(changed.size):
+        if k + _AHEAD < changed.size:
+            _prefetch(indptr, changed[k + _AHEAD])
+        if k + _AHEAD // 2 < changed.size:
+            _prefetch(indices, indptr[changed[k + _AHEAD // 2]])
+        if k + _AHEAD // 4 < changed.size:
+            soon = changed[k + _AHEAD // 4]
+            for c in range(width):
+                if changes[k + _AHEAD // 4, c] != 0.0:
+                    for tie in range(indptr[soon], indptr[soon + 1]):
+                        _prefetch(by_signal[c], indices[tie])
+        shopper = changed[k]
+        for c in range(width):
+            change = changes[k, c]
+            if change != 0.0:
+                for tie in range(indptr[shopper], indptr[shopper + 1]):
+                    sums[indices[tie], c] += change

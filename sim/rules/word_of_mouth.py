@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.jit import kernel, one_or_each
+from sim.network import _note_extent
 
 if TYPE_CHECKING:
     from sim.network import NeighbourExposure
@@ -296,43 +297,40 @@ def _store_customer_signals(
     rule: tuple[float, float, int, int, float],
     mult: np.ndarray,
     listed: np.ndarray,
-    n_listed: int,
+    mark: np.ndarray,
+    parity: int,
     stored: np.ndarray,
     changed: np.ndarray,
     changes: np.ndarray,
+    extent: np.ndarray,
 ) -> int:
     """The store kernel of :func:`publish_customer_signals` (see ``NeighbourExposure.publish_by``).
 
     :func:`sim.network._store_signals` for width 2, with each customer's signals
     made by :func:`_signal_of` as the walk reaches it (written out here, not
     through shared helpers: a kernel called with arrays is not inlined, and the
-    calls tripled the walk's time). Returns the number of changed shoppers.
+    calls tripled the walk's time). Returns the number of changed customers.
     """
     n_changed = 0
-    a = 0
-    b = 0
-    while a < customers.size or b < n_listed:
-        if a < customers.size and (b == n_listed or customers[a] <= listed[b]):
-            shopper = customers[a]
-            if a > 0 and shopper <= customers[a - 1]:
-                raise ValueError("publish: the speakers must be shopper ids in ascending order")
-            if b < n_listed and listed[b] == shopper:
-                b += 1
-            a += 1
-            referral, detractor = _signal_of(shopper, satisfaction, ltr, rule, mult)
-        else:  # spoke last time, silent now: its new signals are zero
-            shopper = listed[b]
-            b += 1
-            referral = detractor = np.float32(0.0)
-        if referral == stored[shopper, 0] and detractor == stored[shopper, 1]:
+    previous = -1
+    for k in range(customers.size):
+        shopper = customers[k]
+        if shopper <= previous or shopper >= stored.shape[0]:
+            raise ValueError("publish: the speakers must be shopper ids in ascending order")
+        previous = shopper
+        i = np.uint64(shopper)  # unsigned: Numba skips its negative-index test (walk ~15% faster)
+        mark[i] = parity
+        listed[k] = shopper
+        referral, detractor = _signal_of(i, satisfaction, ltr, rule, mult)
+        if referral == stored[i, 0] and detractor == stored[i, 1]:
             continue
         if changed.size > 0:  # else fully mixed: nothing to propagate
-            changes[n_changed, 0] = np.float64(referral) - np.float64(stored[shopper, 0])
-            changes[n_changed, 1] = np.float64(detractor) - np.float64(stored[shopper, 1])
+            changes[n_changed, 0] = np.float64(referral) - np.float64(stored[i, 0])
+            changes[n_changed, 1] = np.float64(detractor) - np.float64(stored[i, 1])
             changed[n_changed] = shopper
             n_changed += 1
-        stored[shopper, 0] = referral
-        stored[shopper, 1] = detractor
-    for k in range(customers.size):
-        listed[k] = customers[k]
+            _note_extent(referral, extent)
+            _note_extent(detractor, extent)
+        stored[i, 0] = referral
+        stored[i, 1] = detractor
     return n_changed

@@ -153,3 +153,94 @@ def test_ties_of_many_scattered_shoppers_are_their_adjacency_rows_in_turn():
     rows = [net.adjacency[s].indices for s in shoppers]  # scipy's row of each shopper
     assert friend.tolist() == np.concatenate(rows).tolist()
     assert owner.tolist() == np.repeat(np.arange(300), [r.size for r in rows]).tolist()
+
+
+def _bincount_sums(net, days):
+    """The running sums as the publish docstring defines them, day by day with np.bincount.
+
+    Each day, the changed shoppers in id order, each one's ties in CSR order, the
+    changes (float64) added up per friend by np.bincount and added to the sums once.
+    """
+    n, width = net.size, days[0][1].shape[1]
+    signal, sums = np.zeros((n, width), np.float32), np.zeros((n, width))
+    for speakers, said in days:
+        new = np.zeros_like(signal)
+        new[speakers] = said
+        changed = np.flatnonzero((new != signal).any(axis=1))
+        owner, friend = net.ties_of(changed)
+        change = new[changed].astype(float) - signal[changed].astype(float)
+        for c in range(width):
+            sums[:, c] += np.bincount(friend, weights=change[owner, c], minlength=n)
+        signal = new
+    return sums
+
+
+def _random_days(rng, n, values, count=6):
+    days = []
+    for _ in range(count):
+        speakers = np.flatnonzero(rng.random(n) < 0.4)
+        days.append((speakers, rng.choice(values, (speakers.size, 2)).astype(np.float32)))
+    return days
+
+
+@pytest.mark.parametrize(
+    ("values", "exact"),
+    [
+        ([0.0, 0.5, 1.0, 1.5, 3.0], True),  # multiples of 2^-24, far below 2^53 of them
+        ([0.0, 1.0, 3.0, 2.0**54, 1e-3], False),  # sums of 2^54 and 1 round
+    ],
+)
+def test_publish_gives_the_sums_of_np_bincount_on_either_path(values, exact):
+    rng = np.random.default_rng(21)
+    net = small_world(400, 8, 0.3, np.ones(400), rng)
+    days = _random_days(rng, 400, values)
+    exposure = NeighbourExposure(net, width=2)
+    for speakers, said in days:
+        exposure.publish(speakers, said)
+    assert exposure._exact is exact  # the changes added straight to the sums, or not
+    expected = _bincount_sums(net, days)
+    np.testing.assert_array_equal(exposure.sums.view(np.int64), expected.view(np.int64))
+
+
+def test_a_silent_shoppers_change_is_added_in_id_order_when_sums_round():
+    # shopper 0 hears 1, 2 and 3; 1 falls silent as 2 and 3 speak: the changes
+    # -1, 3, 2^54 add up to 2^54 in id order (2 + 2^54 rounds to even), to
+    # 2^54 + 4 with the speakers' first
+    net = from_edges(4, np.array([0, 0, 0]), np.array([1, 2, 3]))
+    exposure = NeighbourExposure(net, width=1)
+    exposure.publish(np.array([1]), np.array([[1.0]], dtype=np.float32))
+    exposure.publish(np.array([2, 3]), np.array([[3.0], [2.0**54]], dtype=np.float32))
+    in_id_order = 1.0 + np.bincount([0, 0, 0], weights=[-1.0, 3.0, 2.0**54])[0]
+    assert exposure.sums[0, 0] == in_id_order == 2.0**54
+
+
+def test_a_nan_signal_ends_the_exact_path():
+    net = from_edges(3, np.array([0, 1]), np.array([1, 2]))
+    exposure = NeighbourExposure(net, width=1)
+    exposure.publish(np.array([0]), np.array([[1.0]], dtype=np.float32))
+    assert exposure._exact
+    exposure.publish(np.array([0]), np.array([[np.nan]], dtype=np.float32))
+    exposure.publish(np.array([0]), np.array([[1.0]], dtype=np.float32))
+    assert not exposure._exact
+    assert np.isnan(exposure.sums[1, 0])  # a change from NaN is NaN: so is the sum
+
+
+def test_publish_refuses_ids_out_of_range():
+    net = from_edges(3, np.array([0, 1]), np.array([1, 2]))
+    exposure = NeighbourExposure(net, width=1)
+    for ids in ([-1, 0], [0, 3]):
+        with pytest.raises(ValueError, match="ascending"):
+            exposure.publish(np.array(ids), np.ones((2, 1), dtype=np.float32))
+
+
+def test_changes_go_straight_to_the_sums_while_2_ties_largest_is_below_2_53_quanta():
+    # one tie each; the smallest signal 1.0 has a float32 spacing (quantum) of 2^-23,
+    # so the sums stay exact while 2 * 1 * largest < 2^53 * 2^-23 = 2^30
+    exposure = NeighbourExposure(from_edges(2, np.array([0]), np.array([1])), width=1)
+    exposure.publish(np.array([0, 1]), np.array([[1.0], [2.0**28]], dtype=np.float32))
+    assert exposure._exact
+    exposure.publish(np.array([0, 1]), np.array([[1.0], [2.0**29]], dtype=np.float32))
+    assert not exposure._exact  # 2 * 2^29 is not below 2^30: for good
+    exposure.publish(np.array([0, 1]), np.array([[1.0], [1.0]], dtype=np.float32))
+    assert not exposure._exact
+    assert exposure.sums[:, 0].tolist() == [1.0, 1.0]
