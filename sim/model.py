@@ -357,6 +357,9 @@ class ShopperModel(mesa.Model):
             ("metrics", self._daily_metrics),
         ]
         self.stage_seconds: dict[str, float] | None = None
+        # satisfaction, group_deal_bonus: the day's hearing of detractors and deal bonuses,
+        # held for loyalty_churn's first pass over the customers
+        self._held_satisfaction = satisfaction.HeldChanges(self.shoppers.size)
         # loyalty_churn: buffers listing churn candidates (then the churned shoppers) and
         # holding the active shoppers' loyalty curve
         self._churn_scratch = np.empty(self.shoppers.size, dtype=np.int64)
@@ -747,7 +750,14 @@ class ShopperModel(mesa.Model):
         )
 
     def _update_satisfaction(self, work: DayWork) -> None:
-        """Stage 5: expectation-disconfirmation for focal orders; negative word of mouth."""
+        """Stage 5: expectation-disconfirmation for focal orders; negative word of mouth.
+
+        On a graph, the customers' hearing of detractors is held
+        (:class:`sim.rules.satisfaction.HeldChanges`) and applied in loyalty_churn's
+        first pass over the same customers (nothing reads or changes their
+        satisfaction in between but the deal bonus, held too), so its time counts
+        there.
+        """
         sh, s = self.shoppers, self.params.satisfaction
         satisfaction.apply_orders(work.focal, work.performance, sh, s)
         if s.negative_wom_effect > 0:
@@ -755,13 +765,9 @@ class ShopperModel(mesa.Model):
             if exposure.sums is None:  # fully mixed: everyone hears the population's share
                 who, heard = exposure.heard(active, column=1)
                 satisfaction.hear_detractors(who, heard, sh.satisfaction, s.negative_wom_effect)
-            else:  # one pass over the customers' detractor sums
-                satisfaction.hear_detractor_sums(
-                    active,
-                    exposure.sums[:, 1],
-                    exposure.ties,
-                    sh.satisfaction,
-                    effect=s.negative_wom_effect,
+            else:  # from the customers' detractor sums, in loyalty_churn's pass
+                self._held_satisfaction.hear(
+                    active, exposure.sums[:, 1], exposure.ties, effect=s.negative_wom_effect
                 )
 
     def _run_groups(self, work: DayWork) -> None:
@@ -844,13 +850,17 @@ class ShopperModel(mesa.Model):
         )
 
     def _group_deal_bonus(self, work: DayWork) -> None:
-        """Members of formed groups enjoy the deal: a satisfaction bonus."""
+        """Members of formed groups enjoy the deal: a satisfaction bonus.
+
+        Held (counted per member) for loyalty_churn's first pass over the customers,
+        which adds it after the hearing of detractors, as
+        :func:`sim.rules.group_formation.add_deal_bonus` would now.
+        """
         members, levers = work.outcome.group_members, work.levers
         if members.size:
-            sh = self.shoppers
             deal = self.params.group_buy.formed_value_bonus + levers.group_discount_add
-            group_formation.add_deal_bonus(
-                sh.satisfaction, members, self.params.satisfaction.learning_rate * deal
+            self._held_satisfaction.add_bonus(
+                members, self.params.satisfaction.learning_rate * deal
             )
 
     def _hazard(self, who: np.ndarray, levers: Levers) -> np.ndarray:
@@ -867,6 +877,9 @@ class ShopperModel(mesa.Model):
 
     def _churners(self, active: np.ndarray, u: np.ndarray | None, levers: Levers) -> np.ndarray:
         """Move active shoppers' loyalty; those whose draw ``u`` is below their churn probability.
+
+        The satisfaction changes held by the satisfaction and group_deal_bonus
+        stages are applied first, in the same pass.
 
         :func:`sim.rules.loyalty_churn.screen_churn` moves loyalty and keeps the
         shoppers drawing below a bound of their hazard
@@ -886,6 +899,7 @@ class ShopperModel(mesa.Model):
             churn_mult=levers.churn_mult,
             out=self._churn_scratch,
             curve=self._curve_scratch,
+            held=self._held_satisfaction,
         )
         if u is None:
             return np.empty(0, dtype=np.int64)

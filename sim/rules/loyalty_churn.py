@@ -18,6 +18,7 @@ import numpy as np
 
 from sim.jit import kernel
 from sim.params import Loyalty
+from sim.rules.satisfaction import HeldChanges, lowered_by_detractors, with_deal_bonus
 from sim.states import CHURNED
 
 if TYPE_CHECKING:  # sim.shoppers imports this module
@@ -195,6 +196,7 @@ def screen_churn(
     churn_mult: np.ndarray | float = 1.0,
     out: np.ndarray,
     curve: np.ndarray,
+    held: HeldChanges | None = None,
 ) -> np.ndarray:
     """Move the active shoppers' loyalty toward its target (in place); list who may churn.
 
@@ -204,7 +206,9 @@ def screen_churn(
     shopper's churn draw is held against :func:`hazard_bound` (the frailty times
     the strategies' multiplier). Only the shoppers drawing below the bound can
     churn; their exact hazard (:func:`churn_hazard`, with the moved loyalty)
-    decides.
+    decides. The first pass first applies the satisfaction changes ``held`` for it
+    (:class:`sim.rules.satisfaction.HeldChanges`), shopper by shopper; the held
+    bonuses of shoppers who are not active are added after it.
 
     Parameters
     ----------
@@ -223,6 +227,9 @@ def screen_churn(
         The strategies' levers, per shopper (N-size arrays) or for everyone.
     out, curve : numpy.ndarray
         Buffers of at least ``active.size`` entries, int64 and float64.
+    held : HeldChanges, optional
+        Satisfaction changes of the day still to apply (to ``shoppers.satisfaction``)
+        before the curve reads it; applied, and held no more, on return.
 
     Returns
     -------
@@ -250,9 +257,23 @@ def screen_churn(
     ([1], [0.35, 0.725, 0.5, 0.5])
     """
     exponentials = curve[: active.size]
-    _curve_exponents(
-        active, shoppers.satisfaction, params.curve_midpoint, params.curve_steepness, exponentials
+    satisfaction = shoppers.satisfaction
+    if held is None:
+        held = HeldChanges(0)  # nothing held
+    sums, ties, effect = held.take_hearing(active, satisfaction)
+    _held_curve_exponents(
+        active,
+        satisfaction,
+        sums,
+        ties,
+        effect,
+        held.rows if held.members.size else np.empty(0, dtype=np.int32),
+        held.bonus,
+        params.curve_midpoint,
+        params.curve_steepness,
+        exponentials,
     )
+    held.apply(satisfaction)  # the bonuses of members who are not active
     np.exp(exponentials, out=exponentials)
     frailty = shoppers.churn_frailty
     n = _screen_churn(
@@ -269,6 +290,41 @@ def screen_churn(
         out,
     )
     return out[:n]
+
+
+@kernel
+def _held_curve_exponents(
+    active: np.ndarray,
+    satisfaction: np.ndarray,
+    detractor_sums: np.ndarray,
+    ties: np.ndarray,
+    effect: float,
+    rows: np.ndarray,
+    bonus: float,
+    midpoint: float,
+    steepness: float,
+    out: np.ndarray,
+) -> None:
+    """The first pass of :func:`screen_churn`: held satisfaction changes, then the exponents.
+
+    Per active shopper, in the order the stages held them: detractors heard
+    (:func:`sim.rules.satisfaction.lowered_by_detractors`; ``detractor_sums`` empty:
+    none), then the shopper's bonus rows (:func:`sim.rules.satisfaction.with_deal_bonus`,
+    its ``rows`` reset to 0; ``rows`` empty: none); then :func:`_curve_exponent` of the
+    satisfaction to ``out`` (by position).
+    """
+    hearing = detractor_sums.size > 0
+    bonuses = rows.size > 0
+    for k in range(active.size):
+        i = active[k]
+        s = satisfaction[i]
+        if hearing:
+            s = lowered_by_detractors(s, detractor_sums[i], ties[i], effect)
+        if bonuses and rows[i]:
+            s = with_deal_bonus(s, bonus, rows[i])
+            rows[i] = 0
+        satisfaction[i] = s
+        out[k] = _curve_exponent(s, midpoint, steepness)
 
 
 @kernel
