@@ -261,7 +261,7 @@ def screen_churn(
     if held is None:
         held = HeldChanges(0)  # nothing held
     sums, ties, effect = held.take_hearing(active, satisfaction)
-    _held_curve_exponents(
+    rows_added = _held_curve_exponents(
         active,
         satisfaction,
         sums,
@@ -273,7 +273,7 @@ def screen_churn(
         params.curve_steepness,
         exponentials,
     )
-    held.apply(satisfaction)  # the bonuses of members who are not active
+    held.apply(satisfaction, rows_added=rows_added)  # the members who are not active
     np.exp(exponentials, out=exponentials)
     frailty = shoppers.churn_frailty
     n = _screen_churn(
@@ -304,17 +304,18 @@ def _held_curve_exponents(
     midpoint: float,
     steepness: float,
     out: np.ndarray,
-) -> None:
+) -> int:
     """The first pass of :func:`screen_churn`: held satisfaction changes, then the exponents.
 
     Per active shopper, in the order the stages held them: detractors heard
     (:func:`sim.rules.satisfaction.lowered_by_detractors`; ``detractor_sums`` empty:
     none), then the shopper's bonus rows (:func:`sim.rules.satisfaction.with_deal_bonus`,
     its ``rows`` reset to 0; ``rows`` empty: none); then :func:`_curve_exponent` of the
-    satisfaction to ``out`` (by position).
+    satisfaction to ``out`` (by position). Returns the bonus rows added.
     """
     hearing = detractor_sums.size > 0
     bonuses = rows.size > 0
+    added = 0
     for k in range(active.size):
         i = active[k]
         s = satisfaction[i]
@@ -322,9 +323,11 @@ def _held_curve_exponents(
             s = lowered_by_detractors(s, detractor_sums[i], ties[i], effect)
         if bonuses and rows[i]:
             s = with_deal_bonus(s, bonus, rows[i])
+            added += rows[i]
             rows[i] = 0
         satisfaction[i] = s
         out[k] = _curve_exponent(s, midpoint, steepness)
+    return added
 
 
 @kernel

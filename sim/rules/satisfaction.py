@@ -507,14 +507,21 @@ class HeldChanges:
             _hear_detractor_sums(held, self.detractor_sums, self.ties, satisfaction, self.effect)
         return np.empty(0), np.empty(0, dtype=np.int32), 0.0
 
-    def apply(self, satisfaction: np.ndarray) -> None:
+    def apply(self, satisfaction: np.ndarray, *, rows_added: int = 0) -> None:
         """Apply what is held to ``satisfaction`` (in place) and hold nothing more.
 
-        The hearing first, then the bonus rows still held (a pass that added a
-        shopper's rows set them to 0).
+        The hearing first, then the bonus rows still held.
+
+        Parameters
+        ----------
+        satisfaction : numpy.ndarray
+            Every shopper's satisfaction.
+        rows_added : int, default 0
+            Bonus rows a pass has added already (setting the shoppers' ``rows`` to
+            0); when that is every row held, no member is left to look up.
         """
         if self.customers is not None:
             self.take_hearing(np.empty(0, dtype=np.int64), satisfaction)
-        if self.members.size:
+        if self.members.size > rows_added:
             _add_bonus_rows(satisfaction, self.members, self.bonus, self.rows)
         self.members = np.empty(0, dtype=np.int64)

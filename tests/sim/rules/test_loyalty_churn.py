@@ -137,3 +137,25 @@ def test_churned_shoppers_are_listed_in_index_order():
     assert got.tolist() == [0, 3, 5]
     none = np.full(3, ACTIVE, dtype=np.int8)
     assert loyalty_churn.churned_shoppers(none, out=np.empty(3, dtype=np.int64)).size == 0
+
+
+def test_screen_churn_applies_the_held_satisfaction_changes_before_the_curve():
+    from sim.rules.satisfaction import HeldChanges
+
+    sh = _shoppers(3)
+    sh.loyalty[:] = 0.5
+    sh.satisfaction[:] = [0.8, 0.75, 0.6]
+    lp = Loyalty(growth_rate=0.5, decay_rate=0.5, curve_midpoint=0.75, curve_steepness=4.0)
+    active = np.array([0, 1])
+    held = HeldChanges(3)
+    held.hear(active, np.array([1.0, 0.0, 1.0]), np.array([2, 1, 1]), effect=0.1)
+    held.add_bonus(np.array([1, 2]), 0.25)
+    loyalty_churn.screen_churn(
+        active, None, sh, lp, gap=0.0, out=np.empty(3, dtype=np.int64), curve=np.empty(3), held=held
+    )
+    # 0: 0.8 − 0.1·1/2 = 0.75, the midpoint: target 1/2; 1: 0.75 + 0.25 = 1, target
+    # 1/(1 + e^-1); 2 is not active: its bonus is added all the same, its loyalty stays
+    assert sh.satisfaction.tolist() == pytest.approx([0.75, 1.0, 0.85])
+    up = 1 / (1 + math.exp(-1))
+    assert sh.loyalty.tolist() == pytest.approx([0.5, 0.5 + 0.5 * (up - 0.5), 0.5])
+    assert not held.rows.any() and held.customers is None
