@@ -360,8 +360,9 @@ class ShopperModel(mesa.Model):
         # satisfaction, group_deal_bonus: the day's hearing of detractors and deal bonuses,
         # held for loyalty_churn's first pass over the customers
         self._held_satisfaction = satisfaction.HeldChanges(self.shoppers.size)
-        # loyalty_churn: buffers listing churn candidates (then the churned shoppers) and
-        # holding the active shoppers' loyalty curve
+        self._churned = loyalty_churn.ChurnedList(self.shoppers.size)  # loyalty_churn: win-back
+        # loyalty_churn: buffers listing churn candidates and holding the active shoppers'
+        # loyalty curve
         self._churn_scratch = np.empty(self.shoppers.size, dtype=np.int64)
         self._curve_scratch = np.empty(self.shoppers.size)
         self._purchase_scratch = purchase.OrderScratch.empty(self.shoppers.size)  # purchase: draws
@@ -907,13 +908,18 @@ class ShopperModel(mesa.Model):
         return who[u[near] < loyalty_churn.event_probability(self._hazard(who, levers))]
 
     def _loyalty_churn_winback(self, work: DayWork) -> None:
-        """Stage 6: loyalty follows satisfaction; active shoppers may churn, churned come back."""
+        """Stage 6: loyalty follows satisfaction; active shoppers may churn, churned come back.
+
+        The churned shoppers who may be won back are kept listed from day to day
+        (:class:`sim.rules.loyalty_churn.ChurnedList`): shoppers enter state CHURNED
+        only here.
+        """
         sh, lp = self.shoppers, self.params.loyalty
         day, levers, outcome = work.day, work.levers, work.outcome
         active = self._active(work)
         u = self.streams["churn"].random(active.size) if self.params.churn_enabled else None
         churned = self._churners(active, u, levers)
-        lapsed = loyalty_churn.churned_shoppers(sh.state, out=self._churn_scratch)
+        lapsed = self._churned.read(sh.state)
         u = self.streams["winback"].random(lapsed.size)
         back = lapsed[u < np.minimum(lp.winback_rate + at(levers.winback_add, lapsed), 1.0)]
         sh.state[churned] = CHURNED
@@ -931,6 +937,7 @@ class ShopperModel(mesa.Model):
             work.active = None
         sh.satisfaction[back] = lp.winback_satisfaction
         outcome.churned, outcome.won_back = churned, back
+        self._churned.add(churned)  # after the last use of lapsed, a view of its list
 
     def _word_of_mouth(self, work: DayWork) -> None:
         """Stage 7 of a day (see :meth:`_publish_signals`)."""

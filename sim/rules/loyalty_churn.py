@@ -393,6 +393,99 @@ def churned_shoppers(state: np.ndarray, *, out: np.ndarray) -> np.ndarray:
     return out[: _indices_equal(state, CHURNED, out)]
 
 
+class ChurnedList:
+    """The shoppers in state CHURNED, in index order, kept from day to day.
+
+    A shopper enters the state only by churning and leaves it by being won back
+    (by the win-back draw or a group buy), so rather than a pass over every shopper
+    each day (:func:`churned_shoppers`) the list is kept: reading it drops those no
+    longer churned, and the day's churners are merged in (:meth:`add`). The first
+    reading lists them by a pass over every shopper; a shopper set to CHURNED other
+    than through :meth:`add` after that is not seen until :meth:`forget`.
+
+    Parameters
+    ----------
+    size : int
+        Number of shoppers.
+
+    Examples
+    --------
+    >>> from sim.states import ACTIVE, WON_BACK
+    >>> state = np.array([CHURNED, ACTIVE, CHURNED, ACTIVE], dtype=np.int8)
+    >>> kept = ChurnedList(4)
+    >>> kept.read(state).tolist()
+    [0, 2]
+    >>> state[[0, 3]] = WON_BACK, CHURNED
+    >>> kept.add(np.array([3]))
+    >>> kept.read(state).tolist()
+    [2, 3]
+    """
+
+    def __init__(self, size: int) -> None:
+        self._ids = np.empty(size, dtype=np.int64)
+        self._n = -1  # not listed yet
+
+    def read(self, state: np.ndarray) -> np.ndarray:
+        """The shoppers whose ``state`` is CHURNED now, ascending (a view of the kept buffer).
+
+        The view holds until the next :meth:`add` or :meth:`read`.
+        """
+        if self._n < 0:
+            self._n = churned_shoppers(state, out=self._ids).size
+        else:
+            self._n = _keep_equal(self._ids, self._n, state, CHURNED)
+        return self._ids[: self._n]
+
+    def add(self, churned: np.ndarray) -> None:
+        """Merge in shoppers who have just churned (ascending, none listed already).
+
+        Raises
+        ------
+        ValueError
+            If ``churned`` is not strictly ascending.
+        """
+        if self._n < 0:  # not listed yet: the first reading's pass finds them
+            return
+        churned = np.asarray(churned, dtype=np.int64)
+        if np.any(churned[1:] <= churned[:-1]):
+            raise ValueError("churned shoppers must be listed once each, in ascending order")
+        self._n = _merge_ascending(self._ids, self._n, churned)
+
+    def forget(self) -> None:
+        """List the churned shoppers again by a pass over every shopper at the next reading."""
+        self._n = -1
+
+
+@kernel
+def _keep_equal(ids: np.ndarray, n: int, values: np.ndarray, value: int) -> int:
+    """Keep (in order, at the front) the ``ids[:n]`` where ``values`` equals ``value``; count.
+
+    Branch-free, as :func:`_indices_equal`.
+    """
+    kept = 0
+    for k in range(n):
+        i = ids[k]
+        ids[kept] = i
+        kept += values[i] == value
+    return kept
+
+
+@kernel
+def _merge_ascending(ids: np.ndarray, n: int, new: np.ndarray) -> int:
+    """Merge ascending ``new`` into ascending ``ids[:n]`` in place (from the back); the count."""
+    a, b = n - 1, new.size - 1
+    for w in range(n + new.size - 1, -1, -1):
+        if b < 0:
+            break  # the rest of ids is in place
+        if a >= 0 and ids[a] > new[b]:
+            ids[w] = ids[a]
+            a -= 1
+        else:
+            ids[w] = new[b]
+            b -= 1
+    return n + new.size
+
+
 @kernel
 def _indices_equal(values: np.ndarray, value: int, out: np.ndarray) -> int:
     """Write to ``out`` the indices where ``values`` equals ``value``; their count.

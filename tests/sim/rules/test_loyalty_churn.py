@@ -159,3 +159,36 @@ def test_screen_churn_applies_the_held_satisfaction_changes_before_the_curve():
     up = 1 / (1 + math.exp(-1))
     assert sh.loyalty.tolist() == pytest.approx([0.5, 0.5 + 0.5 * (up - 0.5), 0.5])
     assert not held.rows.any() and held.customers is None
+
+
+def test_the_kept_churned_list_drops_the_won_back_and_merges_new_churners_in_order():
+    from sim.states import ACTIVE, CHURNED, WON_BACK
+
+    state = np.full(10, ACTIVE, dtype=np.int8)
+    state[[2, 5, 7]] = CHURNED
+    kept = loyalty_churn.ChurnedList(10)
+    assert kept.read(state).tolist() == [2, 5, 7]  # the first reading: a pass over all
+    state[5] = WON_BACK
+    state[[0, 6, 9]] = CHURNED
+    kept.add(np.array([0, 6, 9]))  # before, between and after the listed ones
+    assert kept.read(state).tolist() == [0, 2, 6, 7, 9]
+    assert (
+        kept.read(state).tolist()
+        == loyalty_churn.churned_shoppers(state, out=np.empty(10, dtype=np.int64)).tolist()
+    )
+
+
+def test_the_kept_churned_list_sees_only_its_own_churners_until_it_forgets():
+    from sim.states import ACTIVE, CHURNED
+
+    state = np.full(4, ACTIVE, dtype=np.int8)
+    kept = loyalty_churn.ChurnedList(4)
+    kept.add(np.array([1]))  # not listed yet: the first reading finds them
+    state[1] = CHURNED
+    assert kept.read(state).tolist() == [1]
+    state[3] = CHURNED  # set from outside
+    assert kept.read(state).tolist() == [1]
+    kept.forget()
+    assert kept.read(state).tolist() == [1, 3]
+    with pytest.raises(ValueError, match="ascending"):
+        kept.add(np.array([2, 0]))
