@@ -854,8 +854,8 @@ class ShopperModel(mesa.Model):
         """Members of formed groups enjoy the deal: a satisfaction bonus.
 
         Held (counted per member) for loyalty_churn's first pass over the customers,
-        which adds it after the hearing of detractors, as
-        :func:`sim.rules.group_formation.add_deal_bonus` would now.
+        which adds it after the hearing of detractors (the rule of
+        :func:`sim.rules.group_formation.add_deal_bonus`), so its time counts there.
         """
         members, levers = work.outcome.group_members, work.levers
         if members.size:

@@ -57,6 +57,7 @@ from typing import Protocol
 import numpy as np
 
 from sim.jit import kernel
+from sim.rules.satisfaction import HeldChanges
 from sim.states import ACTIVE, CHURNED, PROSPECT, STATE_NAMES, WON_BACK
 
 # Member roles.
@@ -937,8 +938,6 @@ def add_deal_bonus(satisfaction: np.ndarray, members: np.ndarray, bonus: float) 
     >>> satisfaction.tolist()
     [0.7, 1.0, 0.2]
     """
-    from sim.rules.satisfaction import HeldChanges  # the one implementation of the bonus
-
     held = HeldChanges(satisfaction.size)
     held.add_bonus(members, bonus)
     held.apply(satisfaction)

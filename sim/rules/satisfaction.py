@@ -462,7 +462,15 @@ class HeldChanges:
         *,
         effect: float,
     ) -> None:
-        """Hold :func:`hear_detractor_sums` of ``customers`` (the arrays are kept, not copied)."""
+        """Hold :func:`hear_detractor_sums` of ``customers`` (the arrays are kept, not copied).
+
+        Raises
+        ------
+        ValueError
+            If a hearing is held already.
+        """
+        if self.customers is not None:
+            raise ValueError("a hearing of detractors is held already: apply it first")
         self.customers, self.detractor_sums, self.ties = customers, detractor_sums, ties
         self.effect = float(effect)
 

@@ -106,10 +106,13 @@ def test_held_hearing_goes_to_a_pass_over_its_own_customers_only():
     assert s.tolist() == pytest.approx([0.4, 0.5, 0.3])
 
 
-def test_held_bonuses_refuse_ids_that_are_no_shoppers_and_a_second_holding():
+def test_held_changes_refuse_ids_that_are_no_shoppers_and_a_second_holding():
     held = satisfaction.HeldChanges(3)
     with pytest.raises(ValueError, match="shopper ids"):
         held.add_bonus(np.array([0, 3]), 0.1)
     held.add_bonus(np.array([1]), 0.1)
     with pytest.raises(ValueError, match="held already"):
         held.add_bonus(np.array([2]), 0.1)
+    held.hear(np.array([0]), np.zeros(3), np.ones(3, dtype=np.int32), effect=0.1)
+    with pytest.raises(ValueError, match="held already"):
+        held.hear(np.array([0]), np.zeros(3), np.ones(3, dtype=np.int32), effect=0.1)
