@@ -15,6 +15,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import types
+from numba.extending import overload
 
 from sim.jit import kernel
 from sim.params import Loyalty
@@ -95,22 +97,41 @@ def _curve_values(exponentials: np.ndarray) -> None:
         exponentials[k] = _curve_value(exponentials[k])
 
 
-def _lever_array(lever: np.ndarray | float, dtype: np.dtype | type) -> np.ndarray:
-    """A per-shopper lever as an array the kernels index (:func:`_lever_at`).
+def _lever_array(lever: np.ndarray | float, dtype: np.dtype | type) -> np.ndarray | np.generic:
+    """A per-shopper lever as the kernels read it (:func:`_lever_at`).
 
-    A scalar becomes a one-entry array of ``dtype``: the type numpy would give it
-    in an expression with the per-shopper arrays (a Python float next to float32
-    arrays stays float32, NEP 50), so the kernels compute in numpy's precision.
+    A scalar (or an array of one value, which broadcasts) becomes a numpy scalar
+    of ``dtype``: the type numpy would give it in an expression with the
+    per-shopper arrays (a Python float next to float32 arrays stays float32, NEP
+    50), so the kernels compute in numpy's precision.
     """
-    if isinstance(lever, np.ndarray) and lever.ndim:
+    if isinstance(lever, np.ndarray) and lever.size > 1:
         return lever
-    return np.array([lever], dtype=dtype)
+    return np.dtype(dtype).type(np.ravel(lever)[0])
 
 
-@kernel
-def _lever_at(lever: np.ndarray, i: int) -> float:
-    """Shopper ``i``'s value of a lever from :func:`_lever_array` (one entry: everyone's)."""
-    return lever[i] if lever.size > 1 else lever[0]
+def _lever_at(lever: np.ndarray | float, i: int) -> float:
+    """Shopper ``i``'s value of a lever from :func:`_lever_array` (a scalar: everyone's)."""
+    return lever[i] if isinstance(lever, np.ndarray) else lever
+
+
+# Compiled, _lever_at is chosen by the lever's type when a kernel is compiled: with a
+# scalar lever (the usual case) the kernel's loop has no per-shopper choice left,
+# which made the churn screen a fifth faster than one array for both cases.
+# (No annotations on these three: Numba then finds the signatures differ.)
+@overload(_lever_at)
+def _lever_at_compiled(lever, i):
+    if isinstance(lever, types.Array):
+
+        def each(lever, i):
+            return lever[i]
+
+        return each
+
+    def everyone(lever, i):
+        return lever
+
+    return everyone
 
 
 @kernel

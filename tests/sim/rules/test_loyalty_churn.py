@@ -192,3 +192,13 @@ def test_the_kept_churned_list_sees_only_its_own_churners_until_it_forgets():
     assert kept.read(state).tolist() == [1, 3]
     with pytest.raises(ValueError, match="ascending"):
         kept.add(np.array([2, 0]))
+
+
+def test_a_lever_of_one_value_is_everyones_and_a_per_shopper_lever_each_ones():
+    rates = Loyalty(growth_rate=0.5, decay_rate=0.25)
+    loyalty, target = np.array([0.8, 0.8]), np.array([0.4, 0.4])
+    # down at 0.25 x 2 = 0.5 of the gap: 0.8 − 0.5·0.4 = 0.6; at 0.25: 0.8 − 0.1 = 0.7
+    everyone = loyalty_churn.update_loyalty(loyalty, target, rates, decay_mult=np.array([2.0]))
+    each = loyalty_churn.update_loyalty(loyalty, target, rates, decay_mult=np.array([2.0, 1.0]))
+    assert everyone.tolist() == pytest.approx([0.6, 0.6])
+    assert each.tolist() == pytest.approx([0.6, 0.7])
