@@ -508,12 +508,19 @@ class HeldChanges:
         detractor_sums, ties, effect
             As held; without a hearing for ``customers``, empty arrays and 0.
         """
-        held, self.customers = self.customers, None
-        if held is customers:  # the very list the hearing was held for
+        if self.customers is customers:  # the very list the hearing was held for
+            self.customers = None
             return self.detractor_sums, self.ties, self.effect
-        if held is not None:
-            _hear_detractor_sums(held, self.detractor_sums, self.ties, satisfaction, self.effect)
+        self._hear_now(satisfaction)
         return np.empty(0), np.empty(0, dtype=np.int32), 0.0
+
+    def _hear_now(self, satisfaction: np.ndarray) -> None:
+        """Apply the held hearing, if any, to ``satisfaction``; hold it no more."""
+        if self.customers is not None:
+            _hear_detractor_sums(
+                self.customers, self.detractor_sums, self.ties, satisfaction, self.effect
+            )
+            self.customers = None
 
     def apply(self, satisfaction: np.ndarray, *, rows_added: int = 0) -> None:
         """Apply what is held to ``satisfaction`` (in place) and hold nothing more.
@@ -528,8 +535,7 @@ class HeldChanges:
             Bonus rows a pass has added already (setting the shoppers' ``rows`` to
             0); when that is every row held, no member is left to look up.
         """
-        if self.customers is not None:
-            self.take_hearing(np.empty(0, dtype=np.int64), satisfaction)
+        self._hear_now(satisfaction)
         if self.members.size > rows_added:
             _add_bonus_rows(satisfaction, self.members, self.bonus, self.rows)
         self.members = np.empty(0, dtype=np.int64)
