@@ -357,8 +357,12 @@ class ShopperModel(mesa.Model):
             ("metrics", self._daily_metrics),
         ]
         self.stage_seconds: dict[str, float] | None = None
-        # loyalty_churn: buffers listing churn candidates (then the churned shoppers) and
-        # holding the active shoppers' loyalty curve
+        # satisfaction, group_deal_bonus: the day's hearing of detractors and deal bonuses,
+        # held for loyalty_churn's first pass over the customers
+        self._held_satisfaction = satisfaction.HeldChanges(self.shoppers.size)
+        self._churned = loyalty_churn.ChurnedList(self.shoppers.size)  # loyalty_churn: win-back
+        # loyalty_churn: buffers listing churn candidates and holding the active shoppers'
+        # loyalty curve
         self._churn_scratch = np.empty(self.shoppers.size, dtype=np.int64)
         self._curve_scratch = np.empty(self.shoppers.size)
         self._purchase_scratch = purchase.OrderScratch.empty(self.shoppers.size)  # purchase: draws
@@ -747,7 +751,14 @@ class ShopperModel(mesa.Model):
         )
 
     def _update_satisfaction(self, work: DayWork) -> None:
-        """Stage 5: expectation-disconfirmation for focal orders; negative word of mouth."""
+        """Stage 5: expectation-disconfirmation for focal orders; negative word of mouth.
+
+        On a graph, the customers' hearing of detractors is held
+        (:class:`sim.rules.satisfaction.HeldChanges`) and applied in loyalty_churn's
+        first pass over the same customers (nothing reads or changes their
+        satisfaction in between but the deal bonus, held too), so its time counts
+        there.
+        """
         sh, s = self.shoppers, self.params.satisfaction
         satisfaction.apply_orders(work.focal, work.performance, sh, s)
         if s.negative_wom_effect > 0:
@@ -755,13 +766,9 @@ class ShopperModel(mesa.Model):
             if exposure.sums is None:  # fully mixed: everyone hears the population's share
                 who, heard = exposure.heard(active, column=1)
                 satisfaction.hear_detractors(who, heard, sh.satisfaction, s.negative_wom_effect)
-            else:  # one pass over the customers' detractor sums
-                satisfaction.hear_detractor_sums(
-                    active,
-                    exposure.sums[:, 1],
-                    exposure.ties,
-                    sh.satisfaction,
-                    effect=s.negative_wom_effect,
+            else:  # from the customers' detractor sums, in loyalty_churn's pass
+                self._held_satisfaction.hear(
+                    active, exposure.sums[:, 1], exposure.ties, effect=s.negative_wom_effect
                 )
 
     def _run_groups(self, work: DayWork) -> None:
@@ -844,13 +851,17 @@ class ShopperModel(mesa.Model):
         )
 
     def _group_deal_bonus(self, work: DayWork) -> None:
-        """Members of formed groups enjoy the deal: a satisfaction bonus."""
+        """Members of formed groups enjoy the deal: a satisfaction bonus.
+
+        Held (counted per member) for loyalty_churn's first pass over the customers,
+        which adds it after the hearing of detractors (the rule of
+        :func:`sim.rules.group_formation.add_deal_bonus`), so its time counts there.
+        """
         members, levers = work.outcome.group_members, work.levers
         if members.size:
-            sh = self.shoppers
             deal = self.params.group_buy.formed_value_bonus + levers.group_discount_add
-            group_formation.add_deal_bonus(
-                sh.satisfaction, members, self.params.satisfaction.learning_rate * deal
+            self._held_satisfaction.add_bonus(
+                members, self.params.satisfaction.learning_rate * deal
             )
 
     def _hazard(self, who: np.ndarray, levers: Levers) -> np.ndarray:
@@ -867,6 +878,9 @@ class ShopperModel(mesa.Model):
 
     def _churners(self, active: np.ndarray, u: np.ndarray | None, levers: Levers) -> np.ndarray:
         """Move active shoppers' loyalty; those whose draw ``u`` is below their churn probability.
+
+        The satisfaction changes held by the satisfaction and group_deal_bonus
+        stages are applied first, in the same pass.
 
         :func:`sim.rules.loyalty_churn.screen_churn` moves loyalty and keeps the
         shoppers drawing below a bound of their hazard
@@ -886,6 +900,7 @@ class ShopperModel(mesa.Model):
             churn_mult=levers.churn_mult,
             out=self._churn_scratch,
             curve=self._curve_scratch,
+            held=self._held_satisfaction,
         )
         if u is None:
             return np.empty(0, dtype=np.int64)
@@ -893,13 +908,18 @@ class ShopperModel(mesa.Model):
         return who[u[near] < loyalty_churn.event_probability(self._hazard(who, levers))]
 
     def _loyalty_churn_winback(self, work: DayWork) -> None:
-        """Stage 6: loyalty follows satisfaction; active shoppers may churn, churned come back."""
+        """Stage 6: loyalty follows satisfaction; active shoppers may churn, churned come back.
+
+        The churned shoppers who may be won back are kept listed from day to day
+        (:class:`sim.rules.loyalty_churn.ChurnedList`): shoppers enter state CHURNED
+        only here.
+        """
         sh, lp = self.shoppers, self.params.loyalty
         day, levers, outcome = work.day, work.levers, work.outcome
         active = self._active(work)
         u = self.streams["churn"].random(active.size) if self.params.churn_enabled else None
         churned = self._churners(active, u, levers)
-        lapsed = loyalty_churn.churned_shoppers(sh.state, out=self._churn_scratch)
+        lapsed = self._churned.read(sh.state)
         u = self.streams["winback"].random(lapsed.size)
         back = lapsed[u < np.minimum(lp.winback_rate + at(levers.winback_add, lapsed), 1.0)]
         sh.state[churned] = CHURNED
@@ -917,6 +937,7 @@ class ShopperModel(mesa.Model):
             work.active = None
         sh.satisfaction[back] = lp.winback_satisfaction
         outcome.churned, outcome.won_back = churned, back
+        self._churned.add(churned)  # after the last use of lapsed, a view of its list
 
     def _word_of_mouth(self, work: DayWork) -> None:
         """Stage 7 of a day (see :meth:`_publish_signals`)."""

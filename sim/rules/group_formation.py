@@ -57,6 +57,7 @@ from typing import Protocol
 import numpy as np
 
 from sim.jit import kernel
+from sim.rules.satisfaction import HeldChanges
 from sim.states import ACTIVE, CHURNED, PROSPECT, STATE_NAMES, WON_BACK
 
 # Member roles.
@@ -914,9 +915,12 @@ def add_deal_bonus(satisfaction: np.ndarray, members: np.ndarray, bonus: float) 
     """Members of formed groups enjoy the deal: ``bonus`` added per member row, capped at 1.
 
     A shopper listed twice (in two formed groups) gets the bonus twice, as with
-    ``np.add.at``; then each member's satisfaction is capped at 1. Satisfaction is
-    in [0, 1] for every shopper (:mod:`sim.shoppers`), so capping the members alone
-    is capping everyone.
+    ``np.add.at``; then each member's satisfaction is capped at 1
+    (:func:`sim.rules.satisfaction.with_deal_bonus`). Satisfaction is in [0, 1] for
+    every shopper (:mod:`sim.shoppers`), so capping the members alone is capping
+    everyone. The model holds the bonuses for the loyalty stage's pass over the
+    customers instead (:class:`sim.rules.satisfaction.HeldChanges`); this applies
+    them at once.
 
     Parameters
     ----------
@@ -934,20 +938,9 @@ def add_deal_bonus(satisfaction: np.ndarray, members: np.ndarray, bonus: float) 
     >>> satisfaction.tolist()
     [0.7, 1.0, 0.2]
     """
-    members = np.asarray(members, dtype=np.int64)
-    if members.size and (members.min() < 0 or members.max() >= satisfaction.size):
-        raise ValueError("members must be shopper ids, 0 <= id < satisfaction.size")
-    _add_capped(satisfaction, members, float(bonus))
-
-
-@kernel
-def _add_capped(values: np.ndarray, index: np.ndarray, amount: float) -> None:
-    """``values[index] += amount`` row by row, then ``values[index] = min(values, 1)``."""
-    for i in index:
-        values[i] += amount
-    for i in index:
-        if values[i] > 1.0:  # NaN stays NaN, as with np.minimum
-            values[i] = 1.0
+    held = HeldChanges(satisfaction.size)
+    held.add_bonus(members, bonus)
+    held.apply(satisfaction)
 
 
 def random_ties(population: int, contacts: int, rng: np.random.Generator) -> TiesOf:

@@ -15,9 +15,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import types
+from numba.extending import overload
 
 from sim.jit import kernel
 from sim.params import Loyalty
+from sim.rules.satisfaction import HeldChanges, lowered_by_detractors, with_deal_bonus
 from sim.states import CHURNED
 
 if TYPE_CHECKING:  # sim.shoppers imports this module
@@ -94,22 +97,41 @@ def _curve_values(exponentials: np.ndarray) -> None:
         exponentials[k] = _curve_value(exponentials[k])
 
 
-def _lever_array(lever: np.ndarray | float, dtype: np.dtype | type) -> np.ndarray:
-    """A per-shopper lever as an array the kernels index (:func:`_lever_at`).
+def _lever_array(lever: np.ndarray | float, dtype: np.dtype | type) -> np.ndarray | np.generic:
+    """A per-shopper lever as the kernels read it (:func:`_lever_at`).
 
-    A scalar becomes a one-entry array of ``dtype``: the type numpy would give it
-    in an expression with the per-shopper arrays (a Python float next to float32
-    arrays stays float32, NEP 50), so the kernels compute in numpy's precision.
+    A scalar (or an array of one value, which broadcasts) becomes a numpy scalar
+    of ``dtype``: the type numpy would give it in an expression with the
+    per-shopper arrays (a Python float next to float32 arrays stays float32, NEP
+    50), so the kernels compute in numpy's precision.
     """
-    if isinstance(lever, np.ndarray) and lever.ndim:
+    if isinstance(lever, np.ndarray) and lever.size > 1:
         return lever
-    return np.array([lever], dtype=dtype)
+    return np.dtype(dtype).type(np.ravel(lever)[0])
 
 
-@kernel
-def _lever_at(lever: np.ndarray, i: int) -> float:
-    """Shopper ``i``'s value of a lever from :func:`_lever_array` (one entry: everyone's)."""
-    return lever[i] if lever.size > 1 else lever[0]
+def _lever_at(lever: np.ndarray | float, i: int) -> float:
+    """Shopper ``i``'s value of a lever from :func:`_lever_array` (a scalar: everyone's)."""
+    return lever[i] if isinstance(lever, np.ndarray) else lever
+
+
+# Compiled, _lever_at is chosen by the lever's type when a kernel is compiled: with a
+# scalar lever (the usual case) the kernel's loop has no per-shopper choice left,
+# which made the churn screen a fifth faster than one array for both cases.
+# (No annotations on these three: Numba then finds the signatures differ.)
+@overload(_lever_at)
+def _lever_at_compiled(lever, i):
+    if isinstance(lever, types.Array):
+
+        def each(lever, i):
+            return lever[i]
+
+        return each
+
+    def everyone(lever, i):
+        return lever
+
+    return everyone
 
 
 @kernel
@@ -195,6 +217,7 @@ def screen_churn(
     churn_mult: np.ndarray | float = 1.0,
     out: np.ndarray,
     curve: np.ndarray,
+    held: HeldChanges | None = None,
 ) -> np.ndarray:
     """Move the active shoppers' loyalty toward its target (in place); list who may churn.
 
@@ -204,7 +227,9 @@ def screen_churn(
     shopper's churn draw is held against :func:`hazard_bound` (the frailty times
     the strategies' multiplier). Only the shoppers drawing below the bound can
     churn; their exact hazard (:func:`churn_hazard`, with the moved loyalty)
-    decides.
+    decides. The first pass first applies the satisfaction changes ``held`` for it
+    (:class:`sim.rules.satisfaction.HeldChanges`), shopper by shopper; the held
+    bonuses of shoppers who are not active are added after it.
 
     Parameters
     ----------
@@ -223,6 +248,9 @@ def screen_churn(
         The strategies' levers, per shopper (N-size arrays) or for everyone.
     out, curve : numpy.ndarray
         Buffers of at least ``active.size`` entries, int64 and float64.
+    held : HeldChanges, optional
+        Satisfaction changes of the day still to apply (to ``shoppers.satisfaction``)
+        before the curve reads it; applied, and held no more, on return.
 
     Returns
     -------
@@ -250,9 +278,23 @@ def screen_churn(
     ([1], [0.35, 0.725, 0.5, 0.5])
     """
     exponentials = curve[: active.size]
-    _curve_exponents(
-        active, shoppers.satisfaction, params.curve_midpoint, params.curve_steepness, exponentials
+    satisfaction = shoppers.satisfaction
+    if held is None:
+        held = HeldChanges(0)  # nothing held
+    sums, ties, effect = held.take_hearing(active, satisfaction)
+    rows_added = _held_curve_exponents(
+        active,
+        satisfaction,
+        sums,
+        ties,
+        effect,
+        held.rows if held.members.size else np.empty(0, dtype=np.int32),
+        held.bonus,
+        params.curve_midpoint,
+        params.curve_steepness,
+        exponentials,
     )
+    held.apply(satisfaction, rows_added=rows_added)  # the members who are not active
     np.exp(exponentials, out=exponentials)
     frailty = shoppers.churn_frailty
     n = _screen_churn(
@@ -269,6 +311,44 @@ def screen_churn(
         out,
     )
     return out[:n]
+
+
+@kernel
+def _held_curve_exponents(
+    active: np.ndarray,
+    satisfaction: np.ndarray,
+    detractor_sums: np.ndarray,
+    ties: np.ndarray,
+    effect: float,
+    rows: np.ndarray,
+    bonus: float,
+    midpoint: float,
+    steepness: float,
+    out: np.ndarray,
+) -> int:
+    """The first pass of :func:`screen_churn`: held satisfaction changes, then the exponents.
+
+    Per active shopper, in the order the stages held them: detractors heard
+    (:func:`sim.rules.satisfaction.lowered_by_detractors`; ``detractor_sums`` empty:
+    none), then the shopper's bonus rows (:func:`sim.rules.satisfaction.with_deal_bonus`,
+    its ``rows`` reset to 0; ``rows`` empty: none); then :func:`_curve_exponent` of the
+    satisfaction to ``out`` (by position). Returns the bonus rows added.
+    """
+    hearing = detractor_sums.size > 0
+    bonuses = rows.size > 0
+    added = 0
+    for k in range(active.size):
+        i = active[k]
+        s = satisfaction[i]
+        if hearing:
+            s = lowered_by_detractors(s, detractor_sums[i], ties[i], effect)
+        if bonuses and rows[i]:
+            s = with_deal_bonus(s, bonus, rows[i])
+            added += rows[i]
+            rows[i] = 0
+        satisfaction[i] = s
+        out[k] = _curve_exponent(s, midpoint, steepness)
+    return added
 
 
 @kernel
@@ -332,6 +412,99 @@ def churned_shoppers(state: np.ndarray, *, out: np.ndarray) -> np.ndarray:
     [0, 2]
     """
     return out[: _indices_equal(state, CHURNED, out)]
+
+
+class ChurnedList:
+    """The shoppers in state CHURNED, in index order, kept from day to day.
+
+    A shopper enters the state only by churning and leaves it by being won back
+    (by the win-back draw or a group buy), so rather than a pass over every shopper
+    each day (:func:`churned_shoppers`) the list is kept: reading it drops those no
+    longer churned, and the day's churners are merged in (:meth:`add`). The first
+    reading lists them by a pass over every shopper; a shopper set to CHURNED other
+    than through :meth:`add` after that is not seen until :meth:`forget`.
+
+    Parameters
+    ----------
+    size : int
+        Number of shoppers.
+
+    Examples
+    --------
+    >>> from sim.states import ACTIVE, WON_BACK
+    >>> state = np.array([CHURNED, ACTIVE, CHURNED, ACTIVE], dtype=np.int8)
+    >>> kept = ChurnedList(4)
+    >>> kept.read(state).tolist()
+    [0, 2]
+    >>> state[[0, 3]] = WON_BACK, CHURNED
+    >>> kept.add(np.array([3]))
+    >>> kept.read(state).tolist()
+    [2, 3]
+    """
+
+    def __init__(self, size: int) -> None:
+        self._ids = np.empty(size, dtype=np.int64)
+        self._n = -1  # not listed yet
+
+    def read(self, state: np.ndarray) -> np.ndarray:
+        """The shoppers whose ``state`` is CHURNED now, ascending (a view of the kept buffer).
+
+        The view holds until the next :meth:`add` or :meth:`read`.
+        """
+        if self._n < 0:
+            self._n = churned_shoppers(state, out=self._ids).size
+        else:
+            self._n = _keep_equal(self._ids, self._n, state, CHURNED)
+        return self._ids[: self._n]
+
+    def add(self, churned: np.ndarray) -> None:
+        """Merge in shoppers who have just churned (ascending, none listed already).
+
+        Raises
+        ------
+        ValueError
+            If ``churned`` is not strictly ascending.
+        """
+        if self._n < 0:  # not listed yet: the first reading's pass finds them
+            return
+        churned = np.asarray(churned, dtype=np.int64)
+        if np.any(churned[1:] <= churned[:-1]):
+            raise ValueError("churned shoppers must be listed once each, in ascending order")
+        self._n = _merge_ascending(self._ids, self._n, churned)
+
+    def forget(self) -> None:
+        """List the churned shoppers again by a pass over every shopper at the next reading."""
+        self._n = -1
+
+
+@kernel
+def _keep_equal(ids: np.ndarray, n: int, values: np.ndarray, value: int) -> int:
+    """Keep (in order, at the front) the ``ids[:n]`` where ``values`` equals ``value``; count.
+
+    Branch-free, as :func:`_indices_equal`.
+    """
+    kept = 0
+    for k in range(n):
+        i = ids[k]
+        ids[kept] = i
+        kept += values[i] == value
+    return kept
+
+
+@kernel
+def _merge_ascending(ids: np.ndarray, n: int, new: np.ndarray) -> int:
+    """Merge ascending ``new`` into ascending ``ids[:n]`` in place (from the back); the count."""
+    a, b = n - 1, new.size - 1
+    for w in range(n + new.size - 1, -1, -1):
+        if b < 0:
+            break  # the rest of ids is in place
+        if a >= 0 and ids[a] > new[b]:
+            ids[w] = ids[a]
+            a -= 1
+        else:
+            ids[w] = new[b]
+            b -= 1
+    return n + new.size
 
 
 @kernel

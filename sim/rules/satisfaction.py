@@ -285,6 +285,41 @@ def hear_detractor_sums(
 
 
 @kernel
+def lowered_by_detractors(
+    satisfaction: float, detractor_sum: float, ties: float, effect: float
+) -> float:
+    """One customer's satisfaction after hearing detractors (see :func:`hear_detractor_sums`).
+
+    Compiled: the model's passes over the customers call it shopper by shopper.
+
+    Parameters
+    ----------
+    satisfaction : float
+        The customer's satisfaction.
+    detractor_sum : float
+        Detractors among the customer's friends (float64).
+    ties : float
+        The customer's ties (at least 1; an integer count is taken as float64).
+    effect : float
+        Satisfaction lost per day when every friend is a detractor.
+
+    Returns
+    -------
+    float
+        max(S − effect·sum/ties, 0) when the sum is positive, else S.
+
+    Examples
+    --------
+    >>> lowered_by_detractors(0.5, 1.0, 4, 0.04), lowered_by_detractors(0.5, 0.0, 4, 0.04)
+    (0.49, 0.5)
+    """
+    lowered = _lowered(satisfaction, detractor_sum / ties, effect)
+    # a choice rather than a branch: which customers hear detractors is unpredictable
+    # (about half do), and a mispredicted branch cost more than the division
+    return lowered if detractor_sum > 0 else satisfaction
+
+
+@kernel
 def _hear_detractor_sums(
     customers: np.ndarray,
     sums: np.ndarray,
@@ -292,12 +327,10 @@ def _hear_detractor_sums(
     satisfaction: np.ndarray,
     effect: float,
 ) -> None:
-    """The update of :func:`hear_detractor_sums`: share = sum / ties (float64), :func:`_lowered`."""
+    """The update of :func:`hear_detractor_sums`, customer by customer."""
     for k in range(customers.size):
         i = customers[k]
-        total = sums[i]
-        if total > 0:
-            satisfaction[i] = _lowered(satisfaction[i], total / ties[i], effect)
+        satisfaction[i] = lowered_by_detractors(satisfaction[i], sums[i], ties[i], effect)
 
 
 def negative_word_of_mouth(
@@ -318,3 +351,191 @@ def negative_word_of_mouth(
     share = np.broadcast_to(np.asarray(detractor_share), lowered.shape)
     hear_detractors(np.arange(lowered.size), share, lowered, effect)
     return lowered
+
+
+@kernel
+def with_deal_bonus(satisfaction: float, bonus: float, rows: int) -> float:
+    """One shopper's satisfaction after ``rows`` deal bonuses: each added, then capped at 1.
+
+    Compiled: the model's passes over the shoppers call it shopper by shopper (see
+    :func:`sim.rules.group_formation.add_deal_bonus`).
+
+    Parameters
+    ----------
+    satisfaction : float
+        The shopper's satisfaction.
+    bonus : float
+        Satisfaction added per row.
+    rows : int
+        The shopper's member rows in today's formed groups.
+
+    Returns
+    -------
+    float
+        S + bonus + ... + bonus (one addition a row, in turn), at most 1 (NaN stays NaN,
+        as with ``np.minimum``).
+
+    Examples
+    --------
+    >>> with_deal_bonus(0.5, 0.125, 2), with_deal_bonus(0.9, 0.125, 1)
+    (0.75, 1.0)
+    """
+    for _ in range(rows):
+        satisfaction += bonus
+    return 1.0 if satisfaction > 1.0 else satisfaction
+
+
+@kernel
+def _count_rows(members: np.ndarray, rows: np.ndarray) -> None:
+    """Add one to ``rows`` of each member row (a shopper in two groups counts twice)."""
+    for i in members:
+        rows[i] += 1
+
+
+@kernel
+def _add_bonus_rows(
+    satisfaction: np.ndarray, members: np.ndarray, bonus: float, rows: np.ndarray
+) -> None:
+    """:func:`with_deal_bonus` of the members still holding rows; their rows back to 0."""
+    for i in members:
+        n = rows[i]
+        if n:
+            satisfaction[i] = with_deal_bonus(satisfaction[i], bonus, n)
+            rows[i] = 0
+
+
+class HeldChanges:
+    """The day's satisfaction changes held back for one later pass over the customers.
+
+    Hearing detractors (:func:`hear_detractor_sums`, every customer) and the deal
+    bonus of formed groups' members (:func:`with_deal_bonus`) come one after the
+    other, right before the loyalty stage passes over the same customers. Held here,
+    they are applied in that pass (:func:`sim.rules.loyalty_churn.screen_churn`),
+    shopper by shopper and in the order the stages would apply them: detractors
+    heard, then each bonus row, then the cap. A shopper's changes read only its own
+    values, so this gives the numbers of one pass after another, in one pass.
+
+    Parameters
+    ----------
+    size : int
+        Number of shoppers.
+
+    Attributes
+    ----------
+    customers : numpy.ndarray or None
+        The customers who hear detractors (None: no hearing held).
+    detractor_sums, ties, effect
+        As for :func:`hear_detractor_sums` (held with ``customers``).
+    rows : numpy.ndarray
+        Per shopper (int32), its bonus rows held: zero but for ``members``.
+    members : numpy.ndarray
+        Shopper id of each bonus row held.
+    bonus : float
+        Satisfaction added per row.
+
+    Examples
+    --------
+    >>> held = HeldChanges(3)
+    >>> held.hear(np.array([0, 1]), np.array([1.0, 0.0, 0.0]), np.array([4, 1, 1]),
+    ...           effect=0.04)
+    >>> held.add_bonus(np.array([0, 2, 0]), 0.25)
+    >>> s = np.array([0.5, 0.5, 0.5])
+    >>> held.apply(s)
+    >>> s.tolist(), held.rows.tolist()
+    ([0.99, 0.5, 0.75], [0, 0, 0])
+    """
+
+    def __init__(self, size: int) -> None:
+        self.rows = np.zeros(size, dtype=np.int32)
+        self.members = np.empty(0, dtype=np.int64)
+        self.bonus = 0.0
+        self.customers: np.ndarray | None = None
+        self.detractor_sums = np.empty(0)
+        self.ties = np.empty(0, dtype=np.int32)
+        self.effect = 0.0
+
+    def hear(
+        self,
+        customers: np.ndarray,
+        detractor_sums: np.ndarray,
+        ties: np.ndarray,
+        *,
+        effect: float,
+    ) -> None:
+        """Hold :func:`hear_detractor_sums` of ``customers`` (the arrays are kept, not copied).
+
+        Raises
+        ------
+        ValueError
+            If a hearing is held already.
+        """
+        if self.customers is not None:
+            raise ValueError("a hearing of detractors is held already: apply it first")
+        self.customers, self.detractor_sums, self.ties = customers, detractor_sums, ties
+        self.effect = float(effect)
+
+    def add_bonus(self, members: np.ndarray, bonus: float) -> None:
+        """Hold a deal bonus for each row of ``members`` (the rows of one call are held at once).
+
+        Raises
+        ------
+        ValueError
+            If a member is no shopper id, or bonus rows are held already.
+        """
+        members = np.asarray(members, dtype=np.int64)
+        if members.size and (members.min() < 0 or members.max() >= self.rows.size):
+            raise ValueError("members must be shopper ids, 0 <= id < satisfaction.size")
+        if self.members.size:
+            raise ValueError("deal bonuses are held already: apply them first")
+        _count_rows(members, self.rows)
+        self.members, self.bonus = members, float(bonus)
+
+    def take_hearing(
+        self, customers: np.ndarray, satisfaction: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, float]:
+        """Hand the held hearing to a pass over ``customers``, which applies it; hold it no more.
+
+        Parameters
+        ----------
+        customers : numpy.ndarray
+            The customers of the pass.
+        satisfaction : numpy.ndarray
+            Every shopper's satisfaction: a hearing held for other customers (another
+            array) is applied to it now, and the pass gets none.
+
+        Returns
+        -------
+        detractor_sums, ties, effect
+            As held; without a hearing for ``customers``, empty arrays and 0.
+        """
+        if self.customers is customers:  # the very list the hearing was held for
+            self.customers = None
+            return self.detractor_sums, self.ties, self.effect
+        self._hear_now(satisfaction)
+        return np.empty(0), np.empty(0, dtype=np.int32), 0.0
+
+    def _hear_now(self, satisfaction: np.ndarray) -> None:
+        """Apply the held hearing, if any, to ``satisfaction``; hold it no more."""
+        if self.customers is not None:
+            _hear_detractor_sums(
+                self.customers, self.detractor_sums, self.ties, satisfaction, self.effect
+            )
+            self.customers = None
+
+    def apply(self, satisfaction: np.ndarray, *, rows_added: int = 0) -> None:
+        """Apply what is held to ``satisfaction`` (in place) and hold nothing more.
+
+        The hearing first, then the bonus rows still held.
+
+        Parameters
+        ----------
+        satisfaction : numpy.ndarray
+            Every shopper's satisfaction.
+        rows_added : int, default 0
+            Bonus rows a pass has added already (setting the shoppers' ``rows`` to
+            0); when that is every row held, no member is left to look up.
+        """
+        self._hear_now(satisfaction)
+        if self.members.size > rows_added:
+            _add_bonus_rows(satisfaction, self.members, self.bonus, self.rows)
+        self.members = np.empty(0, dtype=np.int64)
