@@ -561,9 +561,8 @@ def _floyd_pick(
 
     Owner ``o``'s ties are ``start[o] .. start[o] + degree[o] - 1``. An owner with
     ``shares`` ties or fewer keeps them all; the ``m``-th owner with more draws
-    from ``u[:, m]``: for draw ``j`` (``top`` = degree - shares + j), take
-    ``t = min(int(u[j, m] * (top + 1)), top)`` unless already taken, then ``top``.
-    Pairs come owner by owner, each owner's ties in increasing order.
+    from ``u[:, m]`` (:func:`_floyd_offsets`). Pairs come owner by owner, each
+    owner's ties in increasing order.
     """
     total = 0
     for o in range(start.size):
@@ -581,28 +580,38 @@ def _floyd_pick(
                 tie[k] = start[o] + j
                 k += 1
             continue
-        top = d - shares
-        for j in range(shares):
-            t = min(np.int64(u[j, m] * (top + 1)), top)
-            for e in range(j):
-                if chosen[e] == t:
-                    t = top
-                    break
-            chosen[j] = t
-            top += 1
+        _floyd_offsets(d, shares, u, m, chosen)
         m += 1
-        for j in range(1, shares):  # insertion sort: a handful of offsets
-            value = chosen[j]
-            e = j - 1
-            while e >= 0 and chosen[e] > value:
-                chosen[e + 1] = chosen[e]
-                e -= 1
-            chosen[e + 1] = value
         for j in range(shares):
             owner[k] = o
             tie[k] = start[o] + chosen[j]
             k += 1
     return owner, tie
+
+
+@kernel
+def _floyd_offsets(d: int, shares: int, u: np.ndarray, m: int, chosen: np.ndarray) -> None:
+    """Floyd's ``shares`` distinct offsets out of ``d`` (> shares), increasing, into ``chosen``.
+
+    Draw ``j`` (``top`` = d - shares + j) takes ``t = min(int(u[j, m] * (top + 1)),
+    top)`` unless already taken, then ``top``.
+    """
+    top = d - shares
+    for j in range(shares):
+        t = min(np.int64(u[j, m] * (top + 1)), top)
+        for e in range(j):
+            if chosen[e] == t:
+                t = top
+                break
+        chosen[j] = t
+        top += 1
+    for j in range(1, shares):  # insertion sort: a handful of offsets
+        value = chosen[j]
+        e = j - 1
+        while e >= 0 and chosen[e] > value:
+            chosen[e + 1] = chosen[e]
+            e -= 1
+        chosen[e + 1] = value
 
 
 def allocate(
@@ -717,10 +726,90 @@ def _friend_joins(
     """
     keep = np.zeros(friend.size, dtype=np.bool_)
     for i in range(friend.size):
-        f = friend[i]
-        prob = table[state[f]] if by_state else join_prob[f]
-        keep[i] = u[i] < prob and not busy[f] and f != openers[owner[i]]
+        keep[i] = _accepts(
+            friend[i], u[i], openers[owner[i]], busy, state, table, join_prob, by_state
+        )
     return owner[keep], friend[keep]
+
+
+@kernel
+def _accepts(
+    f: int,
+    u: float,
+    opener: int,
+    busy: np.ndarray,
+    state: np.ndarray,
+    table: np.ndarray,
+    join_prob: np.ndarray,
+    by_state: bool,
+) -> bool:
+    """Whether friend ``f`` drawing ``u`` accepts a share of ``opener`` (:func:`_friend_joins`)."""
+    prob = table[state[f]] if by_state else join_prob[f]
+    return u < prob and not busy[f] and f != opener
+
+
+@kernel
+def _csr_friend_joins(
+    indices: np.ndarray,
+    start: np.ndarray,
+    degree: np.ndarray,
+    shares: int,
+    u_pick: np.ndarray,
+    u: np.ndarray,
+    openers: np.ndarray,
+    busy: np.ndarray,
+    state: np.ndarray,
+    table: np.ndarray,
+    join_prob: np.ndarray,
+    by_state: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_csr_pick` then :func:`_friend_joins`, looking up only the ties that may join.
+
+    ``u[k]`` belongs to the ``k``-th picked tie (owner by owner, each owner's ties
+    in increasing order). A tie whose draw is not below the highest join
+    probability (``cutoff``) is refused whoever the friend is, so most ties are
+    never looked at: an owner none of whose draws is below it needs no Floyd
+    offsets, and a refused tie no read far into ``indices`` and no state. The
+    candidates' friends are then read in a loop of independent loads (the memory
+    reads overlap), and accepted by :func:`_accepts`. The result is that of
+    picking, then accepting, every tie.
+    """
+    cutoff = 1.0  # u < 1 always: every tie is a candidate
+    if by_state:
+        cutoff = table.max()
+    cand_owner = np.empty(u.size, dtype=np.int64)
+    cand_tie = np.empty(u.size, dtype=np.int64)
+    cand_u = np.empty(u.size)
+    chosen = np.empty(shares, dtype=np.int64)
+    n = 0
+    k = 0
+    m = 0
+    for o in range(start.size):
+        d = degree[o]
+        c = min(d, shares)
+        hit = False
+        for j in range(c):
+            hit = hit or u[k + j] < cutoff
+        if hit and d > shares:
+            _floyd_offsets(d, shares, u_pick, m, chosen)
+        for j in range(c if hit else 0):
+            if u[k + j] < cutoff:
+                cand_owner[n] = o
+                cand_tie[n] = start[o] + (chosen[j] if d > shares else j)
+                cand_u[n] = u[k + j]
+                n += 1
+        if d > shares:
+            m += 1
+        k += c
+    friend = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        friend[i] = indices[cand_tie[i]]
+    keep = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        keep[i] = _accepts(
+            friend[i], cand_u[i], openers[cand_owner[i]], busy, state, table, join_prob, by_state
+        )
+    return cand_owner[:n][keep], friend[keep]
 
 
 @kernel
@@ -1036,10 +1125,35 @@ class CsrTies:
         >>> owner.tolist(), friend.tolist()
         ([0, 0, 1], [1, 2, 0])
         """
-        start = self.indptr[shoppers].astype(np.int64)
-        degree = self.indptr[shoppers + 1] - start
-        owner, tie = _floyd_pick(start, degree, shares, _share_draws(degree, shares, rng))
-        return owner, self.indices[tie].astype(np.int64)
+        start, degree = _csr_rows(self.indptr, np.asarray(shoppers, dtype=np.int64))
+        return _csr_pick(self.indices, start, degree, shares, _share_draws(degree, shares, rng))
+
+
+@kernel
+def _csr_rows(indptr: np.ndarray, shoppers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each shopper's ties start in a CSR graph, and how many there are (int64).
+
+    One pass reading ``indptr[s]`` and ``indptr[s + 1]`` together (the same cache
+    line, mostly) instead of two numpy gathers and a subtraction.
+    """
+    start = np.empty(shoppers.size, dtype=np.int64)
+    degree = np.empty(shoppers.size, dtype=np.int64)
+    for i in range(shoppers.size):
+        start[i] = indptr[shoppers[i]]
+        degree[i] = indptr[shoppers[i] + 1] - start[i]
+    return start, degree
+
+
+@kernel
+def _csr_pick(
+    indices: np.ndarray, start: np.ndarray, degree: np.ndarray, shares: int, u: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_floyd_pick`'s ties read from the CSR ``indices``: (owner, friend id), int64."""
+    owner, tie = _floyd_pick(start, degree, shares, u)
+    friend = np.empty(tie.size, dtype=np.int64)
+    for i in range(tie.size):
+        friend[i] = indices[tie[i]]
+    return owner, friend
 
 
 def _already_in(
@@ -1164,7 +1278,14 @@ class _Today:
             by_state,
         )
         if isinstance(self.ties_of, CsrTies):
-            owner, friend = self.ties_of.pick(openers, shares, rng)
+            # the draws of CsrTies.pick, then one uniform per picked tie: the same
+            # draws as below, without listing the refused ties (_csr_friend_joins)
+            start, degree = _csr_rows(self.ties_of.indptr, openers)
+            u_pick = _share_draws(degree, shares, rng)
+            u = rng.random(int(np.minimum(degree, shares).sum()))
+            owner, friend = _csr_friend_joins(
+                self.ties_of.indices, start, degree, shares, u_pick, u, openers, *accept
+            )
         else:
             owner, friend = self.ties_of(openers)
             owner = np.asarray(owner, dtype=np.int64)
@@ -1173,8 +1294,8 @@ class _Today:
                 raise ValueError("ties_of returned friend ids outside the population")
             kept = pick_shares(owner, shares, rng)
             owner, friend = owner[kept], friend[kept]
-        u = rng.random(friend.size)
-        owner, friend = _friend_joins(owner, friend, u, openers, *accept)
+            u = rng.random(friend.size)
+            owner, friend = _friend_joins(owner, friend, u, openers, *accept)
         shuffle = rng.permutation(friend.size)
         group, friend = positions[owner[shuffle]], friend[shuffle]
         ok = allocate(group, friend, book.free_slots(int(p.group_size)), marks=self.marks)
