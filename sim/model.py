@@ -778,8 +778,8 @@ class ShopperModel(mesa.Model):
         """
         sh, gb = self.shoppers, self.params.group_buy
         day, focal, levers, outcome = work.day, work.focal, work.levers, work.outcome
-        values = sh.order_value[focal]
         if not gb.enabled:
+            values = sh.order_value[focal]
             self._record(focal, 0, values, at(levers.price_discount, focal), False)
             work.values, work.counts = values, np.ones(focal.size, dtype=np.int64)
             return
@@ -803,7 +803,11 @@ class ShopperModel(mesa.Model):
             adjacency = self.network.adjacency
             ties_of = group_formation.CsrTies(adjacency.indptr, adjacency.indices)
         seekers, seeker_values, regular, regular_values = group_formation.split_orders(
-            focal, values, u, group_order_prob=gb.group_order_prob, price_factor=rules.price_factor
+            focal,
+            sh.order_value,
+            u,
+            group_order_prob=gb.group_order_prob,
+            price_factor=rules.price_factor,
         )
         today = group_formation.run_group_day(
             self.groups,

@@ -826,7 +826,7 @@ def _mark_distinct(busy: np.ndarray, shoppers: np.ndarray) -> bool:
 
 def split_orders(
     focal: np.ndarray,
-    values: np.ndarray,
+    order_value: np.ndarray,
     u: np.ndarray,
     *,
     group_order_prob: float,
@@ -835,15 +835,16 @@ def split_orders(
     """Split today's focal orders into group-price seekers and regular orders.
 
     An order is placed at the group price when its uniform ``u`` is below
-    ``group_order_prob``; its shopper then seeks a group and pays ``value *
-    price_factor``. One pass instead of a mask and four selections.
+    ``group_order_prob``; its shopper then seeks a group and pays their usual
+    order value times ``price_factor``. One pass reads each shopper's value and
+    sorts the order, instead of a gather, a mask and four selections.
 
     Parameters
     ----------
     focal : numpy.ndarray
         Shopper of each focal order (int64).
-    values : numpy.ndarray
-        Value of each order at the usual price (float64).
+    order_value : numpy.ndarray
+        Usual order value of every shopper (float64, indexed by shopper id).
     u : numpy.ndarray
         One uniform per order.
     group_order_prob : float
@@ -854,27 +855,28 @@ def split_orders(
     Returns
     -------
     seekers, seeker_values, regular, regular_values : numpy.ndarray
-        The group-price orders (values at the group price) and the others, each
-        in the order of ``focal``.
+        The group-price orders (values at the group price) and the others (at the
+        usual value), each in the order of ``focal``.
 
     Examples
     --------
-    >>> parts = split_orders(np.array([3, 5, 8]), np.array([10.0, 20.0, 40.0]),
+    >>> order_value = np.array([0.0, 0.0, 0.0, 10.0, 0.0, 20.0, 0.0, 0.0, 40.0])
+    >>> parts = split_orders(np.array([3, 5, 8]), order_value,
     ...                      np.array([0.1, 0.9, 0.2]), group_order_prob=0.5, price_factor=0.5)
     >>> [part.tolist() for part in parts]
     [[3, 8], [5.0, 20.0], [5], [20.0]]
     """
     focal = np.asarray(focal, dtype=np.int64)
-    values = np.asarray(values, dtype=np.float64)
+    order_value = np.asarray(order_value, dtype=np.float64)
     u = np.asarray(u, dtype=np.float64)
-    if not focal.shape == values.shape == u.shape or focal.ndim != 1:
-        raise ValueError("focal, values and u must be 1-d arrays of the same length")
-    return _split_orders(focal, values, u, float(group_order_prob), float(price_factor))
+    if focal.shape != u.shape or focal.ndim != 1 or order_value.ndim != 1:
+        raise ValueError("focal and u must be 1-d arrays of the same length")
+    return _split_orders(focal, order_value, u, float(group_order_prob), float(price_factor))
 
 
 @kernel
 def _split_orders(
-    focal: np.ndarray, values: np.ndarray, u: np.ndarray, prob: float, factor: float
+    focal: np.ndarray, order_value: np.ndarray, u: np.ndarray, prob: float, factor: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`split_orders`: seekers fill their arrays from the front, the others theirs."""
     seekers = np.empty(focal.size, dtype=np.int64)
@@ -884,13 +886,17 @@ def _split_orders(
     n_seek = 0
     n_regular = 0
     for i in range(focal.size):
+        shopper = focal[i]
+        if shopper < 0 or shopper >= order_value.size:  # checked here: no extra pass
+            raise ValueError("focal must be shopper ids, 0 <= id < order_value.size")
+        value = order_value[shopper]
         if u[i] < prob:
-            seekers[n_seek] = focal[i]
-            seeker_values[n_seek] = values[i] * factor
+            seekers[n_seek] = shopper
+            seeker_values[n_seek] = value * factor
             n_seek += 1
         else:
-            regular[n_regular] = focal[i]
-            regular_values[n_regular] = values[i]
+            regular[n_regular] = shopper
+            regular_values[n_regular] = value
             n_regular += 1
     return (
         seekers[:n_seek],
@@ -1323,26 +1329,31 @@ class _Today:
             k = min(pool.size, slots.size)
             if k == 0:
                 break
-            bad = _already_in(
-                book, seekers[pool[:k]], slots[:k], marks=self.marks, earlier=self.earlier
-            )
-            placed.append(pool[:k][~bad])
-            where.append(slots[:k][~bad])
-            if not bad.any():
+            bad = None  # with no rows of earlier days nobody can be in a listed group
+            if self.earlier:
+                bad = _already_in(
+                    book, seekers[pool[:k]], slots[:k], marks=self.marks, earlier=self.earlier
+                )
+            if bad is None or not bad.any():  # every place taken as drawn (views, no copies)
+                placed.append(pool[:k])
+                where.append(slots[:k])
                 pool = pool[k:]
                 break
+            placed.append(pool[:k][~bad])
+            where.append(slots[:k][~bad])
             rest = np.concatenate([pool[:k][bad], pool[k:]])
             pool = rest[rng.permutation(rest.size)]
             slots = np.concatenate([slots[:k][bad], slots[k:]])
         if placed:
-            who = np.concatenate(placed)
+            who = placed[0] if len(placed) == 1 else np.concatenate(placed)
+            strangers = seekers[who]
             book.join(
-                np.concatenate(where),
-                seekers[who],
+                where[0] if len(where) == 1 else np.concatenate(where),
+                strangers,
                 values[who],
                 day=self.day,
                 role=STRANGER,
-                state=self.state[seekers[who]],
+                state=self.state[strangers],
             )
         return pool
 
@@ -1459,7 +1470,8 @@ def run_group_day(
     try:
         look = rng.random(seekers.size) < params.listing_match_prob
         own = np.flatnonzero(~look)
-        opened = book.open(seekers[own], seeker_values[own], day=day, state=state[seekers[own]])
+        openers = seekers[own]
+        opened = book.open(openers, seeker_values[own], day=day, state=state[openers])
         today.share(opened)
         left = today.match_strangers(seekers, seeker_values, np.flatnonzero(look))
         today.chunk(seekers, seeker_values, left)

@@ -554,15 +554,28 @@ def test_ties_read_from_the_csr_graph_give_the_days_of_the_listed_ties(join_prob
 
 
 def test_orders_drawing_below_the_group_order_probability_seek_a_group_at_the_group_price():
+    order_value = np.zeros(9)
+    order_value[[2, 4, 6, 8]] = [10.0, 20.0, 30.0, 40.0]
     seekers, seeker_values, regular, regular_values = split_orders(
         np.array([2, 4, 6, 8]),
-        np.array([10.0, 20.0, 30.0, 40.0]),
+        order_value,
         np.array([0.3, 0.7, 0.29, 0.31]),
         group_order_prob=0.3,
         price_factor=0.75,
     )
     assert seekers.tolist() == [6] and seeker_values.tolist() == [22.5]  # 30 x 0.75
     assert regular.tolist() == [2, 4, 8] and regular_values.tolist() == [10.0, 20.0, 40.0]
+
+
+def test_split_orders_refuses_an_order_of_a_shopper_outside_the_value_column():
+    with pytest.raises(ValueError, match="shopper ids"):
+        split_orders(
+            np.array([1, 3]),
+            np.ones(3),
+            np.array([0.1, 0.9]),
+            group_order_prob=0.5,
+            price_factor=1.0,
+        )
 
 
 def test_tally_orders_lists_each_shopper_once_with_the_sum_and_count_of_their_orders():
