@@ -718,34 +718,42 @@ def _friend_joins(
     join_prob: np.ndarray,
     by_state: bool,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The shares a friend accepts: ``u`` below their join probability, not busy today.
-
-    The probability is ``table[state[friend]]`` (``by_state``) or
-    ``join_prob[friend]``; a share to the opener themself is dropped. Returns the
-    accepted (owner, friend) pairs in order.
-    """
-    keep = np.zeros(friend.size, dtype=np.bool_)
-    for i in range(friend.size):
-        keep[i] = _accepts(
-            friend[i], u[i], openers[owner[i]], busy, state, table, join_prob, by_state
-        )
+    """The shares a friend accepts (:func:`_accepted`), as the accepted (owner, friend) pairs."""
+    keep = _accepted(owner, friend, u, openers, busy, state, table, join_prob, by_state)
     return owner[keep], friend[keep]
 
 
 @kernel
-def _accepts(
-    f: int,
-    u: float,
-    opener: int,
+def _accepted(
+    owner: np.ndarray,
+    friend: np.ndarray,
+    u: np.ndarray,
+    openers: np.ndarray,
     busy: np.ndarray,
     state: np.ndarray,
     table: np.ndarray,
     join_prob: np.ndarray,
     by_state: bool,
-) -> bool:
-    """Whether friend ``f`` drawing ``u`` accepts a share of ``opener`` (:func:`_friend_joins`)."""
-    prob = table[state[f]] if by_state else join_prob[f]
-    return u < prob and not busy[f] and f != opener
+) -> np.ndarray:
+    """Which shares a friend accepts: ``u`` below their join probability, not busy today.
+
+    The probability is ``table[state[friend]]`` (``by_state``) or
+    ``join_prob[friend]``; a share to the opener themself is refused. The
+    friends' probabilities and busy flags are read in loops of their own, without
+    a branch between the reads, so that their cache misses overlap (a loop that
+    tested each share in turn waited for one miss after another).
+    """
+    n = friend.size
+    prob = np.empty(n)
+    for i in range(n):
+        prob[i] = table[state[friend[i]]] if by_state else join_prob[friend[i]]
+    taken = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        taken[i] = busy[friend[i]]
+    keep = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        keep[i] = u[i] < prob[i] and not taken[i] and friend[i] != openers[owner[i]]
+    return keep
 
 
 @kernel
@@ -771,7 +779,7 @@ def _csr_friend_joins(
     never looked at: an owner none of whose draws is below it needs no Floyd
     offsets, and a refused tie no read far into ``indices`` and no state. The
     candidates' friends are then read in a loop of independent loads (the memory
-    reads overlap), and accepted by :func:`_accepts`. The result is that of
+    reads overlap), and accepted by :func:`_accepted`. The result is that of
     picking, then accepting, every tie.
     """
     cutoff = 1.0  # u < 1 always: every tie is a candidate
@@ -804,12 +812,11 @@ def _csr_friend_joins(
     friend = np.empty(n, dtype=np.int64)
     for i in range(n):
         friend[i] = indices[cand_tie[i]]
-    keep = np.zeros(n, dtype=np.bool_)
-    for i in range(n):
-        keep[i] = _accepts(
-            friend[i], cand_u[i], openers[cand_owner[i]], busy, state, table, join_prob, by_state
-        )
-    return cand_owner[:n][keep], friend[keep]
+    cand_owner = cand_owner[:n]
+    keep = _accepted(
+        cand_owner, friend, cand_u[:n], openers, busy, state, table, join_prob, by_state
+    )
+    return cand_owner[keep], friend[keep]
 
 
 @kernel
