@@ -823,9 +823,7 @@ class ShopperModel(mesa.Model):
         confirmed = today.confirmed
         # by their state now, not when they paid: with a window of several days a
         # member may have been acquired (or won back) meanwhile, or be in two groups
-        now = sh.state[confirmed.shopper]
-        newcomers = np.unique(confirmed.shopper[now == PROSPECT])
-        returning = np.unique(confirmed.shopper[now == CHURNED])
+        newcomers, returning = group_formation.newcomers_and_returning(confirmed.shopper, sh.state)
         self._adopt(work, newcomers, GROUP_BUY)
         sh.state[returning] = WON_BACK
         if returning.size:

@@ -913,6 +913,66 @@ def _split_orders(
     )
 
 
+def newcomers_and_returning(
+    members: np.ndarray, state: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Members of formed groups who are prospects, and who are churned, by their state now.
+
+    With a window of several days a member may have been acquired (or won back)
+    since they paid, or be in two groups: each shopper is listed once.
+
+    Parameters
+    ----------
+    members : numpy.ndarray
+        Shopper id of each member row of today's formed groups (int64).
+    state : numpy.ndarray
+        Lifecycle state of every shopper (``Shoppers.state``).
+
+    Returns
+    -------
+    newcomers, returning : numpy.ndarray
+        The distinct members in state PROSPECT, and those in state CHURNED
+        (increasing ids, int64).
+
+    Examples
+    --------
+    >>> state = np.array([PROSPECT, ACTIVE, CHURNED, PROSPECT], dtype=np.int8)
+    >>> newcomers, returning = newcomers_and_returning(np.array([3, 1, 2, 0, 3]), state)
+    >>> newcomers.tolist(), returning.tolist()
+    ([0, 3], [2])
+    """
+    return _members_by_state(np.asarray(members, dtype=np.int64), state, PROSPECT, CHURNED)
+
+
+@kernel
+def _members_by_state(
+    members: np.ndarray, state: np.ndarray, first: int, second: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct members whose state is ``first``, and those whose state is ``second``.
+
+    The states are read first in a loop of their own, without a branch between the
+    reads (so their cache misses overlap), then sorted out; ``np.unique`` here
+    (sort, then drop repeats) saves numpy's per-call overhead on these short lists.
+    """
+    codes = np.empty(members.size, dtype=state.dtype)
+    for i in range(members.size):
+        if members[i] < 0 or members[i] >= state.size:  # checked here: no extra pass
+            raise ValueError("members must be shopper ids, 0 <= id < state.size")
+        codes[i] = state[members[i]]
+    is_first = np.empty(members.size, dtype=np.int64)
+    is_second = np.empty(members.size, dtype=np.int64)
+    n_first = 0
+    n_second = 0
+    for i in range(members.size):
+        if codes[i] == first:
+            is_first[n_first] = members[i]
+            n_first += 1
+        elif codes[i] == second:
+            is_second[n_second] = members[i]
+            n_second += 1
+    return np.unique(is_first[:n_first]), np.unique(is_second[:n_second])
+
+
 def tally_orders(
     ids: np.ndarray, values: np.ndarray, *, bits: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -23,6 +23,7 @@ from sim.rules.group_formation import (
     allocate,
     fill_rate,
     join_probability,
+    newcomers_and_returning,
     pick_shares,
     random_ties,
     run_group_day,
@@ -576,6 +577,15 @@ def test_split_orders_refuses_an_order_of_a_shopper_outside_the_value_column():
             group_order_prob=0.5,
             price_factor=1.0,
         )
+
+
+def test_newcomers_and_returning_lists_prospects_and_churned_members_once_each():
+    state = np.array([ACTIVE, PROSPECT, CHURNED, WON_BACK, PROSPECT, CHURNED], dtype=np.int8)
+    newcomers, returning = newcomers_and_returning(np.array([4, 2, 1, 3, 0, 4, 5, 2]), state)
+    assert newcomers.tolist() == [1, 4] and returning.tolist() == [2, 5]
+    assert newcomers.dtype == returning.dtype == np.int64
+    with pytest.raises(ValueError, match="shopper ids"):
+        newcomers_and_returning(np.array([6]), state)
 
 
 def test_tally_orders_lists_each_shopper_once_with_the_sum_and_count_of_their_orders():
