@@ -819,16 +819,51 @@ def _csr_friend_joins(
     return cand_owner[keep], friend[keep]
 
 
+# What _mark_distinct found wrong with the seekers, if anything.
+_FINE, _OUTSIDE, _TWICE = 0, 1, 2
+
+
 @kernel
-def _mark_distinct(busy: np.ndarray, shoppers: np.ndarray) -> bool:
-    """Set ``busy`` for each shopper; False (and nothing set) if one comes twice."""
+def _mark_distinct(busy: np.ndarray, shoppers: np.ndarray, population: int) -> int:
+    """Set ``busy`` for each shopper; _FINE, or (nothing set) _OUTSIDE or _TWICE.
+
+    _OUTSIDE: a shopper id is not in ``0 .. population - 1``; _TWICE: one comes
+    twice. The range is checked here rather than by a min and a max over the
+    shoppers first.
+    """
     for i in range(shoppers.size):
-        if busy[shoppers[i]]:
+        s = shoppers[i]
+        problem = _FINE
+        if s < 0 or s >= population:
+            problem = _OUTSIDE
+        elif busy[s]:
+            problem = _TWICE
+        if problem != _FINE:
             for j in range(i):
                 busy[shoppers[j]] = False
-            return False
-        busy[shoppers[i]] = True
-    return True
+            return problem
+        busy[s] = True
+    return _FINE
+
+
+@kernel
+def _split_lookers(u: np.ndarray, prob: float) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the seekers who open their own group (``u >= prob``), and of the lookers.
+
+    One pass instead of a comparison, its negation and two ``np.flatnonzero``.
+    """
+    own = np.empty(u.size, dtype=np.int64)
+    lookers = np.empty(u.size, dtype=np.int64)
+    n_own = 0
+    n_look = 0
+    for i in range(u.size):
+        if u[i] < prob:
+            lookers[n_look] = i
+            n_look += 1
+        else:
+            own[n_own] = i
+            n_own += 1
+    return own[:n_own], lookers[:n_look]
 
 
 def split_orders(
@@ -1429,18 +1464,18 @@ class _Today:
         if left.size == 0:
             return
         size = int(self.params.group_size)
-        first = np.arange(left.size) % size == 0
-        head, tail = left[first], left[~first]
-        positions = self.book.open(
-            seekers[head], values[head], day=self.day, state=self.state[seekers[head]]
-        )
+        head = left[::size]  # each chunk's first opens the group
+        rest = np.flatnonzero(np.arange(left.size) % size)  # the others join it
+        tail = left[rest]
+        openers, joiners = seekers[head], seekers[tail]
+        positions = self.book.open(openers, values[head], day=self.day, state=self.state[openers])
         self.book.join(
-            positions[np.flatnonzero(~first) // size],
-            seekers[tail],
+            positions[rest // size],
+            joiners,
             values[tail],
             day=self.day,
             role=STRANGER,
-            state=self.state[seekers[tail]],
+            state=self.state[joiners],
         )
         if left.size % size:
             self.share(positions[-1:])
@@ -1515,11 +1550,12 @@ def run_group_day(
     seeker_values = np.asarray(seeker_values, dtype=np.float64)
     if seekers.shape != seeker_values.shape or seekers.ndim != 1:
         raise ValueError("seekers and seeker_values must be 1-d arrays of the same length")
-    if seekers.size and (seekers.min() < 0 or seekers.max() >= state.size):
-        raise ValueError("seekers must be shopper ids, 0 <= id < state.size")
     book.scratch.fit(state.size)
     busy = book.scratch.busy
-    if not _mark_distinct(busy, seekers):
+    problem = _mark_distinct(busy, seekers, state.size)
+    if problem == _OUTSIDE:
+        raise ValueError("seekers must be shopper ids, 0 <= id < state.size")
+    if problem == _TWICE:
         raise ValueError("seekers must be distinct shoppers")
     today = _Today(
         book=book,
@@ -1535,12 +1571,12 @@ def run_group_day(
         earlier=book.members.size,
     )
     try:
-        look = rng.random(seekers.size) < params.listing_match_prob
-        own = np.flatnonzero(~look)
+        look = rng.random(seekers.size)
+        own, lookers = _split_lookers(look, float(params.listing_match_prob))
         openers = seekers[own]
         opened = book.open(openers, seeker_values[own], day=day, state=state[openers])
         today.share(opened)
-        left = today.match_strangers(seekers, seeker_values, np.flatnonzero(look))
+        left = today.match_strangers(seekers, seeker_values, lookers)
         today.chunk(seekers, seeker_values, left)
     finally:  # the buffer is all False between days
         busy[seekers] = False
