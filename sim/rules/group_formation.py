@@ -353,7 +353,7 @@ class GroupBook:
         """Add ``shoppers`` (paying ``values``) to the open groups at ``positions``."""
         if positions.size == 0:
             return
-        self.member_count = self.member_count + np.bincount(positions, minlength=self.size)
+        _count_in(self.member_count, positions)
         self._add_rows(self.group_id[positions], shoppers, values, day=day, role=role, state=state)
 
     def positions(self, group_ids: np.ndarray) -> np.ndarray:
@@ -403,6 +403,16 @@ class GroupBook:
             day=np.full(n, day, dtype=np.int64),
         )
         self._added.append(rows)
+
+
+@kernel
+def _count_in(counts: np.ndarray, positions: np.ndarray) -> None:
+    """``counts[p] += 1`` for each of ``positions`` (in place: no bincount of every group)."""
+    for p in positions:
+        if p < 0 or p >= counts.size:
+            raise IndexError("positions must be positions of open groups")
+    for p in positions:
+        counts[p] += 1
 
 
 @dataclass(frozen=True, kw_only=True)
