@@ -441,13 +441,30 @@ class GroupDay:
     paid: Members
     confirmed: Members
     refunded: Members
-    joined_prospects: np.ndarray
-    joined_churned: np.ndarray
     opened: int
     formed: int
     lapsed: int
-    friend_joins: int
-    stranger_joins: int
+
+    # read from ``paid`` when asked (the model does not ask)
+    @property
+    def joined_prospects(self) -> np.ndarray:
+        """Ids of the prospects who paid into a group today (to adopt)."""
+        return self.paid.shopper[self.paid.state == PROSPECT]
+
+    @property
+    def joined_churned(self) -> np.ndarray:
+        """Ids of the churned shoppers who paid into a group today (to win back)."""
+        return self.paid.shopper[self.paid.state == CHURNED]
+
+    @property
+    def friend_joins(self) -> int:
+        """Shoppers who joined a group today as a friend of its opener."""
+        return int(np.count_nonzero(self.paid.role == FRIEND))
+
+    @property
+    def stranger_joins(self) -> int:
+        """Shoppers who joined a group today from the list."""
+        return int(np.count_nonzero(self.paid.role == STRANGER))
 
     @property
     def fill_rate(self) -> float:
@@ -1607,11 +1624,7 @@ def run_group_day(
         paid=paid,
         confirmed=confirmed,
         refunded=refunded,
-        joined_prospects=paid.shopper[paid.state == PROSPECT],
-        joined_churned=paid.shopper[paid.state == CHURNED],
         opened=n_opened,
         formed=int(np.count_nonzero(full)),
         lapsed=int(np.count_nonzero(lapse)),
-        friend_joins=int(np.count_nonzero(paid.role == FRIEND)),
-        stranger_joins=int(np.count_nonzero(paid.role == STRANGER)),
     )
