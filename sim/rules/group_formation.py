@@ -906,7 +906,7 @@ def split_orders(
     An order is placed at the group price when its uniform ``u`` is below
     ``group_order_prob``; its shopper then seeks a group and pays their usual
     order value times ``price_factor``. One pass reads each shopper's value and
-    sorts the order, instead of a gather, a mask and four selections.
+    files the order on its side, instead of a gather, a mask and four selections.
 
     Parameters
     ----------
@@ -939,7 +939,7 @@ def split_orders(
     order_value = np.asarray(order_value, dtype=np.float64)
     u = np.asarray(u, dtype=np.float64)
     if focal.shape != u.shape or focal.ndim != 1 or order_value.ndim != 1:
-        raise ValueError("focal and u must be 1-d arrays of the same length")
+        raise ValueError("focal and u must be 1-d arrays of the same length, order_value 1-d")
     return _split_orders(focal, order_value, u, float(group_order_prob), float(price_factor))
 
 
@@ -1274,6 +1274,8 @@ def _csr_rows(indptr: np.ndarray, shoppers: np.ndarray) -> tuple[np.ndarray, np.
     start = np.empty(shoppers.size, dtype=np.int64)
     degree = np.empty(shoppers.size, dtype=np.int64)
     for i in range(shoppers.size):
+        if shoppers[i] < 0 or shoppers[i] + 1 >= indptr.size:
+            raise IndexError("shoppers must be rows of the graph")
         start[i] = indptr[shoppers[i]]
         degree[i] = indptr[shoppers[i] + 1] - start[i]
     return start, degree

@@ -514,8 +514,12 @@ def test_csr_ties_draw_the_same_shares_as_pick_shares_on_the_listed_ties():
     assert got[0].tolist() == owner[kept].tolist() and got[1].tolist() == friend[kept].tolist()
 
 
-@pytest.mark.parametrize("join_prob", [None, "per_shopper"])
-def test_ties_read_from_the_csr_graph_give_the_days_of_the_listed_ties(join_prob):
+@pytest.mark.parametrize(
+    "join_prob, accept",
+    # low probabilities: most shares are refused before their friend is looked up
+    [(None, (0.5, 0.7)), ("per_shopper", (0.5, 0.7)), (None, (0.05, 0.15))],
+)
+def test_ties_read_from_the_csr_graph_give_the_days_of_the_listed_ties(join_prob, accept):
     rng = np.random.default_rng(5)
     n = 400
     net = from_edges(n, rng.integers(0, n, 3000), rng.integers(0, n, 3000))
@@ -526,8 +530,8 @@ def test_ties_read_from_the_csr_graph_give_the_days_of_the_listed_ties(join_prob
         window_days=2,
         shares_per_group=4,
         listing_match_prob=0.4,
-        prospect_join_prob=0.5,
-        customer_join_prob=0.7,
+        prospect_join_prob=accept[0],
+        customer_join_prob=accept[1],
     )
     csr = CsrTies(net.adjacency.indptr, net.adjacency.indices)
     books, days = (GroupBook.empty(), GroupBook.empty()), ([], [])
