@@ -1434,9 +1434,11 @@ class _Today:
             u = rng.random(friend.size)
             owner, friend = _friend_joins(owner, friend, u, openers, *accept)
         shuffle = rng.permutation(friend.size)
-        group, friend = positions[owner[shuffle]], friend[shuffle]
-        ok = allocate(group, friend, book.free_slots(int(p.group_size)), marks=self.marks)
-        group, friend = group[ok], friend[ok]
+        owner, friend = owner[shuffle], friend[shuffle]
+        # the shared groups' free places only, groups numbered as in ``positions``
+        free = np.maximum(int(p.group_size) - book.member_count[positions], 0)
+        ok = allocate(owner, friend, free, marks=self.marks)
+        group, friend = positions[owner[ok]], friend[ok]
         book.join(
             group,
             friend,
