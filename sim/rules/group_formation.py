@@ -570,13 +570,13 @@ def pick_shares(owner: np.ndarray, shares: int, rng: np.random.Generator) -> np.
         owner = owner[order]
     start = np.flatnonzero(np.concatenate([[True], owner[1:] != owner[:-1]]))
     degree = np.diff(np.append(start, n))
-    kept = _floyd_pick(start, degree, shares, _share_draws(degree, shares, rng))[1]
+    many = int(np.count_nonzero(degree > shares))
+    kept = _floyd_pick(start, degree, shares, _share_draws(many, shares, rng))[1]
     return kept if order is None else np.sort(order[kept])
 
 
-def _share_draws(degree: np.ndarray, shares: int, rng: np.random.Generator) -> np.ndarray:
-    """The uniforms of :func:`pick_shares`: ``shares`` per owner with more ties than that."""
-    many = int(np.count_nonzero(degree > shares))
+def _share_draws(many: int, shares: int, rng: np.random.Generator) -> np.ndarray:
+    """The uniforms of :func:`pick_shares`: ``shares`` per owner with more ties (``many``)."""
     return rng.random((shares, many)) if many else np.empty((shares, 0))
 
 
@@ -871,26 +871,6 @@ def _mark_distinct(busy: np.ndarray, shoppers: np.ndarray, population: int) -> i
             return problem
         busy[s] = True
     return _FINE
-
-
-@kernel
-def _split_lookers(u: np.ndarray, prob: float) -> tuple[np.ndarray, np.ndarray]:
-    """Indices of the seekers who open their own group (``u >= prob``), and of the lookers.
-
-    One pass instead of a comparison, its negation and two ``np.flatnonzero``.
-    """
-    own = np.empty(u.size, dtype=np.int64)
-    lookers = np.empty(u.size, dtype=np.int64)
-    n_own = 0
-    n_look = 0
-    for i in range(u.size):
-        if u[i] < prob:
-            lookers[n_look] = i
-            n_look += 1
-        else:
-            own[n_own] = i
-            n_own += 1
-    return own[:n_own], lookers[:n_look]
 
 
 def split_orders(
@@ -1260,25 +1240,35 @@ class CsrTies:
         >>> owner.tolist(), friend.tolist()
         ([0, 0, 1], [1, 2, 0])
         """
-        start, degree = _csr_rows(self.indptr, np.asarray(shoppers, dtype=np.int64))
-        return _csr_pick(self.indices, start, degree, shares, _share_draws(degree, shares, rng))
+        rows = _csr_rows(self.indptr, np.asarray(shoppers, dtype=np.int64), shares)
+        start, degree, many = rows[:3]
+        return _csr_pick(self.indices, start, degree, shares, _share_draws(many, shares, rng))
 
 
 @kernel
-def _csr_rows(indptr: np.ndarray, shoppers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where each shopper's ties start in a CSR graph, and how many there are (int64).
+def _csr_rows(
+    indptr: np.ndarray, shoppers: np.ndarray, shares: int
+) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Where each shopper's ties start in a CSR graph, how many there are, and the picks.
 
-    One pass reading ``indptr[s]`` and ``indptr[s + 1]`` together (the same cache
-    line, mostly) instead of two numpy gathers and a subtraction.
+    Returns ``start`` and ``degree`` (int64), the shoppers with more than
+    ``shares`` ties (who draw Floyd's offsets) and the ties picked in all (each
+    shopper's degree, at most ``shares``). One pass reading ``indptr[s]`` and
+    ``indptr[s + 1]`` together (the same cache line, mostly), instead of numpy
+    gathers, a subtraction and the counts, each a call of its own.
     """
     start = np.empty(shoppers.size, dtype=np.int64)
     degree = np.empty(shoppers.size, dtype=np.int64)
+    many = 0
+    total = 0
     for i in range(shoppers.size):
         if shoppers[i] < 0 or shoppers[i] + 1 >= indptr.size:
             raise IndexError("shoppers must be rows of the graph")
         start[i] = indptr[shoppers[i]]
         degree[i] = indptr[shoppers[i] + 1] - start[i]
-    return start, degree
+        many += degree[i] > shares
+        total += min(degree[i], shares)
+    return start, degree, many, total
 
 
 @kernel
@@ -1394,6 +1384,7 @@ class _Today:
     rng: np.random.Generator
     params: GroupRulesLike
     join_prob: np.ndarray | None
+    join_table: np.ndarray  # _join_table(params), built once a day (empty with join_prob)
     busy: np.ndarray
     marks: np.ndarray
     earlier: int
@@ -1410,16 +1401,16 @@ class _Today:
         accept = (
             self.busy,
             self.state,
-            _join_table(p) if by_state else np.empty(0),
+            self.join_table,
             np.empty(0) if by_state else self.join_prob,
             by_state,
         )
         if isinstance(self.ties_of, CsrTies):
             # the draws of CsrTies.pick, then one uniform per picked tie: the same
             # draws as below, without listing the refused ties (_csr_friend_joins)
-            start, degree = _csr_rows(self.ties_of.indptr, openers)
-            u_pick = _share_draws(degree, shares, rng)
-            u = rng.random(int(np.minimum(degree, shares).sum()))
+            start, degree, many, total = _csr_rows(self.ties_of.indptr, openers, shares)
+            u_pick = _share_draws(many, shares, rng)
+            u = rng.random(total)
             owner, friend = _csr_friend_joins(
                 self.ties_of.indices, start, degree, shares, u_pick, u, openers, *accept
             )
@@ -1597,17 +1588,18 @@ def run_group_day(
         rng=rng,
         params=params,
         join_prob=join_prob,
+        join_table=_join_table(params) if join_prob is None else np.empty(0),
         busy=busy,
         marks=book.scratch.marks,
         earlier=book.members.size,
     )
     try:
-        look = rng.random(seekers.size)
-        own, lookers = _split_lookers(look, float(params.listing_match_prob))
+        look = rng.random(seekers.size) < params.listing_match_prob
+        own = np.flatnonzero(~look)
         openers = seekers[own]
         opened = book.open(openers, seeker_values[own], day=day, state=state[openers])
         today.share(opened)
-        left = today.match_strangers(seekers, seeker_values, lookers)
+        left = today.match_strangers(seekers, seeker_values, np.flatnonzero(look))
         today.chunk(seekers, seeker_values, left)
     finally:  # the buffer is all False between days
         busy[seekers] = False
