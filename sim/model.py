@@ -785,8 +785,8 @@ class ShopperModel(mesa.Model):
         """
         sh, gb = self.shoppers, self.params.group_buy
         day, focal, levers, outcome = work.day, work.focal, work.levers, work.outcome
-        values = sh.order_value[focal]
         if not gb.enabled:
+            values = sh.order_value[focal]
             self._record(focal, 0, values, at(levers.price_discount, focal), False)
             work.values, work.counts = values, np.ones(focal.size, dtype=np.int64)
             return
@@ -810,7 +810,11 @@ class ShopperModel(mesa.Model):
             adjacency = self.network.adjacency
             ties_of = group_formation.CsrTies(adjacency.indptr, adjacency.indices)
         seekers, seeker_values, regular, regular_values = group_formation.split_orders(
-            focal, values, u, group_order_prob=gb.group_order_prob, price_factor=rules.price_factor
+            focal,
+            sh.order_value,
+            u,
+            group_order_prob=gb.group_order_prob,
+            price_factor=rules.price_factor,
         )
         today = group_formation.run_group_day(
             self.groups,
@@ -826,9 +830,7 @@ class ShopperModel(mesa.Model):
         confirmed = today.confirmed
         # by their state now, not when they paid: with a window of several days a
         # member may have been acquired (or won back) meanwhile, or be in two groups
-        now = sh.state[confirmed.shopper]
-        newcomers = np.unique(confirmed.shopper[now == PROSPECT])
-        returning = np.unique(confirmed.shopper[now == CHURNED])
+        newcomers, returning = group_formation.newcomers_and_returning(confirmed.shopper, sh.state)
         self._adopt(work, newcomers, GROUP_BUY)
         sh.state[returning] = WON_BACK
         if returning.size:

@@ -354,7 +354,7 @@ class GroupBook:
         """Add ``shoppers`` (paying ``values``) to the open groups at ``positions``."""
         if positions.size == 0:
             return
-        self.member_count = self.member_count + np.bincount(positions, minlength=self.size)
+        _count_in(self.member_count, positions)
         self._add_rows(self.group_id[positions], shoppers, values, day=day, role=role, state=state)
 
     def positions(self, group_ids: np.ndarray) -> np.ndarray:
@@ -406,6 +406,16 @@ class GroupBook:
         self._added.append(rows)
 
 
+@kernel
+def _count_in(counts: np.ndarray, positions: np.ndarray) -> None:
+    """``counts[p] += 1`` for each of ``positions`` (in place: no bincount of every group)."""
+    for p in positions:
+        if p < 0 or p >= counts.size:
+            raise IndexError("positions must be positions of open groups")
+    for p in positions:
+        counts[p] += 1
+
+
 @dataclass(frozen=True, kw_only=True)
 class GroupDay:
     """What happened to groups on one day.
@@ -432,13 +442,30 @@ class GroupDay:
     paid: Members
     confirmed: Members
     refunded: Members
-    joined_prospects: np.ndarray
-    joined_churned: np.ndarray
     opened: int
     formed: int
     lapsed: int
-    friend_joins: int
-    stranger_joins: int
+
+    # read from ``paid`` when asked (the model does not ask)
+    @property
+    def joined_prospects(self) -> np.ndarray:
+        """Ids of the prospects who paid into a group today (to adopt)."""
+        return self.paid.shopper[self.paid.state == PROSPECT]
+
+    @property
+    def joined_churned(self) -> np.ndarray:
+        """Ids of the churned shoppers who paid into a group today (to win back)."""
+        return self.paid.shopper[self.paid.state == CHURNED]
+
+    @property
+    def friend_joins(self) -> int:
+        """Shoppers who joined a group today as a friend of its opener."""
+        return int(np.count_nonzero(self.paid.role == FRIEND))
+
+    @property
+    def stranger_joins(self) -> int:
+        """Shoppers who joined a group today from the list."""
+        return int(np.count_nonzero(self.paid.role == STRANGER))
 
     @property
     def fill_rate(self) -> float:
@@ -544,13 +571,13 @@ def pick_shares(owner: np.ndarray, shares: int, rng: np.random.Generator) -> np.
         owner = owner[order]
     start = np.flatnonzero(np.concatenate([[True], owner[1:] != owner[:-1]]))
     degree = np.diff(np.append(start, n))
-    kept = _floyd_pick(start, degree, shares, _share_draws(degree, shares, rng))[1]
+    many = int(np.count_nonzero(degree > shares))
+    kept = _floyd_pick(start, degree, shares, _share_draws(many, shares, rng))[1]
     return kept if order is None else np.sort(order[kept])
 
 
-def _share_draws(degree: np.ndarray, shares: int, rng: np.random.Generator) -> np.ndarray:
-    """The uniforms of :func:`pick_shares`: ``shares`` per owner with more ties than that."""
-    many = int(np.count_nonzero(degree > shares))
+def _share_draws(many: int, shares: int, rng: np.random.Generator) -> np.ndarray:
+    """The uniforms of :func:`pick_shares`: ``shares`` per owner with more ties (``many``)."""
     return rng.random((shares, many)) if many else np.empty((shares, 0))
 
 
@@ -562,9 +589,8 @@ def _floyd_pick(
 
     Owner ``o``'s ties are ``start[o] .. start[o] + degree[o] - 1``. An owner with
     ``shares`` ties or fewer keeps them all; the ``m``-th owner with more draws
-    from ``u[:, m]``: for draw ``j`` (``top`` = degree - shares + j), take
-    ``t = min(int(u[j, m] * (top + 1)), top)`` unless already taken, then ``top``.
-    Pairs come owner by owner, each owner's ties in increasing order.
+    from ``u[:, m]`` (:func:`_floyd_offsets`). Pairs come owner by owner, each
+    owner's ties in increasing order.
     """
     total = 0
     for o in range(start.size):
@@ -582,28 +608,38 @@ def _floyd_pick(
                 tie[k] = start[o] + j
                 k += 1
             continue
-        top = d - shares
-        for j in range(shares):
-            t = min(np.int64(u[j, m] * (top + 1)), top)
-            for e in range(j):
-                if chosen[e] == t:
-                    t = top
-                    break
-            chosen[j] = t
-            top += 1
+        _floyd_offsets(d, shares, u, m, chosen)
         m += 1
-        for j in range(1, shares):  # insertion sort: a handful of offsets
-            value = chosen[j]
-            e = j - 1
-            while e >= 0 and chosen[e] > value:
-                chosen[e + 1] = chosen[e]
-                e -= 1
-            chosen[e + 1] = value
         for j in range(shares):
             owner[k] = o
             tie[k] = start[o] + chosen[j]
             k += 1
     return owner, tie
+
+
+@kernel
+def _floyd_offsets(d: int, shares: int, u: np.ndarray, m: int, chosen: np.ndarray) -> None:
+    """Floyd's ``shares`` distinct offsets out of ``d`` (> shares), increasing, into ``chosen``.
+
+    Draw ``j`` (``top`` = d - shares + j) takes ``t = min(int(u[j, m] * (top + 1)),
+    top)`` unless already taken, then ``top``.
+    """
+    top = d - shares
+    for j in range(shares):
+        t = min(np.int64(u[j, m] * (top + 1)), top)
+        for e in range(j):
+            if chosen[e] == t:
+                t = top
+                break
+        chosen[j] = t
+        top += 1
+    for j in range(1, shares):  # insertion sort: a handful of offsets
+        value = chosen[j]
+        e = j - 1
+        while e >= 0 and chosen[e] > value:
+            chosen[e + 1] = chosen[e]
+            e -= 1
+        chosen[e + 1] = value
 
 
 def allocate(
@@ -699,6 +735,51 @@ def _allocate(
 
 
 @kernel
+def _place_friends(
+    owner: np.ndarray,
+    friend: np.ndarray,
+    positions: np.ndarray,
+    member_count: np.ndarray,
+    group_size: int,
+    marks: np.ndarray,
+    order_value: np.ndarray,
+    price_factor: float,
+    state: np.ndarray,
+    busy: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The friends who take a place (:func:`allocate`), with their groups, payments and states.
+
+    ``owner`` indexes ``positions`` (the shared groups), candidates in priority
+    order. Only the shared groups' free places are counted (groups numbered as
+    in ``positions``). Each placed friend pays their ``order_value`` times
+    ``price_factor`` and is marked ``busy``. One call instead of a dozen numpy
+    steps, each of which costs more than its work on the day's cold caches.
+    """
+    free = np.empty(positions.size, dtype=np.int64)
+    for j in range(positions.size):
+        free[j] = max(group_size - member_count[positions[j]], 0)
+    ok = _allocate(owner, friend, free, marks)
+    n = 0
+    for i in range(ok.size):
+        n += ok[i]
+    group = np.empty(n, dtype=np.int64)
+    placed = np.empty(n, dtype=np.int64)
+    value = np.empty(n)
+    placed_state = np.empty(n, dtype=state.dtype)
+    k = 0
+    for i in range(ok.size):
+        if ok[i]:
+            f = friend[i]
+            group[k] = positions[owner[i]]
+            placed[k] = f
+            value[k] = order_value[f] * price_factor
+            placed_state[k] = state[f]
+            busy[f] = True
+            k += 1
+    return group, placed, value, placed_state
+
+
+@kernel
 def _friend_joins(
     owner: np.ndarray,
     friend: np.ndarray,
@@ -710,35 +791,137 @@ def _friend_joins(
     join_prob: np.ndarray,
     by_state: bool,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The shares a friend accepts: ``u`` below their join probability, not busy today.
-
-    The probability is ``table[state[friend]]`` (``by_state``) or
-    ``join_prob[friend]``; a share to the opener themself is dropped. Returns the
-    accepted (owner, friend) pairs in order.
-    """
-    keep = np.zeros(friend.size, dtype=np.bool_)
-    for i in range(friend.size):
-        f = friend[i]
-        prob = table[state[f]] if by_state else join_prob[f]
-        keep[i] = u[i] < prob and not busy[f] and f != openers[owner[i]]
+    """The shares a friend accepts (:func:`_accepted`), as the accepted (owner, friend) pairs."""
+    keep = _accepted(owner, friend, u, openers, busy, state, table, join_prob, by_state)
     return owner[keep], friend[keep]
 
 
 @kernel
-def _mark_distinct(busy: np.ndarray, shoppers: np.ndarray) -> bool:
-    """Set ``busy`` for each shopper; False (and nothing set) if one comes twice."""
+def _accepted(
+    owner: np.ndarray,
+    friend: np.ndarray,
+    u: np.ndarray,
+    openers: np.ndarray,
+    busy: np.ndarray,
+    state: np.ndarray,
+    table: np.ndarray,
+    join_prob: np.ndarray,
+    by_state: bool,
+) -> np.ndarray:
+    """Which shares a friend accepts: ``u`` below their join probability, not busy today.
+
+    The probability is ``table[state[friend]]`` (``by_state``) or
+    ``join_prob[friend]``; a share to the opener themself is refused. The
+    friends' probabilities and busy flags are read in loops of their own, without
+    a branch between the reads, so that their cache misses overlap (a loop that
+    tested each share in turn waited for one miss after another).
+    """
+    n = friend.size
+    prob = np.empty(n)
+    for i in range(n):
+        prob[i] = table[state[friend[i]]] if by_state else join_prob[friend[i]]
+    taken = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        taken[i] = busy[friend[i]]
+    keep = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        keep[i] = u[i] < prob[i] and not taken[i] and friend[i] != openers[owner[i]]
+    return keep
+
+
+@kernel
+def _csr_friend_joins(
+    indices: np.ndarray,
+    start: np.ndarray,
+    degree: np.ndarray,
+    shares: int,
+    u_pick: np.ndarray,
+    u: np.ndarray,
+    openers: np.ndarray,
+    busy: np.ndarray,
+    state: np.ndarray,
+    table: np.ndarray,
+    join_prob: np.ndarray,
+    by_state: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_csr_pick` then :func:`_friend_joins`, looking up only the ties that may join.
+
+    ``u[k]`` belongs to the ``k``-th picked tie (owner by owner, each owner's ties
+    in increasing order). A tie whose draw is not below the highest join
+    probability (``cutoff``) is refused whoever the friend is, so most ties are
+    never looked at: an owner none of whose draws is below it needs no Floyd
+    offsets, and a refused tie no read far into ``indices`` and no state. The
+    candidates' friends are then read in a loop of independent loads (the memory
+    reads overlap), and accepted by :func:`_accepted`. The result is that of
+    picking, then accepting, every tie.
+    """
+    cutoff = 1.0  # u < 1 always: every tie is a candidate
+    if by_state:
+        cutoff = table.max()
+    cand_owner = np.empty(u.size, dtype=np.int64)
+    cand_tie = np.empty(u.size, dtype=np.int64)
+    cand_u = np.empty(u.size)
+    chosen = np.empty(shares, dtype=np.int64)
+    n = 0
+    k = 0
+    m = 0
+    for o in range(start.size):
+        d = degree[o]
+        c = min(d, shares)
+        hit = False
+        for j in range(c):
+            hit = hit or u[k + j] < cutoff
+        if hit and d > shares:
+            _floyd_offsets(d, shares, u_pick, m, chosen)
+        for j in range(c if hit else 0):
+            if u[k + j] < cutoff:
+                cand_owner[n] = o
+                cand_tie[n] = start[o] + (chosen[j] if d > shares else j)
+                cand_u[n] = u[k + j]
+                n += 1
+        if d > shares:
+            m += 1
+        k += c
+    friend = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        friend[i] = indices[cand_tie[i]]
+    cand_owner = cand_owner[:n]
+    keep = _accepted(
+        cand_owner, friend, cand_u[:n], openers, busy, state, table, join_prob, by_state
+    )
+    return cand_owner[keep], friend[keep]
+
+
+# What _mark_distinct found wrong with the seekers, if anything.
+_FINE, _OUTSIDE, _TWICE = 0, 1, 2
+
+
+@kernel
+def _mark_distinct(busy: np.ndarray, shoppers: np.ndarray, population: int) -> int:
+    """Set ``busy`` for each shopper; _FINE, or (nothing set) _OUTSIDE or _TWICE.
+
+    _OUTSIDE: a shopper id is not in ``0 .. population - 1``; _TWICE: one comes
+    twice. The range is checked here rather than by a min and a max over the
+    shoppers first.
+    """
     for i in range(shoppers.size):
-        if busy[shoppers[i]]:
+        s = shoppers[i]
+        problem = _FINE
+        if s < 0 or s >= population:
+            problem = _OUTSIDE
+        elif busy[s]:
+            problem = _TWICE
+        if problem != _FINE:
             for j in range(i):
                 busy[shoppers[j]] = False
-            return False
-        busy[shoppers[i]] = True
-    return True
+            return problem
+        busy[s] = True
+    return _FINE
 
 
 def split_orders(
     focal: np.ndarray,
-    values: np.ndarray,
+    order_value: np.ndarray,
     u: np.ndarray,
     *,
     group_order_prob: float,
@@ -747,15 +930,16 @@ def split_orders(
     """Split today's focal orders into group-price seekers and regular orders.
 
     An order is placed at the group price when its uniform ``u`` is below
-    ``group_order_prob``; its shopper then seeks a group and pays ``value *
-    price_factor``. One pass instead of a mask and four selections.
+    ``group_order_prob``; its shopper then seeks a group and pays their usual
+    order value times ``price_factor``. One pass reads each shopper's value and
+    files the order on its side, instead of a gather, a mask and four selections.
 
     Parameters
     ----------
     focal : numpy.ndarray
         Shopper of each focal order (int64).
-    values : numpy.ndarray
-        Value of each order at the usual price (float64).
+    order_value : numpy.ndarray
+        Usual order value of every shopper (float64, indexed by shopper id).
     u : numpy.ndarray
         One uniform per order.
     group_order_prob : float
@@ -766,27 +950,28 @@ def split_orders(
     Returns
     -------
     seekers, seeker_values, regular, regular_values : numpy.ndarray
-        The group-price orders (values at the group price) and the others, each
-        in the order of ``focal``.
+        The group-price orders (values at the group price) and the others (at the
+        usual value), each in the order of ``focal``.
 
     Examples
     --------
-    >>> parts = split_orders(np.array([3, 5, 8]), np.array([10.0, 20.0, 40.0]),
+    >>> order_value = np.array([0.0, 0.0, 0.0, 10.0, 0.0, 20.0, 0.0, 0.0, 40.0])
+    >>> parts = split_orders(np.array([3, 5, 8]), order_value,
     ...                      np.array([0.1, 0.9, 0.2]), group_order_prob=0.5, price_factor=0.5)
     >>> [part.tolist() for part in parts]
     [[3, 8], [5.0, 20.0], [5], [20.0]]
     """
     focal = np.asarray(focal, dtype=np.int64)
-    values = np.asarray(values, dtype=np.float64)
+    order_value = np.asarray(order_value, dtype=np.float64)
     u = np.asarray(u, dtype=np.float64)
-    if not focal.shape == values.shape == u.shape or focal.ndim != 1:
-        raise ValueError("focal, values and u must be 1-d arrays of the same length")
-    return _split_orders(focal, values, u, float(group_order_prob), float(price_factor))
+    if focal.shape != u.shape or focal.ndim != 1 or order_value.ndim != 1:
+        raise ValueError("focal and u must be 1-d arrays of the same length, order_value 1-d")
+    return _split_orders(focal, order_value, u, float(group_order_prob), float(price_factor))
 
 
 @kernel
 def _split_orders(
-    focal: np.ndarray, values: np.ndarray, u: np.ndarray, prob: float, factor: float
+    focal: np.ndarray, order_value: np.ndarray, u: np.ndarray, prob: float, factor: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`split_orders`: seekers fill their arrays from the front, the others theirs."""
     seekers = np.empty(focal.size, dtype=np.int64)
@@ -796,13 +981,17 @@ def _split_orders(
     n_seek = 0
     n_regular = 0
     for i in range(focal.size):
+        shopper = focal[i]
+        if shopper < 0 or shopper >= order_value.size:  # checked here: no extra pass
+            raise ValueError("focal must be shopper ids, 0 <= id < order_value.size")
+        value = order_value[shopper]
         if u[i] < prob:
-            seekers[n_seek] = focal[i]
-            seeker_values[n_seek] = values[i] * factor
+            seekers[n_seek] = shopper
+            seeker_values[n_seek] = value * factor
             n_seek += 1
         else:
-            regular[n_regular] = focal[i]
-            regular_values[n_regular] = values[i]
+            regular[n_regular] = shopper
+            regular_values[n_regular] = value
             n_regular += 1
     return (
         seekers[:n_seek],
@@ -810,6 +999,66 @@ def _split_orders(
         regular[:n_regular],
         regular_values[:n_regular],
     )
+
+
+def newcomers_and_returning(
+    members: np.ndarray, state: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Members of formed groups who are prospects, and who are churned, by their state now.
+
+    With a window of several days a member may have been acquired (or won back)
+    since they paid, or be in two groups: each shopper is listed once.
+
+    Parameters
+    ----------
+    members : numpy.ndarray
+        Shopper id of each member row of today's formed groups (int64).
+    state : numpy.ndarray
+        Lifecycle state of every shopper (``Shoppers.state``).
+
+    Returns
+    -------
+    newcomers, returning : numpy.ndarray
+        The distinct members in state PROSPECT, and those in state CHURNED
+        (increasing ids, int64).
+
+    Examples
+    --------
+    >>> state = np.array([PROSPECT, ACTIVE, CHURNED, PROSPECT], dtype=np.int8)
+    >>> newcomers, returning = newcomers_and_returning(np.array([3, 1, 2, 0, 3]), state)
+    >>> newcomers.tolist(), returning.tolist()
+    ([0, 3], [2])
+    """
+    return _members_by_state(np.asarray(members, dtype=np.int64), state, PROSPECT, CHURNED)
+
+
+@kernel
+def _members_by_state(
+    members: np.ndarray, state: np.ndarray, first: int, second: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct members whose state is ``first``, and those whose state is ``second``.
+
+    The states are read first in a loop of their own, without a branch between the
+    reads (so their cache misses overlap), then sorted out; ``np.unique`` here
+    (sort, then drop repeats) saves numpy's per-call overhead on these short lists.
+    """
+    codes = np.empty(members.size, dtype=state.dtype)
+    for i in range(members.size):
+        if members[i] < 0 or members[i] >= state.size:  # checked here: no extra pass
+            raise ValueError("members must be shopper ids, 0 <= id < state.size")
+        codes[i] = state[members[i]]
+    is_first = np.empty(members.size, dtype=np.int64)
+    is_second = np.empty(members.size, dtype=np.int64)
+    n_first = 0
+    n_second = 0
+    for i in range(members.size):
+        if codes[i] == first:
+            is_first[n_first] = members[i]
+            n_first += 1
+        elif codes[i] == second:
+            is_second[n_second] = members[i]
+            n_second += 1
+    return np.unique(is_first[:n_first]), np.unique(is_second[:n_second])
 
 
 def tally_orders(
@@ -1029,10 +1278,47 @@ class CsrTies:
         >>> owner.tolist(), friend.tolist()
         ([0, 0, 1], [1, 2, 0])
         """
-        start = self.indptr[shoppers].astype(np.int64)
-        degree = self.indptr[shoppers + 1] - start
-        owner, tie = _floyd_pick(start, degree, shares, _share_draws(degree, shares, rng))
-        return owner, self.indices[tie].astype(np.int64)
+        rows = _csr_rows(self.indptr, np.asarray(shoppers, dtype=np.int64), shares)
+        start, degree, many = rows[:3]
+        return _csr_pick(self.indices, start, degree, shares, _share_draws(many, shares, rng))
+
+
+@kernel
+def _csr_rows(
+    indptr: np.ndarray, shoppers: np.ndarray, shares: int
+) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Where each shopper's ties start in a CSR graph, how many there are, and the picks.
+
+    Returns ``start`` and ``degree`` (int64), the shoppers with more than
+    ``shares`` ties (who draw Floyd's offsets) and the ties picked in all (each
+    shopper's degree, at most ``shares``). One pass reading ``indptr[s]`` and
+    ``indptr[s + 1]`` together (the same cache line, mostly), instead of numpy
+    gathers, a subtraction and the counts, each a call of its own.
+    """
+    start = np.empty(shoppers.size, dtype=np.int64)
+    degree = np.empty(shoppers.size, dtype=np.int64)
+    many = 0
+    total = 0
+    for i in range(shoppers.size):
+        if shoppers[i] < 0 or shoppers[i] + 1 >= indptr.size:
+            raise IndexError("shoppers must be rows of the graph")
+        start[i] = indptr[shoppers[i]]
+        degree[i] = indptr[shoppers[i] + 1] - start[i]
+        many += degree[i] > shares
+        total += min(degree[i], shares)
+    return start, degree, many, total
+
+
+@kernel
+def _csr_pick(
+    indices: np.ndarray, start: np.ndarray, degree: np.ndarray, shares: int, u: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_floyd_pick`'s ties read from the CSR ``indices``: (owner, friend id), int64."""
+    owner, tie = _floyd_pick(start, degree, shares, u)
+    friend = np.empty(tie.size, dtype=np.int64)
+    for i in range(tie.size):
+        friend[i] = indices[tie[i]]
+    return owner, friend
 
 
 def _already_in(
@@ -1136,6 +1422,7 @@ class _Today:
     rng: np.random.Generator
     params: GroupRulesLike
     join_prob: np.ndarray | None
+    join_table: np.ndarray  # _join_table(params), built once a day (empty with join_prob)
     busy: np.ndarray
     marks: np.ndarray
     earlier: int
@@ -1152,12 +1439,19 @@ class _Today:
         accept = (
             self.busy,
             self.state,
-            _join_table(p) if by_state else np.empty(0),
+            self.join_table,
             np.empty(0) if by_state else self.join_prob,
             by_state,
         )
         if isinstance(self.ties_of, CsrTies):
-            owner, friend = self.ties_of.pick(openers, shares, rng)
+            # the draws of CsrTies.pick, then one uniform per picked tie: the same
+            # draws as below, without listing the refused ties (_csr_friend_joins)
+            start, degree, many, total = _csr_rows(self.ties_of.indptr, openers, shares)
+            u_pick = _share_draws(many, shares, rng)
+            u = rng.random(total)
+            owner, friend = _csr_friend_joins(
+                self.ties_of.indices, start, degree, shares, u_pick, u, openers, *accept
+            )
         else:
             owner, friend = self.ties_of(openers)
             owner = np.asarray(owner, dtype=np.int64)
@@ -1166,21 +1460,22 @@ class _Today:
                 raise ValueError("ties_of returned friend ids outside the population")
             kept = pick_shares(owner, shares, rng)
             owner, friend = owner[kept], friend[kept]
-        u = rng.random(friend.size)
-        owner, friend = _friend_joins(owner, friend, u, openers, *accept)
+            u = rng.random(friend.size)
+            owner, friend = _friend_joins(owner, friend, u, openers, *accept)
         shuffle = rng.permutation(friend.size)
-        group, friend = positions[owner[shuffle]], friend[shuffle]
-        ok = allocate(group, friend, book.free_slots(int(p.group_size)), marks=self.marks)
-        group, friend = group[ok], friend[ok]
-        book.join(
-            group,
-            friend,
-            self.order_value[friend] * p.price_factor,
-            day=self.day,
-            role=FRIEND,
-            state=self.state[friend],
+        group, friend, value, state = _place_friends(
+            owner[shuffle],
+            friend[shuffle],
+            positions,
+            book.member_count,
+            int(p.group_size),
+            self.marks,
+            self.order_value,
+            float(p.price_factor),
+            self.state,
+            self.busy,
         )
-        self.busy[friend] = True
+        book.join(group, friend, value, day=self.day, role=FRIEND, state=state)
         self.friends.append(friend)
 
     def match_strangers(
@@ -1195,26 +1490,31 @@ class _Today:
             k = min(pool.size, slots.size)
             if k == 0:
                 break
-            bad = _already_in(
-                book, seekers[pool[:k]], slots[:k], marks=self.marks, earlier=self.earlier
-            )
-            placed.append(pool[:k][~bad])
-            where.append(slots[:k][~bad])
-            if not bad.any():
+            bad = None  # with no rows of earlier days nobody can be in a listed group
+            if self.earlier:
+                bad = _already_in(
+                    book, seekers[pool[:k]], slots[:k], marks=self.marks, earlier=self.earlier
+                )
+            if bad is None or not bad.any():  # every place taken as drawn (views, no copies)
+                placed.append(pool[:k])
+                where.append(slots[:k])
                 pool = pool[k:]
                 break
+            placed.append(pool[:k][~bad])
+            where.append(slots[:k][~bad])
             rest = np.concatenate([pool[:k][bad], pool[k:]])
             pool = rest[rng.permutation(rest.size)]
             slots = np.concatenate([slots[:k][bad], slots[k:]])
         if placed:
-            who = np.concatenate(placed)
+            who = placed[0] if len(placed) == 1 else np.concatenate(placed)
+            strangers = seekers[who]
             book.join(
-                np.concatenate(where),
-                seekers[who],
+                where[0] if len(where) == 1 else np.concatenate(where),
+                strangers,
                 values[who],
                 day=self.day,
                 role=STRANGER,
-                state=self.state[seekers[who]],
+                state=self.state[strangers],
             )
         return pool
 
@@ -1223,18 +1523,18 @@ class _Today:
         if left.size == 0:
             return
         size = int(self.params.group_size)
-        first = np.arange(left.size) % size == 0
-        head, tail = left[first], left[~first]
-        positions = self.book.open(
-            seekers[head], values[head], day=self.day, state=self.state[seekers[head]]
-        )
+        head = left[::size]  # each chunk's first opens the group
+        rest = np.flatnonzero(np.arange(left.size) % size)  # the others join it
+        tail = left[rest]
+        openers, joiners = seekers[head], seekers[tail]
+        positions = self.book.open(openers, values[head], day=self.day, state=self.state[openers])
         self.book.join(
-            positions[np.flatnonzero(~first) // size],
-            seekers[tail],
+            positions[rest // size],
+            joiners,
             values[tail],
             day=self.day,
             role=STRANGER,
-            state=self.state[seekers[tail]],
+            state=self.state[joiners],
         )
         if left.size % size:
             self.share(positions[-1:])
@@ -1309,11 +1609,12 @@ def run_group_day(
     seeker_values = np.asarray(seeker_values, dtype=np.float64)
     if seekers.shape != seeker_values.shape or seekers.ndim != 1:
         raise ValueError("seekers and seeker_values must be 1-d arrays of the same length")
-    if seekers.size and (seekers.min() < 0 or seekers.max() >= state.size):
-        raise ValueError("seekers must be shopper ids, 0 <= id < state.size")
     book.scratch.fit(state.size)
     busy = book.scratch.busy
-    if not _mark_distinct(busy, seekers):
+    problem = _mark_distinct(busy, seekers, state.size)
+    if problem == _OUTSIDE:
+        raise ValueError("seekers must be shopper ids, 0 <= id < state.size")
+    if problem == _TWICE:
         raise ValueError("seekers must be distinct shoppers")
     today = _Today(
         book=book,
@@ -1324,6 +1625,7 @@ def run_group_day(
         rng=rng,
         params=params,
         join_prob=join_prob,
+        join_table=_join_table(params) if join_prob is None else np.empty(0),
         busy=busy,
         marks=book.scratch.marks,
         earlier=book.members.size,
@@ -1331,7 +1633,8 @@ def run_group_day(
     try:
         look = rng.random(seekers.size) < params.listing_match_prob
         own = np.flatnonzero(~look)
-        opened = book.open(seekers[own], seeker_values[own], day=day, state=state[seekers[own]])
+        openers = seekers[own]
+        opened = book.open(openers, seeker_values[own], day=day, state=state[openers])
         today.share(opened)
         left = today.match_strangers(seekers, seeker_values, np.flatnonzero(look))
         today.chunk(seekers, seeker_values, left)
@@ -1354,11 +1657,7 @@ def run_group_day(
         paid=paid,
         confirmed=confirmed,
         refunded=refunded,
-        joined_prospects=paid.shopper[paid.state == PROSPECT],
-        joined_churned=paid.shopper[paid.state == CHURNED],
         opened=n_opened,
         formed=int(np.count_nonzero(full)),
         lapsed=int(np.count_nonzero(lapse)),
-        friend_joins=int(np.count_nonzero(paid.role == FRIEND)),
-        stranger_joins=int(np.count_nonzero(paid.role == STRANGER)),
     )

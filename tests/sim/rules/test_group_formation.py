@@ -23,6 +23,7 @@ from sim.rules.group_formation import (
     allocate,
     fill_rate,
     join_probability,
+    newcomers_and_returning,
     pick_shares,
     random_ties,
     run_group_day,
@@ -513,8 +514,12 @@ def test_csr_ties_draw_the_same_shares_as_pick_shares_on_the_listed_ties():
     assert got[0].tolist() == owner[kept].tolist() and got[1].tolist() == friend[kept].tolist()
 
 
-@pytest.mark.parametrize("join_prob", [None, "per_shopper"])
-def test_ties_read_from_the_csr_graph_give_the_days_of_the_listed_ties(join_prob):
+@pytest.mark.parametrize(
+    "join_prob, accept",
+    # low probabilities: most shares are refused before their friend is looked up
+    [(None, (0.5, 0.7)), ("per_shopper", (0.5, 0.7)), (None, (0.05, 0.15))],
+)
+def test_ties_read_from_the_csr_graph_give_the_days_of_the_listed_ties(join_prob, accept):
     rng = np.random.default_rng(5)
     n = 400
     net = from_edges(n, rng.integers(0, n, 3000), rng.integers(0, n, 3000))
@@ -525,8 +530,8 @@ def test_ties_read_from_the_csr_graph_give_the_days_of_the_listed_ties(join_prob
         window_days=2,
         shares_per_group=4,
         listing_match_prob=0.4,
-        prospect_join_prob=0.5,
-        customer_join_prob=0.7,
+        prospect_join_prob=accept[0],
+        customer_join_prob=accept[1],
     )
     csr = CsrTies(net.adjacency.indptr, net.adjacency.indices)
     books, days = (GroupBook.empty(), GroupBook.empty()), ([], [])
@@ -554,15 +559,37 @@ def test_ties_read_from_the_csr_graph_give_the_days_of_the_listed_ties(join_prob
 
 
 def test_orders_drawing_below_the_group_order_probability_seek_a_group_at_the_group_price():
+    order_value = np.zeros(9)
+    order_value[[2, 4, 6, 8]] = [10.0, 20.0, 30.0, 40.0]
     seekers, seeker_values, regular, regular_values = split_orders(
         np.array([2, 4, 6, 8]),
-        np.array([10.0, 20.0, 30.0, 40.0]),
+        order_value,
         np.array([0.3, 0.7, 0.29, 0.31]),
         group_order_prob=0.3,
         price_factor=0.75,
     )
     assert seekers.tolist() == [6] and seeker_values.tolist() == [22.5]  # 30 x 0.75
     assert regular.tolist() == [2, 4, 8] and regular_values.tolist() == [10.0, 20.0, 40.0]
+
+
+def test_split_orders_refuses_an_order_of_a_shopper_outside_the_value_column():
+    with pytest.raises(ValueError, match="shopper ids"):
+        split_orders(
+            np.array([1, 3]),
+            np.ones(3),
+            np.array([0.1, 0.9]),
+            group_order_prob=0.5,
+            price_factor=1.0,
+        )
+
+
+def test_newcomers_and_returning_lists_prospects_and_churned_members_once_each():
+    state = np.array([ACTIVE, PROSPECT, CHURNED, WON_BACK, PROSPECT, CHURNED], dtype=np.int8)
+    newcomers, returning = newcomers_and_returning(np.array([4, 2, 1, 3, 0, 4, 5, 2]), state)
+    assert newcomers.tolist() == [1, 4] and returning.tolist() == [2, 5]
+    assert newcomers.dtype == returning.dtype == np.int64
+    with pytest.raises(ValueError, match="shopper ids"):
+        newcomers_and_returning(np.array([6]), state)
 
 
 def test_tally_orders_lists_each_shopper_once_with_the_sum_and_count_of_their_orders():
