@@ -75,7 +75,20 @@ class Shoppers:
     Strategies keep their per-run state per shopper here, as columns, not on the
     strategy object: a run's state lives and dies with its shoppers, and one
     strategy object (a validated parameter block) can serve many runs.
+
+    In shoppers made by :func:`create_shoppers`, the columns that booking a focal
+    order writes (acquired_day, first_order_day, last_order_day,
+    inter_purchase_days, orders, spend, clv) are fields of one record per shopper,
+    ``booking`` (:data:`BOOKING`), which also holds the model's per-shopper order
+    days and ledger money: booking a shopper's orders then touches one 64-byte
+    record instead of ten arrays (:func:`sim.rules.accounting.book_focal_orders`).
+    The columns are views of those fields, used like any other column (a column
+    assigned anew still works, the booking only touches more memory).
     """
+
+    #: The booking records whose fields the booking columns are views of (not a
+    #: dataclass field: shoppers assembled by hand have none).
+    booking = None
 
     segment: np.ndarray
     price_sensitivity: np.ndarray
@@ -119,6 +132,42 @@ class Shoppers:
     def nbytes(self) -> int:
         """Memory held by the state arrays, in bytes."""
         return sum(getattr(self, f.name).nbytes for f in fields(self))
+
+
+#: One shopper's booking record: every field booking a focal order writes, side by
+#: side, 64 bytes (a cache line); the int32 days and counts first, then the money.
+#: ``order_days`` is the model's, and the last three fields are the ledger's
+#: per-shopper money (:class:`sim.rules.accounting.Ledger`).
+BOOKING = np.dtype(
+    [
+        ("acquired_day", np.int32),
+        ("first_order_day", np.int32),
+        ("last_order_day", np.int32),
+        ("inter_purchase_days", np.int32),
+        ("orders", np.int32),
+        ("order_days", np.int32),
+        ("spend", np.float64),
+        ("clv", np.float64),
+        ("revenue", np.float64),
+        ("acquisition_cost", np.float64),
+        ("strategy_cost", np.float64),
+    ]
+)
+
+
+def booking_records(n: int) -> np.ndarray:
+    """``n`` empty booking records (:data:`BOOKING`): days ``NEVER``, everything else 0.
+
+    Examples
+    --------
+    >>> records = booking_records(2)
+    >>> records.itemsize, records["first_order_day"].tolist(), records["spend"].tolist()
+    (64, [-1, -1], [0.0, 0.0])
+    """
+    records = np.zeros(n, dtype=BOOKING)
+    for name in ("acquired_day", "first_order_day", "last_order_day"):
+        records[name] = NEVER
+    return records
 
 
 def beta_from_moments(m: Moments, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -283,6 +332,7 @@ def create_shoppers(
     def counts() -> np.ndarray:
         return np.zeros(n, dtype=np.int32)
 
+    booking = booking_records(n)
     shoppers = Shoppers(
         segment=segment,
         price_sensitivity=attrs["ps"],
@@ -295,25 +345,26 @@ def create_shoppers(
         state=np.zeros(n, dtype=np.int8),
         platform=np.full(n, -1, dtype=np.int8),
         channel=np.zeros(n, dtype=np.int8),
-        acquired_day=days(),
+        acquired_day=booking["acquired_day"],
         churned_day=days(),
-        first_order_day=days(),
-        last_order_day=days(),
-        orders=counts(),
+        first_order_day=booking["first_order_day"],
+        last_order_day=booking["last_order_day"],
+        orders=booking["orders"],
         orders_elsewhere=counts(),
         defects=counts(),
-        inter_purchase_days=counts(),
+        inter_purchase_days=booking["inter_purchase_days"],
         complaints=counts(),
         complaints_resolved=counts(),
-        spend=np.zeros(n),
+        spend=booking["spend"],
         recent_spend=np.zeros(n),
-        clv=np.zeros(n),
+        clv=booking["clv"],
         points=np.zeros(n),
         tier=np.zeros(n, dtype=np.int8),
         winback_discount_due=np.zeros(n, dtype=bool),
         churn_frailty=frailty(params.loyalty.churn_frailty_shape, n, rng),
         churn_satisfaction=np.full(n, np.nan, dtype=np.float32),
     )
+    shoppers.booking = booking
     present = np.arange(n) if entry_day is None else np.flatnonzero(entry_day == 0)
     if entry_day is not None:
         shoppers.state[entry_day > 0] = OUTSIDE

@@ -11,7 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 from sim.jit import kernel
 from sim.states import NEVER
@@ -142,6 +147,54 @@ def book_focal_orders(
     )
 
 
+#: How many focal shoppers ahead :func:`_book_focal_orders` asks for memory (about
+#: the latency of a memory read over the time of one shopper's booking; 8-16 measured
+#: alike, 4 slower).
+_PREFETCH_AHEAD = 8
+
+
+def _prefetch_hint(context, builder, array_type, array, index):
+    """Emit LLVM's ``prefetch`` (for a write, kept in all caches) of ``array[index]``."""
+    array = context.make_array(array_type)(context, builder, array)
+    pointer = cgutils.get_item_pointer(
+        context, builder, array_type, array, [index], wraparound=False
+    )
+    byte_pointer = ir.PointerType(ir.IntType(8))
+    i32 = ir.IntType(32)
+    prefetch = cgutils.get_or_insert_function(
+        builder.module,
+        ir.FunctionType(ir.VoidType(), [byte_pointer, i32, i32, i32]),
+        "llvm.prefetch.p0i8",
+    )
+    # arguments: the address, 1 = for a write, 3 = keep in every cache level, 1 = data
+    builder.call(
+        prefetch,
+        [builder.bitcast(pointer, byte_pointer), i32(1), i32(3), i32(1)],
+    )
+
+
+@intrinsic
+def _prefetch_compiled(typingctx, array, index):
+    """Ask the processor to fetch the cache line of ``array[index]`` (a hint, no result).
+
+    Numba has no prefetch of its own; this emits LLVM's. A hint never faults and
+    changes no value, only when memory arrives.
+    """
+
+    def codegen(context, builder, signature, args):
+        _prefetch_hint(context, builder, signature.args[0], args[0], args[1])
+        return context.get_dummy_value()
+
+    return types.void(array, index), codegen
+
+
+def _prefetch_nothing(array: np.ndarray, index: int) -> None:
+    """The prefetch as plain Python (``NUMBA_DISABLE_JIT=1``): a hint with nothing to do."""
+
+
+_prefetch = _prefetch_nothing if numba.config.DISABLE_JIT else _prefetch_compiled
+
+
 @kernel
 def _book_focal_orders(
     focal,
@@ -165,9 +218,24 @@ def _book_focal_orders(
 
     Each shopper's columns are read and written once (rather than a gather and a
     scatter per column); the discount ``factor ** d`` is looked up in ``factors``,
-    computed by numpy (a power stays in numpy so that it has numpy's bits).
+    computed by numpy (a power stays in numpy so that it has numpy's bits). The
+    columns are usually fields of the shoppers' booking records
+    (:data:`sim.shoppers.BOOKING`), so a shopper's booking touches its record and
+    its recent spend, two cache lines, or three where the record straddles two.
+    Those lines of the shopper ``_PREFETCH_AHEAD`` places on are asked for
+    early: the ids are sparse, so the processor's own prefetching does not
+    guess them, and without the hint the record layout alone did not pay (1M
+    shoppers, 69k focal ones a day, caches cold: 2.75 ms a day with ten
+    columns, 2.7 with records, 1.5 with records and the hint).
     """
     for k in range(focal.size):
+        if k + _PREFETCH_AHEAD < focal.size:
+            ahead = focal[k + _PREFETCH_AHEAD]
+            if ahead < acquired_day.size:
+                # the record's first and last booked fields, and the recent spend
+                _prefetch(acquired_day, ahead)
+                _prefetch(revenue_booked, ahead)
+                _prefetch(recent_spend, ahead)
         i = focal[k]
         if i >= acquired_day.size:
             raise ValueError("a focal shopper id is not a shopper's")
@@ -481,6 +549,32 @@ class Ledger:
     def empty(cls, size: int) -> Ledger:
         """A ledger of ``size`` shoppers with nothing booked."""
         return cls(np.zeros(size), np.zeros(size), np.zeros(size))
+
+    @classmethod
+    def of_records(cls, records: np.ndarray) -> Ledger:
+        """A ledger whose columns are the fields of per-shopper records (views, not copies).
+
+        Parameters
+        ----------
+        records : numpy.ndarray
+            Structured array with float64 fields ``revenue``, ``acquisition_cost``
+            and ``strategy_cost`` (the shoppers' booking records,
+            :data:`sim.shoppers.BOOKING`).
+
+        Returns
+        -------
+        Ledger
+
+        Examples
+        --------
+        >>> from sim.shoppers import booking_records
+        >>> records = booking_records(2)
+        >>> ledger = Ledger.of_records(records)
+        >>> ledger.revenue[1] += 5.0
+        >>> records["revenue"].tolist()
+        [0.0, 5.0]
+        """
+        return cls(records["revenue"], records["acquisition_cost"], records["strategy_cost"])
 
     def book_strategy_cost(self, cost: StrategyCost) -> None:
         """Add one strategy's cost of a day (per shopper, and the unallocated part)."""
