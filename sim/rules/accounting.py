@@ -153,11 +153,12 @@ def book_focal_orders(
 _PREFETCH_AHEAD = 8
 
 
-def _prefetch_hint(context, builder, array_type, array, index):
-    """Emit LLVM's ``prefetch`` (for a write, kept in all caches) of ``array[index]``."""
-    array = context.make_array(array_type)(context, builder, array)
+def _prefetch_codegen(context, builder, signature, args):
+    """LLVM's ``prefetch`` (for a write, kept in every cache) of ``array[index]`` (``args``)."""
+    array_type = signature.args[0]
+    array = context.make_array(array_type)(context, builder, args[0])
     pointer = cgutils.get_item_pointer(
-        context, builder, array_type, array, [index], wraparound=False
+        context, builder, array_type, array, [args[1]], wraparound=False
     )
     byte_pointer = ir.PointerType(ir.IntType(8))
     i32 = ir.IntType(32)
@@ -167,10 +168,8 @@ def _prefetch_hint(context, builder, array_type, array, index):
         "llvm.prefetch.p0i8",
     )
     # arguments: the address, 1 = for a write, 3 = keep in every cache level, 1 = data
-    builder.call(
-        prefetch,
-        [builder.bitcast(pointer, byte_pointer), i32(1), i32(3), i32(1)],
-    )
+    builder.call(prefetch, [builder.bitcast(pointer, byte_pointer), i32(1), i32(3), i32(1)])
+    return context.get_dummy_value()
 
 
 @intrinsic
@@ -180,12 +179,7 @@ def _prefetch_compiled(typingctx, array, index):
     Numba has no prefetch of its own; this emits LLVM's. A hint never faults and
     changes no value, only when memory arrives.
     """
-
-    def codegen(context, builder, signature, args):
-        _prefetch_hint(context, builder, signature.args[0], args[0], args[1])
-        return context.get_dummy_value()
-
-    return types.void(array, index), codegen
+    return types.void(array, index), _prefetch_codegen
 
 
 def _prefetch_nothing(array: np.ndarray, index: int) -> None:
