@@ -83,7 +83,8 @@ class Shoppers:
     days and ledger money: booking a shopper's orders then touches one 64-byte
     record instead of ten arrays (:func:`sim.rules.accounting.book_focal_orders`).
     The columns are views of those fields, used like any other column (a column
-    assigned anew still works, the booking only touches more memory).
+    assigned anew still works, the booking only touches more memory); the
+    records take the bytes the separate arrays took.
     """
 
     #: The booking records whose fields the booking columns are views of (not a

@@ -215,8 +215,8 @@ def _book_focal_orders(
     computed by numpy (a power stays in numpy so that it has numpy's bits). The
     columns are usually fields of the shoppers' booking records
     (:data:`sim.shoppers.BOOKING`), so a shopper's booking touches its record and
-    its recent spend, two cache lines, or three where the record straddles two.
-    Those lines of the shopper ``_PREFETCH_AHEAD`` places on are asked for
+    its recent spend, two cache lines (three where the booked fields straddle
+    two). Those lines of the shopper ``_PREFETCH_AHEAD`` places on are asked for
     early: the ids are sparse, so the processor's own prefetching does not
     guess them, and without the hint the record layout alone did not pay (1M
     shoppers, 69k focal ones a day, caches cold: 2.75 ms a day with ten
