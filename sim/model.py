@@ -357,10 +357,9 @@ class ShopperModel(mesa.Model):
             ("metrics", self._daily_metrics),
         ]
         self.stage_seconds: dict[str, float] | None = None
-        # accounting: the order days and the ledger's per-shopper money are fields of the
-        # shoppers' booking records, beside the columns a focal order books (sim.shoppers)
+        # accounting: the ledger's per-shopper money is in the shoppers' booking records,
+        # beside the columns a focal order adds to (sim.shoppers.BOOKING)
         if self.shoppers.booking is not None:
-            self.order_days = self.shoppers.booking["order_days"]
             self.ledger = accounting.Ledger.of_records(self.shoppers.booking)
         # loyalty_churn: buffers listing churn candidates (then the churned shoppers) and
         # holding the active shoppers' loyalty curve

@@ -77,14 +77,14 @@ class Shoppers:
     strategy object (a validated parameter block) can serve many runs.
 
     In shoppers made by :func:`create_shoppers`, the columns that booking a focal
-    order writes (acquired_day, first_order_day, last_order_day,
-    inter_purchase_days, orders, spend, clv) are fields of one record per shopper,
-    ``booking`` (:data:`BOOKING`), which also holds the model's per-shopper order
-    days and ledger money: booking a shopper's orders then touches one 64-byte
-    record instead of ten arrays (:func:`sim.rules.accounting.book_focal_orders`).
-    The columns are views of those fields, used like any other column (a column
-    assigned anew still works, the booking only touches more memory); the
-    records take the bytes the separate arrays took.
+    order adds to (inter_purchase_days, orders, spend, clv) are fields of one
+    record per shopper, ``booking`` (:data:`BOOKING`), which also holds the
+    ledger's per-shopper money: booking a shopper's orders then touches one
+    48-byte record instead of seven arrays
+    (:func:`sim.rules.accounting.book_focal_orders`). The columns are views of
+    those fields, used like any other column (a column assigned anew still works,
+    the booking only touches more memory); the records take the bytes the
+    separate arrays took.
     """
 
     #: The booking records whose fields the booking columns are views of (not a
@@ -135,18 +135,17 @@ class Shoppers:
         return sum(getattr(self, f.name).nbytes for f in fields(self))
 
 
-#: One shopper's booking record: every field booking a focal order writes, side by
-#: side, 64 bytes (a cache line); the int32 days and counts first, then the money.
-#: ``order_days`` is the model's, and the last three fields are the ledger's
-#: per-shopper money (:class:`sim.rules.accounting.Ledger`).
+#: One shopper's booking record: the fields booking a focal order adds to, side by
+#: side (48 bytes); the last three are the ledger's per-shopper money
+#: (:class:`sim.rules.accounting.Ledger`). The order days booking also writes
+#: (acquired_day, first_order_day, last_order_day and the model's order_days) stay
+#: arrays of their own: at-risk targeting reads them in a pass over every shopper
+#: each day (:mod:`sim.rules.risk_prediction`), which fields 16 or 64 bytes apart
+#: made 30-100% slower.
 BOOKING = np.dtype(
     [
-        ("acquired_day", np.int32),
-        ("first_order_day", np.int32),
-        ("last_order_day", np.int32),
         ("inter_purchase_days", np.int32),
         ("orders", np.int32),
-        ("order_days", np.int32),
         ("spend", np.float64),
         ("clv", np.float64),
         ("revenue", np.float64),
@@ -154,21 +153,6 @@ BOOKING = np.dtype(
         ("strategy_cost", np.float64),
     ]
 )
-
-
-def booking_records(n: int) -> np.ndarray:
-    """``n`` empty booking records (:data:`BOOKING`): days ``NEVER``, everything else 0.
-
-    Examples
-    --------
-    >>> records = booking_records(2)
-    >>> records.itemsize, records["first_order_day"].tolist(), records["spend"].tolist()
-    (64, [-1, -1], [0.0, 0.0])
-    """
-    records = np.zeros(n, dtype=BOOKING)
-    for name in ("acquired_day", "first_order_day", "last_order_day"):
-        records[name] = NEVER
-    return records
 
 
 def beta_from_moments(m: Moments, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -333,7 +317,7 @@ def create_shoppers(
     def counts() -> np.ndarray:
         return np.zeros(n, dtype=np.int32)
 
-    booking = booking_records(n)
+    booking = np.zeros(n, dtype=BOOKING)
     shoppers = Shoppers(
         segment=segment,
         price_sensitivity=attrs["ps"],
@@ -346,10 +330,10 @@ def create_shoppers(
         state=np.zeros(n, dtype=np.int8),
         platform=np.full(n, -1, dtype=np.int8),
         channel=np.zeros(n, dtype=np.int8),
-        acquired_day=booking["acquired_day"],
+        acquired_day=days(),
         churned_day=days(),
-        first_order_day=booking["first_order_day"],
-        last_order_day=booking["last_order_day"],
+        first_order_day=days(),
+        last_order_day=days(),
         orders=booking["orders"],
         orders_elsewhere=counts(),
         defects=counts(),

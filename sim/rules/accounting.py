@@ -213,21 +213,23 @@ def _book_focal_orders(
     Each shopper's columns are read and written once (rather than a gather and a
     scatter per column); the discount ``factor ** d`` is looked up in ``factors``,
     computed by numpy (a power stays in numpy so that it has numpy's bits). The
-    columns are usually fields of the shoppers' booking records
-    (:data:`sim.shoppers.BOOKING`), so a shopper's booking touches its record and
-    its recent spend, two cache lines (three where the booked fields straddle
-    two). Those lines of the shopper ``_PREFETCH_AHEAD`` places on are asked for
-    early: the ids are sparse, so the processor's own prefetching does not
-    guess them, and without the hint the record layout alone did not pay (1M
-    shoppers, 69k focal ones a day, caches cold: 2.75 ms a day with ten
-    columns, 2.7 with records, 1.5 with records and the hint).
+    columns booking adds to are usually fields of the shoppers' booking records
+    (:data:`sim.shoppers.BOOKING`), one or two cache lines a shopper; those lines
+    and the recent spend of the shopper ``_PREFETCH_AHEAD`` places on are asked
+    for early: the ids are sparse, so the processor's own prefetching does not
+    guess them, and without the hint the records alone did not pay. The day
+    columns are read as sparse runs of whole arrays, which the processor fetches
+    well by itself (hints for them changed nothing). 1M shoppers, 69k focal ones a
+    day, caches cold: 2.5-2.7 ms a day with ten arrays, 2.1 with these records and
+    the hint; 1.5 with every booked column in one 64-byte record, which made the
+    daily passes of at-risk targeting over the day columns slower (see BOOKING).
     """
     for k in range(focal.size):
         if k + _PREFETCH_AHEAD < focal.size:
             ahead = focal[k + _PREFETCH_AHEAD]
             if ahead < acquired_day.size:
                 # the record's first and last booked fields, and the recent spend
-                _prefetch(acquired_day, ahead)
+                _prefetch(inter_purchase_days, ahead)
                 _prefetch(revenue_booked, ahead)
                 _prefetch(recent_spend, ahead)
         i = focal[k]
@@ -561,8 +563,8 @@ class Ledger:
 
         Examples
         --------
-        >>> from sim.shoppers import booking_records
-        >>> records = booking_records(2)
+        >>> from sim.shoppers import BOOKING
+        >>> records = np.zeros(2, dtype=BOOKING)
         >>> ledger = Ledger.of_records(records)
         >>> ledger.revenue[1] += 5.0
         >>> records["revenue"].tolist()

@@ -91,10 +91,9 @@ def _orders_of_day(shoppers, day, focal, values, counts, take_rate=0.25, factor=
 def booked(request, tiny):
     """``tiny``'s booking columns as fields of its booking records, or as arrays of their own."""
     if request.param == "records":
-        assert tiny.acquired_day.base is tiny.booking  # the layout create_shoppers makes
+        assert tiny.orders.base is tiny.booking  # the layout create_shoppers makes
         return tiny
-    columns = ("acquired_day", "first_order_day", "last_order_day", "orders", "clv")
-    columns += ("inter_purchase_days", "spend")
+    columns = ("inter_purchase_days", "orders", "spend", "clv")
     return dataclasses.replace(tiny, **{name: getattr(tiny, name).copy() for name in columns})
 
 
