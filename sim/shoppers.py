@@ -80,7 +80,7 @@ class Shoppers:
     order adds to (inter_purchase_days, orders, spend, clv) are fields of one
     record per shopper, ``booking`` (:data:`BOOKING`), which also holds the
     ledger's per-shopper money: booking a shopper's orders then touches one
-    48-byte record instead of seven arrays
+    48-byte record instead of five arrays
     (:func:`sim.rules.accounting.book_focal_orders`). The columns are views of
     those fields, used like any other column (a column assigned anew still works,
     the booking only touches more memory); the records take the bytes the
