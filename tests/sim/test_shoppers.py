@@ -8,7 +8,7 @@ from sim.shoppers import (
     create_shoppers,
     gamma_from_moments,
 )
-from sim.states import ACTIVE, INITIAL, PROSPECT
+from sim.states import ACTIVE, INITIAL, NEVER, PROSPECT
 
 
 def test_beta_draws_match_requested_moments():
@@ -62,3 +62,20 @@ def test_shares_that_do_not_sum_to_one_are_refused():
     segs[0]["share"] = 0.5
     with pytest.raises(ValueError, match="sum to 1"):
         ModelParams(population={"segments": segs})
+
+
+def test_booking_columns_and_the_models_ledger_share_one_record_per_shopper():
+    from sim import ShopperModel
+
+    model = ShopperModel({"population": {"size": 50}}, rng=0)
+    sh, records = model.shoppers, model.shoppers.booking
+    for column in (sh.inter_purchase_days, sh.orders, sh.spend, sh.clv):
+        assert column.base is records
+    for column in (model.ledger.revenue, model.ledger.strategy_cost):
+        assert column.base is records
+    # the order days stay arrays of their own (at-risk targeting reads them daily)
+    for column in (sh.acquired_day, sh.first_order_day, sh.last_order_day, model.order_days):
+        assert column.base is None and column.flags.c_contiguous
+    sh.orders[7] = 3
+    assert records["orders"][7] == 3
+    assert records["spend"][0] == 0.0 and sh.first_order_day[0] == NEVER

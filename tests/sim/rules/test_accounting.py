@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -85,7 +87,18 @@ def _orders_of_day(shoppers, day, focal, values, counts, take_rate=0.25, factor=
     return order_days, revenue
 
 
-def test_focal_orders_are_booked_in_every_column_of_the_shoppers_who_placed_them(tiny):
+@pytest.fixture(params=["records", "arrays"])
+def booked(request, tiny):
+    """``tiny``'s booking columns as fields of its booking records, or as arrays of their own."""
+    if request.param == "records":
+        assert tiny.orders.base is tiny.booking  # the layout create_shoppers makes
+        return tiny
+    columns = ("inter_purchase_days", "orders", "spend", "clv")
+    return dataclasses.replace(tiny, **{name: getattr(tiny, name).copy() for name in columns})
+
+
+def test_focal_orders_are_booked_in_every_column_of_the_shoppers_who_placed_them(booked):
+    tiny = booked
     # shopper 1: acquired on day 2, first order today (day 6); shopper 4: acquired on
     # day 0, ordered on days 1 and 3 before (2 days between), 3 orders today
     tiny.acquired_day[[1, 4]] = [2, 0]
@@ -157,3 +170,21 @@ def test_spend_percentiles_of_negative_values_order_them_as_numbers():
     values = np.array([-3.0, 2.0, -1.5, 0.0])
     assert accounting.spend_percentiles(values, [0.0, 100.0]) == [-3.0, 2.0]
     assert accounting.spend_percentiles(values, [50.0]) == [-0.75]
+
+
+def test_a_ledger_of_records_books_into_their_fields():
+    records = np.zeros(
+        3,
+        dtype=[
+            ("revenue", float),
+            ("acquisition_cost", float),
+            ("strategy_cost", float),
+            ("other", np.int32),
+        ],
+    )
+    ledger = accounting.Ledger.of_records(records)
+    ledger.book_strategy_cost(accounting.StrategyCost.per_shopper(np.array([2, 2]), 1.5))
+    ledger.acquisition_cost[0] += 4.0
+    assert records["strategy_cost"].tolist() == [0.0, 0.0, 3.0]
+    assert records["acquisition_cost"].tolist() == [4.0, 0.0, 0.0]
+    assert ledger.by_group(np.array([0, 1, 1]), 2)["profit"].tolist() == [-4.0, -3.0]
