@@ -361,14 +361,12 @@ class ShopperModel(mesa.Model):
         # held for loyalty_churn's first pass over the customers
         self._held_satisfaction = satisfaction.HeldChanges(self.shoppers.size)
         self._churned = loyalty_churn.ChurnedList(self.shoppers.size)  # loyalty_churn: win-back
-        # loyalty_churn: buffers listing churn candidates and holding the active shoppers'
-        # loyalty curve
         # accounting: the ledger's per-shopper money is in the shoppers' booking records,
         # beside the columns a focal order adds to (sim.shoppers.BOOKING)
         if self.shoppers.booking is not None:
             self.ledger = accounting.Ledger.of_records(self.shoppers.booking)
-        # loyalty_churn: buffers listing churn candidates (then the churned shoppers) and
-        # holding the active shoppers' loyalty curve
+        # loyalty_churn: buffers listing churn candidates and holding the active shoppers'
+        # loyalty curve
         self._churn_scratch = np.empty(self.shoppers.size, dtype=np.int64)
         self._curve_scratch = np.empty(self.shoppers.size)
         self._purchase_scratch = purchase.OrderScratch.empty(self.shoppers.size)  # purchase: draws
