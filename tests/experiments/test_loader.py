@@ -28,9 +28,9 @@ def _billion_laughs() -> str:
 def test_billion_laughs_config_is_refused_by_validate_in_under_2_s(write_config, capsys):
     config = write_config(_billion_laughs())
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()
     status = main(["validate", str(config)])
-    seconds = time.perf_counter() - started
+    seconds = time.process_time() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert status == 2

@@ -304,10 +304,10 @@ def test_codebook_alias_bomb_is_refused_within_2_s(tmp_path):
     lines = ["a0: &a0 [" + ", ".join(["lol"] * 9) + "]"]
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
     path = _write(tmp_path, "bomb.yaml", "\n".join(lines))
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(CodebookError, match=r"over 100,000 nodes \(the limit"):
         load_codebook(path)
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
 
 
 def test_codebook_that_is_a_fifo_or_a_device_is_refused_without_reading(tmp_path):
@@ -385,10 +385,10 @@ def test_exponential_header_pattern_is_refused_at_load_within_a_second(tmp_path)
     # issue 15: the header pattern `(a+)+$` searched in a 41-character name ran past 30 s
     text = "scale: {min: 1, max: 5}\nconstructs: {S: {items: [{name: a, header: '(a+)+$'}]}}"
     path = _write(tmp_path, "cb.yaml", text)
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(CodebookError) as caught:
         load_codebook(path)
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
     assert str(caught.value) == (
         f"{path}: constructs.S.items.0: header pattern '(a+)+$': a repeat inside a repeat "
         "(e.g. (a+)+) is not allowed"

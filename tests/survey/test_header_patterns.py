@@ -37,10 +37,10 @@ def test_ordinary_header_patterns_are_accepted(pattern):
 
 def test_issue_pattern_on_a_41_character_name_returns_within_a_second():
     # issue 15: header regex `(a+)+$` on a 41-character column name ran past 30 s
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(DataError, match=r"^survey.csv: header pattern '\(a\+\)\+\$': a repeat"):
         matching_columns("(a+)+$", ["a" * 40 + "!"], {}, source="survey.csv")
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
 
 
 def test_search_reads_names_and_question_texts():
@@ -60,10 +60,10 @@ def test_a_slow_search_stops_at_the_time_limit_in_one_line():
     # two adjacent unbounded repeats are allowed but cubic: 500 spaces without an end
     # take about a second of backtracking per text, so 50 texts run past the limit
     names = [" " * (MAX_MATCHED_CHARS - 1) + "x"] * 50
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(DataError, match=r"^f.csv: header pattern .* took over 0.2 s"):
         matching_columns(r"\s*\s*$", names, {}, source="f.csv", seconds=0.2)
-    assert time.perf_counter() - started < 1.5
+    assert time.process_time() - started < 1.5
 
 
 def test_time_limit_leaves_no_alarm_behind():

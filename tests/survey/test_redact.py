@@ -40,6 +40,6 @@ def test_redact_values_replaces_a_phone_number_read_as_a_number():
 def test_redacting_a_long_word_takes_linear_time():
     # a 100,000-character cell without an @ took minutes (the e-mail pattern was
     # retried from every character); an e-mail after it is still found
-    started = time.perf_counter()
+    started = time.process_time()
     assert redact("a" * 100_000 + " li@example.cn") == "a" * 100_000 + " <e-mail>"
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0

@@ -30,10 +30,10 @@ def test_billion_laughs_is_refused_fast_in_little_memory():
     text = billion_laughs()
     assert len(text) < 500  # the file was 438 bytes
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(YamlError) as caught:
         load_yaml_text(text, source="bomb.yaml")
-    seconds = time.perf_counter() - started
+    seconds = time.process_time() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     message = str(caught.value)
@@ -66,10 +66,10 @@ def test_an_alias_inside_its_own_anchor_is_one_line_not_a_recursion(text):
 
 @pytest.mark.parametrize("depth", [101, 500, 10_000])
 def test_nesting_past_the_depth_limit_is_one_line(depth):
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(YamlError, match=r"nested over 100 levels deep \(the limit\)"):
         load_yaml_text("name: " + "[" * depth + "]" * depth, source="s")
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
 
 
 def test_nesting_at_the_depth_limit_loads():
@@ -108,10 +108,10 @@ def test_integers_beyond_the_limit_are_refused_without_converting_them():
 
 
 def test_text_over_the_size_limit_is_refused_before_parsing():
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(YamlError, match=r"^s: the text is over the limit of 1,000,000 characters"):
         load_yaml_text("a: " + "9" * 5_000_000, source="s")  # the 5 M-digit integer
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 0.5
 
 
 def test_empty_and_comment_only_text_is_none():

@@ -76,12 +76,12 @@ def test_a_parquet_file_declaring_too_many_cells_is_refused_from_its_footer(tmp_
 
     path = tmp_path / "orders.parquet"
     pd.DataFrame({"customer_id": ["a"] * 1000, "amount": [1.0] * 1000}).to_parquet(path)
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(DataError, match=r"orders.parquet: the file declares 2000 cells; the limit"):
         check_parquet(path, max_cells=1000)
     with pytest.raises(DataError, match=r"orders.parquet: the file unpacks to \d+ bytes; the"):
         check_parquet(path, max_bytes=100)
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
 
 
 def test_a_truncated_parquet_file_is_one_line(tmp_path):
