@@ -101,11 +101,37 @@ def net_promoter_score(ltr: np.ndarray, promoter_threshold: int, detractor_thres
     ----------
     Reichheld, F. F. (2003). The one number you need to grow. HBR 81(12), 46-54.
     """
-    if ltr.size == 0:
-        return float("nan")
     promoters = np.count_nonzero(ltr >= promoter_threshold)
     detractors = np.count_nonzero(ltr <= detractor_threshold)
-    return float(100.0 * (promoters - detractors) / ltr.size)
+    return score_of_counts(promoters, detractors, ltr.size)
+
+
+def score_of_counts(promoters: int, detractors: int, asked: int) -> float:
+    """NPS from the counts: percent promoters minus percent detractors (NaN if none asked).
+
+    The formula of :func:`net_promoter_score`, for a caller who has counted the
+    promoters and detractors already.
+
+    Parameters
+    ----------
+    promoters, detractors : int
+        How many of those asked are promoters and detractors.
+    asked : int
+        How many answered.
+
+    Returns
+    -------
+    float
+        In [−100, 100].
+
+    Examples
+    --------
+    >>> score_of_counts(3, 1, 5), score_of_counts(0, 0, 0)
+    (40.0, nan)
+    """
+    if asked == 0:
+        return float("nan")
+    return float(100.0 * (promoters - detractors) / asked)
 
 
 def customer_signals(

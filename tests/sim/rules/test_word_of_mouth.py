@@ -14,6 +14,13 @@ def test_nps_is_percent_promoters_minus_percent_detractors():
     assert word_of_mouth.net_promoter_score(ltr, 9, 6) == pytest.approx(60.0 - 20.0)
 
 
+def test_nps_of_counts_is_percent_promoters_minus_percent_detractors():
+    # 3 promoters and 1 detractor of 8 asked: 37.5% - 12.5%
+    assert word_of_mouth.score_of_counts(3, 1, 8) == 25.0
+    assert word_of_mouth.score_of_counts(0, 4, 4) == -100.0
+    assert np.isnan(word_of_mouth.score_of_counts(0, 0, 0))
+
+
 def _signals(customers, ltr, boost, mult):
     # satisfaction ltr / 10 answers exactly ltr: rint(10 * ltr / 10 + 1e-9) == ltr
     satisfaction = np.asarray(ltr) / 10.0
