@@ -88,6 +88,7 @@ def daily_metrics(
     segment_names: list[str],
     rival_deal: bool = False,
     active: np.ndarray | None = None,
+    answers: tuple[int, int] | None = None,
 ) -> dict[str, float]:
     """The day's metrics as a flat dict (keys: :func:`metric_names`).
 
@@ -117,6 +118,10 @@ def daily_metrics(
     active : numpy.ndarray, optional
         The active shoppers' ids, increasing, if the caller has them (default:
         listed from ``shoppers.state``).
+    answers : tuple of int, optional
+        How many of the active shoppers are promoters and detractors (by ``ltr``
+        and the thresholds), if the caller has counted them (default: counted
+        here).
 
     Returns
     -------
@@ -162,12 +167,14 @@ def daily_metrics(
     )
     # numpy adds the pairwise sum to 0.0 (a sum of only -0.0 is 0.0)
     sat_total, loy_total = 0.0 + sat_total, 0.0 + loy_total
-    promoters, detractors = _count_answers(
-        ids,
-        ltr,
-        accounting_params.promoter_threshold,
-        accounting_params.detractor_threshold,
-    )
+    if answers is None:
+        answers = _count_answers(
+            ids,
+            ltr,
+            accounting_params.promoter_threshold,
+            accounting_params.detractor_threshold,
+        )
+    promoters, detractors = answers
     prospects, churned = _count_states(shoppers.state, PROSPECT, CHURNED)
     new = (
         outcome.new_ads.size

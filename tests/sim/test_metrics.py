@@ -182,6 +182,25 @@ def test_an_unknown_shopper_among_many_is_refused(day):
             )
 
 
+def test_nps_from_the_callers_counts(tiny, day):
+    """Given counts of promoters and detractors, the NPS is theirs (the answers are not read)."""
+    tiny.state[:] = [PROSPECT, CHURNED, ACTIVE, ACTIVE, WON_BACK, ACTIVE]
+    row = daily_metrics(
+        day=0,
+        shoppers=tiny,
+        outcome=day(day=0),
+        ltr=np.zeros(6, dtype=np.int8),  # all detractors, were they read
+        money={},
+        acquisition_cost=0.0,
+        strategy_cost=0.0,
+        accounting_params=Accounting(),
+        segment_names=SEGMENTS,
+        active=np.array([2, 3, 4, 5]),
+        answers=(3, 1),
+    )
+    assert row["nps"] == 100.0 * (3 - 1) / 4
+
+
 @pytest.mark.parametrize("n_active", [3, 8, 200])
 def test_a_mean_of_negative_zeros_is_zero_as_numpys(day, n_active):
     sh = create_shoppers(ModelParams(population={"size": 300}), np.random.default_rng(0))

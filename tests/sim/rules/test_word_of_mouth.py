@@ -109,9 +109,18 @@ def _path_exposure():
 
 
 def _publish(exposure, customers, satisfaction, ltr, mult=1.0):
-    word_of_mouth.publish_customer_signals(
+    return word_of_mouth.publish_customer_signals(
         exposure, customers, satisfaction, ltr, referral_mult=mult, **RULE
     )
+
+
+def test_publishing_counts_the_customers_promoters_and_detractors():
+    exposure, ltr = _path_exposure(), np.zeros(4, dtype=np.int8)
+    # answers 9 (promoter), 6 (detractor), 7 (passive), 0 (detractor, not a customer)
+    satisfaction = np.array([0.9, 0.6, 0.7, 0.0])
+    assert _publish(exposure, np.array([0, 1, 2]), satisfaction, ltr) == (1, 1)
+    # unchanged signals are counted too; shopper 3 (answer 0) joins
+    assert _publish(exposure, np.array([0, 1, 2, 3]), satisfaction, ltr) == (1, 2)
 
 
 def test_publishing_customer_signals_refreshes_ltr_and_tells_friends():
