@@ -357,6 +357,9 @@ class ShopperModel(mesa.Model):
             ("metrics", self._daily_metrics),
         ]
         self.stage_seconds: dict[str, float] | None = None
+        # metrics: the promoters and detractors word_of_mouth counted as it refreshed the
+        # customers' answers, with the list of customers it walked (see _metrics)
+        self._answers: tuple[np.ndarray | None, tuple[int, int]] = (None, (0, 0))
         # satisfaction, group_deal_bonus: the day's hearing of detractors and deal bonuses,
         # held for loyalty_churn's first pass over the customers
         self._held_satisfaction = satisfaction.HeldChanges(self.shoppers.size)
@@ -970,7 +973,7 @@ class ShopperModel(mesa.Model):
                 sh.satisfaction[churned], shift=a.ltr_shift, scale=a.ltr_scale
             )
             customers = self._active(work)
-        word_of_mouth.publish_customer_signals(
+        answers = word_of_mouth.publish_customer_signals(
             self.exposure,
             customers,
             sh.satisfaction,
@@ -982,6 +985,7 @@ class ShopperModel(mesa.Model):
             promoter_boost=self.params.acquisition.promoter_referral_boost,
             referral_mult=levers.referral_mult,
         )
+        self._answers = (customers, answers)  # for the day's metrics
 
     def _settle_strategies(self, work: DayWork) -> None:
         """Strategies settle the day's costs, booked per shopper in the ledger."""
@@ -1088,9 +1092,17 @@ class ShopperModel(mesa.Model):
         strategy_cost: float,
         work: DayWork | None = None,
     ) -> dict[str, float]:
-        """The metrics of ``outcome.day`` from the shoppers' state now (see metric_names)."""
+        """The metrics of ``outcome.day`` from the shoppers' state now (see metric_names).
+
+        The NPS counts are word_of_mouth's if it walked the same list of customers
+        (the same array: no stage has changed who they are since, and nothing but
+        word_of_mouth changes their answers); otherwise the metrics count them.
+        """
+        active = None if work is None else self._active(work)
+        walked, answers = self._answers
         return daily_metrics(
-            active=None if work is None else self._active(work),
+            active=active,
+            answers=answers if active is not None and walked is active else None,
             day=outcome.day,
             shoppers=self.shoppers,
             outcome=outcome,

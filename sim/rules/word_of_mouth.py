@@ -101,11 +101,37 @@ def net_promoter_score(ltr: np.ndarray, promoter_threshold: int, detractor_thres
     ----------
     Reichheld, F. F. (2003). The one number you need to grow. HBR 81(12), 46-54.
     """
-    if ltr.size == 0:
-        return float("nan")
     promoters = np.count_nonzero(ltr >= promoter_threshold)
     detractors = np.count_nonzero(ltr <= detractor_threshold)
-    return float(100.0 * (promoters - detractors) / ltr.size)
+    return score_of_counts(promoters, detractors, ltr.size)
+
+
+def score_of_counts(promoters: int, detractors: int, asked: int) -> float:
+    """NPS from the counts: percent promoters minus percent detractors (NaN if none asked).
+
+    The formula of :func:`net_promoter_score`, for a caller who has counted the
+    promoters and detractors already.
+
+    Parameters
+    ----------
+    promoters, detractors : int
+        How many of those asked are promoters and detractors.
+    asked : int
+        How many answered.
+
+    Returns
+    -------
+    float
+        In [−100, 100].
+
+    Examples
+    --------
+    >>> score_of_counts(3, 1, 5), score_of_counts(0, 0, 0)
+    (40.0, nan)
+    """
+    if asked == 0:
+        return float("nan")
+    return float(100.0 * (promoters - detractors) / asked)
 
 
 def customer_signals(
@@ -249,7 +275,7 @@ def publish_customer_signals(
     detractor_threshold: int,
     promoter_boost: float,
     referral_mult: np.ndarray | float = 1.0,
-) -> None:
+) -> tuple[int, int]:
     """Refresh the customers' likelihood to recommend and publish what each tells friends.
 
     The same as ``exposure.publish(customers, customer_signals(customers, ...))``
@@ -268,6 +294,12 @@ def publish_customer_signals(
 detractor_threshold, promoter_boost, referral_mult
         As for :func:`customer_signals` (``ltr`` is refreshed in place).
 
+    Returns
+    -------
+    tuple of int
+        How many of the customers are promoters and detractors now (counted as
+        the walk refreshes their answers; :func:`score_of_counts` makes the NPS).
+
     Examples
     --------
     >>> from sim.network import NeighbourExposure, from_edges
@@ -276,9 +308,11 @@ detractor_threshold, promoter_boost, referral_mult
     >>> publish_customer_signals(exposure, np.array([0, 2]), np.array([1.0, 0.5, 0.3]), ltr,
     ...                          ltr_shift=0.0, ltr_scale=10.0, promoter_threshold=9,
     ...                          detractor_threshold=6, promoter_boost=1.0)
+    (1, 1)
     >>> ltr.tolist(), exposure.share(np.array([1])).tolist()
     ([10, 0, 3], [[1.5, 0.5]])
     """
+    answers = np.zeros(2, dtype=np.int64)
     exposure.publish_by(
         _store_customer_signals,
         customers,
@@ -286,7 +320,9 @@ detractor_threshold, promoter_boost, referral_mult
         ltr,
         _rule((ltr_shift, ltr_scale), (promoter_threshold, detractor_threshold), promoter_boost),
         one_or_each(referral_mult),
+        answers,
     )
+    return int(answers[0]), int(answers[1])
 
 
 @kernel
@@ -296,6 +332,7 @@ def _store_customer_signals(
     ltr: np.ndarray,
     rule: tuple[float, float, int, int, float],
     mult: np.ndarray,
+    answers: np.ndarray,
     listed: np.ndarray,
     mark: np.ndarray,
     parity: int,
@@ -309,10 +346,15 @@ def _store_customer_signals(
     :func:`sim.network._store_signals` for width 2, with each customer's signals
     made by :func:`_signal_of` as the walk reaches it (written out here, not
     through shared helpers: a kernel called with arrays is not inlined, and the
-    calls tripled the walk's time). Returns the number of changed customers.
+    calls tripled the walk's time). Adds the numbers of promoters and detractors
+    among the customers to ``answers`` (counted here, where each answer is made,
+    rather than in another pass over the customers). Returns the number of
+    changed customers.
     """
     n_changed = 0
     previous = -1
+    promoter_threshold = rule[2]
+    promoters, detractors = 0, 0
     for k in range(customers.size):
         shopper = customers[k]
         if shopper <= previous or shopper >= stored.shape[0]:
@@ -322,6 +364,8 @@ def _store_customer_signals(
         mark[i] = parity
         listed[k] = shopper
         referral, detractor = _signal_of(i, satisfaction, ltr, rule, mult)
+        promoters += 1 if ltr[i] >= promoter_threshold else 0
+        detractors += 1 if detractor == 1.0 else 0  # the detractor flag is 1 or 0
         if referral == stored[i, 0] and detractor == stored[i, 1]:
             continue
         if changed.size > 0:  # else fully mixed: nothing to propagate
@@ -333,4 +377,6 @@ def _store_customer_signals(
             _note_extent(detractor, extent)
         stored[i, 0] = referral
         stored[i, 1] = detractor
+    answers[0] += promoters
+    answers[1] += detractors
     return n_changed

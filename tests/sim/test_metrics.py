@@ -160,6 +160,59 @@ def test_a_segment_index_past_the_segment_names_or_an_unknown_shopper_is_refused
         _metrics(tiny, day(day=0), np.zeros(6, dtype=np.int8))
 
 
+def test_an_unknown_shopper_among_many_is_refused(day):
+    """A bad id inside a block of eight (ids are tested eight at a time) is refused too."""
+    sh = create_shoppers(ModelParams(population={"size": 40}), np.random.default_rng(0))
+    sh.segment[:] = 0
+    for position in (3, 10, 17):
+        active = np.arange(20)
+        active[position] = sh.size + position
+        with pytest.raises(ValueError, match="not a shopper's"):
+            daily_metrics(
+                day=0,
+                shoppers=sh,
+                outcome=day(day=0),
+                ltr=np.zeros(sh.size, dtype=np.int8),
+                money={},
+                acquisition_cost=0.0,
+                strategy_cost=0.0,
+                accounting_params=Accounting(),
+                segment_names=SEGMENTS,
+                active=active,
+            )
+
+
+def test_nps_from_the_callers_counts(tiny, day):
+    """Given counts of promoters and detractors, the NPS is theirs (the answers are not read)."""
+    tiny.state[:] = [PROSPECT, CHURNED, ACTIVE, ACTIVE, WON_BACK, ACTIVE]
+    row = daily_metrics(
+        day=0,
+        shoppers=tiny,
+        outcome=day(day=0),
+        ltr=np.zeros(6, dtype=np.int8),  # all detractors, were they read
+        money={},
+        acquisition_cost=0.0,
+        strategy_cost=0.0,
+        accounting_params=Accounting(),
+        segment_names=SEGMENTS,
+        active=np.array([2, 3, 4, 5]),
+        answers=(3, 1),
+    )
+    assert row["nps"] == 100.0 * (3 - 1) / 4
+
+
+@pytest.mark.parametrize("n_active", [3, 8, 200])
+def test_a_mean_of_negative_zeros_is_zero_as_numpys(day, n_active):
+    sh = create_shoppers(ModelParams(population={"size": 300}), np.random.default_rng(0))
+    sh.segment[:] = 0
+    sh.satisfaction[:] = -0.0
+    sh.state[:] = PROSPECT
+    sh.state[:n_active] = ACTIVE
+    row = _metrics(sh, day(day=0), np.zeros(sh.size, dtype=np.int8))
+    assert row["satisfaction"] == 0.0 and not np.signbit(row["satisfaction"])
+    assert np.signbit(row["satisfaction"]) == np.signbit(sh.satisfaction[:n_active].mean())
+
+
 def test_retention_counts_only_customers_old_enough_and_lost_within_the_horizon(tiny):
     tiny.acquired_day[:] = [0, 0, 0, 5, 11, NEVER]
     tiny.churned_day[:] = [NEVER, 10, 11, 14, NEVER, NEVER]

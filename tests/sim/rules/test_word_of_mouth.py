@@ -14,6 +14,13 @@ def test_nps_is_percent_promoters_minus_percent_detractors():
     assert word_of_mouth.net_promoter_score(ltr, 9, 6) == pytest.approx(60.0 - 20.0)
 
 
+def test_nps_of_counts_is_percent_promoters_minus_percent_detractors():
+    # 3 promoters and 1 detractor of 8 asked: 37.5% - 12.5%
+    assert word_of_mouth.score_of_counts(3, 1, 8) == 25.0
+    assert word_of_mouth.score_of_counts(0, 4, 4) == -100.0
+    assert np.isnan(word_of_mouth.score_of_counts(0, 0, 0))
+
+
 def _signals(customers, ltr, boost, mult):
     # satisfaction ltr / 10 answers exactly ltr: rint(10 * ltr / 10 + 1e-9) == ltr
     satisfaction = np.asarray(ltr) / 10.0
@@ -102,9 +109,18 @@ def _path_exposure():
 
 
 def _publish(exposure, customers, satisfaction, ltr, mult=1.0):
-    word_of_mouth.publish_customer_signals(
+    return word_of_mouth.publish_customer_signals(
         exposure, customers, satisfaction, ltr, referral_mult=mult, **RULE
     )
+
+
+def test_publishing_counts_the_customers_promoters_and_detractors():
+    exposure, ltr = _path_exposure(), np.zeros(4, dtype=np.int8)
+    # answers 9 (promoter), 6 (detractor), 7 (passive), 0 (detractor, not a customer)
+    satisfaction = np.array([0.9, 0.6, 0.7, 0.0])
+    assert _publish(exposure, np.array([0, 1, 2]), satisfaction, ltr) == (1, 1)
+    # unchanged signals are counted too; shopper 3 (answer 0) joins
+    assert _publish(exposure, np.array([0, 1, 2, 3]), satisfaction, ltr) == (1, 2)
 
 
 def test_publishing_customer_signals_refreshes_ltr_and_tells_friends():
