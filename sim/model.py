@@ -357,6 +357,10 @@ class ShopperModel(mesa.Model):
             ("metrics", self._daily_metrics),
         ]
         self.stage_seconds: dict[str, float] | None = None
+        # choose_platform: the day's utilities, exponentials and draws, in kept buffers
+        self._choice_scratch = choice.ChoiceScratch.empty(
+            self.shoppers.size, platforms=len(self.params.platforms)
+        )
         # satisfaction, group_deal_bonus: the day's hearing of detractors and deal bonuses,
         # held for loyalty_churn's first pass over the customers
         self._held_satisfaction = satisfaction.HeldChanges(self.shoppers.size)
@@ -686,9 +690,10 @@ class ShopperModel(mesa.Model):
             f.late_rate * at(levers.late_mult, orderers),
             np.minimum(f.resolution_rate + at(levers.resolution_add, orderers), 1.0),
         )
-        v = choice.utilities(
-            sh.price_sensitivity[orderers],
-            sh.loyalty[orderers],
+        scratch = self._choice_scratch
+        v = choice.utilities(  # read at the orderers' positions: no gathered copies
+            sh.price_sensitivity,
+            sh.loyalty,
             self._switching_cost(orderers, levers),
             self.params.choice,
             platforms=self.params.platforms,
@@ -696,9 +701,12 @@ class ShopperModel(mesa.Model):
             focal_quality=f.quality + at(levers.quality_bonus, orderers),
             focal_service=service,
             prices=self.prices_today,
+            who=orderers,
+            scratch=scratch,
         )
-        u = self.streams["choice"].random(orderers.size)
-        chosen = choice.choose_by_logit(v, u)
+        # drawn into a kept buffer: the same numbers as random(orderers.size)
+        u = self.streams["choice"].random(out=scratch.uniforms[: orderers.size])
+        chosen = choice.choose_by_logit(v, u, scratch=scratch)
         placed = choice.place_orders(
             orderers,
             chosen,

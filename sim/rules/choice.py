@@ -19,6 +19,50 @@ from sim.params import Choice, Platform
 from sim.rules.rival_deals import best_offer
 
 
+@dataclass
+class ChoiceScratch:
+    """Work space of the choice stage, kept from day to day.
+
+    Fresh arrays of a few hundred thousand orders are fresh memory from the
+    system each day, whose first writes cost more than the arithmetic; these
+    buffers are written again and again instead.
+
+    Attributes
+    ----------
+    utilities, exponentials : numpy.ndarray
+        Float64, platforms by orders: room for :func:`utilities` and the shifted
+        exponentials of :func:`choose_by_logit`.
+    uniforms : numpy.ndarray
+        Float64, room for one uniform draw per order.
+    chosen : numpy.ndarray
+        Int8, room for the platform of each order.
+    unsure : numpy.ndarray
+        Int64, room for the orders the bounds of :func:`choose_by_logit` leave open.
+
+    Examples
+    --------
+    >>> ChoiceScratch.empty(5, platforms=3).utilities.shape
+    (3, 5)
+    """
+
+    utilities: np.ndarray
+    exponentials: np.ndarray
+    uniforms: np.ndarray
+    chosen: np.ndarray
+    unsure: np.ndarray
+
+    @classmethod
+    def empty(cls, size: int, *, platforms: int) -> ChoiceScratch:
+        """Work space for up to ``size`` orders among ``platforms`` platforms."""
+        return cls(
+            np.empty((platforms, size)),
+            np.empty((platforms, size)),
+            np.empty(size),
+            np.empty(size, dtype=np.int8),
+            np.empty(size, dtype=np.int64),
+        )
+
+
 def service_level(late_rate: np.ndarray | float, resolution_rate: np.ndarray | float) -> np.ndarray:
     """Expected service of a platform: mean of on-time share and resolution rate.
 
@@ -41,13 +85,15 @@ def utilities(
     focal_quality: np.ndarray | float,
     focal_service: np.ndarray | float,
     prices: np.ndarray | None = None,
+    who: np.ndarray | None = None,
+    scratch: ChoiceScratch | None = None,
 ) -> np.ndarray:
     """Deterministic utility of each platform for each order, shape (orders, platforms).
 
     Parameters
     ----------
     price_sensitivity, loyalty : numpy.ndarray
-        Per ordering shopper, in [0, 1].
+        Per ordering shopper, in [0, 1]; or per shopper, read at ``who``.
     switching_cost : array or float
         Per ordering shopper: points, tier perks and other costs of leaving.
     weights : Choice
@@ -62,12 +108,18 @@ def utilities(
     prices : numpy.ndarray, optional
         Today's price index of every platform (rivals' deal days); default their
         list prices.
+    who : numpy.ndarray, optional
+        The ordering shoppers: given, ``price_sensitivity`` and ``loyalty`` are
+        per-shopper columns, read at these positions (no gathered copies).
+    scratch : ChoiceScratch, optional
+        Given, the utilities are written into ``scratch.utilities`` (and are a view
+        of it, valid until it is written again).
 
     Returns
     -------
     numpy.ndarray
-        Shape (orders, platforms), stored platform by platform (Fortran order), so
-        that each platform's column is contiguous.
+        Shape (orders, platforms), stored platform by platform, so that each
+        platform's column is contiguous.
 
     Notes
     -----
@@ -83,8 +135,16 @@ def utilities(
     ...               focal_quality=0.72, focal_service=0.69)
     >>> v.shape
     (1, 3)
+    >>> column = np.array([0.9, 0.5, 0.1])  # per shopper, read at who
+    >>> read = utilities(column, np.zeros(3), 0.0, Choice(), platforms=default_platforms(),
+    ...                  focal_discount=0.0, focal_quality=0.72, focal_service=0.69,
+    ...                  who=np.array([1]))
+    >>> bool((read == v).all())
+    True
     """
-    n = price_sensitivity.shape[0]
+    if who is None:
+        who = np.arange(price_sensitivity.shape[0])
+    n = who.shape[0]
     price = (
         np.array([p.price_index for p in platforms], dtype=float)
         if prices is None
@@ -98,8 +158,12 @@ def utilities(
     base = weights.quality_weight * quality + weights.service_weight * service
     base = base + weights.assortment_weight * assortment
     focal_price = price[0] * (1.0 - np.asarray(focal_discount, dtype=float))
-    by_platform = np.empty((len(platforms), n))
+    if scratch is None:
+        by_platform = np.empty((len(platforms), n))
+    else:
+        by_platform = scratch.utilities[: len(platforms), :n]
     _utilities(
+        who,
         price_sensitivity,
         loyalty,
         one_or_each(np.log(focal_price)),
@@ -116,6 +180,7 @@ def utilities(
 
 @kernel
 def _utilities(
+    who,
     price_sensitivity,
     loyalty,
     log_focal_price,
@@ -129,29 +194,31 @@ def _utilities(
 ):
     """The utilities of :func:`utilities` in one pass, into ``out`` (platforms by orders).
 
-    ``weights`` is (price weight, assortment term of the focal platform, loyalty
-    weight); the three ``*_term`` arrays and ``log_focal_price`` hold one value for
-    all orders or one per order. A rival's utility is
-    ``base[j] − w_p·(s·ln price_j)``; the focal one adds its terms left to right,
-    as the numpy expression it replaces did.
+    Order ``i``'s shopper has price sensitivity ``price_sensitivity[who[i]]`` and
+    loyalty ``loyalty[who[i]]``, each read once. ``weights`` is (price weight,
+    assortment term of the focal platform, loyalty weight); the three ``*_term``
+    arrays and ``log_focal_price`` hold one value for all orders or one per order. A
+    rival's utility is ``base[j] − w_p·(s·ln price_j)``; the focal one adds its terms
+    left to right, as the numpy expression it replaces did.
     """
     price_weight, assortment_term, loyalty_weight = weights
     k, n = out.shape
-    for j in range(1, k):  # row by row: contiguous loops the compiler vectorises
-        for i in range(n):
-            out[j, i] = base[j] - price_weight * (price_sensitivity[i] * log_price[j])
     # a term's position steps by 0 when it holds one value for all orders
     step_log = log_focal_price.size > 1
     step_quality = focal_quality_term.size > 1
     step_service = focal_service_term.size > 1
     step_switching = switching_term.size > 1
     for i in range(n):
+        shopper = who[i]
+        sensitivity = price_sensitivity[shopper]
+        for j in range(1, k):
+            out[j, i] = base[j] - price_weight * (sensitivity * log_price[j])
         out[0, i] = (
-            -price_weight * price_sensitivity[i] * log_focal_price[i * step_log]
+            -price_weight * sensitivity * log_focal_price[i * step_log]
             + focal_quality_term[i * step_quality]
             + focal_service_term[i * step_service]
             + assortment_term
-            + loyalty_weight * loyalty[i]
+            + loyalty_weight * loyalty[shopper]
             + switching_term[i * step_switching]
         )
 
@@ -185,9 +252,12 @@ def choice_probabilities(v: np.ndarray) -> np.ndarray:
     return shifted.T
 
 
-def _exponentials(v: np.ndarray) -> np.ndarray:
-    """exp(v − row max) of utilities ``v`` (orders by platforms), platforms by orders."""
-    shifted = np.empty(v.shape[::-1])  # platforms by orders
+def _exponentials(v: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """exp(v − row max) of utilities ``v`` (orders by platforms), platforms by orders.
+
+    Written into ``out`` (platforms by orders) when given.
+    """
+    shifted = np.empty(v.shape[::-1]) if out is None else out
     _shift_by_row_max(v.T, shifted)
     return np.exp(shifted, out=shifted)
 
@@ -249,7 +319,9 @@ def choose(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
     return np.minimum(chosen, k - 1, out=chosen)
 
 
-def choose_by_logit(v: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+def choose_by_logit(
+    v: np.ndarray, uniforms: np.ndarray, *, scratch: ChoiceScratch | None = None
+) -> np.ndarray:
     """Draw one platform per order from its utilities: ``choose(choice_probabilities(v), u)``.
 
     The same platforms bit for bit, but most orders are settled without the
@@ -262,6 +334,9 @@ def choose_by_logit(v: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
         Utilities, shape (orders, platforms).
     uniforms : numpy.ndarray
         One uniform draw per order.
+    scratch : ChoiceScratch, optional
+        Given, the work arrays are its buffers, and the result is a view of
+        ``scratch.chosen`` (valid until it is written again).
 
     Returns
     -------
@@ -284,9 +359,12 @@ def choose_by_logit(v: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
     >>> choose_by_logit(v, np.array([0.4, 0.9, 0.5])).tolist()
     [0, 1, 1]
     """
-    e = _exponentials(v)
-    chosen = np.empty(e.shape[1], np.int8)
-    unsure = np.empty(e.shape[1], np.int64)
+    k, n = v.shape[1], v.shape[0]
+    if scratch is None:
+        e, chosen, unsure = _exponentials(v), np.empty(n, np.int8), np.empty(n, np.int64)
+    else:
+        e = _exponentials(v, scratch.exponentials[:k, :n])
+        chosen, unsure = scratch.chosen[:n], scratch.unsure[:n]
     count = _bracket_choice(e, uniforms, chosen, unsure)
     if count:
         rows = unsure[:count]
