@@ -361,6 +361,8 @@ class ShopperModel(mesa.Model):
         self._choice_scratch = choice.ChoiceScratch.empty(
             self.shoppers.size, platforms=len(self.params.platforms)
         )
+        # experience: room for the focal orders' four uniforms and noise, kept from day to day
+        self._experience_draws = (np.empty((self.shoppers.size, 4)), np.empty(self.shoppers.size))
         # satisfaction, group_deal_bonus: the day's hearing of detractors and deal bonuses,
         # held for loyalty_churn's first pass over the customers
         self._held_satisfaction = satisfaction.HeldChanges(self.shoppers.size)
@@ -731,8 +733,11 @@ class ShopperModel(mesa.Model):
         f, e = self.focal, self.params.experience
         focal, levers, outcome = work.focal, work.levers, work.outcome
         rng = self.streams["experience"]
-        u = rng.random((focal.size, 4))
-        noise = rng.standard_normal(focal.size)
+        # drawn into kept buffers: the same numbers as random((focal.size, 4)) and
+        # standard_normal(focal.size)
+        uniforms, normals = self._experience_draws
+        u = rng.random(out=uniforms[: focal.size])
+        noise = rng.standard_normal(out=normals[: focal.size])
         incidents = experience.draw_incidents(
             u,
             defect_rate=f.defect_rate * at(levers.defect_mult, focal),
