@@ -521,19 +521,21 @@ def _place(
     """
     shared = focal_price.size == 1
     n_focal = n_elsewhere = occasions = switched = 0
+    # Branch-free, as orders go to the focal platform or a rival at random (a branch
+    # on it is mispredicted often): each orderer is written at the next free cell of
+    # both lists, and each count grows only where the order belongs.
     for k in range(orderers.size):
         i, j = orderers[k], chosen[k]
         platform[i] = j
         price = focal_price[0] if shared else focal_price[k]
         cheaper = price > best
         occasions += cheaper
-        if j == 0:
-            focal[n_focal] = i
-            n_focal += 1
-        else:
-            orders_elsewhere[i] += 1
-            elsewhere[n_elsewhere] = i
-            rival[n_elsewhere] = j
-            n_elsewhere += 1
-            switched += cheaper and prices[j] < price
+        away = j != 0
+        focal[n_focal] = i
+        elsewhere[n_elsewhere] = i
+        rival[n_elsewhere] = j
+        n_focal += not away
+        n_elsewhere += away
+        orders_elsewhere[i] += away
+        switched += cheaper & away & (prices[j] < price)
     return n_focal, n_elsewhere, occasions, switched
