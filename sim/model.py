@@ -357,12 +357,6 @@ class ShopperModel(mesa.Model):
             ("metrics", self._daily_metrics),
         ]
         self.stage_seconds: dict[str, float] | None = None
-        # choose_platform: the day's utilities, exponentials and draws, in kept buffers
-        self._choice_scratch = choice.ChoiceScratch.empty(
-            self.shoppers.size, platforms=len(self.params.platforms)
-        )
-        # experience: room for the focal orders' four uniforms and noise, kept from day to day
-        self._experience_draws = (np.empty((self.shoppers.size, 4)), np.empty(self.shoppers.size))
         # satisfaction, group_deal_bonus: the day's hearing of detractors and deal bonuses,
         # held for loyalty_churn's first pass over the customers
         self._held_satisfaction = satisfaction.HeldChanges(self.shoppers.size)
@@ -692,7 +686,6 @@ class ShopperModel(mesa.Model):
             f.late_rate * at(levers.late_mult, orderers),
             np.minimum(f.resolution_rate + at(levers.resolution_add, orderers), 1.0),
         )
-        scratch = self._choice_scratch
         v = choice.utilities(  # read at the orderers' positions: no gathered copies
             sh.price_sensitivity,
             sh.loyalty,
@@ -704,11 +697,9 @@ class ShopperModel(mesa.Model):
             focal_service=service,
             prices=self.prices_today,
             who=orderers,
-            scratch=scratch,
         )
-        # drawn into a kept buffer: the same numbers as random(orderers.size)
-        u = self.streams["choice"].random(out=scratch.uniforms[: orderers.size])
-        chosen = choice.choose_by_logit(v, u, scratch=scratch)
+        u = self.streams["choice"].random(orderers.size)
+        chosen = choice.choose_by_logit(v, u)
         placed = choice.place_orders(
             orderers,
             chosen,
@@ -733,11 +724,8 @@ class ShopperModel(mesa.Model):
         f, e = self.focal, self.params.experience
         focal, levers, outcome = work.focal, work.levers, work.outcome
         rng = self.streams["experience"]
-        # drawn into kept buffers: the same numbers as random((focal.size, 4)) and
-        # standard_normal(focal.size)
-        uniforms, normals = self._experience_draws
-        u = rng.random(out=uniforms[: focal.size])
-        noise = rng.standard_normal(out=normals[: focal.size])
+        u = rng.random((focal.size, 4))
+        noise = rng.standard_normal(focal.size)
         incidents = experience.draw_incidents(
             u,
             defect_rate=f.defect_rate * at(levers.defect_mult, focal),

@@ -19,50 +19,6 @@ from sim.params import Choice, Platform
 from sim.rules.rival_deals import best_offer
 
 
-@dataclass
-class ChoiceScratch:
-    """Work space of the choice stage, kept from day to day.
-
-    Fresh arrays of a few hundred thousand orders are fresh memory from the
-    system each day, whose first writes cost more than the arithmetic; these
-    buffers are written again and again instead.
-
-    Attributes
-    ----------
-    utilities, exponentials : numpy.ndarray
-        Float64, platforms by orders: room for :func:`utilities` and the shifted
-        exponentials of :func:`choose_by_logit`.
-    uniforms : numpy.ndarray
-        Float64, room for one uniform draw per order.
-    chosen : numpy.ndarray
-        Int8, room for the platform of each order.
-    unsure : numpy.ndarray
-        Int64, room for the orders the bounds of :func:`choose_by_logit` leave open.
-
-    Examples
-    --------
-    >>> ChoiceScratch.empty(5, platforms=3).utilities.shape
-    (3, 5)
-    """
-
-    utilities: np.ndarray
-    exponentials: np.ndarray
-    uniforms: np.ndarray
-    chosen: np.ndarray
-    unsure: np.ndarray
-
-    @classmethod
-    def empty(cls, size: int, *, platforms: int) -> ChoiceScratch:
-        """Work space for up to ``size`` orders among ``platforms`` platforms."""
-        return cls(
-            np.empty((platforms, size)),
-            np.empty((platforms, size)),
-            np.empty(size),
-            np.empty(size, dtype=np.int8),
-            np.empty(size, dtype=np.int64),
-        )
-
-
 def service_level(late_rate: np.ndarray | float, resolution_rate: np.ndarray | float) -> np.ndarray:
     """Expected service of a platform: mean of on-time share and resolution rate.
 
@@ -86,7 +42,6 @@ def utilities(
     focal_service: np.ndarray | float,
     prices: np.ndarray | None = None,
     who: np.ndarray | None = None,
-    scratch: ChoiceScratch | None = None,
 ) -> np.ndarray:
     """Deterministic utility of each platform for each order, shape (orders, platforms).
 
@@ -111,9 +66,6 @@ def utilities(
     who : numpy.ndarray, optional
         The ordering shoppers: given, ``price_sensitivity`` and ``loyalty`` are
         per-shopper columns, read at these positions (no gathered copies).
-    scratch : ChoiceScratch, optional
-        Given, the utilities are written into ``scratch.utilities`` (and are a view
-        of it, valid until it is written again).
 
     Returns
     -------
@@ -158,10 +110,7 @@ def utilities(
     base = weights.quality_weight * quality + weights.service_weight * service
     base = base + weights.assortment_weight * assortment
     focal_price = price[0] * (1.0 - np.asarray(focal_discount, dtype=float))
-    if scratch is None:
-        by_platform = np.empty((len(platforms), n))
-    else:
-        by_platform = scratch.utilities[: len(platforms), :n]
+    by_platform = np.empty((len(platforms), n))
     _utilities(
         who,
         price_sensitivity,
@@ -195,30 +144,29 @@ def _utilities(
     """The utilities of :func:`utilities` in one pass, into ``out`` (platforms by orders).
 
     Order ``i``'s shopper has price sensitivity ``price_sensitivity[who[i]]`` and
-    loyalty ``loyalty[who[i]]``, each read once. ``weights`` is (price weight,
-    assortment term of the focal platform, loyalty weight); the three ``*_term``
-    arrays and ``log_focal_price`` hold one value for all orders or one per order. A
-    rival's utility is ``base[j] − w_p·(s·ln price_j)``; the focal one adds its terms
-    left to right, as the numpy expression it replaces did.
+    loyalty ``loyalty[who[i]]``. ``weights`` is (price weight, assortment term of
+    the focal platform, loyalty weight); the three ``*_term`` arrays and
+    ``log_focal_price`` hold one value for all orders or one per order. A rival's
+    utility is ``base[j] − w_p·(s·ln price_j)``; the focal one adds its terms left
+    to right, as the numpy expression it replaces did.
     """
     price_weight, assortment_term, loyalty_weight = weights
     k, n = out.shape
+    for j in range(1, k):  # row by row: contiguous loops the compiler vectorises
+        for i in range(n):
+            out[j, i] = base[j] - price_weight * (price_sensitivity[who[i]] * log_price[j])
     # a term's position steps by 0 when it holds one value for all orders
     step_log = log_focal_price.size > 1
     step_quality = focal_quality_term.size > 1
     step_service = focal_service_term.size > 1
     step_switching = switching_term.size > 1
     for i in range(n):
-        shopper = who[i]
-        sensitivity = price_sensitivity[shopper]
-        for j in range(1, k):
-            out[j, i] = base[j] - price_weight * (sensitivity * log_price[j])
         out[0, i] = (
-            -price_weight * sensitivity * log_focal_price[i * step_log]
+            -price_weight * price_sensitivity[who[i]] * log_focal_price[i * step_log]
             + focal_quality_term[i * step_quality]
             + focal_service_term[i * step_service]
             + assortment_term
-            + loyalty_weight * loyalty[shopper]
+            + loyalty_weight * loyalty[who[i]]
             + switching_term[i * step_switching]
         )
 
@@ -252,12 +200,9 @@ def choice_probabilities(v: np.ndarray) -> np.ndarray:
     return shifted.T
 
 
-def _exponentials(v: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """exp(v − row max) of utilities ``v`` (orders by platforms), platforms by orders.
-
-    Written into ``out`` (platforms by orders) when given.
-    """
-    shifted = np.empty(v.shape[::-1]) if out is None else out
+def _exponentials(v: np.ndarray) -> np.ndarray:
+    """exp(v − row max) of utilities ``v`` (orders by platforms), platforms by orders."""
+    shifted = np.empty(v.shape[::-1])  # platforms by orders
     _shift_by_row_max(v.T, shifted)
     return np.exp(shifted, out=shifted)
 
@@ -319,9 +264,7 @@ def choose(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
     return np.minimum(chosen, k - 1, out=chosen)
 
 
-def choose_by_logit(
-    v: np.ndarray, uniforms: np.ndarray, *, scratch: ChoiceScratch | None = None
-) -> np.ndarray:
+def choose_by_logit(v: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
     """Draw one platform per order from its utilities: ``choose(choice_probabilities(v), u)``.
 
     The same platforms bit for bit, but most orders are settled without the
@@ -334,9 +277,6 @@ def choose_by_logit(
         Utilities, shape (orders, platforms).
     uniforms : numpy.ndarray
         One uniform draw per order.
-    scratch : ChoiceScratch, optional
-        Given, the work arrays are its buffers, and the result is a view of
-        ``scratch.chosen`` (valid until it is written again).
 
     Returns
     -------
@@ -359,12 +299,9 @@ def choose_by_logit(
     >>> choose_by_logit(v, np.array([0.4, 0.9, 0.5])).tolist()
     [0, 1, 1]
     """
-    k, n = v.shape[1], v.shape[0]
-    if scratch is None:
-        e, chosen, unsure = _exponentials(v), np.empty(n, np.int8), np.empty(n, np.int64)
-    else:
-        e = _exponentials(v, scratch.exponentials[:k, :n])
-        chosen, unsure = scratch.chosen[:n], scratch.unsure[:n]
+    e = _exponentials(v)
+    chosen = np.empty(e.shape[1], np.int8)
+    unsure = np.empty(e.shape[1], np.int64)
     count = _bracket_choice(e, uniforms, chosen, unsure)
     if count:
         rows = unsure[:count]

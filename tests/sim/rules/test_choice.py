@@ -170,7 +170,7 @@ def test_place_orders_refuses_focal_prices_of_another_length():
         )
 
 
-def test_utilities_read_per_shopper_columns_at_the_orderers_into_a_kept_buffer():
+def test_utilities_read_per_shopper_columns_at_the_orderers():
     w = Choice(
         price_weight=2.0,
         quality_weight=0,
@@ -179,7 +179,6 @@ def test_utilities_read_per_shopper_columns_at_the_orderers_into_a_kept_buffer()
         loyalty_weight=1.0,
         switching_cost_weight=0.0,
     )
-    scratch = choice.ChoiceScratch.empty(4, platforms=2)
     v = choice.utilities(
         np.array([9.0, 1.0, 9.0, 0.5]),  # per shopper: shoppers 3 and 1 order
         np.array([9.0, 0.5, 9.0, 0.0]),
@@ -187,13 +186,7 @@ def test_utilities_read_per_shopper_columns_at_the_orderers_into_a_kept_buffer()
         w,
         platforms=_two_platforms(),
         who=np.array([3, 1]),
-        scratch=scratch,
         **FOCAL,
     )
     # focal: -2·s·ln(0.5) + loyalty; rival: -2·s·ln(1) = 0
     assert v.tolist() == [[math.log(2), 0.0], [2 * math.log(2) + 0.5, 0.0]]
-    assert np.shares_memory(v, scratch.utilities)
-    u = np.array([0.9, 0.1])  # focal probabilities 2/3 and above 0.88
-    chosen = choice.choose_by_logit(v, u, scratch=scratch)
-    assert chosen.tolist() == [1, 0]
-    assert np.shares_memory(chosen, scratch.chosen)
