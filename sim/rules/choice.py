@@ -71,8 +71,8 @@ def utilities(
     Returns
     -------
     numpy.ndarray
-        Shape (orders, platforms), stored platform by platform, so that each
-        platform's column is contiguous.
+        Shape (orders, platforms), stored platform by platform (Fortran order), so
+        that each platform's column is contiguous.
 
     Notes
     -----
