@@ -313,7 +313,8 @@ def choose_by_logit(v: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
     e = _exponentials(v)
     chosen = np.empty(e.shape[1], np.int8)
     unsure = np.empty(e.shape[1], np.int64)
-    count = _bracket_choice(e, uniforms, chosen, unsure)
+    work, unsure_mark = np.empty((2, e.shape[1])), np.empty(e.shape[1], np.bool_)
+    count = _bracket_choice(e, uniforms, chosen, unsure, work, unsure_mark)
     if count:
         rows = unsure[:count]
         exact = e[:, rows]  # the rows' exponentials, divided as choice_probabilities does
@@ -323,34 +324,46 @@ def choose_by_logit(v: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
 
 
 @kernel
-def _bracket_choice(e, uniforms, chosen, unsure):
+def _bracket_choice(e, uniforms, chosen, unsure, work, unsure_mark):
     """Settle each order's platform by bounds of its cumulative probabilities.
 
     ``e`` holds the shifted exponentials, platforms by orders. Writes into
     ``chosen`` the platform of every order settled by the bounds of
     :func:`choose_by_logit`, and into ``unsure`` the orders that are not; returns
-    how many of these. Branch-free over the orders: each order is written at the
-    next free cell of ``unsure``, which is kept only if the order is unsure.
+    how many of these. ``work`` (two rows of one cell per order) holds each
+    order's scaled draw and running sum of exponentials, ``unsure_mark`` whether
+    it is unsure.
+
+    The passes go platform by platform along the orders (contiguous loops without
+    branches, which the compiler vectorises; faster than order by order); the
+    sums add the platforms from the first, as :func:`_divide_by_row_sum` does.
+    The last pass lists the unsure orders: each order is written at the next free
+    cell of ``unsure``, which is kept only if the order is unsure.
     """
     k, n = e.shape
+    scaled, partial = work[0], work[1]
+    for i in range(n):
+        scaled[i] = e[0, i]
+    for j in range(1, k):
+        for i in range(n):
+            scaled[i] += e[j, i]
+    for i in range(n):
+        scaled[i] = uniforms[i] * scaled[i]  # u·t
+        partial[i] = 0.0
+        chosen[i] = 0
+        unsure_mark[i] = False
+    for j in range(k - 1):  # the last cumulative probability cannot add (see choose)
+        for i in range(n):
+            running = partial[i] + e[j, i]
+            partial[i] = running
+            margin = 1e-9 * running + 1e-300
+            above = scaled[i] > running + margin
+            chosen[i] += above
+            unsure_mark[i] |= not (above | (scaled[i] < running - margin))  # True for a NaN
     count = 0
     for i in range(n):
-        total = e[0, i]
-        for j in range(1, k):  # added as _divide_by_row_sum adds them
-            total += e[j, i]
-        scaled = uniforms[i] * total
-        partial = 0.0
-        below = 0
-        sure = True
-        for j in range(k - 1):  # the last cumulative probability cannot add (see choose)
-            partial += e[j, i]
-            margin = 1e-9 * partial + 1e-300
-            above = scaled > partial + margin
-            below += above
-            sure &= above | (scaled < partial - margin)  # False for a NaN
-        chosen[i] = below
         unsure[count] = i
-        count += not sure
+        count += unsure_mark[i]
     return count
 
 
