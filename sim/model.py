@@ -689,9 +689,9 @@ class ShopperModel(mesa.Model):
             f.late_rate * at(levers.late_mult, orderers),
             np.minimum(f.resolution_rate + at(levers.resolution_add, orderers), 1.0),
         )
-        v = choice.utilities(
-            sh.price_sensitivity[orderers],
-            sh.loyalty[orderers],
+        v = choice.utilities(  # read at the orderers' positions: no gathered copies
+            sh.price_sensitivity,
+            sh.loyalty,
             self._switching_cost(orderers, levers),
             self.params.choice,
             platforms=self.params.platforms,
@@ -699,6 +699,7 @@ class ShopperModel(mesa.Model):
             focal_quality=f.quality + at(levers.quality_bonus, orderers),
             focal_service=service,
             prices=self.prices_today,
+            who=orderers,
         )
         u = self.streams["choice"].random(orderers.size)
         chosen = choice.choose_by_logit(v, u)

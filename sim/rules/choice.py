@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.jit import kernel, one_or_each
+from sim.network import _AHEAD, _prefetch
 from sim.params import Choice, Platform
 from sim.rules.rival_deals import best_offer
 
@@ -41,13 +42,14 @@ def utilities(
     focal_quality: np.ndarray | float,
     focal_service: np.ndarray | float,
     prices: np.ndarray | None = None,
+    who: np.ndarray | None = None,
 ) -> np.ndarray:
     """Deterministic utility of each platform for each order, shape (orders, platforms).
 
     Parameters
     ----------
     price_sensitivity, loyalty : numpy.ndarray
-        Per ordering shopper, in [0, 1].
+        Per ordering shopper, in [0, 1]; or per shopper, read at ``who``.
     switching_cost : array or float
         Per ordering shopper: points, tier perks and other costs of leaving.
     weights : Choice
@@ -62,6 +64,9 @@ def utilities(
     prices : numpy.ndarray, optional
         Today's price index of every platform (rivals' deal days); default their
         list prices.
+    who : numpy.ndarray, optional
+        The ordering shoppers: given, ``price_sensitivity`` and ``loyalty`` are
+        per-shopper columns, read at these positions (no gathered copies).
 
     Returns
     -------
@@ -83,8 +88,16 @@ def utilities(
     ...               focal_quality=0.72, focal_service=0.69)
     >>> v.shape
     (1, 3)
+    >>> column = np.array([0.9, 0.5, 0.1])  # per shopper, read at who
+    >>> read = utilities(column, np.zeros(3), 0.0, Choice(), platforms=default_platforms(),
+    ...                  focal_discount=0.0, focal_quality=0.72, focal_service=0.69,
+    ...                  who=np.array([1]))
+    >>> bool((read == v).all())
+    True
     """
-    n = price_sensitivity.shape[0]
+    if who is None:
+        who = np.arange(price_sensitivity.shape[0])
+    n = who.shape[0]
     price = (
         np.array([p.price_index for p in platforms], dtype=float)
         if prices is None
@@ -100,6 +113,7 @@ def utilities(
     focal_price = price[0] * (1.0 - np.asarray(focal_discount, dtype=float))
     by_platform = np.empty((len(platforms), n))
     _utilities(
+        who,
         price_sensitivity,
         loyalty,
         one_or_each(np.log(focal_price)),
@@ -116,6 +130,7 @@ def utilities(
 
 @kernel
 def _utilities(
+    who,
     price_sensitivity,
     loyalty,
     log_focal_price,
@@ -129,29 +144,40 @@ def _utilities(
 ):
     """The utilities of :func:`utilities` in one pass, into ``out`` (platforms by orders).
 
-    ``weights`` is (price weight, assortment term of the focal platform, loyalty
-    weight); the three ``*_term`` arrays and ``log_focal_price`` hold one value for
-    all orders or one per order. A rival's utility is
-    ``base[j] − w_p·(s·ln price_j)``; the focal one adds its terms left to right,
-    as the numpy expression it replaces did.
+    Order ``i``'s shopper has price sensitivity ``price_sensitivity[who[i]]`` and
+    loyalty ``loyalty[who[i]]``. ``weights`` is (price weight, assortment term of
+    the focal platform, loyalty weight); the three ``*_term`` arrays and
+    ``log_focal_price`` hold one value for all orders or one per order. A rival's
+    utility is ``base[j] − w_p·(s·ln price_j)``; the focal one adds its terms left
+    to right, as the numpy expression it replaces did.
+
+    The orderers lie scattered over the per-shopper columns, which are far larger
+    than the caches: so the loop goes order by order, reading each order's two
+    values once, and asks ahead (:func:`sim.network._prefetch`) for a later
+    order's (measured in the model: faster than gathered copies or a pass per
+    platform).
     """
     price_weight, assortment_term, loyalty_weight = weights
     k, n = out.shape
-    for j in range(1, k):  # row by row: contiguous loops the compiler vectorises
-        for i in range(n):
-            out[j, i] = base[j] - price_weight * (price_sensitivity[i] * log_price[j])
     # a term's position steps by 0 when it holds one value for all orders
     step_log = log_focal_price.size > 1
     step_quality = focal_quality_term.size > 1
     step_service = focal_service_term.size > 1
     step_switching = switching_term.size > 1
     for i in range(n):
+        if i + _AHEAD < n:
+            _prefetch(price_sensitivity, who[i + _AHEAD])
+            _prefetch(loyalty, who[i + _AHEAD])
+        shopper = who[i]
+        sensitivity = price_sensitivity[shopper]
+        for j in range(1, k):
+            out[j, i] = base[j] - price_weight * (sensitivity * log_price[j])
         out[0, i] = (
-            -price_weight * price_sensitivity[i] * log_focal_price[i * step_log]
+            -price_weight * sensitivity * log_focal_price[i * step_log]
             + focal_quality_term[i * step_quality]
             + focal_service_term[i * step_service]
             + assortment_term
-            + loyalty_weight * loyalty[i]
+            + loyalty_weight * loyalty[shopper]
             + switching_term[i * step_switching]
         )
 
@@ -287,7 +313,8 @@ def choose_by_logit(v: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
     e = _exponentials(v)
     chosen = np.empty(e.shape[1], np.int8)
     unsure = np.empty(e.shape[1], np.int64)
-    count = _bracket_choice(e, uniforms, chosen, unsure)
+    work, unsure_mark = np.empty((2, e.shape[1])), np.empty(e.shape[1], np.bool_)
+    count = _bracket_choice(e, uniforms, chosen, unsure, work, unsure_mark)
     if count:
         rows = unsure[:count]
         exact = e[:, rows]  # the rows' exponentials, divided as choice_probabilities does
@@ -297,34 +324,46 @@ def choose_by_logit(v: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
 
 
 @kernel
-def _bracket_choice(e, uniforms, chosen, unsure):
+def _bracket_choice(e, uniforms, chosen, unsure, work, unsure_mark):
     """Settle each order's platform by bounds of its cumulative probabilities.
 
     ``e`` holds the shifted exponentials, platforms by orders. Writes into
     ``chosen`` the platform of every order settled by the bounds of
     :func:`choose_by_logit`, and into ``unsure`` the orders that are not; returns
-    how many of these. Branch-free over the orders: each order is written at the
-    next free cell of ``unsure``, which is kept only if the order is unsure.
+    how many of these. ``work`` (two rows of one cell per order) holds each
+    order's scaled draw and running sum of exponentials, ``unsure_mark`` whether
+    it is unsure.
+
+    The passes go platform by platform along the orders (contiguous loops without
+    branches, which the compiler vectorises; faster than order by order); the
+    sums add the platforms from the first, as :func:`_divide_by_row_sum` does.
+    The last pass lists the unsure orders: each order is written at the next free
+    cell of ``unsure``, which is kept only if the order is unsure.
     """
     k, n = e.shape
+    scaled, partial = work[0], work[1]
+    for i in range(n):
+        scaled[i] = e[0, i]
+    for j in range(1, k):
+        for i in range(n):
+            scaled[i] += e[j, i]
+    for i in range(n):
+        scaled[i] = uniforms[i] * scaled[i]  # u·t
+        partial[i] = 0.0
+        chosen[i] = 0
+        unsure_mark[i] = False
+    for j in range(k - 1):  # the last cumulative probability cannot add (see choose)
+        for i in range(n):
+            running = partial[i] + e[j, i]
+            partial[i] = running
+            margin = 1e-9 * running + 1e-300
+            above = scaled[i] > running + margin
+            chosen[i] += above
+            unsure_mark[i] |= not (above | (scaled[i] < running - margin))  # True for a NaN
     count = 0
     for i in range(n):
-        total = e[0, i]
-        for j in range(1, k):  # added as _divide_by_row_sum adds them
-            total += e[j, i]
-        scaled = uniforms[i] * total
-        partial = 0.0
-        below = 0
-        sure = True
-        for j in range(k - 1):  # the last cumulative probability cannot add (see choose)
-            partial += e[j, i]
-            margin = 1e-9 * partial + 1e-300
-            above = scaled > partial + margin
-            below += above
-            sure &= above | (scaled < partial - margin)  # False for a NaN
-        chosen[i] = below
         unsure[count] = i
-        count += not sure
+        count += unsure_mark[i]
     return count
 
 
@@ -443,19 +482,21 @@ def _place(
     """
     shared = focal_price.size == 1
     n_focal = n_elsewhere = occasions = switched = 0
+    # Branch-free, as orders go to the focal platform or a rival at random (a branch
+    # on it is mispredicted often): each orderer is written at the next free cell of
+    # both lists, and each count grows only where the order belongs.
     for k in range(orderers.size):
         i, j = orderers[k], chosen[k]
         platform[i] = j
         price = focal_price[0] if shared else focal_price[k]
         cheaper = price > best
         occasions += cheaper
-        if j == 0:
-            focal[n_focal] = i
-            n_focal += 1
-        else:
-            orders_elsewhere[i] += 1
-            elsewhere[n_elsewhere] = i
-            rival[n_elsewhere] = j
-            n_elsewhere += 1
-            switched += cheaper and prices[j] < price
+        away = j != 0
+        focal[n_focal] = i
+        elsewhere[n_elsewhere] = i
+        rival[n_elsewhere] = j
+        n_focal += not away
+        n_elsewhere += away
+        orders_elsewhere[i] += away
+        switched += cheaper & away & (prices[j] < price)
     return n_focal, n_elsewhere, occasions, switched

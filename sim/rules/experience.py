@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.jit import kernel, one_or_each
+from sim.network import _AHEAD, _prefetch
 from sim.params import Experience
 
 
@@ -145,6 +146,7 @@ def count_incidents(
     complainers = np.empty(focal.size, dtype=focal.dtype)
     resolved = np.empty(focal.size, dtype=focal.dtype)
     n_complaints, n_resolved = _count_incidents(
+        np.empty(focal.size, dtype=np.int64),
         focal,
         incidents.defect,
         incidents.complaint,
@@ -160,11 +162,27 @@ def count_incidents(
 
 @kernel
 def _count_incidents(
-    focal, defect, complaint, resolved, defects, complaints, complaints_resolved, who, fixed
+    listed, focal, defect, complaint, resolved, defects, complaints, complaints_resolved, who, fixed
 ):
-    """One pass of :func:`count_incidents`; returns how many complained and were resolved."""
+    """:func:`count_incidents`; returns how many complained and were resolved.
+
+    Few orders meet an incident, and their shoppers' counts lie scattered, so
+    each update would wait for memory: a first pass lists the orders with an
+    incident into ``listed``, and the second goes through them asking ahead
+    (:func:`sim.network._prefetch`) for a later one's three counts.
+    """
+    n_listed = 0
+    for k in range(focal.size):  # branch-free: each order is kept only if it counts
+        listed[n_listed] = k
+        n_listed += defect[k] | complaint[k] | resolved[k]
     n_complaints = n_resolved = 0
-    for k in range(focal.size):
+    for m in range(n_listed):
+        if m + _AHEAD < n_listed:
+            later = focal[listed[m + _AHEAD]]
+            _prefetch(defects, later)
+            _prefetch(complaints, later)
+            _prefetch(complaints_resolved, later)
+        k = listed[m]
         i = focal[k]
         if defect[k]:
             defects[i] += 1

@@ -168,3 +168,25 @@ def test_place_orders_refuses_focal_prices_of_another_length():
             platform=np.zeros(2, dtype=np.int8),
             orders_elsewhere=np.zeros(2, dtype=np.int32),
         )
+
+
+def test_utilities_read_per_shopper_columns_at_the_orderers():
+    w = Choice(
+        price_weight=2.0,
+        quality_weight=0,
+        service_weight=0,
+        assortment_weight=0,
+        loyalty_weight=1.0,
+        switching_cost_weight=0.0,
+    )
+    v = choice.utilities(
+        np.array([9.0, 1.0, 9.0, 0.5]),  # per shopper: shoppers 3 and 1 order
+        np.array([9.0, 0.5, 9.0, 0.0]),
+        0.0,
+        w,
+        platforms=_two_platforms(),
+        who=np.array([3, 1]),
+        **FOCAL,
+    )
+    # focal: -2·s·ln(0.5) + loyalty; rival: -2·s·ln(1) = 0
+    assert v.tolist() == [[math.log(2), 0.0], [2 * math.log(2) + 0.5, 0.0]]

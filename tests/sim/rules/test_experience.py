@@ -89,3 +89,22 @@ def test_a_rate_of_the_wrong_length_is_refused():
             complaint_if_defect=0.5,
             complaint_if_late=0.5,
         )
+
+
+def test_count_incidents_over_many_orders_with_scattered_incidents():
+    # 200 orders of shoppers 3k (every third id, in reverse): a defect on every
+    # 3rd order, a complaint on every 4th, resolved on every 8th, so more orders
+    # with an incident than the kernel asks ahead for
+    k = np.arange(200)
+    focal = 3 * k[::-1]
+    inc = experience.Incidents(k % 3 == 0, np.zeros(200, bool), k % 4 == 0, k % 8 == 0)
+    d, c, r = (np.zeros(600, np.int32) for _ in range(3))
+    who, fixed = experience.count_incidents(
+        focal, inc, defects=d, complaints=c, complaints_resolved=r
+    )
+    assert who.tolist() == focal[k % 4 == 0].tolist()
+    assert fixed.tolist() == focal[k % 8 == 0].tolist()
+    assert np.flatnonzero(d).tolist() == sorted(focal[k % 3 == 0].tolist())
+    assert np.flatnonzero(c).tolist() == sorted(focal[k % 4 == 0].tolist())
+    assert np.flatnonzero(r).tolist() == sorted(focal[k % 8 == 0].tolist())
+    assert d.max() == c.max() == r.max() == 1
