@@ -331,17 +331,14 @@ class GroupBook:
 
         ``state`` is each opener's lifecycle state.
         """
-        openers = np.asarray(openers, dtype=np.int64)
-        self.group_id, self.opener, self.opened, self.member_count, ids, positions = _append_groups(
-            self.group_id,
-            self.opener,
-            self.opened,
-            self.member_count,
-            openers,
-            self.next_id,
-            day,
-        )
-        self.next_id += int(openers.size)
+        n = int(openers.size)
+        ids = np.arange(self.next_id, self.next_id + n, dtype=np.int64)
+        positions = np.arange(self.size, self.size + n)
+        self.next_id += n
+        self.group_id = np.concatenate([self.group_id, ids])
+        self.opener = np.concatenate([self.opener, openers.astype(np.int64, copy=False)])
+        self.opened = np.concatenate([self.opened, np.full(n, day, dtype=np.int64)])
+        self.member_count = np.concatenate([self.member_count, np.ones(n, dtype=np.int64)])
         self._add_rows(ids, openers, values, day=day, role=OPENER, state=state)
         return positions
 
@@ -372,41 +369,21 @@ class GroupBook:
 
     def close(self, done: np.ndarray) -> Members:
         """Remove the groups flagged ``done``; return their members' rows (join order)."""
-        return self._close(np.asarray(done, dtype=np.int8))[0]
-
-    def _close(self, status: np.ndarray) -> tuple[Members, Members]:
-        """Remove the groups whose ``status`` (int8, per group) is 1 or 2; their rows.
-
-        Returns the rows of the groups of status 1, then those of status 2 (each in
-        join order); groups of status 0 stay open. One kernel sorts the rows out
-        (:func:`_close_rows`) instead of a lookup, masks and a gather per column.
-        """
-        rows = self.members
-        n_first, n_second, n_open, *columns = _close_rows(
-            status,
-            self.group_id,
-            rows.shopper,
-            rows.group,
-            rows.role,
-            rows.value,
-            rows.state,
-            rows.day,
-        )
-        names = [f.name for f in fields(Members)]
-        rows = Members(**dict(zip(names, columns, strict=True)))
-        stop = n_first + n_second
-        first, second = rows.take(slice(0, n_first)), rows.take(slice(n_first, stop))
-        if n_open:
-            self._rows = rows.take(slice(stop, None))
-            keep = status == 0
-            self.group_id, self.opener = self.group_id[keep], self.opener[keep]
-            self.opened, self.member_count = self.opened[keep], self.member_count[keep]
-        else:  # no row stays, so no group does (each has its opener's row): nothing to copy
-            self._rows = Members.empty()
+        if not done.any():
+            return Members.empty()
+        if done.all():  # every open group closes (as with a one-day window): nothing to copy
+            rows, self._rows = self.members, Members.empty()
             self.group_id, self.opener, self.opened, self.member_count = (
                 np.empty(0, dtype=np.int64) for _ in range(4)
             )
-        return first, second
+            return rows
+        closing = done[self.positions(self.members.group)]
+        rows = self.members.take(closing)
+        self._rows = self._rows.take(~closing)
+        keep = ~done
+        self.group_id, self.opener = self.group_id[keep], self.opener[keep]
+        self.opened, self.member_count = self.opened[keep], self.member_count[keep]
+        return rows
 
     def _add_rows(
         self,
@@ -428,91 +405,6 @@ class GroupBook:
             day=np.full(n, day, dtype=np.int64),
         )
         self._added.append(rows)
-
-
-@kernel
-def _append_groups(
-    group_id: np.ndarray,
-    opener: np.ndarray,
-    opened: np.ndarray,
-    member_count: np.ndarray,
-    openers: np.ndarray,
-    first_id: int,
-    day: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The book's group columns with one new group per opener; the new ids and positions.
-
-    New groups get ids ``first_id ..``, open ``day`` with one member (the opener).
-    One call instead of two ranges, four concatenations and two fills.
-    """
-    old, n = group_id.size, openers.size
-    new_id = np.empty(old + n, dtype=np.int64)
-    new_opener = np.empty(old + n, dtype=np.int64)
-    new_opened = np.empty(old + n, dtype=np.int64)
-    new_count = np.empty(old + n, dtype=np.int64)
-    new_id[:old] = group_id
-    new_opener[:old] = opener
-    new_opened[:old] = opened
-    new_count[:old] = member_count
-    for i in range(n):
-        new_id[old + i] = first_id + i
-        new_opener[old + i] = openers[i]
-        new_opened[old + i] = day
-        new_count[old + i] = 1
-    return (
-        new_id,
-        new_opener,
-        new_opened,
-        new_count,
-        new_id[old:].copy(),
-        np.arange(old, old + n),
-    )
-
-
-@kernel
-def _close_rows(
-    status: np.ndarray,
-    group_id: np.ndarray,
-    shopper: np.ndarray,
-    group: np.ndarray,
-    role: np.ndarray,
-    value: np.ndarray,
-    state: np.ndarray,
-    day: np.ndarray,
-) -> tuple[int, int, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The member rows sorted out by their group's ``status``: 1s, then 2s, then 0s.
-
-    Returns the three counts, then the six columns in that order (each part in
-    join order). A row's group is found by its id's offset from the first open
-    group's (ids increase along the book).
-    """
-    n = shopper.size
-    base = group_id[0] if group_id.size else 0
-    span = group_id[-1] - base + 1 if group_id.size else 0
-    by_id = np.zeros(span, dtype=np.int8)
-    for g in range(group_id.size):
-        by_id[group_id[g] - base] = status[g]
-    row_status = np.empty(n, dtype=np.int8)
-    counts = np.zeros(3, dtype=np.int64)
-    for r in range(n):
-        row_status[r] = by_id[group[r] - base]
-        counts[row_status[r]] += 1
-    start = np.array([counts[1] + counts[2], 0, counts[1]])  # where 0s, 1s and 2s begin
-    order = np.empty(n, dtype=np.int64)
-    for r in range(n):
-        order[start[row_status[r]]] = r
-        start[row_status[r]] += 1
-    return (
-        counts[1],
-        counts[2],
-        counts[0],
-        shopper[order],
-        group[order],
-        role[order],
-        value[order],
-        state[order],
-        day[order],
-    )
 
 
 @kernel
@@ -847,9 +739,7 @@ def _allocate(
 def _place_friends(
     owner: np.ndarray,
     friend: np.ndarray,
-    shuffle: np.ndarray,
     positions: np.ndarray,
-    group_id: np.ndarray,
     member_count: np.ndarray,
     group_size: int,
     marks: np.ndarray,
@@ -858,23 +748,14 @@ def _place_friends(
     state: np.ndarray,
     busy: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The friends who take a place (:func:`allocate`), with their group ids, payments and states.
+    """The friends who take a place (:func:`allocate`), with their groups, payments and states.
 
-    ``owner`` indexes ``positions`` (the shared groups); the candidates in
-    priority order are ``owner[shuffle]`` and ``friend[shuffle]``. Only the
-    shared groups' free places are counted (groups numbered as in
-    ``positions``). Each placed friend pays their ``order_value`` times
-    ``price_factor``, is marked ``busy`` and counted in ``member_count``. One call
-    instead of a dozen numpy steps, each of which costs more than its work on the
-    day's cold caches.
+    ``owner`` indexes ``positions`` (the shared groups), candidates in priority
+    order. Only the shared groups' free places are counted (groups numbered as
+    in ``positions``). Each placed friend pays their ``order_value`` times
+    ``price_factor`` and is marked ``busy``. One call instead of a dozen numpy
+    steps, each of which costs more than its work on the day's cold caches.
     """
-    n_cand = shuffle.size
-    cand_owner = np.empty(n_cand, dtype=np.int64)
-    cand_friend = np.empty(n_cand, dtype=np.int64)
-    for i in range(n_cand):
-        cand_owner[i] = owner[shuffle[i]]
-        cand_friend[i] = friend[shuffle[i]]
-    owner, friend = cand_owner, cand_friend
     free = np.empty(positions.size, dtype=np.int64)
     for j in range(positions.size):
         free[j] = max(group_size - member_count[positions[j]], 0)
@@ -890,9 +771,7 @@ def _place_friends(
     for i in range(ok.size):
         if ok[i]:
             f = friend[i]
-            where = positions[owner[i]]
-            group[k] = group_id[where]
-            member_count[where] += 1
+            group[k] = positions[owner[i]]
             placed[k] = f
             value[k] = order_value[f] * price_factor
             placed_state[k] = state[f]
@@ -1012,36 +891,6 @@ def _csr_friend_joins(
         cand_owner, friend, cand_u[:n], openers, busy, state, table, join_prob, by_state
     )
     return cand_owner[keep], friend[keep]
-
-
-@kernel
-def _split_lookers(
-    seekers: np.ndarray, values: np.ndarray, state: np.ndarray, u: np.ndarray, prob: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Seekers whose ``u`` is below ``prob`` look at the list; the others open a group.
-
-    Returns the openers' ids, values and states, then the lookers (indices into
-    ``seekers``), each in the seekers' order. One pass instead of a comparison, two
-    masks, two ``flatnonzero`` and three gathers.
-    """
-    n = seekers.size
-    openers = np.empty(n, dtype=np.int64)
-    opener_values = np.empty(n)
-    opener_states = np.empty(n, dtype=state.dtype)
-    lookers = np.empty(n, dtype=np.int64)
-    n_open = 0
-    n_look = 0
-    for i in range(n):
-        if u[i] < prob:
-            lookers[n_look] = i
-            n_look += 1
-        else:
-            openers[n_open] = seekers[i]
-            opener_values[n_open] = values[i]
-            n_open += 1
-    for i in range(n_open):  # a loop of its own: the states' cache misses overlap
-        opener_states[i] = state[openers[i]]
-    return openers[:n_open], opener_values[:n_open], opener_states[:n_open], lookers[:n_look]
 
 
 # What _mark_distinct found wrong with the seekers, if anything.
@@ -1566,139 +1415,46 @@ def _member_of(
     return bad
 
 
-def _listed_slots(
-    member_count: np.ndarray, group_size: int, rng: np.random.Generator
-) -> np.ndarray:
+def _listed_slots(free: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Free places of the listed groups (positions, one per place), fewest missing first.
 
     The groups with free places are shuffled, then ordered by free places (stable).
     """
-    listed = _with_free_places(member_count, group_size)
-    return _slots_by_free(listed, rng.permutation(listed.size), member_count, group_size)
+    listed = np.flatnonzero(free > 0)
+    listed = listed[rng.permutation(listed.size)]
+    return _slots_by_free(listed, free)
 
 
 @kernel
-def _with_free_places(member_count: np.ndarray, group_size: int) -> np.ndarray:
-    """Positions of the open groups with fewer than ``group_size`` members, increasing."""
-    listed = np.empty(member_count.size, dtype=np.int64)
-    n = 0
-    for g in range(member_count.size):
-        listed[n] = g
-        n += member_count[g] < group_size
-    return listed[:n]
+def _slots_by_free(listed: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """Each listed group's position repeated ``free`` times, groups by free places.
 
-
-@kernel
-def _slots_by_free(
-    listed: np.ndarray, shuffle: np.ndarray, member_count: np.ndarray, group_size: int
-) -> np.ndarray:
-    """Each listed group's position repeated once per free place, groups by free places.
-
-    The groups are ``listed[shuffle]``, each with ``group_size - member_count``
-    free places. A stable counting sort by ``min(free, 32767)`` (the int16 key
-    the listing has always sorted by), then each position once per free place.
+    A stable counting sort of ``listed`` by ``min(free, 32767)`` (the int16 key the
+    listing has always sorted by), then each position once per free place.
     """
     cap = 32767
     top = 0
     total = 0
-    free = np.empty(listed.size, dtype=np.int64)
-    for i in range(listed.size):
-        free[i] = group_size - member_count[listed[shuffle[i]]]
-        top = max(top, min(free[i], cap))
-        total += free[i]
+    for g in listed:
+        top = max(top, min(free[g], cap))
+        total += free[g]
     start = np.zeros(top + 2, dtype=np.int64)
-    for i in range(listed.size):
-        start[min(free[i], cap) + 1] += 1
+    for g in listed:
+        start[min(free[g], cap) + 1] += 1
     for key in range(1, top + 2):
         start[key] += start[key - 1]
     order = np.empty(listed.size, dtype=np.int64)
-    slot_free = np.empty(listed.size, dtype=np.int64)
-    for i in range(listed.size):
-        key = min(free[i], cap)
-        order[start[key]] = listed[shuffle[i]]
-        slot_free[start[key]] = free[i]
+    for g in listed:
+        key = min(free[g], cap)
+        order[start[key]] = g
         start[key] += 1
     slots = np.empty(total, dtype=np.int64)
     k = 0
-    for j in range(order.size):
-        for _ in range(slot_free[j]):
-            slots[k] = order[j]
+    for g in order:
+        for _ in range(free[g]):
+            slots[k] = g
             k += 1
     return slots
-
-
-@kernel
-def _take_places(
-    who: np.ndarray,
-    where: np.ndarray,
-    seekers: np.ndarray,
-    values: np.ndarray,
-    state: np.ndarray,
-    group_id: np.ndarray,
-    member_count: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Seekers ``who`` (indices) take the places of the groups at positions ``where``.
-
-    Counts them in ``member_count``; returns each one's group id, shopper id,
-    payment (their value) and state, for the member rows. One pass instead of
-    five gathers and a count.
-    """
-    n = who.size
-    group = np.empty(n, dtype=np.int64)
-    shopper = np.empty(n, dtype=np.int64)
-    paid = np.empty(n)
-    placed_state = np.empty(n, dtype=state.dtype)
-    for i in range(n):
-        w = where[i]
-        if w < 0 or w >= member_count.size:
-            raise IndexError("places must be positions of open groups")
-        group[i] = group_id[w]
-        member_count[w] += 1
-        shopper[i] = seekers[who[i]]
-        paid[i] = values[who[i]]
-    for i in range(n):  # a loop of its own: the states' cache misses overlap
-        placed_state[i] = state[shopper[i]]
-    return group, shopper, paid, placed_state
-
-
-@kernel
-def _chunks(
-    left: np.ndarray,
-    size: int,
-    seekers: np.ndarray,
-    values: np.ndarray,
-    state: np.ndarray,
-    base: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Unplaced lookers (``left``, indices into ``seekers``) in chunks of ``size``.
-
-    Each chunk's first opens a group (the groups get positions ``base``, ``base +
-    1``, ...), the others join it. Returns the openers' ids, values and states, then
-    the joiners' ids, values, states and group positions, in the order of ``left``.
-    """
-    n = left.size
-    n_open = (n + size - 1) // size
-    openers = np.empty(n_open, dtype=np.int64)
-    opener_values = np.empty(n_open)
-    opener_states = np.empty(n_open, dtype=state.dtype)
-    joiners = np.empty(n - n_open, dtype=np.int64)
-    joiner_values = np.empty(n - n_open)
-    joiner_states = np.empty(n - n_open, dtype=state.dtype)
-    at = np.empty(n - n_open, dtype=np.int64)
-    j = 0
-    for i in range(n):
-        s = seekers[left[i]]
-        if i % size == 0:
-            openers[i // size] = s
-            opener_values[i // size] = values[left[i]]
-            opener_states[i // size] = state[s]
-        else:
-            joiners[j] = s
-            joiner_values[j] = values[left[i]]
-            joiner_states[j] = state[s]
-            at[j] = base + i // size
-            j += 1
-    return openers, opener_values, opener_states, joiners, joiner_values, joiner_states, at
 
 
 @dataclass(kw_only=True)
@@ -1719,16 +1475,12 @@ class _Today:
     earlier: int
     friends: list[np.ndarray] = field(default_factory=list)
 
-    def share(self, positions: np.ndarray, openers: np.ndarray | None = None) -> None:
-        """Step 2: openers of the groups at ``positions`` share them with friends.
-
-        ``openers``: the groups' openers, if the caller has them at hand.
-        """
+    def share(self, positions: np.ndarray) -> None:
+        """Step 2: openers of the groups at ``positions`` share them with friends."""
         p, book, rng = self.params, self.book, self.rng
         if positions.size == 0 or p.shares_per_group == 0:
             return
-        if openers is None:
-            openers = book.opener[positions]
+        openers = book.opener[positions]
         shares = int(p.shares_per_group)
         by_state = self.join_prob is None
         accept = (
@@ -1759,11 +1511,9 @@ class _Today:
             owner, friend = _friend_joins(owner, friend, u, openers, *accept)
         shuffle = rng.permutation(friend.size)
         group, friend, value, state = _place_friends(
-            owner,
-            friend,
-            shuffle,
+            owner[shuffle],
+            friend[shuffle],
             positions,
-            book.group_id,
             book.member_count,
             int(p.group_size),
             self.marks,
@@ -1772,8 +1522,7 @@ class _Today:
             self.state,
             self.busy,
         )
-        if friend.size:  # _place_friends counted them in their groups
-            book._add_rows(group, friend, value, day=self.day, role=FRIEND, state=state)
+        book.join(group, friend, value, day=self.day, role=FRIEND, state=state)
         self.friends.append(friend)
 
     def match_strangers(
@@ -1781,7 +1530,7 @@ class _Today:
     ) -> np.ndarray:
         """Step 3: lookers (indices into ``seekers``) fill listed places; return the rest."""
         book, rng = self.book, self.rng
-        slots = _listed_slots(book.member_count, int(self.params.group_size), rng)
+        slots = _listed_slots(book.free_slots(int(self.params.group_size)), rng)
         pool = lookers[rng.permutation(lookers.size)]
         placed, where = [], []
         for _ in range(_MATCH_ROUNDS):
@@ -1805,11 +1554,15 @@ class _Today:
             slots = np.concatenate([slots[:k][bad], slots[k:]])
         if placed:
             who = placed[0] if len(placed) == 1 else np.concatenate(placed)
-            where_ = where[0] if len(where) == 1 else np.concatenate(where)
-            group, strangers, paid, state = _take_places(
-                who, where_, seekers, values, self.state, book.group_id, book.member_count
+            strangers = seekers[who]
+            book.join(
+                where[0] if len(where) == 1 else np.concatenate(where),
+                strangers,
+                values[who],
+                day=self.day,
+                role=STRANGER,
+                state=self.state[strangers],
             )
-            book._add_rows(group, strangers, paid, day=self.day, role=STRANGER, state=state)
         return pool
 
     def chunk(self, seekers: np.ndarray, values: np.ndarray, left: np.ndarray) -> None:
@@ -1817,11 +1570,19 @@ class _Today:
         if left.size == 0:
             return
         size = int(self.params.group_size)
-        openers, opener_values, opener_states, joiners, joiner_values, joiner_states, at = _chunks(
-            left, size, seekers, values, self.state, self.book.size
+        head = left[::size]  # each chunk's first opens the group
+        rest = np.flatnonzero(np.arange(left.size) % size)  # the others join it
+        tail = left[rest]
+        openers, joiners = seekers[head], seekers[tail]
+        positions = self.book.open(openers, values[head], day=self.day, state=self.state[openers])
+        self.book.join(
+            positions[rest // size],
+            joiners,
+            values[tail],
+            day=self.day,
+            role=STRANGER,
+            state=self.state[joiners],
         )
-        positions = self.book.open(openers, opener_values, day=self.day, state=opener_states)
-        self.book.join(at, joiners, joiner_values, day=self.day, role=STRANGER, state=joiner_states)
         if left.size % size:
             self.share(positions[-1:])
 
@@ -1917,13 +1678,12 @@ def run_group_day(
         earlier=book.members.size,
     )
     try:
-        u_look = rng.random(seekers.size)
-        openers, opener_values, opener_states, lookers = _split_lookers(
-            seekers, seeker_values, state, u_look, float(params.listing_match_prob)
-        )
-        opened = book.open(openers, opener_values, day=day, state=opener_states)
-        today.share(opened, openers)
-        left = today.match_strangers(seekers, seeker_values, lookers)
+        look = rng.random(seekers.size) < params.listing_match_prob
+        own = np.flatnonzero(~look)
+        openers = seekers[own]
+        opened = book.open(openers, seeker_values[own], day=day, state=state[openers])
+        today.share(opened)
+        left = today.match_strangers(seekers, seeker_values, np.flatnonzero(look))
         today.chunk(seekers, seeker_values, left)
     finally:  # the buffer is all False between days
         busy[seekers] = False
@@ -1931,59 +1691,20 @@ def run_group_day(
             busy[friends] = False
 
     rows = book.members
-    first, last_rows = _rows_of_day(rows.day, day)
+    mine = rows.day == day
+    first = rows.size - int(np.count_nonzero(mine))
     # rows are kept in join order, so today's are the last ones: a slice, not a copy
-    paid = rows.take(slice(first, None)) if last_rows else rows.take(rows.day == day)
-    status, n_opened, formed, lapsed = _closing(
-        book.opened, book.member_count, int(params.group_size), int(params.window_days), day
-    )
-    confirmed, refunded = book._close(status)
+    paid = rows.take(slice(first, None)) if mine[first:].all() else rows.take(mine)
+    n_opened = int(np.count_nonzero(book.opened == day))
+    full = book.member_count >= params.group_size
+    confirmed = book.close(full)
+    lapse = book.opened + (params.window_days - 1) <= day
+    refunded = book.close(lapse)
     return GroupDay(
         paid=paid,
         confirmed=confirmed,
         refunded=refunded,
         opened=n_opened,
-        formed=formed,
-        lapsed=lapsed,
+        formed=int(np.count_nonzero(full)),
+        lapsed=int(np.count_nonzero(lapse)),
     )
-
-
-@kernel
-def _rows_of_day(row_day: np.ndarray, day: int) -> tuple[int, bool]:
-    """Where the rows of ``day`` would start if they were the last ones, and whether they are.
-
-    Returns ``first`` = rows minus the rows of ``day``, and whether every row from
-    ``first`` on is of ``day`` (then they are a slice).
-    """
-    n = row_day.size
-    first = n
-    for r in range(n):
-        first -= row_day[r] == day
-    last = True
-    for r in range(first, n):
-        last = last and row_day[r] == day
-    return first, last
-
-
-@kernel
-def _closing(
-    opened: np.ndarray, member_count: np.ndarray, group_size: int, window_days: int, day: int
-) -> tuple[np.ndarray, int, int, int]:
-    """Each open group's fate today: 1 forms (full), 2 lapses (window over), 0 stays open.
-
-    Also returns the groups opened today, formed and lapsed. A full group forms
-    even on its window's last day.
-    """
-    status = np.zeros(opened.size, dtype=np.int8)
-    n_opened = 0
-    formed = 0
-    lapsed = 0
-    for g in range(opened.size):
-        n_opened += opened[g] == day
-        if member_count[g] >= group_size:
-            status[g] = 1
-            formed += 1
-        elif opened[g] + (window_days - 1) <= day:
-            status[g] = 2
-            lapsed += 1
-    return status, n_opened, formed, lapsed
