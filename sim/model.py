@@ -851,13 +851,16 @@ class ShopperModel(mesa.Model):
         outcome.groups_formed, outcome.groups_lapsed = today.formed, today.lapsed
         self.counters["groups_formed"] += today.formed
         self.counters["groups_lapsed"] += today.lapsed
-        ids = np.concatenate([regular, confirmed.shopper])
-        paid = np.concatenate([regular_values, confirmed.value])
         if self.order_log is not None:
+            ids = np.concatenate([regular, confirmed.shopper])
+            paid = np.concatenate([regular_values, confirmed.value])
             grouped = np.arange(ids.size) >= regular.size
             self._record(ids, 0, paid, at(levers.price_discount, ids), grouped)
         work.focal, work.values, work.counts = group_formation.tally_orders(
-            ids, paid, bits=self.groups.scratch.bits
+            regular,
+            regular_values,
+            more=(confirmed.shopper, confirmed.value),
+            bits=self.groups.scratch.bits,
         )
 
     def _group_deal_bonus(self, work: DayWork) -> None:

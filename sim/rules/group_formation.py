@@ -57,6 +57,7 @@ from typing import Protocol
 import numpy as np
 
 from sim.jit import kernel
+from sim.network import _AHEAD, _prefetch
 from sim.rules.satisfaction import HeldChanges
 from sim.states import ACTIVE, CHURNED, PROSPECT, STATE_NAMES, WON_BACK
 
@@ -1062,7 +1063,11 @@ def _members_by_state(
 
 
 def tally_orders(
-    ids: np.ndarray, values: np.ndarray, *, bits: np.ndarray | None = None
+    ids: np.ndarray,
+    values: np.ndarray,
+    *,
+    more: tuple[np.ndarray, np.ndarray] | None = None,
+    bits: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each shopper's orders of the day: who (increasing, once), total value and count.
 
@@ -1077,8 +1082,11 @@ def tally_orders(
         Shopper id of each order (int).
     values : numpy.ndarray
         Value of each order (float64).
+    more : tuple of numpy.ndarray, optional
+        A second list of orders ``(ids, values)``, tallied after the first as if
+        the two were concatenated (without the copy).
     bits : numpy.ndarray, optional
-        A zero uint64 buffer of at least ``ids.max() // 64 + 1`` words, returned
+        A zero uint64 buffer of at least ``max id // 64 + 1`` words, returned
         zero (one bit per shopper); without it one is allocated.
 
     Returns
@@ -1096,26 +1104,53 @@ def tally_orders(
     ...     np.array([2, 5, 90, 5]), np.array([1.0, 2.0, 4.0, 8.0]))
     >>> shoppers.tolist(), totals.tolist(), counts.tolist()
     ([2, 5, 90], [1.0, 10.0, 4.0], [1, 2, 1])
+    >>> tally_orders(np.array([7]), np.array([1.0]), more=(np.array([7]), np.array([2.0])))[1]
+    array([3.])
     """
-    ids = np.asarray(ids, dtype=np.int64)
-    values = np.asarray(values, dtype=np.float64)
-    if ids.shape != values.shape or ids.ndim != 1:
-        raise ValueError("ids and values must be 1-d arrays of the same length")
-    if ids.size and ids.min() < 0:
-        raise ValueError("ids must be shopper ids (>= 0)")
-    words = int(ids.max(initial=-1)) // 64 + 1
+    parts = [(ids, values), more if more is not None else (np.empty(0), np.empty(0))]
+    parts = [(np.asarray(i, dtype=np.int64), np.asarray(v, dtype=np.float64)) for i, v in parts]
+    for i, v in parts:
+        if i.shape != v.shape or i.ndim != 1:
+            raise ValueError("ids and values must be 1-d arrays of the same length")
+    (ids, values), (ids2, values2) = parts
     if bits is None:
-        bits = np.zeros(words, dtype=np.uint64)
-    elif bits.size < words:
-        raise ValueError(f"bits holds {64 * bits.size} shoppers, the ids need {64 * words}")
-    return _tally(ids, values, bits, words)
+        top = max(int(ids.max(initial=-1)), int(ids2.max(initial=-1)))
+        bits = np.zeros(max(top, 0) // 64 + 1, dtype=np.uint64)
+    words, problem = _words_for(ids, ids2, bits.size)
+    if problem:
+        raise ValueError(
+            "ids must be shopper ids (>= 0)"
+            if problem < 0
+            else f"bits holds {64 * bits.size} shoppers, the ids need {64 * words}"
+        )
+    return _tally(ids, values, ids2, values2, bits, words)
+
+
+@kernel
+def _words_for(ids: np.ndarray, ids2: np.ndarray, have: int) -> tuple[int, int]:
+    """Bitset words the ids need; then 0, -1 (a negative id) or 1 (more than ``have``)."""
+    low = 0
+    top = -1
+    for s in ids:
+        low = min(low, s)
+        top = max(top, s)
+    for s in ids2:
+        low = min(low, s)
+        top = max(top, s)
+    words = top // 64 + 1
+    return words, -1 if low < 0 else (1 if words > have else 0)
 
 
 @kernel
 def _tally(
-    ids: np.ndarray, values: np.ndarray, bits: np.ndarray, words: int
+    ids: np.ndarray,
+    values: np.ndarray,
+    ids2: np.ndarray,
+    values2: np.ndarray,
+    bits: np.ndarray,
+    words: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`tally_orders` with a zero bitset (zeroed again at the end).
+    """:func:`tally_orders` of ``ids`` then ``ids2`` with a zero bitset (zeroed at the end).
 
     Shopper ``s`` is bit ``s % 64`` of word ``s // 64``. Reading the set bits
     word by word lists the shoppers in increasing order; a shopper's place in
@@ -1124,6 +1159,8 @@ def _tally(
     """
     one = np.uint64(1)
     for s in ids:
+        bits[s >> 6] |= one << np.uint64(s & 63)
+    for s in ids2:
         bits[s >> 6] |= one << np.uint64(s & 63)
     before = np.empty(words, dtype=np.int64)
     n = 0
@@ -1146,6 +1183,12 @@ def _tally(
         lower = bits[s >> 6] & ((one << np.uint64(s & 63)) - one)
         r = before[s >> 6] + _popcount(lower)
         totals[r] += values[i]
+        counts[r] += 1
+    for i in range(ids2.size):
+        s = ids2[i]
+        lower = bits[s >> 6] & ((one << np.uint64(s & 63)) - one)
+        r = before[s >> 6] + _popcount(lower)
+        totals[r] += values2[i]
         counts[r] += 1
     bits[:words] = 0
     return shoppers, totals, counts
@@ -1293,13 +1336,17 @@ def _csr_rows(
     ``shares`` ties (who draw Floyd's offsets) and the ties picked in all (each
     shopper's degree, at most ``shares``). One pass reading ``indptr[s]`` and
     ``indptr[s + 1]`` together (the same cache line, mostly), instead of numpy
-    gathers, a subtraction and the counts, each a call of its own.
+    gathers, a subtraction and the counts, each a call of its own. The rows are
+    scattered over the graph: each is asked for :data:`sim.network._AHEAD`
+    shoppers early (:func:`sim.network._prefetch`), so that their loads overlap.
     """
     start = np.empty(shoppers.size, dtype=np.int64)
     degree = np.empty(shoppers.size, dtype=np.int64)
     many = 0
     total = 0
     for i in range(shoppers.size):
+        if i + _AHEAD < shoppers.size:  # kept in range (the id is checked when its turn comes)
+            _prefetch(indptr, min(max(shoppers[i + _AHEAD], 0), indptr.size - 1))
         if shoppers[i] < 0 or shoppers[i] + 1 >= indptr.size:
             raise IndexError("shoppers must be rows of the graph")
         start[i] = indptr[shoppers[i]]

@@ -601,6 +601,24 @@ def test_tally_orders_lists_each_shopper_once_with_the_sum_and_count_of_their_or
     assert counts.tolist() == [1, 3, 1, 1]
 
 
+def test_tally_orders_adds_a_second_list_of_orders_after_the_first():
+    shoppers, totals, counts = tally_orders(
+        np.array([4, 1]), np.array([1.0, 2.0]), more=(np.array([9, 4]), np.array([4.0, 8.0]))
+    )
+    assert shoppers.tolist() == [1, 4, 9]
+    assert totals.tolist() == [2.0, 9.0, 4.0]
+    assert counts.tolist() == [1, 2, 1]
+    with pytest.raises(ValueError, match="shopper ids"):
+        tally_orders(np.array([1]), np.array([1.0]), more=(np.array([-1]), np.array([1.0])))
+    with pytest.raises(ValueError, match="bits holds 64 shoppers"):
+        tally_orders(
+            np.array([1]),
+            np.array([1.0]),
+            more=(np.array([64]), np.array([1.0])),
+            bits=np.zeros(1, dtype=np.uint64),
+        )
+
+
 @settings(max_examples=50, deadline=None)
 @given(ids=st.lists(st.integers(0, 300), max_size=80))
 def test_tally_orders_is_unique_and_bincount(ids):
