@@ -357,6 +357,12 @@ class ShopperModel(mesa.Model):
             ("metrics", self._daily_metrics),
         ]
         self.stage_seconds: dict[str, float] | None = None
+        # purchase (ShopperModel._active): the customers as last listed, the day's work
+        # they were listed on and the adopters since, to merge the list rather than redo it
+        self._listed: np.ndarray | None = None
+        self._listed_on: DayWork | None = None
+        self._adopted: list[np.ndarray] = []
+        self._check_listing = False  # purchase: tests compare each merged list with a pass
         # satisfaction, group_deal_bonus: the day's hearing of detractors and deal bonuses,
         # held for loyalty_churn's first pass over the customers
         self._held_satisfaction = satisfaction.HeldChanges(self.shoppers.size)
@@ -586,6 +592,7 @@ class ShopperModel(mesa.Model):
             innovation_per_day=innovation,
             imitation_per_day=p.imitation_per_day,
         )
+        near = np.flatnonzero(near)  # a few in a thousand: indexing by them is cheaper
         prospects, u = prospects[near], u[near]
         heard = self.exposure.share(prospects)
         prob = acquisition.adoption_probability(
@@ -648,16 +655,44 @@ class ShopperModel(mesa.Model):
         """The focal customers now, listed once until a stage changes who they are.
 
         Every stage that changes a shopper's state into or out of the active ones
-        (adoption, group buys, churn and win-back) sets ``work.active`` to None.
+        (adoption, group buys, churn and win-back) sets ``work.active`` to None; the
+        list is then listed again (see :meth:`_list_active`).
         """
         if work.active is None:
-            work.active = np.flatnonzero(self.shoppers.active_mask())
+            work.active = self._list_active(work)
         return work.active
+
+    def _list_active(self, work: DayWork) -> np.ndarray:
+        """The focal customers now, merged from their last list and the changes since.
+
+        The shoppers whose state may have changed since the last list are the
+        adopters since (:meth:`_adopt`) and the day's shoppers won back by a group
+        buy, churned and won back (the day's outcome; only these stages change who
+        is a customer). The last list holds if it was made today, or yesterday and
+        no stage changed anyone after it; else (the first day) every shopper is
+        looked at (:meth:`sim.shoppers.Shoppers.active_ids`). A state set from outside
+        the stages between days is not seen: set ``_listed`` to None after it.
+        """
+        sh, listed, on = self.shoppers, self._listed, self._listed_on
+        current = on is work or (on is not None and on.active is listed and on.day == work.day - 1)
+        if listed is None or not current:
+            active = sh.active_ids()
+        else:
+            outcome = work.outcome
+            changed = np.concatenate(
+                [*self._adopted, outcome.group_won_back, outcome.churned, outcome.won_back]
+            )
+            active = sh.active_ids(listed, changed)
+            if self._check_listing:
+                assert np.array_equal(active, sh.active_ids()), "the merged list is stale"
+        self._listed, self._listed_on, self._adopted = active, work, []
+        return active
 
     def _adopt(self, work: DayWork, who: np.ndarray, channel: int) -> None:
         sh, day = self.shoppers, work.day
         if who.size:
             work.active = None
+            self._adopted.append(who)  # for the next list of the customers
         sh.state[who] = ACTIVE
         sh.channel[who] = channel
         sh.acquired_day[who] = day

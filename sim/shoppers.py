@@ -19,6 +19,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from sim.jit import kernel
 from sim.params import ModelParams, Moments
 from sim.rules.loyalty_churn import target_loyalty
 from sim.states import ACTIVE, INITIAL, NEVER, OUTSIDE, WON_BACK
@@ -130,9 +131,76 @@ class Shoppers:
         """Boolean mask of current focal customers (active or won back)."""
         return (self.state == ACTIVE) | (self.state == WON_BACK)
 
+    def active_ids(
+        self, listed: np.ndarray | None = None, changed: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Ids of the current focal customers (active or won back), ascending.
+
+        Parameters
+        ----------
+        listed : numpy.ndarray, optional
+            The focal customers as listed earlier (int64, ascending).
+        changed : numpy.ndarray, optional
+            With ``listed``: every shopper whose state may have changed since it was
+            listed, in any order (repeats and unchanged shoppers do no harm).
+
+        Returns
+        -------
+        numpy.ndarray
+            Int64, ascending: the shoppers in state ACTIVE or WON_BACK. Without
+            ``listed``, by a pass over every shopper; with it, ``listed`` without the
+            ``changed`` shoppers no longer focal customers, and with those who now
+            are. The merge touches the few changed shoppers and copies the list
+            between them, about twice as fast as the pass over every shopper.
+
+        Examples
+        --------
+        >>> from sim.params import ModelParams
+        >>> from sim.states import CHURNED, PROSPECT
+        >>> sh = create_shoppers(ModelParams(population={"size": 5}), np.random.default_rng(1))
+        >>> sh.state[:] = [ACTIVE, PROSPECT, WON_BACK, ACTIVE, PROSPECT]
+        >>> listed = sh.active_ids()
+        >>> listed.tolist()
+        [0, 2, 3]
+        >>> sh.state[[1, 3]] = ACTIVE, CHURNED
+        >>> sh.active_ids(listed, np.array([3, 1, 4])).tolist()
+        [0, 1, 2]
+        """
+        if listed is None:
+            return np.flatnonzero(self.active_mask())
+        changed = np.unique(np.asarray(changed, dtype=np.int64))  # ascending, once each
+        places = np.searchsorted(listed, changed)
+        out = np.empty(listed.size + changed.size, dtype=np.int64)
+        return out[: _merge_changes(listed, changed, places, self.state, out)]
+
     def nbytes(self) -> int:
         """Memory held by the state arrays, in bytes."""
         return sum(getattr(self, f.name).nbytes for f in fields(self))
+
+
+@kernel
+def _merge_changes(listed, changed, places, state, out):
+    """Merge the ``changed`` shoppers into the ascending ``listed`` ones, into ``out``; count.
+
+    ``changed`` is ascending without repeats and ``places[j]`` is where ``changed[j]``
+    falls in ``listed`` (``np.searchsorted``). The listed ids between two changed
+    shoppers are copied as a block; a changed shopper is dropped from the list (if
+    listed) and written back if its state is ACTIVE or WON_BACK now.
+    """
+    n, written, read = listed.size, 0, 0
+    for j in range(changed.size):
+        block = places[j] - read
+        out[written : written + block] = listed[read : places[j]]  # a block copy
+        written += block
+        read = places[j]
+        shopper = changed[j]
+        if read < n and listed[read] == shopper:
+            read += 1  # listed before: kept below only if still a customer
+        out[written] = shopper
+        written += (state[shopper] == ACTIVE) | (state[shopper] == WON_BACK)
+    block = n - read
+    out[written : written + block] = listed[read:n]
+    return written + block
 
 
 #: One shopper's booking record: the fields booking a focal order adds to, side by
