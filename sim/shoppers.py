@@ -168,10 +168,9 @@ class Shoppers:
         """
         if listed is None:
             return np.flatnonzero(self.active_mask())
-        changed = np.unique(np.asarray(changed, dtype=np.int64))  # ascending, once each
-        places = np.searchsorted(listed, changed)
+        changed = np.sort(np.asarray(changed, dtype=np.int64))
         out = np.empty(listed.size + changed.size, dtype=np.int64)
-        return out[: _merge_changes(listed, changed, places, self.state, out)]
+        return out[: _merge_changes(listed, changed, self.state, out)]
 
     def nbytes(self) -> int:
         """Memory held by the state arrays, in bytes."""
@@ -179,21 +178,38 @@ class Shoppers:
 
 
 @kernel
-def _merge_changes(listed, changed, places, state, out):
+def _merge_changes(listed, changed, state, out):
     """Merge the ``changed`` shoppers into the ascending ``listed`` ones, into ``out``; count.
 
-    ``changed`` is ascending without repeats and ``places[j]`` is where ``changed[j]``
-    falls in ``listed`` (``np.searchsorted``). The listed ids between two changed
-    shoppers are copied as a block; a changed shopper is dropped from the list (if
-    listed) and written back if its state is ACTIVE or WON_BACK now.
+    ``changed`` is ascending (repeats are skipped). The listed ids between two
+    changed shoppers are copied as a block; a changed shopper is dropped from the
+    list (if listed) and written back if its state is ACTIVE or WON_BACK now. Where
+    a changed shopper falls in ``listed`` is found by galloping from the last place
+    (steps 1, 2, 4, ... then halving): it looks at the part of the list about to be
+    copied, which a binary search over the whole list (``np.searchsorted``) would
+    not, and costs a few cache misses rather than about twenty.
     """
     n, written, read = listed.size, 0, 0
     for j in range(changed.size):
-        block = places[j] - read
-        out[written : written + block] = listed[read : places[j]]  # a block copy
-        written += block
-        read = places[j]
         shopper = changed[j]
+        if j > 0 and shopper == changed[j - 1]:
+            continue
+        # gallop: listed[low - 1] < shopper <= listed[high] (as if listed[n] were infinite)
+        low, step = read, 1
+        while low + step - 1 < n and listed[low + step - 1] < shopper:
+            low += step
+            step *= 2
+        high = min(low + step - 1, n)
+        while low < high:  # binary search in listed[low:high]
+            middle = (low + high) // 2
+            if listed[middle] < shopper:
+                low = middle + 1
+            else:
+                high = middle
+        block = low - read
+        out[written : written + block] = listed[read:low]  # a block copy
+        written += block
+        read = low
         if read < n and listed[read] == shopper:
             read += 1  # listed before: kept below only if still a customer
         out[written] = shopper
