@@ -362,7 +362,11 @@ class ShopperModel(mesa.Model):
         self._listed: np.ndarray | None = None
         self._listed_on: DayWork | None = None
         self._adopted: list[np.ndarray] = []
-        self._check_listing = False  # purchase: tests compare each merged list with a pass
+        # acquire: the prospects as last listed, the day, and the adopters since
+        self._prospects: np.ndarray | None = None
+        self._prospects_on = -1
+        self._adopted_prospects: list[np.ndarray] = []
+        self._check_listing = False  # purchase, acquire: tests compare merged lists with a pass
         # satisfaction, group_deal_bonus: the day's hearing of detractors and deal bonuses,
         # held for loyalty_churn's first pass over the customers
         self._held_satisfaction = satisfaction.HeldChanges(self.shoppers.size)
@@ -581,9 +585,9 @@ class ShopperModel(mesa.Model):
 
     def _acquire(self, work: DayWork) -> None:
         """Stage 1: Bass adoption through ads and referrals (per-year rates, per day)."""
-        sh, p = self.shoppers, self.params.acquisition
+        p = self.params.acquisition
         levers, outcome = work.levers, work.outcome
-        prospects = np.flatnonzero(sh.state == PROSPECT)
+        prospects = self._list_prospects(work)
         u = self.streams["acquisition"].random(prospects.size)
         innovation = p.innovation_per_day * levers.ad_rate_mult
         # only prospects drawing below a bound of everyone's probability can adopt
@@ -609,6 +613,27 @@ class ShopperModel(mesa.Model):
         )
         self._adopt(work, outcome.new_ads, ADS)
         self._adopt(work, outcome.new_referral, REFERRAL)
+
+    def _list_prospects(self, work: DayWork) -> np.ndarray:
+        """The prospects now, merged from yesterday's list and the changes since.
+
+        Shoppers become prospects only by entering the market (the day's entrants,
+        before this stage) and stop being prospects only by adopting
+        (:meth:`_adopt`), so yesterday's list merged with these is today's; on the
+        first day (or after a day without this stage) every shopper is looked at
+        (:meth:`sim.shoppers.Shoppers.prospect_ids`). A state set from outside the
+        stages between days is not seen: set ``_prospects`` to None after it.
+        """
+        sh, listed = self.shoppers, self._prospects
+        if listed is None or self._prospects_on != work.day - 1:
+            prospects = sh.prospect_ids()
+        else:
+            changed = np.concatenate([*self._adopted_prospects, work.outcome.entrants])
+            prospects = sh.prospect_ids(listed, changed)
+            if self._check_listing:
+                assert np.array_equal(prospects, sh.prospect_ids()), "the merged list is stale"
+        self._prospects, self._prospects_on, self._adopted_prospects = prospects, work.day, []
+        return prospects
 
     def _share_to_unlock(self, work: DayWork) -> None:
         """Share-to-unlock (:mod:`sim.rules.share_to_unlock`): friends' clicks, new customers.
@@ -692,7 +717,8 @@ class ShopperModel(mesa.Model):
         sh, day = self.shoppers, work.day
         if who.size:
             work.active = None
-            self._adopted.append(who)  # for the next list of the customers
+            self._adopted.append(who)  # for the next lists of the customers
+            self._adopted_prospects.append(who)  # and of the prospects
         sh.state[who] = ACTIVE
         sh.channel[who] = channel
         sh.acquired_day[who] = day

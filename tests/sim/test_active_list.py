@@ -1,4 +1,4 @@
-"""The customer list: merged from the day's changes, the same as a pass over every shopper."""
+"""The lists of customers and prospects: merged from the changes, as a pass over all finds them."""
 
 import numpy as np
 
@@ -61,3 +61,12 @@ def test_a_state_set_between_days_is_seen_once_the_list_is_dropped():
     model._listed = None
     model._check_listing = True
     model.run(3)
+
+
+def test_prospect_ids_merge_entrants_and_adopters():
+    sh = small_shoppers([PROSPECT, OUTSIDE, ACTIVE, PROSPECT, OUTSIDE])
+    listed = sh.prospect_ids()
+    assert listed.dtype == np.int64
+    assert listed.tolist() == [0, 3]
+    sh.state[[1, 3, 4]] = PROSPECT, ACTIVE, PROSPECT  # two enter, one adopts
+    assert sh.prospect_ids(listed, np.array([4, 3, 1, 3])).tolist() == [0, 1, 4]
