@@ -360,6 +360,16 @@ class ShopperModel(mesa.Model):
         # metrics: the promoters and detractors word_of_mouth counted as it refreshed the
         # customers' answers, with the list of customers it walked (see _metrics)
         self._answers: tuple[np.ndarray | None, tuple[int, int]] = (None, (0, 0))
+        # purchase (ShopperModel._active): the customers as last listed, the day's work
+        # they were listed on and the adopters since, to merge the list rather than redo it
+        self._listed: np.ndarray | None = None
+        self._listed_on: DayWork | None = None
+        self._adopted: list[np.ndarray] = []
+        # acquire: the prospects as last listed, the day, and the adopters since
+        self._prospects: np.ndarray | None = None
+        self._prospects_on = -1
+        self._adopted_prospects: list[np.ndarray] = []
+        self._check_listing = False  # purchase, acquire: tests compare merged lists with a pass
         # satisfaction, group_deal_bonus: the day's hearing of detractors and deal bonuses,
         # held for loyalty_churn's first pass over the customers
         self._held_satisfaction = satisfaction.HeldChanges(self.shoppers.size)
@@ -578,9 +588,9 @@ class ShopperModel(mesa.Model):
 
     def _acquire(self, work: DayWork) -> None:
         """Stage 1: Bass adoption through ads and referrals (per-year rates, per day)."""
-        sh, p = self.shoppers, self.params.acquisition
+        p = self.params.acquisition
         levers, outcome = work.levers, work.outcome
-        prospects = np.flatnonzero(sh.state == PROSPECT)
+        prospects = self._list_prospects(work)
         u = self.streams["acquisition"].random(prospects.size)
         innovation = p.innovation_per_day * levers.ad_rate_mult
         # only prospects drawing below a bound of everyone's probability can adopt
@@ -589,6 +599,7 @@ class ShopperModel(mesa.Model):
             innovation_per_day=innovation,
             imitation_per_day=p.imitation_per_day,
         )
+        near = np.flatnonzero(near)  # a few in a thousand: indexing by them is cheaper
         prospects, u = prospects[near], u[near]
         heard = self.exposure.share(prospects)
         prob = acquisition.adoption_probability(
@@ -605,6 +616,27 @@ class ShopperModel(mesa.Model):
         )
         self._adopt(work, outcome.new_ads, ADS)
         self._adopt(work, outcome.new_referral, REFERRAL)
+
+    def _list_prospects(self, work: DayWork) -> np.ndarray:
+        """The prospects now, merged from yesterday's list and the changes since.
+
+        Shoppers become prospects only by entering the market (the day's entrants,
+        before this stage) and stop being prospects only by adopting
+        (:meth:`_adopt`), so yesterday's list merged with these is today's; on the
+        first day (or after a day without this stage) every shopper is looked at
+        (:meth:`sim.shoppers.Shoppers.prospect_ids`). A state set from outside the
+        stages between days is not seen: set ``_prospects`` to None after it.
+        """
+        sh, listed = self.shoppers, self._prospects
+        if listed is None or self._prospects_on != work.day - 1:
+            prospects = sh.prospect_ids()
+        else:
+            changed = np.concatenate([*self._adopted_prospects, work.outcome.entrants])
+            prospects = sh.prospect_ids(listed, changed)
+            if self._check_listing:
+                assert np.array_equal(prospects, sh.prospect_ids()), "the merged list is stale"
+        self._prospects, self._prospects_on, self._adopted_prospects = prospects, work.day, []
+        return prospects
 
     def _share_to_unlock(self, work: DayWork) -> None:
         """Share-to-unlock (:mod:`sim.rules.share_to_unlock`): friends' clicks, new customers.
@@ -651,16 +683,45 @@ class ShopperModel(mesa.Model):
         """The focal customers now, listed once until a stage changes who they are.
 
         Every stage that changes a shopper's state into or out of the active ones
-        (adoption, group buys, churn and win-back) sets ``work.active`` to None.
+        (adoption, group buys, churn and win-back) sets ``work.active`` to None; the
+        list is then listed again (see :meth:`_list_active`).
         """
         if work.active is None:
-            work.active = np.flatnonzero(self.shoppers.active_mask())
+            work.active = self._list_active(work)
         return work.active
+
+    def _list_active(self, work: DayWork) -> np.ndarray:
+        """The focal customers now, merged from their last list and the changes since.
+
+        The shoppers whose state may have changed since the last list are the
+        adopters since (:meth:`_adopt`) and the day's shoppers won back by a group
+        buy, churned and won back (the day's outcome; only these stages change who
+        is a customer). The last list holds if it was made today, or yesterday and
+        no stage changed anyone after it; else (the first day) every shopper is
+        looked at (:meth:`sim.shoppers.Shoppers.active_ids`). A state set from outside
+        the stages between days is not seen: set ``_listed`` to None after it.
+        """
+        sh, listed, on = self.shoppers, self._listed, self._listed_on
+        current = on is work or (on is not None and on.active is listed and on.day == work.day - 1)
+        if listed is None or not current:
+            active = sh.active_ids()
+        else:
+            outcome = work.outcome
+            changed = np.concatenate(
+                [*self._adopted, outcome.group_won_back, outcome.churned, outcome.won_back]
+            )
+            active = sh.active_ids(listed, changed)
+            if self._check_listing:
+                assert np.array_equal(active, sh.active_ids()), "the merged list is stale"
+        self._listed, self._listed_on, self._adopted = active, work, []
+        return active
 
     def _adopt(self, work: DayWork, who: np.ndarray, channel: int) -> None:
         sh, day = self.shoppers, work.day
         if who.size:
             work.active = None
+            self._adopted.append(who)  # for the next lists of the customers
+            self._adopted_prospects.append(who)  # and of the prospects
         sh.state[who] = ACTIVE
         sh.channel[who] = channel
         sh.acquired_day[who] = day

@@ -138,12 +138,11 @@ def orderers(
         scratch = OrderScratch.empty(active.size)
     per_shopper = one_or_each(multiplier)
     count = _bracket(active, uniforms, rate, per_shopper, scratch.positions, scratch.sure)
-    near, ordered = scratch.positions[:count], scratch.sure[:count]
-    unsure = near[~ordered]
+    near, sure = scratch.positions[:count], scratch.sure[:count]
+    unsure = near[~sure]
     who = active[unsure]
     probability = order_probability(rate[who], at(multiplier, who))
-    ordered[~ordered] = uniforms[unsure] < probability
-    return active[near[ordered]]
+    return _settle(active, near, sure, uniforms[unsure] < probability)
 
 
 @kernel
@@ -176,3 +175,25 @@ def _bracket(active, uniforms, rate, multiplier, positions, sure):
         sure[count] = bounded & ((u + BOUND_MARGIN) * (1.0 + poly) < poly)
         count += ((u - BOUND_MARGIN) * wide * wide < 16.0 * x) | (not bounded)
     return count
+
+
+@kernel
+def _settle(active, near, sure, unsure_orders):
+    """The orderers among the ``near`` positions (into ``active``), in one pass.
+
+    A position orders if it is ``sure`` to, or else if the next of ``unsure_orders``
+    (one per position not sure, in order) says so; returns the shoppers
+    ``active[k]`` of the positions that order, in order. Few are unsure, so the
+    branch on ``sure`` is well predicted.
+    """
+    out = np.empty(near.size, dtype=np.int64)
+    count, unsure = 0, 0
+    for j in range(near.size):
+        if sure[j]:
+            ordered = True
+        else:
+            ordered = unsure_orders[unsure]
+            unsure += 1
+        out[count] = active[near[j]]
+        count += ordered
+    return out[:count]

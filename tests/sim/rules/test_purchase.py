@@ -47,3 +47,12 @@ def test_orderers_are_exactly_those_below_the_order_probability_for_random_rates
         expected = active[uniforms < purchase.order_probability(rate[active], mult)]
         got = purchase.orderers(active, uniforms, rate, multiplier, scratch=scratch)
         np.testing.assert_array_equal(got, expected)
+
+
+def test_settle_keeps_the_sure_and_the_unsure_that_order_in_order():
+    active = np.array([10, 11, 12, 13, 14])
+    near = np.array([0, 2, 3, 4])  # positions into active
+    sure = np.array([True, False, True, False])
+    got = purchase._settle(active, near, sure, np.array([False, True]))  # 12 no, 14 yes
+    assert got.dtype == np.int64
+    assert got.tolist() == [10, 13, 14]

@@ -1,0 +1,72 @@
+"""The lists of customers and prospects: merged from the changes, as a pass over all finds them."""
+
+import numpy as np
+
+from sim import ShopperModel
+from sim.params import ModelParams
+from sim.shoppers import create_shoppers
+from sim.states import ACTIVE, CHURNED, OUTSIDE, PROSPECT, WON_BACK
+
+
+def small_shoppers(states):
+    sh = create_shoppers(ModelParams(population={"size": len(states)}), np.random.default_rng(0))
+    sh.state[:] = states
+    return sh
+
+
+def test_active_ids_lists_active_and_won_back():
+    sh = small_shoppers([PROSPECT, ACTIVE, CHURNED, WON_BACK, OUTSIDE, ACTIVE])
+    got = sh.active_ids()
+    assert got.dtype == np.int64
+    assert got.tolist() == [1, 3, 5]
+
+
+def test_merge_drops_leavers_adds_joiners_and_ignores_repeats_and_unchanged():
+    sh = small_shoppers([ACTIVE, PROSPECT, ACTIVE, CHURNED, ACTIVE, PROSPECT, WON_BACK])
+    listed = sh.active_ids()  # 0, 2, 4, 6
+    sh.state[[0, 1, 3, 6]] = CHURNED, ACTIVE, WON_BACK, CHURNED
+    # 2 and 5 did not change; 1 and 6 are named twice
+    got = sh.active_ids(listed, np.array([6, 1, 3, 0, 2, 1, 5, 6]))
+    assert got.dtype == np.int64
+    assert got.tolist() == [1, 2, 3, 4]
+
+
+def test_merge_at_both_ends_and_with_nothing_changed():
+    sh = small_shoppers([PROSPECT, ACTIVE, ACTIVE, PROSPECT])
+    listed = sh.active_ids()
+    assert sh.active_ids(listed, np.empty(0, dtype=np.int64)).tolist() == [1, 2]
+    sh.state[[0, 3]] = ACTIVE
+    assert sh.active_ids(listed, np.array([3, 0])).tolist() == [0, 1, 2, 3]
+    sh.state[:] = CHURNED
+    assert sh.active_ids(listed, np.arange(4)).tolist() == []
+
+
+def test_the_model_merged_list_matches_a_pass_every_day():
+    params = {
+        "population": {"size": 3000},
+        "market": {"growth_per_year": 0.3},
+        "horizon_days": 40,
+    }
+    model = ShopperModel(params, rng=4)
+    model._check_listing = True  # each merged list is compared with a pass over all
+    model.run(40)
+    assert model._listed is not None
+    assert np.array_equal(model._listed, np.flatnonzero(model.shoppers.active_mask()))
+
+
+def test_a_state_set_between_days_is_seen_once_the_list_is_dropped():
+    model = ShopperModel({"population": {"size": 2000}}, rng=5)
+    model.run(3)
+    model.shoppers.state[model.shoppers.active_ids()[:10]] = CHURNED
+    model._listed = None
+    model._check_listing = True
+    model.run(3)
+
+
+def test_prospect_ids_merge_entrants_and_adopters():
+    sh = small_shoppers([PROSPECT, OUTSIDE, ACTIVE, PROSPECT, OUTSIDE])
+    listed = sh.prospect_ids()
+    assert listed.dtype == np.int64
+    assert listed.tolist() == [0, 3]
+    sh.state[[1, 3, 4]] = PROSPECT, ACTIVE, PROSPECT  # two enter, one adopts
+    assert sh.prospect_ids(listed, np.array([4, 3, 1, 3])).tolist() == [0, 1, 4]
