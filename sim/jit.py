@@ -30,6 +30,10 @@ from typing import Any, TypeVar
 
 import numba
 import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -99,3 +103,59 @@ def one_or_each(
             f"{name} needs one value or one per {each} ({n}), got shape {values.shape}"
         )
     return values
+
+
+#: How many shoppers ahead a kernel asks for their data (see :func:`prefetch`):
+#: enough for the loads to arrive in time, few enough for them to stay cached.
+AHEAD = 16
+
+
+def _prefetch_intrinsic(typingctx: Any, array: types.Array, index: types.Integer) -> Any:
+    """``prefetch(array, i)`` in a kernel: start loading row ``i`` of ``array`` into the cache.
+
+    A hint to the CPU (LLVM's ``llvm.prefetch``, for reading and writing, kept
+    in all cache levels), with no effect on any value: a kernel whose scattered
+    reads each wait for memory asks for the data of a later step first, so that
+    the waits overlap instead of adding up. An index out of range is harmless
+    (a prefetch never faults) but pointless; callers keep it in range.
+    """
+    if not isinstance(array, types.Array) or not isinstance(index, types.Integer):
+        return None
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        array_type, index_type = signature.args
+        data = context.make_array(array_type)(context, builder, args[0])
+        row = context.cast(builder, args[1], index_type, types.intp)
+        zero = context.get_constant(types.intp, 0)
+        pointer = cgutils.get_item_pointer2(
+            context,
+            builder,
+            data=data.data,
+            shape=cgutils.unpack_tuple(builder, data.shape),
+            strides=cgutils.unpack_tuple(builder, data.strides),
+            layout=array_type.layout,
+            inds=[row] + [zero] * (array_type.ndim - 1),
+            wraparound=False,
+            boundscheck=False,
+        )
+        byte_pointer = ir.IntType(8).as_pointer()
+        int32 = ir.IntType(32)
+        function = cgutils.get_or_insert_function(
+            builder.module,
+            ir.FunctionType(ir.VoidType(), [byte_pointer, int32, int32, int32]),
+            "llvm.prefetch.p0i8",
+        )
+        # (address, 1: for writing, 3: keep in every cache level, 1: data cache)
+        flags = [ir.Constant(int32, flag) for flag in (1, 3, 1)]
+        builder.call(function, [builder.bitcast(pointer, byte_pointer), *flags])
+        return context.get_dummy_value()
+
+    return types.void(array, index), codegen
+
+
+def _prefetch_python(array: np.ndarray, index: int) -> None:
+    """:func:`prefetch` when kernels run as plain Python (``NUMBA_DISABLE_JIT=1``): nothing."""
+
+
+#: ``prefetch(array, i)`` in a kernel (see ``_prefetch_intrinsic``); a no-op in plain Python.
+prefetch: Any = _prefetch_python if numba.config.DISABLE_JIT else intrinsic(_prefetch_intrinsic)

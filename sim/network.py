@@ -19,15 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numba
 import numpy as np
 import scipy.sparse as sp
-from llvmlite import ir
-from numba import types
-from numba.core import cgutils
-from numba.extending import intrinsic
 
-from sim.jit import kernel
+from sim.jit import AHEAD, kernel, prefetch
 from sim.params import ModelParams
 
 
@@ -573,62 +568,6 @@ class NeighbourExposure:
         return self.sums[index] / self.ties[index, None]
 
 
-#: How many shoppers ahead a kernel asks for their data (see :func:`_prefetch`):
-#: enough for the loads to arrive in time, few enough for them to stay cached.
-_AHEAD = 16
-
-
-def _prefetch_intrinsic(typingctx: Any, array: types.Array, index: types.Integer) -> Any:
-    """``_prefetch(array, i)`` in a kernel: start loading row ``i`` of ``array`` into the cache.
-
-    A hint to the CPU (LLVM's ``llvm.prefetch``, for reading and writing, kept
-    in all cache levels), with no effect on any value: a kernel whose scattered
-    reads each wait for memory asks for the data of a later step first, so that
-    the waits overlap instead of adding up. An index out of range is harmless
-    (a prefetch never faults) but pointless; callers keep it in range.
-    """
-    if not isinstance(array, types.Array) or not isinstance(index, types.Integer):
-        return None
-
-    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
-        array_type, index_type = signature.args
-        data = context.make_array(array_type)(context, builder, args[0])
-        row = context.cast(builder, args[1], index_type, types.intp)
-        zero = context.get_constant(types.intp, 0)
-        pointer = cgutils.get_item_pointer2(
-            context,
-            builder,
-            data=data.data,
-            shape=cgutils.unpack_tuple(builder, data.shape),
-            strides=cgutils.unpack_tuple(builder, data.strides),
-            layout=array_type.layout,
-            inds=[row] + [zero] * (array_type.ndim - 1),
-            wraparound=False,
-            boundscheck=False,
-        )
-        byte_pointer = ir.IntType(8).as_pointer()
-        int32 = ir.IntType(32)
-        function = cgutils.get_or_insert_function(
-            builder.module,
-            ir.FunctionType(ir.VoidType(), [byte_pointer, int32, int32, int32]),
-            "llvm.prefetch.p0i8",
-        )
-        # (address, 1: for writing, 3: keep in every cache level, 1: data cache)
-        flags = [ir.Constant(int32, flag) for flag in (1, 3, 1)]
-        builder.call(function, [builder.bitcast(pointer, byte_pointer), *flags])
-        return context.get_dummy_value()
-
-    return types.void(array, index), codegen
-
-
-def _prefetch_python(array: np.ndarray, index: int) -> None:
-    """:func:`_prefetch` when kernels run as plain Python (``NUMBA_DISABLE_JIT=1``): nothing."""
-
-
-#: ``_prefetch(array, i)`` in a kernel (see ``_prefetch_intrinsic``); a no-op in plain Python.
-_prefetch = _prefetch_python if numba.config.DISABLE_JIT else intrinsic(_prefetch_intrinsic)
-
-
 @kernel
 def _note_extent(value: np.float32, extent: np.ndarray) -> None:
     """Widen ``extent`` = [smallest non-zero, largest] magnitude of the stored signals by ``value``.
@@ -753,7 +692,7 @@ def _propagate(
     one's ties in CSR order), added as one array.
 
     The changed shoppers lie scattered over the arrays, so each step waits for
-    memory; the loop asks ahead (:func:`_prefetch`) for a later shopper's tie
+    memory; the loop asks ahead (:func:`prefetch`) for a later shopper's tie
     offsets, ties, and change sums (its own and nearby ids': most ties of a small
     world join shoppers a few ids apart), then for all its friends' change sums,
     and at the end for a later friend's change and running sums.
@@ -763,19 +702,19 @@ def _propagate(
     by_signal = sums.T  # row c: signal c of every shopper (contiguous)
     n_friends = 0
     for k in range(changed.size):
-        if k + _AHEAD < changed.size:
-            ahead = changed[k + _AHEAD]
-            _prefetch(indptr, ahead)
-            _prefetch(reached, ahead)
-            _prefetch(pending, max(ahead - 4, 0))
-            _prefetch(pending, ahead)
-            _prefetch(pending, min(ahead + 4, last))
-        if k + _AHEAD // 2 < changed.size:
-            _prefetch(indices, indptr[changed[k + _AHEAD // 2]])
-        if k + _AHEAD // 4 < changed.size:
-            soon = changed[k + _AHEAD // 4]
+        if k + AHEAD < changed.size:
+            ahead = changed[k + AHEAD]
+            prefetch(indptr, ahead)
+            prefetch(reached, ahead)
+            prefetch(pending, max(ahead - 4, 0))
+            prefetch(pending, ahead)
+            prefetch(pending, min(ahead + 4, last))
+        if k + AHEAD // 2 < changed.size:
+            prefetch(indices, indptr[changed[k + AHEAD // 2]])
+        if k + AHEAD // 4 < changed.size:
+            soon = changed[k + AHEAD // 4]
             for tie in range(indptr[soon], indptr[soon + 1]):
-                _prefetch(pending, indices[tie])
+                prefetch(pending, indices[tie])
         shopper = changed[k]
         for tie in range(indptr[shopper], indptr[shopper + 1]):
             friend = indices[tie]
@@ -786,11 +725,11 @@ def _propagate(
             for c in range(width):
                 pending[friend, c] += changes[k, c]
     for k in range(n_friends):
-        if k + _AHEAD < n_friends:
-            ahead = friends[k + _AHEAD]
-            _prefetch(pending, ahead)
+        if k + AHEAD < n_friends:
+            ahead = friends[k + AHEAD]
+            prefetch(pending, ahead)
             for c in range(width):
-                _prefetch(by_signal[c], ahead)
+                prefetch(by_signal[c], ahead)
         friend = friends[k]
         reached[friend] = 0
         for c in range(width):
@@ -813,23 +752,23 @@ def _add_changes(
     sums as the ties are walked, with no change sums and no second pass. A zero
     change is skipped (most changes leave one signal as it was: a promoter stays
     no detractor), which leaves the same bits, the exact sums never being −0. The
-    changed shoppers lie scattered, so the loop asks ahead (:func:`_prefetch`)
+    changed shoppers lie scattered, so the loop asks ahead (:func:`prefetch`)
     for a later shopper's tie offsets and ties, then for its friends' sums of
     each signal it changes.
     """
     width = changes.shape[1]
     by_signal = sums.T  # row c: signal c of every shopper (contiguous)
     for k in range(changed.size):
-        if k + _AHEAD < changed.size:
-            _prefetch(indptr, changed[k + _AHEAD])
-        if k + _AHEAD // 2 < changed.size:
-            _prefetch(indices, indptr[changed[k + _AHEAD // 2]])
-        if k + _AHEAD // 4 < changed.size:
-            soon = changed[k + _AHEAD // 4]
+        if k + AHEAD < changed.size:
+            prefetch(indptr, changed[k + AHEAD])
+        if k + AHEAD // 2 < changed.size:
+            prefetch(indices, indptr[changed[k + AHEAD // 2]])
+        if k + AHEAD // 4 < changed.size:
+            soon = changed[k + AHEAD // 4]
             for c in range(width):
-                if changes[k + _AHEAD // 4, c] != 0.0:
+                if changes[k + AHEAD // 4, c] != 0.0:
                     for tie in range(indptr[soon], indptr[soon + 1]):
-                        _prefetch(by_signal[c], indices[tie])
+                        prefetch(by_signal[c], indices[tie])
         shopper = changed[k]
         for c in range(width):
             change = changes[k, c]

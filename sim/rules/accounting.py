@@ -11,14 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numba
 import numpy as np
-from llvmlite import ir
-from numba import types
-from numba.core import cgutils
-from numba.extending import intrinsic
 
-from sim.jit import kernel
+from sim.jit import kernel, prefetch
 from sim.states import NEVER
 
 if TYPE_CHECKING:
@@ -153,42 +148,6 @@ def book_focal_orders(
 _PREFETCH_AHEAD = 8
 
 
-def _prefetch_codegen(context, builder, signature, args):
-    """LLVM's ``prefetch`` (for a write, kept in every cache) of ``array[index]`` (``args``)."""
-    array_type = signature.args[0]
-    array = context.make_array(array_type)(context, builder, args[0])
-    pointer = cgutils.get_item_pointer(
-        context, builder, array_type, array, [args[1]], wraparound=False
-    )
-    byte_pointer = ir.PointerType(ir.IntType(8))
-    i32 = ir.IntType(32)
-    prefetch = cgutils.get_or_insert_function(
-        builder.module,
-        ir.FunctionType(ir.VoidType(), [byte_pointer, i32, i32, i32]),
-        "llvm.prefetch.p0i8",
-    )
-    # arguments: the address, 1 = for a write, 3 = keep in every cache level, 1 = data
-    builder.call(prefetch, [builder.bitcast(pointer, byte_pointer), i32(1), i32(3), i32(1)])
-    return context.get_dummy_value()
-
-
-@intrinsic
-def _prefetch_compiled(typingctx, array, index):
-    """Ask the processor to fetch the cache line of ``array[index]`` (a hint, no result).
-
-    Numba has no prefetch of its own; this emits LLVM's. A hint never faults and
-    changes no value, only when memory arrives.
-    """
-    return types.void(array, index), _prefetch_codegen
-
-
-def _prefetch_nothing(array: np.ndarray, index: int) -> None:
-    """The prefetch as plain Python (``NUMBA_DISABLE_JIT=1``): a hint with nothing to do."""
-
-
-_prefetch = _prefetch_nothing if numba.config.DISABLE_JIT else _prefetch_compiled
-
-
 @kernel
 def _book_focal_orders(
     focal,
@@ -229,9 +188,9 @@ def _book_focal_orders(
             ahead = focal[k + _PREFETCH_AHEAD]
             if ahead < acquired_day.size:
                 # the record's first and last booked fields, and the recent spend
-                _prefetch(inter_purchase_days, ahead)
-                _prefetch(revenue_booked, ahead)
-                _prefetch(recent_spend, ahead)
+                prefetch(inter_purchase_days, ahead)
+                prefetch(revenue_booked, ahead)
+                prefetch(recent_spend, ahead)
         i = focal[k]
         if i >= acquired_day.size:
             raise ValueError("a focal shopper id is not a shopper's")

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.jit import kernel, one_or_each
-from sim.network import _AHEAD, _prefetch
+from sim.jit import AHEAD, kernel, one_or_each, prefetch
 from sim.params import Choice, Platform
 from sim.rules.rival_deals import best_offer
 
@@ -153,7 +152,7 @@ def _utilities(
 
     The orderers lie scattered over the per-shopper columns, which are far larger
     than the caches: so the loop goes order by order, reading each order's two
-    values once, and asks ahead (:func:`sim.network._prefetch`) for a later
+    values once, and asks ahead (:func:`sim.network.prefetch`) for a later
     order's (measured in the model: faster than gathered copies or a pass per
     platform).
     """
@@ -165,9 +164,9 @@ def _utilities(
     step_service = focal_service_term.size > 1
     step_switching = switching_term.size > 1
     for i in range(n):
-        if i + _AHEAD < n:
-            _prefetch(price_sensitivity, who[i + _AHEAD])
-            _prefetch(loyalty, who[i + _AHEAD])
+        if i + AHEAD < n:
+            prefetch(price_sensitivity, who[i + AHEAD])
+            prefetch(loyalty, who[i + AHEAD])
         shopper = who[i]
         sensitivity = price_sensitivity[shopper]
         for j in range(1, k):

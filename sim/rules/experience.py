@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.jit import kernel, one_or_each
-from sim.network import _AHEAD, _prefetch
+from sim.jit import AHEAD, kernel, one_or_each, prefetch
 from sim.params import Experience
 
 
@@ -169,7 +168,7 @@ def _count_incidents(
     Few orders meet an incident, and their shoppers' counts lie scattered, so
     each update would wait for memory: a first pass lists the orders with an
     incident into ``listed``, and the second goes through them asking ahead
-    (:func:`sim.network._prefetch`) for a later one's three counts.
+    (:func:`sim.network.prefetch`) for a later one's three counts.
     """
     n_listed = 0
     for k in range(focal.size):  # branch-free: each order is kept only if it counts
@@ -177,11 +176,11 @@ def _count_incidents(
         n_listed += defect[k] | complaint[k] | resolved[k]
     n_complaints = n_resolved = 0
     for m in range(n_listed):
-        if m + _AHEAD < n_listed:
-            later = focal[listed[m + _AHEAD]]
-            _prefetch(defects, later)
-            _prefetch(complaints, later)
-            _prefetch(complaints_resolved, later)
+        if m + AHEAD < n_listed:
+            later = focal[listed[m + AHEAD]]
+            prefetch(defects, later)
+            prefetch(complaints, later)
+            prefetch(complaints_resolved, later)
         k = listed[m]
         i = focal[k]
         if defect[k]:

@@ -56,8 +56,7 @@ from typing import Protocol
 
 import numpy as np
 
-from sim.jit import kernel
-from sim.network import _AHEAD, _prefetch
+from sim.jit import AHEAD, kernel, prefetch
 from sim.rules.satisfaction import HeldChanges
 from sim.states import ACTIVE, CHURNED, PROSPECT, STATE_NAMES, WON_BACK
 
@@ -1337,16 +1336,16 @@ def _csr_rows(
     shopper's degree, at most ``shares``). One pass reading ``indptr[s]`` and
     ``indptr[s + 1]`` together (the same cache line, mostly), instead of numpy
     gathers, a subtraction and the counts, each a call of its own. The rows are
-    scattered over the graph: each is asked for :data:`sim.network._AHEAD`
-    shoppers early (:func:`sim.network._prefetch`), so that their loads overlap.
+    scattered over the graph: each is asked for :data:`sim.network.AHEAD`
+    shoppers early (:func:`sim.network.prefetch`), so that their loads overlap.
     """
     start = np.empty(shoppers.size, dtype=np.int64)
     degree = np.empty(shoppers.size, dtype=np.int64)
     many = 0
     total = 0
     for i in range(shoppers.size):
-        if i + _AHEAD < shoppers.size:  # kept in range (the id is checked when its turn comes)
-            _prefetch(indptr, min(max(shoppers[i + _AHEAD], 0), indptr.size - 1))
+        if i + AHEAD < shoppers.size:  # kept in range (the id is checked when its turn comes)
+            prefetch(indptr, min(max(shoppers[i + AHEAD], 0), indptr.size - 1))
         if shoppers[i] < 0 or shoppers[i] + 1 >= indptr.size:
             raise IndexError("shoppers must be rows of the graph")
         start[i] = indptr[shoppers[i]]
