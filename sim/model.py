@@ -475,6 +475,31 @@ class ShopperModel(mesa.Model):
         self.stage_seconds = dict.fromkeys((name for name, _ in self.stages), 0.0)
         return self.stage_seconds
 
+    def states_set_by_hand(self) -> None:
+        """Say that shoppers' states were set outside the day's stages: relist them.
+
+        The model keeps its lists of customers, prospects and churned shoppers from
+        day to day and merges in the changes its own stages make; a state written
+        by other code between days (``model.shoppers.state[...] = ...``) is not
+        among those changes. After such a write, call this: the next day lists
+        each group again by a pass over every shopper.
+
+        Examples
+        --------
+        >>> from sim.states import ACTIVE, CHURNED
+        >>> m = ShopperModel({"population": {"size": 300}}, rng=0)
+        >>> m.run(2)
+        >>> m.shoppers.state[m.shoppers.state == ACTIVE] = CHURNED
+        >>> m.states_set_by_hand()
+        >>> m.run(1)
+        >>> int(m.today["active"]) == int(np.count_nonzero(m.shoppers.active_mask()))
+        True
+        """
+        self._listed = self._listed_on = None
+        self._adopted = []
+        self._prospects, self._prospects_on, self._adopted_prospects = None, -1, []
+        self._churned.forget()
+
     # ------------------------------------------------------------------ stages
     def _pull_levers(self, work: DayWork) -> None:
         """Each strategy adjusts the day's levers for the shoppers it targets."""
@@ -625,7 +650,7 @@ class ShopperModel(mesa.Model):
         (:meth:`_adopt`), so yesterday's list merged with these is today's; on the
         first day (or after a day without this stage) every shopper is looked at
         (:meth:`sim.shoppers.Shoppers.prospect_ids`). A state set from outside the
-        stages between days is not seen: set ``_prospects`` to None after it.
+        stages between days is not seen until :meth:`states_set_by_hand`.
         """
         sh, listed = self.shoppers, self._prospects
         if listed is None or self._prospects_on != work.day - 1:
@@ -699,7 +724,7 @@ class ShopperModel(mesa.Model):
         is a customer). The last list holds if it was made today, or yesterday and
         no stage changed anyone after it; else (the first day) every shopper is
         looked at (:meth:`sim.shoppers.Shoppers.active_ids`). A state set from outside
-        the stages between days is not seen: set ``_listed`` to None after it.
+        the stages between days is not seen until :meth:`states_set_by_hand`.
         """
         sh, listed, on = self.shoppers, self._listed, self._listed_on
         current = on is work or (on is not None and on.active is listed and on.day == work.day - 1)

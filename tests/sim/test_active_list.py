@@ -70,3 +70,24 @@ def test_prospect_ids_merge_entrants_and_adopters():
     assert listed.tolist() == [0, 3]
     sh.state[[1, 3, 4]] = PROSPECT, ACTIVE, PROSPECT  # two enter, one adopts
     assert sh.prospect_ids(listed, np.array([4, 3, 1, 3])).tolist() == [0, 1, 4]
+
+
+def test_states_set_by_hand_are_seen_after_saying_so():
+    def churn_by_hand(model):
+        sh = model.shoppers
+        # every third customer churned by hand, and every third churned one back
+        customers = np.flatnonzero(sh.active_mask())[::3]
+        lapsed = np.flatnonzero(sh.state == CHURNED)[::3]
+        sh.state[customers], sh.state[lapsed] = CHURNED, WON_BACK
+
+    told, untold = (ShopperModel({"population": {"size": 3_000}}, rng=5) for _ in range(2))
+    for model in (told, untold):
+        model.run(40)
+        churn_by_hand(model)
+    told.states_set_by_hand()
+    told._check_listing = True  # every merged list compared with a pass over all states
+    told.run(3)
+    untold.run(1)
+    assert told.today["active"] == np.count_nonzero(told.shoppers.active_mask())
+    # without it the kept list still holds the customers churned by hand
+    assert untold.today["active"] != np.count_nonzero(untold.shoppers.active_mask())
