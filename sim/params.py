@@ -342,8 +342,7 @@ class Market(Strict):
 
     growth_per_year: float = param(
         0.13,
-        "New shoppers entering the market a year, as a share of the day-0 market "
-        "(linear growth).",
+        "New shoppers entering the market a year, as a share of the day-0 market (linear growth).",
         "1/year",
         "CNNIC: China's online shoppers 610 M (end 2018), 710 M (March 2020), 782 M "
         "(December 2020): (782/610)^(1/2) - 1 = 13% a year",
@@ -613,8 +612,7 @@ class Loyalty(Strict):
         "Shape k of each shopper's Gamma(k, 1/k) churn-propensity multiplier (mean 1; "
         "smaller k: more heterogeneous, so cohort retention flattens with tenure).",
         "-",
-        "Fader & Hardie 2007 (shifted-beta-geometric: heterogeneous churn); "
-        "to be calibrated",
+        "Fader & Hardie 2007 (shifted-beta-geometric: heterogeneous churn); to be calibrated",
         gt=0,
     )
     loyalty_effect: float = param(

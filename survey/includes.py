@@ -74,6 +74,7 @@ def resolve_includes(
     -------
     Any
     """
+
     def resolve(child: Any) -> Any:
         return resolve_includes(child, read=read, names_of=names_of)
 

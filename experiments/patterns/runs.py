@@ -166,9 +166,7 @@ def run_task(task: RunTask) -> RunOutput:
         half = task.days // 2
         model.run(half)
         sh = model.shoppers
-        ids = np.flatnonzero(
-            sh.active_mask() & (sh.churned_day == NEVER) & (sh.orders > 0)
-        )
+        ids = np.flatnonzero(sh.active_mask() & (sh.churned_day == NEVER) & (sh.orders > 0))
         ltr = np.asarray(model.ltr)[ids]
         model.run(task.days - half)
         n, kept = ltr_retention_counts(ltr, model.shoppers.churned_day[ids] == NEVER)

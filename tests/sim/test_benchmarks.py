@@ -7,4 +7,3 @@ def test_model_benchmark_reports_speed_and_memory(capsys):
     result = model.main(["--shoppers", "500", "--days", "5", "--json"])
     assert {"shoppers", "days", "agent_days_per_s", "peak_rss_mb"} <= set(result)
     assert '"agent_days_per_s"' in capsys.readouterr().out
-

@@ -157,8 +157,15 @@ def test_xlsx_of_matrix_questions_needs_only_the_construct_names(
     book = load_codebook(out)
     assert book.identifying == ["提交答卷时间", "来源IP", "设备", "浏览器"]
     assert book.labels == ecsi_labels and (book.scale.min, book.scale.max) == (1, 10)
-    names = {"Q1": "Expectations", "Q2": "Satisfaction", "Block1": "Complaints",
-             "Q4": "Loyalty", "Q5": "Image", "Q6": "Quality", "Q7": "Value"}
+    names = {
+        "Q1": "Expectations",
+        "Q2": "Satisfaction",
+        "Block1": "Complaints",
+        "Q4": "Loyalty",
+        "Q5": "Image",
+        "Q6": "Quality",
+        "Q7": "Value",
+    }
     assert list(book.constructs) == list(names)
     for old, new in names.items():
         text = text.replace(f"\n  {old}:\n", f"\n  {new}:\n")
@@ -281,8 +288,6 @@ def test_qualtrics_matrix_names_and_words_that_only_look_identifying():
     "header", ["User Agent", "UserAgent", "Device Type", "设备", "浏览器", "操作系统", "来源详情"]
 )
 def test_device_and_browser_metadata_is_recognised_and_never_analysed(header):
-    data = pd.DataFrame(
-        {"SAT1": [1, 5, 3, 4], "SAT2": [2, 4, 5, 4], header: ["a", "b", "a", "b"]}
-    )
+    data = pd.DataFrame({"SAT1": [1, 5, 3, 4], "SAT2": [2, 4, 5, 4], header: ["a", "b", "a", "b"]})
     draft = draft_codebook(SurveyTable(data=data, source="s.csv"))
     assert draft["identifying"] == [header] and "segments" not in draft
