@@ -780,23 +780,6 @@ def _place_friends(
 
 
 @kernel
-def _friend_joins(
-    owner: np.ndarray,
-    friend: np.ndarray,
-    u: np.ndarray,
-    openers: np.ndarray,
-    busy: np.ndarray,
-    state: np.ndarray,
-    table: np.ndarray,
-    join_prob: np.ndarray,
-    by_state: bool,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The shares a friend accepts (:func:`_accepted`), as the accepted (owner, friend) pairs."""
-    keep = _accepted(owner, friend, u, openers, busy, state, table, join_prob, by_state)
-    return owner[keep], friend[keep]
-
-
-@kernel
 def _accepted(
     owner: np.ndarray,
     friend: np.ndarray,
@@ -844,7 +827,7 @@ def _csr_friend_joins(
     join_prob: np.ndarray,
     by_state: bool,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_csr_pick` then :func:`_friend_joins`, looking up only the ties that may join.
+    """:func:`_csr_pick` then :func:`_accepted`, looking up only the ties that may join.
 
     ``u[k]`` belongs to the ``k``-th picked tie (owner by owner, each owner's ties
     in increasing order). A tie whose draw is not below the highest join
@@ -1507,7 +1490,8 @@ class _Today:
             kept = pick_shares(owner, shares, rng)
             owner, friend = owner[kept], friend[kept]
             u = rng.random(friend.size)
-            owner, friend = _friend_joins(owner, friend, u, openers, *accept)
+            keep = _accepted(owner, friend, u, openers, *accept)
+            owner, friend = owner[keep], friend[keep]
         shuffle = rng.permutation(friend.size)
         group, friend, value, state = _place_friends(
             owner[shuffle],
