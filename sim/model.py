@@ -369,11 +369,16 @@ class ShopperModel(mesa.Model):
         self._prospects: np.ndarray | None = None
         self._prospects_on = -1
         self._adopted_prospects: list[np.ndarray] = []
-        self._check_listing = False  # purchase, acquire: tests compare merged lists with a pass
+        # loyalty_churn: the churned shoppers (who may be won back) as last listed, the day,
+        # and the shoppers who churned or were won back after that listing
+        self._lapsed: np.ndarray | None = None
+        self._lapsed_on = -1
+        self._lapsed_changed = np.empty(0, dtype=np.int64)
+        # purchase, acquire, loyalty_churn: tests compare merged lists with a pass
+        self._check_listing = False
         # satisfaction, group_deal_bonus: the day's hearing of detractors and deal bonuses,
         # held for loyalty_churn's first pass over the customers
         self._held_satisfaction = satisfaction.HeldChanges(self.shoppers.size)
-        self._churned = loyalty_churn.ChurnedList(self.shoppers.size)  # loyalty_churn: win-back
         # accounting: the ledger's per-shopper money is in the shoppers' booking records,
         # beside the columns a focal order adds to (sim.shoppers.BOOKING)
         if self.shoppers.booking is not None:
@@ -498,7 +503,7 @@ class ShopperModel(mesa.Model):
         self._listed = self._listed_on = None
         self._adopted = []
         self._prospects, self._prospects_on, self._adopted_prospects = None, -1, []
-        self._churned.forget()
+        self._lapsed, self._lapsed_on = None, -1
 
     # ------------------------------------------------------------------ stages
     def _pull_levers(self, work: DayWork) -> None:
@@ -1010,15 +1015,14 @@ class ShopperModel(mesa.Model):
         """Stage 6: loyalty follows satisfaction; active shoppers may churn, churned come back.
 
         The churned shoppers who may be won back are kept listed from day to day
-        (:class:`sim.rules.loyalty_churn.ChurnedList`): shoppers enter state CHURNED
-        only here.
+        (:meth:`_list_churned`).
         """
         sh, lp = self.shoppers, self.params.loyalty
         day, levers, outcome = work.day, work.levers, work.outcome
         active = self._active(work)
         u = self.streams["churn"].random(active.size) if self.params.churn_enabled else None
         churned = self._churners(active, u, levers)
-        lapsed = self._churned.read(sh.state)
+        lapsed = self._list_churned(work)
         u = self.streams["winback"].random(lapsed.size)
         back = lapsed[u < np.minimum(lp.winback_rate + at(levers.winback_add, lapsed), 1.0)]
         sh.state[churned] = CHURNED
@@ -1036,7 +1040,28 @@ class ShopperModel(mesa.Model):
             work.active = None
         sh.satisfaction[back] = lp.winback_satisfaction
         outcome.churned, outcome.won_back = churned, back
-        self._churned.add(churned)  # after the last use of lapsed, a view of its list
+        self._lapsed_changed = np.concatenate([churned, back])
+
+    def _list_churned(self, work: DayWork) -> np.ndarray:
+        """The churned shoppers now, merged from yesterday's list and the changes since.
+
+        Shoppers enter state CHURNED only in this stage and leave it only by being
+        won back, in this stage or by a group buy: yesterday's list merged with
+        yesterday's churners and win-backs and today's group win-backs is today's.
+        On the first day (or after a day without this stage) every shopper is
+        looked at (:meth:`sim.shoppers.Shoppers.churned_ids`). A state set from
+        outside the stages between days is not seen until :meth:`states_set_by_hand`.
+        """
+        sh, listed = self.shoppers, self._lapsed
+        if listed is None or self._lapsed_on != work.day - 1:
+            lapsed = sh.churned_ids()
+        else:
+            changed = np.concatenate([self._lapsed_changed, work.outcome.group_won_back])
+            lapsed = sh.churned_ids(listed, changed)
+            if self._check_listing:
+                assert np.array_equal(lapsed, sh.churned_ids()), "the merged list is stale"
+        self._lapsed, self._lapsed_on = lapsed, work.day
+        return lapsed
 
     def _word_of_mouth(self, work: DayWork) -> None:
         """Stage 7 of a day (see :meth:`_publish_signals`)."""

@@ -22,7 +22,7 @@ import numpy as np
 from sim.jit import kernel
 from sim.params import ModelParams, Moments
 from sim.rules.loyalty_churn import target_loyalty
-from sim.states import ACTIVE, INITIAL, NEVER, OUTSIDE, PROSPECT, WON_BACK
+from sim.states import ACTIVE, CHURNED, INITIAL, NEVER, OUTSIDE, PROSPECT, WON_BACK
 
 
 @dataclass
@@ -203,6 +203,40 @@ class Shoppers:
         if listed is None:
             return np.flatnonzero(self.state == PROSPECT)
         return self._merge(listed, changed, PROSPECT, PROSPECT)
+
+    def churned_ids(
+        self, listed: np.ndarray | None = None, changed: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Ids of the churned shoppers (state CHURNED, who may be won back), ascending.
+
+        Parameters
+        ----------
+        listed, changed : numpy.ndarray, optional
+            As for :meth:`active_ids`: the churned shoppers as listed earlier, and
+            every shopper whose state may have changed since.
+
+        Returns
+        -------
+        numpy.ndarray
+            Int64, ascending: the shoppers in state CHURNED, by a pass over every
+            shopper or (with ``listed``) by a merge as in :meth:`active_ids`.
+
+        Examples
+        --------
+        >>> from sim.params import ModelParams
+        >>> from sim.states import CHURNED
+        >>> sh = create_shoppers(ModelParams(population={"size": 4}), np.random.default_rng(1))
+        >>> sh.state[:] = [CHURNED, ACTIVE, CHURNED, ACTIVE]
+        >>> listed = sh.churned_ids()
+        >>> listed.tolist()
+        [0, 2]
+        >>> sh.state[[0, 3]] = WON_BACK, CHURNED
+        >>> sh.churned_ids(listed, np.array([3, 0])).tolist()
+        [2, 3]
+        """
+        if listed is None:
+            return np.flatnonzero(self.state == CHURNED)
+        return self._merge(listed, changed, CHURNED, CHURNED)
 
     def _merge(
         self, listed: np.ndarray, changed: np.ndarray, first: int, second: int

@@ -58,7 +58,7 @@ def test_a_state_set_between_days_is_seen_once_the_list_is_dropped():
     model = ShopperModel({"population": {"size": 2000}}, rng=5)
     model.run(3)
     model.shoppers.state[model.shoppers.active_ids()[:10]] = CHURNED
-    model._listed = None
+    model.states_set_by_hand()  # the kept customer, prospect and churned lists
     model._check_listing = True
     model.run(3)
 
@@ -70,6 +70,18 @@ def test_prospect_ids_merge_entrants_and_adopters():
     assert listed.tolist() == [0, 3]
     sh.state[[1, 3, 4]] = PROSPECT, ACTIVE, PROSPECT  # two enter, one adopts
     assert sh.prospect_ids(listed, np.array([4, 3, 1, 3])).tolist() == [0, 1, 4]
+
+
+def test_the_churned_list_drops_the_won_back_and_merges_new_churners_in_order():
+    sh = small_shoppers([ACTIVE] * 10)
+    sh.state[[2, 5, 7]] = CHURNED
+    listed = sh.churned_ids()  # a pass over all
+    assert listed.tolist() == [2, 5, 7]
+    sh.state[5] = WON_BACK
+    sh.state[[0, 6, 9]] = CHURNED  # before, between and after the listed ones
+    got = sh.churned_ids(listed, np.array([9, 5, 0, 6]))
+    assert got.tolist() == [0, 2, 6, 7, 9]
+    assert got.tolist() == sh.churned_ids().tolist()
 
 
 def test_states_set_by_hand_are_seen_after_saying_so():

@@ -129,16 +129,6 @@ def test_screen_churn_without_draws_only_moves_loyalty():
     assert sh.loyalty.tolist() == pytest.approx([0.35, 0.725])
 
 
-def test_churned_shoppers_are_listed_in_index_order():
-    from sim.states import ACTIVE, CHURNED, PROSPECT, WON_BACK
-
-    state = np.array([CHURNED, ACTIVE, PROSPECT, CHURNED, WON_BACK, CHURNED], dtype=np.int8)
-    got = loyalty_churn.churned_shoppers(state, out=np.empty(6, dtype=np.int64))
-    assert got.tolist() == [0, 3, 5]
-    none = np.full(3, ACTIVE, dtype=np.int8)
-    assert loyalty_churn.churned_shoppers(none, out=np.empty(3, dtype=np.int64)).size == 0
-
-
 def test_screen_churn_applies_the_held_satisfaction_changes_before_the_curve():
     from sim.rules.satisfaction import HeldChanges
 
@@ -159,39 +149,6 @@ def test_screen_churn_applies_the_held_satisfaction_changes_before_the_curve():
     up = 1 / (1 + math.exp(-1))
     assert sh.loyalty.tolist() == pytest.approx([0.5, 0.5 + 0.5 * (up - 0.5), 0.5])
     assert not held.rows.any() and held.customers is None
-
-
-def test_the_kept_churned_list_drops_the_won_back_and_merges_new_churners_in_order():
-    from sim.states import ACTIVE, CHURNED, WON_BACK
-
-    state = np.full(10, ACTIVE, dtype=np.int8)
-    state[[2, 5, 7]] = CHURNED
-    kept = loyalty_churn.ChurnedList(10)
-    assert kept.read(state).tolist() == [2, 5, 7]  # the first reading: a pass over all
-    state[5] = WON_BACK
-    state[[0, 6, 9]] = CHURNED
-    kept.add(np.array([0, 6, 9]))  # before, between and after the listed ones
-    assert kept.read(state).tolist() == [0, 2, 6, 7, 9]
-    assert (
-        kept.read(state).tolist()
-        == loyalty_churn.churned_shoppers(state, out=np.empty(10, dtype=np.int64)).tolist()
-    )
-
-
-def test_the_kept_churned_list_sees_only_its_own_churners_until_it_forgets():
-    from sim.states import ACTIVE, CHURNED
-
-    state = np.full(4, ACTIVE, dtype=np.int8)
-    kept = loyalty_churn.ChurnedList(4)
-    kept.add(np.array([1]))  # not listed yet: the first reading finds them
-    state[1] = CHURNED
-    assert kept.read(state).tolist() == [1]
-    state[3] = CHURNED  # set from outside
-    assert kept.read(state).tolist() == [1]
-    kept.forget()
-    assert kept.read(state).tolist() == [1, 3]
-    with pytest.raises(ValueError, match="ascending"):
-        kept.add(np.array([2, 0]))
 
 
 def test_a_lever_of_one_value_is_everyones_and_a_per_shopper_lever_each_ones():
